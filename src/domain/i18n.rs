@@ -1,0 +1,236 @@
+//! Every word a person reads, in French (the default) and English, side by side.
+//!
+//! Messages are one table so that a message cannot exist in one language
+//! only: the macro takes both texts or does not compile. Placeholders are
+//! written `{name}` and filled by [`tr`]; a test checks that both languages
+//! use the same placeholders.
+
+use serde::{Deserialize, Serialize};
+use std::fmt::Display;
+
+/// The language a person reads. French first: Tournée is made in Québec.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    Fr,
+    En,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::Fr, Lang::En];
+
+    /// Accepts `fr` or `en` (any case, region suffix ignored: `fr-CA`).
+    pub fn parse(text: &str) -> Option<Lang> {
+        let lower = text.trim().to_ascii_lowercase();
+        match lower.split(['-', '_']).next() {
+            Some("fr") => Some(Lang::Fr),
+            Some("en") => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Fr => "fr",
+            Lang::En => "en",
+        }
+    }
+}
+
+macro_rules! messages {
+    ($( $name:ident => $fr:literal, $en:literal; )*) => {
+        /// A user-facing message; [`Msg::text`] gives it in a language.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Msg { $($name,)* }
+
+        impl Msg {
+            pub const ALL: &'static [Msg] = &[$(Msg::$name,)*];
+
+            pub fn text(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $((Msg::$name, Lang::Fr) => $fr, (Msg::$name, Lang::En) => $en,)*
+                }
+            }
+        }
+    };
+}
+
+messages! {
+    // Field names, as a worker knows them.
+    FieldOccurredAt => "date et heure", "date and time";
+    FieldZone => "zone", "zone";
+    FieldKind => "type de contact", "contact kind";
+    FieldPeople => "nombre de personnes", "number of people";
+    FieldAgeBand => "tranche d'âge", "age band";
+    FieldGender => "genre", "gender";
+    FieldMaterials => "matériel remis", "materials given";
+    FieldReturnedSyringes => "seringues récupérées", "returned syringes";
+    FieldReferrals => "références", "referrals";
+    FieldInterventions => "interventions", "interventions";
+    FieldPersonCode => "code de la personne", "person code";
+    FieldDuration => "durée (minutes)", "duration (minutes)";
+    FieldRecordId => "identifiant d'enregistrement", "record id";
+    FieldPin => "NIP", "PIN";
+    FieldCsvColumns => "colonnes du fichier", "file columns";
+
+    // What is wrong with a field.
+    ProblemRequired => "{field} : obligatoire.", "{field}: required.";
+    ProblemUnknownId => "{field} : « {value} » n'existe pas. Valeurs permises : {allowed}.",
+        "{field}: \"{value}\" does not exist. Allowed: {allowed}.";
+    ProblemRetired => "{field} : « {value} » a été retiré de la liste. Valeurs permises : {allowed}.",
+        "{field}: \"{value}\" has been retired from the list. Allowed: {allowed}.";
+    ProblemOutOfRange => "{field} : {value} est hors limites. Permis : de {min} à {max}.",
+        "{field}: {value} is out of range. Allowed: {min} to {max}.";
+    ProblemNotANumber => "{field} : « {value} » n'est pas un nombre entier. Permis : de {min} à {max}.",
+        "{field}: \"{value}\" is not a whole number. Allowed: {min} to {max}.";
+    ProblemBadDateTime => "{field} : « {value} » n'est pas une date valide. Format : 2026-11-21T23:30:00-05:00 ou 2026-11-21 23:30.",
+        "{field}: \"{value}\" is not a valid date. Format: 2026-11-21T23:30:00-05:00 or 2026-11-21 23:30.";
+    ProblemTooFarInFuture => "{field} : {value} est plus de 24 h dans le futur. Vérifiez la date et l'heure du téléphone.",
+        "{field}: {value} is more than 24 h in the future. Check the phone's date and time.";
+    ProblemTooFarInPast => "{field} : {value} remonte à plus d'un an. Permis : la dernière année.",
+        "{field}: {value} is more than a year ago. Allowed: the last year.";
+    ProblemGroupNeedsTwo => "{field} : un contact de groupe compte au moins 2 personnes.",
+        "{field}: a group contact counts at least 2 people.";
+    ProblemDuplicate => "{field} : « {value} » apparaît deux fois.",
+        "{field}: \"{value}\" appears twice.";
+    ProblemBadPair => "{field} : « {value} » doit s'écrire id=quantité, par exemple seringues=10.",
+        "{field}: \"{value}\" must be written id=quantity, for example seringues=10.";
+    ProblemCodeLength => "{field} : le code doit compter de {min} à {max} lettres ou chiffres (accents, espaces et ponctuation ignorés).",
+        "{field}: the code must have {min} to {max} letters or digits (accents, spaces and punctuation are ignored).";
+    ProblemBadRecordId => "{field} : « {value} » n'est pas un identifiant d'enregistrement (format 0190a3c4-…).",
+        "{field}: \"{value}\" is not a record id (format 0190a3c4-…).";
+    ProblemTooLong => "{field} : {min} à {max} caractères.", "{field}: {min} to {max} characters.";
+    ProblemBadColumns => "{field} : colonnes attendues : {allowed}. Reçu : {value}.",
+        "{field}: expected columns: {allowed}. Found: {value}.";
+
+    // The device store.
+    WrongPin => "NIP incorrect. Rien n'a été ouvert.", "Wrong PIN. Nothing was opened.";
+    PinMismatch => "Les deux NIP ne correspondent pas. Rien n'a été changé.",
+        "The two PINs do not match. Nothing was changed.";
+    StoreMissing => "Aucun carnet sur cet appareil ({path}). Créez-le avec « tournee device init ».",
+        "No store on this device ({path}). Create it with `tournee device init`.";
+    StoreExists => "Un carnet existe déjà ici ({path}). Rien n'a été changé.",
+        "A store already exists here ({path}). Nothing was changed.";
+    StoreNewer => "Ce carnet vient d'une version plus récente de Tournée (schéma {value}). Mettez l'application à jour; rien n'a été changé.",
+        "This store comes from a newer version of Tournée (schema {value}). Update the app; nothing was changed.";
+    StoreDamaged => "Le carnet est illisible ({value}). Rien n'a été changé; gardez le fichier et contactez votre coordination.",
+        "The store cannot be read ({value}). Nothing was changed; keep the file and contact your coordinator.";
+    StoreIo => "Erreur d'accès au stockage : {value}. Rien n'a été enregistré.",
+        "Storage error: {value}. Nothing was saved.";
+    RecordNotFound => "Aucun enregistrement {value} dans ce carnet.", "No record {value} in this store.";
+    AlreadyVoided => "L'enregistrement {value} est déjà annulé.", "Record {value} is already voided.";
+    CannotVoidVoid => "{value} est une annulation; on ne peut pas l'annuler.",
+        "{value} is a void; it cannot be voided.";
+    AlreadyImported => "Ce fichier a déjà été importé. Rien n'a été importé une deuxième fois.",
+        "This file was already imported. Nothing was imported a second time.";
+    ImportRejected => "Aucun contact importé : {count} erreur(s). Corrigez le fichier et recommencez.",
+        "No contact imported: {count} error(s). Fix the file and try again.";
+    ImportLine => "ligne {line}", "line {line}";
+    PinSource => "Aucun NIP : définissez TOURNEE_PIN ou lancez la commande dans un terminal.",
+        "No PIN: set TOURNEE_PIN or run the command in a terminal.";
+    FileUnreadable => "Impossible de lire {path} : {value}.", "Cannot read {path}: {value}.";
+
+    // Command results.
+    StoreCreated => "Carnet créé dans {path}.", "Store created in {path}.";
+    Saved => "Enregistré : {value}", "Saved: {value}";
+    VoidSaved => "Annulé : {value} (annulation {id})", "Voided: {value} (void {id})";
+    PinChanged => "NIP changé.", "PIN changed.";
+    Imported => "{count} contact(s) importé(s).", "{count} contact(s) imported.";
+    StatusWaiting => "En attente d'envoi : {count} enregistrement(s).", "Waiting to be sent: {count} record(s).";
+    StatusToday => "Aujourd'hui : {count} contact(s), {value} personne(s) rejointe(s).",
+        "Today: {count} contact(s), {value} people reached.";
+    StatusNotEnrolled => "Pas encore inscrit auprès d'un serveur : tout reste sur l'appareil, chiffré.",
+        "Not enrolled with a server yet: everything stays on the device, encrypted.";
+    StatusCatalog => "Listes : version {value}.", "Lists: version {value}.";
+    ListEmpty => "Aucun enregistrement.", "No records.";
+    Voided => "annulé", "voided";
+    VoidOf => "annulation de {value}", "void of {value}";
+    People => "pers.", "people";
+    WithCode => "avec code", "with code";
+    Retired => "(retiré)", "(retired)";
+    PromptPin => "NIP : ", "PIN: ";
+    PromptPinAgain => "NIP (encore) : ", "PIN (again): ";
+    PromptNewPin => "Nouveau NIP : ", "New PIN: ";
+    PromptNewPinAgain => "Nouveau NIP (encore) : ", "New PIN (again): ";
+    ErrorPrefix => "erreur", "error";
+
+    // Contact kinds and catalog sections.
+    KindFirst => "Premier contact", "First contact";
+    KindKnown => "Personne connue", "Known person";
+    KindGroup => "Groupe", "Group";
+    SectionMaterials => "Matériel", "Materials";
+    SectionZones => "Zones", "Zones";
+    SectionReferrals => "Références", "Referrals";
+    SectionInterventions => "Interventions", "Interventions";
+    SectionAgeBands => "Tranches d'âge", "Age bands";
+    SectionGenders => "Genres", "Genders";
+}
+
+/// Fills a message's `{name}` placeholders. Unknown names are left as they
+/// are, so a missing argument shows up in tests instead of vanishing.
+pub fn tr(lang: Lang, msg: Msg, args: &[(&str, &dyn Display)]) -> String {
+    let mut out = msg.text(lang).to_string();
+    for (name, value) in args {
+        out = out.replace(&format!("{{{name}}}"), &value.to_string());
+    }
+    out
+}
+
+/// The `{name}` placeholders a text uses, sorted, for the bilingual check.
+pub fn placeholders(text: &str) -> Vec<&str> {
+    let mut found: Vec<&str> = text
+        .split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+        .collect();
+    found.sort_unstable();
+    found.dedup();
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_message_exists_in_french_and_english_with_the_same_placeholders() {
+        for msg in Msg::ALL {
+            let fr = msg.text(Lang::Fr);
+            let en = msg.text(Lang::En);
+            assert!(!fr.trim().is_empty(), "{msg:?} has no French text");
+            assert!(!en.trim().is_empty(), "{msg:?} has no English text");
+            assert_eq!(
+                placeholders(fr),
+                placeholders(en),
+                "{msg:?} placeholders differ"
+            );
+        }
+    }
+
+    #[test]
+    fn sentences_are_translated_not_copied() {
+        // Single words may be spelled the same ("zone"); sentences may not.
+        for msg in Msg::ALL {
+            let fr = msg.text(Lang::Fr);
+            if fr.split_whitespace().count() > 3 {
+                assert_ne!(fr, msg.text(Lang::En), "{msg:?} is not translated");
+            }
+        }
+    }
+
+    #[test]
+    fn tr_fills_placeholders_in_the_asked_language() {
+        let fr = tr(Lang::Fr, Msg::Saved, &[("value", &"abc")]);
+        let en = tr(Lang::En, Msg::Saved, &[("value", &"abc")]);
+        assert_eq!(fr, "Enregistré : abc");
+        assert_eq!(en, "Saved: abc");
+    }
+
+    #[test]
+    fn lang_parse_accepts_region_suffixes_and_refuses_others() {
+        assert_eq!(Lang::parse("fr-CA"), Some(Lang::Fr));
+        assert_eq!(Lang::parse("EN"), Some(Lang::En));
+        assert_eq!(Lang::parse("de"), None);
+    }
+}

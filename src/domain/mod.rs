@@ -1,0 +1,25 @@
+//! The domain: what an outreach contact is and what makes one valid. No I/O.
+//!
+//! Everything that enters Tournée from a person (the CLI, a CSV of paper
+//! tally sheets, the app's form) goes through a parse constructor here, so a
+//! [`Contact`] that exists is a contact that is valid against the catalog it
+//! was checked with. Errors name the field and what is allowed, in French and
+//! English ([`i18n`]).
+
+pub mod catalog;
+mod catalog_default;
+pub mod contact;
+pub mod draft;
+pub mod error;
+pub mod i18n;
+pub mod ids;
+pub mod person_code;
+pub mod time;
+
+pub use catalog::{Catalog, CatalogEntry, CatalogId, IdPolicy, Section};
+pub use contact::{Contact, DurationMin, Kind, PeopleCount, Quantity, Record, Void};
+pub use draft::ContactDraft;
+pub use error::{Field, FieldError, Invalid, Problem};
+pub use i18n::{Lang, Msg};
+pub use ids::RecordId;
+pub use person_code::PersonCode;
