@@ -1,1 +1,27 @@
-//! The offline engine.
+//! The offline engine: everything a phone does without a screen.
+//!
+//! - [`store`]: the encrypted local store. One SQLite file (WAL) under the
+//!   device's home directory; every record sealed with ChaCha20-Poly1305
+//!   under a random data key, the record id as associated data; per-day
+//!   counts sealed the same way; the catalog sealed too.
+//! - [`vault`]: the data key and its wrapping by the worker's PIN
+//!   (PBKDF2-HMAC-SHA256, 600,000 iterations, random salt), plus the blind
+//!   index tags that let the store find "today" without storing dates.
+//! - [`import`]: back-filling from paper tally sheets (CSV), all or nothing.
+//!
+//! What an attacker who copies the store directory learns: how many
+//! records there are, when each record id was made (UUIDv7 carries its
+//! creation time), which records share a day, and which were voided.
+//! Not a zone, a material, a count, a code or a date.
+
+mod counts;
+mod error;
+pub mod import;
+mod schema;
+pub mod store;
+pub mod vault;
+
+pub use counts::DayCounts;
+pub use error::StoreError;
+pub use store::{Listed, Listing, Store};
+pub use vault::Pin;

@@ -1,0 +1,1 @@
+//! Back-filling from paper tally sheets.

@@ -1,0 +1,98 @@
+//! The device store's schema, migrated forward by version number
+//! (`PRAGMA user_version`). A migration is appended, never edited: phones in
+//! the field hold every past version.
+
+use super::error::StoreError;
+use rusqlite::Connection;
+
+/// Migration N (1-based) brings the schema from version N-1 to N.
+const MIGRATIONS: &[&str] = &[
+    // 1: the wrapped data key; sealed records with their blind day tag;
+    // sealed per-day counts; sealed named values (catalog, settings);
+    // tags of imported files, so a paper sheet is never imported twice.
+    "CREATE TABLE vault (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        salt BLOB NOT NULL,
+        iterations INTEGER NOT NULL,
+        sealed BLOB NOT NULL
+    ) STRICT;
+    CREATE TABLE records (
+        id INTEGER PRIMARY KEY,
+        record_id BLOB NOT NULL UNIQUE,
+        day_tag BLOB NOT NULL,
+        state INTEGER NOT NULL DEFAULT 0,
+        voided INTEGER NOT NULL DEFAULT 0,
+        sealed BLOB
+    ) STRICT;
+    CREATE INDEX records_by_day ON records (day_tag);
+    CREATE INDEX records_by_state ON records (state, id);
+    CREATE TABLE day_counts (
+        day_tag BLOB PRIMARY KEY,
+        sealed BLOB NOT NULL
+    ) STRICT;
+    CREATE TABLE sealed_values (
+        name TEXT PRIMARY KEY,
+        sealed BLOB NOT NULL
+    ) STRICT;
+    CREATE TABLE imports (
+        file_tag BLOB PRIMARY KEY
+    ) STRICT;",
+];
+
+pub const VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Settings every connection needs. `synchronous=FULL` makes each commit
+/// durable across a power cut (a phone battery dying mid-save);
+/// `secure_delete` zeroes freed pages; `temp_store=MEMORY` keeps SQLite
+/// from writing temporary files next to the store.
+pub fn configure(conn: &Connection) -> Result<(), StoreError> {
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(StoreError::Damaged(format!("journal mode {mode} instead of WAL")));
+    }
+    conn.execute_batch(
+        "PRAGMA synchronous = FULL;
+         PRAGMA secure_delete = ON;
+         PRAGMA temp_store = MEMORY;
+         PRAGMA foreign_keys = ON;",
+    )?;
+    Ok(())
+}
+
+/// Applies every migration newer than the file, each in its own
+/// transaction. A file newer than this app is left untouched.
+pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    if current > VERSION {
+        return Err(StoreError::Newer { found: current, supported: VERSION });
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", index as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrating_twice_is_harmless_and_reaches_the_latest_version() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        migrate(&mut conn).unwrap();
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(version, VERSION);
+    }
+
+    #[test]
+    fn a_newer_file_is_refused_untouched() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "user_version", VERSION + 1).unwrap();
+        assert!(matches!(migrate(&mut conn), Err(StoreError::Newer { .. })));
+    }
+}

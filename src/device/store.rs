@@ -1,0 +1,360 @@
+//! The encrypted local store: one SQLite file under the device's home.
+//!
+//! Columns hold only what SQLite must compare (record ids, blind day tags,
+//! states); every contact field lives inside a sealed blob. Every change is
+//! one transaction, so a crash or a full disk leaves the store as it was.
+
+use super::counts::{DayCounts, day_key};
+use super::error::StoreError;
+use super::schema;
+use super::vault::{DataKey, Pin, WrappedKey};
+use crate::domain::{Catalog, Contact, Record, RecordId, Void};
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use rusqlite::types::Value;
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub const FILE_NAME: &str = "tournee.db";
+const DAY_LABEL: &[u8] = b"day";
+const FILE_LABEL: &[u8] = b"import-file";
+const CATALOG: &str = "catalog";
+/// Sealed plaintext is padded to a multiple of this, so a blob's length
+/// does not tell whether a contact has a person code or many materials.
+const PAD_TO: usize = 128;
+
+/// State of a record in `records.state`.
+const PENDING: i64 = 0;
+
+/// Which records to list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Listing {
+    /// Records dated on this local day, whatever their state.
+    Day(NaiveDate),
+    /// Every record not yet delivered to the server.
+    Pending,
+}
+
+/// A record as the worker sees it in a list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Listed {
+    pub record: Record,
+    /// A later void removes this contact from every figure.
+    pub voided: bool,
+}
+
+pub struct Store {
+    conn: Connection,
+    key: DataKey,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish_non_exhaustive()
+    }
+}
+
+/// Pads JSON with spaces (which JSON ignores) to the next multiple of [`PAD_TO`].
+fn padded_json<T: Serialize>(value: &T) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec(value).expect("records serialize");
+    let target = bytes.len().div_ceil(PAD_TO) * PAD_TO;
+    bytes.resize(target, b' ');
+    bytes
+}
+
+fn decode<T: DeserializeOwned>(plain: &[u8]) -> Result<T, StoreError> {
+    serde_json::from_slice(plain).map_err(|e| StoreError::Damaged(format!("unreadable sealed value: {e}")))
+}
+
+#[cfg(unix)]
+fn owner_only(path: &Path, mode: u32) -> Result<(), StoreError> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))?;
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn owner_only(_path: &Path, _mode: u32) -> Result<(), StoreError> {
+    Ok(())
+}
+
+impl Store {
+    pub fn path_in(dir: &Path) -> PathBuf {
+        dir.join(FILE_NAME)
+    }
+
+    pub fn exists(dir: &Path) -> bool {
+        Store::path_in(dir).exists()
+    }
+
+    /// Creates a new store in `dir` with a fresh data key wrapped by `pin`
+    /// and `catalog` as its lists. Refuses to touch an existing store; on
+    /// failure, leaves no half-made file behind.
+    pub fn create(dir: &Path, pin: &Pin, catalog: &Catalog) -> Result<Store, StoreError> {
+        let path = Store::path_in(dir);
+        if path.exists() {
+            return Err(StoreError::Exists(path));
+        }
+        std::fs::create_dir_all(dir)?;
+        owner_only(dir, 0o700)?;
+        let made = Store::build(&path, pin, catalog);
+        if made.is_err() {
+            for suffix in ["", "-wal", "-shm", "-journal"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+            }
+        }
+        made
+    }
+
+    fn build(path: &Path, pin: &Pin, catalog: &Catalog) -> Result<Store, StoreError> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let mut conn = Connection::open_with_flags(path, flags)?;
+        // SQLite gives the WAL and shared-memory files the database's mode.
+        owner_only(path, 0o600)?;
+        schema::configure(&conn)?;
+        schema::migrate(&mut conn)?;
+        let key = DataKey::generate()?;
+        let wrapped = key.wrap(pin)?;
+        conn.execute(
+            "INSERT INTO vault (id, salt, iterations, sealed) VALUES (1, ?1, ?2, ?3)",
+            params![wrapped.salt, wrapped.iterations, wrapped.sealed],
+        )?;
+        let mut store = Store { conn, key, path: path.to_path_buf() };
+        store.replace_catalog(catalog)?;
+        Ok(store)
+    }
+
+    /// Opens the store in `dir` with the worker's PIN. A wrong PIN opens
+    /// nothing.
+    pub fn open(dir: &Path, pin: &Pin) -> Result<Store, StoreError> {
+        let path = Store::path_in(dir);
+        if !path.exists() {
+            return Err(StoreError::Missing(path));
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let mut conn = Connection::open_with_flags(&path, flags)?;
+        schema::configure(&conn)?;
+        schema::migrate(&mut conn)?;
+        let wrapped = read_wrapped(&conn)?;
+        let key = DataKey::unwrap(&wrapped, pin)?;
+        Ok(Store { conn, key, path })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Re-wraps the data key under `new`; records are not touched. The
+    /// current PIN is checked again so an unlocked, unattended phone
+    /// cannot have its PIN changed by someone else.
+    pub fn change_pin(&mut self, current: &Pin, new: &Pin) -> Result<(), StoreError> {
+        DataKey::unwrap(&read_wrapped(&self.conn)?, current)?;
+        let wrapped = self.key.wrap(new)?;
+        self.conn.execute(
+            "UPDATE vault SET salt = ?1, iterations = ?2, sealed = ?3 WHERE id = 1",
+            params![wrapped.salt, wrapped.iterations, wrapped.sealed],
+        )?;
+        Ok(())
+    }
+
+    pub fn catalog(&self) -> Result<Catalog, StoreError> {
+        self.value(CATALOG)?.ok_or_else(|| StoreError::Damaged("no catalog".into()))
+    }
+
+    /// Installs a newer catalog (from enrollment or sync).
+    pub fn replace_catalog(&mut self, catalog: &Catalog) -> Result<(), StoreError> {
+        self.put_value(CATALOG, catalog)
+    }
+
+    fn value<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, StoreError> {
+        let sealed: Option<Vec<u8>> = self
+            .conn
+            .query_row("SELECT sealed FROM sealed_values WHERE name = ?1", [name], |row| row.get(0))
+            .optional()?;
+        sealed.map(|s| decode(&self.key.open(&value_aad(name), &s)?)).transpose()
+    }
+
+    fn put_value<T: Serialize>(&mut self, name: &str, value: &T) -> Result<(), StoreError> {
+        let sealed = self.key.seal(&value_aad(name), &padded_json(value))?;
+        self.conn.execute(
+            "INSERT INTO sealed_values (name, sealed) VALUES (?1, ?2)
+             ON CONFLICT (name) DO UPDATE SET sealed = excluded.sealed",
+            params![name, sealed],
+        )?;
+        Ok(())
+    }
+
+    /// Saves one contact, durably, with its day's counts.
+    pub fn save(&mut self, contact: &Contact) -> Result<(), StoreError> {
+        self.save_all(std::slice::from_ref(contact))
+    }
+
+    /// Saves contacts in one transaction: all of them or none.
+    pub fn save_all(&mut self, contacts: &[Contact]) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        save_in(&tx, &self.key, contacts)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Saves contacts imported from `file` (its exact bytes), refusing a
+    /// file already imported: paper sheets typed twice would count twice.
+    pub fn save_import(&mut self, file: &[u8], contacts: &[Contact]) -> Result<(), StoreError> {
+        let tag = self.key.tag(FILE_LABEL, file);
+        let tx = self.conn.transaction()?;
+        let inserted = tx.execute("INSERT OR IGNORE INTO imports (file_tag) VALUES (?1)", [&tag])?;
+        if inserted == 0 {
+            return Err(StoreError::AlreadyImported);
+        }
+        save_in(&tx, &self.key, contacts)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Voids a contact: saves a void record naming it and takes it out of
+    /// its day's counts. The contact itself stays, to be synced as logged.
+    pub fn void(&mut self, target: RecordId, now: DateTime<FixedOffset>) -> Result<Void, StoreError> {
+        let tx = self.conn.transaction()?;
+        let row: Option<(bool, Option<Vec<u8>>)> = tx
+            .query_row(
+                "SELECT voided, sealed FROM records WHERE record_id = ?1",
+                [target.as_bytes().as_slice()],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?;
+        let (voided, sealed) = row.ok_or(StoreError::NotFound(target))?;
+        if voided {
+            return Err(StoreError::AlreadyVoided(target));
+        }
+        let sealed = sealed.ok_or(StoreError::NotFound(target))?;
+        let contact = match decode::<Record>(&self.key.open(target.as_bytes(), &sealed)?)? {
+            Record::Contact(contact) => contact,
+            Record::Void(_) => return Err(StoreError::VoidOfVoid(target)),
+        };
+        let void = Void::new(target, now);
+        insert_record(&tx, &self.key, &Record::Void(void.clone()))?;
+        tx.execute("UPDATE records SET voided = 1 WHERE record_id = ?1", [target.as_bytes().as_slice()])?;
+        update_counts(&tx, &self.key, contact.local_date(), |counts| counts.remove(&contact))?;
+        tx.commit()?;
+        Ok(void)
+    }
+
+    /// Lists records, oldest first.
+    pub fn list(&self, which: Listing) -> Result<Vec<Listed>, StoreError> {
+        let (sql, arg): (&str, Value) = match which {
+            Listing::Day(day) => (
+                "SELECT record_id, voided, sealed FROM records WHERE day_tag = ?1 AND sealed IS NOT NULL ORDER BY id",
+                Value::Blob(self.day_tag(day)),
+            ),
+            Listing::Pending => (
+                "SELECT record_id, voided, sealed FROM records WHERE state = ?1 AND sealed IS NOT NULL ORDER BY id",
+                Value::Integer(PENDING),
+            ),
+        };
+        let mut statement = self.conn.prepare(sql)?;
+        let mut rows = statement.query([arg])?;
+        let mut listed = Vec::new();
+        while let Some(row) = rows.next()? {
+            let id: Vec<u8> = row.get(0)?;
+            let sealed: Vec<u8> = row.get(2)?;
+            let record: Record = decode(&self.key.open(&id, &sealed)?)?;
+            if record.record_id().as_bytes().as_slice() != id.as_slice() {
+                return Err(StoreError::Damaged("a record is filed under another id".into()));
+            }
+            listed.push(Listed { record, voided: row.get(1)? });
+        }
+        Ok(listed)
+    }
+
+    /// Records (contacts and voids) not yet delivered to the server.
+    pub fn count_pending(&self) -> Result<u64, StoreError> {
+        let count: i64 = self.conn.query_row("SELECT count(*) FROM records WHERE state = ?1", [PENDING], |row| row.get(0))?;
+        Ok(count as u64)
+    }
+
+    /// All records held, whatever their state.
+    pub fn count_all(&self) -> Result<u64, StoreError> {
+        let count: i64 = self.conn.query_row("SELECT count(*) FROM records", [], |row| row.get(0))?;
+        Ok(count as u64)
+    }
+
+    /// What was logged on a local day, voids taken out.
+    pub fn day_counts(&self, day: NaiveDate) -> Result<DayCounts, StoreError> {
+        read_counts(&self.conn, &self.key, day)
+    }
+
+    fn day_tag(&self, day: NaiveDate) -> Vec<u8> {
+        self.key.tag(DAY_LABEL, day_key(day).as_bytes())
+    }
+}
+
+fn value_aad(name: &str) -> Vec<u8> {
+    [b"value:".as_slice(), name.as_bytes()].concat()
+}
+
+fn counts_aad(tag: &[u8]) -> Vec<u8> {
+    [b"day-counts:".as_slice(), tag].concat()
+}
+
+fn read_wrapped(conn: &Connection) -> Result<WrappedKey, StoreError> {
+    conn.query_row("SELECT salt, iterations, sealed FROM vault WHERE id = 1", [], |row| {
+        Ok(WrappedKey { salt: row.get(0)?, iterations: row.get(1)?, sealed: row.get(2)? })
+    })
+    .optional()?
+    .ok_or_else(|| StoreError::Damaged("no wrapped key".into()))
+}
+
+fn save_in(tx: &Transaction<'_>, key: &DataKey, contacts: &[Contact]) -> Result<(), StoreError> {
+    let mut by_day: BTreeMap<NaiveDate, DayCounts> = BTreeMap::new();
+    for contact in contacts {
+        insert_record(tx, key, &Record::Contact(contact.clone()))?;
+        by_day.entry(contact.local_date()).or_default().add(contact);
+    }
+    for (day, added) in by_day {
+        update_counts(tx, key, day, |counts| counts.merge(&added))?;
+    }
+    Ok(())
+}
+
+fn insert_record(tx: &Transaction<'_>, key: &DataKey, record: &Record) -> Result<(), StoreError> {
+    let id = record.record_id();
+    let sealed = key.seal(id.as_bytes(), &padded_json(record))?;
+    let tag = key.tag(DAY_LABEL, day_key(record.local_date()).as_bytes());
+    tx.execute(
+        "INSERT INTO records (record_id, day_tag, state, sealed) VALUES (?1, ?2, ?3, ?4)",
+        params![id.as_bytes().as_slice(), tag, PENDING, sealed],
+    )?;
+    Ok(())
+}
+
+fn read_counts(conn: &Connection, key: &DataKey, day: NaiveDate) -> Result<DayCounts, StoreError> {
+    let tag = key.tag(DAY_LABEL, day_key(day).as_bytes());
+    let sealed: Option<Vec<u8>> = conn
+        .query_row("SELECT sealed FROM day_counts WHERE day_tag = ?1", [&tag], |row| row.get(0))
+        .optional()?;
+    match sealed {
+        Some(sealed) => decode(&key.open(&counts_aad(&tag), &sealed)?),
+        None => Ok(DayCounts::default()),
+    }
+}
+
+fn update_counts(
+    tx: &Transaction<'_>,
+    key: &DataKey,
+    day: NaiveDate,
+    change: impl FnOnce(&mut DayCounts),
+) -> Result<(), StoreError> {
+    let mut counts = read_counts(tx, key, day)?;
+    change(&mut counts);
+    let tag = key.tag(DAY_LABEL, day_key(day).as_bytes());
+    let sealed = key.seal(&counts_aad(&tag), &padded_json(&counts))?;
+    tx.execute(
+        "INSERT INTO day_counts (day_tag, sealed) VALUES (?1, ?2)
+         ON CONFLICT (day_tag) DO UPDATE SET sealed = excluded.sealed",
+        params![tag, sealed],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,215 @@
+//! The device's data key: made at random, wrapped by the worker's PIN,
+//! and the only key that ever touches record plaintext.
+//!
+//! Changing the PIN re-wraps this key; records are never re-encrypted.
+//! Two sub-keys are derived from it with HKDF so that one secret never
+//! serves two purposes: an AEAD key for records and an HMAC key for the
+//! blind index tags (days, imported files).
+
+use super::error::StoreError;
+use crate::domain::{Field, FieldError, Problem};
+use ring::aead::{Aad, CHACHA20_POLY1305, LessSafeKey, NONCE_LEN, Nonce, UnboundKey};
+use ring::rand::{SecureRandom, SystemRandom};
+use ring::{hkdf, hmac, pbkdf2};
+use std::num::NonZeroU32;
+use zeroize::Zeroizing;
+
+/// OWASP's 2023 figure for PBKDF2-HMAC-SHA256. A store asking for fewer is
+/// refused: it can only be a downgrade.
+pub const PBKDF2_ITERATIONS: u32 = 600_000;
+const SALT_LEN: usize = 16;
+const KEY_LEN: usize = 32;
+const WRAP_LABEL: &[u8] = b"tournee-device-data-key-v1";
+
+/// A worker's PIN or passphrase: 4 to 128 characters, wiped from memory
+/// when dropped. On phones the platform keystore should add a second wrap.
+pub struct Pin(Zeroizing<String>);
+
+impl Pin {
+    pub const MIN: usize = 4;
+    pub const MAX: usize = 128;
+
+    pub fn parse(text: &str) -> Result<Pin, FieldError> {
+        let length = text.chars().count();
+        if !(Self::MIN..=Self::MAX).contains(&length) {
+            return Err(FieldError::new(Field::Pin, Problem::Length { min: Self::MIN, max: Self::MAX }));
+        }
+        Ok(Pin(Zeroizing::new(text.to_string())))
+    }
+
+    fn bytes(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+}
+
+/// The data key as stored: sealed under a key derived from the PIN.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WrappedKey {
+    pub salt: Vec<u8>,
+    pub iterations: u32,
+    pub sealed: Vec<u8>,
+}
+
+pub struct DataKey {
+    secret: Zeroizing<[u8; KEY_LEN]>,
+    records: LessSafeKey,
+    index: hmac::Key,
+}
+
+fn random<const N: usize>() -> Result<[u8; N], StoreError> {
+    let mut bytes = [0u8; N];
+    SystemRandom::new()
+        .fill(&mut bytes)
+        .map_err(|_| StoreError::Damaged("no system randomness".into()))?;
+    Ok(bytes)
+}
+
+/// Seals with a fresh random nonce; output is nonce || ciphertext || tag.
+/// Random 96-bit nonces are safe far beyond the millions of records a phone
+/// will ever hold under one key.
+fn seal_with(key: &LessSafeKey, aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, StoreError> {
+    let nonce_bytes: [u8; NONCE_LEN] = random()?;
+    let mut out = Vec::with_capacity(NONCE_LEN + plaintext.len() + CHACHA20_POLY1305.tag_len());
+    out.extend_from_slice(&nonce_bytes);
+    out.extend_from_slice(plaintext);
+    let tag = key
+        .seal_in_place_separate_tag(Nonce::assume_unique_for_key(nonce_bytes), Aad::from(aad), &mut out[NONCE_LEN..])
+        .map_err(|_| StoreError::Damaged("sealing failed".into()))?;
+    out.extend_from_slice(tag.as_ref());
+    Ok(out)
+}
+
+fn open_with(key: &LessSafeKey, aad: &[u8], sealed: &[u8]) -> Option<Vec<u8>> {
+    if sealed.len() < NONCE_LEN + CHACHA20_POLY1305.tag_len() {
+        return None;
+    }
+    let (nonce, body) = sealed.split_at(NONCE_LEN);
+    let nonce = Nonce::try_assume_unique_for_key(nonce).ok()?;
+    let mut body = body.to_vec();
+    let plain = key.open_in_place(nonce, Aad::from(aad), &mut body).ok()?;
+    Some(plain.to_vec())
+}
+
+fn pin_key(pin: &Pin, salt: &[u8], iterations: u32) -> Result<LessSafeKey, StoreError> {
+    let rounds = NonZeroU32::new(iterations)
+        .filter(|n| n.get() >= PBKDF2_ITERATIONS)
+        .ok_or_else(|| StoreError::Damaged(format!("key wrapped with only {iterations} iterations")))?;
+    let mut kek = Zeroizing::new([0u8; KEY_LEN]);
+    pbkdf2::derive(pbkdf2::PBKDF2_HMAC_SHA256, rounds, salt, pin.bytes(), kek.as_mut());
+    let unbound = UnboundKey::new(&CHACHA20_POLY1305, kek.as_ref()).expect("32-byte key");
+    Ok(LessSafeKey::new(unbound))
+}
+
+/// The wrap's associated data binds the salt and iteration count, so a
+/// tampered header fails like a wrong PIN instead of deriving a weaker key.
+fn wrap_aad(salt: &[u8], iterations: u32) -> Vec<u8> {
+    [WRAP_LABEL, salt, &iterations.to_be_bytes()].concat()
+}
+
+impl DataKey {
+    pub fn generate() -> Result<DataKey, StoreError> {
+        Ok(DataKey::from_secret(Zeroizing::new(random()?)))
+    }
+
+    fn from_secret(secret: Zeroizing<[u8; KEY_LEN]>) -> DataKey {
+        let prk = hkdf::Salt::new(hkdf::HKDF_SHA256, b"tournee-device-v1").extract(secret.as_ref());
+        let records: UnboundKey = prk
+            .expand(&[b"records"], &CHACHA20_POLY1305)
+            .expect("HKDF output of one key length")
+            .into();
+        let index: hmac::Key = prk
+            .expand(&[b"index"], hmac::HMAC_SHA256)
+            .expect("HKDF output of one key length")
+            .into();
+        DataKey { secret, records: LessSafeKey::new(records), index }
+    }
+
+    pub fn wrap(&self, pin: &Pin) -> Result<WrappedKey, StoreError> {
+        let salt: [u8; SALT_LEN] = random()?;
+        let kek = pin_key(pin, &salt, PBKDF2_ITERATIONS)?;
+        let sealed = seal_with(&kek, &wrap_aad(&salt, PBKDF2_ITERATIONS), self.secret.as_ref())?;
+        Ok(WrappedKey { salt: salt.to_vec(), iterations: PBKDF2_ITERATIONS, sealed })
+    }
+
+    /// Fails closed: a wrong PIN and a tampered wrap both give `WrongPin`,
+    /// and nothing else is read.
+    pub fn unwrap(wrapped: &WrappedKey, pin: &Pin) -> Result<DataKey, StoreError> {
+        let kek = pin_key(pin, &wrapped.salt, wrapped.iterations)?;
+        let plain = Zeroizing::new(
+            open_with(&kek, &wrap_aad(&wrapped.salt, wrapped.iterations), &wrapped.sealed)
+                .ok_or(StoreError::WrongPin)?,
+        );
+        let secret: [u8; KEY_LEN] = plain
+            .as_slice()
+            .try_into()
+            .map_err(|_| StoreError::Damaged("data key has the wrong length".into()))?;
+        Ok(DataKey::from_secret(Zeroizing::new(secret)))
+    }
+
+    pub fn seal(&self, aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, StoreError> {
+        seal_with(&self.records, aad, plaintext)
+    }
+
+    /// A sealed value that does not open under this key is damage (or
+    /// tampering), never something to skip silently.
+    pub fn open(&self, aad: &[u8], sealed: &[u8]) -> Result<Vec<u8>, StoreError> {
+        open_with(&self.records, aad, sealed).ok_or_else(|| StoreError::Damaged("a sealed value does not open".into()))
+    }
+
+    /// A blind index tag: equal inputs give equal tags, and the tag says
+    /// nothing about the input to someone without the key.
+    pub fn tag(&self, label: &[u8], value: &[u8]) -> Vec<u8> {
+        let mut context = hmac::Context::with_key(&self.index);
+        context.update(label);
+        context.update(&[0]);
+        context.update(value);
+        context.sign().as_ref()[..16].to_vec()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pin_shorter_than_four_characters_is_refused() {
+        assert!(Pin::parse("123").is_err());
+        assert!(Pin::parse("1234").is_ok());
+        assert!(Pin::parse(&"x".repeat(129)).is_err());
+    }
+
+    #[test]
+    fn sealed_values_open_only_with_the_same_associated_data() {
+        let key = DataKey::generate().unwrap();
+        let sealed = key.seal(b"id-1", b"hello").unwrap();
+        assert_eq!(key.open(b"id-1", &sealed).unwrap(), b"hello");
+        assert!(key.open(b"id-2", &sealed).is_err());
+        let mut flipped = sealed.clone();
+        flipped[NONCE_LEN] ^= 1;
+        assert!(key.open(b"id-1", &flipped).is_err());
+        assert!(key.open(b"id-1", &sealed[..10]).is_err());
+    }
+
+    #[test]
+    fn the_wrap_opens_with_the_pin_and_fails_closed_otherwise() {
+        let key = DataKey::generate().unwrap();
+        let pin = Pin::parse("2468").unwrap();
+        let wrapped = key.wrap(&pin).unwrap();
+        let again = DataKey::unwrap(&wrapped, &pin).unwrap();
+        assert_eq!(again.secret.as_ref(), key.secret.as_ref());
+        let wrong = Pin::parse("1357").unwrap();
+        assert!(matches!(DataKey::unwrap(&wrapped, &wrong), Err(StoreError::WrongPin)));
+        let mut weaker = wrapped.clone();
+        weaker.iterations = 1000;
+        assert!(matches!(DataKey::unwrap(&weaker, &pin), Err(StoreError::Damaged(_))));
+    }
+
+    #[test]
+    fn tags_are_stable_per_key_and_differ_across_keys() {
+        let a = DataKey::generate().unwrap();
+        let b = DataKey::generate().unwrap();
+        assert_eq!(a.tag(b"day", b"2026-11-21"), a.tag(b"day", b"2026-11-21"));
+        assert_ne!(a.tag(b"day", b"2026-11-21"), a.tag(b"day", b"2026-11-22"));
+        assert_ne!(a.tag(b"day", b"2026-11-21"), b.tag(b"day", b"2026-11-21"));
+    }
+}
