@@ -1,4 +1,93 @@
-//! The command line.
-pub fn main() -> std::process::ExitCode {
-    std::process::ExitCode::SUCCESS
+//! The `tournee` command: argument parsing, and the one place where errors
+//! become exit codes and messages in the reader's language.
+//!
+//! Exit codes: 0 done; 2 bad input (an argument, a PIN, a file's rows),
+//! with nothing written; 1 the device or its files failed.
+
+mod bench;
+mod device;
+mod listing;
+mod pin;
+
+use crate::domain::i18n::{Lang, Msg};
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "tournee",
+    version,
+    about = "Tournée: offline-first outreach logger / journal de tournée hors ligne"
+)]
+struct Cli {
+    /// Language of messages: fr (default) or en.
+    #[arg(long, global = true, env = "TOURNEE_LANG", value_parser = parse_lang, default_value = "fr")]
+    lang: Lang,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// A headless phone: the device engine over a home directory.
+    Device(Box<device::DeviceArgs>),
+    /// Measure speed on this machine, each figure beside its reference.
+    Bench(bench::BenchArgs),
+}
+
+fn parse_lang(text: &str) -> Result<Lang, String> {
+    Lang::parse(text).ok_or_else(|| format!("\"{text}\": allowed values are fr, en"))
+}
+
+/// A command that did not complete: what to print, and how to exit.
+#[derive(Debug)]
+pub struct Failure {
+    code: u8,
+    lines: Vec<String>,
+}
+
+impl Failure {
+    /// The person can fix this by typing something else; nothing was written.
+    pub fn input(lines: Vec<String>) -> Failure {
+        Failure { code: 2, lines }
+    }
+
+    /// The device, its files or the machine failed.
+    pub fn system(line: String) -> Failure {
+        Failure {
+            code: 1,
+            lines: vec![line],
+        }
+    }
+
+    fn store(error: crate::device::StoreError, lang: Lang) -> Failure {
+        let line = error.message(lang);
+        if error.is_user_error() {
+            Failure::input(vec![line])
+        } else {
+            Failure::system(line)
+        }
+    }
+}
+
+pub type Outcome = Result<(), Failure>;
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let lang = cli.lang;
+    let outcome = match cli.command {
+        Command::Device(args) => device::run(*args, lang),
+        Command::Bench(args) => bench::run(args, lang),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            let prefix = Msg::ErrorPrefix.text(lang);
+            let colon = if lang == Lang::Fr { " : " } else { ": " };
+            for line in &failure.lines {
+                eprintln!("{prefix}{colon}{line}");
+            }
+            ExitCode::from(failure.code)
+        }
+    }
 }

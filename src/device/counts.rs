@@ -29,8 +29,12 @@ impl DayCounts {
     /// Undoes [`DayCounts::add`] for a voided contact.
     pub fn remove(&mut self, contact: &Contact) {
         self.contacts = self.contacts.saturating_sub(1);
-        self.people = self.people.saturating_sub(u64::from(contact.people_count.get()));
-        self.returned_syringes = self.returned_syringes.saturating_sub(u64::from(contact.returned_syringes.get()));
+        self.people = self
+            .people
+            .saturating_sub(u64::from(contact.people_count.get()));
+        self.returned_syringes = self
+            .returned_syringes
+            .saturating_sub(u64::from(contact.returned_syringes.get()));
         for (id, qty) in &contact.materials {
             if let Some(total) = self.materials.get_mut(id.as_str()) {
                 *total = total.saturating_sub(u64::from(qty.get()));

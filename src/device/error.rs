@@ -36,7 +36,13 @@ impl StoreError {
     /// True when the person can fix it by typing something else (the CLI's
     /// exit code 2); false when the device or its files are at fault.
     pub fn is_user_error(&self) -> bool {
-        !matches!(self, StoreError::Damaged(_) | StoreError::Sqlite(_) | StoreError::Io(_) | StoreError::Newer { .. })
+        !matches!(
+            self,
+            StoreError::Damaged(_)
+                | StoreError::Sqlite(_)
+                | StoreError::Io(_)
+                | StoreError::Newer { .. }
+        )
     }
 
     pub fn message(&self, lang: Lang) -> String {

@@ -49,7 +49,9 @@ pub fn configure(conn: &Connection) -> Result<(), StoreError> {
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
-        return Err(StoreError::Damaged(format!("journal mode {mode} instead of WAL")));
+        return Err(StoreError::Damaged(format!(
+            "journal mode {mode} instead of WAL"
+        )));
     }
     conn.execute_batch(
         "PRAGMA synchronous = FULL;
@@ -65,7 +67,10 @@ pub fn configure(conn: &Connection) -> Result<(), StoreError> {
 pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     let current: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
     if current > VERSION {
-        return Err(StoreError::Newer { found: current, supported: VERSION });
+        return Err(StoreError::Newer {
+            found: current,
+            supported: VERSION,
+        });
     }
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         let tx = conn.transaction()?;
@@ -85,14 +90,17 @@ mod tests {
         let mut conn = Connection::open_in_memory().unwrap();
         migrate(&mut conn).unwrap();
         migrate(&mut conn).unwrap();
-        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(version, VERSION);
     }
 
     #[test]
     fn a_newer_file_is_refused_untouched() {
         let mut conn = Connection::open_in_memory().unwrap();
-        conn.pragma_update(None, "user_version", VERSION + 1).unwrap();
+        conn.pragma_update(None, "user_version", VERSION + 1)
+            .unwrap();
         assert!(matches!(migrate(&mut conn), Err(StoreError::Newer { .. })));
     }
 }

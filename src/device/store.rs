@@ -53,7 +53,9 @@ pub struct Store {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("path", &self.path).finish_non_exhaustive()
+        f.debug_struct("Store")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
     }
 }
 
@@ -66,7 +68,8 @@ fn padded_json<T: Serialize>(value: &T) -> Vec<u8> {
 }
 
 fn decode<T: DeserializeOwned>(plain: &[u8]) -> Result<T, StoreError> {
-    serde_json::from_slice(plain).map_err(|e| StoreError::Damaged(format!("unreadable sealed value: {e}")))
+    serde_json::from_slice(plain)
+        .map_err(|e| StoreError::Damaged(format!("unreadable sealed value: {e}")))
 }
 
 #[cfg(unix)]
@@ -110,7 +113,9 @@ impl Store {
     }
 
     fn build(path: &Path, pin: &Pin, catalog: &Catalog) -> Result<Store, StoreError> {
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let mut conn = Connection::open_with_flags(path, flags)?;
         // SQLite gives the WAL and shared-memory files the database's mode.
         owner_only(path, 0o600)?;
@@ -122,7 +127,11 @@ impl Store {
             "INSERT INTO vault (id, salt, iterations, sealed) VALUES (1, ?1, ?2, ?3)",
             params![wrapped.salt, wrapped.iterations, wrapped.sealed],
         )?;
-        let mut store = Store { conn, key, path: path.to_path_buf() };
+        let mut store = Store {
+            conn,
+            key,
+            path: path.to_path_buf(),
+        };
         store.replace_catalog(catalog)?;
         Ok(store)
     }
@@ -161,7 +170,8 @@ impl Store {
     }
 
     pub fn catalog(&self) -> Result<Catalog, StoreError> {
-        self.value(CATALOG)?.ok_or_else(|| StoreError::Damaged("no catalog".into()))
+        self.value(CATALOG)?
+            .ok_or_else(|| StoreError::Damaged("no catalog".into()))
     }
 
     /// Installs a newer catalog (from enrollment or sync).
@@ -172,9 +182,15 @@ impl Store {
     fn value<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, StoreError> {
         let sealed: Option<Vec<u8>> = self
             .conn
-            .query_row("SELECT sealed FROM sealed_values WHERE name = ?1", [name], |row| row.get(0))
+            .query_row(
+                "SELECT sealed FROM sealed_values WHERE name = ?1",
+                [name],
+                |row| row.get(0),
+            )
             .optional()?;
-        sealed.map(|s| decode(&self.key.open(&value_aad(name), &s)?)).transpose()
+        sealed
+            .map(|s| decode(&self.key.open(&value_aad(name), &s)?))
+            .transpose()
     }
 
     fn put_value<T: Serialize>(&mut self, name: &str, value: &T) -> Result<(), StoreError> {
@@ -205,7 +221,10 @@ impl Store {
     pub fn save_import(&mut self, file: &[u8], contacts: &[Contact]) -> Result<(), StoreError> {
         let tag = self.key.tag(FILE_LABEL, file);
         let tx = self.conn.transaction()?;
-        let inserted = tx.execute("INSERT OR IGNORE INTO imports (file_tag) VALUES (?1)", [&tag])?;
+        let inserted = tx.execute(
+            "INSERT OR IGNORE INTO imports (file_tag) VALUES (?1)",
+            [&tag],
+        )?;
         if inserted == 0 {
             return Err(StoreError::AlreadyImported);
         }
@@ -216,7 +235,11 @@ impl Store {
 
     /// Voids a contact: saves a void record naming it and takes it out of
     /// its day's counts. The contact itself stays, to be synced as logged.
-    pub fn void(&mut self, target: RecordId, now: DateTime<FixedOffset>) -> Result<Void, StoreError> {
+    pub fn void(
+        &mut self,
+        target: RecordId,
+        now: DateTime<FixedOffset>,
+    ) -> Result<Void, StoreError> {
         let tx = self.conn.transaction()?;
         let row: Option<(bool, Option<Vec<u8>>)> = tx
             .query_row(
@@ -236,8 +259,13 @@ impl Store {
         };
         let void = Void::new(target, now);
         insert_record(&tx, &self.key, &Record::Void(void.clone()))?;
-        tx.execute("UPDATE records SET voided = 1 WHERE record_id = ?1", [target.as_bytes().as_slice()])?;
-        update_counts(&tx, &self.key, contact.local_date(), |counts| counts.remove(&contact))?;
+        tx.execute(
+            "UPDATE records SET voided = 1 WHERE record_id = ?1",
+            [target.as_bytes().as_slice()],
+        )?;
+        update_counts(&tx, &self.key, contact.local_date(), |counts| {
+            counts.remove(&contact)
+        })?;
         tx.commit()?;
         Ok(void)
     }
@@ -262,22 +290,33 @@ impl Store {
             let sealed: Vec<u8> = row.get(2)?;
             let record: Record = decode(&self.key.open(&id, &sealed)?)?;
             if record.record_id().as_bytes().as_slice() != id.as_slice() {
-                return Err(StoreError::Damaged("a record is filed under another id".into()));
+                return Err(StoreError::Damaged(
+                    "a record is filed under another id".into(),
+                ));
             }
-            listed.push(Listed { record, voided: row.get(1)? });
+            listed.push(Listed {
+                record,
+                voided: row.get(1)?,
+            });
         }
         Ok(listed)
     }
 
     /// Records (contacts and voids) not yet delivered to the server.
     pub fn count_pending(&self) -> Result<u64, StoreError> {
-        let count: i64 = self.conn.query_row("SELECT count(*) FROM records WHERE state = ?1", [PENDING], |row| row.get(0))?;
+        let count: i64 = self.conn.query_row(
+            "SELECT count(*) FROM records WHERE state = ?1",
+            [PENDING],
+            |row| row.get(0),
+        )?;
         Ok(count as u64)
     }
 
     /// All records held, whatever their state.
     pub fn count_all(&self) -> Result<u64, StoreError> {
-        let count: i64 = self.conn.query_row("SELECT count(*) FROM records", [], |row| row.get(0))?;
+        let count: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM records", [], |row| row.get(0))?;
         Ok(count as u64)
     }
 
@@ -300,9 +339,17 @@ fn counts_aad(tag: &[u8]) -> Vec<u8> {
 }
 
 fn read_wrapped(conn: &Connection) -> Result<WrappedKey, StoreError> {
-    conn.query_row("SELECT salt, iterations, sealed FROM vault WHERE id = 1", [], |row| {
-        Ok(WrappedKey { salt: row.get(0)?, iterations: row.get(1)?, sealed: row.get(2)? })
-    })
+    conn.query_row(
+        "SELECT salt, iterations, sealed FROM vault WHERE id = 1",
+        [],
+        |row| {
+            Ok(WrappedKey {
+                salt: row.get(0)?,
+                iterations: row.get(1)?,
+                sealed: row.get(2)?,
+            })
+        },
+    )
     .optional()?
     .ok_or_else(|| StoreError::Damaged("no wrapped key".into()))
 }
@@ -333,7 +380,11 @@ fn insert_record(tx: &Transaction<'_>, key: &DataKey, record: &Record) -> Result
 fn read_counts(conn: &Connection, key: &DataKey, day: NaiveDate) -> Result<DayCounts, StoreError> {
     let tag = key.tag(DAY_LABEL, day_key(day).as_bytes());
     let sealed: Option<Vec<u8>> = conn
-        .query_row("SELECT sealed FROM day_counts WHERE day_tag = ?1", [&tag], |row| row.get(0))
+        .query_row(
+            "SELECT sealed FROM day_counts WHERE day_tag = ?1",
+            [&tag],
+            |row| row.get(0),
+        )
         .optional()?;
     match sealed {
         Some(sealed) => decode(&key.open(&counts_aad(&tag), &sealed)?),

@@ -32,7 +32,13 @@ impl Pin {
     pub fn parse(text: &str) -> Result<Pin, FieldError> {
         let length = text.chars().count();
         if !(Self::MIN..=Self::MAX).contains(&length) {
-            return Err(FieldError::new(Field::Pin, Problem::Length { min: Self::MIN, max: Self::MAX }));
+            return Err(FieldError::new(
+                Field::Pin,
+                Problem::Length {
+                    min: Self::MIN,
+                    max: Self::MAX,
+                },
+            ));
         }
         Ok(Pin(Zeroizing::new(text.to_string())))
     }
@@ -73,7 +79,11 @@ fn seal_with(key: &LessSafeKey, aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>,
     out.extend_from_slice(&nonce_bytes);
     out.extend_from_slice(plaintext);
     let tag = key
-        .seal_in_place_separate_tag(Nonce::assume_unique_for_key(nonce_bytes), Aad::from(aad), &mut out[NONCE_LEN..])
+        .seal_in_place_separate_tag(
+            Nonce::assume_unique_for_key(nonce_bytes),
+            Aad::from(aad),
+            &mut out[NONCE_LEN..],
+        )
         .map_err(|_| StoreError::Damaged("sealing failed".into()))?;
     out.extend_from_slice(tag.as_ref());
     Ok(out)
@@ -93,9 +103,17 @@ fn open_with(key: &LessSafeKey, aad: &[u8], sealed: &[u8]) -> Option<Vec<u8>> {
 fn pin_key(pin: &Pin, salt: &[u8], iterations: u32) -> Result<LessSafeKey, StoreError> {
     let rounds = NonZeroU32::new(iterations)
         .filter(|n| n.get() >= PBKDF2_ITERATIONS)
-        .ok_or_else(|| StoreError::Damaged(format!("key wrapped with only {iterations} iterations")))?;
+        .ok_or_else(|| {
+            StoreError::Damaged(format!("key wrapped with only {iterations} iterations"))
+        })?;
     let mut kek = Zeroizing::new([0u8; KEY_LEN]);
-    pbkdf2::derive(pbkdf2::PBKDF2_HMAC_SHA256, rounds, salt, pin.bytes(), kek.as_mut());
+    pbkdf2::derive(
+        pbkdf2::PBKDF2_HMAC_SHA256,
+        rounds,
+        salt,
+        pin.bytes(),
+        kek.as_mut(),
+    );
     let unbound = UnboundKey::new(&CHACHA20_POLY1305, kek.as_ref()).expect("32-byte key");
     Ok(LessSafeKey::new(unbound))
 }
@@ -121,14 +139,26 @@ impl DataKey {
             .expand(&[b"index"], hmac::HMAC_SHA256)
             .expect("HKDF output of one key length")
             .into();
-        DataKey { secret, records: LessSafeKey::new(records), index }
+        DataKey {
+            secret,
+            records: LessSafeKey::new(records),
+            index,
+        }
     }
 
     pub fn wrap(&self, pin: &Pin) -> Result<WrappedKey, StoreError> {
         let salt: [u8; SALT_LEN] = random()?;
         let kek = pin_key(pin, &salt, PBKDF2_ITERATIONS)?;
-        let sealed = seal_with(&kek, &wrap_aad(&salt, PBKDF2_ITERATIONS), self.secret.as_ref())?;
-        Ok(WrappedKey { salt: salt.to_vec(), iterations: PBKDF2_ITERATIONS, sealed })
+        let sealed = seal_with(
+            &kek,
+            &wrap_aad(&salt, PBKDF2_ITERATIONS),
+            self.secret.as_ref(),
+        )?;
+        Ok(WrappedKey {
+            salt: salt.to_vec(),
+            iterations: PBKDF2_ITERATIONS,
+            sealed,
+        })
     }
 
     /// Fails closed: a wrong PIN and a tampered wrap both give `WrongPin`,
@@ -136,8 +166,12 @@ impl DataKey {
     pub fn unwrap(wrapped: &WrappedKey, pin: &Pin) -> Result<DataKey, StoreError> {
         let kek = pin_key(pin, &wrapped.salt, wrapped.iterations)?;
         let plain = Zeroizing::new(
-            open_with(&kek, &wrap_aad(&wrapped.salt, wrapped.iterations), &wrapped.sealed)
-                .ok_or(StoreError::WrongPin)?,
+            open_with(
+                &kek,
+                &wrap_aad(&wrapped.salt, wrapped.iterations),
+                &wrapped.sealed,
+            )
+            .ok_or(StoreError::WrongPin)?,
         );
         let secret: [u8; KEY_LEN] = plain
             .as_slice()
@@ -153,7 +187,8 @@ impl DataKey {
     /// A sealed value that does not open under this key is damage (or
     /// tampering), never something to skip silently.
     pub fn open(&self, aad: &[u8], sealed: &[u8]) -> Result<Vec<u8>, StoreError> {
-        open_with(&self.records, aad, sealed).ok_or_else(|| StoreError::Damaged("a sealed value does not open".into()))
+        open_with(&self.records, aad, sealed)
+            .ok_or_else(|| StoreError::Damaged("a sealed value does not open".into()))
     }
 
     /// A blind index tag: equal inputs give equal tags, and the tag says
@@ -198,10 +233,16 @@ mod tests {
         let again = DataKey::unwrap(&wrapped, &pin).unwrap();
         assert_eq!(again.secret.as_ref(), key.secret.as_ref());
         let wrong = Pin::parse("1357").unwrap();
-        assert!(matches!(DataKey::unwrap(&wrapped, &wrong), Err(StoreError::WrongPin)));
+        assert!(matches!(
+            DataKey::unwrap(&wrapped, &wrong),
+            Err(StoreError::WrongPin)
+        ));
         let mut weaker = wrapped.clone();
         weaker.iterations = 1000;
-        assert!(matches!(DataKey::unwrap(&weaker, &pin), Err(StoreError::Damaged(_))));
+        assert!(matches!(
+            DataKey::unwrap(&weaker, &pin),
+            Err(StoreError::Damaged(_))
+        ));
     }
 
     #[test]

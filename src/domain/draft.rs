@@ -91,13 +91,14 @@ impl ContactDraft {
             .and_then(|d| found.keep(DurationMin::parse(Field::Duration, d)));
 
         let mut materials = BTreeMap::new();
+        let mut seen = BTreeSet::new();
         for (id, qty) in &self.materials {
             let id = found.keep(catalog.check(Section::Materials, id, policy));
             let qty = found.keep(Quantity::parse(Field::Materials, qty));
             let (Some(id), Some(qty)) = (id, qty) else {
                 continue;
             };
-            if materials.contains_key(&id) {
+            if !seen.insert(id.clone()) {
                 found.push(
                     Field::Materials,
                     Problem::Duplicate {

@@ -145,8 +145,11 @@ impl FieldError {
     /// The message naming the field as the CLI and CSV know it too:
     /// "nombre de personnes (people) : …".
     pub fn message_with_key(&self, lang: Lang) -> String {
-        let name = format!("{} ({})", self.field.label(lang), self.field.key());
-        self.render(lang, &name)
+        let (label, key) = (self.field.label(lang), self.field.key());
+        if label == key {
+            return self.render(lang, label);
+        }
+        self.render(lang, &format!("{label} ({key})"))
     }
 
     fn render(&self, lang: Lang, field: &str) -> String {

@@ -100,7 +100,7 @@ messages! {
         "{field}: the code must have {min} to {max} letters or digits (accents, spaces and punctuation are ignored).";
     ProblemBadRecordId => "{field} : « {value} » n'est pas un identifiant d'enregistrement (format 0190a3c4-…).",
         "{field}: \"{value}\" is not a record id (format 0190a3c4-…).";
-    ProblemTooLong => "{field} : {min} à {max} caractères.", "{field}: {min} to {max} characters.";
+    ProblemTooLong => "{field} : de {min} à {max} caractères.", "{field}: {min} to {max} characters.";
     ProblemBadColumns => "{field} : colonnes attendues : {allowed}. Reçu : {value}.",
         "{field}: expected columns: {allowed}. Found: {value}.";
 

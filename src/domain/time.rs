@@ -33,10 +33,10 @@ pub fn parse_occurred_at<Tz: TimeZone>(
         "%Y-%m-%d %H:%M:%S",
         "%Y-%m-%dT%H:%M:%S",
     ] {
-        if let Ok(naive) = NaiveDateTime::parse_from_str(text, format) {
-            if let Some(local) = zone.from_local_datetime(&naive).earliest() {
-                return Ok(local.fixed_offset());
-            }
+        if let Ok(naive) = NaiveDateTime::parse_from_str(text, format)
+            && let Some(local) = zone.from_local_datetime(&naive).earliest()
+        {
+            return Ok(local.fixed_offset());
         }
     }
     Err(FieldError::new(

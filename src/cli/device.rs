@@ -1,0 +1,287 @@
+//! `tournee device`: a headless phone. Every subcommand opens the store in
+//! `--home` with the worker's PIN, does one thing, and closes it.
+
+use super::{Failure, Outcome, listing, pin};
+use crate::device::{Listing, Pin, Store, StoreError, import};
+use crate::domain::draft::parse_material_pair;
+use crate::domain::i18n::{Lang, Msg, tr};
+use crate::domain::time::parse_occurred_at;
+use crate::domain::{Catalog, ContactDraft, FieldError, RecordId};
+use chrono::{DateTime, FixedOffset, Local};
+use clap::{Args, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Args)]
+pub struct DeviceArgs {
+    /// The device's home directory [default: the platform data directory].
+    #[arg(long, global = true, env = "TOURNEE_HOME")]
+    home: Option<PathBuf>,
+    #[command(subcommand)]
+    command: DeviceCommand,
+}
+
+#[derive(Subcommand)]
+enum DeviceCommand {
+    /// Create the encrypted store, protected by a PIN.
+    Init,
+    /// Log a contact; prints its record id.
+    Log(Box<LogArgs>),
+    /// Void a contact logged by mistake.
+    Void {
+        /// The record id printed by `log` or shown by `list`.
+        record_id: String,
+    },
+    /// List records waiting to be sent (or today's with --today).
+    List {
+        #[arg(long)]
+        today: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// What is waiting, today's counts, enrollment.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// The lists a contact is logged from.
+    Catalog {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Back-fill contacts from a paper tally sheet typed as CSV (all or nothing).
+    Import {
+        #[arg(long)]
+        csv: PathBuf,
+    },
+    /// Change the PIN (TOURNEE_NEW_PIN or a prompt gives the new one).
+    ChangePin,
+}
+
+#[derive(Args)]
+struct LogArgs {
+    #[arg(long)]
+    zone: String,
+    /// first, known or group.
+    #[arg(long)]
+    kind: String,
+    #[arg(long)]
+    people: String,
+    #[arg(long)]
+    age_band: String,
+    #[arg(long)]
+    gender: Option<String>,
+    /// ID=QTY, repeatable: --material seringues=10 --material condoms=5.
+    #[arg(long = "material")]
+    materials: Vec<String>,
+    #[arg(long)]
+    returned_syringes: Option<String>,
+    #[arg(long = "referral")]
+    referrals: Vec<String>,
+    #[arg(long = "intervention")]
+    interventions: Vec<String>,
+    /// The program's person code; only its canonical form is kept, sealed.
+    #[arg(long)]
+    code: Option<String>,
+    /// When it happened: RFC 3339, or "YYYY-MM-DD HH:MM" in local time [default: now].
+    #[arg(long)]
+    at: Option<String>,
+    /// Minutes spent.
+    #[arg(long)]
+    duration: Option<String>,
+}
+
+fn home(args: &DeviceArgs) -> PathBuf {
+    args.home
+        .clone()
+        .or_else(|| dirs::data_dir().map(|d| d.join("tournee")))
+        .unwrap_or_else(|| PathBuf::from(".tournee"))
+}
+
+fn now() -> DateTime<FixedOffset> {
+    Local::now().fixed_offset()
+}
+
+/// Opens the store, asking for the PIN only once the store is known to exist.
+fn open(args: &DeviceArgs, lang: Lang) -> Result<Store, Failure> {
+    open_keeping_pin(args, lang).map(|(store, _)| store)
+}
+
+/// Opens the store and keeps the PIN that opened it (for `change-pin`).
+fn open_keeping_pin(args: &DeviceArgs, lang: Lang) -> Result<(Store, Pin), Failure> {
+    let dir = home(args);
+    if !Store::exists(&dir) {
+        return Err(Failure::store(
+            StoreError::Missing(Store::path_in(&dir)),
+            lang,
+        ));
+    }
+    let pin = pin::current(lang)?;
+    let store = Store::open(&dir, &pin).map_err(|e| Failure::store(e, lang))?;
+    Ok((store, pin))
+}
+
+fn field_errors(errors: impl IntoIterator<Item = FieldError>, lang: Lang) -> Failure {
+    Failure::input(
+        errors
+            .into_iter()
+            .map(|e| e.message_with_key(lang))
+            .collect(),
+    )
+}
+
+pub fn run(args: DeviceArgs, lang: Lang) -> Outcome {
+    let store_error = |e| Failure::store(e, lang);
+    match &args.command {
+        DeviceCommand::Init => {
+            let dir = home(&args);
+            if Store::exists(&dir) {
+                return Err(store_error(StoreError::Exists(Store::path_in(&dir))));
+            }
+            let pin = pin::first(lang)?;
+            let store =
+                Store::create(&dir, &pin, &Catalog::default_quebec()).map_err(store_error)?;
+            println!(
+                "{}",
+                tr(
+                    lang,
+                    Msg::StoreCreated,
+                    &[("path", &store.path().display())]
+                )
+            );
+        }
+        DeviceCommand::Log(log) => {
+            let mut store = open(&args, lang)?;
+            let catalog = store.catalog().map_err(store_error)?;
+            let (draft, mut errors) = draft(log);
+            let contact = match draft.parse(&catalog, now()) {
+                Ok(contact) if errors.is_empty() => contact,
+                parsed => {
+                    errors.extend(parsed.err().map(|invalid| invalid.0).unwrap_or_default());
+                    return Err(field_errors(errors, lang));
+                }
+            };
+            store.save(&contact).map_err(store_error)?;
+            println!("{}", contact.record_id);
+        }
+        DeviceCommand::Void { record_id } => {
+            let target = RecordId::parse(record_id).map_err(|e| field_errors([e], lang))?;
+            let mut store = open(&args, lang)?;
+            let void = store.void(target, now()).map_err(store_error)?;
+            println!(
+                "{}",
+                tr(
+                    lang,
+                    Msg::VoidSaved,
+                    &[("value", &target), ("id", &void.record_id)]
+                )
+            );
+        }
+        DeviceCommand::List { today, json } => {
+            let store = open(&args, lang)?;
+            let which = if *today {
+                Listing::Day(Local::now().date_naive())
+            } else {
+                Listing::Pending
+            };
+            let records = store.list(which).map_err(store_error)?;
+            let catalog = store.catalog().map_err(store_error)?;
+            if *json {
+                println!("{}", listing::records_json(&records));
+            } else {
+                print!("{}", listing::records_text(&records, &catalog, lang));
+            }
+        }
+        DeviceCommand::Status { json } => {
+            let store = open(&args, lang)?;
+            let waiting = store.count_pending().map_err(store_error)?;
+            let today = store
+                .day_counts(Local::now().date_naive())
+                .map_err(store_error)?;
+            let catalog = store.catalog().map_err(store_error)?;
+            if *json {
+                println!("{}", listing::status_json(waiting, &today, catalog.version));
+            } else {
+                print!(
+                    "{}",
+                    listing::status_text(waiting, &today, catalog.version, lang)
+                );
+            }
+        }
+        DeviceCommand::Catalog { json } => {
+            let catalog = open(&args, lang)?.catalog().map_err(store_error)?;
+            if *json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&catalog).expect("catalog serializes")
+                );
+            } else {
+                print!("{}", listing::catalog_text(&catalog, lang));
+            }
+        }
+        DeviceCommand::Import { csv } => {
+            let bytes = std::fs::read(csv).map_err(|e| {
+                Failure::input(vec![tr(
+                    lang,
+                    Msg::FileUnreadable,
+                    &[("path", &csv.display()), ("value", &e)],
+                )])
+            })?;
+            let mut store = open(&args, lang)?;
+            let catalog = store.catalog().map_err(store_error)?;
+            let contacts = import::parse_csv(&bytes, &catalog, &Local, now()).map_err(|rows| {
+                let mut lines: Vec<String> = rows
+                    .iter()
+                    .map(|r| {
+                        format!(
+                            "{} — {}",
+                            tr(lang, Msg::ImportLine, &[("line", &r.line)]),
+                            r.error.message_with_key(lang)
+                        )
+                    })
+                    .collect();
+                lines.push(tr(lang, Msg::ImportRejected, &[("count", &rows.len())]));
+                Failure::input(lines)
+            })?;
+            store.save_import(&bytes, &contacts).map_err(store_error)?;
+            println!("{}", tr(lang, Msg::Imported, &[("count", &contacts.len())]));
+        }
+        DeviceCommand::ChangePin => {
+            let (mut store, current) = open_keeping_pin(&args, lang)?;
+            let new = pin::new(lang)?;
+            store.change_pin(&current, &new).map_err(store_error)?;
+            println!("{}", Msg::PinChanged.text(lang));
+        }
+    }
+    Ok(())
+}
+
+/// The typed flags as a draft, with the problems found reading the text of
+/// `--at` and `--material` (the draft's own checks come after).
+fn draft(log: &LogArgs) -> (ContactDraft, Vec<FieldError>) {
+    let mut errors = Vec::new();
+    let occurred_at = log.at.as_deref().and_then(|at| {
+        parse_occurred_at(at, &Local)
+            .map_err(|e| errors.push(e))
+            .ok()
+    });
+    let materials = log
+        .materials
+        .iter()
+        .filter_map(|m| parse_material_pair(m).map_err(|e| errors.push(e)).ok())
+        .collect();
+    let draft = ContactDraft {
+        occurred_at,
+        zone: log.zone.clone(),
+        kind: log.kind.clone(),
+        people: log.people.clone(),
+        age_band: log.age_band.clone(),
+        gender: log.gender.clone(),
+        materials,
+        returned_syringes: log.returned_syringes.clone(),
+        referrals: log.referrals.clone(),
+        interventions: log.interventions.clone(),
+        code: log.code.clone(),
+        duration_min: log.duration.clone(),
+    };
+    (draft, errors)
+}

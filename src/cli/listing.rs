@@ -1,0 +1,127 @@
+//! How `tournee device` shows records, status and the catalog: plain text
+//! for a person, JSON for scripts. Person codes are never printed; a record
+//! only says whether it has one.
+
+use crate::device::{DayCounts, Listed};
+use crate::domain::i18n::{Lang, Msg, tr};
+use crate::domain::{Catalog, Record, Section};
+use serde_json::{Value, json};
+use std::fmt::Write;
+
+pub fn records_json(records: &[Listed]) -> String {
+    let rows: Vec<Value> = records
+        .iter()
+        .map(|listed| {
+            let mut value = serde_json::to_value(&listed.record).expect("records serialize");
+            if let Value::Object(map) = &mut value {
+                let had_code = map.remove("person_code").is_some();
+                if matches!(listed.record, Record::Contact(_)) {
+                    map.insert("has_code".into(), Value::Bool(had_code));
+                    map.insert("voided".into(), Value::Bool(listed.voided));
+                }
+            }
+            value
+        })
+        .collect();
+    serde_json::to_string_pretty(&rows).expect("json")
+}
+
+pub fn records_text(records: &[Listed], catalog: &Catalog, lang: Lang) -> String {
+    if records.is_empty() {
+        return format!("{}\n", Msg::ListEmpty.text(lang));
+    }
+    let mut out = String::new();
+    for listed in records {
+        match &listed.record {
+            Record::Contact(c) => {
+                let materials: Vec<String> = c
+                    .materials
+                    .iter()
+                    .map(|(id, qty)| {
+                        format!(
+                            "{} ×{}",
+                            catalog.label(Section::Materials, id.as_str(), lang),
+                            qty.get()
+                        )
+                    })
+                    .collect();
+                let mut line = format!(
+                    "{}  {}  {}  {} {}  {}",
+                    c.occurred_at.format("%Y-%m-%d %H:%M"),
+                    catalog.label(Section::Zones, c.zone.as_str(), lang),
+                    c.kind.label(lang),
+                    c.people_count.get(),
+                    Msg::People.text(lang),
+                    catalog.label(Section::AgeBands, c.age_band.as_str(), lang),
+                );
+                if !materials.is_empty() {
+                    let _ = write!(line, "  {}", materials.join(", "));
+                }
+                if c.person_code.is_some() {
+                    let _ = write!(line, "  [{}]", Msg::WithCode.text(lang));
+                }
+                if listed.voided {
+                    let _ = write!(line, "  [{}]", Msg::Voided.text(lang));
+                }
+                let _ = writeln!(out, "{line}  {}", c.record_id);
+            }
+            Record::Void(v) => {
+                let what = tr(lang, Msg::VoidOf, &[("value", &v.target)]);
+                let _ = writeln!(
+                    out,
+                    "{}  {what}  {}",
+                    v.voided_at.format("%Y-%m-%d %H:%M"),
+                    v.record_id
+                );
+            }
+        }
+    }
+    out
+}
+
+pub fn status_json(waiting: u64, today: &DayCounts, catalog_version: u32) -> String {
+    let value = json!({
+        "waiting_records": waiting,
+        "today": today,
+        "enrolled": false,
+        "catalog_version": catalog_version,
+    });
+    serde_json::to_string_pretty(&value).expect("json")
+}
+
+pub fn status_text(waiting: u64, today: &DayCounts, catalog_version: u32, lang: Lang) -> String {
+    [
+        tr(lang, Msg::StatusWaiting, &[("count", &waiting)]),
+        tr(
+            lang,
+            Msg::StatusToday,
+            &[("count", &today.contacts), ("value", &today.people)],
+        ),
+        Msg::StatusNotEnrolled.text(lang).to_string(),
+        tr(lang, Msg::StatusCatalog, &[("value", &catalog_version)]),
+    ]
+    .iter()
+    .map(|line| format!("{line}\n"))
+    .collect()
+}
+
+pub fn catalog_text(catalog: &Catalog, lang: Lang) -> String {
+    let mut out = String::new();
+    for section in Section::ALL {
+        let _ = writeln!(out, "{}", section.title(lang));
+        for entry in catalog.section(section) {
+            let retired = if entry.active {
+                String::new()
+            } else {
+                format!(" {}", Msg::Retired.text(lang))
+            };
+            let _ = writeln!(
+                out,
+                "  {:<28} {}{retired}",
+                entry.id.as_str(),
+                entry.label(lang)
+            );
+        }
+    }
+    out
+}
