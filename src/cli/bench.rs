@@ -52,7 +52,12 @@ fn contact(catalog: &Catalog, i: usize, now: DateTime<FixedOffset>) -> Contact {
         gender: Some(pick(&catalog.genders)),
         materials: vec![
             (pick(&catalog.materials), ((i % 20) + 1).to_string()),
-            ("condoms".into(), "5".into()),
+            (
+                catalog.materials[(i + 1) % catalog.materials.len()]
+                    .id
+                    .to_string(),
+                "5".into(),
+            ),
         ],
         returned_syringes: Some((i % 7).to_string()),
         referrals: vec![pick(&catalog.referrals)],
