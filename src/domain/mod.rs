@@ -9,6 +9,7 @@
 pub mod catalog;
 mod catalog_default;
 pub mod contact;
+pub mod crypto;
 pub mod draft;
 pub mod error;
 pub mod i18n;
