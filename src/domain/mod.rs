@@ -16,6 +16,7 @@ pub mod i18n;
 pub mod ids;
 pub mod person_code;
 pub mod time;
+pub mod wire;
 
 pub use catalog::{Catalog, CatalogEntry, CatalogId, IdPolicy, Section};
 pub use contact::{Contact, DurationMin, Kind, PeopleCount, Quantity, Record, Void};

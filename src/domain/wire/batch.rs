@@ -1,0 +1,134 @@
+//! The batch plaintext: the records, as a versioned JSON document,
+//! DEFLATE-compressed, then padded to a power of two so that the envelope's
+//! size says little about how many contacts it holds.
+
+use super::{WireError, read_array, read_u32};
+use crate::domain::Record;
+use flate2::Compression;
+use flate2::read::DeflateDecoder;
+use flate2::write::DeflateEncoder;
+use serde::{Deserialize, Serialize};
+use std::io::{Read, Write};
+
+pub const SCHEMA_VERSION: u8 = 1;
+const COMPRESSION_DEFLATE: u8 = 1;
+const PREFIX_LEN: usize = 6;
+const MIN_PADDED: usize = 1024;
+/// Decompressed JSON larger than this is refused (a zip bomb is not a batch).
+pub const MAX_JSON: usize = 8 * 1024 * 1024;
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Document {
+    records: Vec<Record>,
+}
+
+/// The padded length for a payload of `len` bytes: the next power of two,
+/// at least [`MIN_PADDED`].
+pub fn padded_len(len: usize) -> usize {
+    len.next_power_of_two().max(MIN_PADDED)
+}
+
+/// Encodes records as the batch plaintext.
+pub fn encode(records: &[Record]) -> Vec<u8> {
+    let json = serde_json::to_vec(&DocumentRef { records }).expect("records serialize");
+    let mut encoder = DeflateEncoder::new(Vec::new(), Compression::default());
+    encoder.write_all(&json).expect("writing to memory");
+    let compressed = encoder.finish().expect("writing to memory");
+    let mut out = Vec::with_capacity(padded_len(PREFIX_LEN + compressed.len()));
+    out.push(SCHEMA_VERSION);
+    out.push(COMPRESSION_DEFLATE);
+    out.extend_from_slice(&(compressed.len() as u32).to_be_bytes());
+    out.extend_from_slice(&compressed);
+    out.resize(padded_len(out.len()), 0);
+    out
+}
+
+#[derive(Serialize)]
+struct DocumentRef<'a> {
+    records: &'a [Record],
+}
+
+/// Decodes the batch plaintext. Records are returned as parsed JSON
+/// values' typed form; the caller validates them against the catalog.
+pub fn decode(plaintext: &[u8]) -> Result<Vec<Record>, WireError> {
+    let mut cursor = plaintext;
+    let [version, compression] = read_array::<2>(&mut cursor)?;
+    if version != SCHEMA_VERSION {
+        return Err(WireError::Version(version));
+    }
+    if compression != COMPRESSION_DEFLATE {
+        return Err(WireError::Suite);
+    }
+    let len = read_u32(&mut cursor)? as usize;
+    let compressed = cursor.get(..len).ok_or(WireError::Length {
+        expected: len,
+        found: cursor.len(),
+    })?;
+    if cursor[len..].iter().any(|&b| b != 0) {
+        return Err(WireError::Padding);
+    }
+    let mut json = Vec::new();
+    DeflateDecoder::new(compressed)
+        .take(MAX_JSON as u64 + 1)
+        .read_to_end(&mut json)
+        .map_err(|e| WireError::Batch(e.to_string()))?;
+    if json.len() > MAX_JSON {
+        return Err(WireError::TooLarge(json.len()));
+    }
+    let document: Document =
+        serde_json::from_slice(&json).map_err(|e| WireError::Batch(e.to_string()))?;
+    Ok(document.records)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Catalog, ContactDraft};
+
+    fn records(n: usize) -> Vec<Record> {
+        let draft = ContactDraft {
+            zone: "gatineau".into(),
+            kind: "known".into(),
+            people: "1".into(),
+            age_band: "18-24".into(),
+            materials: vec![("seringues".into(), "10".into())],
+            code: Some("ABCD1999".into()),
+            ..Default::default()
+        };
+        let now = chrono::Local::now().fixed_offset();
+        (0..n)
+            .map(|_| Record::Contact(draft.parse(&Catalog::default_quebec(), now).unwrap()))
+            .collect()
+    }
+
+    #[test]
+    fn records_round_trip_and_the_size_is_a_power_of_two() {
+        for n in [1, 3, 200] {
+            let batch = records(n);
+            let encoded = encode(&batch);
+            assert!(encoded.len().is_power_of_two() && encoded.len() >= 1024);
+            assert_eq!(decode(&encoded).unwrap(), batch);
+        }
+        assert_eq!(
+            encode(&records(1)).len(),
+            encode(&records(3)).len(),
+            "small batches look alike"
+        );
+    }
+
+    #[test]
+    fn bad_plaintexts_are_refused_without_panicking() {
+        let good = encode(&records(2));
+        assert!(decode(&[]).is_err());
+        assert!(decode(&good[..5]).is_err());
+        let mut version = good.clone();
+        version[0] = 9;
+        assert_eq!(decode(&version), Err(WireError::Version(9)));
+        let mut padding = good.clone();
+        *padding.last_mut().unwrap() = 1;
+        assert_eq!(decode(&padding), Err(WireError::Padding));
+        let mut length = good.clone();
+        length[2..6].copy_from_slice(&u32::MAX.to_be_bytes());
+        assert!(decode(&length).is_err());
+    }
+}
