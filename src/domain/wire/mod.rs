@@ -5,6 +5,7 @@
 //! and never panic on any input.
 
 pub mod batch;
+pub mod enroll;
 pub mod envelope;
 pub mod receipt;
 
