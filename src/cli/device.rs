@@ -2,7 +2,9 @@
 //! `--home` with the worker's PIN, does one thing, and closes it.
 
 use super::{Failure, Outcome, listing, pin};
-use crate::device::{Listing, Pin, Store, StoreError, import};
+use crate::device::{
+    Client, Listing, Pin, Store, StoreError, SyncError, SyncOptions, enroll, import, sync,
+};
 use crate::domain::draft::parse_material_pair;
 use crate::domain::i18n::{Lang, Msg, tr};
 use crate::domain::time::parse_occurred_at;
@@ -55,6 +57,28 @@ enum DeviceCommand {
     },
     /// Change the PIN (TOURNEE_NEW_PIN or a prompt gives the new one).
     ChangePin,
+    /// Enroll this device with the organization's server, using a code
+    /// from a supervisor.
+    Enroll {
+        #[arg(long)]
+        server: String,
+        #[arg(long)]
+        code: String,
+        /// How supervisors will recognize this phone.
+        #[arg(long, default_value = "Téléphone")]
+        label: String,
+    },
+    /// Send what is waiting; purge what the server signed for.
+    Sync {
+        /// Use this server address instead of the enrolled one (a server that moved).
+        #[arg(long)]
+        server: Option<String>,
+        /// Keep delivered records readable on the device this many days (default: erase at receipt).
+        #[arg(long, default_value_t = 0)]
+        keep_days: u32,
+    },
+    /// Write every unsent sealed batch to FILE, for hand delivery.
+    ExportBatches { file: PathBuf },
 }
 
 #[derive(Args)]
@@ -118,6 +142,21 @@ fn open_keeping_pin(args: &DeviceArgs, lang: Lang) -> Result<(Store, Pin), Failu
     let pin = pin::current(lang)?;
     let store = Store::open(&dir, &pin).map_err(|e| Failure::store(e, lang))?;
     Ok((store, pin))
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime starts")
+}
+
+fn sync_failure(error: SyncError, lang: Lang) -> Failure {
+    if error.is_user_error() {
+        Failure::input(vec![error.message(lang)])
+    } else {
+        Failure::system(error.message(lang))
+    }
 }
 
 fn field_errors(errors: impl IntoIterator<Item = FieldError>, lang: Lang) -> Failure {
@@ -193,19 +232,78 @@ pub fn run(args: DeviceArgs, lang: Lang) -> Outcome {
         }
         DeviceCommand::Status { json } => {
             let store = open(&args, lang)?;
-            let waiting = store.count_pending().map_err(store_error)?;
-            let today = store
-                .day_counts(Local::now().date_naive())
+            let status = store
+                .status(Local::now().date_naive(), lang)
                 .map_err(store_error)?;
-            let catalog = store.catalog().map_err(store_error)?;
             if *json {
-                println!("{}", listing::status_json(waiting, &today, catalog.version));
+                println!("{}", listing::status_json(&status));
             } else {
-                print!(
-                    "{}",
-                    listing::status_text(waiting, &today, catalog.version, lang)
-                );
+                print!("{}", listing::status_text(&status, lang));
             }
+        }
+        DeviceCommand::Enroll {
+            server,
+            code,
+            label,
+        } => {
+            let mut store = open(&args, lang)?;
+            let client = Client::new(&SyncOptions::default());
+            let enrolled = runtime()
+                .block_on(enroll(&mut store, &client, server, code, label))
+                .map_err(|e| sync_failure(e, lang))?;
+            println!(
+                "{}",
+                tr(
+                    lang,
+                    Msg::Enrolled,
+                    &[("value", &enrolled.org_name), ("id", &enrolled.device_id)]
+                )
+            );
+        }
+        DeviceCommand::Sync { server, keep_days } => {
+            let mut store = open(&args, lang)?;
+            let options = SyncOptions {
+                server: server.clone(),
+                retention: std::time::Duration::from_secs(u64::from(*keep_days) * 86_400),
+                ..SyncOptions::default()
+            };
+            let report = runtime()
+                .block_on(sync(&mut store, &options))
+                .map_err(|e| sync_failure(e, lang))?;
+            let waiting = store.count_pending().map_err(store_error)?;
+            println!(
+                "{}",
+                tr(
+                    lang,
+                    Msg::Synced,
+                    &[("count", &report.delivered), ("value", &waiting)]
+                )
+            );
+        }
+        DeviceCommand::ExportBatches { file } => {
+            let mut store = open(&args, lang)?;
+            if store.enrollment().map_err(store_error)?.is_none() {
+                return Err(sync_failure(SyncError::NotEnrolled, lang));
+            }
+            store
+                .seal_pending(chrono::Utc::now().timestamp_millis())
+                .map_err(store_error)?;
+            let (bytes, count) = store.export_batches().map_err(store_error)?;
+            std::fs::write(file, bytes).map_err(|e| {
+                Failure::system(tr(
+                    lang,
+                    Msg::FileUnreadable,
+                    &[("path", &file.display()), ("value", &e)],
+                ))
+            })?;
+            println!(
+                "{}",
+                tr(
+                    lang,
+                    Msg::Exported,
+                    &[("count", &count), ("path", &file.display())]
+                )
+            );
         }
         DeviceCommand::Catalog { json } => {
             let catalog = open(&args, lang)?.catalog().map_err(store_error)?;

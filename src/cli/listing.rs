@@ -2,10 +2,10 @@
 //! for a person, JSON for scripts. Person codes are never printed; a record
 //! only says whether it has one.
 
-use crate::device::{DayCounts, Listed};
+use crate::device::{Listed, Status};
 use crate::domain::i18n::{Lang, Msg, tr};
 use crate::domain::{Catalog, Record, Section};
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::fmt::Write;
 
 pub fn records_json(records: &[Listed]) -> String {
@@ -79,30 +79,48 @@ pub fn records_text(records: &[Listed], catalog: &Catalog, lang: Lang) -> String
     out
 }
 
-pub fn status_json(waiting: u64, today: &DayCounts, catalog_version: u32) -> String {
-    let value = json!({
-        "waiting_records": waiting,
-        "today": today,
-        "enrolled": false,
-        "catalog_version": catalog_version,
-    });
-    serde_json::to_string_pretty(&value).expect("json")
+pub fn status_json(status: &Status) -> String {
+    serde_json::to_string_pretty(status).expect("json")
 }
 
-pub fn status_text(waiting: u64, today: &DayCounts, catalog_version: u32, lang: Lang) -> String {
-    [
-        tr(lang, Msg::StatusWaiting, &[("count", &waiting)]),
+pub fn status_text(status: &Status, lang: Lang) -> String {
+    let mut lines = vec![
         tr(
             lang,
-            Msg::StatusToday,
-            &[("count", &today.contacts), ("value", &today.people)],
+            Msg::StatusWaiting,
+            &[("count", &status.waiting_records)],
         ),
-        Msg::StatusNotEnrolled.text(lang).to_string(),
-        tr(lang, Msg::StatusCatalog, &[("value", &catalog_version)]),
-    ]
-    .iter()
-    .map(|line| format!("{line}\n"))
-    .collect()
+        tr(
+            lang,
+            Msg::StatusBatches,
+            &[("count", &status.waiting_batches)],
+        ),
+    ];
+    lines.push(match &status.last_sync_at {
+        Some(at) => tr(lang, Msg::StatusLastSync, &[("value", at)]),
+        None => Msg::StatusNeverSynced.text(lang).to_string(),
+    });
+    if let Some(problem) = &status.last_error {
+        lines.push(tr(lang, Msg::StatusLastError, &[("value", problem)]));
+    }
+    lines.push(match (&status.server, &status.device_id) {
+        (Some(server), Some(id)) => tr(lang, Msg::StatusServer, &[("value", server), ("id", id)]),
+        _ => Msg::StatusNotEnrolled.text(lang).to_string(),
+    });
+    lines.push(tr(
+        lang,
+        Msg::StatusToday,
+        &[
+            ("count", &status.today.contacts),
+            ("value", &status.today.people),
+        ],
+    ));
+    lines.push(tr(
+        lang,
+        Msg::StatusCatalog,
+        &[("value", &status.catalog_version)],
+    ));
+    lines.iter().map(|line| format!("{line}\n")).collect()
 }
 
 pub fn catalog_text(catalog: &Catalog, lang: Lang) -> String {

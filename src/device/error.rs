@@ -22,6 +22,8 @@ pub enum StoreError {
     NotFound(RecordId),
     #[error("record {0} is already voided")]
     AlreadyVoided(RecordId),
+    #[error("record {0} was already delivered and erased from this device")]
+    AlreadySent(RecordId),
     #[error("record {0} is a void")]
     VoidOfVoid(RecordId),
     #[error("this file was already imported")]
@@ -56,6 +58,7 @@ impl StoreError {
             StoreError::Damaged(what) => tr(lang, Msg::StoreDamaged, &[("value", what)]),
             StoreError::NotFound(id) => tr(lang, Msg::RecordNotFound, &[("value", id)]),
             StoreError::AlreadyVoided(id) => tr(lang, Msg::AlreadyVoided, &[("value", id)]),
+            StoreError::AlreadySent(id) => tr(lang, Msg::AlreadySent, &[("value", id)]),
             StoreError::VoidOfVoid(id) => tr(lang, Msg::CannotVoidVoid, &[("value", id)]),
             StoreError::AlreadyImported => Msg::AlreadyImported.text(lang).to_string(),
             StoreError::Sqlite(e) => tr(lang, Msg::StoreIo, &[("value", e)]),

@@ -8,6 +8,11 @@
 //!   (PBKDF2-HMAC-SHA256, 600,000 iterations, random salt), plus the blind
 //!   index tags that let the store find "today" without storing dates.
 //! - [`import`]: back-filling from paper tally sheets (CSV), all or nothing.
+//! - [`enrollment`]: the identity key and the server's signed bundle.
+//! - [`outbox`]: sealing pending records into batches, delivery, purge,
+//!   export for hand delivery.
+//! - [`sync`]: the HTTP client (reqwest, rustls): uploads with backoff,
+//!   receipt checks, catalog refresh; [`status`] says what is waiting.
 //!
 //! What an attacker who copies the store directory learns: how many
 //! records there are, when each record id was made (UUIDv7 carries its
@@ -15,13 +20,22 @@
 //! Not a zone, a material, a count, a code or a date.
 
 mod counts;
+pub mod enrollment;
 mod error;
 pub mod import;
+pub mod outbox;
 mod schema;
+pub mod status;
 pub mod store;
+pub mod sync;
+mod sync_error;
 pub mod vault;
 
 pub use counts::DayCounts;
+pub use enrollment::{Enrollment, enroll};
 pub use error::StoreError;
+pub use status::Status;
 pub use store::{Listed, Listing, Store};
+pub use sync::{Client, SyncOptions, SyncReport, sync};
+pub use sync_error::SyncError;
 pub use vault::Pin;

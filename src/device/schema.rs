@@ -37,6 +37,20 @@ const MIGRATIONS: &[&str] = &[
     CREATE TABLE imports (
         file_tag BLOB PRIMARY KEY
     ) STRICT;",
+    // 2: the outbox. A batch's envelope is sealed once, to the server's
+    // key, and kept byte for byte until a receipt covers it; records point
+    // at the batch that carries them.
+    "ALTER TABLE records ADD COLUMN batch_seq INTEGER;
+    CREATE INDEX records_by_batch ON records (batch_seq);
+    CREATE TABLE batches (
+        seq INTEGER PRIMARY KEY,
+        batch_id BLOB NOT NULL UNIQUE,
+        envelope BLOB NOT NULL,
+        records INTEGER NOT NULL,
+        sealed_at INTEGER NOT NULL,
+        delivered_at INTEGER,
+        receipt BLOB
+    ) STRICT;",
 ];
 
 pub const VERSION: i64 = MIGRATIONS.len() as i64;

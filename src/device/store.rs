@@ -25,8 +25,11 @@ const CATALOG: &str = "catalog";
 /// does not tell whether a contact has a person code or many materials.
 const PAD_TO: usize = 128;
 
-/// State of a record in `records.state`.
-const PENDING: i64 = 0;
+/// States of a record in `records.state`: logged, sealed into a batch
+/// (still waiting for a receipt), delivered (signed for by the server).
+pub(super) const PENDING: i64 = 0;
+pub(super) const BATCHED: i64 = 1;
+pub(super) const DELIVERED: i64 = 2;
 
 /// Which records to list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -46,8 +49,8 @@ pub struct Listed {
 }
 
 pub struct Store {
-    conn: Connection,
-    key: DataKey,
+    pub(super) conn: Connection,
+    pub(super) key: DataKey,
     path: PathBuf,
 }
 
@@ -60,14 +63,14 @@ impl std::fmt::Debug for Store {
 }
 
 /// Pads JSON with spaces (which JSON ignores) to the next multiple of [`PAD_TO`].
-fn padded_json<T: Serialize>(value: &T) -> Vec<u8> {
+pub(super) fn padded_json<T: Serialize>(value: &T) -> Vec<u8> {
     let mut bytes = serde_json::to_vec(value).expect("records serialize");
     let target = bytes.len().div_ceil(PAD_TO) * PAD_TO;
     bytes.resize(target, b' ');
     bytes
 }
 
-fn decode<T: DeserializeOwned>(plain: &[u8]) -> Result<T, StoreError> {
+pub(super) fn decode<T: DeserializeOwned>(plain: &[u8]) -> Result<T, StoreError> {
     serde_json::from_slice(plain)
         .map_err(|e| StoreError::Damaged(format!("unreadable sealed value: {e}")))
 }
@@ -179,7 +182,7 @@ impl Store {
         self.put_value(CATALOG, catalog)
     }
 
-    fn value<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, StoreError> {
+    pub(super) fn value<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, StoreError> {
         let sealed: Option<Vec<u8>> = self
             .conn
             .query_row(
@@ -193,14 +196,12 @@ impl Store {
             .transpose()
     }
 
-    fn put_value<T: Serialize>(&mut self, name: &str, value: &T) -> Result<(), StoreError> {
-        let sealed = self.key.seal(&value_aad(name), &padded_json(value))?;
-        self.conn.execute(
-            "INSERT INTO sealed_values (name, sealed) VALUES (?1, ?2)
-             ON CONFLICT (name) DO UPDATE SET sealed = excluded.sealed",
-            params![name, sealed],
-        )?;
-        Ok(())
+    pub(super) fn put_value<T: Serialize>(
+        &mut self,
+        name: &str,
+        value: &T,
+    ) -> Result<(), StoreError> {
+        put_sealed(&self.conn, &self.key, name, value)
     }
 
     /// Saves one contact, durably, with its day's counts.
@@ -252,7 +253,8 @@ impl Store {
         if voided {
             return Err(StoreError::AlreadyVoided(target));
         }
-        let sealed = sealed.ok_or(StoreError::NotFound(target))?;
+        // Delivered and purged: the server holds it now.
+        let sealed = sealed.ok_or(StoreError::AlreadySent(target))?;
         let contact = match decode::<Record>(&self.key.open(target.as_bytes(), &sealed)?)? {
             Record::Contact(contact) => contact,
             Record::Void(_) => return Err(StoreError::VoidOfVoid(target)),
@@ -278,8 +280,8 @@ impl Store {
                 Value::Blob(self.day_tag(day)),
             ),
             Listing::Pending => (
-                "SELECT record_id, voided, sealed FROM records WHERE state = ?1 AND sealed IS NOT NULL ORDER BY id",
-                Value::Integer(PENDING),
+                "SELECT record_id, voided, sealed FROM records WHERE state != ?1 AND sealed IS NOT NULL ORDER BY id",
+                Value::Integer(DELIVERED),
             ),
         };
         let mut statement = self.conn.prepare(sql)?;
@@ -305,8 +307,8 @@ impl Store {
     /// Records (contacts and voids) not yet delivered to the server.
     pub fn count_pending(&self) -> Result<u64, StoreError> {
         let count: i64 = self.conn.query_row(
-            "SELECT count(*) FROM records WHERE state = ?1",
-            [PENDING],
+            "SELECT count(*) FROM records WHERE state != ?1",
+            [DELIVERED],
             |row| row.get(0),
         )?;
         Ok(count as u64)
@@ -328,6 +330,22 @@ impl Store {
     fn day_tag(&self, day: NaiveDate) -> Vec<u8> {
         self.key.tag(DAY_LABEL, day_key(day).as_bytes())
     }
+}
+
+/// Writes a sealed named value through any connection or transaction.
+pub(super) fn put_sealed<T: Serialize>(
+    conn: &Connection,
+    key: &DataKey,
+    name: &str,
+    value: &T,
+) -> Result<(), StoreError> {
+    let sealed = key.seal(&value_aad(name), &padded_json(value))?;
+    conn.execute(
+        "INSERT INTO sealed_values (name, sealed) VALUES (?1, ?2)
+         ON CONFLICT (name) DO UPDATE SET sealed = excluded.sealed",
+        params![name, sealed],
+    )?;
+    Ok(())
 }
 
 fn value_aad(name: &str) -> Vec<u8> {

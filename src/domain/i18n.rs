@@ -120,6 +120,8 @@ messages! {
         "Storage error: {value}. Nothing was saved.";
     RecordNotFound => "Aucun enregistrement {value} dans ce carnet.", "No record {value} in this store.";
     AlreadyVoided => "L'enregistrement {value} est déjà annulé.", "Record {value} is already voided.";
+    AlreadySent => "{value} a déjà été envoyé au serveur et effacé du téléphone. Demandez à la coordination de l'annuler dans le tableau de bord.",
+        "{value} was already sent to the server and erased from the phone. Ask your coordinator to void it on the dashboard.";
     CannotVoidVoid => "{value} est une annulation; on ne peut pas l'annuler.",
         "{value} is a void; it cannot be voided.";
     AlreadyImported => "Ce fichier a déjà été importé. Rien n'a été importé une deuxième fois.",
@@ -130,6 +132,40 @@ messages! {
     PinSource => "Aucun NIP : définissez TOURNEE_PIN ou lancez la commande dans un terminal.",
         "No PIN: set TOURNEE_PIN or run the command in a terminal.";
     FileUnreadable => "Impossible de lire {path} : {value}.", "Cannot read {path}: {value}.";
+
+    // Sync and enrollment: what happened and what to do.
+    SyncNotEnrolled => "Pas encore inscrit : inscrivez ce téléphone avec un code de la coordination (« tournee device enroll »).",
+        "Not enrolled yet: enroll this phone with a code from your coordinator (`tournee device enroll`).";
+    SyncAlreadyEnrolled => "Ce téléphone est déjà inscrit. Rien n'a été changé.",
+        "This phone is already enrolled. Nothing was changed.";
+    SyncBadCode => "Code d'inscription illisible : vérifiez-le (42 lettres et chiffres, les tirets ne comptent pas).",
+        "Unreadable enrollment code: check it (42 letters and digits; dashes do not matter).";
+    SyncCodeRefused => "Le serveur refuse ce code : déjà utilisé, expiré ou inconnu. Demandez un nouveau code à la coordination.",
+        "The server refuses this code: already used, expired or unknown. Ask your coordinator for a new code.";
+    SyncTooManyAttempts => "Trop d'essais. Attendez quelques minutes avant de réessayer.",
+        "Too many attempts. Wait a few minutes before trying again.";
+    SyncWrongServer => "Le serveur ne correspond pas au code : ne continuez pas et avertissez la coordination. Rien n'a été enregistré.",
+        "The server does not match the code: do not continue and tell your coordinator. Nothing was saved.";
+    SyncOffline => "Pas de réseau ({value}). Vos contacts sont en sécurité sur le téléphone; ils partiront au retour du réseau.",
+        "No network ({value}). Your contacts are safe on the phone; they will be sent when the network is back.";
+    SyncRevoked => "Ce téléphone a été révoqué par l'organisme : rien n'est envoyé. Appelez la coordination; vos contacts restent sur le téléphone.",
+        "This phone was revoked by the organization: nothing is sent. Call your coordinator; your contacts stay on the phone.";
+    SyncNotTournee => "Le réseau a répondu autre chose que Tournée (souvent une page de connexion Wi-Fi) : connectez-vous au Wi-Fi ou changez de réseau, puis réessayez. Rien n'a été effacé.",
+        "The network answered with something that is not Tournée (often a Wi-Fi sign-in page): sign in to the Wi-Fi or change networks, then try again. Nothing was erased.";
+    SyncRefused => "Le serveur a refusé l'envoi (HTTP {value}). Rien n'a été effacé; réessayez plus tard ou avertissez la coordination.",
+        "The server refused the upload (HTTP {value}). Nothing was erased; try again later or tell your coordinator.";
+    SyncBadReceipt => "Le reçu du serveur n'est pas valide ({value}). Rien n'a été effacé; l'envoi sera repris.",
+        "The server's receipt is not valid ({value}). Nothing was erased; the upload will be retried.";
+    SyncStorage => "Erreur de stockage pendant la synchronisation : {value}.", "Storage error during sync: {value}.";
+    Enrolled => "Inscrit auprès de {value} (appareil {id}).", "Enrolled with {value} (device {id}).";
+    Synced => "Synchronisé : {count} lot(s) livré(s), {value} en attente.", "Synced: {count} batch(es) delivered, {value} waiting.";
+    Exported => "{count} lot(s) scellé(s) écrit(s) dans {path}. Remettez ce fichier à la coordination.",
+        "{count} sealed batch(es) written to {path}. Hand this file to your coordinator.";
+    StatusBatches => "Lots scellés en attente : {count}.", "Sealed batches waiting: {count}.";
+    StatusLastSync => "Dernière synchronisation réussie : {value}.", "Last successful sync: {value}.";
+    StatusNeverSynced => "Jamais synchronisé.", "Never synced.";
+    StatusLastError => "Dernier problème : {value}", "Last problem: {value}";
+    StatusServer => "Serveur : {value} (appareil {id}).", "Server: {value} (device {id}).";
 
     // Command results.
     StoreCreated => "Carnet créé dans {path}.", "Store created in {path}.";

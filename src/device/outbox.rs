@@ -1,0 +1,158 @@
+//! The outbox: pending records sealed into batches, each sealed once with
+//! the next sequence number and kept byte for byte until a receipt covers
+//! it; then marked delivered and, after the retention delay, purged.
+
+use super::error::StoreError;
+use super::store::{BATCHED, DELIVERED, PENDING, Store, decode};
+use crate::domain::Record;
+use crate::domain::wire::batch;
+use crate::domain::wire::enroll::encode_hand_file;
+use crate::domain::wire::envelope::{SealTo, seal};
+use rusqlite::{OptionalExtension, params};
+use uuid::Uuid;
+
+pub const MAX_RECORDS: usize = 500;
+pub const MAX_PLAINTEXT: usize = 256 * 1024;
+
+/// A sealed batch waiting for its receipt.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unsent {
+    pub seq: u64,
+    pub envelope: Vec<u8>,
+}
+
+impl Store {
+    /// Seals every pending record into batches of at most [`MAX_RECORDS`]
+    /// records and [`MAX_PLAINTEXT`] bytes. Returns how many were made.
+    pub fn seal_pending(&mut self, now_ms: i64) -> Result<usize, StoreError> {
+        let Some(enrollment) = self.enrollment()? else {
+            return Ok(0);
+        };
+        let signer = self.identity()?;
+        let (kid, recipient) = enrollment.sealing_key()?;
+        let to = SealTo {
+            org_id: enrollment.org_id,
+            device_id: enrollment.device_id,
+            kid,
+            recipient: &recipient,
+            signer: &signer,
+        };
+        let mut pending = self.pending_records()?;
+        let mut made = 0;
+        while !pending.is_empty() {
+            let mut take = pending.len().min(MAX_RECORDS);
+            let mut plaintext = batch::encode(&pending[..take]);
+            while plaintext.len() > MAX_PLAINTEXT && take > 1 {
+                take = take * 3 / 4;
+                plaintext = batch::encode(&pending[..take]);
+            }
+            let chunk: Vec<Record> = pending.drain(..take).collect();
+            let tx = self.conn.transaction()?;
+            let seq: i64 =
+                tx.query_row("SELECT coalesce(max(seq), 0) + 1 FROM batches", [], |r| {
+                    r.get(0)
+                })?;
+            let batch_id = Uuid::now_v7();
+            let envelope = seal(&to, seq as u64, batch_id, now_ms, &plaintext)
+                .map_err(|e| StoreError::Damaged(format!("sealing a batch: {e}")))?;
+            tx.execute(
+                "INSERT INTO batches (seq, batch_id, envelope, records, sealed_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![seq, batch_id.as_bytes().as_slice(), envelope, chunk.len() as i64, now_ms],
+            )?;
+            for record in &chunk {
+                tx.execute(
+                    "UPDATE records SET state = ?1, batch_seq = ?2 WHERE record_id = ?3 AND state = ?4",
+                    params![BATCHED, seq, record.record_id().as_bytes().as_slice(), PENDING],
+                )?;
+            }
+            tx.commit()?;
+            made += 1;
+        }
+        Ok(made)
+    }
+
+    fn pending_records(&self) -> Result<Vec<Record>, StoreError> {
+        let mut statement =
+            self.conn.prepare("SELECT record_id, sealed FROM records WHERE state = ?1 AND sealed IS NOT NULL ORDER BY id")?;
+        let mut rows = statement.query([PENDING])?;
+        let mut records = Vec::new();
+        while let Some(row) = rows.next()? {
+            let id: Vec<u8> = row.get(0)?;
+            let sealed: Vec<u8> = row.get(1)?;
+            records.push(decode(&self.key.open(&id, &sealed)?)?);
+        }
+        Ok(records)
+    }
+
+    /// Batches without a receipt, in sequence order.
+    pub fn unsent_batches(&self) -> Result<Vec<Unsent>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare("SELECT seq, envelope FROM batches WHERE delivered_at IS NULL ORDER BY seq")?;
+        let rows = statement.query_map([], |row| {
+            Ok(Unsent {
+                seq: row.get::<_, i64>(0)? as u64,
+                envelope: row.get(1)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn count_unsent_batches(&self) -> Result<u64, StoreError> {
+        let count: i64 = self.conn.query_row(
+            "SELECT count(*) FROM batches WHERE delivered_at IS NULL",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(count as u64)
+    }
+
+    /// Records the receipt for batch `seq` and marks its records delivered.
+    /// The caller has verified that the receipt covers the exact envelope.
+    pub fn mark_delivered(
+        &mut self,
+        seq: u64,
+        receipt: &[u8],
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "UPDATE batches SET delivered_at = ?1, receipt = ?2 WHERE seq = ?3 AND delivered_at IS NULL",
+            params![now_ms, receipt, seq as i64],
+        )?;
+        tx.execute(
+            "UPDATE records SET state = ?1 WHERE batch_seq = ?2",
+            params![DELIVERED, seq as i64],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Erases the sealed content of records delivered at least
+    /// `retention_ms` ago. Their day counts stay for the worker's own view.
+    pub fn purge_delivered(&mut self, now_ms: i64, retention_ms: i64) -> Result<usize, StoreError> {
+        let purged = self.conn.execute(
+            "UPDATE records SET sealed = NULL
+             WHERE state = ?1 AND sealed IS NOT NULL
+               AND batch_seq IN (SELECT seq FROM batches WHERE delivered_at IS NOT NULL AND delivered_at <= ?2)",
+            params![DELIVERED, now_ms - retention_ms],
+        )?;
+        Ok(purged)
+    }
+
+    /// Every unsent envelope in one file, for hand delivery.
+    pub fn export_batches(&self) -> Result<(Vec<u8>, usize), StoreError> {
+        let unsent = self.unsent_batches()?;
+        let file = encode_hand_file(unsent.iter().map(|u| u.envelope.as_slice()));
+        Ok((file, unsent.len()))
+    }
+
+    /// The receipt of the most recent delivered batch, if any.
+    pub fn last_receipt_at(&self) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT max(delivered_at) FROM batches", [], |r| r.get(0))
+            .optional()?
+            .flatten())
+    }
+}

@@ -1,0 +1,50 @@
+//! What the worker needs to know at a glance: what is waiting, when it last
+//! went out, what went wrong and what to do about it.
+
+use super::DayCounts;
+use super::error::StoreError;
+use super::store::Store;
+use super::sync_error::message_for;
+use crate::domain::i18n::Lang;
+use chrono::NaiveDate;
+use serde::Serialize;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Status {
+    pub waiting_records: u64,
+    pub waiting_batches: u64,
+    pub last_sync_at: Option<String>,
+    /// The last problem, in the reader's language, or none since the last success.
+    pub last_error: Option<String>,
+    pub last_error_kind: Option<String>,
+    pub enrolled: bool,
+    pub revoked: bool,
+    pub server: Option<String>,
+    pub device_id: Option<String>,
+    pub catalog_version: u32,
+    pub today: DayCounts,
+}
+
+impl Store {
+    pub fn status(&self, today: NaiveDate, lang: Lang) -> Result<Status, StoreError> {
+        let enrollment = self.enrollment()?;
+        let state = self.sync_state()?;
+        let last_error = state
+            .last_error_kind
+            .as_deref()
+            .map(|kind| message_for(kind, state.last_error_detail.as_deref().unwrap_or(""), lang));
+        Ok(Status {
+            waiting_records: self.count_pending()?,
+            waiting_batches: self.count_unsent_batches()?,
+            last_sync_at: state.last_sync_at,
+            last_error,
+            last_error_kind: state.last_error_kind,
+            enrolled: enrollment.is_some(),
+            revoked: enrollment.as_ref().is_some_and(|e| e.revoked),
+            server: enrollment.as_ref().map(|e| e.server_url.clone()),
+            device_id: enrollment.as_ref().map(|e| e.device_id.to_string()),
+            catalog_version: self.catalog()?.version,
+            today: self.day_counts(today)?,
+        })
+    }
+}

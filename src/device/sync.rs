@@ -1,0 +1,297 @@
+//! The sync client: sends sealed batches in sequence order, believes only
+//! receipts that verify, then purges; fetches the newest signed catalog.
+//!
+//! The network is assumed hostile or broken at any moment: a captive
+//! portal's HTML, a proxy's empty 200, a truncated or forged receipt, a
+//! connection cut after the server committed. None of these changes
+//! anything on the device; the same bytes are simply sent again later and
+//! the server's dedup answers with the same receipt.
+
+use super::enrollment::Enrollment;
+use super::error::StoreError;
+use super::store::Store;
+use super::sync_error::SyncError;
+use crate::domain::Catalog;
+use crate::domain::crypto::sign::Purpose;
+use crate::domain::wire::enroll::{EnrollRequest, Signed, verify_json};
+use crate::domain::wire::receipt::{self, Receipt};
+use ring::rand::SecureRandom;
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+const SYNC_STATE: &str = "sync";
+
+#[derive(Clone, Debug)]
+pub struct SyncOptions {
+    /// Use this server instead of the enrolled one (a server that moved);
+    /// remembered after a successful sync.
+    pub server: Option<String>,
+    /// Attempts per batch within one sync, for transient failures.
+    pub attempts: u32,
+    pub base_delay: Duration,
+    pub max_delay: Duration,
+    pub connect_timeout: Duration,
+    pub request_timeout: Duration,
+    /// How long delivered records stay readable on the device (0: purge at receipt).
+    pub retention: Duration,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        SyncOptions {
+            server: None,
+            attempts: 4,
+            base_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(8),
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            retention: Duration::ZERO,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SyncReport {
+    pub sealed: usize,
+    pub delivered: usize,
+    pub purged: usize,
+    pub catalog_version: Option<u32>,
+}
+
+/// What the store remembers of syncing, for `status`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncState {
+    pub last_sync_at: Option<String>,
+    pub last_error_kind: Option<String>,
+    pub last_error_detail: Option<String>,
+}
+
+impl Store {
+    pub fn sync_state(&self) -> Result<SyncState, StoreError> {
+        Ok(self.value(SYNC_STATE)?.unwrap_or_default())
+    }
+}
+
+/// An HTTP client with timeouts and no redirects: a redirect is what a
+/// captive portal does, never what a Tournée server does.
+pub struct Client {
+    http: reqwest::Client,
+}
+
+impl Client {
+    pub fn new(options: &SyncOptions) -> Client {
+        let http = reqwest::Client::builder()
+            .connect_timeout(options.connect_timeout)
+            .timeout(options.request_timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("tournee/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .expect("a client with rustls builds");
+        Client { http }
+    }
+
+    pub(super) async fn enroll(
+        &self,
+        server: &str,
+        request: &EnrollRequest,
+    ) -> Result<Signed, SyncError> {
+        let response = self
+            .http
+            .post(format!("{server}/api/v1/enroll"))
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(serde_json::to_vec(request).expect("requests serialize"))
+            .send()
+            .await
+            .map_err(offline)?;
+        match response.status().as_u16() {
+            200 => json(response).await,
+            403 => Err(SyncError::CodeRefused),
+            429 => Err(SyncError::TooManyAttempts),
+            code => Err(unexpected(code)),
+        }
+    }
+
+    async fn upload(&self, server: &str, envelope: &[u8]) -> Result<Vec<u8>, SyncError> {
+        let response = self
+            .http
+            .post(format!("{server}/api/v1/batches"))
+            .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+            .body(envelope.to_vec())
+            .send()
+            .await
+            .map_err(offline)?;
+        match response.status().as_u16() {
+            200 => Ok(response.bytes().await.map_err(offline)?.to_vec()),
+            403 => Err(SyncError::Revoked),
+            code => Err(unexpected(code)),
+        }
+    }
+
+    async fn catalog(&self, server: &str) -> Result<Signed, SyncError> {
+        let response = self
+            .http
+            .get(format!("{server}/api/v1/catalog"))
+            .send()
+            .await
+            .map_err(offline)?;
+        match response.status().as_u16() {
+            200 => json(response).await,
+            code => Err(unexpected(code)),
+        }
+    }
+}
+
+/// A JSON body; anything else (a portal's HTML) is not Tournée talking.
+async fn json<T: serde::de::DeserializeOwned>(response: reqwest::Response) -> Result<T, SyncError> {
+    let body = response.bytes().await.map_err(offline)?;
+    serde_json::from_slice(&body).map_err(|_| {
+        SyncError::NotTournee(format!("{} bytes that are not Tournée JSON", body.len()))
+    })
+}
+
+fn offline(error: reqwest::Error) -> SyncError {
+    SyncError::Offline(if error.is_timeout() {
+        "timeout".into()
+    } else if error.is_connect() {
+        "connection refused or unreachable".into()
+    } else {
+        "connection lost".into()
+    })
+}
+
+fn unexpected(code: u16) -> SyncError {
+    if (300..400).contains(&code) {
+        SyncError::NotTournee(format!("HTTP {code} redirect"))
+    } else {
+        SyncError::Refused(code)
+    }
+}
+
+/// Full jitter: a random delay between zero and the capped exponential.
+fn backoff(options: &SyncOptions, attempt: u32) -> Duration {
+    let cap = options
+        .base_delay
+        .saturating_mul(1 << attempt.min(16))
+        .min(options.max_delay);
+    let mut bytes = [0u8; 8];
+    let _ = ring::rand::SystemRandom::new().fill(&mut bytes);
+    let millis = cap.as_millis().max(1) as u64;
+    Duration::from_millis(u64::from_le_bytes(bytes) % millis)
+}
+
+/// Checks that `body` is a receipt signed by the server for exactly `envelope`.
+fn check_receipt(body: &[u8], envelope: &[u8], server_key: &[u8]) -> Result<Receipt, SyncError> {
+    if body.len() != receipt::LEN {
+        let start = String::from_utf8_lossy(&body[..body.len().min(64)]).to_ascii_lowercase();
+        if start.contains("<html") || start.contains("<!doctype") || body.is_empty() {
+            return Err(SyncError::NotTournee(format!(
+                "{} bytes instead of a receipt",
+                body.len()
+            )));
+        }
+        return Err(SyncError::BadReceipt(format!(
+            "{} bytes instead of {}",
+            body.len(),
+            receipt::LEN
+        )));
+    }
+    let receipt =
+        Receipt::verify(body, server_key).map_err(|e| SyncError::BadReceipt(e.to_string()))?;
+    if !receipt.covers(envelope) {
+        return Err(SyncError::BadReceipt(
+            "the receipt is for another batch".into(),
+        ));
+    }
+    Ok(receipt)
+}
+
+/// Seals what is pending, sends every unsent batch, verifies receipts,
+/// purges, and refreshes the catalog. Remembers the outcome for `status`.
+pub async fn sync(store: &mut Store, options: &SyncOptions) -> Result<SyncReport, SyncError> {
+    let outcome = run(store, options).await;
+    let mut state = store.sync_state()?;
+    match &outcome {
+        Ok(_) => {
+            state.last_sync_at = Some(chrono::Local::now().fixed_offset().to_rfc3339());
+            state.last_error_kind = None;
+            state.last_error_detail = None;
+        }
+        Err(error) => {
+            state.last_error_kind = Some(error.kind().to_string());
+            state.last_error_detail = Some(error.detail());
+            if matches!(error, SyncError::Revoked)
+                && let Some(mut enrollment) = store.enrollment()?
+            {
+                enrollment.revoked = true;
+                store.put_enrollment(&enrollment)?;
+            }
+        }
+    }
+    store.put_value(SYNC_STATE, &state)?;
+    outcome
+}
+
+async fn run(store: &mut Store, options: &SyncOptions) -> Result<SyncReport, SyncError> {
+    let mut enrollment: Enrollment = store.enrollment()?.ok_or(SyncError::NotEnrolled)?;
+    let server = options
+        .server
+        .clone()
+        .unwrap_or_else(|| enrollment.server_url.clone());
+    let server = server.trim_end_matches('/').to_string();
+    let server_key = enrollment.signing_key()?;
+    let client = Client::new(options);
+    let now_ms = || chrono::Utc::now().timestamp_millis();
+    let mut report = SyncReport {
+        sealed: store.seal_pending(now_ms())?,
+        ..Default::default()
+    };
+
+    for batch in store.unsent_batches()? {
+        let mut attempt = 0;
+        let body = loop {
+            match client.upload(&server, &batch.envelope).await {
+                Ok(body) => break body,
+                Err(error) if error.is_transient() && attempt + 1 < options.attempts => {
+                    tokio::time::sleep(backoff(options, attempt)).await;
+                    attempt += 1;
+                }
+                Err(error) => return Err(error),
+            }
+        };
+        check_receipt(&body, &batch.envelope, &server_key)?;
+        store.mark_delivered(batch.seq, &body, now_ms())?;
+        report.delivered += 1;
+    }
+    report.purged = store.purge_delivered(now_ms(), options.retention.as_millis() as i64)?;
+
+    let signed = client.catalog(&server).await?;
+    let catalog: Catalog = verify_json(&signed, Purpose::Catalog, &server_key)
+        .map_err(|e| SyncError::BadReceipt(format!("catalog: {e}")))?;
+    if catalog.version > store.catalog()?.version && catalog.validate().is_ok() {
+        report.catalog_version = Some(catalog.version);
+        store.replace_catalog(&catalog)?;
+    }
+    if enrollment.server_url != server || enrollment.revoked {
+        enrollment.server_url = server;
+        enrollment.revoked = false;
+        store.put_enrollment(&enrollment)?;
+    }
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_stays_within_the_capped_exponential() {
+        let options = SyncOptions::default();
+        for attempt in 0..20 {
+            let cap = options
+                .base_delay
+                .saturating_mul(1 << attempt.min(16))
+                .min(options.max_delay);
+            assert!(backoff(&options, attempt) <= cap);
+        }
+    }
+}
