@@ -1,0 +1,185 @@
+//! Shared pieces of the sync tests: a real server on 127.0.0.1:0, headless
+//! devices with real store files, and a hostile network in between (a real
+//! HTTP relay that can drop, replace or alter what the server answers).
+
+#![allow(dead_code)]
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use tokio::sync::oneshot;
+use tournee::device::{Pin, Store, SyncOptions};
+use tournee::domain::{Catalog, Contact, ContactDraft};
+
+pub struct TestServer {
+    pub data: tempfile::TempDir,
+    pub url: String,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+impl TestServer {
+    pub async fn spawn() -> TestServer {
+        let data = tempfile::tempdir().unwrap();
+        let server = tournee::server::Server::open(data.path()).unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(tournee::server::serve(listener, server, async move {
+            let _ = stopped.await;
+        }));
+        TestServer { data, url, stop: Some(stop) }
+    }
+
+    pub fn code(&self) -> String {
+        tournee::server::admin::create_enroll_code(self.data.path(), "test", 24).unwrap()
+    }
+
+    /// How many envelopes the server holds for all devices.
+    pub fn envelopes(&self) -> u64 {
+        tournee::server::admin::list_devices(self.data.path()).unwrap().iter().map(|d| d.batches).sum()
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+pub struct TestDevice {
+    pub home: tempfile::TempDir,
+    pub store: Store,
+}
+
+pub fn pin() -> Pin {
+    Pin::parse("4821").unwrap()
+}
+
+impl TestDevice {
+    pub fn new() -> TestDevice {
+        let home = tempfile::tempdir().unwrap();
+        let store = Store::create(home.path(), &pin(), &Catalog::default_quebec()).unwrap();
+        TestDevice { home, store }
+    }
+
+    pub async fn enroll(server: &TestServer) -> TestDevice {
+        let mut device = TestDevice::new();
+        let client = tournee::device::Client::new(&SyncOptions::default());
+        tournee::device::enroll(&mut device.store, &client, &server.url, &server.code(), "test phone").await.unwrap();
+        device
+    }
+
+    pub fn log(&mut self, zone: &str, syringes: u32) -> Contact {
+        let draft = ContactDraft {
+            zone: zone.into(),
+            kind: "known".into(),
+            people: "1".into(),
+            age_band: "18-24".into(),
+            materials: vec![("seringues".into(), syringes.to_string())],
+            code: Some("Tremblay-87".into()),
+            ..Default::default()
+        };
+        let contact = draft.parse(&self.store.catalog().unwrap(), chrono::Local::now().fixed_offset()).unwrap();
+        self.store.save(&contact).unwrap();
+        contact
+    }
+
+    pub fn path(&self) -> PathBuf {
+        self.home.path().to_path_buf()
+    }
+}
+
+/// Fast retries, so failure paths do not wait for seconds.
+pub fn options(server: Option<&str>) -> SyncOptions {
+    SyncOptions {
+        server: server.map(str::to_string),
+        attempts: 2,
+        base_delay: std::time::Duration::from_millis(5),
+        max_delay: std::time::Duration::from_millis(20),
+        ..SyncOptions::default()
+    }
+}
+
+/// What the relay does to upload answers (`POST /api/v1/batches`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mischief {
+    /// Pass everything through.
+    None,
+    /// Forward the upload, let the server commit, then answer 502.
+    DropResponse,
+    /// Never reach the server; answer 200 with a Wi-Fi sign-in page.
+    CaptivePortal,
+    /// Forward, then cut the receipt short.
+    Truncate,
+    /// Forward, then flip one byte of the receipt.
+    Alter,
+    /// Forward, then answer a receipt signed by another key.
+    Forge,
+}
+
+pub struct Relay {
+    pub url: String,
+    pub mischief: Arc<Mutex<Mischief>>,
+}
+
+#[derive(Clone)]
+struct RelayState {
+    upstream: String,
+    mischief: Arc<Mutex<Mischief>>,
+    http: reqwest::Client,
+}
+
+impl Relay {
+    pub async fn spawn(upstream: &str) -> Relay {
+        let mischief = Arc::new(Mutex::new(Mischief::None));
+        let state = RelayState { upstream: upstream.to_string(), mischief: mischief.clone(), http: reqwest::Client::new() };
+        let app = axum::Router::new().fallback(relay).with_state(state);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr: SocketAddr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        Relay { url: format!("http://{addr}"), mischief }
+    }
+
+    pub fn set(&self, mischief: Mischief) {
+        *self.mischief.lock().unwrap() = mischief;
+    }
+}
+
+async fn relay(State(state): State<RelayState>, method: Method, uri: Uri, body: Bytes) -> Response {
+    let mischief = *state.mischief.lock().unwrap();
+    let upload = method == Method::POST && uri.path() == "/api/v1/batches";
+    if upload && mischief == Mischief::CaptivePortal {
+        return (StatusCode::OK, [("content-type", "text/html")], "<!DOCTYPE html><html><body>Connexion au Wi-Fi</body></html>").into_response();
+    }
+    let forwarded = state
+        .http
+        .request(method.clone(), format!("{}{}", state.upstream, uri))
+        .header("content-type", if upload { "application/octet-stream" } else { "application/json" })
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = StatusCode::from_u16(forwarded.status().as_u16()).unwrap();
+    let mut bytes = forwarded.bytes().await.unwrap().to_vec();
+    if upload && status == StatusCode::OK {
+        match mischief {
+            Mischief::DropResponse => return StatusCode::BAD_GATEWAY.into_response(),
+            Mischief::Truncate => bytes.truncate(bytes.len() / 2),
+            Mischief::Alter => bytes[40] ^= 0x01,
+            Mischief::Forge => {
+                let (forger, _) = tournee::domain::crypto::sign::Signer::generate().unwrap();
+                let body = &bytes[..bytes.len() - 64];
+                let signature = forger.sign(tournee::domain::crypto::sign::Purpose::Receipt, body);
+                bytes = [body, &signature[..]].concat();
+            }
+            _ => {}
+        }
+    }
+    (status, bytes).into_response()
+}
