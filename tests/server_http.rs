@@ -466,6 +466,14 @@ async fn the_catalog_is_signed_by_the_server_and_health_says_ok() {
     let health = app.client.get(app.url("/healthz")).send().await.unwrap();
     assert_eq!(health.status(), StatusCode::OK);
     assert_eq!(health.text().await.unwrap(), "ok");
+    let nowhere = app
+        .client
+        .get(app.url("/api/v2/batches"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(nowhere.status(), StatusCode::NOT_FOUND);
+    assert_eq!(error_code(nowhere).await, "not_found");
     app.stop().await;
 }
 

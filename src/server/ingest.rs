@@ -13,9 +13,8 @@ use super::keys::ServerKeys;
 use super::queries::{self, AlertRow, StoredEnvelope};
 use crate::domain::i18n::{Lang, Msg, tr};
 use crate::domain::wire::receipt::envelope_digest;
-use crate::domain::wire::{Envelope, Receipt, ReceiptStatus, WireError};
+use crate::domain::wire::{Envelope, Header, Receipt, ReceiptStatus, WireError};
 use rusqlite::{Connection, TransactionBehavior};
-use uuid::Uuid;
 
 /// Why an envelope was refused. [`super::http`] maps each to its status.
 #[derive(Debug, thiserror::Error)]
@@ -87,8 +86,8 @@ pub fn ingest(
     // IMMEDIATE takes the write lock now, so an admin command writing at
     // the same moment makes us wait instead of failing halfway.
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let device = queries::device(&tx, header.device_id)?.ok_or(IngestError::UnknownDevice)?;
-    if device.revoked() {
+    let device = queries::device_key(&tx, header.device_id)?.ok_or(IngestError::UnknownDevice)?;
+    if device.revoked {
         return Err(IngestError::Revoked);
     }
     envelope
@@ -106,15 +105,7 @@ pub fn ingest(
     let (stored, status) = match queries::stored_envelope(&tx, header.device_id, header.seq)? {
         Some(stored) if stored.sha256 == sha256 => (stored, ReceiptStatus::Duplicate),
         Some(stored) => {
-            record_equivocation(
-                &tx,
-                header.device_id,
-                header.seq,
-                &stored,
-                sha256,
-                header.batch_id,
-                now_ms,
-            )?;
+            record_equivocation(&tx, header, &stored, sha256, now_ms)?;
             tx.commit()?;
             return Err(IngestError::Equivocation);
         }
@@ -154,16 +145,14 @@ pub fn ingest(
 /// are kept and logged, never contents.
 fn record_equivocation(
     conn: &Connection,
-    device_id: Uuid,
-    seq: u64,
+    offered: &Header,
     stored: &StoredEnvelope,
     offered_sha256: [u8; 32],
-    offered_batch_id: Uuid,
     now_ms: i64,
 ) -> Result<(), IngestError> {
     tracing::warn!(
-        device = %device_id,
-        seq,
+        device = %offered.device_id,
+        seq = offered.seq,
         stored = %hex::encode(&stored.sha256[..8]),
         offered = %hex::encode(&offered_sha256[..8]),
         "equivocation: a different envelope for a stored sequence number"
@@ -172,11 +161,11 @@ fn record_equivocation(
         conn,
         &AlertRow {
             kind: queries::EQUIVOCATION.to_string(),
-            device_id,
-            seq,
+            device_id: offered.device_id,
+            seq: offered.seq,
             stored_sha256: stored.sha256,
             offered_sha256,
-            offered_batch_id,
+            offered_batch_id: offered.batch_id,
             created_at_ms: now_ms,
         },
     )?;

@@ -25,6 +25,13 @@ impl DeviceRow {
     }
 }
 
+/// What ingest needs to judge a device, without counting its batches.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeviceKey {
+    pub public_key: Vec<u8>,
+    pub revoked: bool,
+}
+
 /// An envelope already stored for a (device, seq).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoredEnvelope {
@@ -69,11 +76,16 @@ fn device_row(row: &Row) -> rusqlite::Result<DeviceRow> {
     })
 }
 
-pub fn device(conn: &Connection, id: Uuid) -> rusqlite::Result<Option<DeviceRow>> {
+pub fn device_key(conn: &Connection, id: Uuid) -> rusqlite::Result<Option<DeviceKey>> {
     conn.query_row(
-        &format!("SELECT {DEVICE_COLUMNS} FROM devices d WHERE d.device_id = ?1"),
+        "SELECT public_key, revoked_at IS NOT NULL FROM devices WHERE device_id = ?1",
         [id.as_bytes()],
-        device_row,
+        |row| {
+            Ok(DeviceKey {
+                public_key: row.get(0)?,
+                revoked: row.get(1)?,
+            })
+        },
     )
     .optional()
 }

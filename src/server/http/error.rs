@@ -17,6 +17,8 @@ pub enum ApiError {
     /// The client broke off or sent a body that does not frame.
     BodyRead,
     Timeout,
+    /// No such endpoint (a device pointed at the wrong server or path).
+    NotFound,
 }
 
 impl From<IngestError> for ApiError {
@@ -47,6 +49,7 @@ impl ApiError {
             ApiError::TooLarge => TOO_LARGE,
             ApiError::BodyRead => (StatusCode::BAD_REQUEST, "body_unreadable"),
             ApiError::Timeout => (StatusCode::REQUEST_TIMEOUT, "timeout"),
+            ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::Ingest(e) => match e {
                 IngestError::TooLarge => TOO_LARGE,
                 IngestError::Malformed(_) => (StatusCode::BAD_REQUEST, "malformed_envelope"),
@@ -77,6 +80,7 @@ impl ApiError {
             ApiError::TooLarge => "the body is over the limit for this endpoint".into(),
             ApiError::BodyRead => "the request body could not be read".into(),
             ApiError::Timeout => "the request took too long".into(),
+            ApiError::NotFound => "no such endpoint".into(),
             ApiError::Ingest(IngestError::Server(_))
             | ApiError::Enroll(EnrollError::Server(_))
             | ApiError::Server(_) => "the server failed; nothing was changed, retry later".into(),

@@ -34,6 +34,7 @@ pub fn router(server: Server) -> Router {
         .route("/api/v1/batches", post(batches::post))
         .route("/api/v1/catalog", get(catalog::get))
         .route("/healthz", get(catalog::health))
+        .fallback(|| async { ApiError::NotFound })
         .layer(middleware::from_fn(time_limit))
         .with_state(server)
 }
