@@ -7,20 +7,29 @@
 //!
 //! # Map of the modules
 //!
-//! Dependencies point one way: `cli` -> `device` -> `domain`.
+//! Dependencies point one way: `cli` -> `device` -> `domain`, and
+//! `cli` -> `server` -> `domain`; `server` and `device` never meet except
+//! through the wire formats in `domain`.
 //!
 //! - [`domain`]: no I/O. Contacts and voids, the catalog (materials, zones,
 //!   referrals, interventions, age bands, genders), validation by parse
-//!   constructors, person-code canonicalization, and every user-facing string
-//!   in French and English.
+//!   constructors, person-code canonicalization, every user-facing string
+//!   in French and English, and the wire formats with their cryptography
+//!   (HPKE sealing, labeled Ed25519 signatures, envelopes, receipts).
 //! - [`device`]: the offline engine, a library with no UI. The encrypted
 //!   SQLite store (PIN-wrapped data key, AEAD per record, blind day index),
 //!   its schema migrations, and back-filling from paper tally sheets (CSV).
-//! - [`cli`]: the `tournee` command: `device` (a headless phone) and `bench`.
+//! - [`server`]: the organization's central endpoint. Its keys (signing,
+//!   sealing epochs), its SQLite file, enrollment with one-time codes,
+//!   ingest of sealed envelopes into signed receipts (over HTTP with axum,
+//!   or from a hand-delivery file), and the supervisor's admin operations.
+//! - [`cli`]: the `tournee` command: `device` (a headless phone), `serve`,
+//!   `admin` (enrollment codes, devices, hand-delivered batches) and `bench`.
 //!
-//! Still to come, as issues say: `server` (ingest, apply, reports,
-//! dashboard) and `app` (the Dioxus worker app over `device`).
+//! Still to come, as issues say: applying stored batches, reports and the
+//! dashboard in `server`, and `app` (the Dioxus worker app over `device`).
 
 pub mod cli;
 pub mod device;
 pub mod domain;
+pub mod server;

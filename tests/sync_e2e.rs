@@ -21,7 +21,10 @@ async fn logged_offline_then_synced_the_server_holds_each_batch_once_and_the_dev
     // The worker's own view of the day survives the purge.
     let today = device.store.day_counts(contacts[0].local_date()).unwrap();
     assert_eq!((today.contacts, today.materials["seringues"]), (3, 6));
-    let status = device.store.status(contacts[0].local_date(), tournee::domain::Lang::Fr).unwrap();
+    let status = device
+        .store
+        .status(contacts[0].local_date(), tournee::domain::Lang::Fr)
+        .unwrap();
     assert!(status.last_sync_at.is_some() && status.last_error.is_none());
     assert_eq!((status.waiting_records, status.waiting_batches), (0, 0));
 
@@ -39,14 +42,26 @@ async fn a_response_lost_after_the_server_committed_is_retried_and_stored_once()
     device.log("gatineau", 10);
 
     relay.set(Mischief::DropResponse);
-    let error = sync(&mut device.store, &options(Some(&relay.url))).await.unwrap_err();
+    let error = sync(&mut device.store, &options(Some(&relay.url)))
+        .await
+        .unwrap_err();
     assert!(matches!(error, SyncError::Refused(502)), "{error:?}");
     assert_eq!(server.envelopes(), 1, "the server committed");
-    assert_eq!(device.store.count_pending().unwrap(), 1, "nothing purged without a receipt");
+    assert_eq!(
+        device.store.count_pending().unwrap(),
+        1,
+        "nothing purged without a receipt"
+    );
 
     relay.set(Mischief::None);
-    let report = sync(&mut device.store, &options(Some(&relay.url))).await.unwrap();
-    assert_eq!((report.sealed, report.delivered), (0, 1), "the same sealed bytes were re-sent");
+    let report = sync(&mut device.store, &options(Some(&relay.url)))
+        .await
+        .unwrap();
+    assert_eq!(
+        (report.sealed, report.delivered),
+        (0, 1),
+        "the same sealed bytes were re-sent"
+    );
     assert_eq!(server.envelopes(), 1, "stored once");
     assert_eq!(device.store.count_pending().unwrap(), 0);
 }
@@ -67,9 +82,15 @@ async fn portal_pages_and_truncated_altered_or_forged_receipts_change_nothing() 
     ];
     for (mischief, kind) in cases {
         relay.set(mischief);
-        let error = sync(&mut device.store, &options(Some(&relay.url))).await.unwrap_err();
+        let error = sync(&mut device.store, &options(Some(&relay.url)))
+            .await
+            .unwrap_err();
         assert_eq!(error.kind(), kind, "{mischief:?}: {error:?}");
-        assert_eq!(device.store.count_pending().unwrap(), 1, "{mischief:?} purged something");
+        assert_eq!(
+            device.store.count_pending().unwrap(),
+            1,
+            "{mischief:?} purged something"
+        );
         assert_eq!(device.store.list(Listing::Pending).unwrap().len(), 1);
         let status = device.store.status(day, tournee::domain::Lang::Fr).unwrap();
         assert_eq!(status.last_error_kind.as_deref(), Some(kind));
@@ -78,7 +99,9 @@ async fn portal_pages_and_truncated_altered_or_forged_receipts_change_nothing() 
     let status = device.store.status(day, tournee::domain::Lang::En).unwrap();
     assert!(status.last_error.unwrap().contains("Nothing was erased"));
     relay.set(Mischief::CaptivePortal);
-    sync(&mut device.store, &options(Some(&relay.url))).await.unwrap_err();
+    sync(&mut device.store, &options(Some(&relay.url)))
+        .await
+        .unwrap_err();
     let status = device.store.status(day, tournee::domain::Lang::En).unwrap();
     assert!(status.last_error.unwrap().contains("Wi-Fi sign-in page"));
 
@@ -87,7 +110,14 @@ async fn portal_pages_and_truncated_altered_or_forged_receipts_change_nothing() 
     assert_eq!(report.delivered, 1);
     assert_eq!(device.store.count_pending().unwrap(), 0);
     assert_eq!(server.envelopes(), 1);
-    assert!(device.store.status(day, tournee::domain::Lang::Fr).unwrap().last_error.is_none());
+    assert!(
+        device
+            .store
+            .status(day, tournee::domain::Lang::Fr)
+            .unwrap()
+            .last_error
+            .is_none()
+    );
 }
 
 #[tokio::test]
@@ -102,31 +132,46 @@ async fn a_revoked_device_is_refused_and_its_status_says_so() {
     assert!(matches!(error, SyncError::Revoked), "{error:?}");
     assert_eq!(server.envelopes(), 0);
     assert_eq!(device.store.count_pending().unwrap(), 1);
-    let status = device.store.status(contact.local_date(), tournee::domain::Lang::Fr).unwrap();
+    let status = device
+        .store
+        .status(contact.local_date(), tournee::domain::Lang::Fr)
+        .unwrap();
     assert!(status.revoked);
     assert!(status.last_error.unwrap().contains("révoqué"));
 }
 
 #[tokio::test]
-async fn hand_delivered_batches_are_imported_then_a_network_sync_gets_duplicate_receipts_and_purges() {
+async fn hand_delivered_batches_are_imported_then_a_network_sync_gets_duplicate_receipts_and_purges()
+ {
     let server = TestServer::spawn().await;
     let mut device = TestDevice::enroll(&server).await;
     device.log("vallee-de-la-gatineau", 3);
     device.log("vallee-de-la-gatineau", 4);
 
-    device.store.seal_pending(chrono::Utc::now().timestamp_millis()).unwrap();
+    device
+        .store
+        .seal_pending(chrono::Utc::now().timestamp_millis())
+        .unwrap();
     let (file, count) = device.store.export_batches().unwrap();
     assert_eq!(count, 1);
     let results = tournee::server::admin::import_batches(server.data.path(), &file).unwrap();
     assert_eq!(results.len(), 1);
     assert!(results[0].result.is_ok(), "{:?}", results[0]);
     assert_eq!(server.envelopes(), 1);
-    assert_eq!(device.store.count_pending().unwrap(), 2, "hand delivery alone purges nothing");
+    assert_eq!(
+        device.store.count_pending().unwrap(),
+        2,
+        "hand delivery alone purges nothing"
+    );
 
     let report = sync(&mut device.store, &options(None)).await.unwrap();
     assert_eq!(report.delivered, 1);
     assert_eq!(device.store.count_pending().unwrap(), 0);
-    assert_eq!(server.envelopes(), 1, "the import and the sync stored it once");
+    assert_eq!(
+        server.envelopes(),
+        1,
+        "the import and the sync stored it once"
+    );
 }
 
 #[tokio::test]
@@ -139,11 +184,20 @@ async fn a_device_enrolled_against_an_impostor_refuses_the_bundle() {
     use tournee::domain::wire::enroll::EnrollCode;
     let mut spliced = EnrollCode::parse(&impostor.code()).unwrap();
     spliced.fingerprint_prefix = EnrollCode::parse(&real.code()).unwrap().fingerprint_prefix;
-    let error = tournee::device::enroll(&mut device.store, &client, &impostor.url, &spliced.to_text(), "x")
-        .await
-        .unwrap_err();
+    let error = tournee::device::enroll(
+        &mut device.store,
+        &client,
+        &impostor.url,
+        &spliced.to_text(),
+        "x",
+    )
+    .await
+    .unwrap_err();
     assert!(matches!(error, SyncError::WrongServer), "{error:?}");
-    assert!(device.store.enrollment().unwrap().is_none(), "nothing saved");
+    assert!(
+        device.store.enrollment().unwrap().is_none(),
+        "nothing saved"
+    );
 }
 
 #[tokio::test]
@@ -151,14 +205,31 @@ async fn many_records_are_sealed_into_batches_of_at_most_500_in_sequence() {
     let server = TestServer::spawn().await;
     let mut device = TestDevice::enroll(&server).await;
     let first = device.log("gatineau", 1);
-    let many: Vec<_> = (0..1199).map(|_| first.repeated_at(first.occurred_at)).collect();
+    let many: Vec<_> = (0..1199)
+        .map(|_| first.repeated_at(first.occurred_at))
+        .collect();
     device.store.save_all(&many).unwrap();
 
-    assert_eq!(device.store.seal_pending(chrono::Utc::now().timestamp_millis()).unwrap(), 3);
+    assert_eq!(
+        device
+            .store
+            .seal_pending(chrono::Utc::now().timestamp_millis())
+            .unwrap(),
+        3
+    );
     let unsent = device.store.unsent_batches().unwrap();
-    assert_eq!(unsent.iter().map(|b| b.seq).collect::<Vec<_>>(), vec![1, 2, 3]);
+    assert_eq!(
+        unsent.iter().map(|b| b.seq).collect::<Vec<_>>(),
+        vec![1, 2, 3]
+    );
     // Sealing again makes nothing new and leaves the stored bytes alone.
-    assert_eq!(device.store.seal_pending(chrono::Utc::now().timestamp_millis()).unwrap(), 0);
+    assert_eq!(
+        device
+            .store
+            .seal_pending(chrono::Utc::now().timestamp_millis())
+            .unwrap(),
+        0
+    );
     assert_eq!(device.store.unsent_batches().unwrap(), unsent);
 
     let report = sync(&mut device.store, &options(None)).await.unwrap();

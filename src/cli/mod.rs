@@ -2,12 +2,14 @@
 //! become exit codes and messages in the reader's language.
 //!
 //! Exit codes: 0 done; 2 bad input (an argument, a PIN, a file's rows),
-//! with nothing written; 1 the device or its files failed.
+//! with nothing written; 1 the device, the server or their files failed.
 
+mod admin;
 mod bench;
 mod device;
 mod listing;
 mod pin;
+mod serve;
 
 use crate::domain::i18n::{Lang, Msg};
 use clap::{Parser, Subcommand};
@@ -31,6 +33,10 @@ struct Cli {
 enum Command {
     /// A headless phone: the device engine over a home directory.
     Device(Box<device::DeviceArgs>),
+    /// Run the organization's server: enrollment, batch uploads, receipts.
+    Serve(serve::ServeArgs),
+    /// Supervisor's commands on the server: enrollment codes, devices, hand-delivered batches.
+    Admin(admin::AdminArgs),
     /// Measure speed on this machine, each figure beside its reference.
     Bench(bench::BenchArgs),
 }
@@ -68,6 +74,15 @@ impl Failure {
             Failure::system(line)
         }
     }
+
+    fn server(error: crate::server::ServerError, lang: Lang) -> Failure {
+        let line = error.message(lang);
+        if error.is_user_error() {
+            Failure::input(vec![line])
+        } else {
+            Failure::system(line)
+        }
+    }
 }
 
 pub type Outcome = Result<(), Failure>;
@@ -77,6 +92,8 @@ pub fn main() -> ExitCode {
     let lang = cli.lang;
     let outcome = match cli.command {
         Command::Device(args) => device::run(*args, lang),
+        Command::Serve(args) => serve::run(args, lang),
+        Command::Admin(args) => admin::run(args, lang),
         Command::Bench(args) => bench::run(args, lang),
     };
     match outcome {

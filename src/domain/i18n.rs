@@ -201,6 +201,68 @@ messages! {
     SectionInterventions => "Interventions", "Interventions";
     SectionAgeBands => "Tranches d'âge", "Age bands";
     SectionGenders => "Genres", "Genders";
+
+    // The server and its supervisor commands.
+    ServerNewer => "Cette base de données vient d'une version plus récente de Tournée (schéma {value}). Mettez le serveur à jour; rien n'a été changé.",
+        "This database comes from a newer version of Tournée (schema {value}). Update the server; nothing was changed.";
+    ServerKeysDamaged => "Les clés du serveur sont illisibles ({value}). Rien n'a été changé; restaurez le dossier keys depuis une sauvegarde.",
+        "The server's keys cannot be read ({value}). Nothing was changed; restore the keys folder from a backup.";
+    ServerStorage => "Erreur de stockage du serveur : {value}. Rien n'a été enregistré.",
+        "Server storage error: {value}. Nothing was saved.";
+    ServerUnknownDevice => "Aucun appareil {value} n'est inscrit sur ce serveur. Voyez « tournee admin list-devices ».",
+        "No device {value} is enrolled on this server. See `tournee admin list-devices`.";
+    ServerBadDeviceId => "« {value} » n'est pas un identifiant d'appareil (format 0190a3c4-…).",
+        "\"{value}\" is not a device id (format 0190a3c4-…).";
+    ServerBadTtl => "Durée de validité : de 0 à {max} heures.", "Validity: 0 to {max} hours.";
+    ServerLabelTooLong => "Libellé : au plus {max} caractères, sans caractères de contrôle.",
+        "Label: at most {max} characters, no control characters.";
+    ServerBadHandFile => "Ce n'est pas un fichier de lots Tournée ({value}). Rien n'a été importé.",
+        "This is not a Tournée batch file ({value}). Nothing was imported.";
+    IngestTooLarge => "enveloppe de plus de 1 Mio", "envelope over 1 MiB";
+    IngestMalformed => "ce n'est pas une enveloppe Tournée lisible ({value})",
+        "not a readable Tournée envelope ({value})";
+    IngestUnknownDevice => "appareil inconnu de ce serveur", "device unknown to this server";
+    IngestRevoked => "appareil révoqué", "device revoked";
+    IngestBadSignature => "la signature ne correspond pas à l'appareil inscrit",
+        "the signature does not match the enrolled device";
+    IngestWrongOrganization => "lot destiné à un autre organisme", "batch meant for another organization";
+    IngestUnknownKey => "lot scellé avec une clé que ce serveur n'a pas",
+        "batch sealed with a key this server does not have";
+    IngestEquivocation => "un autre lot porte déjà ce numéro pour cet appareil (alerte enregistrée)",
+        "another batch already has this number for this device (alert recorded)";
+    ServeListening => "Serveur Tournée à l'écoute sur http://{value}", "Tournée server listening on http://{value}";
+    ServeIdentity => "Organisme : {value} ({id}). Empreinte de la clé de signature : {key}",
+        "Organization: {value} ({id}). Signing key fingerprint: {key}";
+    ServeStopped => "Serveur arrêté proprement.", "Server stopped cleanly.";
+    ServeCannotListen => "Impossible d'écouter sur {addr} : {value}.", "Cannot listen on {addr}: {value}.";
+    CodeCreated => "Code d'inscription « {label} » : valide {hours} h, utilisable une seule fois.",
+        "Enrollment code \"{label}\": valid {hours} h, usable once.";
+    CodeInstructions => "Sur le téléphone, entrez ce code (tirets et majuscules facultatifs) :",
+        "On the phone, enter this code (dashes and capitals optional):";
+    NoLabel => "(sans libellé)", "(no label)";
+    DeviceRevoked => "Appareil {value} révoqué : ses prochains envois seront refusés.",
+        "Device {value} revoked: its next uploads will be refused.";
+    DevicesNone => "Aucun appareil inscrit.", "No device enrolled.";
+    ColDevice => "appareil", "device";
+    ColLabel => "libellé", "label";
+    ColEnrolled => "inscrit", "enrolled";
+    ColLastSeen => "dernier envoi", "last upload";
+    ColState => "état", "state";
+    ColBatches => "lots", "batches";
+    StateActive => "actif", "active";
+    StateRevoked => "révoqué", "revoked";
+    Never => "jamais", "never";
+    BatchStored => "seq {seq}, lot {id} : enregistré", "seq {seq}, batch {id}: stored";
+    BatchDuplicate => "seq {seq}, lot {id} : déjà reçu (doublon)", "seq {seq}, batch {id}: already stored (duplicate)";
+    BatchRefused => "seq {seq}, lot {id} : refusé — {value}", "seq {seq}, batch {id}: refused — {value}";
+    EnvelopeRefused => "enveloppe n° {line} : refusée — {value}", "envelope no. {line}: refused — {value}";
+    ImportSummary => "{stored} lot(s) enregistré(s), {duplicate} déjà reçu(s), {count} refusé(s).",
+        "{stored} batch(es) stored, {duplicate} already stored, {count} refused.";
+    ImportSomeRefused => "{count} lot(s) refusé(s) : voyez les lignes ci-dessus. Les autres sont enregistrés.",
+        "{count} batch(es) refused: see the lines above. The others are stored.";
+    AlertsNone => "Aucune alerte.", "No alerts.";
+    AlertEquivocation => "{at} — appareil {device}, seq {seq} : deux lots différents signés sous le même numéro ({value}). La clé de l'appareil est peut-être copiée : révoquez-le et réinscrivez-le.",
+        "{at} — device {device}, seq {seq}: two different batches signed under the same number ({value}). The device key may have been copied: revoke it and enroll it again.";
 }
 
 /// Fills a message's `{name}` placeholders. Unknown names are left as they

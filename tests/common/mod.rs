@@ -31,7 +31,11 @@ impl TestServer {
         tokio::spawn(tournee::server::serve(listener, server, async move {
             let _ = stopped.await;
         }));
-        TestServer { data, url, stop: Some(stop) }
+        TestServer {
+            data,
+            url,
+            stop: Some(stop),
+        }
     }
 
     pub fn code(&self) -> String {
@@ -40,7 +44,11 @@ impl TestServer {
 
     /// How many envelopes the server holds for all devices.
     pub fn envelopes(&self) -> u64 {
-        tournee::server::admin::list_devices(self.data.path()).unwrap().iter().map(|d| d.batches).sum()
+        tournee::server::admin::list_devices(self.data.path())
+            .unwrap()
+            .iter()
+            .map(|d| d.batches)
+            .sum()
     }
 }
 
@@ -71,7 +79,15 @@ impl TestDevice {
     pub async fn enroll(server: &TestServer) -> TestDevice {
         let mut device = TestDevice::new();
         let client = tournee::device::Client::new(&SyncOptions::default());
-        tournee::device::enroll(&mut device.store, &client, &server.url, &server.code(), "test phone").await.unwrap();
+        tournee::device::enroll(
+            &mut device.store,
+            &client,
+            &server.url,
+            &server.code(),
+            "test phone",
+        )
+        .await
+        .unwrap();
         device
     }
 
@@ -85,7 +101,12 @@ impl TestDevice {
             code: Some("Tremblay-87".into()),
             ..Default::default()
         };
-        let contact = draft.parse(&self.store.catalog().unwrap(), chrono::Local::now().fixed_offset()).unwrap();
+        let contact = draft
+            .parse(
+                &self.store.catalog().unwrap(),
+                chrono::Local::now().fixed_offset(),
+            )
+            .unwrap();
         self.store.save(&contact).unwrap();
         contact
     }
@@ -138,12 +159,19 @@ struct RelayState {
 impl Relay {
     pub async fn spawn(upstream: &str) -> Relay {
         let mischief = Arc::new(Mutex::new(Mischief::None));
-        let state = RelayState { upstream: upstream.to_string(), mischief: mischief.clone(), http: reqwest::Client::new() };
+        let state = RelayState {
+            upstream: upstream.to_string(),
+            mischief: mischief.clone(),
+            http: reqwest::Client::new(),
+        };
         let app = axum::Router::new().fallback(relay).with_state(state);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr: SocketAddr = listener.local_addr().unwrap();
         tokio::spawn(async move { axum::serve(listener, app).await });
-        Relay { url: format!("http://{addr}"), mischief }
+        Relay {
+            url: format!("http://{addr}"),
+            mischief,
+        }
     }
 
     pub fn set(&self, mischief: Mischief) {
@@ -155,12 +183,24 @@ async fn relay(State(state): State<RelayState>, method: Method, uri: Uri, body: 
     let mischief = *state.mischief.lock().unwrap();
     let upload = method == Method::POST && uri.path() == "/api/v1/batches";
     if upload && mischief == Mischief::CaptivePortal {
-        return (StatusCode::OK, [("content-type", "text/html")], "<!DOCTYPE html><html><body>Connexion au Wi-Fi</body></html>").into_response();
+        return (
+            StatusCode::OK,
+            [("content-type", "text/html")],
+            "<!DOCTYPE html><html><body>Connexion au Wi-Fi</body></html>",
+        )
+            .into_response();
     }
     let forwarded = state
         .http
         .request(method.clone(), format!("{}{}", state.upstream, uri))
-        .header("content-type", if upload { "application/octet-stream" } else { "application/json" })
+        .header(
+            "content-type",
+            if upload {
+                "application/octet-stream"
+            } else {
+                "application/json"
+            },
+        )
         .body(body)
         .send()
         .await

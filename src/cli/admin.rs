@@ -1,0 +1,297 @@
+//! `tournee admin`: the supervisor's commands on the server's data
+//! directory, with or without the server running. `enroll-code` prints the
+//! code alone on its last line, so scripts can take it with `tail -1`.
+
+use super::serve::data_dir;
+use super::{Failure, Outcome};
+use crate::domain::i18n::{Lang, Msg, tr};
+use crate::domain::wire::ReceiptStatus;
+use crate::server::admin::{self, ImportedBatch};
+use crate::server::enroll::DEFAULT_TTL_HOURS;
+use crate::server::queries::{AlertRow, DeviceRow};
+use crate::server::{IngestError, ServerError};
+use chrono::{Local, TimeZone};
+use clap::{Args, Subcommand};
+use serde_json::json;
+use std::path::PathBuf;
+use uuid::Uuid;
+
+#[derive(Args)]
+pub struct AdminArgs {
+    /// The server's data directory [default: the platform data directory].
+    #[arg(long, global = true, env = "TOURNEE_SERVER_DATA")]
+    data: Option<PathBuf>,
+    #[command(subcommand)]
+    command: AdminCommand,
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create a one-time enrollment code for a phone (printed alone on the last line).
+    EnrollCode {
+        /// A name for the phone, e.g. "Téléphone de nuit 3".
+        #[arg(long, default_value = "")]
+        label: String,
+        /// Hours the code stays valid.
+        #[arg(long, default_value_t = DEFAULT_TTL_HOURS)]
+        ttl: u32,
+    },
+    /// Refuse every later upload from a device (lost or stolen phone).
+    RevokeDevice {
+        /// The device id shown by `list-devices`.
+        device_id: String,
+    },
+    /// Enrolled devices: when enrolled, last upload, state, batches stored.
+    ListDevices {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Alerts for supervisors (two different batches under one number).
+    ListAlerts {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import a file of sealed batches exported by a phone without network.
+    ImportBatches {
+        /// The file (`TOURNEE-BATCHES 1`).
+        file: PathBuf,
+    },
+}
+
+fn local_time(ms: i64) -> String {
+    Local.timestamp_millis_opt(ms).single().map_or_else(
+        || ms.to_string(),
+        |t| t.format("%Y-%m-%d %H:%M").to_string(),
+    )
+}
+
+fn rfc3339(ms: i64) -> Option<String> {
+    Local
+        .timestamp_millis_opt(ms)
+        .single()
+        .map(|t| t.to_rfc3339())
+}
+
+pub fn run(args: AdminArgs, lang: Lang) -> Outcome {
+    let dir = data_dir(args.data);
+    let fail = |e: ServerError| Failure::server(e, lang);
+    match args.command {
+        AdminCommand::EnrollCode { label, ttl } => {
+            let code = admin::create_enroll_code(&dir, &label, ttl).map_err(fail)?;
+            let label = label.trim();
+            let shown = if label.is_empty() {
+                Msg::NoLabel.text(lang)
+            } else {
+                label
+            };
+            let hours = ttl.to_string();
+            println!(
+                "{}",
+                tr(
+                    lang,
+                    Msg::CodeCreated,
+                    &[("label", &shown), ("hours", &hours)]
+                )
+            );
+            println!("{}", Msg::CodeInstructions.text(lang));
+            println!("{code}");
+        }
+        AdminCommand::RevokeDevice { device_id } => {
+            let id = Uuid::parse_str(device_id.trim()).map_err(|_| {
+                Failure::input(vec![tr(
+                    lang,
+                    Msg::ServerBadDeviceId,
+                    &[("value", &device_id)],
+                )])
+            })?;
+            admin::revoke_device(&dir, id).map_err(fail)?;
+            println!("{}", tr(lang, Msg::DeviceRevoked, &[("value", &id)]));
+        }
+        AdminCommand::ListDevices { json } => {
+            let devices = admin::list_devices(&dir).map_err(fail)?;
+            if json {
+                println!("{}", devices_json(&devices));
+            } else {
+                print!("{}", devices_text(&devices, lang));
+            }
+        }
+        AdminCommand::ListAlerts { json } => {
+            let alerts = admin::list_alerts(&dir).map_err(fail)?;
+            if json {
+                println!("{}", alerts_json(&alerts));
+            } else {
+                print!("{}", alerts_text(&alerts, lang));
+            }
+        }
+        AdminCommand::ImportBatches { file } => {
+            let bytes = std::fs::read(&file).map_err(|e| {
+                Failure::input(vec![tr(
+                    lang,
+                    Msg::FileUnreadable,
+                    &[("path", &file.display()), ("value", &e)],
+                )])
+            })?;
+            let results = admin::import_batches(&dir, &bytes).map_err(fail)?;
+            return report_import(&results, lang);
+        }
+    }
+    Ok(())
+}
+
+/// One line per batch, a summary, and an exit code that tells a script
+/// whether everything is in.
+fn report_import(results: &[ImportedBatch], lang: Lang) -> Outcome {
+    let (mut stored, mut duplicate, mut refused) = (0, 0, 0);
+    let mut system = None;
+    for (index, batch) in results.iter().enumerate() {
+        let seq = batch.seq.map_or("?".to_string(), |s| s.to_string());
+        let id = batch.batch_id.map_or("?".to_string(), |b| b.to_string());
+        let line = match &batch.result {
+            Ok(signed) if signed.receipt.status == ReceiptStatus::Stored => {
+                stored += 1;
+                tr(lang, Msg::BatchStored, &[("seq", &seq), ("id", &id)])
+            }
+            Ok(_) => {
+                duplicate += 1;
+                tr(lang, Msg::BatchDuplicate, &[("seq", &seq), ("id", &id)])
+            }
+            Err(error) => {
+                refused += 1;
+                if let IngestError::Server(e) = error {
+                    system.get_or_insert_with(|| e.message(lang));
+                }
+                match batch.seq {
+                    Some(_) => tr(
+                        lang,
+                        Msg::BatchRefused,
+                        &[("seq", &seq), ("id", &id), ("value", &error.message(lang))],
+                    ),
+                    None => tr(
+                        lang,
+                        Msg::EnvelopeRefused,
+                        &[("line", &(index + 1)), ("value", &error.message(lang))],
+                    ),
+                }
+            }
+        };
+        println!("{line}");
+    }
+    println!(
+        "{}",
+        tr(
+            lang,
+            Msg::ImportSummary,
+            &[
+                ("stored", &stored),
+                ("duplicate", &duplicate),
+                ("count", &refused)
+            ]
+        )
+    );
+    match system {
+        Some(line) => Err(Failure::system(line)),
+        None if refused > 0 => Err(Failure::input(vec![tr(
+            lang,
+            Msg::ImportSomeRefused,
+            &[("count", &refused)],
+        )])),
+        None => Ok(()),
+    }
+}
+
+fn devices_json(devices: &[DeviceRow]) -> String {
+    let rows: Vec<_> = devices
+        .iter()
+        .map(|d| {
+            json!({
+                "device_id": d.device_id,
+                "label": d.label,
+                "app_version": d.app_version,
+                "enrolled_at": rfc3339(d.enrolled_at_ms),
+                "last_seen_at": d.last_seen_at_ms.and_then(rfc3339),
+                "revoked": d.revoked(),
+                "revoked_at": d.revoked_at_ms.and_then(rfc3339),
+                "batches": d.batches,
+            })
+        })
+        .collect();
+    serde_json::to_string_pretty(&rows).expect("json")
+}
+
+fn devices_text(devices: &[DeviceRow], lang: Lang) -> String {
+    if devices.is_empty() {
+        return format!("{}\n", Msg::DevicesNone.text(lang));
+    }
+    let row = |id: &str, enrolled: &str, seen: &str, state: &str, batches: &str, label: &str| {
+        format!("{id:<36}  {enrolled:<16}  {seen:<16}  {state:<8}  {batches:>6}  {label}\n")
+    };
+    let mut out = row(
+        Msg::ColDevice.text(lang),
+        Msg::ColEnrolled.text(lang),
+        Msg::ColLastSeen.text(lang),
+        Msg::ColState.text(lang),
+        Msg::ColBatches.text(lang),
+        Msg::ColLabel.text(lang),
+    );
+    for d in devices {
+        let state = if d.revoked() {
+            Msg::StateRevoked
+        } else {
+            Msg::StateActive
+        };
+        out += &row(
+            &d.device_id.to_string(),
+            &local_time(d.enrolled_at_ms),
+            &d.last_seen_at_ms
+                .map_or_else(|| Msg::Never.text(lang).to_string(), local_time),
+            state.text(lang),
+            &d.batches.to_string(),
+            &d.label,
+        );
+    }
+    out
+}
+
+fn alerts_json(alerts: &[AlertRow]) -> String {
+    let rows: Vec<_> = alerts
+        .iter()
+        .map(|a| {
+            json!({
+                "kind": a.kind,
+                "device_id": a.device_id,
+                "seq": a.seq,
+                "stored_sha256": hex::encode(a.stored_sha256),
+                "offered_sha256": hex::encode(a.offered_sha256),
+                "offered_batch_id": a.offered_batch_id,
+                "created_at": rfc3339(a.created_at_ms),
+            })
+        })
+        .collect();
+    serde_json::to_string_pretty(&rows).expect("json")
+}
+
+fn alerts_text(alerts: &[AlertRow], lang: Lang) -> String {
+    if alerts.is_empty() {
+        return format!("{}\n", Msg::AlertsNone.text(lang));
+    }
+    let mut out = String::new();
+    for a in alerts {
+        let digests = format!(
+            "{} / {}",
+            hex::encode(&a.stored_sha256[..8]),
+            hex::encode(&a.offered_sha256[..8])
+        );
+        out += &tr(
+            lang,
+            Msg::AlertEquivocation,
+            &[
+                ("at", &local_time(a.created_at_ms)),
+                ("device", &a.device_id),
+                ("seq", &a.seq),
+                ("value", &digests),
+            ],
+        );
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,92 @@
+//! The supervisor's operations on a data directory, without a network: the
+//! `tournee admin` commands and the tests call these. They may run while
+//! the server is up; SQLite's WAL and busy timeout let both write in turn,
+//! and the server reads revocations and codes from the database on every
+//! request, so a change here takes effect at once.
+
+use super::enroll;
+use super::error::ServerError;
+use super::ingest::{self, IngestError, SignedReceipt};
+use super::queries::{self, AlertRow, DeviceRow};
+use super::{db, now_ms, open_parts};
+use crate::domain::wire::Envelope;
+use crate::domain::wire::enroll::decode_hand_file;
+use std::path::Path;
+use uuid::Uuid;
+
+/// Creates a one-time enrollment code valid `ttl_hours` ([`enroll::DEFAULT_TTL_HOURS`]
+/// in the CLI; 0 makes a code that is already expired) and returns its text,
+/// `ABCDEF-GHIJKL-…`, to show the person enrolling a phone.
+pub fn create_enroll_code(
+    data_dir: &Path,
+    label: &str,
+    ttl_hours: u32,
+) -> Result<String, ServerError> {
+    let (keys, conn) = open_parts(data_dir)?;
+    let code = enroll::create_code(&conn, &keys, label, ttl_hours, now_ms())?;
+    Ok(code.to_text())
+}
+
+/// Revokes a device: its next upload is refused with 403. Revoking twice
+/// keeps the first time.
+pub fn revoke_device(data_dir: &Path, device_id: Uuid) -> Result<(), ServerError> {
+    let conn = db::open(data_dir)?;
+    if queries::revoke_device(&conn, device_id, now_ms())? {
+        tracing::info!(device = %device_id, "device revoked");
+        Ok(())
+    } else {
+        Err(ServerError::UnknownDevice(device_id))
+    }
+}
+
+/// Every enrolled device, oldest first, with its count of stored batches.
+pub fn list_devices(data_dir: &Path) -> Result<Vec<DeviceRow>, ServerError> {
+    Ok(queries::devices(&db::open(data_dir)?)?)
+}
+
+/// Every alert (equivocations), oldest first.
+pub fn list_alerts(data_dir: &Path) -> Result<Vec<AlertRow>, ServerError> {
+    Ok(queries::alerts(&db::open(data_dir)?)?)
+}
+
+/// What became of one envelope of a hand-delivery file.
+#[derive(Debug)]
+pub struct ImportedBatch {
+    /// The sequence number and batch id, when the header could be read.
+    pub seq: Option<u64>,
+    pub batch_id: Option<Uuid>,
+    pub result: Result<SignedReceipt, IngestError>,
+}
+
+/// Imports a hand-delivery file: each envelope goes through the same
+/// checks and dedup as an HTTP upload, in its own transaction, so one bad
+/// envelope does not keep the others out. A file that is not a hand-delivery
+/// file at all imports nothing.
+pub fn import_batches(data_dir: &Path, file: &[u8]) -> Result<Vec<ImportedBatch>, ServerError> {
+    let envelopes = decode_hand_file(file).map_err(ServerError::HandFile)?;
+    let (keys, mut conn) = open_parts(data_dir)?;
+    Ok(envelopes
+        .into_iter()
+        .map(|bytes| {
+            let header = Envelope::decode(bytes).ok().map(|e| e.header);
+            ImportedBatch {
+                seq: header.as_ref().map(|h| h.seq),
+                batch_id: header.as_ref().map(|h| h.batch_id),
+                result: ingest::ingest(&mut conn, &keys, bytes, now_ms()),
+            }
+        })
+        .collect())
+}
+
+/// The stored bytes of one envelope, exactly as received.
+pub fn stored_envelope(
+    data_dir: &Path,
+    device_id: Uuid,
+    seq: u64,
+) -> Result<Option<Vec<u8>>, ServerError> {
+    Ok(queries::envelope_bytes(
+        &db::open(data_dir)?,
+        device_id,
+        seq,
+    )?)
+}

@@ -1,0 +1,233 @@
+//! The server's SQLite file (`DATA/server.db`): its settings, its schema
+//! migrated forward by `PRAGMA user_version`, and [`Db`], the handle that
+//! runs blocking SQLite work off the async runtime. The typed queries live
+//! in [`super::queries`].
+//!
+//! Ids are stored as their 16 raw bytes and times as i64 milliseconds.
+//! Sequence numbers are u64 on the wire and i64 in SQLite: they are stored
+//! bit for bit (`as i64`), so even a number above `i64::MAX` round-trips.
+
+use super::error::ServerError;
+use super::keys;
+use crate::domain::Catalog;
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+pub const FILE_NAME: &str = "server.db";
+
+/// Migration N (1-based) brings the schema from version N-1 to N. A
+/// migration is appended, never edited: servers in the field hold every
+/// past version.
+const MIGRATIONS: &[&str] = &[
+    // 1: enrolled devices, one-time enrollment codes (only the hash of the
+    // secret), stored envelopes as received, alerts for supervisors, and
+    // named settings (the catalog).
+    "CREATE TABLE devices (
+        device_id BLOB PRIMARY KEY,
+        public_key BLOB NOT NULL,
+        label TEXT NOT NULL,
+        app_version TEXT NOT NULL,
+        enrolled_at INTEGER NOT NULL,
+        revoked_at INTEGER,
+        last_seen_at INTEGER
+    ) STRICT;
+    CREATE TABLE enroll_codes (
+        secret_sha256 BLOB PRIMARY KEY,
+        label TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        used_at INTEGER,
+        device_id BLOB REFERENCES devices (device_id)
+    ) STRICT;
+    CREATE TABLE envelopes (
+        device_id BLOB NOT NULL REFERENCES devices (device_id),
+        seq INTEGER NOT NULL,
+        batch_id BLOB NOT NULL,
+        sha256 BLOB NOT NULL,
+        bytes BLOB NOT NULL,
+        received_at INTEGER NOT NULL,
+        PRIMARY KEY (device_id, seq)
+    ) STRICT;
+    CREATE TABLE alerts (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        device_id BLOB NOT NULL,
+        seq INTEGER NOT NULL,
+        stored_sha256 BLOB NOT NULL,
+        offered_sha256 BLOB NOT NULL,
+        offered_batch_id BLOB NOT NULL,
+        created_at INTEGER NOT NULL
+    ) STRICT;
+    CREATE TABLE settings (
+        name TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) STRICT;",
+];
+
+pub const VERSION: i64 = MIGRATIONS.len() as i64;
+
+pub const CATALOG: &str = "catalog";
+
+pub fn path_in(data_dir: &Path) -> PathBuf {
+    data_dir.join(FILE_NAME)
+}
+
+/// Opens (creating if needed) the database under `data_dir`, migrated and
+/// with a catalog. Several processes may open it at once (the server and
+/// an admin command): WAL and the busy timeout let them take turns.
+pub fn open(data_dir: &Path) -> Result<Connection, ServerError> {
+    keys::make_private_dir(data_dir)?;
+    let path = path_in(data_dir);
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_CREATE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let mut conn = Connection::open_with_flags(&path, flags)?;
+    // SQLite gives the WAL and shared-memory files the database's mode.
+    keys::set_mode(&path, 0o600)?;
+    configure(&conn)?;
+    migrate(&mut conn)?;
+    seed(&conn)?;
+    Ok(conn)
+}
+
+/// `synchronous=FULL` makes each commit durable across a power cut: a
+/// receipt promises the envelope is on disk, and the device then purges.
+fn configure(conn: &Connection) -> Result<(), ServerError> {
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(ServerError::Damaged(format!(
+            "journal mode {mode} instead of WAL"
+        )));
+    }
+    conn.execute_batch(
+        "PRAGMA synchronous = FULL;
+         PRAGMA temp_store = MEMORY;
+         PRAGMA foreign_keys = ON;",
+    )?;
+    Ok(())
+}
+
+/// Applies every migration newer than the file, each in its own
+/// transaction. A file newer than this program is left untouched.
+fn migrate(conn: &mut Connection) -> Result<(), ServerError> {
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    if current > VERSION {
+        return Err(ServerError::Newer {
+            found: current,
+            supported: VERSION,
+        });
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", index as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// A new server starts with the default Québec catalog; a supervisor's
+/// edits (a later issue) replace it and are never overwritten here.
+fn seed(conn: &Connection) -> Result<(), ServerError> {
+    let json = serde_json::to_string(&Catalog::default_quebec()).expect("catalog serializes");
+    conn.execute(
+        "INSERT INTO settings (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING",
+        (CATALOG, json),
+    )?;
+    Ok(())
+}
+
+pub fn catalog(conn: &Connection) -> Result<Catalog, ServerError> {
+    let json: Option<String> = conn
+        .query_row(
+            "SELECT value FROM settings WHERE name = ?1",
+            [CATALOG],
+            |row| row.get(0),
+        )
+        .optional()?;
+    let json = json.ok_or_else(|| ServerError::Damaged("no catalog".into()))?;
+    serde_json::from_str(&json).map_err(|e| ServerError::Damaged(format!("catalog: {e}")))
+}
+
+/// One connection shared by the async server. SQLite calls block, so each
+/// runs on tokio's blocking pool; the mutex also makes each ingest's
+/// look-up-then-insert a single step within this process.
+#[derive(Clone)]
+pub struct Db {
+    conn: Arc<Mutex<Connection>>,
+}
+
+impl Db {
+    pub fn new(conn: Connection) -> Db {
+        Db {
+            conn: Arc::new(Mutex::new(conn)),
+        }
+    }
+
+    /// Runs `work` with the connection on the blocking pool.
+    pub async fn call<T, E>(
+        &self,
+        work: impl FnOnce(&mut Connection) -> Result<T, E> + Send + 'static,
+    ) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<ServerError> + Send + 'static,
+    {
+        let conn = Arc::clone(&self.conn);
+        tokio::task::spawn_blocking(move || {
+            // A panic in another call poisons the mutex, but its transaction
+            // was rolled back when dropped: the connection is still sound.
+            let mut conn = conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            work(&mut conn)
+        })
+        .await
+        .map_err(|e| E::from(ServerError::Damaged(format!("database task failed: {e}"))))?
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn opening_twice_is_harmless_and_reaches_the_latest_version_with_a_catalog() {
+        let data = tempfile::tempdir().unwrap();
+        drop(open(data.path()).unwrap());
+        let conn = open(data.path()).unwrap();
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, VERSION);
+        assert_eq!(catalog(&conn).unwrap(), Catalog::default_quebec());
+    }
+
+    #[test]
+    fn a_newer_database_is_refused_untouched() {
+        let data = tempfile::tempdir().unwrap();
+        let conn = open(data.path()).unwrap();
+        conn.pragma_update(None, "user_version", VERSION + 1)
+            .unwrap();
+        drop(conn);
+        assert!(matches!(
+            open(data.path()),
+            Err(ServerError::Newer { found, .. }) if found == VERSION + 1
+        ));
+    }
+
+    #[test]
+    fn a_catalog_already_stored_is_kept_on_the_next_open() {
+        let data = tempfile::tempdir().unwrap();
+        let conn = open(data.path()).unwrap();
+        let mut edited = Catalog::default_quebec();
+        edited.version += 1;
+        conn.execute(
+            "UPDATE settings SET value = ?1 WHERE name = ?2",
+            (serde_json::to_string(&edited).unwrap(), CATALOG),
+        )
+        .unwrap();
+        drop(conn);
+        assert_eq!(catalog(&open(data.path()).unwrap()).unwrap(), edited);
+    }
+}

@@ -1,0 +1,59 @@
+//! What can go wrong in the server's files and database, and what to tell
+//! the supervisor. Errors about one envelope or one enrollment live beside
+//! their logic ([`super::ingest`], [`super::enroll`]).
+
+use crate::domain::i18n::{Lang, Msg, tr};
+use uuid::Uuid;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error("the server's database schema {found} is newer than this program's {supported}")]
+    Newer { found: i64, supported: i64 },
+    #[error("the server's keys are damaged: {0}")]
+    Keys(String),
+    #[error("the server's database is damaged: {0}")]
+    Damaged(String),
+    #[error("no device {0} is enrolled")]
+    UnknownDevice(Uuid),
+    #[error("an enrollment code lasts at most {max} hours")]
+    Ttl { max: u32 },
+    #[error("a label has at most {max} characters")]
+    Label { max: usize },
+    #[error("not a hand-delivery file: {0}")]
+    HandFile(crate::domain::wire::WireError),
+    #[error("no system randomness")]
+    Random,
+    #[error("storage error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("file error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl ServerError {
+    /// True when the person can fix it by typing something else (the CLI's
+    /// exit code 2); false when the server's files or the machine failed.
+    pub fn is_user_error(&self) -> bool {
+        matches!(
+            self,
+            ServerError::UnknownDevice(_)
+                | ServerError::Ttl { .. }
+                | ServerError::Label { .. }
+                | ServerError::HandFile(_)
+        )
+    }
+
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            ServerError::Newer { found, .. } => tr(lang, Msg::ServerNewer, &[("value", found)]),
+            ServerError::Keys(why) => tr(lang, Msg::ServerKeysDamaged, &[("value", why)]),
+            ServerError::Damaged(why) => tr(lang, Msg::ServerStorage, &[("value", why)]),
+            ServerError::UnknownDevice(id) => tr(lang, Msg::ServerUnknownDevice, &[("value", id)]),
+            ServerError::Ttl { max } => tr(lang, Msg::ServerBadTtl, &[("max", max)]),
+            ServerError::Label { max } => tr(lang, Msg::ServerLabelTooLong, &[("max", max)]),
+            ServerError::HandFile(why) => tr(lang, Msg::ServerBadHandFile, &[("value", why)]),
+            ServerError::Random => tr(lang, Msg::ServerStorage, &[("value", &self)]),
+            ServerError::Sqlite(e) => tr(lang, Msg::ServerStorage, &[("value", e)]),
+            ServerError::Io(e) => tr(lang, Msg::ServerStorage, &[("value", e)]),
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! The HTTP face of the server (axum): the router, per-request time limit,
+//! and [`serve`] with graceful shutdown. Routes stay thin (one file each):
+//! extract, call [`Server`], respond; [`error`] maps every error to its
+//! status. Nothing here logs request bodies.
+
+mod batches;
+mod body;
+mod catalog;
+mod enroll;
+pub mod error;
+
+pub use batches::RECEIPT_TYPE;
+
+use super::Server;
+use axum::Router;
+use axum::extract::Request;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use error::ApiError;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+/// Long enough for 1 MiB over a weak rural signal, short enough that stuck
+/// clients do not pile up.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+/// After the shutdown signal, how long open requests may take to finish.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+pub fn router(server: Server) -> Router {
+    Router::new()
+        .route("/api/v1/enroll", post(enroll::post))
+        .route("/api/v1/batches", post(batches::post))
+        .route("/api/v1/catalog", get(catalog::get))
+        .route("/healthz", get(catalog::health))
+        .fallback(|| async { ApiError::NotFound })
+        .layer(middleware::from_fn(time_limit))
+        .with_state(server)
+}
+
+async fn time_limit(request: Request, next: Next) -> Response {
+    // An ingest cut off here may still commit; the device's retry then gets
+    // a duplicate receipt, which is just as good.
+    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => ApiError::Timeout.into_response(),
+    }
+}
+
+/// Serves until `shutdown` completes, then stops taking connections and
+/// lets open requests finish (for at most a few seconds).
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    server: Server,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let (stopping, mut stopped) = tokio::sync::watch::channel(false);
+    let signal = async move {
+        shutdown.await;
+        tracing::info!("shutting down");
+        let _ = stopping.send(true);
+    };
+    if let Ok(address) = listener.local_addr() {
+        tracing::info!(%address, "listening");
+    }
+    let app = router(server).into_make_service_with_connect_info::<SocketAddr>();
+    let running = axum::serve(listener, app).with_graceful_shutdown(signal);
+    let deadline = async move {
+        if stopped.wait_for(|stop| *stop).await.is_ok() {
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+        } else {
+            std::future::pending::<()>().await;
+        }
+    };
+    tokio::select! {
+        result = running => result,
+        () = deadline => {
+            tracing::warn!("requests still open after the grace period; closing them");
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,133 @@
+//! The central server: the organization's end of the sync loop. It enrolls
+//! devices, takes sealed batch envelopes (over HTTP or from a hand-delivery
+//! file), stores them durably and answers signed receipts.
+//!
+//! Everything lives under one data directory: the keys ([`keys`]) and one
+//! SQLite file ([`db`], [`queries`]). The logic is in [`ingest`] and
+//! [`enroll`]; [`http`] is a thin axum layer over [`Server`], and [`admin`]
+//! gives the supervisor's commands the same logic without a network.
+//! Applying batches (opening, validating, tallying) is the next step and
+//! reads the envelopes stored here. Depends on `domain` only.
+
+pub mod admin;
+pub mod db;
+pub mod enroll;
+pub mod error;
+pub mod http;
+pub mod ingest;
+pub mod keys;
+pub mod queries;
+
+pub use enroll::EnrollError;
+pub use error::ServerError;
+pub use http::serve;
+pub use ingest::{IngestError, SignedReceipt};
+pub use keys::ServerKeys;
+
+use db::Db;
+use enroll::FailureLimiter;
+use rusqlite::Connection;
+use std::net::IpAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// The running server's state, cheap to clone into each request.
+#[derive(Clone)]
+pub struct Server {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    keys: Arc<ServerKeys>,
+    db: Db,
+    limiter: FailureLimiter,
+}
+
+impl std::fmt::Debug for Server {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Server")
+            .field("keys", &self.inner.keys)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The keys and a migrated database under `data_dir`, made on first use.
+fn open_parts(data_dir: &Path) -> Result<(ServerKeys, Connection), ServerError> {
+    let keys = ServerKeys::load_or_create(data_dir)?;
+    let conn = db::open(data_dir)?;
+    Ok((keys, conn))
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+impl Server {
+    /// Opens the server's data directory, creating keys and database on
+    /// the first start.
+    pub fn open(data_dir: &Path) -> Result<Server, ServerError> {
+        let (keys, conn) = open_parts(data_dir)?;
+        Ok(Server {
+            inner: Arc::new(Inner {
+                keys: Arc::new(keys),
+                db: Db::new(conn),
+                limiter: FailureLimiter::default(),
+            }),
+        })
+    }
+
+    pub fn keys(&self) -> &ServerKeys {
+        &self.inner.keys
+    }
+
+    /// Judges and stores one envelope; see [`ingest::ingest`].
+    pub async fn ingest<B>(&self, envelope: B) -> Result<SignedReceipt, IngestError>
+    where
+        B: AsRef<[u8]> + Send + 'static,
+    {
+        let keys = Arc::clone(&self.inner.keys);
+        self.inner
+            .db
+            .call(move |conn| ingest::ingest(conn, &keys, envelope.as_ref(), now_ms()))
+            .await
+    }
+
+    /// Redeems an enrollment request from `client`; see [`enroll::redeem`].
+    pub async fn enroll<B>(&self, client: IpAddr, body: B) -> Result<serde_json::Value, EnrollError>
+    where
+        B: AsRef<[u8]> + Send + 'static,
+    {
+        let limiter = &self.inner.limiter;
+        if !limiter.allows(client, Instant::now()) {
+            return Err(EnrollError::TooManyAttempts);
+        }
+        let keys = Arc::clone(&self.inner.keys);
+        let answer = self
+            .inner
+            .db
+            .call(move |conn| enroll::redeem(conn, &keys, body.as_ref(), now_ms()))
+            .await;
+        if matches!(answer, Err(EnrollError::Refused)) {
+            limiter.record_failure(client, Instant::now());
+        }
+        answer
+    }
+
+    /// The catalog as `GET /api/v1/catalog` answers it, signed.
+    pub async fn signed_catalog(&self) -> Result<serde_json::Value, ServerError> {
+        let keys = Arc::clone(&self.inner.keys);
+        self.inner
+            .db
+            .call(move |conn| {
+                let catalog = db::catalog(conn)?;
+                Ok(crate::domain::wire::enroll::sign_json(
+                    keys.signer(),
+                    crate::domain::crypto::sign::Purpose::Catalog,
+                    "catalog",
+                    &catalog,
+                ))
+            })
+            .await
+    }
+}

@@ -1,0 +1,260 @@
+//! The server's SQL, one function per question or change, over the schema
+//! in [`super::db`]. Callers choose the transaction; these functions take
+//! a `&Connection` (a `Transaction` derefs to one).
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use uuid::Uuid;
+
+/// A device as supervisors see it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeviceRow {
+    pub device_id: Uuid,
+    pub public_key: Vec<u8>,
+    pub label: String,
+    pub app_version: String,
+    pub enrolled_at_ms: i64,
+    pub revoked_at_ms: Option<i64>,
+    pub last_seen_at_ms: Option<i64>,
+    /// Envelopes stored for this device.
+    pub batches: u64,
+}
+
+impl DeviceRow {
+    pub fn revoked(&self) -> bool {
+        self.revoked_at_ms.is_some()
+    }
+}
+
+/// What ingest needs to judge a device, without counting its batches.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeviceKey {
+    pub public_key: Vec<u8>,
+    pub revoked: bool,
+}
+
+/// An envelope already stored for a (device, seq).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredEnvelope {
+    pub batch_id: Uuid,
+    pub sha256: [u8; 32],
+    pub received_at_ms: i64,
+}
+
+/// An equivocation: a second, different envelope for a stored (device, seq).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AlertRow {
+    pub kind: String,
+    pub device_id: Uuid,
+    pub seq: u64,
+    pub stored_sha256: [u8; 32],
+    pub offered_sha256: [u8; 32],
+    pub offered_batch_id: Uuid,
+    pub created_at_ms: i64,
+}
+
+pub const EQUIVOCATION: &str = "equivocation";
+
+fn uuid(row: &Row, index: usize) -> rusqlite::Result<Uuid> {
+    let bytes: [u8; 16] = row.get(index)?;
+    Ok(Uuid::from_bytes(bytes))
+}
+
+const DEVICE_COLUMNS: &str = "d.device_id, d.public_key, d.label, d.app_version, d.enrolled_at,
+     d.revoked_at, d.last_seen_at,
+     (SELECT COUNT(*) FROM envelopes e WHERE e.device_id = d.device_id)";
+
+fn device_row(row: &Row) -> rusqlite::Result<DeviceRow> {
+    Ok(DeviceRow {
+        device_id: uuid(row, 0)?,
+        public_key: row.get(1)?,
+        label: row.get(2)?,
+        app_version: row.get(3)?,
+        enrolled_at_ms: row.get(4)?,
+        revoked_at_ms: row.get(5)?,
+        last_seen_at_ms: row.get(6)?,
+        batches: row.get::<_, i64>(7)? as u64,
+    })
+}
+
+pub fn device_key(conn: &Connection, id: Uuid) -> rusqlite::Result<Option<DeviceKey>> {
+    conn.query_row(
+        "SELECT public_key, revoked_at IS NOT NULL FROM devices WHERE device_id = ?1",
+        [id.as_bytes()],
+        |row| {
+            Ok(DeviceKey {
+                public_key: row.get(0)?,
+                revoked: row.get(1)?,
+            })
+        },
+    )
+    .optional()
+}
+
+/// Every device, oldest enrollment first.
+pub fn devices(conn: &Connection) -> rusqlite::Result<Vec<DeviceRow>> {
+    let mut statement = conn.prepare(&format!(
+        "SELECT {DEVICE_COLUMNS} FROM devices d ORDER BY d.enrolled_at, d.device_id"
+    ))?;
+    statement.query_map([], device_row)?.collect()
+}
+
+pub fn insert_device(
+    conn: &Connection,
+    id: Uuid,
+    public_key: &[u8],
+    label: &str,
+    app_version: &str,
+    now_ms: i64,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO devices (device_id, public_key, label, app_version, enrolled_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![id.as_bytes(), public_key, label, app_version, now_ms],
+    )?;
+    Ok(())
+}
+
+/// Revokes a device; a second revocation keeps the first time. Returns
+/// false when no such device exists.
+pub fn revoke_device(conn: &Connection, id: Uuid, now_ms: i64) -> rusqlite::Result<bool> {
+    let changed = conn.execute(
+        "UPDATE devices SET revoked_at = COALESCE(revoked_at, ?2) WHERE device_id = ?1",
+        params![id.as_bytes(), now_ms],
+    )?;
+    Ok(changed == 1)
+}
+
+pub fn touch_device(conn: &Connection, id: Uuid, now_ms: i64) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE devices SET last_seen_at = MAX(COALESCE(last_seen_at, ?2), ?2)
+         WHERE device_id = ?1",
+        params![id.as_bytes(), now_ms],
+    )?;
+    Ok(())
+}
+
+pub fn stored_envelope(
+    conn: &Connection,
+    device_id: Uuid,
+    seq: u64,
+) -> rusqlite::Result<Option<StoredEnvelope>> {
+    conn.query_row(
+        "SELECT batch_id, sha256, received_at FROM envelopes WHERE device_id = ?1 AND seq = ?2",
+        params![device_id.as_bytes(), seq as i64],
+        |row| {
+            Ok(StoredEnvelope {
+                batch_id: uuid(row, 0)?,
+                sha256: row.get(1)?,
+                received_at_ms: row.get(2)?,
+            })
+        },
+    )
+    .optional()
+}
+
+pub fn insert_envelope(
+    conn: &Connection,
+    device_id: Uuid,
+    seq: u64,
+    stored: &StoredEnvelope,
+    bytes: &[u8],
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO envelopes (device_id, seq, batch_id, sha256, bytes, received_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            device_id.as_bytes(),
+            seq as i64,
+            stored.batch_id.as_bytes(),
+            stored.sha256,
+            bytes,
+            stored.received_at_ms
+        ],
+    )?;
+    Ok(())
+}
+
+/// The stored bytes of one envelope, for the apply step and for tests.
+pub fn envelope_bytes(
+    conn: &Connection,
+    device_id: Uuid,
+    seq: u64,
+) -> rusqlite::Result<Option<Vec<u8>>> {
+    conn.query_row(
+        "SELECT bytes FROM envelopes WHERE device_id = ?1 AND seq = ?2",
+        params![device_id.as_bytes(), seq as i64],
+        |row| row.get(0),
+    )
+    .optional()
+}
+
+pub fn insert_alert(conn: &Connection, alert: &AlertRow) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO alerts (kind, device_id, seq, stored_sha256, offered_sha256,
+                             offered_batch_id, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            alert.kind,
+            alert.device_id.as_bytes(),
+            alert.seq as i64,
+            alert.stored_sha256,
+            alert.offered_sha256,
+            alert.offered_batch_id.as_bytes(),
+            alert.created_at_ms
+        ],
+    )?;
+    Ok(())
+}
+
+/// Every alert, oldest first.
+pub fn alerts(conn: &Connection) -> rusqlite::Result<Vec<AlertRow>> {
+    let mut statement = conn.prepare(
+        "SELECT kind, device_id, seq, stored_sha256, offered_sha256, offered_batch_id, created_at
+         FROM alerts ORDER BY id",
+    )?;
+    statement
+        .query_map([], |row| {
+            Ok(AlertRow {
+                kind: row.get(0)?,
+                device_id: uuid(row, 1)?,
+                seq: row.get::<_, i64>(2)? as u64,
+                stored_sha256: row.get(3)?,
+                offered_sha256: row.get(4)?,
+                offered_batch_id: uuid(row, 5)?,
+                created_at_ms: row.get(6)?,
+            })
+        })?
+        .collect()
+}
+
+pub fn insert_code(
+    conn: &Connection,
+    secret_sha256: &[u8; 32],
+    label: &str,
+    created_at_ms: i64,
+    expires_at_ms: i64,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO enroll_codes (secret_sha256, label, created_at, expires_at)
+         VALUES (?1, ?2, ?3, ?4)",
+        params![secret_sha256, label, created_at_ms, expires_at_ms],
+    )?;
+    Ok(())
+}
+
+/// Marks a code used by `device_id` if it exists, is unused and has not
+/// expired, in one statement so two devices racing with the same code
+/// cannot both win. Returns whether it did.
+pub fn use_code(
+    conn: &Connection,
+    secret_sha256: &[u8; 32],
+    device_id: Uuid,
+    now_ms: i64,
+) -> rusqlite::Result<bool> {
+    let changed = conn.execute(
+        "UPDATE enroll_codes SET used_at = ?3, device_id = ?2
+         WHERE secret_sha256 = ?1 AND used_at IS NULL AND expires_at > ?3",
+        params![secret_sha256, device_id.as_bytes(), now_ms],
+    )?;
+    Ok(changed == 1)
+}
