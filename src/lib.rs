@@ -18,7 +18,8 @@
 //!   (HPKE sealing, labeled Ed25519 signatures, envelopes, receipts).
 //! - [`device`]: the offline engine, a library with no UI. The encrypted
 //!   SQLite store (PIN-wrapped data key, AEAD per record, blind day index),
-//!   its schema migrations, and back-filling from paper tally sheets (CSV).
+//!   its schema migrations, back-filling from paper tally sheets (CSV),
+//!   enrollment, the outbox of sealed batches, and the sync client.
 //! - [`server`]: the organization's central endpoint. Its keys (signing,
 //!   sealing epochs), its SQLite file, enrollment with one-time codes,
 //!   ingest of sealed envelopes into signed receipts (over HTTP with axum,
