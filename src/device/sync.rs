@@ -150,13 +150,39 @@ async fn json<T: serde::de::DeserializeOwned>(response: reqwest::Response) -> Re
 }
 
 fn offline(error: reqwest::Error) -> SyncError {
-    SyncError::Offline(if error.is_timeout() {
-        "timeout".into()
-    } else if error.is_connect() {
-        "connection refused or unreachable".into()
+    // A key, not a sentence: the message is written in the reader's language.
+    let kind = if error.is_timeout() {
+        "timeout"
+    } else if error.is_connect() || never_connected(&error) {
+        "unreachable"
     } else {
-        "connection lost".into()
-    })
+        "cut"
+    };
+    SyncError::Offline(kind.into())
+}
+
+/// Whether the connection was never made (refused, no route, no DNS).
+/// reqwest's `is_connect` misses some of these once a connect timeout wraps
+/// the connector, so the source chain is read as well.
+fn never_connected(error: &reqwest::Error) -> bool {
+    let mut source: Option<&dyn std::error::Error> = Some(error);
+    while let Some(current) = source {
+        if let Some(io) = current.downcast_ref::<std::io::Error>() {
+            use std::io::ErrorKind::*;
+            if matches!(
+                io.kind(),
+                ConnectionRefused | HostUnreachable | NetworkUnreachable | AddrNotAvailable
+            ) {
+                return true;
+            }
+        }
+        let text = current.to_string();
+        if text.contains("tcp connect error") || text.contains("dns error") {
+            return true;
+        }
+        source = current.source();
+    }
+    false
 }
 
 fn unexpected(code: u16) -> SyncError {
@@ -212,7 +238,11 @@ pub async fn sync(store: &mut Store, options: &SyncOptions) -> Result<SyncReport
     let mut state = store.sync_state()?;
     match &outcome {
         Ok(_) => {
-            state.last_sync_at = Some(chrono::Local::now().fixed_offset().to_rfc3339());
+            state.last_sync_at = Some(
+                chrono::Local::now()
+                    .fixed_offset()
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+            );
             state.last_error_kind = None;
             state.last_error_detail = None;
         }

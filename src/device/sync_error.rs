@@ -106,5 +106,11 @@ pub fn message_for(kind: &str, detail: &str, lang: Lang) -> String {
         "bad_receipt" => Msg::SyncBadReceipt,
         _ => Msg::SyncStorage,
     };
+    let detail = match (kind, detail) {
+        ("offline", "timeout") => Msg::OfflineTimeout.text(lang),
+        ("offline", "unreachable") => Msg::OfflineUnreachable.text(lang),
+        ("offline", _) => Msg::OfflineCut.text(lang),
+        _ => detail,
+    };
     tr(lang, msg, &[("value", &detail)])
 }

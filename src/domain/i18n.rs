@@ -148,6 +148,9 @@ messages! {
         "The server does not match the code: do not continue and tell your coordinator. Nothing was saved.";
     SyncOffline => "Pas de réseau ({value}). Vos contacts sont en sécurité sur le téléphone; ils partiront au retour du réseau.",
         "No network ({value}). Your contacts are safe on the phone; they will be sent when the network is back.";
+    OfflineTimeout => "délai dépassé", "timed out";
+    OfflineUnreachable => "serveur injoignable", "server unreachable";
+    OfflineCut => "connexion interrompue", "connection cut";
     SyncRevoked => "Ce téléphone a été révoqué par l'organisme : rien n'est envoyé. Appelez la coordination; vos contacts restent sur le téléphone.",
         "This phone was revoked by the organization: nothing is sent. Call your coordinator; your contacts stay on the phone.";
     SyncNotTournee => "Le réseau a répondu autre chose que Tournée (souvent une page de connexion Wi-Fi) : connectez-vous au Wi-Fi ou changez de réseau, puis réessayez. Rien n'a été effacé.",
