@@ -5,7 +5,7 @@ mod common;
 
 use common::TestServer;
 use serde_json::Value;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 async fn device(home: PathBuf, args: Vec<String>) -> Output {
@@ -24,8 +24,12 @@ async fn device(home: PathBuf, args: Vec<String>) -> Output {
     .unwrap()
 }
 
-async fn ok(home: &PathBuf, args: &[&str]) -> String {
-    let out = device(home.clone(), args.iter().map(|a| a.to_string()).collect()).await;
+async fn ok(home: &Path, args: &[&str]) -> String {
+    let out = device(
+        home.to_path_buf(),
+        args.iter().map(|a| a.to_string()).collect(),
+    )
+    .await;
     assert!(
         out.status.success(),
         "{args:?}: {}",
