@@ -1,9 +1,13 @@
 //! Per-day counts for the worker's own view ("today: 12 contacts"). They
 //! outlive the records they count, which are purged once the server has
-//! signed for them.
+//! signed for them. Stored sealed, one row per day under its blind tag.
 
+use super::error::StoreError;
+use super::store::{decode, padded_json};
+use super::vault::DataKey;
 use crate::domain::Contact;
 use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -55,7 +59,49 @@ impl DayCounts {
     }
 }
 
-/// The text a day's tag is made from.
-pub fn day_key(day: NaiveDate) -> String {
-    day.format("%Y-%m-%d").to_string()
+/// The blind tag of a local day: equal days give equal tags, and the tag
+/// does not say which day it is without the data key.
+pub(super) fn day_tag(key: &DataKey, day: NaiveDate) -> Vec<u8> {
+    key.tag(b"day", day.format("%Y-%m-%d").to_string().as_bytes())
+}
+
+fn counts_aad(tag: &[u8]) -> Vec<u8> {
+    [b"day-counts:".as_slice(), tag].concat()
+}
+
+pub(super) fn read(
+    conn: &Connection,
+    key: &DataKey,
+    day: NaiveDate,
+) -> Result<DayCounts, StoreError> {
+    let tag = day_tag(key, day);
+    let sealed: Option<Vec<u8>> = conn
+        .query_row(
+            "SELECT sealed FROM day_counts WHERE day_tag = ?1",
+            [&tag],
+            |row| row.get(0),
+        )
+        .optional()?;
+    match sealed {
+        Some(sealed) => decode(&key.open(&counts_aad(&tag), &sealed)?),
+        None => Ok(DayCounts::default()),
+    }
+}
+
+pub(super) fn update(
+    tx: &Transaction<'_>,
+    key: &DataKey,
+    day: NaiveDate,
+    change: impl FnOnce(&mut DayCounts),
+) -> Result<(), StoreError> {
+    let mut counts = read(tx, key, day)?;
+    change(&mut counts);
+    let tag = day_tag(key, day);
+    let sealed = key.seal(&counts_aad(&tag), &padded_json(&counts))?;
+    tx.execute(
+        "INSERT INTO day_counts (day_tag, sealed) VALUES (?1, ?2)
+         ON CONFLICT (day_tag) DO UPDATE SET sealed = excluded.sealed",
+        params![tag, sealed],
+    )?;
+    Ok(())
 }

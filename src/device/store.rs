@@ -4,7 +4,7 @@
 //! states); every contact field lives inside a sealed blob. Every change is
 //! one transaction, so a crash or a full disk leaves the store as it was.
 
-use super::counts::{DayCounts, day_key};
+use super::counts::{self, DayCounts, day_tag};
 use super::error::StoreError;
 use super::schema;
 use super::vault::{DataKey, Pin, WrappedKey};
@@ -18,7 +18,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub const FILE_NAME: &str = "tournee.db";
-const DAY_LABEL: &[u8] = b"day";
 const FILE_LABEL: &[u8] = b"import-file";
 const CATALOG: &str = "catalog";
 /// Sealed plaintext is padded to a multiple of this, so a blob's length
@@ -265,7 +264,7 @@ impl Store {
             "UPDATE records SET voided = 1 WHERE record_id = ?1",
             [target.as_bytes().as_slice()],
         )?;
-        update_counts(&tx, &self.key, contact.local_date(), |counts| {
+        counts::update(&tx, &self.key, contact.local_date(), |counts| {
             counts.remove(&contact)
         })?;
         tx.commit()?;
@@ -324,11 +323,11 @@ impl Store {
 
     /// What was logged on a local day, voids taken out.
     pub fn day_counts(&self, day: NaiveDate) -> Result<DayCounts, StoreError> {
-        read_counts(&self.conn, &self.key, day)
+        counts::read(&self.conn, &self.key, day)
     }
 
     fn day_tag(&self, day: NaiveDate) -> Vec<u8> {
-        self.key.tag(DAY_LABEL, day_key(day).as_bytes())
+        day_tag(&self.key, day)
     }
 }
 
@@ -350,10 +349,6 @@ pub(super) fn put_sealed<T: Serialize>(
 
 fn value_aad(name: &str) -> Vec<u8> {
     [b"value:".as_slice(), name.as_bytes()].concat()
-}
-
-fn counts_aad(tag: &[u8]) -> Vec<u8> {
-    [b"day-counts:".as_slice(), tag].concat()
 }
 
 fn read_wrapped(conn: &Connection) -> Result<WrappedKey, StoreError> {
@@ -379,7 +374,7 @@ fn save_in(tx: &Transaction<'_>, key: &DataKey, contacts: &[Contact]) -> Result<
         by_day.entry(contact.local_date()).or_default().add(contact);
     }
     for (day, added) in by_day {
-        update_counts(tx, key, day, |counts| counts.merge(&added))?;
+        counts::update(tx, key, day, |counts| counts.merge(&added))?;
     }
     Ok(())
 }
@@ -387,43 +382,10 @@ fn save_in(tx: &Transaction<'_>, key: &DataKey, contacts: &[Contact]) -> Result<
 fn insert_record(tx: &Transaction<'_>, key: &DataKey, record: &Record) -> Result<(), StoreError> {
     let id = record.record_id();
     let sealed = key.seal(id.as_bytes(), &padded_json(record))?;
-    let tag = key.tag(DAY_LABEL, day_key(record.local_date()).as_bytes());
+    let tag = day_tag(key, record.local_date());
     tx.execute(
         "INSERT INTO records (record_id, day_tag, state, sealed) VALUES (?1, ?2, ?3, ?4)",
         params![id.as_bytes().as_slice(), tag, PENDING, sealed],
-    )?;
-    Ok(())
-}
-
-fn read_counts(conn: &Connection, key: &DataKey, day: NaiveDate) -> Result<DayCounts, StoreError> {
-    let tag = key.tag(DAY_LABEL, day_key(day).as_bytes());
-    let sealed: Option<Vec<u8>> = conn
-        .query_row(
-            "SELECT sealed FROM day_counts WHERE day_tag = ?1",
-            [&tag],
-            |row| row.get(0),
-        )
-        .optional()?;
-    match sealed {
-        Some(sealed) => decode(&key.open(&counts_aad(&tag), &sealed)?),
-        None => Ok(DayCounts::default()),
-    }
-}
-
-fn update_counts(
-    tx: &Transaction<'_>,
-    key: &DataKey,
-    day: NaiveDate,
-    change: impl FnOnce(&mut DayCounts),
-) -> Result<(), StoreError> {
-    let mut counts = read_counts(tx, key, day)?;
-    change(&mut counts);
-    let tag = key.tag(DAY_LABEL, day_key(day).as_bytes());
-    let sealed = key.seal(&counts_aad(&tag), &padded_json(&counts))?;
-    tx.execute(
-        "INSERT INTO day_counts (day_tag, sealed) VALUES (?1, ?2)
-         ON CONFLICT (day_tag) DO UPDATE SET sealed = excluded.sealed",
-        params![tag, sealed],
     )?;
     Ok(())
 }
