@@ -15,6 +15,7 @@ pub mod error;
 pub mod i18n;
 pub mod ids;
 pub mod person_code;
+pub mod report;
 pub mod time;
 pub mod wire;
 
