@@ -4,11 +4,15 @@
 //! and the server reads revocations and codes from the database on every
 //! request, so a change here takes effect at once.
 
+use super::apply::{self, ApplyReport};
 use super::enroll;
 use super::error::ServerError;
 use super::ingest::{self, IngestError, SignedReceipt};
+use super::pseudonym::PseudonymKey;
 use super::queries::{self, AlertRow, DeviceRow};
+use super::tally;
 use super::{db, now_ms, open_parts};
+use crate::domain::report::{MonthTally, YearMonth};
 use crate::domain::wire::Envelope;
 use crate::domain::wire::enroll::decode_hand_file;
 use std::path::Path;
@@ -65,7 +69,7 @@ pub struct ImportedBatch {
 pub fn import_batches(data_dir: &Path, file: &[u8]) -> Result<Vec<ImportedBatch>, ServerError> {
     let envelopes = decode_hand_file(file).map_err(ServerError::HandFile)?;
     let (keys, mut conn) = open_parts(data_dir)?;
-    Ok(envelopes
+    let imported = envelopes
         .into_iter()
         .map(|bytes| {
             let header = Envelope::decode(bytes).ok().map(|e| e.header);
@@ -75,7 +79,75 @@ pub fn import_batches(data_dir: &Path, file: &[u8]) -> Result<Vec<ImportedBatch>
                 result: ingest::ingest(&mut conn, &keys, bytes, now_ms()),
             }
         })
-        .collect())
+        .collect();
+    apply::apply_pending(&mut conn, &keys, &PseudonymKey::load_or_create(data_dir)?)?;
+    Ok(imported)
+}
+
+/// Applies stored batches not yet applied (normally done at once by the
+/// server; this catches up after a crash or an import).
+pub fn apply_pending(data_dir: &Path) -> Result<ApplyReport, ServerError> {
+    let (keys, mut conn) = open_parts(data_dir)?;
+    apply::apply_pending(&mut conn, &keys, &PseudonymKey::load_or_create(data_dir)?)
+}
+
+/// Retries every quarantined batch (after the catalog or the server was fixed).
+pub fn reapply(data_dir: &Path) -> Result<ApplyReport, ServerError> {
+    let (keys, mut conn) = open_parts(data_dir)?;
+    apply::reapply(&mut conn, &keys, &PseudonymKey::load_or_create(data_dir)?)
+}
+
+/// A batch that failed to apply, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Quarantined {
+    pub device_id: Uuid,
+    pub seq: u64,
+    pub received_at_ms: i64,
+    pub reason: String,
+}
+
+pub fn quarantined(data_dir: &Path) -> Result<Vec<Quarantined>, ServerError> {
+    let conn = db::open(data_dir)?;
+    let mut statement = conn.prepare(
+        "SELECT device_id, seq, received_at, quarantine_reason FROM envelopes
+         WHERE quarantined_at IS NOT NULL ORDER BY received_at",
+    )?;
+    let rows = statement.query_map([], |row| {
+        Ok(Quarantined {
+            device_id: Uuid::from_slice(&row.get::<_, Vec<u8>>(0)?).unwrap_or_default(),
+            seq: row.get::<_, i64>(1)? as u64,
+            received_at_ms: row.get(2)?,
+            reason: row.get::<_, Option<String>>(3)?.unwrap_or_default(),
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Replaces the organization's catalog (validated first). Phones get it at
+/// their next sync when its version is higher than theirs.
+pub fn replace_catalog(
+    data_dir: &Path,
+    catalog: &crate::domain::Catalog,
+) -> Result<(), ServerError> {
+    catalog
+        .validate()
+        .map_err(|e| ServerError::Damaged(format!("catalog: {e}")))?;
+    let conn = db::open(data_dir)?;
+    conn.execute(
+        "UPDATE settings SET value = ?1 WHERE name = ?2",
+        (
+            serde_json::to_string(catalog).expect("catalog serializes"),
+            db::CATALOG,
+        ),
+    )?;
+    Ok(())
+}
+
+/// The month's exact figures (see [`crate::server::tally`]).
+pub fn month_tally(data_dir: &Path, month: YearMonth) -> Result<MonthTally, ServerError> {
+    let conn = db::open(data_dir)?;
+    let catalog = db::catalog(&conn)?;
+    tally::month_tally(&conn, &catalog, month)
 }
 
 /// The stored bytes of one envelope, exactly as received.

@@ -63,6 +63,44 @@ const MIGRATIONS: &[&str] = &[
         name TEXT PRIMARY KEY,
         value TEXT NOT NULL
     ) STRICT;",
+    // 2: applying batches. An envelope is pending until applied or
+    // quarantined (with its reason, never deleted). Contacts keep the facts
+    // needed to take them back out of the rollups when voided; no person
+    // code, only its pseudonym in `person_months`. Voids are kept by target
+    // so a void that arrives before its contact still takes effect.
+    "ALTER TABLE envelopes ADD COLUMN applied_at INTEGER;
+    ALTER TABLE envelopes ADD COLUMN quarantined_at INTEGER;
+    ALTER TABLE envelopes ADD COLUMN quarantine_reason TEXT;
+    CREATE INDEX envelopes_pending ON envelopes (received_at) WHERE applied_at IS NULL AND quarantined_at IS NULL;
+    CREATE TABLE contacts (
+        record_id BLOB PRIMARY KEY,
+        device_id BLOB NOT NULL,
+        month TEXT NOT NULL,
+        facts TEXT NOT NULL,
+        voided INTEGER NOT NULL DEFAULT 0
+    ) STRICT, WITHOUT ROWID;
+    CREATE TABLE voids (
+        record_id BLOB PRIMARY KEY,
+        target BLOB NOT NULL,
+        device_id BLOB NOT NULL
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX voids_by_target ON voids (target);
+    CREATE TABLE rollups (
+        month TEXT NOT NULL,
+        dim TEXT NOT NULL,
+        key TEXT NOT NULL,
+        contacts INTEGER NOT NULL DEFAULT 0,
+        people INTEGER NOT NULL DEFAULT 0,
+        quantity INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (month, dim, key)
+    ) STRICT, WITHOUT ROWID;
+    CREATE TABLE person_months (
+        pseudonym BLOB NOT NULL,
+        month TEXT NOT NULL,
+        contacts INTEGER NOT NULL,
+        PRIMARY KEY (pseudonym, month)
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX person_months_by_month ON person_months (month, pseudonym);",
 ];
 
 pub const VERSION: i64 = MIGRATIONS.len() as i64;

@@ -200,7 +200,7 @@ pub(super) fn make_private_dir(dir: &Path) -> Result<(), ServerError> {
     set_mode(dir, 0o700)
 }
 
-fn write_private(path: &Path, bytes: &[u8]) -> Result<(), ServerError> {
+pub(super) fn write_private(path: &Path, bytes: &[u8]) -> Result<(), ServerError> {
     use std::io::Write;
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);

@@ -10,13 +10,17 @@
 //! reads the envelopes stored here. Depends on `domain` only.
 
 pub mod admin;
+pub mod apply;
 pub mod db;
 pub mod enroll;
 pub mod error;
 pub mod http;
 pub mod ingest;
 pub mod keys;
+pub mod ledger;
+pub mod pseudonym;
 pub mod queries;
+pub mod tally;
 
 pub use enroll::EnrollError;
 pub use error::ServerError;
@@ -26,6 +30,7 @@ pub use keys::ServerKeys;
 
 use db::Db;
 use enroll::FailureLimiter;
+use pseudonym::PseudonymKey;
 use rusqlite::Connection;
 use std::net::IpAddr;
 use std::path::Path;
@@ -40,6 +45,7 @@ pub struct Server {
 
 struct Inner {
     keys: Arc<ServerKeys>,
+    pseudonyms: Arc<PseudonymKey>,
     db: Db,
     limiter: FailureLimiter,
 }
@@ -67,10 +73,14 @@ impl Server {
     /// Opens the server's data directory, creating keys and database on
     /// the first start.
     pub fn open(data_dir: &Path) -> Result<Server, ServerError> {
-        let (keys, conn) = open_parts(data_dir)?;
+        let (keys, mut conn) = open_parts(data_dir)?;
+        let pseudonyms = PseudonymKey::load_or_create(data_dir)?;
+        // Batches stored but not applied when the last run stopped.
+        apply::apply_pending(&mut conn, &keys, &pseudonyms)?;
         Ok(Server {
             inner: Arc::new(Inner {
                 keys: Arc::new(keys),
+                pseudonyms: Arc::new(pseudonyms),
                 db: Db::new(conn),
                 limiter: FailureLimiter::default(),
             }),
@@ -87,9 +97,20 @@ impl Server {
         B: AsRef<[u8]> + Send + 'static,
     {
         let keys = Arc::clone(&self.inner.keys);
+        let pseudonyms = Arc::clone(&self.inner.pseudonyms);
         self.inner
             .db
-            .call(move |conn| ingest::ingest(conn, &keys, envelope.as_ref(), now_ms()))
+            .call(move |conn| {
+                let receipt = ingest::ingest(conn, &keys, envelope.as_ref(), now_ms())?;
+                // The envelope is committed; applying it is a separate step
+                // whose failure quarantines the batch, never the receipt.
+                if receipt.receipt.status == crate::domain::wire::ReceiptStatus::Stored
+                    && let Err(error) = apply::apply_pending(conn, &keys, &pseudonyms)
+                {
+                    tracing::error!(error = %error, "applying batches failed; they stay pending");
+                }
+                Ok(receipt)
+            })
             .await
     }
 

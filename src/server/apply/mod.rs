@@ -1,0 +1,147 @@
+//! Applying stored envelopes: open, decode, check, pseudonymize, then
+//! record each contact once (by `record_id`) and keep the monthly rollups.
+//!
+//! An envelope is never lost: a batch that fails (cannot be opened, a
+//! record that does not fit the catalog, …) is quarantined with its reason
+//! and stays stored; `tournee admin reapply` tries again after a fix. One
+//! bad batch never blocks the others. Voids take their target out of every
+//! figure, whether they arrive after it, in the same batch, or before it.
+
+pub mod prepare;
+
+use super::error::ServerError;
+use super::keys::ServerKeys;
+use super::ledger::{Ledger, SqliteLedger};
+use super::pseudonym::PseudonymKey;
+use crate::domain::wire::{Envelope, batch};
+use prepare::{Prepared, prepare};
+use rusqlite::{Connection, params};
+use uuid::Uuid;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ApplyReport {
+    pub applied: usize,
+    pub quarantined: usize,
+}
+
+/// Applies one batch's records through any [`Ledger`]; idempotent.
+pub fn apply_records(
+    ledger: &mut impl Ledger,
+    device: Uuid,
+    records: Vec<Prepared>,
+) -> Result<(), ServerError> {
+    for record in records {
+        match record {
+            Prepared::Contact { record_id, facts } => {
+                if ledger.contact(record_id)?.is_some() {
+                    continue;
+                }
+                let voided = ledger.voided_in_advance(record_id)?;
+                ledger.insert_contact(record_id, device, &facts, voided)?;
+                if !voided {
+                    ledger.count(&facts, 1)?;
+                }
+            }
+            Prepared::Void { record_id, target } => {
+                if ledger.void_known(record_id)? {
+                    continue;
+                }
+                ledger.insert_void(record_id, target, device)?;
+                if let Some((facts, false)) = ledger.contact(target)? {
+                    ledger.mark_voided(target)?;
+                    ledger.count(&facts, -1)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Opens and checks one envelope; the error is the quarantine reason.
+fn open(
+    bytes: &[u8],
+    keys: &ServerKeys,
+    conn: &Connection,
+    pseudonyms: &PseudonymKey,
+) -> Result<Vec<Prepared>, String> {
+    let envelope = Envelope::decode(bytes).map_err(|e| format!("envelope: {e}"))?;
+    let key = keys
+        .sealing_key(&envelope.header.kid)
+        .ok_or_else(|| format!("no sealing key {}", hex::encode(envelope.header.kid)))?;
+    let plaintext = envelope
+        .open(key.secret())
+        .map_err(|e| format!("envelope: {e}"))?;
+    let records = batch::decode(&plaintext).map_err(|e| format!("batch: {e}"))?;
+    let catalog = super::db::catalog(conn).map_err(|e| e.to_string())?;
+    let sealed_at = chrono::DateTime::from_timestamp_millis(envelope.header.sealed_at_ms)
+        .ok_or("sealed-at out of range")?
+        .fixed_offset();
+    prepare(records, &catalog, sealed_at, pseudonyms)
+}
+
+/// Applies every pending envelope in the order received.
+pub fn apply_pending(
+    conn: &mut Connection,
+    keys: &ServerKeys,
+    pseudonyms: &PseudonymKey,
+) -> Result<ApplyReport, ServerError> {
+    let pending: Vec<(Vec<u8>, i64)> = conn
+        .prepare(
+            "SELECT device_id, seq FROM envelopes WHERE applied_at IS NULL AND quarantined_at IS NULL
+             ORDER BY received_at, device_id, seq",
+        )?
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut report = ApplyReport::default();
+    for (device_bytes, seq) in pending {
+        let device = Uuid::from_slice(&device_bytes)
+            .map_err(|_| ServerError::Damaged("device id".into()))?;
+        let bytes: Vec<u8> = conn.query_row(
+            "SELECT bytes FROM envelopes WHERE device_id = ?1 AND seq = ?2",
+            params![device_bytes, seq],
+            |r| r.get(0),
+        )?;
+        let now = chrono::Utc::now().timestamp_millis();
+        let outcome = match open(&bytes, keys, conn, pseudonyms) {
+            Ok(records) => {
+                let tx = conn.transaction()?;
+                match apply_records(&mut SqliteLedger { tx: &tx }, device, records) {
+                    Ok(()) => {
+                        tx.execute("UPDATE envelopes SET applied_at = ?1 WHERE device_id = ?2 AND seq = ?3", params![now, device_bytes, seq])?;
+                        tx.commit()?;
+                        Ok(())
+                    }
+                    // Dropping `tx` rolls the half-applied batch back.
+                    Err(ServerError::Sqlite(e)) => return Err(ServerError::Sqlite(e)),
+                    Err(other) => Err(other.to_string()),
+                }
+            }
+            Err(reason) => Err(reason),
+        };
+        match outcome {
+            Ok(()) => report.applied += 1,
+            Err(reason) => {
+                tracing::warn!(device = %device, seq, reason = %reason, "batch quarantined");
+                conn.execute(
+                    "UPDATE envelopes SET quarantined_at = ?1, quarantine_reason = ?2 WHERE device_id = ?3 AND seq = ?4",
+                    params![now, reason, device_bytes, seq],
+                )?;
+                report.quarantined += 1;
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// Puts quarantined batches back in line and applies them again.
+pub fn reapply(
+    conn: &mut Connection,
+    keys: &ServerKeys,
+    pseudonyms: &PseudonymKey,
+) -> Result<ApplyReport, ServerError> {
+    conn.execute(
+        "UPDATE envelopes SET quarantined_at = NULL, quarantine_reason = NULL WHERE quarantined_at IS NOT NULL",
+        [],
+    )?;
+    apply_pending(conn, keys, pseudonyms)
+}

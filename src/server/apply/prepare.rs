@@ -1,0 +1,206 @@
+//! From a batch's records to the facts the ledger keeps: every record is
+//! checked against the catalog (retired ids stay valid: the record may
+//! predate the retirement), and a person code is replaced by its pseudonym
+//! here, so the code goes no further than this function.
+
+use crate::domain::report::YearMonth;
+use crate::domain::{Catalog, Contact, IdPolicy, Kind, Record, RecordId, Section};
+use crate::server::pseudonym::PseudonymKey;
+use chrono::{DateTime, Duration, FixedOffset};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// What the server keeps of a contact: enough to count it, and to take it
+/// back out of every figure if it is voided. No person code.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactFacts {
+    pub occurred_at: DateTime<FixedOffset>,
+    pub month: YearMonth,
+    pub zone: String,
+    pub kind: Kind,
+    pub people: u64,
+    pub age_band: String,
+    pub gender: Option<String>,
+    pub materials: BTreeMap<String, u64>,
+    pub returned_syringes: u64,
+    pub referrals: Vec<String>,
+    pub interventions: Vec<String>,
+    pub duration_min: Option<u16>,
+    /// Hex of the 16-byte pseudonym, when the contact had a person code.
+    pub pseudonym: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Prepared {
+    Contact {
+        record_id: RecordId,
+        facts: ContactFacts,
+    },
+    Void {
+        record_id: RecordId,
+        target: RecordId,
+    },
+}
+
+/// A device's clock may run ahead a little; a contact dated more than this
+/// after its batch was sealed is a broken clock or a forgery.
+const MAX_AHEAD_OF_SEALING: Duration = Duration::hours(24);
+
+/// Checks and converts every record, or says which one is wrong and why
+/// (the quarantine reason a supervisor reads; it never holds a code).
+pub fn prepare(
+    records: Vec<Record>,
+    catalog: &Catalog,
+    sealed_at: DateTime<FixedOffset>,
+    key: &PseudonymKey,
+) -> Result<Vec<Prepared>, String> {
+    records
+        .into_iter()
+        .enumerate()
+        .map(|(index, record)| match record {
+            Record::Contact(contact) => {
+                let record_id = contact.record_id;
+                facts(contact, catalog, sealed_at, key)
+                    .map(|facts| Prepared::Contact { record_id, facts })
+                    .map_err(|why| format!("record {} ({record_id}): {why}", index + 1))
+            }
+            Record::Void(void) => Ok(Prepared::Void {
+                record_id: void.record_id,
+                target: void.target,
+            }),
+        })
+        .collect()
+}
+
+fn facts(
+    contact: Contact,
+    catalog: &Catalog,
+    sealed_at: DateTime<FixedOffset>,
+    key: &PseudonymKey,
+) -> Result<ContactFacts, String> {
+    let check = |section: Section, id: &str| {
+        catalog
+            .check(section, id, IdPolicy::AllowRetired)
+            .map(|id| id.to_string())
+            .map_err(|e| e.to_string())
+    };
+    if contact.occurred_at > sealed_at + MAX_AHEAD_OF_SEALING {
+        return Err(format!(
+            "occurred_at {} is more than 24 h after the batch was sealed",
+            contact.occurred_at
+        ));
+    }
+    if contact.kind == Kind::Group && contact.people_count.get() < 2 {
+        return Err("a group contact counts at least 2 people".into());
+    }
+    let materials = contact
+        .materials
+        .iter()
+        .map(|(id, qty)| {
+            Ok((
+                check(Section::Materials, id.as_str())?,
+                u64::from(qty.get()),
+            ))
+        })
+        .collect::<Result<BTreeMap<_, _>, String>>()?;
+    let referrals = contact
+        .referrals
+        .iter()
+        .map(|id| check(Section::Referrals, id.as_str()))
+        .collect::<Result<_, _>>()?;
+    let interventions = contact
+        .interventions
+        .iter()
+        .map(|id| check(Section::Interventions, id.as_str()))
+        .collect::<Result<_, _>>()?;
+    Ok(ContactFacts {
+        occurred_at: contact.occurred_at,
+        month: YearMonth::of(contact.occurred_at.date_naive()),
+        zone: check(Section::Zones, contact.zone.as_str())?,
+        kind: contact.kind,
+        people: u64::from(contact.people_count.get()),
+        age_band: check(Section::AgeBands, contact.age_band.as_str())?,
+        gender: contact
+            .gender
+            .as_ref()
+            .map(|g| check(Section::Genders, g.as_str()))
+            .transpose()?,
+        materials,
+        returned_syringes: u64::from(contact.returned_syringes.get()),
+        referrals,
+        interventions,
+        duration_min: contact.duration_min.map(|d| d.get()),
+        pseudonym: contact
+            .person_code
+            .as_ref()
+            .map(|code| hex::encode(key.pseudonym(code))),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::ContactDraft;
+
+    fn contact(zone: &str, at: &str) -> Record {
+        let draft = ContactDraft {
+            occurred_at: Some(DateTime::parse_from_rfc3339(at).unwrap()),
+            zone: zone.into(),
+            kind: "known".into(),
+            people: "1".into(),
+            age_band: "18-24".into(),
+            code: Some("Côté-2001".into()),
+            ..Default::default()
+        };
+        let now = DateTime::parse_from_rfc3339(at).unwrap();
+        Record::Contact(draft.parse(&Catalog::default_quebec(), now).unwrap())
+    }
+
+    #[test]
+    fn months_follow_the_local_date_and_codes_become_pseudonyms() {
+        let key = PseudonymKey::from_bytes(&[1; 32]);
+        let sealed = DateTime::parse_from_rfc3339("2026-12-01T06:00:00-05:00").unwrap();
+        // 23:30 local on Nov 30 is already Dec 1 in UTC: it counts in November.
+        let records = vec![contact("gatineau", "2026-11-30T23:30:00-05:00")];
+        let prepared = prepare(records, &Catalog::default_quebec(), sealed, &key).unwrap();
+        let Prepared::Contact { facts, .. } = &prepared[0] else {
+            panic!()
+        };
+        assert_eq!(facts.month.to_string(), "2026-11");
+        assert_eq!(facts.pseudonym.as_deref().map(str::len), Some(32));
+        assert!(!serde_json::to_string(facts).unwrap().contains("COTE"));
+    }
+
+    #[test]
+    fn a_retired_zone_is_still_valid_but_an_unknown_one_names_the_record() {
+        let key = PseudonymKey::from_bytes(&[1; 32]);
+        let sealed = DateTime::parse_from_rfc3339("2026-11-21T06:00:00-05:00").unwrap();
+        let mut catalog = Catalog::default_quebec();
+        catalog
+            .zones
+            .iter_mut()
+            .for_each(|z| z.active = z.id.as_str() != "pontiac");
+        let records = vec![contact("pontiac", "2026-11-20T23:00:00-05:00")];
+        assert!(prepare(records, &catalog, sealed, &key).is_ok());
+        catalog.zones.retain(|z| z.id.as_str() != "pontiac");
+        let records = vec![
+            contact("gatineau", "2026-11-20T23:00:00-05:00"),
+            contact("pontiac", "2026-11-20T23:00:00-05:00"),
+        ];
+        let why = prepare(records, &catalog, sealed, &key).unwrap_err();
+        assert!(why.starts_with("record 2 ("), "{why}");
+        assert!(why.contains("\"pontiac\" does not exist"), "{why}");
+    }
+
+    #[test]
+    fn a_contact_dated_a_day_after_its_sealing_is_refused() {
+        let key = PseudonymKey::from_bytes(&[1; 32]);
+        let sealed = DateTime::parse_from_rfc3339("2026-11-18T06:00:00-05:00").unwrap();
+        let records = vec![contact("gatineau", "2026-11-20T23:00:00-05:00")];
+        assert!(
+            prepare(records, &Catalog::default_quebec(), sealed, &key)
+                .unwrap_err()
+                .contains("24 h")
+        );
+    }
+}

@@ -1,0 +1,189 @@
+//! The ledger: where applied records and their running monthly totals
+//! live. [`Ledger`] is the small set of operations the apply logic needs,
+//! so another database (PostgreSQL for a regional host) can take its place
+//! without touching that logic; [`SqliteLedger`] is the embedded one.
+//!
+//! Rollups are kept as records are applied, one row per (month,
+//! dimension, key), so a month's tally reads a few hundred rows whatever
+//! the number of contacts stored.
+
+use super::apply::prepare::ContactFacts;
+use super::error::ServerError;
+use crate::domain::RecordId;
+use crate::domain::report::tally::NO_GENDER;
+use rusqlite::{OptionalExtension, Transaction, params};
+use uuid::Uuid;
+
+pub trait Ledger {
+    /// A stored contact and whether it is voided.
+    fn contact(&mut self, id: RecordId) -> Result<Option<(ContactFacts, bool)>, ServerError>;
+    fn void_known(&mut self, void_id: RecordId) -> Result<bool, ServerError>;
+    /// Whether some void names this record (it may have come first).
+    fn voided_in_advance(&mut self, target: RecordId) -> Result<bool, ServerError>;
+    fn insert_contact(
+        &mut self,
+        id: RecordId,
+        device: Uuid,
+        facts: &ContactFacts,
+        voided: bool,
+    ) -> Result<(), ServerError>;
+    fn insert_void(
+        &mut self,
+        void_id: RecordId,
+        target: RecordId,
+        device: Uuid,
+    ) -> Result<(), ServerError>;
+    fn mark_voided(&mut self, id: RecordId) -> Result<(), ServerError>;
+    /// Adds (`sign` = 1) or removes (`sign` = -1) a contact from every rollup.
+    fn count(&mut self, facts: &ContactFacts, sign: i64) -> Result<(), ServerError>;
+}
+
+pub struct SqliteLedger<'a, 'c> {
+    pub tx: &'a Transaction<'c>,
+}
+
+fn id_bytes(id: &RecordId) -> &[u8] {
+    id.as_bytes().as_slice()
+}
+
+impl SqliteLedger<'_, '_> {
+    fn bump(
+        &self,
+        month: &str,
+        dim: &str,
+        key: &str,
+        contacts: i64,
+        people: i64,
+        quantity: i64,
+    ) -> Result<(), ServerError> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO rollups (month, dim, key, contacts, people, quantity) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (month, dim, key) DO UPDATE SET
+                   contacts = contacts + excluded.contacts,
+                   people = people + excluded.people,
+                   quantity = quantity + excluded.quantity",
+            )?
+            .execute(params![month, dim, key, contacts, people, quantity])?;
+        Ok(())
+    }
+}
+
+impl Ledger for SqliteLedger<'_, '_> {
+    fn contact(&mut self, id: RecordId) -> Result<Option<(ContactFacts, bool)>, ServerError> {
+        let row: Option<(String, bool)> = self
+            .tx
+            .prepare_cached("SELECT facts, voided FROM contacts WHERE record_id = ?1")?
+            .query_row([id_bytes(&id)], |row| Ok((row.get(0)?, row.get(1)?)))
+            .optional()?;
+        row.map(|(json, voided)| {
+            serde_json::from_str(&json)
+                .map(|facts| (facts, voided))
+                .map_err(|e| ServerError::Damaged(format!("stored contact {id}: {e}")))
+        })
+        .transpose()
+    }
+
+    fn void_known(&mut self, void_id: RecordId) -> Result<bool, ServerError> {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT 1 FROM voids WHERE record_id = ?1")?
+            .exists([id_bytes(&void_id)])?)
+    }
+
+    fn voided_in_advance(&mut self, target: RecordId) -> Result<bool, ServerError> {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT 1 FROM voids WHERE target = ?1")?
+            .exists([id_bytes(&target)])?)
+    }
+
+    fn insert_contact(
+        &mut self,
+        id: RecordId,
+        device: Uuid,
+        facts: &ContactFacts,
+        voided: bool,
+    ) -> Result<(), ServerError> {
+        let json = serde_json::to_string(facts).expect("facts serialize");
+        self.tx
+            .prepare_cached("INSERT INTO contacts (record_id, device_id, month, facts, voided) VALUES (?1, ?2, ?3, ?4, ?5)")?
+            .execute(params![id_bytes(&id), device.as_bytes().as_slice(), facts.month.to_string(), json, voided])?;
+        Ok(())
+    }
+
+    fn insert_void(
+        &mut self,
+        void_id: RecordId,
+        target: RecordId,
+        device: Uuid,
+    ) -> Result<(), ServerError> {
+        self.tx
+            .prepare_cached("INSERT INTO voids (record_id, target, device_id) VALUES (?1, ?2, ?3)")?
+            .execute(params![
+                id_bytes(&void_id),
+                id_bytes(&target),
+                device.as_bytes().as_slice()
+            ])?;
+        Ok(())
+    }
+
+    fn mark_voided(&mut self, id: RecordId) -> Result<(), ServerError> {
+        self.tx
+            .prepare_cached("UPDATE contacts SET voided = 1 WHERE record_id = ?1")?
+            .execute([id_bytes(&id)])?;
+        Ok(())
+    }
+
+    fn count(&mut self, facts: &ContactFacts, sign: i64) -> Result<(), ServerError> {
+        let month = facts.month.to_string();
+        let people = sign * facts.people as i64;
+        self.bump(
+            &month,
+            "all",
+            "",
+            sign,
+            people,
+            sign * facts.returned_syringes as i64,
+        )?;
+        let code = if facts.pseudonym.is_some() {
+            "with"
+        } else {
+            "without"
+        };
+        self.bump(&month, "code", code, sign, people, 0)?;
+        self.bump(&month, "zone", &facts.zone, sign, people, 0)?;
+        self.bump(&month, "age_band", &facts.age_band, sign, people, 0)?;
+        self.bump(
+            &month,
+            "gender",
+            facts.gender.as_deref().unwrap_or(NO_GENDER),
+            sign,
+            people,
+            0,
+        )?;
+        for (id, quantity) in &facts.materials {
+            self.bump(&month, "material", id, 0, 0, sign * *quantity as i64)?;
+        }
+        for id in &facts.referrals {
+            self.bump(&month, "referral", id, sign, 0, 0)?;
+        }
+        for id in &facts.interventions {
+            self.bump(&month, "intervention", id, sign, 0, 0)?;
+        }
+        if let Some(pseudonym) = &facts.pseudonym {
+            let bytes =
+                hex::decode(pseudonym).map_err(|_| ServerError::Damaged("pseudonym".into()))?;
+            self.tx
+                .prepare_cached(
+                    "INSERT INTO person_months (pseudonym, month, contacts) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (pseudonym, month) DO UPDATE SET contacts = contacts + excluded.contacts",
+                )?
+                .execute(params![bytes, month, sign])?;
+            self.tx
+                .prepare_cached("DELETE FROM person_months WHERE pseudonym = ?1 AND month = ?2 AND contacts <= 0")?
+                .execute(params![bytes, month])?;
+        }
+        Ok(())
+    }
+}

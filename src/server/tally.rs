@@ -1,0 +1,126 @@
+//! A month's tally, read from the rollups kept by the apply step: a few
+//! hundred rows for the month and its two comparison months, plus the
+//! month's distinct pseudonyms, whatever the size of the database.
+
+use super::error::ServerError;
+use crate::domain::report::tally::NO_GENDER;
+use crate::domain::report::{Breakdown, MonthTally, Summary, YearMonth};
+use crate::domain::{Catalog, Section};
+use rusqlite::{Connection, params};
+use std::collections::BTreeMap;
+
+pub fn month_tally(
+    conn: &Connection,
+    catalog: &Catalog,
+    month: YearMonth,
+) -> Result<MonthTally, ServerError> {
+    let key = month.to_string();
+    let mut tally = MonthTally {
+        month: key.clone(),
+        ..MonthTally::default()
+    };
+    // Every active id is present, zero or not; retired ids only when counted.
+    for (section, map) in [
+        (Section::Materials, &mut tally.materials),
+        (Section::Referrals, &mut tally.referrals),
+        (Section::Interventions, &mut tally.interventions),
+    ] {
+        zeros(map, catalog, section, 0);
+    }
+    for (section, map) in [
+        (Section::Zones, &mut tally.by_zone),
+        (Section::AgeBands, &mut tally.by_age_band),
+        (Section::Genders, &mut tally.by_gender),
+    ] {
+        zeros(map, catalog, section, Breakdown::default());
+    }
+    tally.by_gender.entry(NO_GENDER.to_string()).or_default();
+
+    let mut rows = conn.prepare_cached(
+        "SELECT dim, key, contacts, people, quantity FROM rollups WHERE month = ?1",
+    )?;
+    let mut rows = rows.query([&key])?;
+    while let Some(row) = rows.next()? {
+        let (dim, id): (String, String) = (row.get(0)?, row.get(1)?);
+        let (contacts, people, quantity) = (
+            row.get::<_, i64>(2)? as u64,
+            row.get::<_, i64>(3)? as u64,
+            row.get::<_, i64>(4)? as u64,
+        );
+        let breakdown = Breakdown {
+            contacts,
+            people_reached: people,
+        };
+        match dim.as_str() {
+            "all" => {
+                (
+                    tally.contacts,
+                    tally.people_reached,
+                    tally.returned_syringes,
+                ) = (contacts, people, quantity)
+            }
+            "code" if id == "with" => tally.contacts_with_code = contacts,
+            "code" => tally.contacts_without_code = contacts,
+            "zone" => _ = tally.by_zone.insert(id, breakdown),
+            "age_band" => _ = tally.by_age_band.insert(id, breakdown),
+            "gender" => _ = tally.by_gender.insert(id, breakdown),
+            "material" => _ = tally.materials.insert(id, quantity),
+            "referral" => _ = tally.referrals.insert(id, contacts),
+            "intervention" => _ = tally.interventions.insert(id, contacts),
+            _ => {}
+        }
+    }
+    // Drop retired ids that ended at zero (all their contacts voided).
+    for (section, map) in [
+        (Section::Materials, &mut tally.materials),
+        (Section::Referrals, &mut tally.referrals),
+        (Section::Interventions, &mut tally.interventions),
+    ] {
+        map.retain(|id, n| *n > 0 || catalog.entry(section, id).is_some_and(|e| e.active));
+    }
+
+    let (unique, new) = people(conn, &key)?;
+    tally.unique_people = unique;
+    tally.new_people = new;
+    tally.returning_people = unique - new;
+    tally.previous_month = summary(conn, month.previous())?;
+    tally.same_month_last_year = summary(conn, month.a_year_before())?;
+    Ok(tally)
+}
+
+fn zeros<T: Clone>(map: &mut BTreeMap<String, T>, catalog: &Catalog, section: Section, zero: T) {
+    for entry in catalog.section(section).iter().filter(|e| e.active) {
+        map.insert(entry.id.to_string(), zero.clone());
+    }
+}
+
+/// Distinct pseudonyms in the month, and those never seen in an earlier month.
+fn people(conn: &Connection, month: &str) -> Result<(u64, u64), ServerError> {
+    let unique = unique(conn, month)?;
+    let new: i64 = conn
+        .prepare_cached(
+            "SELECT count(*) FROM person_months AS here WHERE here.month = ?1 AND NOT EXISTS
+               (SELECT 1 FROM person_months AS before WHERE before.pseudonym = here.pseudonym AND before.month < ?1)",
+        )?
+        .query_row(params![month], |r| r.get(0))?;
+    Ok((unique, new as u64))
+}
+
+fn summary(conn: &Connection, month: YearMonth) -> Result<Summary, ServerError> {
+    let key = month.to_string();
+    let (contacts, people): (i64, i64) = conn
+        .prepare_cached("SELECT coalesce(sum(contacts), 0), coalesce(sum(people), 0) FROM rollups WHERE month = ?1 AND dim = 'all'")?
+        .query_row([&key], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(Summary {
+        contacts: contacts as u64,
+        people_reached: people as u64,
+        unique_people: unique(conn, &key)?,
+    })
+}
+
+fn unique(conn: &Connection, month: &str) -> Result<u64, ServerError> {
+    let count: i64 = conn
+        .prepare_cached("SELECT count(*) FROM person_months WHERE month = ?1")?
+        .query_row([month], |r| r.get(0))?;
+    Ok(count as u64)
+}

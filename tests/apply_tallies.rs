@@ -1,0 +1,422 @@
+//! Applying synced batches and the monthly tallies, on hand-checked data:
+//! real devices (store files) sync to the real server on 127.0.0.1:0, then
+//! the month's figures are read back and compared with numbers worked out
+//! by hand in each test.
+
+mod common;
+
+use common::{TestDevice, TestServer, options};
+use tournee::device::sync;
+use tournee::domain::report::{MonthTally, YearMonth};
+use tournee::domain::wire::enroll::{decode_hand_file, encode_hand_file};
+use tournee::domain::{Catalog, Contact, ContactDraft};
+use tournee::server::admin;
+
+/// A contact at a fixed local time; validated as of that time, so the test
+/// does not depend on today's date.
+fn at(
+    time: &str,
+    zone: &str,
+    kind: &str,
+    people: u32,
+    code: Option<&str>,
+    materials: &[(&str, u32)],
+) -> Contact {
+    let when = chrono::DateTime::parse_from_rfc3339(time).unwrap();
+    ContactDraft {
+        occurred_at: Some(when),
+        zone: zone.into(),
+        kind: kind.into(),
+        people: people.to_string(),
+        age_band: "18-24".into(),
+        gender: Some("femme".into()),
+        materials: materials
+            .iter()
+            .map(|(id, q)| (id.to_string(), q.to_string()))
+            .collect(),
+        referrals: vec!["clsc".into()],
+        code: code.map(str::to_string),
+        ..Default::default()
+    }
+    .parse(&Catalog::default_quebec(), when)
+    .unwrap()
+}
+
+fn month(server: &TestServer, text: &str) -> MonthTally {
+    admin::month_tally(server.data.path(), YearMonth::parse(text).unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn months_are_counted_by_local_date_whatever_the_utc_offset() {
+    let server = TestServer::spawn().await;
+    let mut phone = TestDevice::enroll(&server).await;
+    let contacts = [
+        // 23:30 in Québec on Oct 31 (EDT) is already Nov 1 in UTC: October.
+        at(
+            "2025-10-31T23:30:00-04:00",
+            "gatineau",
+            "known",
+            1,
+            None,
+            &[("seringues", 10)],
+        ),
+        // A quarter past midnight on Nov 1: November.
+        at(
+            "2025-11-01T00:15:00-04:00",
+            "gatineau",
+            "known",
+            1,
+            None,
+            &[("seringues", 20)],
+        ),
+        at(
+            "2025-11-30T23:59:00-05:00",
+            "pontiac",
+            "group",
+            4,
+            None,
+            &[("condoms", 12)],
+        ),
+        // Midnight sharp on Dec 1 (EST): December.
+        at(
+            "2025-12-01T00:00:00-05:00",
+            "pontiac",
+            "known",
+            1,
+            None,
+            &[("condoms", 3)],
+        ),
+        // A phone set to UTC: 02:00 on Dec 1 there is Nov 30 evening in Québec,
+        // but the phone's own local date is what counts.
+        at(
+            "2025-12-01T02:00:00+00:00",
+            "pontiac",
+            "known",
+            1,
+            None,
+            &[("condoms", 1)],
+        ),
+    ];
+    phone.store.save_all(&contacts).unwrap();
+    sync(&mut phone.store, &options(None)).await.unwrap();
+
+    let october = month(&server, "2025-10");
+    let november = month(&server, "2025-11");
+    let december = month(&server, "2025-12");
+    assert_eq!(
+        (
+            october.contacts,
+            october.people_reached,
+            october.materials["seringues"]
+        ),
+        (1, 1, 10)
+    );
+    assert_eq!((november.contacts, november.people_reached), (2, 5));
+    assert_eq!(
+        (
+            november.materials["seringues"],
+            november.materials["condoms"]
+        ),
+        (20, 12)
+    );
+    assert_eq!(november.by_zone["pontiac"].people_reached, 4);
+    assert_eq!(november.by_zone["gatineau"].contacts, 1);
+    assert_eq!((december.contacts, december.materials["condoms"]), (2, 4));
+    assert_eq!(november.previous_month.contacts, 1);
+    assert_eq!(december.previous_month.people_reached, 5);
+    // Zero counts are present for every active id.
+    assert_eq!(november.materials["trousses-naloxone"], 0);
+    assert_eq!(november.by_zone["papineau"].contacts, 0);
+}
+
+#[tokio::test]
+async fn one_person_typed_differently_across_months_is_new_then_returning() {
+    let server = TestServer::spawn().await;
+    let mut phone = TestDevice::enroll(&server).await;
+    phone
+        .store
+        .save_all(&[
+            at(
+                "2025-10-05T22:00:00-04:00",
+                "gatineau",
+                "known",
+                1,
+                Some("Côté-2001"),
+                &[],
+            ),
+            at(
+                "2025-10-20T22:00:00-04:00",
+                "gatineau",
+                "known",
+                1,
+                Some("COTE 2001"),
+                &[],
+            ),
+            at(
+                "2025-11-03T22:00:00-05:00",
+                "gatineau",
+                "known",
+                1,
+                Some("cote2001"),
+                &[],
+            ),
+            at(
+                "2025-11-04T22:00:00-05:00",
+                "gatineau",
+                "known",
+                1,
+                Some("Gagnon-1999"),
+                &[],
+            ),
+            at(
+                "2025-11-05T22:00:00-05:00",
+                "gatineau",
+                "first",
+                1,
+                None,
+                &[],
+            ),
+        ])
+        .unwrap();
+    sync(&mut phone.store, &options(None)).await.unwrap();
+
+    let october = month(&server, "2025-10");
+    assert_eq!(
+        (
+            october.unique_people,
+            october.new_people,
+            october.returning_people
+        ),
+        (1, 1, 0)
+    );
+    assert_eq!(
+        (october.contacts_with_code, october.contacts_without_code),
+        (2, 0)
+    );
+    let november = month(&server, "2025-11");
+    assert_eq!(
+        (
+            november.unique_people,
+            november.new_people,
+            november.returning_people
+        ),
+        (2, 1, 1)
+    );
+    assert_eq!(
+        (november.contacts_with_code, november.contacts_without_code),
+        (2, 1)
+    );
+    assert_eq!(november.previous_month.unique_people, 1);
+}
+
+#[tokio::test]
+async fn voids_take_their_target_out_whether_they_arrive_after_or_before_it() {
+    let server = TestServer::spawn().await;
+    let mut phone = TestDevice::enroll(&server).await;
+    let kept = at(
+        "2025-11-10T21:00:00-05:00",
+        "papineau",
+        "known",
+        1,
+        Some("ABCD1990"),
+        &[("seringues", 10)],
+    );
+    let late = at(
+        "2025-11-10T21:05:00-05:00",
+        "papineau",
+        "group",
+        3,
+        Some("EFGH1990"),
+        &[("seringues", 100)],
+    );
+    let early = at(
+        "2025-11-10T21:10:00-05:00",
+        "papineau",
+        "known",
+        1,
+        None,
+        &[("seringues", 7)],
+    );
+    phone.store.save_all(&[kept.clone(), late.clone()]).unwrap();
+    // Keep delivered records a day, so the worker can still void one.
+    let keep = tournee::device::SyncOptions {
+        retention: std::time::Duration::from_secs(86_400),
+        ..options(None)
+    };
+    sync(&mut phone.store, &keep).await.unwrap();
+    assert_eq!(month(&server, "2025-11").materials["seringues"], 110);
+
+    // A void in a later batch than its target.
+    let now = chrono::DateTime::parse_from_rfc3339("2025-11-10T22:00:00-05:00").unwrap();
+    phone.store.void(late.record_id, now).unwrap();
+    sync(&mut phone.store, &options(None)).await.unwrap();
+    let november = month(&server, "2025-11");
+    assert_eq!(
+        (
+            november.contacts,
+            november.people_reached,
+            november.materials["seringues"]
+        ),
+        (1, 1, 10)
+    );
+    assert_eq!(
+        (november.unique_people, november.contacts_with_code),
+        (1, 1)
+    );
+
+    // A void that reaches the server before its contact (hand delivery in
+    // the wrong order): the contact never counts.
+    phone.store.save(&early).unwrap();
+    phone.store.seal_pending(now.timestamp_millis()).unwrap();
+    phone.store.void(early.record_id, now).unwrap();
+    phone.store.seal_pending(now.timestamp_millis()).unwrap();
+    let (file, count) = phone.store.export_batches().unwrap();
+    assert_eq!(count, 2);
+    let envelopes = decode_hand_file(&file).unwrap();
+    admin::import_batches(server.data.path(), &encode_hand_file([envelopes[1]])).unwrap();
+    admin::import_batches(server.data.path(), &encode_hand_file([envelopes[0]])).unwrap();
+    let november = month(&server, "2025-11");
+    assert_eq!(
+        (november.contacts, november.materials["seringues"]),
+        (1, 10)
+    );
+    assert!(admin::quarantined(server.data.path()).unwrap().is_empty());
+
+    // Applying the same batches again (the phone's network sync) changes nothing.
+    sync(&mut phone.store, &options(None)).await.unwrap();
+    assert_eq!(month(&server, "2025-11"), november);
+}
+
+#[tokio::test]
+async fn a_batch_that_does_not_fit_the_catalog_is_quarantined_then_reapplied_after_a_fix() {
+    let server = TestServer::spawn().await;
+    let mut phone = TestDevice::enroll(&server).await;
+    // The phone knows a zone the server does not (yet).
+    let mut catalog = phone.store.catalog().unwrap();
+    catalog.zones.push(tournee::domain::CatalogEntry {
+        id: tournee::domain::CatalogId::parse("aylmer").unwrap(),
+        fr: "Aylmer".into(),
+        en: "Aylmer".into(),
+        active: true,
+    });
+    phone.store.replace_catalog(&catalog).unwrap();
+    let good = at(
+        "2025-11-12T20:00:00-05:00",
+        "gatineau",
+        "known",
+        1,
+        None,
+        &[("condoms", 2)],
+    );
+    phone.store.save(&good).unwrap();
+    sync(&mut phone.store, &options(None)).await.unwrap();
+    let unknown = ContactDraft {
+        zone: "aylmer".into(),
+        kind: "known".into(),
+        people: "1".into(),
+        age_band: "18-24".into(),
+        occurred_at: Some(
+            chrono::DateTime::parse_from_rfc3339("2025-11-12T21:00:00-05:00").unwrap(),
+        ),
+        ..Default::default()
+    }
+    .parse(
+        &catalog,
+        chrono::DateTime::parse_from_rfc3339("2025-11-12T21:00:00-05:00").unwrap(),
+    )
+    .unwrap();
+    phone.store.save(&unknown).unwrap();
+    sync(&mut phone.store, &options(None)).await.unwrap();
+
+    // Delivered (the phone got its receipt) but not counted: quarantined, with why.
+    assert_eq!(phone.store.count_pending().unwrap(), 0);
+    let quarantined = admin::quarantined(server.data.path()).unwrap();
+    assert_eq!(quarantined.len(), 1);
+    assert!(
+        quarantined[0].reason.contains("\"aylmer\" does not exist"),
+        "{}",
+        quarantined[0].reason
+    );
+    assert_eq!(
+        month(&server, "2025-11").contacts,
+        1,
+        "the other batch is not blocked"
+    );
+
+    admin::replace_catalog(server.data.path(), &catalog).unwrap();
+    let report = admin::reapply(server.data.path()).unwrap();
+    assert_eq!((report.applied, report.quarantined), (1, 0));
+    let november = month(&server, "2025-11");
+    assert_eq!(
+        (november.contacts, november.by_zone["aylmer"].contacts),
+        (2, 1)
+    );
+}
+
+#[tokio::test]
+async fn several_phones_uploading_at_once_are_all_counted_exactly_once() {
+    let server = TestServer::spawn().await;
+    let mut phones = Vec::new();
+    for _ in 0..4 {
+        phones.push(TestDevice::enroll(&server).await);
+    }
+    for (n, phone) in phones.iter_mut().enumerate() {
+        let contacts: Vec<_> = (0..25)
+            .map(|i| {
+                at(
+                    &format!("2025-11-{:02}T22:00:00-05:00", i + 1),
+                    "gatineau",
+                    "known",
+                    1,
+                    None,
+                    &[("seringues", n as u32 + 1)],
+                )
+            })
+            .collect();
+        phone.store.save_all(&contacts).unwrap();
+    }
+    let settings = options(None);
+    let syncs = phones
+        .iter_mut()
+        .map(|phone| sync(&mut phone.store, &settings));
+    for outcome in futures_join(syncs).await {
+        outcome.unwrap();
+    }
+    let november = month(&server, "2025-11");
+    // 4 phones × 25 contacts; syringes 25 × (1 + 2 + 3 + 4).
+    assert_eq!(
+        (november.contacts, november.materials["seringues"]),
+        (100, 250)
+    );
+    assert_eq!(november.referrals["clsc"], 100);
+}
+
+/// Runs the futures concurrently on this task (no extra crate needed).
+async fn futures_join<F: std::future::Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output> {
+    let mut set = Vec::new();
+    for future in futures {
+        set.push(Box::pin(future));
+    }
+    let mut outputs: Vec<Option<F::Output>> = (0..set.len()).map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut done = true;
+        for (slot, future) in outputs.iter_mut().zip(set.iter_mut()) {
+            if slot.is_none() {
+                match future.as_mut().poll(cx) {
+                    std::task::Poll::Ready(value) => *slot = Some(value),
+                    std::task::Poll::Pending => done = false,
+                }
+            }
+        }
+        if done {
+            std::task::Poll::Ready(())
+        } else {
+            std::task::Poll::Pending
+        }
+    })
+    .await;
+    outputs
+        .into_iter()
+        .map(|o| o.expect("every future finished"))
+        .collect()
+}
