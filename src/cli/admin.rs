@@ -56,6 +56,10 @@ enum AdminCommand {
         /// The file (`TOURNEE-BATCHES 1`).
         file: PathBuf,
     },
+    /// Batches that could not be applied, with the reason.
+    Quarantine,
+    /// Apply the quarantined batches again (after fixing the catalog, say).
+    Reapply,
 }
 
 fn local_time(ms: i64) -> String {
@@ -133,6 +137,32 @@ pub fn run(args: AdminArgs, lang: Lang) -> Outcome {
             })?;
             let results = admin::import_batches(&dir, &bytes).map_err(fail)?;
             return report_import(&results, lang);
+        }
+        AdminCommand::Quarantine => {
+            let batches = admin::quarantined(&dir).map_err(fail)?;
+            if batches.is_empty() {
+                println!("{}", Msg::QuarantineEmpty.text(lang));
+            }
+            for batch in batches {
+                println!(
+                    "{}  {}  #{}  {}",
+                    local_time(batch.received_at_ms),
+                    batch.device_id,
+                    batch.seq,
+                    batch.reason
+                );
+            }
+        }
+        AdminCommand::Reapply => {
+            let report = admin::reapply(&dir).map_err(fail)?;
+            println!(
+                "{}",
+                tr(
+                    lang,
+                    Msg::Reapplied,
+                    &[("count", &report.applied), ("value", &report.quarantined)]
+                )
+            );
         }
     }
     Ok(())

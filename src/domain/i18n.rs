@@ -170,6 +170,10 @@ messages! {
     StatusLastError => "Dernier problème : {value}", "Last problem: {value}";
     StatusServer => "Serveur : {value} (appareil {id}).", "Server: {value} (device {id}).";
 
+    QuarantineEmpty => "Aucun lot en quarantaine.", "No batch in quarantine.";
+    Reapplied => "{count} lot(s) appliqué(s), {value} encore en quarantaine.", "{count} batch(es) applied, {value} still in quarantine.";
+    ReportBadMonth => "mois (--month) : « {value} » n'est pas un mois. Format : 2026-11.", "month (--month): \"{value}\" is not a month. Format: 2026-11.";
+
     // Command results.
     StoreCreated => "Carnet créé dans {path}.", "Store created in {path}.";
     Saved => "Enregistré : {value}", "Saved: {value}";
