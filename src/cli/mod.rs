@@ -6,6 +6,7 @@
 
 mod admin;
 mod bench;
+mod bench_report;
 mod device;
 mod listing;
 mod pin;
