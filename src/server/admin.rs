@@ -8,7 +8,7 @@ use super::enroll;
 use super::error::ServerError;
 use super::ingest::{self, IngestError, SignedReceipt};
 use super::queries::{self, AlertRow, DeviceRow};
-use super::{db, now_ms, open_parts};
+use super::{db, key_changes, now_ms, open_parts};
 use crate::domain::wire::Envelope;
 use crate::domain::wire::enroll::decode_hand_file;
 use std::path::Path;
@@ -89,4 +89,10 @@ pub fn stored_envelope(
         device_id,
         seq,
     )?)
+}
+
+/// Adds a sealing epoch and makes it current; returns its kid. A running
+/// server keeps its keys in memory and hands out the new key once restarted.
+pub fn rotate_seal_key(data_dir: &Path) -> Result<[u8; 8], ServerError> {
+    key_changes::rotate_sealing_key(data_dir)
 }
