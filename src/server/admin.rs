@@ -8,6 +8,7 @@ use super::enroll;
 use super::error::ServerError;
 use super::ingest::{self, IngestError, SignedReceipt};
 use super::queries::{self, AlertRow, DeviceRow};
+use super::supervisors::{self, Password, SupervisorError, SupervisorName, SupervisorRow};
 use super::{db, key_changes, now_ms, open_parts};
 use crate::domain::wire::Envelope;
 use crate::domain::wire::enroll::decode_hand_file;
@@ -89,6 +90,31 @@ pub fn stored_envelope(
         device_id,
         seq,
     )?)
+}
+
+/// Creates a supervisor account (see [`supervisors`]). The name and the
+/// password are parsed by the caller, so nothing is written for bad input.
+pub fn create_supervisor(
+    data_dir: &Path,
+    name: &SupervisorName,
+    password: &Password,
+) -> Result<(), SupervisorError> {
+    supervisors::create(&db::open(data_dir)?, name, password, now_ms())
+}
+
+/// Disables a supervisor account; it can no longer sign in.
+pub fn disable_supervisor(data_dir: &Path, name: &SupervisorName) -> Result<(), SupervisorError> {
+    supervisors::disable(&db::open(data_dir)?, name, now_ms())
+}
+
+/// Every supervisor account, oldest first.
+pub fn list_supervisors(data_dir: &Path) -> Result<Vec<SupervisorRow>, ServerError> {
+    supervisors::list(&db::open(data_dir)?)
+}
+
+/// True only for an active account and its password; see [`supervisors::verify`].
+pub fn verify_supervisor(data_dir: &Path, name: &str, password: &str) -> Result<bool, ServerError> {
+    supervisors::verify(&db::open(data_dir)?, name, password)
 }
 
 /// Adds a sealing epoch and makes it current; returns its kid. A running

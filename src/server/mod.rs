@@ -8,8 +8,8 @@
 //! gives the supervisor's commands the same logic without a network.
 //! Applying batches (opening, validating, tallying) is the next step and
 //! reads the envelopes stored here. Settings come from [`config`] (defaults,
-//! file, environment); [`key_changes`] renames the organization and
-//! rotates sealing keys.
+//! file, environment); [`supervisors`] holds the dashboard's accounts and
+//! [`key_changes`] renames the organization and rotates sealing keys.
 //! Depends on `domain` only.
 
 pub mod admin;
@@ -22,6 +22,7 @@ pub mod ingest;
 pub mod key_changes;
 pub mod keys;
 pub mod queries;
+pub mod supervisors;
 
 pub use config::Config;
 pub use enroll::EnrollError;
