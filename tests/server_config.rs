@@ -1,12 +1,14 @@
-//! The server's settings through the real binary: a TOML file, the
-//! `TOURNEE__…` environment and the flags, in that order of precedence;
-//! bad settings refused with the key named and exit code 2.
+//! The server's settings: through the real binary, a TOML file, the
+//! `TOURNEE__…` environment and the flags, in that order of precedence, and
+//! bad settings refused with the key named and exit code 2; through real
+//! HTTP, the limits they set.
 
 mod binary;
 
 use binary::{run, stderr, stdout, tournee};
 use std::path::Path;
-use tournee::server::ServerKeys;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tournee::server::{Config, Server, ServerKeys, serve};
 
 fn write(dir: &Path, text: &str) -> String {
     let path = dir.join("tournee.toml");
@@ -192,4 +194,80 @@ fn serve_takes_the_organization_name_from_the_settings_and_keeps_its_id() {
         ServerKeys::load_or_create(&data).unwrap().org_id,
         before.org_id
     );
+}
+
+/// A server on 127.0.0.1:0 with `config`, until the returned sender is dropped.
+async fn spawn(
+    data: &Path,
+    config: &Config,
+) -> (std::net::SocketAddr, tokio::sync::oneshot::Sender<()>) {
+    let server = Server::open_with(data, config).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(serve(listener, server, async {
+        let _ = stopped.await;
+    }));
+    (address, stop)
+}
+
+/// Sends `request` and returns the status line of the answer.
+async fn status_line(address: std::net::SocketAddr, request: &[u8]) -> String {
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    stream.write_all(request).await.unwrap();
+    let mut answer = vec![0u8; 4096];
+    let n = stream.read(&mut answer).await.unwrap();
+    String::from_utf8_lossy(&answer[..n])
+        .lines()
+        .next()
+        .unwrap_or("")
+        .to_string()
+}
+
+#[tokio::test]
+async fn a_request_slower_than_the_configured_timeout_gets_408() {
+    let data = tempfile::tempdir().unwrap();
+    let config = Config::load(
+        None,
+        [("TOURNEE__LIMITS__REQUEST_TIMEOUT_SECS".into(), "1".into())],
+    )
+    .unwrap();
+    let (address, _stop) = spawn(data.path(), &config).await;
+    let started = std::time::Instant::now();
+    // The body announces 100 bytes and sends 10: the server waits, then gives up.
+    let request =
+        b"POST /api/v1/batches HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\n0123456789";
+    let line = status_line(address, request).await;
+    assert!(line.starts_with("HTTP/1.1 408"), "{line}");
+    let waited = started.elapsed();
+    assert!(
+        waited >= std::time::Duration::from_millis(900),
+        "{waited:?}"
+    );
+    assert!(waited < std::time::Duration::from_secs(30), "{waited:?}");
+}
+
+#[tokio::test]
+async fn enrollment_failures_are_limited_as_configured() {
+    let data = tempfile::tempdir().unwrap();
+    let config =
+        Config::load(None, [("TOURNEE__ENROLL__MAX_FAILURES".into(), "2".into())]).unwrap();
+    let (address, _stop) = spawn(data.path(), &config).await;
+    let body = serde_json::json!({
+        "secret": "00".repeat(16), "device_public_key": "11".repeat(32),
+        "label": "Nuit 3", "app_version": "0.1.0"
+    })
+    .to_string();
+    let request = format!(
+        "POST /api/v1/enroll HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let mut statuses = Vec::new();
+    for _ in 0..3 {
+        statuses.push(status_line(address, request.as_bytes()).await);
+    }
+    assert!(statuses[0].starts_with("HTTP/1.1 403"), "{statuses:?}");
+    assert!(statuses[1].starts_with("HTTP/1.1 403"), "{statuses:?}");
+    assert!(statuses[2].starts_with("HTTP/1.1 429"), "{statuses:?}");
 }
