@@ -20,12 +20,14 @@
 //!   SQLite store (PIN-wrapped data key, AEAD per record, blind day index),
 //!   its schema migrations, back-filling from paper tally sheets (CSV),
 //!   enrollment, the outbox of sealed batches, and the sync client.
-//! - [`server`]: the organization's central endpoint. Its keys (signing,
-//!   sealing epochs), its SQLite file, enrollment with one-time codes,
-//!   ingest of sealed envelopes into signed receipts (over HTTP with axum,
-//!   or from a hand-delivery file), and the supervisor's admin operations.
+//! - [`server`]: the organization's central endpoint. Its settings
+//!   (defaults, TOML file, environment), its keys (signing, sealing
+//!   epochs), its SQLite file, enrollment with one-time codes, ingest of
+//!   sealed envelopes into signed receipts (over HTTP with axum, or from a
+//!   hand-delivery file), supervisor accounts, and the admin operations.
 //! - [`cli`]: the `tournee` command: `device` (a headless phone), `serve`,
-//!   `admin` (enrollment codes, devices, hand-delivered batches) and `bench`.
+//!   `admin` (enrollment codes, devices, hand-delivered batches, supervisor
+//!   accounts, sealing keys) and `bench`.
 //!
 //! Still to come, as issues say: applying stored batches, reports and the
 //! dashboard in `server`, and `app` (the Dioxus worker app over `device`).

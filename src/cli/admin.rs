@@ -1,13 +1,16 @@
 //! `tournee admin`: the supervisor's commands on the server's data
 //! directory, with or without the server running. `enroll-code` prints the
-//! code alone on its last line, so scripts can take it with `tail -1`.
+//! code alone on its last line, and `rotate-seal-key` the new key id, so
+//! scripts can take them with `tail -1`. Supervisor accounts are in
+//! [`super::supervisor`]. The settings (`--config`, `TOURNEE__…`) give the
+//! data directory and the codes' default validity, as for `serve`.
 
-use super::serve::data_dir;
+use super::serve::{data_dir, settings};
+use super::supervisor;
 use super::{Failure, Outcome};
 use crate::domain::i18n::{Lang, Msg, tr};
 use crate::domain::wire::ReceiptStatus;
 use crate::server::admin::{self, ImportedBatch};
-use crate::server::enroll::DEFAULT_TTL_HOURS;
 use crate::server::queries::{AlertRow, DeviceRow};
 use crate::server::{IngestError, ServerError};
 use chrono::{Local, TimeZone};
@@ -18,7 +21,10 @@ use uuid::Uuid;
 
 #[derive(Args)]
 pub struct AdminArgs {
-    /// The server's data directory [default: the platform data directory].
+    /// Settings file (TOML), as for `serve`.
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    /// The server's data directory [default: [server] data, else the platform data directory].
     #[arg(long, global = true, env = "TOURNEE_SERVER_DATA")]
     data: Option<PathBuf>,
     #[command(subcommand)]
@@ -32,9 +38,9 @@ enum AdminCommand {
         /// A name for the phone, e.g. "Téléphone de nuit 3".
         #[arg(long, default_value = "")]
         label: String,
-        /// Hours the code stays valid.
-        #[arg(long, default_value_t = DEFAULT_TTL_HOURS)]
-        ttl: u32,
+        /// Hours the code stays valid [default: [enroll] code_ttl_hours, else 24].
+        #[arg(long)]
+        ttl: Option<u32>,
     },
     /// Refuse every later upload from a device (lost or stolen phone).
     RevokeDevice {
@@ -60,16 +66,30 @@ enum AdminCommand {
     Quarantine,
     /// Apply the quarantined batches again (after fixing the catalog, say).
     Reapply,
+    /// Create a dashboard account; the password is read from standard input (first line) or asked twice.
+    CreateSupervisor {
+        /// 1 to 64 characters; capitals do not make a different account.
+        name: String,
+    },
+    /// Disable a dashboard account: it can no longer sign in.
+    DisableSupervisor { name: String },
+    /// Dashboard accounts: name, when created, state.
+    ListSupervisors {
+        #[arg(long)]
+        json: bool,
+    },
+    /// New sealing key for new enrollments (printed alone on the last line); old keys stay to open late batches.
+    RotateSealKey,
 }
 
-fn local_time(ms: i64) -> String {
+pub(super) fn local_time(ms: i64) -> String {
     Local.timestamp_millis_opt(ms).single().map_or_else(
         || ms.to_string(),
         |t| t.format("%Y-%m-%d %H:%M").to_string(),
     )
 }
 
-fn rfc3339(ms: i64) -> Option<String> {
+pub(super) fn rfc3339(ms: i64) -> Option<String> {
     Local
         .timestamp_millis_opt(ms)
         .single()
@@ -77,10 +97,12 @@ fn rfc3339(ms: i64) -> Option<String> {
 }
 
 pub fn run(args: AdminArgs, lang: Lang) -> Outcome {
-    let dir = data_dir(args.data);
+    let config = settings(args.config.as_deref(), lang)?;
+    let dir = data_dir(args.data, &config);
     let fail = |e: ServerError| Failure::server(e, lang);
     match args.command {
         AdminCommand::EnrollCode { label, ttl } => {
+            let ttl = ttl.unwrap_or(config.enroll.code_ttl_hours);
             let code = admin::create_enroll_code(&dir, &label, ttl).map_err(fail)?;
             let label = label.trim();
             let shown = if label.is_empty() {
@@ -163,6 +185,16 @@ pub fn run(args: AdminArgs, lang: Lang) -> Outcome {
                     &[("count", &report.applied), ("value", &report.quarantined)]
                 )
             );
+        }
+        AdminCommand::CreateSupervisor { name } => return supervisor::create(&dir, &name, lang),
+        AdminCommand::DisableSupervisor { name } => {
+            return supervisor::disable(&dir, &name, lang);
+        }
+        AdminCommand::ListSupervisors { json } => return supervisor::list(&dir, json, lang),
+        AdminCommand::RotateSealKey => {
+            let kid = hex::encode(admin::rotate_seal_key(&dir).map_err(fail)?);
+            println!("{}", tr(lang, Msg::SealKeyRotated, &[("value", &kid)]));
+            println!("{kid}");
         }
     }
     Ok(())

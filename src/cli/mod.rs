@@ -11,6 +11,7 @@ mod device;
 mod listing;
 mod pin;
 mod serve;
+mod supervisor;
 
 use crate::domain::i18n::{Lang, Msg};
 use clap::{Parser, Subcommand};
@@ -36,7 +37,7 @@ enum Command {
     Device(Box<device::DeviceArgs>),
     /// Run the organization's server: enrollment, batch uploads, receipts.
     Serve(serve::ServeArgs),
-    /// Supervisor's commands on the server: enrollment codes, devices, hand-delivered batches.
+    /// Supervisor's commands on the server: enrollment codes, devices, hand-delivered batches, accounts, keys.
     Admin(admin::AdminArgs),
     /// Measure speed on this machine, each figure beside its reference.
     Bench(bench::BenchArgs),

@@ -1,28 +1,56 @@
 //! `tournee serve`: runs the central server on a data directory until
 //! Ctrl-C or SIGTERM, then lets open requests finish. Logs go to stderr
-//! (`RUST_LOG`, default `info`); stdout says where it listens.
+//! (`RUST_LOG`, default `info`); stdout says where it listens, and how to
+//! create the first supervisor account while there is none. Settings come
+//! from `crate::server::config`, then the flags here.
 
 use super::{Failure, Outcome};
 use crate::domain::i18n::{Lang, Msg, tr};
-use crate::server::{self, Server};
+use crate::server::{self, Config, Server, admin};
 use clap::Args;
 use std::future::Future;
-use std::path::PathBuf;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 
 #[derive(Args)]
 pub struct ServeArgs {
-    /// The server's data directory (keys, database) [default: the platform data directory].
+    /// Settings file (TOML; keys in the README); `TOURNEE__SECTION__KEY` variables override it.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// The server's data directory (keys, database) [default: [server] data, else the platform data directory].
     #[arg(long, env = "TOURNEE_SERVER_DATA")]
     data: Option<PathBuf>,
-    /// Address and port to listen on; port 0 picks a free one.
-    #[arg(long, default_value = "127.0.0.1:8080")]
-    listen: String,
+    /// Address and port to listen on; port 0 picks a free one [default: [server] listen, else 127.0.0.1:8080].
+    #[arg(long)]
+    listen: Option<SocketAddr>,
+    /// Print the settings in force (defaults, file, environment, flags) as TOML and exit.
+    #[arg(long)]
+    print_config: bool,
 }
 
-/// `--data`, or `tournee-server` in the platform data directory.
-pub fn data_dir(data: Option<PathBuf>) -> PathBuf {
-    data.or_else(|| dirs::data_dir().map(|d| d.join("tournee-server")))
+/// Defaults, then `file`, then the `TOURNEE__…` environment. A bad file or
+/// value is the person's to fix: exit 2, nothing opened.
+pub fn settings(file: Option<&Path>, lang: Lang) -> Result<Config, Failure> {
+    Config::load(file, Config::process_env()).map_err(|e| Failure::input(vec![e.message(lang)]))
+}
+
+/// `--data`, else `[server] data`, else `tournee-server` in the platform
+/// data directory.
+pub fn data_dir(flag: Option<PathBuf>, config: &Config) -> PathBuf {
+    flag.or_else(|| config.server.data.clone())
+        .or_else(|| dirs::data_dir().map(|d| d.join("tournee-server")))
         .unwrap_or_else(|| PathBuf::from("tournee-server"))
+}
+
+/// A path as one shell word, so the printed command can be pasted as is.
+fn shell_word(path: &Path) -> String {
+    let text = path.display().to_string();
+    let plain = |c: char| c.is_ascii_alphanumeric() || "/._-+:,=@%".contains(c);
+    if !text.is_empty() && text.chars().all(plain) {
+        text
+    } else {
+        format!("'{}'", text.replace('\'', r"'\''"))
+    }
 }
 
 fn init_tracing() {
@@ -37,8 +65,22 @@ fn init_tracing() {
 }
 
 pub fn run(args: ServeArgs, lang: Lang) -> Outcome {
+    let mut config = settings(args.config.as_deref(), lang)?;
+    let dir = data_dir(args.data, &config);
+    config.server.data = Some(dir.clone());
+    if let Some(listen) = args.listen {
+        config.server.listen = listen;
+    }
+    if args.print_config {
+        print!("{}", config.to_toml());
+        return Ok(());
+    }
     init_tracing();
-    let server = Server::open(&data_dir(args.data)).map_err(|e| Failure::server(e, lang))?;
+    let server = Server::open_with(&dir, &config).map_err(|e| Failure::server(e, lang))?;
+    let has_supervisor = admin::list_supervisors(&dir)
+        .map_err(|e| Failure::server(e, lang))?
+        .iter()
+        .any(|s| !s.disabled());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -48,10 +90,10 @@ pub fn run(args: ServeArgs, lang: Lang) -> Outcome {
             Failure::system(tr(
                 lang,
                 Msg::ServeCannotListen,
-                &[("addr", &args.listen), ("value", &e)],
+                &[("addr", &config.server.listen), ("value", &e)],
             ))
         };
-        let listener = tokio::net::TcpListener::bind(&args.listen)
+        let listener = tokio::net::TcpListener::bind(config.server.listen)
             .await
             .map_err(cannot_listen)?;
         let address = listener.local_addr().map_err(cannot_listen)?;
@@ -70,6 +112,14 @@ pub fn run(args: ServeArgs, lang: Lang) -> Outcome {
                 ]
             )
         );
+        if !has_supervisor {
+            println!("{}", Msg::FirstSupervisor.text(lang));
+            let path = shell_word(&dir);
+            println!(
+                "{}",
+                tr(lang, Msg::FirstSupervisorCommand, &[("path", &path)])
+            );
+        }
         server::serve(listener, server, shutdown)
             .await
             .map_err(cannot_listen)?;
@@ -102,4 +152,25 @@ fn shutdown_signal() -> std::io::Result<impl Future<Output = ()> + Send + 'stati
             std::future::pending::<()>().await;
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_path_with_spaces_or_quotes_is_quoted_for_the_shell() {
+        assert_eq!(
+            shell_word(Path::new("/var/lib/tournee")),
+            "/var/lib/tournee"
+        );
+        assert_eq!(
+            shell_word(Path::new("/srv/mes données")),
+            "'/srv/mes données'"
+        );
+        assert_eq!(
+            shell_word(Path::new("/srv/l'organisme")),
+            r"'/srv/l'\''organisme'"
+        );
+    }
 }

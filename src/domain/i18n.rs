@@ -270,6 +270,57 @@ messages! {
     AlertsNone => "Aucune alerte.", "No alerts.";
     AlertEquivocation => "{at} — appareil {device}, seq {seq} : deux lots différents signés sous le même numéro ({value}). La clé de l'appareil est peut-être copiée : révoquez-le et réinscrivez-le.",
         "{at} — device {device}, seq {seq}: two different batches signed under the same number ({value}). The device key may have been copied: revoke it and enroll it again.";
+
+    // Server settings (file, environment): which key, what is allowed.
+    ConfigKeyInFile => "{key} dans {path}", "{key} in {path}";
+    ConfigKeyInEnv => "variable d'environnement {key}", "environment variable {key}";
+    ConfigUnreadable => "Impossible de lire le fichier de configuration {path} : {value}. Rien n'a été démarré.",
+        "Cannot read the configuration file {path}: {value}. Nothing was started.";
+    ConfigSyntax => "Le fichier de configuration {path} n'est pas du TOML valide : {value}",
+        "The configuration file {path} is not valid TOML: {value}";
+    ConfigUnknownKey => "Réglage inconnu : {key}. Réglages connus : {allowed}.",
+        "Unknown setting: {key}. Known settings: {allowed}.";
+    ConfigNotASection => "{key} : une section s'écrit entre crochets, [nom], suivie de ses clés.",
+        "{key}: a section is written in brackets, [name], followed by its keys.";
+    ConfigBadValue => "{key} : « {value} » n'est pas permis. Permis : {allowed}.",
+        "{key}: \"{value}\" is not allowed. Allowed: {allowed}.";
+    AllowedAddress => "une adresse IP et un port, par exemple 127.0.0.1:8080 ou [::]:8080 (port 0 : un port libre)",
+        "an IP address and port, for example 127.0.0.1:8080 or [::]:8080 (port 0: any free port)";
+    AllowedPath => "un chemin de dossier non vide", "a non-empty directory path";
+    AllowedName => "de 1 à {max} caractères, sans caractères de contrôle",
+        "1 to {max} characters, no control characters";
+    AllowedWhole => "un nombre entier de {min} à {max}", "a whole number from {min} to {max}";
+
+    // Supervisor accounts and sealing keys.
+    SupervisorBadName => "Nom du compte de supervision : de 1 à {max} caractères, sans caractères de contrôle. Rien n'a été enregistré.",
+        "Supervisor name: 1 to {max} characters, no control characters. Nothing was saved.";
+    PasswordTooShort => "Mot de passe trop court : au moins {min} caractères (une phrase de quelques mots se retient mieux). Rien n'a été enregistré.",
+        "Password too short: at least {min} characters (a phrase of a few words is easier to remember). Nothing was saved.";
+    PasswordTooLong => "Mot de passe trop long : au plus {max} caractères. Rien n'a été enregistré.",
+        "Password too long: at most {max} characters. Nothing was saved.";
+    PasswordMismatch => "Les deux mots de passe ne correspondent pas. Rien n'a été enregistré.",
+        "The two passwords do not match. Nothing was saved.";
+    PasswordSource => "Aucun mot de passe : donnez-le sur l'entrée standard (première ligne) ou lancez la commande dans un terminal.",
+        "No password: give it on standard input (first line) or run the command in a terminal.";
+    PromptPassword => "Mot de passe (au moins {min} caractères) : ", "Password (at least {min} characters): ";
+    PromptPasswordAgain => "Mot de passe (encore) : ", "Password (again): ";
+    SupervisorExists => "Un compte de supervision « {value} » existe déjà (majuscules et minuscules se confondent). Rien n'a été changé.",
+        "A supervisor account \"{value}\" already exists (capitals do not count). Nothing was changed.";
+    SupervisorUnknown => "Aucun compte de supervision « {value} ». Voyez « tournee admin list-supervisors ».",
+        "No supervisor account \"{value}\". See `tournee admin list-supervisors`.";
+    SupervisorCreated => "Compte de supervision « {value} » créé.", "Supervisor account \"{value}\" created.";
+    SupervisorDisabled => "Compte de supervision « {value} » désactivé : il ne peut plus se connecter.",
+        "Supervisor account \"{value}\" disabled: it can no longer sign in.";
+    SupervisorsNone => "Aucun compte de supervision.", "No supervisor account.";
+    ColName => "nom", "name";
+    ColCreated => "créé", "created";
+    StateDisabled => "désactivé", "disabled";
+    FirstSupervisor => "Aucun compte de supervision pour l'instant. Créez le premier avec (le mot de passe est demandé) :",
+        "No supervisor account yet. Create the first one with (the password is asked for):";
+    FirstSupervisorCommand => "  tournee admin --data {path} create-supervisor NOM",
+        "  tournee admin --data {path} create-supervisor NAME";
+    SealKeyRotated => "Nouvelle clé de scellement {value} : elle sert aux prochaines inscriptions dès le redémarrage du serveur. Les anciennes clés restent pour ouvrir les lots en retard; les téléphones déjà inscrits scellent avec la leur jusqu'à leur réinscription.",
+        "New sealing key {value}: new enrollments get it once the server restarts. Old keys stay to open late batches; phones already enrolled seal to theirs until they are enrolled again.";
 }
 
 /// Fills a message's `{name}` placeholders. Unknown names are left as they

@@ -10,8 +10,9 @@ use super::error::ServerError;
 use super::ingest::{self, IngestError, SignedReceipt};
 use super::pseudonym::PseudonymKey;
 use super::queries::{self, AlertRow, DeviceRow};
+use super::supervisors::{self, Password, SupervisorError, SupervisorName, SupervisorRow};
 use super::tally;
-use super::{db, now_ms, open_parts};
+use super::{db, key_changes, now_ms, open_parts};
 use crate::domain::report::{MonthTally, YearMonth};
 use crate::domain::wire::Envelope;
 use crate::domain::wire::enroll::decode_hand_file;
@@ -161,4 +162,35 @@ pub fn stored_envelope(
         device_id,
         seq,
     )?)
+}
+
+/// Creates a supervisor account (see [`supervisors`]). The name and the
+/// password are parsed by the caller, so nothing is written for bad input.
+pub fn create_supervisor(
+    data_dir: &Path,
+    name: &SupervisorName,
+    password: &Password,
+) -> Result<(), SupervisorError> {
+    supervisors::create(&db::open(data_dir)?, name, password, now_ms())
+}
+
+/// Disables a supervisor account; it can no longer sign in.
+pub fn disable_supervisor(data_dir: &Path, name: &SupervisorName) -> Result<(), SupervisorError> {
+    supervisors::disable(&db::open(data_dir)?, name, now_ms())
+}
+
+/// Every supervisor account, oldest first.
+pub fn list_supervisors(data_dir: &Path) -> Result<Vec<SupervisorRow>, ServerError> {
+    supervisors::list(&db::open(data_dir)?)
+}
+
+/// True only for an active account and its password; see [`supervisors::verify`].
+pub fn verify_supervisor(data_dir: &Path, name: &str, password: &str) -> Result<bool, ServerError> {
+    supervisors::verify(&db::open(data_dir)?, name, password)
+}
+
+/// Adds a sealing epoch and makes it current; returns its kid. A running
+/// server keeps its keys in memory and hands out the new key once restarted.
+pub fn rotate_seal_key(data_dir: &Path) -> Result<[u8; 8], ServerError> {
+    key_changes::rotate_sealing_key(data_dir)
 }

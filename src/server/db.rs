@@ -101,6 +101,19 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (pseudonym, month)
     ) STRICT, WITHOUT ROWID;
     CREATE INDEX person_months_by_month ON person_months (month, pseudonym);",
+    // 3: supervisor accounts (see `supervisors`): `name_key` is the name
+    // folded (NFKC, lowercase) so that names are unique whatever the
+    // capitals; only a PBKDF2 hash of the password, with its salt and
+    // iteration count. Self-contained: it reads no other table.
+    "CREATE TABLE supervisors (
+        name_key TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        salt BLOB NOT NULL,
+        iterations INTEGER NOT NULL,
+        hash BLOB NOT NULL,
+        created_at INTEGER NOT NULL,
+        disabled_at INTEGER
+    ) STRICT;",
 ];
 
 pub const VERSION: i64 = MIGRATIONS.len() as i64;

@@ -6,8 +6,9 @@
 //! The directory is made complete under a temporary name and then renamed
 //! into place, so a crash during the first start never leaves half a set of
 //! keys that a later start would mistake for the real one. A new epoch is
-//! added by dropping another `seal/` file and pointing `current_kid` at it;
-//! old files stay so late batches still open.
+//! added by dropping another `seal/` file and pointing `current_kid` at it
+//! ([`super::key_changes`], `tournee admin rotate-seal-key`); old files
+//! stay so late batches still open.
 
 use super::error::ServerError;
 use crate::domain::crypto::hpke;
@@ -19,11 +20,11 @@ use uuid::Uuid;
 use x25519_dalek::{PublicKey, StaticSecret};
 
 pub const DEFAULT_ORG_NAME: &str = "Organisme de démonstration";
-const KEYS_DIR: &str = "keys";
+pub(super) const KEYS_DIR: &str = "keys";
 const STAGING_PREFIX: &str = "keys.new-";
 const SIGNING_FILE: &str = "signing.pk8";
-const ORG_FILE: &str = "org.json";
-const SEAL_DIR: &str = "seal";
+pub(super) const ORG_FILE: &str = "org.json";
+pub(super) const SEAL_DIR: &str = "seal";
 const SEAL_SUFFIX: &str = ".key";
 
 /// One epoch's X25519 sealing key.
@@ -34,7 +35,7 @@ pub struct SealingKey {
 }
 
 impl SealingKey {
-    fn from_secret(secret: StaticSecret) -> SealingKey {
+    pub(super) fn from_secret(secret: StaticSecret) -> SealingKey {
         let public = *PublicKey::from(&secret).as_bytes();
         SealingKey {
             kid: kid(&public),
@@ -50,11 +51,11 @@ impl SealingKey {
 }
 
 #[derive(Serialize, Deserialize)]
-struct OrgFile {
-    org_id: Uuid,
-    org_name: String,
+pub(super) struct OrgFile {
+    pub(super) org_id: Uuid,
+    pub(super) org_name: String,
     /// Hex of the kid devices seal to now.
-    current_kid: String,
+    pub(super) current_kid: String,
 }
 
 pub struct ServerKeys {
@@ -175,7 +176,7 @@ fn load(dir: &Path) -> Result<ServerKeys, ServerError> {
     })
 }
 
-fn seal_file_name(kid: &[u8; 8]) -> String {
+pub(super) fn seal_file_name(kid: &[u8; 8]) -> String {
     format!("{}{SEAL_SUFFIX}", hex::encode(kid))
 }
 
@@ -225,7 +226,7 @@ pub(super) fn set_mode(_path: &Path, _mode: u32) -> Result<(), ServerError> {
 }
 
 /// Makes a rename or a new file in `dir` survive a power cut.
-fn sync_dir(dir: &Path) -> Result<(), ServerError> {
+pub(super) fn sync_dir(dir: &Path) -> Result<(), ServerError> {
     #[cfg(unix)]
     std::fs::File::open(dir)?.sync_all()?;
     #[cfg(not(unix))]

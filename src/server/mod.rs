@@ -7,21 +7,28 @@
 //! [`enroll`]; [`http`] is a thin axum layer over [`Server`], and [`admin`]
 //! gives the supervisor's commands the same logic without a network.
 //! Applying batches (opening, validating, tallying) is the next step and
-//! reads the envelopes stored here. Depends on `domain` only.
+//! reads the envelopes stored here. Settings come from [`config`] (defaults,
+//! file, environment); [`supervisors`] holds the dashboard's accounts and
+//! [`key_changes`] renames the organization and rotates sealing keys.
+//! Depends on `domain` only.
 
 pub mod admin;
 pub mod apply;
+pub mod config;
 pub mod db;
 pub mod enroll;
 pub mod error;
 pub mod http;
 pub mod ingest;
+pub mod key_changes;
 pub mod keys;
 pub mod ledger;
 pub mod pseudonym;
 pub mod queries;
+pub mod supervisors;
 pub mod tally;
 
+pub use config::Config;
 pub use enroll::EnrollError;
 pub use error::ServerError;
 pub use http::serve;
@@ -35,7 +42,7 @@ use rusqlite::Connection;
 use std::net::IpAddr;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// The running server's state, cheap to clone into each request.
 #[derive(Clone)]
@@ -48,6 +55,7 @@ struct Inner {
     pseudonyms: Arc<PseudonymKey>,
     db: Db,
     limiter: FailureLimiter,
+    request_timeout: Duration,
 }
 
 impl std::fmt::Debug for Server {
@@ -70,21 +78,38 @@ fn now_ms() -> i64 {
 }
 
 impl Server {
-    /// Opens the server's data directory, creating keys and database on
-    /// the first start.
+    /// Opens the server's data directory with the default settings,
+    /// creating keys and database on the first start.
     pub fn open(data_dir: &Path) -> Result<Server, ServerError> {
+        Server::open_with(data_dir, &Config::default())
+    }
+
+    /// Opens the server's data directory with `config`: the organization
+    /// takes `[org] name` if set, and enrollment and requests get their limits.
+    pub fn open_with(data_dir: &Path, config: &Config) -> Result<Server, ServerError> {
+        if let Some(name) = &config.org.name {
+            key_changes::set_org_name(data_dir, name)?;
+        }
         let (keys, mut conn) = open_parts(data_dir)?;
         let pseudonyms = PseudonymKey::load_or_create(data_dir)?;
         // Batches stored but not applied when the last run stopped.
         apply::apply_pending(&mut conn, &keys, &pseudonyms)?;
+        let limiter =
+            FailureLimiter::new(config.enroll.max_failures as usize, config.failure_window());
         Ok(Server {
             inner: Arc::new(Inner {
                 keys: Arc::new(keys),
                 pseudonyms: Arc::new(pseudonyms),
                 db: Db::new(conn),
-                limiter: FailureLimiter::default(),
+                limiter,
+                request_timeout: config.request_timeout(),
             }),
         })
+    }
+
+    /// How long one HTTP request may take, `[limits] request_timeout_secs`.
+    pub fn request_timeout(&self) -> Duration {
+        self.inner.request_timeout
     }
 
     pub fn keys(&self) -> &ServerKeys {

@@ -1,7 +1,7 @@
-//! The HTTP face of the server (axum): the router, per-request time limit,
-//! and [`serve`] with graceful shutdown. Routes stay thin (one file each):
-//! extract, call [`Server`], respond; [`error`] maps every error to its
-//! status. Nothing here logs request bodies.
+//! The HTTP face of the server (axum): the router, per-request time limit
+//! (`[limits] request_timeout_secs`), and [`serve`] with graceful shutdown.
+//! Routes stay thin (one file each): extract, call [`Server`], respond;
+//! [`error`] maps every error to its status. Nothing here logs request bodies.
 
 mod batches;
 mod body;
@@ -13,7 +13,7 @@ pub use batches::RECEIPT_TYPE;
 
 use super::Server;
 use axum::Router;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -22,27 +22,25 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-/// Long enough for 1 MiB over a weak rural signal, short enough that stuck
-/// clients do not pile up.
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 /// After the shutdown signal, how long open requests may take to finish.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
 pub fn router(server: Server) -> Router {
+    let timeout = server.request_timeout();
     Router::new()
         .route("/api/v1/enroll", post(enroll::post))
         .route("/api/v1/batches", post(batches::post))
         .route("/api/v1/catalog", get(catalog::get))
         .route("/healthz", get(catalog::health))
         .fallback(|| async { ApiError::NotFound })
-        .layer(middleware::from_fn(time_limit))
+        .layer(middleware::from_fn_with_state(timeout, time_limit))
         .with_state(server)
 }
 
-async fn time_limit(request: Request, next: Next) -> Response {
+async fn time_limit(State(timeout): State<Duration>, request: Request, next: Next) -> Response {
     // An ingest cut off here may still commit; the device's retry then gets
     // a duplicate receipt, which is just as good.
-    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(request)).await {
+    match tokio::time::timeout(timeout, next.run(request)).await {
         Ok(response) => response,
         Err(_) => ApiError::Timeout.into_response(),
     }

@@ -1,0 +1,385 @@
+//! The server's settings: a plain struct filled in layers, each overriding
+//! the one before it:
+//!
+//! 1. defaults (below);
+//! 2. a TOML file, `tournee serve --config FILE` (or `tournee admin --config FILE`);
+//! 3. environment variables `TOURNEE__SECTION__KEY`;
+//! 4. command-line flags, applied by the CLI: `--listen`, `--data` (and
+//!    `TOURNEE_SERVER_DATA`, the older spelling of `--data`), `--ttl`.
+//!
+//! | file | environment | default | allowed |
+//! |---|---|---|---|
+//! | `[server] listen` | `TOURNEE__SERVER__LISTEN` | `127.0.0.1:8080` | an IP address and port; port 0 picks a free one |
+//! | `[server] data` | `TOURNEE__SERVER__DATA` | `tournee-server` in the platform data directory | a directory |
+//! | `[org] name` | `TOURNEE__ORG__NAME` | the name already in `keys/org.json` | 1 to 100 characters, no control characters |
+//! | `[limits] request_timeout_secs` | `TOURNEE__LIMITS__REQUEST_TIMEOUT_SECS` | 60 | 1 to 3600 |
+//! | `[enroll] code_ttl_hours` | `TOURNEE__ENROLL__CODE_TTL_HOURS` | 24 | 1 to 168 |
+//! | `[enroll] max_failures` | `TOURNEE__ENROLL__MAX_FAILURES` | 10 | 1 to 1000 |
+//! | `[enroll] failure_window_secs` | `TOURNEE__ENROLL__FAILURE_WINDOW_SECS` | 600 | 1 to 86400 |
+//!
+//! `max_failures` failed enrollment codes from one address within
+//! `failure_window_secs` make that address wait (429). `code_ttl_hours` is
+//! how long `admin enroll-code` makes a code valid when `--ttl` is not given.
+//!
+//! Unknown keys are refused, not ignored: a misspelt key would otherwise
+//! leave a default silently in force. There is no body-size setting: the
+//! protocol fixes an envelope at 1 MiB and devices build batches to fit, so
+//! a lower limit would refuse batches that phones cannot shrink. No setting
+//! is secret today, so `Debug` is derived; a future secret (a database URL
+//! with a password) must get a hand-written `Debug` that hides it.
+
+mod error;
+mod settings;
+
+pub use error::{Allowed, ConfigError, Place};
+pub use settings::{known_keys, org_name};
+
+use serde::Serialize;
+use settings::{Raw, Setting};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Environment variables that carry settings start with this.
+pub const ENV_PREFIX: &str = "TOURNEE__";
+
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize)]
+pub struct Config {
+    pub server: ServerSection,
+    pub org: OrgSection,
+    pub limits: LimitsSection,
+    pub enroll: EnrollSection,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ServerSection {
+    pub listen: SocketAddr,
+    /// `None`: the platform data directory (the CLI decides).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<PathBuf>,
+}
+
+impl Default for ServerSection {
+    fn default() -> Self {
+        ServerSection {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data: None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize)]
+pub struct OrgSection {
+    /// `None` keeps the name already stored in `keys/org.json`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LimitsSection {
+    /// Long enough for 1 MiB over a weak rural signal, short enough that
+    /// stuck clients do not pile up.
+    pub request_timeout_secs: u32,
+}
+
+impl Default for LimitsSection {
+    fn default() -> Self {
+        LimitsSection {
+            request_timeout_secs: 60,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EnrollSection {
+    pub code_ttl_hours: u32,
+    pub max_failures: u32,
+    pub failure_window_secs: u32,
+}
+
+impl Default for EnrollSection {
+    fn default() -> Self {
+        EnrollSection {
+            code_ttl_hours: super::enroll::DEFAULT_TTL_HOURS,
+            max_failures: 10,
+            failure_window_secs: 600,
+        }
+    }
+}
+
+impl Config {
+    /// Defaults, then `file` if given, then the `TOURNEE__…` pairs of `env`
+    /// (other names are skipped, so the whole environment may be passed).
+    pub fn load<I>(file: Option<&Path>, env: I) -> Result<Config, ConfigError>
+    where
+        I: IntoIterator<Item = (String, String)>,
+    {
+        let mut config = Config::default();
+        if let Some(path) = file {
+            let text = std::fs::read_to_string(path).map_err(|error| ConfigError::Unreadable {
+                path: path.to_path_buf(),
+                error,
+            })?;
+            config.merge_toml(&text, path)?;
+        }
+        let mut env: Vec<(String, String)> = env
+            .into_iter()
+            .filter(|(name, _)| is_setting_name(name))
+            .collect();
+        // The environment has no order; sorting makes the first error reported stable.
+        env.sort();
+        for (name, value) in &env {
+            config.merge_env(name, value)?;
+        }
+        Ok(config)
+    }
+
+    /// This process's `TOURNEE__…` variables, for [`Config::load`].
+    pub fn process_env() -> Vec<(String, String)> {
+        std::env::vars_os()
+            .filter_map(|(name, value)| {
+                let name = name.into_string().ok()?;
+                // A value that is not UTF-8 is shown, altered, in the error it earns.
+                is_setting_name(&name).then(|| (name, value.to_string_lossy().into_owned()))
+            })
+            .collect()
+    }
+
+    fn merge_toml(&mut self, text: &str, path: &Path) -> Result<(), ConfigError> {
+        let table: toml::Table =
+            text.parse()
+                .map_err(|e: toml::de::Error| ConfigError::Syntax {
+                    path: path.to_path_buf(),
+                    message: e.to_string().trim_end().to_string(),
+                })?;
+        let in_file = |key: String| Place::File {
+            path: path.to_path_buf(),
+            key,
+        };
+        for (section, items) in &table {
+            if !settings::is_section(section) {
+                return Err(ConfigError::Unknown(in_file(section.clone())));
+            }
+            let toml::Value::Table(items) = items else {
+                return Err(ConfigError::NotASection(in_file(section.clone())));
+            };
+            for (key, value) in items {
+                let dotted = format!("{section}.{key}");
+                let setting = Setting::find(section, key)
+                    .ok_or_else(|| ConfigError::Unknown(in_file(dotted.clone())))?;
+                setting.apply(self, &Raw::File(value), in_file(dotted))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn merge_env(&mut self, name: &str, value: &str) -> Result<(), ConfigError> {
+        let place = Place::Env(name.to_string());
+        let rest = &name[ENV_PREFIX.len()..];
+        let setting = rest
+            .split_once("__")
+            .and_then(|(section, key)| {
+                Setting::find(&section.to_ascii_lowercase(), &key.to_ascii_lowercase())
+            })
+            .ok_or_else(|| ConfigError::Unknown(place.clone()))?;
+        setting.apply(self, &Raw::Env(value), place)
+    }
+
+    /// The settings as a TOML file would write them (`serve --print-config`).
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).expect("settings serialize")
+    }
+
+    pub fn request_timeout(&self) -> Duration {
+        Duration::from_secs(self.limits.request_timeout_secs.into())
+    }
+
+    pub fn failure_window(&self) -> Duration {
+        Duration::from_secs(self.enroll.failure_window_secs.into())
+    }
+}
+
+fn is_setting_name(name: &str) -> bool {
+    name.get(..ENV_PREFIX.len())
+        .is_some_and(|start| start.eq_ignore_ascii_case(ENV_PREFIX))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::i18n::Lang;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    fn file(text: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tournee.toml");
+        std::fs::write(&path, text).unwrap();
+        (dir, path)
+    }
+
+    #[test]
+    fn without_file_or_environment_the_documented_defaults_hold() {
+        let config = Config::load(None, env(&[("TOURNEE_LANG", "en"), ("PATH", "/bin")])).unwrap();
+        assert_eq!(config, Config::default());
+        assert_eq!(config.server.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(config.server.data, None);
+        assert_eq!(config.org.name, None);
+        assert_eq!(config.request_timeout(), Duration::from_secs(60));
+        assert_eq!(config.enroll.code_ttl_hours, 24);
+        assert_eq!(config.enroll.max_failures, 10);
+        assert_eq!(config.failure_window(), Duration::from_secs(600));
+    }
+
+    #[test]
+    fn the_file_overrides_defaults_and_the_environment_overrides_the_file() {
+        let (_dir, path) = file(
+            "[server]\nlisten = \"0.0.0.0:9000\"\ndata = \"/srv/fichier\"\n\
+             [org]\nname = \"Organisme du fichier\"\n\
+             [limits]\nrequest_timeout_secs = 30\n\
+             [enroll]\ncode_ttl_hours = 12\nmax_failures = 5\nfailure_window_secs = 60\n",
+        );
+        let from_file = Config::load(Some(&path), env(&[])).unwrap();
+        assert_eq!(from_file.server.listen.to_string(), "0.0.0.0:9000");
+        assert_eq!(from_file.server.data, Some(PathBuf::from("/srv/fichier")));
+        assert_eq!(from_file.org.name.as_deref(), Some("Organisme du fichier"));
+        assert_eq!(from_file.limits.request_timeout_secs, 30);
+        assert_eq!(from_file.enroll.code_ttl_hours, 12);
+        assert_eq!(from_file.enroll.max_failures, 5);
+        assert_eq!(from_file.enroll.failure_window_secs, 60);
+
+        let both = Config::load(
+            Some(&path),
+            env(&[
+                ("TOURNEE__SERVER__DATA", "/var/lib/tournee"),
+                ("TOURNEE__ORG__NAME", " Travail de rue Outaouais "),
+                ("tournee__limits__request_timeout_secs", "90"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(both.server.data, Some(PathBuf::from("/var/lib/tournee")));
+        assert_eq!(both.org.name.as_deref(), Some("Travail de rue Outaouais"));
+        assert_eq!(both.limits.request_timeout_secs, 90);
+        assert_eq!(
+            both.server.listen.to_string(),
+            "0.0.0.0:9000",
+            "the file's, untouched"
+        );
+        assert_eq!(both.enroll.code_ttl_hours, 12);
+    }
+
+    #[test]
+    fn a_bad_value_names_the_key_where_it_was_written_and_what_is_allowed() {
+        let (_dir, path) = file("[limits]\nrequest_timeout_secs = 0\n");
+        let error = Config::load(Some(&path), env(&[])).unwrap_err();
+        let fr = error.message(Lang::Fr);
+        assert!(fr.contains("limits.request_timeout_secs dans "), "{fr}");
+        assert!(
+            fr.contains("« 0 »") && fr.contains("un nombre entier de 1 à 3600"),
+            "{fr}"
+        );
+
+        let error =
+            Config::load(None, env(&[("TOURNEE__SERVER__LISTEN", "localhost")])).unwrap_err();
+        let en = error.message(Lang::En);
+        assert!(
+            en.starts_with("environment variable TOURNEE__SERVER__LISTEN: \"localhost\""),
+            "{en}"
+        );
+        assert!(en.contains("an IP address and port"), "{en}");
+
+        for (name, value) in [
+            ("TOURNEE__ENROLL__CODE_TTL_HOURS", "169"),
+            ("TOURNEE__ENROLL__MAX_FAILURES", "-1"),
+            ("TOURNEE__ENROLL__FAILURE_WINDOW_SECS", "1.5"),
+            ("TOURNEE__ORG__NAME", "  "),
+            ("TOURNEE__ORG__NAME", "Nom\u{7}"),
+            ("TOURNEE__SERVER__DATA", ""),
+        ] {
+            assert!(
+                matches!(
+                    Config::load(None, env(&[(name, value)])),
+                    Err(ConfigError::BadValue { place: Place::Env(n), .. }) if n == name
+                ),
+                "{name}={value:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_value_of_the_wrong_toml_type_is_refused_not_converted() {
+        let (_dir, path) = file("[enroll]\nmax_failures = \"5\"\n");
+        let error = Config::load(Some(&path), env(&[])).unwrap_err();
+        assert!(matches!(&error, ConfigError::BadValue { value, .. } if value == "5"));
+        let (_dir, path) = file("[server]\nlisten = 8080\n");
+        assert!(matches!(
+            Config::load(Some(&path), env(&[])),
+            Err(ConfigError::BadValue { .. })
+        ));
+    }
+
+    #[test]
+    fn unknown_keys_and_sections_are_refused_with_the_known_ones() {
+        let (_dir, path) = file("[server]\nlisten = \"127.0.0.1:1\"\nlisten_port = 80\n");
+        let error = Config::load(Some(&path), env(&[])).unwrap_err();
+        let en = error.message(Lang::En);
+        assert!(
+            en.starts_with("Unknown setting: server.listen_port in "),
+            "{en}"
+        );
+        assert!(en.contains("server.listen, server.data, org.name"), "{en}");
+
+        let (_dir, path) = file("[serveur]\nlisten = \"127.0.0.1:1\"\n");
+        assert!(matches!(
+            Config::load(Some(&path), env(&[])),
+            Err(ConfigError::Unknown(Place::File { key, .. })) if key == "serveur"
+        ));
+        let (_dir, path) = file("server = \"127.0.0.1:1\"\n");
+        assert!(matches!(
+            Config::load(Some(&path), env(&[])),
+            Err(ConfigError::NotASection(_))
+        ));
+        let error = Config::load(None, env(&[("TOURNEE__SERVER__LISTN", "x")])).unwrap_err();
+        let fr = error.message(Lang::Fr);
+        assert!(
+            fr.contains("TOURNEE__SERVER__LISTEN, TOURNEE__SERVER__DATA"),
+            "{fr}"
+        );
+        assert!(Config::load(None, env(&[("TOURNEE__SERVER", "x")])).is_err());
+    }
+
+    #[test]
+    fn a_missing_or_malformed_file_is_reported_with_its_path() {
+        let missing = Path::new("/nonexistent/tournee.toml");
+        let error = Config::load(Some(missing), env(&[])).unwrap_err();
+        assert!(
+            error
+                .message(Lang::En)
+                .contains("/nonexistent/tournee.toml")
+        );
+        let (_dir, path) = file("[server\nlisten = ");
+        let error = Config::load(Some(&path), env(&[])).unwrap_err();
+        assert!(matches!(error, ConfigError::Syntax { .. }));
+        assert!(error.message(Lang::Fr).contains("n'est pas du TOML valide"));
+    }
+
+    #[test]
+    fn printed_settings_load_back_to_the_same_settings() {
+        let config = Config::load(
+            None,
+            env(&[
+                ("TOURNEE__SERVER__DATA", "/srv/tournee"),
+                ("TOURNEE__ORG__NAME", "L'Organisme \"Nuit\""),
+                ("TOURNEE__ENROLL__MAX_FAILURES", "3"),
+            ]),
+        )
+        .unwrap();
+        let (_dir, path) = file(&config.to_toml());
+        assert_eq!(Config::load(Some(&path), env(&[])).unwrap(), config);
+    }
+}
