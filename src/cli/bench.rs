@@ -164,6 +164,7 @@ pub fn run(args: BenchArgs, _lang: crate::domain::Lang) -> Outcome {
             "monthly_report": reports.iter().map(|r| json!({
                 "contacts_stored": r.contacts,
                 "month_contacts": r.month_contacts,
+                "month_unique_people": r.month_people,
                 "tally_ms": r.tally_ms,
                 "naive_group_by_ms": r.naive_ms,
                 "ratio": r.tally_ms / r.naive_ms,
