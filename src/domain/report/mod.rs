@@ -8,10 +8,14 @@
 //! and funders' templates depend on them. The three writers share one
 //! [`PublishedTally`], so a figure hidden in one format is hidden in all.
 
+#[cfg(test)]
+mod fixtures;
+pub mod json;
 pub mod published;
 pub mod suppress;
 pub mod tally;
 
+pub use json::to_json;
 pub use published::{
     Axis, BreakdownCells, Cell, LinkedGroup, Measure, PublishedTally, SummaryCells,
 };
