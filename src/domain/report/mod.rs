@@ -8,6 +8,7 @@
 //! and funders' templates depend on them. The three writers share one
 //! [`PublishedTally`], so a figure hidden in one format is hidden in all.
 
+pub mod csv;
 #[cfg(test)]
 mod fixtures;
 pub mod json;
@@ -15,6 +16,7 @@ pub mod published;
 pub mod suppress;
 pub mod tally;
 
+pub use csv::{CsvError, to_csv};
 pub use json::to_json;
 pub use published::{
     Axis, BreakdownCells, Cell, LinkedGroup, Measure, PublishedTally, SummaryCells,
