@@ -266,6 +266,41 @@ messages! {
     AlertsNone => "Aucune alerte.", "No alerts.";
     AlertEquivocation => "{at} — appareil {device}, seq {seq} : deux lots différents signés sous le même numéro ({value}). La clé de l'appareil est peut-être copiée : révoquez-le et réinscrivez-le.",
         "{at} — device {device}, seq {seq}: two different batches signed under the same number ({value}). The device key may have been copied: revoke it and enroll it again.";
+
+    // Monthly reports, as printed for funders.
+    ReportTitle => "Bilan mensuel — {month}", "Monthly report — {month}";
+    ReportKeyFigures => "Chiffres clés", "Key figures";
+    ReportFigure => "Indicateur", "Figure";
+    ReportPreviousMonth => "Mois précédent ({month})", "Previous month ({month})";
+    ReportSameMonthLastYear => "Même mois l'an dernier ({month})", "Same month last year ({month})";
+    ReportContacts => "Contacts", "Contacts";
+    ReportPeopleReached => "Personnes rejointes", "People reached";
+    ReportWithCode => "Contacts avec code de personne", "Contacts with a person code";
+    ReportWithoutCode => "Contacts sans code de personne", "Contacts without a person code";
+    ReportUniquePeople => "Personnes distinctes (estimation)", "Distinct people (estimate)";
+    ReportNewPeople => "Nouvelles personnes (estimation)", "New people (estimate)";
+    ReportReturningPeople => "Personnes déjà rencontrées (estimation)", "Returning people (estimate)";
+    ReportReturnedSyringes => "Seringues récupérées", "Returned syringes";
+    ReportQuantity => "Quantité", "Quantity";
+    ReportNothing => "Rien à signaler ce mois-ci.", "Nothing recorded this month.";
+    ReportEstimates => "Les personnes distinctes, nouvelles et déjà rencontrées sont des estimations fondées sur les codes de personne : une personne rencontrée sans code n'y est pas comptée.",
+        "Distinct, new and returning people are estimates based on person codes: a person met without a code is not counted.";
+    ReportSuppressed => "Confidentialité : « {small} » remplace un nombre de 1 à 4; « {hidden} » masque un nombre plus grand, pour qu'on ne puisse pas retrouver un « {small} » par soustraction; 0 est un vrai zéro.",
+        "Confidentiality: \"{small}\" stands for a number from 1 to 4; \"{hidden}\" hides a larger number, so that no \"{small}\" can be worked out by subtraction; 0 is a true zero.";
+    ReportWithheld => "Une colonne entièrement en « {hidden} » est masquée au complet, zéros compris : trop peu de contacts pour la publier sans risque.",
+        "A column entirely in \"{hidden}\" is withheld whole, zeros included: too few contacts to publish it safely.";
+    MonthJanuary => "janvier", "January";
+    MonthFebruary => "février", "February";
+    MonthMarch => "mars", "March";
+    MonthApril => "avril", "April";
+    MonthMay => "mai", "May";
+    MonthJune => "juin", "June";
+    MonthJuly => "juillet", "July";
+    MonthAugust => "août", "August";
+    MonthSeptember => "septembre", "September";
+    MonthOctober => "octobre", "October";
+    MonthNovember => "novembre", "November";
+    MonthDecember => "décembre", "December";
 }
 
 /// Fills a message's `{name}` placeholders. Unknown names are left as they

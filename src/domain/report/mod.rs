@@ -12,12 +12,14 @@ pub mod csv;
 #[cfg(test)]
 mod fixtures;
 pub mod json;
+pub mod markdown;
 pub mod published;
 pub mod suppress;
 pub mod tally;
 
 pub use csv::{CsvError, to_csv};
 pub use json::to_json;
+pub use markdown::to_markdown;
 pub use published::{
     Axis, BreakdownCells, Cell, LinkedGroup, Measure, PublishedTally, SummaryCells,
 };
