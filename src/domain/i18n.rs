@@ -287,8 +287,8 @@ messages! {
         "Distinct, new and returning people are estimates based on person codes: a person met without a code is not counted.";
     ReportSuppressed => "Confidentialité : « {small} » remplace un nombre de 1 à 4; « {hidden} » masque un nombre plus grand, pour qu'on ne puisse pas retrouver un « {small} » par soustraction; 0 est un vrai zéro.",
         "Confidentiality: \"{small}\" stands for a number from 1 to 4; \"{hidden}\" hides a larger number, so that no \"{small}\" can be worked out by subtraction; 0 is a true zero.";
-    ReportWithheld => "Une colonne entièrement en « {hidden} » est masquée au complet, zéros compris : trop peu de contacts pour la publier sans risque.",
-        "A column entirely in \"{hidden}\" is withheld whole, zeros included: too few contacts to publish it safely.";
+    ReportWithheld => "Une répartition entièrement en « {hidden} » est masquée au complet, zéros compris : trop peu de contacts pour la publier sans risque.",
+        "A breakdown entirely in \"{hidden}\" is withheld whole, zeros included: too few contacts to publish it safely.";
     MonthJanuary => "janvier", "January";
     MonthFebruary => "février", "February";
     MonthMarch => "mars", "March";

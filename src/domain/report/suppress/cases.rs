@@ -216,7 +216,7 @@ fn a_small_total_hides_every_nonzero_part_and_publishes_its_zeros() {
 }
 
 #[test]
-fn four_single_contacts_under_a_small_total_withhold_their_column() {
+fn four_single_contacts_under_a_small_total_withhold_their_breakdown() {
     // 4 contacts, one per zone: "<5" over four "<5" can only be 1 each.
     let zones = ["gatineau", "papineau", "pontiac", "collines-de-l-outaouais"];
     let mut t = MonthTally {
@@ -224,6 +224,8 @@ fn four_single_contacts_under_a_small_total_withhold_their_column() {
         contacts: 4,
         people_reached: 9,
         contacts_with_code: 4,
+        unique_people: 3,
+        new_people: 3,
         by_age_band: [("18-24", row(2, 4)), ("25-34", row(2, 5))]
             .map(|(k, v)| (k.to_string(), v))
             .into(),
@@ -236,24 +238,41 @@ fn four_single_contacts_under_a_small_total_withhold_their_column() {
     t.by_zone.insert("pontiac".into(), row(1, 3));
     t.by_zone.insert("vallee-de-la-gatineau".into(), row(0, 0));
     let p = suppress(&t);
+    // Both columns go: published people would tell which zones are empty.
     assert_eq!(
         p.withheld,
-        vec![LinkedGroup::Breakdown(Axis::Zone, Measure::Contacts)]
+        vec![
+            LinkedGroup::Breakdown(Axis::Zone, Measure::Contacts),
+            LinkedGroup::Breakdown(Axis::Zone, Measure::PeopleReached),
+        ]
     );
     for (zone, cells) in &p.by_zone {
-        assert_eq!(
-            cells.contacts,
-            Cell::Hidden,
-            "{zone}: withheld, zero included"
-        );
+        assert_eq!(cells.contacts, Cell::Hidden, "{zone}: zero included");
+        assert_eq!(cells.people_reached, Cell::Hidden, "{zone}: zero included");
     }
-    assert_eq!(p.by_zone["pontiac"].people_reached, Cell::Small);
-    assert_eq!(
-        p.by_zone["vallee-de-la-gatineau"].people_reached,
-        Cell::Count(0)
-    );
+    assert_eq!(p.by_age_band["18-24"].contacts, Cell::Small);
     assert_eq!(p.contacts, Cell::Small);
     assert_eq!(p.people_reached, Cell::Count(9));
+}
+
+#[test]
+fn a_month_where_every_coded_person_came_once_withholds_the_code_pair() {
+    // 39 distinct people among 39 contacts with a code, 1 without. Hiding
+    // the 39 is not enough: a reader knows contacts with a code are at
+    // least the distinct people, so 39 ≤ x = 40 - "<5", and the "<5" is 1.
+    let mut t = tally();
+    (t.contacts_with_code, t.contacts_without_code) = (39, 1);
+    (t.unique_people, t.new_people, t.returning_people) = (39, 6, 33);
+    let p = suppress(&t);
+    assert_eq!(p.withheld, vec![LinkedGroup::ContactsByCode]);
+    assert_eq!(p.contacts_with_code, Cell::Hidden);
+    assert_eq!(
+        p.contacts_without_code,
+        Cell::Hidden,
+        "0 or 1, a reader cannot tell"
+    );
+    assert_eq!(p.unique_people, Cell::Count(39));
+    assert_eq!(p.contacts, Cell::Count(40));
 }
 
 #[test]

@@ -3,13 +3,13 @@
 //! come out safe; any tally at all must come out without panic and with
 //! honest markers.
 
-use super::sheet::Shown;
+use super::model::Shown;
 use super::*;
 use crate::domain::report::tally::{Breakdown, Summary};
 use std::collections::BTreeMap;
 
 /// SplitMix64: tiny, deterministic, good enough to shuffle counts.
-struct Rng(u64);
+pub(super) struct Rng(pub u64);
 
 impl Rng {
     fn next(&mut self) -> u64 {
@@ -21,7 +21,7 @@ impl Rng {
     }
 
     /// 0 to `n - 1` (0 when `n` is 0).
-    fn below(&mut self, n: u64) -> u64 {
+    pub(super) fn below(&mut self, n: u64) -> u64 {
         if n == 0 { 0 } else { self.next() % n }
     }
 
@@ -36,7 +36,7 @@ impl Rng {
     }
 
     /// `total` split over `parts`, unevenly: some parts get nothing.
-    fn partition(&mut self, total: u64, parts: usize, allowed: &[bool]) -> Vec<u64> {
+    pub(super) fn partition(&mut self, total: u64, parts: usize, allowed: &[bool]) -> Vec<u64> {
         let mut weights: Vec<u64> = (0..parts)
             .map(|i| if allowed[i] { self.below(4).pow(2) } else { 0 })
             .collect();
@@ -66,7 +66,7 @@ const BANDS: [&str; 4] = ["12-17", "18-24", "25-34", "inconnu"];
 const GENDERS: [&str; 4] = ["femme", "homme", "non-binaire", "inconnu"];
 
 /// A tally where every linked group adds up, as the server computes it.
-fn consistent(rng: &mut Rng) -> MonthTally {
+pub(super) fn consistent(rng: &mut Rng) -> MonthTally {
     let contacts = match rng.below(3) {
         0 => rng.below(9),
         1 => rng.below(25),
@@ -96,11 +96,17 @@ fn consistent(rng: &mut Rng) -> MonthTally {
     let by_age_band = breakdown(&BANDS);
     let by_gender = breakdown(&GENDERS);
     let with_code = rng.below(contacts + 1);
-    let unique = rng.below(with_code + 1);
-    let new = rng.below(unique + 1);
-    let mut counts = |ids: &[&str]| -> BTreeMap<String, u64> {
-        ids.iter().map(|id| (id.to_string(), rng.count())).collect()
+    // Each distinct code came with a contact, and each such contact has one.
+    let unique = if with_code == 0 {
+        0
+    } else {
+        1 + rng.below(with_code)
     };
+    let new = rng.below(unique + 1);
+    let materials = ["seringues", "condoms", "stericups"].map(|id| (id.to_string(), rng.count()));
+    // Referrals and interventions count contacts, so never more than all.
+    let referrals = ["clsc", "hebergement"].map(|id| (id.to_string(), rng.below(contacts + 1)));
+    let interventions = [("ecoute".to_string(), rng.below(contacts + 1))];
     MonthTally {
         month: "2026-03".into(),
         contacts,
@@ -110,9 +116,9 @@ fn consistent(rng: &mut Rng) -> MonthTally {
         unique_people: unique,
         new_people: new,
         returning_people: unique - new,
-        materials: counts(&["seringues", "condoms", "stericups"]),
-        referrals: counts(&["clsc", "hebergement"]),
-        interventions: counts(&["ecoute"]),
+        materials: materials.into(),
+        referrals: referrals.into(),
+        interventions: interventions.into(),
         by_zone,
         by_age_band,
         by_gender,
@@ -147,7 +153,7 @@ fn arbitrary(rng: &mut Rng) -> MonthTally {
 }
 
 /// Every figure with its exact value and how it was published.
-fn figures(tally: &MonthTally, p: &PublishedTally) -> Vec<(String, u64, Cell)> {
+pub(super) fn figures(tally: &MonthTally, p: &PublishedTally) -> Vec<(String, u64, Cell)> {
     let mut out = vec![
         ("contacts".into(), tally.contacts, p.contacts),
         (
@@ -208,7 +214,7 @@ fn figures(tally: &MonthTally, p: &PublishedTally) -> Vec<(String, u64, Cell)> {
     out
 }
 
-/// The reader's view: the published markers over the same equations.
+/// The reader's view: the published markers over the same model.
 fn reader(tally: &MonthTally, p: &PublishedTally) -> Linked {
     let mut linked = Linked::of(tally);
     let mut copy = p.clone();
@@ -218,18 +224,58 @@ fn reader(tally: &MonthTally, p: &PublishedTally) -> Linked {
             Some(Cell::Hidden) => Shown::Hidden,
             Some(Cell::Count(_)) | None => Shown::Exact,
         };
-        linked.sheet.set_shown(cell, shown);
+        linked.model.set_shown(cell, shown);
     }
-    for (g, group) in linked.groups.iter().enumerate() {
-        if p.withheld.contains(group) {
-            linked.sheet.set_withheld(g);
+    for (unit, groups) in linked.units.iter().enumerate() {
+        if groups.iter().any(|g| p.withheld.contains(g)) {
+            linked.model.set_withheld(unit);
         }
     }
     linked
 }
 
+/// The linear groups, written out from the published tally: each with its
+/// total first, as (exact value, published cell).
+fn groups(t: &MonthTally, p: &PublishedTally) -> Vec<(LinkedGroup, Vec<(u64, Cell)>)> {
+    let mut out = vec![
+        (
+            LinkedGroup::ContactsByCode,
+            vec![
+                (t.contacts, p.contacts),
+                (t.contacts_with_code, p.contacts_with_code),
+                (t.contacts_without_code, p.contacts_without_code),
+            ],
+        ),
+        (
+            LinkedGroup::PeopleByHistory,
+            vec![
+                (t.unique_people, p.unique_people),
+                (t.new_people, p.new_people),
+                (t.returning_people, p.returning_people),
+            ],
+        ),
+    ];
+    for axis in Axis::ALL {
+        for measure in Measure::ALL {
+            let total = match measure {
+                Measure::Contacts => (t.contacts, p.contacts),
+                Measure::PeopleReached => (t.people_reached, p.people_reached),
+            };
+            let parts = axis
+                .of(t)
+                .iter()
+                .map(|(id, row)| (measure.of(row), p.breakdown(axis)[id].get(measure)));
+            out.push((
+                LinkedGroup::Breakdown(axis, measure),
+                std::iter::once(total).chain(parts).collect(),
+            ));
+        }
+    }
+    out
+}
+
 /// What any output must satisfy, even for a tally that does not add up.
-fn check_markers(tally: &MonthTally, p: &PublishedTally) {
+pub(super) fn check_markers(tally: &MonthTally, p: &PublishedTally) {
     let withheld = !p.withheld.is_empty();
     for (name, value, cell) in figures(tally, p) {
         match cell {
@@ -252,26 +298,25 @@ fn consistent_tallies_come_out_with_no_recoverable_cell() {
         let tally = consistent(&mut rng);
         let p = suppress(&tally);
         check_markers(&tally, &p);
-        let linked = reader(&tally, &p);
-        for (g, group) in linked.groups.iter().enumerate() {
-            let members = linked.sheet.members(g);
-            let hidden = members.iter().filter(|&&(_, shown)| shown != Shown::Exact);
-            let nonzero = hidden.clone().filter(|&&(value, _)| value > 0).count();
+        for (group, members) in groups(&tally, &p) {
+            let hidden = members.iter().filter(|m| m.1.count().is_none());
+            let nonzero = hidden.clone().filter(|m| m.0 > 0).count();
             let hidden = hidden.count();
             assert!(
                 hidden != 1,
                 "case {case}, {group:?}: one cell alone unpublished"
             );
-            if !p.withheld.contains(group) {
+            if !p.withheld.contains(&group) {
                 assert!(
                     nonzero != 1,
                     "case {case}, {group:?}: one non-zero cell alone"
                 );
             }
         }
+        let linked = reader(&tally, &p);
         for (cell, place) in linked.places.iter().enumerate() {
-            if linked.sheet.shown(cell) != Shown::Exact {
-                let span = linked.sheet.span(cell);
+            if linked.model.shown(cell) != Shown::Exact {
+                let span = linked.model.span(cell);
                 assert!(
                     !span.is_single(),
                     "case {case}: {place:?} is recovered: {tally:?}"
