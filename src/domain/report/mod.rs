@@ -1,7 +1,7 @@
 //! Monthly tallies, the figures funders ask for ("reddition de comptes"):
-//! what they hold ([`tally`]), how they are published ([`published`],
-//! with small-cell suppression in [`suppress`]), and how they are written
-//! out ([`json`], [`csv`], [`markdown`]).
+//! what they hold ([`tally`]), how they are published ([`published`], with
+//! small-cell suppression in [`suppress`](mod@suppress)), and how they are
+//! written out ([`json`], [`csv`], [`markdown`]).
 //!
 //! The server computes a [`MonthTally`] from its rollups; this module only
 //! shapes it, without I/O. Field names of the JSON form are stable: scripts

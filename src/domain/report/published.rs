@@ -4,7 +4,7 @@
 //! [`PublishedTally`] mirrors [`MonthTally`] field for field, so that the
 //! JSON, CSV and Markdown writers share one shape whether suppression is on
 //! or off; [`PublishedTally::exact`] is the unsuppressed form and
-//! [`super::suppress`] the suppressed one.
+//! [`super::suppress()`] the suppressed one.
 
 use super::tally::{Breakdown, MonthTally, Summary};
 use crate::domain::catalog::Section;
@@ -194,9 +194,9 @@ pub struct PublishedTally {
     pub by_gender: BTreeMap<String, BreakdownCells>,
     pub previous_month: SummaryCells,
     pub same_month_last_year: SummaryCells,
-    /// Groups whose parts are all `x`, zeros included (see
-    /// [`super::suppress`]). Not part of the JSON: a reader sees it as a
-    /// column of `x`.
+    /// Groups withheld whole: every part `x`, zeros included (see
+    /// [`super::suppress`](mod@super::suppress)). Not in the JSON: a reader
+    /// sees a breakdown, or the code or history pair, entirely in `x`.
     pub withheld: Vec<LinkedGroup>,
 }
 
