@@ -14,8 +14,10 @@
 //! - [`domain`]: no I/O. Contacts and voids, the catalog (materials, zones,
 //!   referrals, interventions, age bands, genders), validation by parse
 //!   constructors, person-code canonicalization, every user-facing string
-//!   in French and English, and the wire formats with their cryptography
-//!   (HPKE sealing, labeled Ed25519 signatures, envelopes, receipts).
+//!   in French and English, the wire formats with their cryptography
+//!   (HPKE sealing, labeled Ed25519 signatures, envelopes, receipts), and
+//!   monthly reports as published: small-cell suppression, JSON, CSV and
+//!   Markdown.
 //! - [`device`]: the offline engine, a library with no UI. The encrypted
 //!   SQLite store (PIN-wrapped data key, AEAD per record, blind day index),
 //!   its schema migrations, back-filling from paper tally sheets (CSV),

@@ -10,6 +10,7 @@ mod bench_report;
 mod device;
 mod listing;
 mod pin;
+mod report;
 mod serve;
 mod supervisor;
 
@@ -39,6 +40,8 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Supervisor's commands on the server: enrollment codes, devices, hand-delivered batches, accounts, keys.
     Admin(admin::AdminArgs),
+    /// A month's tallies for funders: JSON, CSV or Markdown, optionally suppressed.
+    Report(report::ReportArgs),
     /// Measure speed on this machine, each figure beside its reference.
     Bench(bench::BenchArgs),
 }
@@ -96,6 +99,7 @@ pub fn main() -> ExitCode {
         Command::Device(args) => device::run(*args, lang),
         Command::Serve(args) => serve::run(args, lang),
         Command::Admin(args) => admin::run(args, lang),
+        Command::Report(args) => report::run(args, lang),
         Command::Bench(args) => bench::run(args, lang),
     };
     match outcome {

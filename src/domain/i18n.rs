@@ -172,6 +172,7 @@ messages! {
 
     QuarantineEmpty => "Aucun lot en quarantaine.", "No batch in quarantine.";
     Reapplied => "{count} lot(s) appliqué(s), {value} encore en quarantaine.", "{count} batch(es) applied, {value} still in quarantine.";
+    ReportNoData => "Aucune donnée de serveur dans {path}. Indiquez le dossier avec --data.", "No server data in {path}. Give the directory with --data.";
     ReportBadMonth => "mois (--month) : « {value} » n'est pas un mois. Format : 2026-11.", "month (--month): \"{value}\" is not a month. Format: 2026-11.";
 
     // Command results.
@@ -321,6 +322,40 @@ messages! {
         "  tournee admin --data {path} create-supervisor NAME";
     SealKeyRotated => "Nouvelle clé de scellement {value} : elle sert aux prochaines inscriptions dès le redémarrage du serveur. Les anciennes clés restent pour ouvrir les lots en retard; les téléphones déjà inscrits scellent avec la leur jusqu'à leur réinscription.",
         "New sealing key {value}: new enrollments get it once the server restarts. Old keys stay to open late batches; phones already enrolled seal to theirs until they are enrolled again.";
+    // Monthly reports, as printed for funders.
+    ReportTitle => "Bilan mensuel — {month}", "Monthly report — {month}";
+    ReportKeyFigures => "Chiffres clés", "Key figures";
+    ReportFigure => "Indicateur", "Figure";
+    ReportPreviousMonth => "Mois précédent ({month})", "Previous month ({month})";
+    ReportSameMonthLastYear => "Même mois l'an dernier ({month})", "Same month last year ({month})";
+    ReportContacts => "Contacts", "Contacts";
+    ReportPeopleReached => "Personnes rejointes", "People reached";
+    ReportWithCode => "Contacts avec code de personne", "Contacts with a person code";
+    ReportWithoutCode => "Contacts sans code de personne", "Contacts without a person code";
+    ReportUniquePeople => "Personnes distinctes (estimation)", "Distinct people (estimate)";
+    ReportNewPeople => "Nouvelles personnes (estimation)", "New people (estimate)";
+    ReportReturningPeople => "Personnes déjà rencontrées (estimation)", "Returning people (estimate)";
+    ReportReturnedSyringes => "Seringues récupérées", "Returned syringes";
+    ReportQuantity => "Quantité", "Quantity";
+    ReportNothing => "Rien à signaler ce mois-ci.", "Nothing recorded this month.";
+    ReportEstimates => "Les personnes distinctes, nouvelles et déjà rencontrées sont des estimations fondées sur les codes de personne : une personne rencontrée sans code n'y est pas comptée.",
+        "Distinct, new and returning people are estimates based on person codes: a person met without a code is not counted.";
+    ReportSuppressed => "Confidentialité : « {small} » remplace un nombre de 1 à 4; « {hidden} » masque un nombre plus grand, pour qu'on ne puisse pas retrouver un « {small} » par soustraction; 0 est un vrai zéro.",
+        "Confidentiality: \"{small}\" stands for a number from 1 to 4; \"{hidden}\" hides a larger number, so that no \"{small}\" can be worked out by subtraction; 0 is a true zero.";
+    ReportWithheld => "Une répartition entièrement en « {hidden} » est masquée au complet, zéros compris : trop peu de contacts pour la publier sans risque.",
+        "A breakdown entirely in \"{hidden}\" is withheld whole, zeros included: too few contacts to publish it safely.";
+    MonthJanuary => "janvier", "January";
+    MonthFebruary => "février", "February";
+    MonthMarch => "mars", "March";
+    MonthApril => "avril", "April";
+    MonthMay => "mai", "May";
+    MonthJune => "juin", "June";
+    MonthJuly => "juillet", "July";
+    MonthAugust => "août", "August";
+    MonthSeptember => "septembre", "September";
+    MonthOctober => "octobre", "October";
+    MonthNovember => "novembre", "November";
+    MonthDecember => "décembre", "December";
 }
 
 /// Fills a message's `{name}` placeholders. Unknown names are left as they

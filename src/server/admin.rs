@@ -144,6 +144,11 @@ pub fn replace_catalog(
     Ok(())
 }
 
+/// The organization's current catalog.
+pub fn catalog(data_dir: &Path) -> Result<crate::domain::Catalog, ServerError> {
+    db::catalog(&db::open(data_dir)?)
+}
+
 /// The month's exact figures (see [`crate::server::tally`]).
 pub fn month_tally(data_dir: &Path, month: YearMonth) -> Result<MonthTally, ServerError> {
     let conn = db::open(data_dir)?;

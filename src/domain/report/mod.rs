@@ -1,10 +1,27 @@
 //! Monthly tallies, the figures funders ask for ("reddition de comptes"):
-//! what they hold ([`tally`]), and how they are written out.
+//! what they hold ([`tally`]), how they are published ([`published`], with
+//! small-cell suppression in [`suppress`](mod@suppress)), and how they are
+//! written out ([`json`], [`csv`], [`markdown`]).
 //!
 //! The server computes a [`MonthTally`] from its rollups; this module only
-//! shapes it. Field names of the JSON form are stable: scripts and funders'
-//! templates depend on them.
+//! shapes it, without I/O. Field names of the JSON form are stable: scripts
+//! and funders' templates depend on them. The three writers share one
+//! [`PublishedTally`], so a figure hidden in one format is hidden in all.
 
+pub mod csv;
+#[cfg(test)]
+mod fixtures;
+pub mod json;
+pub mod markdown;
+pub mod published;
+pub mod suppress;
 pub mod tally;
 
+pub use csv::{CsvError, to_csv};
+pub use json::to_json;
+pub use markdown::to_markdown;
+pub use published::{
+    Axis, BreakdownCells, Cell, LinkedGroup, Measure, PublishedTally, SummaryCells,
+};
+pub use suppress::{publish, suppress};
 pub use tally::{Breakdown, MonthTally, Summary, YearMonth};

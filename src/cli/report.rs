@@ -1,0 +1,74 @@
+//! `tournee report`: a month's tallies from the server's data directory,
+//! as JSON (stable field names), CSV or Markdown, with small-cell
+//! suppression for reports that leave the organization.
+
+use super::serve::{data_dir, settings};
+use super::{Failure, Outcome};
+use crate::domain::i18n::{Lang, Msg, tr};
+use crate::domain::report::{YearMonth, to_csv, to_json, to_markdown};
+use crate::server::admin;
+use clap::{Args, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Json,
+    Csv,
+    Md,
+}
+
+#[derive(Args)]
+pub struct ReportArgs {
+    /// The server's data directory [default: the platform data directory].
+    #[arg(long, env = "TOURNEE_SERVER_DATA")]
+    data: Option<PathBuf>,
+    /// Settings file (TOML), as for `tournee serve`.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// The month, YYYY-MM, by each contact's local date.
+    #[arg(long)]
+    month: String,
+    #[arg(long, value_enum, default_value = "json")]
+    format: Format,
+    /// Replace counts from 1 to 4 by "<5", and hide what would reveal them.
+    #[arg(long)]
+    suppress: bool,
+}
+
+pub fn run(args: ReportArgs, lang: Lang) -> Outcome {
+    let month = YearMonth::parse(&args.month).ok_or_else(|| {
+        Failure::input(vec![tr(
+            lang,
+            Msg::ReportBadMonth,
+            &[("value", &args.month)],
+        )])
+    })?;
+    let config = settings(args.config.as_deref(), lang)?;
+    let dir = data_dir(args.data, &config);
+    let fail = |e: crate::server::ServerError| Failure::server(e, lang);
+    if !crate::server::db::path_in(&dir).exists() {
+        return Err(Failure::input(vec![tr(
+            lang,
+            Msg::ReportNoData,
+            &[("path", &dir.display())],
+        )]));
+    }
+    let tally = admin::month_tally(&dir, month).map_err(fail)?;
+    match args.format {
+        Format::Json => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&to_json(&tally, args.suppress)).expect("json")
+            );
+        }
+        Format::Csv => print!(
+            "{}",
+            to_csv(&tally, args.suppress).map_err(|e| Failure::system(e.to_string()))?
+        ),
+        Format::Md => {
+            let catalog = admin::catalog(&dir).map_err(fail)?;
+            print!("{}", to_markdown(&tally, &catalog, lang, args.suppress));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,242 @@
+//! The CSV form of a month's report (`--format csv`): one row per figure,
+//! in a long layout that a spreadsheet opens, filters and pivots cleanly.
+//!
+//! ```text
+//! month,section,key,measure,value,previous_month,same_month_last_year
+//! 2026-03,totals,,contacts,40,35,0
+//! 2026-03,totals,,contacts_with_code,30,,
+//! 2026-03,materials,condoms,quantity,<5,,
+//! 2026-03,referrals,clsc,contacts,0,,
+//! 2026-03,by_zone,papineau,contacts,x,,
+//! 2026-03,by_zone,papineau,people_reached,x,,
+//! ```
+//!
+//! - `month` on every row, so that months can be stacked in one sheet.
+//! - `section`: `totals`, `materials`, `referrals`, `interventions`,
+//!   `by_zone`, `by_age_band`, `by_gender`, in that order.
+//! - `key`: the catalog id (empty for totals); ids are slugs, never labels,
+//!   so a sheet keeps working when a label is renamed.
+//! - `measure`: what is counted, named as in the JSON: a total's field name;
+//!   `quantity` for materials; `contacts` for referrals and interventions
+//!   (contacts with that referral); `contacts` and `people_reached`, one row
+//!   each, for a breakdown row.
+//! - `value`: the count, or `<5` or `x` as in the JSON.
+//! - `previous_month`, `same_month_last_year`: filled only for the three
+//!   figures the comparison months have (contacts, people reached, unique
+//!   people); empty means "not compared", never zero.
+//!
+//! The JSON path of a value: `<measure>` for totals (`previous_month.<measure>`
+//! for the comparison columns), `<section>.<key>` for materials, referrals
+//! and interventions, `<section>.<key>.<measure>` for breakdowns. Every
+//! field is ASCII, so no spreadsheet misreads the encoding.
+
+use super::published::{Axis, Cell, Measure, PublishedTally};
+use super::suppress::publish;
+use super::tally::MonthTally;
+use std::collections::BTreeMap;
+
+/// The columns, in order.
+pub const HEADER: [&str; 7] = [
+    "month",
+    "section",
+    "key",
+    "measure",
+    "value",
+    "previous_month",
+    "same_month_last_year",
+];
+
+/// Why the CSV could not be written. Writing to memory does not fail in
+/// practice; the `csv` crate's API says it may, and a report never panics.
+#[derive(Debug, thiserror::Error)]
+pub enum CsvError {
+    #[error("could not write the CSV report: {0}")]
+    Write(#[from] csv::Error),
+}
+
+/// The report as CSV, with `--suppress` applied when asked.
+pub fn to_csv(tally: &MonthTally, suppress: bool) -> Result<String, CsvError> {
+    render(&publish(tally, suppress))
+}
+
+/// The CSV of an already published tally.
+pub fn render(p: &PublishedTally) -> Result<String, CsvError> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record(HEADER)?;
+    let mut row =
+        |section: &str, key: &str, measure: &str, value: Cell, compared: [Option<Cell>; 2]| {
+            let [previous, last_year] =
+                compared.map(|c| c.map(|c| c.to_string()).unwrap_or_default());
+            out.write_record([
+                p.month.as_str(),
+                section,
+                key,
+                measure,
+                &value.to_string(),
+                &previous,
+                &last_year,
+            ])
+        };
+    let (prev, last) = (&p.previous_month, &p.same_month_last_year);
+    let totals = [
+        (
+            "contacts",
+            p.contacts,
+            [Some(prev.contacts), Some(last.contacts)],
+        ),
+        (
+            "people_reached",
+            p.people_reached,
+            [Some(prev.people_reached), Some(last.people_reached)],
+        ),
+        ("contacts_with_code", p.contacts_with_code, [None, None]),
+        (
+            "contacts_without_code",
+            p.contacts_without_code,
+            [None, None],
+        ),
+        (
+            "unique_people",
+            p.unique_people,
+            [Some(prev.unique_people), Some(last.unique_people)],
+        ),
+        ("new_people", p.new_people, [None, None]),
+        ("returning_people", p.returning_people, [None, None]),
+        ("returned_syringes", p.returned_syringes, [None, None]),
+    ];
+    for (measure, value, compared) in totals {
+        row("totals", "", measure, value, compared)?;
+    }
+    let maps: [(&str, &str, &BTreeMap<String, Cell>); 3] = [
+        ("materials", "quantity", &p.materials),
+        ("referrals", "contacts", &p.referrals),
+        ("interventions", "contacts", &p.interventions),
+    ];
+    for (section, measure, map) in maps {
+        for (id, &value) in map {
+            row(section, id, measure, value, [None, None])?;
+        }
+    }
+    for axis in Axis::ALL {
+        for (id, cells) in p.breakdown(axis) {
+            for measure in Measure::ALL {
+                row(
+                    axis.key(),
+                    id,
+                    measure.key(),
+                    cells.get(measure),
+                    [None, None],
+                )?;
+            }
+        }
+    }
+    let bytes = out
+        .into_inner()
+        .map_err(|e| csv::Error::from(e.into_error()))?;
+    // Every field came from a `String`, so the bytes are UTF-8.
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::report::fixtures::sample;
+    use crate::domain::report::json::to_json;
+    use serde_json::Value;
+
+    /// The JSON value a CSV row stands for, as the module doc maps it.
+    fn json_at<'a>(json: &'a Value, section: &str, key: &str, measure: &str) -> &'a Value {
+        match section {
+            "totals" => &json[measure],
+            "materials" | "referrals" | "interventions" => &json[section][key],
+            _ => &json[section][key][measure],
+        }
+    }
+
+    fn as_field(value: &Value) -> String {
+        match value {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        }
+    }
+
+    fn parse(text: &str) -> Vec<csv::StringRecord> {
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        assert_eq!(
+            reader
+                .headers()
+                .expect("a header")
+                .iter()
+                .collect::<Vec<_>>(),
+            HEADER
+        );
+        reader
+            .records()
+            .map(|r| r.expect("a well-formed row"))
+            .collect()
+    }
+
+    #[test]
+    fn every_csv_row_parses_back_to_the_same_figure_as_the_json() {
+        for suppress in [false, true] {
+            let tally = sample();
+            let json = to_json(&tally, suppress);
+            let rows = parse(&to_csv(&tally, suppress).expect("csv"));
+            // 8 totals, 2 + 1 + 1 catalog counts, 2 measures x (3 + 1 + 1) rows.
+            assert_eq!(rows.len(), 8 + 4 + 10, "one row per figure");
+            for row in &rows {
+                let (section, key, measure) = (&row[1], &row[2], &row[3]);
+                assert_eq!(&row[0], "2026-03");
+                let expected = json_at(&json, section, key, measure);
+                assert!(
+                    !expected.is_null(),
+                    "{section}/{key}/{measure} is not in the JSON"
+                );
+                assert_eq!(row[4], as_field(expected), "{section}/{key}/{measure}");
+                for (column, month) in [(5, "previous_month"), (6, "same_month_last_year")] {
+                    match &json[month][measure] {
+                        compared if section == "totals" && !compared.is_null() => {
+                            assert_eq!(row[column], as_field(compared), "{month}.{measure}")
+                        }
+                        _ => assert_eq!(&row[column], "", "{section}/{key}/{measure}"),
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn suppressed_csv_writes_the_same_markers_as_the_json() {
+        let text = to_csv(&sample(), true).expect("csv");
+        assert!(
+            text.contains("2026-03,totals,,contacts,40,35,0\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("2026-03,totals,,unique_people,21,<5,0\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("2026-03,materials,condoms,quantity,<5,,\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("2026-03,by_zone,papineau,contacts,x,,\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("2026-03,by_zone,pontiac,people_reached,<5,,\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("2026-03,referrals,clsc,contacts,0,,\n"),
+            "{text}"
+        );
+        let plain = to_csv(&sample(), false).expect("csv");
+        assert!(
+            plain.contains("2026-03,by_zone,pontiac,people_reached,1,,\n"),
+            "{plain}"
+        );
+        assert!(!plain.contains("<5") && !plain.contains(",x,"), "{plain}");
+    }
+}

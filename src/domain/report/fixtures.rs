@@ -1,0 +1,39 @@
+//! A month to test the writers with, its numbers chosen by hand.
+
+use super::tally::{Breakdown, MonthTally, Summary};
+
+/// 40 contacts; Pontiac has 1, so Papineau hides beside it.
+pub fn sample() -> MonthTally {
+    let row = |contacts, people_reached| Breakdown {
+        contacts,
+        people_reached,
+    };
+    MonthTally {
+        month: "2026-03".into(),
+        contacts: 40,
+        people_reached: 52,
+        contacts_with_code: 30,
+        contacts_without_code: 10,
+        unique_people: 21,
+        new_people: 6,
+        returning_people: 15,
+        returned_syringes: 230,
+        materials: [("seringues".into(), 400), ("condoms".into(), 2)].into(),
+        referrals: [("clsc".into(), 0)].into(),
+        interventions: [("ecoute".into(), 12)].into(),
+        by_zone: [
+            ("gatineau".into(), row(30, 40)),
+            ("papineau".into(), row(9, 11)),
+            ("pontiac".into(), row(1, 1)),
+        ]
+        .into(),
+        by_age_band: [("18-24".into(), row(40, 52))].into(),
+        by_gender: [("inconnu".into(), row(40, 52))].into(),
+        previous_month: Summary {
+            contacts: 35,
+            people_reached: 44,
+            unique_people: 3,
+        },
+        same_month_last_year: Summary::default(),
+    }
+}

@@ -1,0 +1,256 @@
+//! The readable form of a month's report (`--format md`), for supervisors to
+//! print for funders: the reader's language, the catalog's labels, one
+//! heading and one table per section, the comparison months beside the
+//! key figures.
+//!
+//! Every word comes from the [`Msg`] table; labels from the [`Catalog`]
+//! (an id the catalog no longer knows is shown as is, a retired one with
+//! "(retiré)"). Rows follow the catalog's order, the order workers pick
+//! from, then any other id alphabetically. Counts use the language's
+//! thousands separator; `<5` and `x` are written as in the JSON and CSV,
+//! and explained under the title whenever they appear.
+
+use super::published::{Axis, BreakdownCells, Cell, Measure, PublishedTally};
+use super::suppress::publish;
+use super::tally::{MonthTally, YearMonth};
+use crate::domain::catalog::{Catalog, Section};
+use crate::domain::i18n::{Lang, Msg, tr};
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// Shown where a comparison month has no such figure.
+const NOT_COMPARED: &str = "—";
+
+/// The report as Markdown, with `--suppress` applied when asked.
+pub fn to_markdown(tally: &MonthTally, catalog: &Catalog, lang: Lang, suppress: bool) -> String {
+    render(&publish(tally, suppress), catalog, lang)
+}
+
+/// The Markdown of an already published tally.
+pub fn render(p: &PublishedTally, catalog: &Catalog, lang: Lang) -> String {
+    let mut out = String::new();
+    let month = YearMonth::parse(&p.month);
+    let this_month = month.map_or_else(|| p.month.clone(), |m| month_name(m, lang));
+    line(
+        &mut out,
+        &format!(
+            "# {}",
+            tr(lang, Msg::ReportTitle, &[("month", &this_month)])
+        ),
+    );
+    if p.has_markers() {
+        let markers: [(&str, &dyn std::fmt::Display); 2] =
+            [("small", &Cell::SMALL), ("hidden", &Cell::HIDDEN)];
+        line(&mut out, &tr(lang, Msg::ReportSuppressed, &markers));
+        if !p.withheld.is_empty() {
+            line(&mut out, &tr(lang, Msg::ReportWithheld, &markers));
+        }
+    }
+    key_figures(&mut out, p, month, &this_month, lang);
+    let maps = [
+        (Section::Materials, Msg::ReportQuantity, &p.materials),
+        (Section::Referrals, Msg::ReportContacts, &p.referrals),
+        (
+            Section::Interventions,
+            Msg::ReportContacts,
+            &p.interventions,
+        ),
+    ];
+    for (section, measure, map) in maps {
+        line(&mut out, &format!("## {}", section.title(lang)));
+        let header = [section.title(lang), measure.text(lang)];
+        let rows = ordered(catalog, section, map)
+            .into_iter()
+            .map(|(id, &cell)| vec![label(catalog, section, id, lang), count(cell, lang)]);
+        table(&mut out, &header, rows, lang);
+    }
+    for axis in Axis::ALL {
+        let section = axis.section();
+        line(&mut out, &format!("## {}", section.title(lang)));
+        let header = [
+            section.title(lang),
+            Msg::ReportContacts.text(lang),
+            Msg::ReportPeopleReached.text(lang),
+        ];
+        let rows = ordered(catalog, section, p.breakdown(axis))
+            .into_iter()
+            .map(|(id, cells): (&String, &BreakdownCells)| {
+                let mut row = vec![label(catalog, section, id, lang)];
+                row.extend(Measure::ALL.map(|m| count(cells.get(m), lang)));
+                row
+            });
+        table(&mut out, &header, rows, lang);
+    }
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
+}
+
+/// The key figures, this month beside the comparison months.
+fn key_figures(
+    out: &mut String,
+    p: &PublishedTally,
+    month: Option<YearMonth>,
+    this_month: &str,
+    lang: Lang,
+) {
+    line(out, &format!("## {}", Msg::ReportKeyFigures.text(lang)));
+    let other = |msg: Msg, m: Option<YearMonth>| {
+        let name = m.map(|m| month_name(m, lang)).unwrap_or_default();
+        let text = tr(lang, msg, &[("month", &name)]);
+        // An unreadable month leaves "()": better no month than a wrong one.
+        text.replace(" ()", "")
+    };
+    let header = [
+        Msg::ReportFigure.text(lang).to_string(),
+        this_month.to_string(),
+        other(Msg::ReportPreviousMonth, month.map(YearMonth::previous)),
+        other(
+            Msg::ReportSameMonthLastYear,
+            month.map(YearMonth::a_year_before),
+        ),
+    ];
+    let (prev, last) = (&p.previous_month, &p.same_month_last_year);
+    let figures = [
+        (
+            Msg::ReportContacts,
+            p.contacts,
+            Some((prev.contacts, last.contacts)),
+        ),
+        (
+            Msg::ReportPeopleReached,
+            p.people_reached,
+            Some((prev.people_reached, last.people_reached)),
+        ),
+        (
+            Msg::ReportUniquePeople,
+            p.unique_people,
+            Some((prev.unique_people, last.unique_people)),
+        ),
+        (Msg::ReportWithCode, p.contacts_with_code, None),
+        (Msg::ReportWithoutCode, p.contacts_without_code, None),
+        (Msg::ReportNewPeople, p.new_people, None),
+        (Msg::ReportReturningPeople, p.returning_people, None),
+        (Msg::ReportReturnedSyringes, p.returned_syringes, None),
+    ];
+    let rows = figures.into_iter().map(|(msg, cell, compared)| {
+        let (prev, last) = compared.map_or_else(
+            || (NOT_COMPARED.to_string(), NOT_COMPARED.to_string()),
+            |(prev, last)| (count(prev, lang), count(last, lang)),
+        );
+        vec![msg.text(lang).to_string(), count(cell, lang), prev, last]
+    });
+    table(out, &header, rows, lang);
+    line(out, Msg::ReportEstimates.text(lang));
+}
+
+/// Appends a paragraph and the blank line after it.
+fn line(out: &mut String, text: &str) {
+    out.push_str(text);
+    out.push_str("\n\n");
+}
+
+/// A table: the first column text, the others counts, right-aligned.
+fn table<H: AsRef<str>>(
+    out: &mut String,
+    header: &[H],
+    rows: impl Iterator<Item = Vec<String>>,
+    lang: Lang,
+) {
+    let rows: Vec<Vec<String>> = rows.collect();
+    if rows.is_empty() {
+        line(out, Msg::ReportNothing.text(lang));
+        return;
+    }
+    let cells: Vec<String> = header.iter().map(|h| escape(h.as_ref())).collect();
+    let _ = writeln!(out, "| {} |", cells.join(" | "));
+    let rule: Vec<&str> = (0..header.len())
+        .map(|i| if i == 0 { "---" } else { "--:" })
+        .collect();
+    let _ = writeln!(out, "|{}|", rule.join("|"));
+    for row in rows {
+        let _ = writeln!(out, "| {} |", row.join(" | "));
+    }
+    out.push('\n');
+}
+
+/// Entries in the catalog's order, then unknown ids alphabetically.
+fn ordered<'a, V>(
+    catalog: &Catalog,
+    section: Section,
+    map: &'a BTreeMap<String, V>,
+) -> Vec<(&'a String, &'a V)> {
+    let entries = catalog.section(section);
+    let rank = |id: &str| {
+        entries
+            .iter()
+            .position(|e| e.id.as_str() == id)
+            .unwrap_or(entries.len())
+    };
+    let mut rows: Vec<(&String, &V)> = map.iter().collect();
+    // Stable sort: unknown ids share a rank and keep the map's order.
+    rows.sort_by_key(|(id, _)| rank(id));
+    rows
+}
+
+fn label(catalog: &Catalog, section: Section, id: &str, lang: Lang) -> String {
+    let text = match catalog.entry(section, id) {
+        Some(entry) if !entry.active => {
+            format!("{} {}", entry.label(lang), Msg::Retired.text(lang))
+        }
+        Some(entry) => entry.label(lang).to_string(),
+        None => id.to_string(),
+    };
+    escape(&text)
+}
+
+/// Labels come from the catalog, which supervisors edit: a `|` or a line
+/// break would split a table.
+fn escape(text: &str) -> String {
+    text.trim().replace(['\r', '\n'], " ").replace('|', "\\|")
+}
+
+/// A count with the language's thousands separator, or its marker.
+fn count(cell: Cell, lang: Lang) -> String {
+    let Some(n) = cell.count() else {
+        return cell.to_string();
+    };
+    let separator = match lang {
+        Lang::Fr => '\u{a0}',
+        Lang::En => ',',
+    };
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(separator);
+        }
+        out.push(digit);
+    }
+    out
+}
+
+fn month_name(month: YearMonth, lang: Lang) -> String {
+    const NAMES: [Msg; 12] = [
+        Msg::MonthJanuary,
+        Msg::MonthFebruary,
+        Msg::MonthMarch,
+        Msg::MonthApril,
+        Msg::MonthMay,
+        Msg::MonthJune,
+        Msg::MonthJuly,
+        Msg::MonthAugust,
+        Msg::MonthSeptember,
+        Msg::MonthOctober,
+        Msg::MonthNovember,
+        Msg::MonthDecember,
+    ];
+    let index = month.month.saturating_sub(1) as usize;
+    match NAMES.get(index) {
+        Some(name) => format!("{} {}", name.text(lang), month.year),
+        None => month.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

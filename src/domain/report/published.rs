@@ -1,0 +1,346 @@
+//! A tally as it leaves the server: every figure is an exact count, `<5`
+//! (a count from 1 to 4) or `x` (a count hidden to protect the small ones).
+//!
+//! [`PublishedTally`] mirrors [`MonthTally`] field for field, so that the
+//! JSON, CSV and Markdown writers share one shape whether suppression is on
+//! or off; [`PublishedTally::exact`] is the unsuppressed form and
+//! [`super::suppress()`] the suppressed one.
+
+use super::tally::{Breakdown, MonthTally, Summary};
+use crate::domain::catalog::Section;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// How one figure is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cell {
+    /// The exact count (0 included: a true zero is published).
+    Count(u64),
+    /// A count from 1 to 4, written [`Cell::SMALL`].
+    Small,
+    /// A count hidden so that no small one can be worked out from the
+    /// others, written [`Cell::HIDDEN`].
+    Hidden,
+}
+
+impl Cell {
+    /// The marker of a count from 1 to 4.
+    pub const SMALL: &'static str = "<5";
+    /// The marker of a secondarily hidden count. Statistics Canada's "x":
+    /// short, the same in French and English, and it claims no value.
+    pub const HIDDEN: &'static str = "x";
+
+    /// The count, when it is published.
+    pub fn count(self) -> Option<u64> {
+        match self {
+            Cell::Count(n) => Some(n),
+            Cell::Small | Cell::Hidden => None,
+        }
+    }
+
+    /// The marker written instead of the count, when there is one.
+    pub fn marker(self) -> Option<&'static str> {
+        match self {
+            Cell::Count(_) => None,
+            Cell::Small => Some(Cell::SMALL),
+            Cell::Hidden => Some(Cell::HIDDEN),
+        }
+    }
+
+    /// Primary suppression alone: 1 to 4 become [`Cell::Small`].
+    pub fn primary(count: u64) -> Cell {
+        if (1..=4).contains(&count) {
+            Cell::Small
+        } else {
+            Cell::Count(count)
+        }
+    }
+}
+
+impl fmt::Display for Cell {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Cell::Count(n) => write!(f, "{n}"),
+            Cell::Small | Cell::Hidden => f.write_str(self.marker().unwrap_or_default()),
+        }
+    }
+}
+
+/// The breakdowns of contacts and people reached.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Axis {
+    Zone,
+    AgeBand,
+    Gender,
+}
+
+impl Axis {
+    pub const ALL: [Axis; 3] = [Axis::Zone, Axis::AgeBand, Axis::Gender];
+
+    /// The field name in [`MonthTally`] and its JSON.
+    pub fn key(self) -> &'static str {
+        match self {
+            Axis::Zone => "by_zone",
+            Axis::AgeBand => "by_age_band",
+            Axis::Gender => "by_gender",
+        }
+    }
+
+    /// The catalog section whose labels name the rows.
+    pub fn section(self) -> Section {
+        match self {
+            Axis::Zone => Section::Zones,
+            Axis::AgeBand => Section::AgeBands,
+            Axis::Gender => Section::Genders,
+        }
+    }
+
+    pub fn of(self, tally: &MonthTally) -> &BTreeMap<String, Breakdown> {
+        match self {
+            Axis::Zone => &tally.by_zone,
+            Axis::AgeBand => &tally.by_age_band,
+            Axis::Gender => &tally.by_gender,
+        }
+    }
+}
+
+/// The two columns of a breakdown row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Measure {
+    Contacts,
+    PeopleReached,
+}
+
+impl Measure {
+    pub const ALL: [Measure; 2] = [Measure::Contacts, Measure::PeopleReached];
+
+    /// The field name in [`Breakdown`] and its JSON.
+    pub fn key(self) -> &'static str {
+        match self {
+            Measure::Contacts => "contacts",
+            Measure::PeopleReached => "people_reached",
+        }
+    }
+
+    pub fn of(self, row: &Breakdown) -> u64 {
+        match self {
+            Measure::Contacts => row.contacts,
+            Measure::PeopleReached => row.people_reached,
+        }
+    }
+}
+
+/// The equations "total = sum of parts" that bind published figures, and
+/// so the places where a hidden figure could be recomputed by subtraction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum LinkedGroup {
+    /// `contacts` (or `people_reached`) = the column summed over the
+    /// breakdown: every contact has exactly one zone, age band and gender.
+    Breakdown(Axis, Measure),
+    /// `contacts` = `contacts_with_code` + `contacts_without_code`.
+    ContactsByCode,
+    /// `unique_people` = `new_people` + `returning_people`.
+    PeopleByHistory,
+}
+
+/// A breakdown row as published.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BreakdownCells {
+    pub contacts: Cell,
+    pub people_reached: Cell,
+}
+
+impl BreakdownCells {
+    pub fn get(&self, measure: Measure) -> Cell {
+        match measure {
+            Measure::Contacts => self.contacts,
+            Measure::PeopleReached => self.people_reached,
+        }
+    }
+
+    pub(super) fn get_mut(&mut self, measure: Measure) -> &mut Cell {
+        match measure {
+            Measure::Contacts => &mut self.contacts,
+            Measure::PeopleReached => &mut self.people_reached,
+        }
+    }
+}
+
+/// A comparison month as published.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SummaryCells {
+    pub contacts: Cell,
+    pub people_reached: Cell,
+    pub unique_people: Cell,
+}
+
+/// [`MonthTally`] with each figure as a [`Cell`]; same fields, same names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublishedTally {
+    pub month: String,
+    pub contacts: Cell,
+    pub people_reached: Cell,
+    pub contacts_with_code: Cell,
+    pub contacts_without_code: Cell,
+    pub unique_people: Cell,
+    pub new_people: Cell,
+    pub returning_people: Cell,
+    pub returned_syringes: Cell,
+    pub materials: BTreeMap<String, Cell>,
+    pub referrals: BTreeMap<String, Cell>,
+    pub interventions: BTreeMap<String, Cell>,
+    pub by_zone: BTreeMap<String, BreakdownCells>,
+    pub by_age_band: BTreeMap<String, BreakdownCells>,
+    pub by_gender: BTreeMap<String, BreakdownCells>,
+    pub previous_month: SummaryCells,
+    pub same_month_last_year: SummaryCells,
+    /// Groups withheld whole: every part `x`, zeros included (see
+    /// [`super::suppress`](mod@super::suppress)). Not in the JSON: a reader
+    /// sees a breakdown, or the code or history pair, entirely in `x`.
+    pub withheld: Vec<LinkedGroup>,
+}
+
+impl PublishedTally {
+    /// Every figure exactly as counted.
+    pub fn exact(tally: &MonthTally) -> PublishedTally {
+        PublishedTally::map(tally, Cell::Count)
+    }
+
+    /// Every figure from 1 to 4 as `<5`, nothing else hidden yet.
+    pub(super) fn primary(tally: &MonthTally) -> PublishedTally {
+        PublishedTally::map(tally, Cell::primary)
+    }
+
+    fn map(tally: &MonthTally, cell: fn(u64) -> Cell) -> PublishedTally {
+        let counts = |map: &BTreeMap<String, u64>| {
+            map.iter()
+                .map(|(id, &n)| (id.clone(), cell(n)))
+                .collect::<BTreeMap<_, _>>()
+        };
+        let rows = |map: &BTreeMap<String, Breakdown>| {
+            map.iter()
+                .map(|(id, row)| {
+                    let cells = BreakdownCells {
+                        contacts: cell(row.contacts),
+                        people_reached: cell(row.people_reached),
+                    };
+                    (id.clone(), cells)
+                })
+                .collect::<BTreeMap<_, _>>()
+        };
+        let summary = |s: &Summary| SummaryCells {
+            contacts: cell(s.contacts),
+            people_reached: cell(s.people_reached),
+            unique_people: cell(s.unique_people),
+        };
+        PublishedTally {
+            month: tally.month.clone(),
+            contacts: cell(tally.contacts),
+            people_reached: cell(tally.people_reached),
+            contacts_with_code: cell(tally.contacts_with_code),
+            contacts_without_code: cell(tally.contacts_without_code),
+            unique_people: cell(tally.unique_people),
+            new_people: cell(tally.new_people),
+            returning_people: cell(tally.returning_people),
+            returned_syringes: cell(tally.returned_syringes),
+            materials: counts(&tally.materials),
+            referrals: counts(&tally.referrals),
+            interventions: counts(&tally.interventions),
+            by_zone: rows(&tally.by_zone),
+            by_age_band: rows(&tally.by_age_band),
+            by_gender: rows(&tally.by_gender),
+            previous_month: summary(&tally.previous_month),
+            same_month_last_year: summary(&tally.same_month_last_year),
+            withheld: Vec::new(),
+        }
+    }
+
+    pub fn breakdown(&self, axis: Axis) -> &BTreeMap<String, BreakdownCells> {
+        match axis {
+            Axis::Zone => &self.by_zone,
+            Axis::AgeBand => &self.by_age_band,
+            Axis::Gender => &self.by_gender,
+        }
+    }
+
+    pub(super) fn breakdown_mut(&mut self, axis: Axis) -> &mut BTreeMap<String, BreakdownCells> {
+        match axis {
+            Axis::Zone => &mut self.by_zone,
+            Axis::AgeBand => &mut self.by_age_band,
+            Axis::Gender => &mut self.by_gender,
+        }
+    }
+
+    /// Whether any figure is `<5` or `x`.
+    pub fn has_markers(&self) -> bool {
+        let heads = [
+            self.contacts,
+            self.people_reached,
+            self.contacts_with_code,
+            self.contacts_without_code,
+            self.unique_people,
+            self.new_people,
+            self.returning_people,
+            self.returned_syringes,
+        ];
+        let summaries = [self.previous_month, self.same_month_last_year]
+            .into_iter()
+            .flat_map(|s| [s.contacts, s.people_reached, s.unique_people]);
+        let maps = [&self.materials, &self.referrals, &self.interventions]
+            .into_iter()
+            .flat_map(|map| map.values().copied());
+        let rows = Axis::ALL
+            .into_iter()
+            .flat_map(|axis| self.breakdown(axis).values())
+            .flat_map(|row| [row.contacts, row.people_reached]);
+        heads
+            .into_iter()
+            .chain(summaries)
+            .chain(maps)
+            .chain(rows)
+            .any(|cell| cell.marker().is_some())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn primary_suppression_marks_one_to_four_and_keeps_zero_and_five() {
+        assert_eq!(Cell::primary(0), Cell::Count(0));
+        for n in 1..=4 {
+            assert_eq!(Cell::primary(n), Cell::Small, "{n}");
+        }
+        assert_eq!(Cell::primary(5), Cell::Count(5));
+        assert_eq!(Cell::primary(u64::MAX), Cell::Count(u64::MAX));
+    }
+
+    #[test]
+    fn cells_display_as_their_count_or_marker() {
+        assert_eq!(Cell::Count(12).to_string(), "12");
+        assert_eq!(Cell::Small.to_string(), "<5");
+        assert_eq!(Cell::Hidden.to_string(), "x");
+    }
+
+    #[test]
+    fn the_exact_form_keeps_every_figure_and_has_no_marker() {
+        let mut tally = MonthTally {
+            month: "2026-03".into(),
+            contacts: 3,
+            ..MonthTally::default()
+        };
+        tally.by_zone.insert(
+            "gatineau".into(),
+            Breakdown {
+                contacts: 3,
+                people_reached: 4,
+            },
+        );
+        let exact = PublishedTally::exact(&tally);
+        assert_eq!(exact.contacts, Cell::Count(3));
+        assert_eq!(exact.by_zone["gatineau"].people_reached, Cell::Count(4));
+        assert!(!exact.has_markers());
+        assert!(PublishedTally::primary(&tally).has_markers());
+    }
+}
