@@ -26,13 +26,15 @@
 //!   (defaults, TOML file, environment), its keys (signing, sealing
 //!   epochs), its SQLite file, enrollment with one-time codes, ingest of
 //!   sealed envelopes into signed receipts (over HTTP with axum, or from a
-//!   hand-delivery file), supervisor accounts, and the admin operations.
+//!   hand-delivery file), applying stored batches (pseudonyms, voids,
+//!   quarantine) into a ledger with monthly rollups, month tallies,
+//!   supervisor accounts, and the admin operations.
 //! - [`cli`]: the `tournee` command: `device` (a headless phone), `serve`,
 //!   `admin` (enrollment codes, devices, hand-delivered batches, supervisor
-//!   accounts, sealing keys) and `bench`.
+//!   accounts, sealing keys, quarantine), `report` and `bench`.
 //!
-//! Still to come, as issues say: applying stored batches, reports and the
-//! dashboard in `server`, and `app` (the Dioxus worker app over `device`).
+//! Still to come, as issues say: the supervisor dashboard in `server`, and
+//! `app` (the Dioxus worker app over `device`).
 
 pub mod cli;
 pub mod device;

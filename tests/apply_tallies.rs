@@ -439,17 +439,34 @@ async fn tournee_report_prints_the_same_figures_as_json_csv_and_markdown() {
     let mut contacts = Vec::new();
     for day in 1..=12 {
         let zone = if day % 3 == 0 { "pontiac" } else { "gatineau" };
-        contacts.push(at(&format!("2025-11-{day:02}T22:00:00-05:00"), zone, "known", 1, None, &[("seringues", 10)]));
+        contacts.push(at(
+            &format!("2025-11-{day:02}T22:00:00-05:00"),
+            zone,
+            "known",
+            1,
+            None,
+            &[("seringues", 10)],
+        ));
     }
     phone.store.save_all(&contacts).unwrap();
     sync(&mut phone.store, &options(None)).await.unwrap();
 
     let out = report(&server, &["--month", "2025-11", "--format", "json"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let exact = month(&server, "2025-11");
     assert_eq!(json, serde_json::to_value(&exact).unwrap());
-    assert_eq!((json["contacts"].as_u64(), json["by_zone"]["pontiac"]["contacts"].as_u64()), (Some(12), Some(4)));
+    assert_eq!(
+        (
+            json["contacts"].as_u64(),
+            json["by_zone"]["pontiac"]["contacts"].as_u64()
+        ),
+        (Some(12), Some(4))
+    );
 
     let out = report(&server, &["--month", "2025-11", "--format", "csv"]);
     let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
@@ -458,18 +475,34 @@ async fn tournee_report_prints_the_same_figures_as_json_csv_and_markdown() {
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     let find = |section: &str, key: &str, measure: &str| {
         rows.iter()
-            .find(|r| &r[column("section")] == section && &r[column("key")] == key && &r[column("measure")] == measure)
+            .find(|r| {
+                &r[column("section")] == section
+                    && &r[column("key")] == key
+                    && &r[column("measure")] == measure
+            })
             .map(|r| r[column("value")].to_string())
     };
     assert_eq!(find("totals", "", "contacts").as_deref(), Some("12"));
-    assert_eq!(find("materials", "seringues", "quantity").as_deref(), Some("120"));
-    assert_eq!(find("by_zone", "gatineau", "contacts").as_deref(), Some("8"));
+    assert_eq!(
+        find("materials", "seringues", "quantity").as_deref(),
+        Some("120")
+    );
+    assert_eq!(
+        find("by_zone", "gatineau", "contacts").as_deref(),
+        Some("8")
+    );
 
-    let markdown = String::from_utf8(report(&server, &["--month", "2025-11", "--format", "md"]).stdout).unwrap();
-    assert!(markdown.contains("Gatineau") && markdown.contains("Seringues"), "{markdown}");
+    let markdown =
+        String::from_utf8(report(&server, &["--month", "2025-11", "--format", "md"]).stdout)
+            .unwrap();
+    assert!(
+        markdown.contains("Gatineau") && markdown.contains("Seringues"),
+        "{markdown}"
+    );
 
     let suppressed: serde_json::Value =
-        serde_json::from_slice(&report(&server, &["--month", "2025-11", "--suppress"]).stdout).unwrap();
+        serde_json::from_slice(&report(&server, &["--month", "2025-11", "--suppress"]).stdout)
+            .unwrap();
     assert_eq!(suppressed["by_zone"]["pontiac"]["contacts"], "<5");
     assert_eq!(suppressed["contacts"], 12);
 
