@@ -274,6 +274,7 @@ fn devices_json(devices: &[DeviceRow]) -> String {
                 "revoked": d.revoked(),
                 "revoked_at": d.revoked_at_ms.and_then(rfc3339),
                 "batches": d.batches,
+                "records": d.records,
             })
         })
         .collect();
@@ -284,32 +285,39 @@ fn devices_text(devices: &[DeviceRow], lang: Lang) -> String {
     if devices.is_empty() {
         return format!("{}\n", Msg::DevicesNone.text(lang));
     }
-    let row = |id: &str, enrolled: &str, seen: &str, state: &str, batches: &str, label: &str| {
-        format!("{id:<36}  {enrolled:<16}  {seen:<16}  {state:<8}  {batches:>6}  {label}\n")
+    let row = |cells: [&str; 7]| {
+        let [id, enrolled, seen, state, batches, records, label] = cells;
+        format!(
+            "{id:<36}  {enrolled:<16}  {seen:<16}  {state:<8}  {batches:>6}  {records:>8}  {label}\n"
+        )
     };
-    let mut out = row(
+    let mut out = row([
         Msg::ColDevice.text(lang),
         Msg::ColEnrolled.text(lang),
         Msg::ColLastSeen.text(lang),
         Msg::ColState.text(lang),
         Msg::ColBatches.text(lang),
+        Msg::ColRecords.text(lang),
         Msg::ColLabel.text(lang),
-    );
+    ]);
     for d in devices {
         let state = if d.revoked() {
             Msg::StateRevoked
         } else {
             Msg::StateActive
         };
-        out += &row(
+        let seen = d
+            .last_seen_at_ms
+            .map_or_else(|| Msg::Never.text(lang).to_string(), local_time);
+        out += &row([
             &d.device_id.to_string(),
             &local_time(d.enrolled_at_ms),
-            &d.last_seen_at_ms
-                .map_or_else(|| Msg::Never.text(lang).to_string(), local_time),
+            &seen,
             state.text(lang),
             &d.batches.to_string(),
+            &d.records.to_string(),
             &d.label,
-        );
+        ]);
     }
     out
 }

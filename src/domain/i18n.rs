@@ -257,6 +257,7 @@ messages! {
     ColLastSeen => "dernier envoi", "last upload";
     ColState => "état", "state";
     ColBatches => "lots", "batches";
+    ColRecords => "enreg.", "records";
     StateActive => "actif", "active";
     StateRevoked => "révoqué", "revoked";
     Never => "jamais", "never";

@@ -79,12 +79,14 @@ const MIGRATIONS: &[&str] = &[
         facts TEXT NOT NULL,
         voided INTEGER NOT NULL DEFAULT 0
     ) STRICT, WITHOUT ROWID;
+    CREATE INDEX contacts_by_device ON contacts (device_id);
     CREATE TABLE voids (
         record_id BLOB PRIMARY KEY,
         target BLOB NOT NULL,
         device_id BLOB NOT NULL
     ) STRICT, WITHOUT ROWID;
     CREATE INDEX voids_by_target ON voids (target);
+    CREATE INDEX voids_by_device ON voids (device_id);
     CREATE TABLE rollups (
         month TEXT NOT NULL,
         dim TEXT NOT NULL,

@@ -17,6 +17,8 @@ pub struct DeviceRow {
     pub last_seen_at_ms: Option<i64>,
     /// Envelopes stored for this device.
     pub batches: u64,
+    /// Records applied from those envelopes (contacts and voids).
+    pub records: u64,
 }
 
 impl DeviceRow {
@@ -61,7 +63,9 @@ fn uuid(row: &Row, index: usize) -> rusqlite::Result<Uuid> {
 
 const DEVICE_COLUMNS: &str = "d.device_id, d.public_key, d.label, d.app_version, d.enrolled_at,
      d.revoked_at, d.last_seen_at,
-     (SELECT COUNT(*) FROM envelopes e WHERE e.device_id = d.device_id)";
+     (SELECT COUNT(*) FROM envelopes e WHERE e.device_id = d.device_id),
+     (SELECT COUNT(*) FROM contacts c WHERE c.device_id = d.device_id)
+       + (SELECT COUNT(*) FROM voids v WHERE v.device_id = d.device_id)";
 
 fn device_row(row: &Row) -> rusqlite::Result<DeviceRow> {
     Ok(DeviceRow {
@@ -73,6 +77,7 @@ fn device_row(row: &Row) -> rusqlite::Result<DeviceRow> {
         revoked_at_ms: row.get(5)?,
         last_seen_at_ms: row.get(6)?,
         batches: row.get::<_, i64>(7)? as u64,
+        records: row.get::<_, i64>(8)? as u64,
     })
 }
 
