@@ -390,7 +390,13 @@ async fn several_phones_uploading_at_once_are_all_counted_exactly_once() {
     );
     assert_eq!(november.referrals["clsc"], 100);
     let devices = admin::list_devices(server.data.path()).unwrap();
-    assert_eq!(devices.iter().map(|d| (d.batches, d.records)).collect::<Vec<_>>(), vec![(1, 25); 4]);
+    assert_eq!(
+        devices
+            .iter()
+            .map(|d| (d.batches, d.records))
+            .collect::<Vec<_>>(),
+        vec![(1, 25); 4]
+    );
 }
 
 /// Runs the futures concurrently on this task (no extra crate needed).

@@ -121,7 +121,9 @@ pub fn apply_pending(
         match outcome {
             Ok(()) => report.applied += 1,
             Err(reason) => {
-                tracing::warn!(device = %device, seq, reason = %reason, "batch quarantined");
+                // The reason may quote record values (a zone id): it goes to the
+                // database for supervisors, not to the logs.
+                tracing::warn!(device = %device, seq, "batch quarantined; see `tournee admin quarantine`");
                 conn.execute(
                     "UPDATE envelopes SET quarantined_at = ?1, quarantine_reason = ?2 WHERE device_id = ?3 AND seq = ?4",
                     params![now, reason, device_bytes, seq],
