@@ -9,9 +9,11 @@ mod bench;
 mod bench_report;
 mod device;
 mod listing;
+pub mod lossy;
 mod pin;
 mod report;
 mod serve;
+mod simulate;
 mod supervisor;
 
 use crate::domain::i18n::{Lang, Msg};
@@ -42,6 +44,8 @@ enum Command {
     Admin(admin::AdminArgs),
     /// A month's tallies for funders: JSON, CSV or Markdown, optionally suppressed.
     Report(report::ReportArgs),
+    /// A fleet of headless phones syncing through a lossy link, then a check that nothing was lost or doubled.
+    Simulate(simulate::SimulateArgs),
     /// Measure speed on this machine, each figure beside its reference.
     Bench(bench::BenchArgs),
 }
@@ -100,6 +104,7 @@ pub fn main() -> ExitCode {
         Command::Serve(args) => serve::run(args, lang),
         Command::Admin(args) => admin::run(args, lang),
         Command::Report(args) => report::run(args, lang),
+        Command::Simulate(args) => simulate::run(args, lang),
         Command::Bench(args) => bench::run(args, lang),
     };
     match outcome {

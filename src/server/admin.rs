@@ -144,6 +144,41 @@ pub fn replace_catalog(
     Ok(())
 }
 
+/// Record ids of the contacts applied from these devices (for checking a
+/// simulation against what it generated).
+pub fn contact_ids(
+    data_dir: &Path,
+    devices: &[Uuid],
+) -> Result<Vec<crate::domain::RecordId>, ServerError> {
+    let conn = db::open(data_dir)?;
+    let mut statement = conn.prepare("SELECT record_id FROM contacts WHERE device_id = ?1")?;
+    let mut ids = Vec::new();
+    for device in devices {
+        let rows = statement.query_map([device.as_bytes().as_slice()], |row| {
+            row.get::<_, [u8; 16]>(0)
+        })?;
+        for bytes in rows {
+            ids.push(crate::domain::RecordId::from_bytes(bytes?));
+        }
+    }
+    Ok(ids)
+}
+
+/// Contacts counted by the rollups and live contact rows, over all months:
+/// equal unless something was counted twice or missed.
+pub fn rollup_check(data_dir: &Path) -> Result<(u64, u64), ServerError> {
+    let conn = db::open(data_dir)?;
+    let counted: i64 = conn.query_row(
+        "SELECT coalesce(sum(contacts), 0) FROM rollups WHERE dim = 'all'",
+        [],
+        |r| r.get(0),
+    )?;
+    let rows: i64 = conn.query_row("SELECT count(*) FROM contacts WHERE voided = 0", [], |r| {
+        r.get(0)
+    })?;
+    Ok((counted as u64, rows as u64))
+}
+
 /// The organization's current catalog.
 pub fn catalog(data_dir: &Path) -> Result<crate::domain::Catalog, ServerError> {
     db::catalog(&db::open(data_dir)?)
