@@ -144,6 +144,12 @@ pub fn run(args: BenchArgs, _lang: crate::domain::Lang) -> Outcome {
     } else {
         &[1_000_000, 10_000_000]
     };
+    let catalog = Catalog::default_quebec();
+    let now = Local::now().fixed_offset();
+    let sync_size = if args.quick { 5_000 } else { 20_000 };
+    let sample: Vec<Contact> = (0..sync_size).map(|i| contact(&catalog, i, now)).collect();
+    let (sealing, wire) = super::bench_sync::sealing(&sample)?;
+    let ingest = super::bench_sync::ingest(&sample)?;
     let reports = sizes
         .iter()
         .map(|&n| super::bench_report::measure(n))
@@ -160,6 +166,25 @@ pub fn run(args: BenchArgs, _lang: crate::domain::Lang) -> Outcome {
                 "raw_sqlite_p50_ms": raw.p50_ms,
                 "raw_sqlite_p99_ms": raw.p99_ms,
                 "ratio_p50": ratio,
+            },
+            "sealing": {
+                "records": sealing.records,
+                "records_per_sec": sealing.records_per_sec,
+                "mb_per_sec": sealing.mb_per_sec,
+                "raw_chacha20_poly1305_mb_per_sec": sealing.raw_aead_mb_per_sec,
+                "ratio": sealing.mb_per_sec / sealing.raw_aead_mb_per_sec,
+            },
+            "wire_bytes_per_contact": {
+                "batch_of_200": wire.bytes_per_contact,
+                "json_per_contact": wire.json_bytes_per_contact,
+                "ratio": wire.bytes_per_contact / wire.json_bytes_per_contact,
+            },
+            "server_ingest": {
+                "contacts": ingest.contacts,
+                "contacts_per_sec": ingest.contacts_per_sec,
+                "receipts_verified": ingest.receipts_verified,
+                "raw_sqlite_insert_per_sec": ingest.raw_insert_per_sec,
+                "ratio": ingest.contacts_per_sec / ingest.raw_insert_per_sec,
             },
             "monthly_report": reports.iter().map(|r| json!({
                 "contacts_stored": r.contacts,
@@ -188,6 +213,28 @@ pub fn run(args: BenchArgs, _lang: crate::domain::Lang) -> Outcome {
         );
         println!(
             "({samples} saves of one contact, {row_bytes}-byte sealed rows, WAL + synchronous=FULL)"
+        );
+        println!(
+            "sealing {} records            {:>8.1} MB/s  {:>8.1} MB/s raw ChaCha20-Poly1305  {:.3}  ({:.0} records/s)",
+            sealing.records,
+            sealing.mb_per_sec,
+            sealing.raw_aead_mb_per_sec,
+            sealing.mb_per_sec / sealing.raw_aead_mb_per_sec,
+            sealing.records_per_sec
+        );
+        println!(
+            "wire bytes per contact (batch of 200) {:>8.1} B    {:>8.1} B JSON per contact     {:.3}",
+            wire.bytes_per_contact,
+            wire.json_bytes_per_contact,
+            wire.bytes_per_contact / wire.json_bytes_per_contact
+        );
+        println!(
+            "server ingest over HTTP, {} contacts {:>8.0}/s  {:>8.0}/s raw SQLite insert   {:.3}  ({} receipts verified)",
+            ingest.contacts,
+            ingest.contacts_per_sec,
+            ingest.raw_insert_per_sec,
+            ingest.contacts_per_sec / ingest.raw_insert_per_sec,
+            ingest.receipts_verified
         );
         for r in &reports {
             println!(

@@ -7,6 +7,7 @@
 mod admin;
 mod bench;
 mod bench_report;
+mod bench_sync;
 mod device;
 mod listing;
 pub mod lossy;
