@@ -36,6 +36,7 @@
 //! Still to come, as issues say: the supervisor dashboard in `server`, and
 //! `app` (the Dioxus worker app over `device`).
 
+pub mod app;
 pub mod cli;
 pub mod device;
 pub mod domain;

@@ -1,0 +1,87 @@
+//! Sync that runs by itself and never blocks a tap: at start, a few
+//! seconds after a save, periodically, and on demand.
+//!
+//! Each attempt runs on its own thread with its own small tokio runtime
+//! and its own connection to the store (SQLite in WAL mode lets the UI's
+//! connection keep saving meanwhile). One attempt at a time: a request
+//! while one runs is dropped, since the running one will send everything.
+
+use super::state::Session;
+use crate::device::{Pin, Store, SyncOptions, sync};
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+/// How long after a save to wait, so a burst of saves makes one upload.
+pub const AFTER_SAVE: Duration = Duration::from_secs(5);
+/// How often to try while the app is open.
+pub const PERIOD: Duration = Duration::from_secs(5 * 60);
+
+/// Starts one sync attempt now, unless one is running or the phone is
+/// locked or not enrolled. Returns whether an attempt started.
+pub fn sync_now(session: &Session) -> bool {
+    start(session, Duration::ZERO)
+}
+
+/// Starts an attempt after `AFTER_SAVE`.
+pub fn sync_soon(session: &Session) -> bool {
+    start(session, AFTER_SAVE)
+}
+
+fn start(session: &Session, delay: Duration) -> bool {
+    let enrolled = session
+        .with_store(|store| store.enrollment())
+        .ok()
+        .flatten()
+        .is_some();
+    let Some(pin) = session.pin_copy() else {
+        return false;
+    };
+    if !enrolled {
+        return false;
+    }
+    let (syncing, _) = session.shared_sync_state();
+    if syncing.swap(true, Ordering::SeqCst) {
+        return false;
+    }
+    let worker = session.clone();
+    let spawned = std::thread::Builder::new()
+        .name("tournee-sync".into())
+        .spawn(move || {
+            std::thread::sleep(delay);
+            let outcome = attempt(&worker, &pin);
+            let (syncing, last) = worker.shared_sync_state();
+            *last.lock().unwrap_or_else(|p| p.into_inner()) = Some(outcome);
+            syncing.store(false, Ordering::SeqCst);
+        });
+    if spawned.is_err() {
+        session.shared_sync_state().0.store(false, Ordering::SeqCst);
+        return false;
+    }
+    true
+}
+
+fn attempt(session: &Session, pin: &str) -> Result<usize, String> {
+    let lang = session.lang();
+    let pin = Pin::parse(pin).map_err(|e| e.message(lang))?;
+    let mut store = Store::open(session.home(), &pin).map_err(|e| e.message(lang))?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    runtime
+        .block_on(sync(&mut store, &SyncOptions::default()))
+        .map(|report| report.delivered)
+        .map_err(|e| e.message(lang))
+}
+
+/// The periodic loop: one thread for the life of the process.
+pub fn run_periodically(session: Session) {
+    let _ = std::thread::Builder::new()
+        .name("tournee-sync-timer".into())
+        .spawn(move || {
+            loop {
+                std::thread::sleep(PERIOD);
+                sync_now(&session);
+            }
+        });
+}

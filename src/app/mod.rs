@@ -1,0 +1,171 @@
+//! The worker app: Dioxus components over the [`crate::device`] engine.
+//!
+//! The UI never speaks SQL or HTTP: taps call [`state::Session`], which
+//! calls the device engine; uploads run in [`background`]. One component
+//! per screen under [`screens`]; the New contact form's logic lives in
+//! [`form`] so tests can drive it without a browser. Styles are embedded
+//! from `assets/app.css` so a plain `cargo build` is styled and nothing is
+//! ever loaded from the network.
+//!
+//! The same [`App`] is served over liveview (`tournee app`, the demo and
+//! tests), and is meant to run in a desktop window or on a phone through
+//! the `desktop` and `mobile` features.
+
+pub mod background;
+pub mod form;
+pub mod screens;
+pub mod state;
+
+use crate::domain::i18n::{Lang, Msg};
+use dioxus::prelude::*;
+pub use state::{Screen, Session, Theme};
+use std::time::Duration;
+
+/// Every style the app uses, embedded at compile time.
+pub const CSS: &str = include_str!("../../assets/app.css");
+
+/// What every screen shares: where we are, and a revision counter that
+/// re-renders views after the session changed under them.
+#[derive(Clone, Copy)]
+pub struct Ui {
+    pub screen: Signal<Screen>,
+    pub rev: Signal<u64>,
+    /// A one-line message after an action ("Contact saved.").
+    pub notice: Signal<Option<String>>,
+    /// The New contact form, filled by Home (fresh or "repeat the last").
+    pub form: Signal<form::Form>,
+}
+
+impl Ui {
+    pub fn go(mut self, screen: Screen) {
+        self.notice.set(None);
+        self.screen.set(screen);
+    }
+
+    pub fn refresh(mut self) {
+        self.rev += 1;
+    }
+}
+
+/// The text of `msg` in the session's language.
+pub fn t(session: &Session, msg: Msg) -> &'static str {
+    msg.text(session.lang())
+}
+
+/// The root. `start` forces a first screen (tests); otherwise the session
+/// decides (first run, locked, home).
+#[component]
+pub fn App(session: Session, start: Option<Screen>) -> Element {
+    let first = start.unwrap_or_else(|| session.start_screen());
+    let screen = use_signal(|| first);
+    let rev = use_signal(|| 0u64);
+    let notice = use_signal(|| None::<String>);
+    let form = use_signal(form::Form::default);
+    let ui = use_context_provider(|| Ui {
+        screen,
+        rev,
+        notice,
+        form,
+    });
+    use_context_provider(|| session.clone());
+
+    let ticking = session.clone();
+    use_future(move || {
+        let session = ticking.clone();
+        async move {
+            background::sync_now(&session);
+            loop {
+                tokio::time::sleep(Duration::from_secs(3)).await;
+                if session.lock_if_idle() {
+                    ui.go(Screen::Unlock);
+                }
+                ui.refresh();
+            }
+        }
+    });
+
+    // Subscribe to the revision so language and theme changes apply at once.
+    let _ = (ui.rev)();
+    let prefs = session.prefs();
+    let theme = match prefs.theme {
+        Theme::Dark => "app dark",
+        Theme::Light => "app light",
+    };
+    let unlocked = session.is_unlocked();
+    let current = if unlocked || matches!((ui.screen)(), Screen::FirstRun) {
+        (ui.screen)()
+    } else {
+        Screen::Unlock
+    };
+    let touching = session.clone();
+    rsx! {
+        style { dangerous_inner_html: CSS }
+        div {
+            class: "{theme}",
+            lang: prefs.lang.code(),
+            onclick: move |_| touching.touch(),
+            if unlocked {
+                TopBar {}
+            }
+            main {
+                match current {
+                    Screen::FirstRun => rsx! { screens::first_run::FirstRun {} },
+                    Screen::Unlock => rsx! { screens::unlock::Unlock {} },
+                    Screen::Home => rsx! { screens::home::Home {} },
+                    Screen::NewContact => rsx! { screens::new_contact::NewContact {} },
+                    Screen::Today => rsx! { screens::today::Today {} },
+                    Screen::Sync => rsx! { screens::sync::SyncScreen {} },
+                    Screen::Settings => rsx! { screens::settings::Settings {} },
+                }
+            }
+            if unlocked {
+                NavBar { current }
+            }
+        }
+    }
+}
+
+/// The title and the lock button, one tap away on every screen.
+#[component]
+fn TopBar() -> Element {
+    let session = use_context::<Session>();
+    let ui = use_context::<Ui>();
+    let lang = session.lang();
+    rsx! {
+        header { class: "top",
+            span { class: "brand", "Tournée" }
+            button {
+                class: "lock",
+                onclick: move |_| {
+                    session.lock();
+                    ui.go(Screen::Unlock);
+                },
+                {Msg::AppLock.text(lang)}
+            }
+        }
+    }
+}
+
+#[component]
+fn NavBar(current: Screen) -> Element {
+    let session = use_context::<Session>();
+    let ui = use_context::<Ui>();
+    let lang: Lang = session.lang();
+    let tabs = [
+        (Screen::Home, Msg::NavHome),
+        (Screen::Today, Msg::NavToday),
+        (Screen::Sync, Msg::NavSync),
+        (Screen::Settings, Msg::NavSettings),
+    ];
+    rsx! {
+        nav { class: "tabs",
+            for (screen, msg) in tabs {
+                button {
+                    class: if screen == current { "tab on" } else { "tab" },
+                    onclick: move |_| ui.go(screen),
+                    {msg.text(lang)}
+                }
+            }
+        }
+    }
+}

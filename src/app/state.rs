@@ -1,0 +1,286 @@
+//! The session of one phone: its home directory, the open store (or none
+//! while locked), the worker's preferences and the inactivity clock.
+//!
+//! Every screen goes through the methods here, never through SQL or HTTP,
+//! so tests can drive exactly what a tap does without a browser. The store
+//! sits behind a plain mutex: each call holds it for one short local
+//! operation. Network work never holds it (see [`super::background`]).
+
+use crate::device::{Listed, Listing, Pin, Status, Store, StoreError};
+use crate::domain::catalog::Catalog;
+use crate::domain::error::{FieldError, Invalid};
+use crate::domain::i18n::{Lang, Msg};
+use crate::domain::ids::RecordId;
+use crate::domain::{Contact, Record};
+use chrono::{DateTime, FixedOffset, Local};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+use zeroize::Zeroizing;
+
+/// Where the app is; the screens of an unlocked phone come after `Home`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Screen {
+    FirstRun,
+    Unlock,
+    Home,
+    NewContact,
+    Today,
+    Sync,
+    Settings,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Theme {
+    Dark,
+    Light,
+}
+
+/// What the worker chose; kept in memory for the life of the process.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Prefs {
+    pub lang: Lang,
+    pub lock_after: Duration,
+    pub theme: Theme,
+}
+
+impl Default for Prefs {
+    fn default() -> Prefs {
+        Prefs {
+            lang: Lang::Fr,
+            lock_after: Duration::from_secs(5 * 60),
+            theme: Theme::Dark,
+        }
+    }
+}
+
+/// An unlocked store, and the PIN that opened it so the background sync
+/// can open its own connection (a sync must never wait on a tap, nor a
+/// tap on the network).
+struct Open {
+    store: Store,
+    pin: Zeroizing<String>,
+}
+
+struct Shared {
+    home: PathBuf,
+    open: Mutex<Option<Open>>,
+    prefs: Mutex<Prefs>,
+    last_activity: Mutex<Instant>,
+    pub(super) syncing: AtomicBool,
+    pub(super) last_sync: Mutex<Option<Result<usize, String>>>,
+}
+
+/// A cheap handle on the phone's session, shared by every connected view.
+#[derive(Clone)]
+pub struct Session(Arc<Shared>);
+
+/// Components compare props; two handles are equal when they share a phone.
+impl PartialEq for Session {
+    fn eq(&self, other: &Session) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic elsewhere must not brick the phone: the data is still sound.
+    mutex.lock().unwrap_or_else(|poison| poison.into_inner())
+}
+
+pub fn now() -> DateTime<FixedOffset> {
+    Local::now().fixed_offset()
+}
+
+impl Session {
+    pub fn new(home: &Path) -> Session {
+        Session(Arc::new(Shared {
+            home: home.to_path_buf(),
+            open: Mutex::new(None),
+            prefs: Mutex::new(Prefs::default()),
+            last_activity: Mutex::new(Instant::now()),
+            syncing: AtomicBool::new(false),
+            last_sync: Mutex::new(None),
+        }))
+    }
+
+    pub fn home(&self) -> &Path {
+        &self.0.home
+    }
+
+    /// The screen to show when nothing else was asked for.
+    pub fn start_screen(&self) -> Screen {
+        if !Store::exists(&self.0.home) {
+            Screen::FirstRun
+        } else if self.is_unlocked() {
+            Screen::Home
+        } else {
+            Screen::Unlock
+        }
+    }
+
+    pub fn prefs(&self) -> Prefs {
+        *lock(&self.0.prefs)
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.prefs().lang
+    }
+
+    pub fn update_prefs(&self, change: impl FnOnce(&mut Prefs)) {
+        change(&mut lock(&self.0.prefs));
+    }
+
+    pub fn is_unlocked(&self) -> bool {
+        lock(&self.0.open).is_some()
+    }
+
+    /// First run: the PIN typed twice, then an empty store with the
+    /// default catalog (enrollment replaces it later).
+    pub fn create(&self, pin: &str, again: &str) -> Result<(), String> {
+        let lang = self.lang();
+        let parsed = Pin::parse(pin).map_err(|e| e.message(lang))?;
+        if pin != again {
+            return Err(Msg::PinMismatch.text(lang).to_string());
+        }
+        std::fs::create_dir_all(&self.0.home).map_err(|e| StoreError::Io(e).message(lang))?;
+        let store = Store::create(&self.0.home, &parsed, &Catalog::default_quebec())
+            .map_err(|e| e.message(lang))?;
+        self.keep_open(store, pin);
+        Ok(())
+    }
+
+    pub fn unlock(&self, pin: &str) -> Result<(), String> {
+        let lang = self.lang();
+        // A too-short PIN cannot be right; say "wrong PIN" rather than teach lengths.
+        let parsed = Pin::parse(pin).map_err(|_| StoreError::WrongPin.message(lang))?;
+        let store = Store::open(&self.0.home, &parsed).map_err(|e| e.message(lang))?;
+        self.keep_open(store, pin);
+        Ok(())
+    }
+
+    fn keep_open(&self, store: Store, pin: &str) {
+        *lock(&self.0.open) = Some(Open {
+            store,
+            pin: Zeroizing::new(pin.to_string()),
+        });
+        self.touch();
+    }
+
+    /// Drops the store and the PIN: the data key leaves memory with them.
+    pub fn lock(&self) {
+        *lock(&self.0.open) = None;
+    }
+
+    /// A tap happened: the inactivity clock starts again.
+    pub fn touch(&self) {
+        *lock(&self.0.last_activity) = Instant::now();
+    }
+
+    /// Locks if the worker has been away longer than the chosen delay;
+    /// true when it did.
+    pub fn lock_if_idle(&self) -> bool {
+        let idle = lock(&self.0.last_activity).elapsed();
+        if self.is_unlocked() && idle >= self.prefs().lock_after {
+            self.lock();
+            return true;
+        }
+        false
+    }
+
+    /// Runs `f` on the open store; a locked phone answers with the
+    /// wrong-PIN message, which sends the worker back to the PIN screen.
+    pub fn with_store<T>(
+        &self,
+        f: impl FnOnce(&mut Store) -> Result<T, StoreError>,
+    ) -> Result<T, String> {
+        let lang = self.lang();
+        let mut guard = lock(&self.0.open);
+        let open = guard
+            .as_mut()
+            .ok_or_else(|| StoreError::WrongPin.message(lang))?;
+        f(&mut open.store).map_err(|e| e.message(lang))
+    }
+
+    /// The PIN, for the background sync's own connection.
+    pub(super) fn pin_copy(&self) -> Option<Zeroizing<String>> {
+        lock(&self.0.open).as_ref().map(|open| open.pin.clone())
+    }
+
+    pub(super) fn shared_sync_state(&self) -> (&AtomicBool, &Mutex<Option<Result<usize, String>>>) {
+        (&self.0.syncing, &self.0.last_sync)
+    }
+
+    pub fn is_syncing(&self) -> bool {
+        self.0.syncing.load(Ordering::SeqCst)
+    }
+
+    /// The outcome of the last sync this session ran: batches delivered,
+    /// or the message to show.
+    pub fn last_sync_outcome(&self) -> Option<Result<usize, String>> {
+        lock(&self.0.last_sync).clone()
+    }
+
+    pub fn catalog(&self) -> Result<Catalog, String> {
+        self.with_store(|store| store.catalog())
+    }
+
+    pub fn status(&self) -> Result<Status, String> {
+        let lang = self.lang();
+        self.with_store(|store| store.status(Local::now().date_naive(), lang))
+    }
+
+    /// Today's records, oldest first.
+    pub fn today(&self) -> Result<Vec<Listed>, String> {
+        self.with_store(|store| store.list(Listing::Day(Local::now().date_naive())))
+    }
+
+    /// The last contact of today still standing: what "repeat" copies and
+    /// where the zone is remembered from.
+    pub fn last_contact(&self) -> Option<Contact> {
+        let records = self.today().ok()?;
+        records
+            .into_iter()
+            .rev()
+            .find_map(|listed| match listed.record {
+                Record::Contact(contact) if !listed.voided => Some(contact),
+                _ => None,
+            })
+    }
+
+    pub fn save(&self, contact: &Contact) -> Result<(), String> {
+        self.touch();
+        self.with_store(|store| store.save(contact))
+    }
+
+    /// Checks and saves a form; field errors come back for the form.
+    pub fn save_draft(&self, draft: &crate::domain::ContactDraft) -> Result<RecordId, SaveError> {
+        let catalog = self.catalog().map_err(SaveError::Store)?;
+        let contact = draft.parse(&catalog, now()).map_err(SaveError::Fields)?;
+        self.save(&contact).map_err(SaveError::Store)?;
+        Ok(contact.record_id)
+    }
+
+    pub fn void(&self, target: RecordId) -> Result<(), String> {
+        self.touch();
+        self.with_store(|store| store.void(target, now()).map(|_| ()))
+    }
+}
+
+/// Why a save did not happen.
+#[derive(Debug)]
+pub enum SaveError {
+    /// The worker's to fix, next to each field.
+    Fields(Invalid),
+    /// The store failed; the message says what to do.
+    Store(String),
+}
+
+impl SaveError {
+    pub fn for_field(&self, field: crate::domain::error::Field) -> Option<&FieldError> {
+        match self {
+            SaveError::Fields(invalid) => invalid.for_field(field),
+            SaveError::Store(_) => None,
+        }
+    }
+}
