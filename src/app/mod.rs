@@ -13,6 +13,8 @@
 
 pub mod background;
 pub mod form;
+#[cfg(feature = "liveview")]
+pub mod liveview;
 pub mod screens;
 pub mod state;
 
