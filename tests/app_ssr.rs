@@ -58,18 +58,25 @@ fn a_new_phone_opens_on_first_run_in_french_then_english() {
     let home = tempfile::tempdir().unwrap();
     let session = Session::new(home.path());
     let fr = in_lang(&session, Lang::Fr, None);
+    assert_has(&fr, &["Bienvenue dans Tournée", "NIP (encore)", "Suivant"]);
+    let en = in_lang(&session, Lang::En, None);
+    assert_has(&en, &["Welcome to Tournée", "PIN (again)", "Next"]);
+
+    // Second step, once the PIN is set: enroll with a code, or go offline.
+    session.create(PIN, PIN).unwrap();
+    let fr = in_lang(&session, Lang::Fr, Some(Screen::FirstRun));
     assert_has(
         &fr,
         &[
-            "Bienvenue dans Tournée",
-            "NIP (encore)",
+            "Inscrire ce téléphone",
+            "Code d'inscription",
             "Continuer hors ligne",
         ],
     );
-    let en = in_lang(&session, Lang::En, None);
+    let en = in_lang(&session, Lang::En, Some(Screen::FirstRun));
     assert_has(
         &en,
-        &["Welcome to Tournée", "PIN (again)", "Continue offline"],
+        &["Enroll this phone", "Enrollment code", "Continue offline"],
     );
 }
 
@@ -241,7 +248,7 @@ fn the_empty_day_says_so() {
 }
 
 #[test]
-fn sync_screen_says_what_waits_and_offers_sync_now() {
+fn sync_screen_says_what_waits_and_offers_enrollment_before_sync() {
     let (_home, session) = unlocked();
     session.save_draft(&typical().draft()).unwrap();
     let fr = in_lang(&session, Lang::Fr, Some(Screen::Sync));
@@ -250,7 +257,7 @@ fn sync_screen_says_what_waits_and_offers_sync_now() {
         &[
             "En attente d'envoi : 1 enregistrement(s).",
             "Jamais synchronisé.",
-            "Synchroniser maintenant",
+            "Inscrire ce téléphone",
         ],
     );
     let en = in_lang(&session, Lang::En, Some(Screen::Sync));
@@ -259,7 +266,7 @@ fn sync_screen_says_what_waits_and_offers_sync_now() {
         &[
             "Waiting to be sent: 1 record(s).",
             "Never synced.",
-            "Sync now",
+            "Enroll this phone",
         ],
     );
 }
@@ -282,7 +289,42 @@ fn settings_offer_language_auto_lock_and_theme() {
     );
     assert!(fr.contains("app dark"), "dark by default");
     let en = in_lang(&session, Lang::En, Some(Screen::Settings));
-    assert_has(&en, &["Language", "Lock after inactivity", "Dark", "Light"]);
+    assert_has(
+        &en,
+        &[
+            "Language",
+            "Lock after inactivity",
+            "Dark",
+            "Light",
+            "Change the PIN",
+            "Wipe this device",
+        ],
+    );
+}
+
+#[test]
+fn changing_the_pin_needs_the_current_one_and_the_new_one_twice() {
+    let (home, session) = unlocked();
+    assert!(
+        session
+            .change_pin("0000", "1357", "1357")
+            .unwrap_err()
+            .starts_with("NIP incorrect")
+    );
+    assert!(session.change_pin(PIN, "1357", "1358").is_err());
+    session.change_pin(PIN, "1357", "1357").unwrap();
+    Store::open(home.path(), &Pin::parse("1357").unwrap()).unwrap();
+}
+
+#[test]
+fn wiping_needs_the_pin_then_leaves_a_first_run() {
+    let (home, session) = unlocked();
+    session.save_draft(&typical().draft()).unwrap();
+    assert!(session.wipe("0000").is_err());
+    assert!(session.is_unlocked(), "a wrong PIN wipes nothing");
+    session.wipe(PIN).unwrap();
+    assert!(!Store::exists(home.path()));
+    assert_eq!(session.start_screen(), Screen::FirstRun);
 }
 
 #[test]

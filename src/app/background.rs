@@ -7,7 +7,8 @@
 //! while one runs is dropped, since the running one will send everything.
 
 use super::state::Session;
-use crate::device::{Pin, Store, SyncOptions, sync};
+use crate::device::{Client, Pin, Store, SyncOptions, sync};
+use crate::domain::i18n::{Msg, tr};
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
@@ -72,6 +73,67 @@ fn attempt(session: &Session, pin: &str) -> Result<usize, String> {
         .block_on(sync(&mut store, &SyncOptions::default()))
         .map(|report| report.delivered)
         .map_err(|e| e.message(lang))
+}
+
+/// Enrolls this phone on its own thread; the outcome lands in the
+/// session for the screen to show. Returns whether an attempt started.
+pub fn enroll(session: &Session, server: &str, code: &str, label: &str) -> bool {
+    let Some(pin) = session.pin_copy() else {
+        return false;
+    };
+    let (running, _) = session.shared_enroll_state();
+    if running.swap(true, Ordering::SeqCst) {
+        return false;
+    }
+    let worker = session.clone();
+    let (server, code, label) = (
+        server.trim().to_string(),
+        code.to_string(),
+        label.to_string(),
+    );
+    let spawned = std::thread::Builder::new()
+        .name("tournee-enroll".into())
+        .spawn(move || {
+            let outcome = enroll_now(&worker, &pin, &server, &code, &label);
+            let (running, last) = worker.shared_enroll_state();
+            *last.lock().unwrap_or_else(|p| p.into_inner()) = Some(outcome);
+            running.store(false, Ordering::SeqCst);
+        });
+    if spawned.is_err() {
+        session
+            .shared_enroll_state()
+            .0
+            .store(false, Ordering::SeqCst);
+        return false;
+    }
+    true
+}
+
+fn enroll_now(
+    session: &Session,
+    pin: &str,
+    server: &str,
+    code: &str,
+    label: &str,
+) -> Result<String, String> {
+    let lang = session.lang();
+    let pin = Pin::parse(pin).map_err(|e| e.message(lang))?;
+    let mut store = Store::open(session.home(), &pin).map_err(|e| e.message(lang))?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let client = Client::new(&SyncOptions::default());
+    let enrolled = runtime
+        .block_on(crate::device::enroll(
+            &mut store, &client, server, code, label,
+        ))
+        .map_err(|e| e.message(lang))?;
+    Ok(tr(
+        lang,
+        Msg::Enrolled,
+        &[("value", &enrolled.org_name), ("id", &enrolled.device_id)],
+    ))
 }
 
 /// The periodic loop: one thread for the life of the process.

@@ -68,8 +68,11 @@ struct Shared {
     open: Mutex<Option<Open>>,
     prefs: Mutex<Prefs>,
     last_activity: Mutex<Instant>,
-    pub(super) syncing: AtomicBool,
-    pub(super) last_sync: Mutex<Option<Result<usize, String>>>,
+    syncing: AtomicBool,
+    last_sync: Mutex<Option<Result<usize, String>>>,
+    enrolling: AtomicBool,
+    /// What the enrollment said, or what went wrong.
+    last_enroll: Mutex<Option<Result<String, String>>>,
 }
 
 /// A cheap handle on the phone's session, shared by every connected view.
@@ -101,6 +104,8 @@ impl Session {
             last_activity: Mutex::new(Instant::now()),
             syncing: AtomicBool::new(false),
             last_sync: Mutex::new(None),
+            enrolling: AtomicBool::new(false),
+            last_enroll: Mutex::new(None),
         }))
     }
 
@@ -209,6 +214,66 @@ impl Session {
 
     pub(super) fn shared_sync_state(&self) -> (&AtomicBool, &Mutex<Option<Result<usize, String>>>) {
         (&self.0.syncing, &self.0.last_sync)
+    }
+
+    pub(super) fn shared_enroll_state(
+        &self,
+    ) -> (&AtomicBool, &Mutex<Option<Result<String, String>>>) {
+        (&self.0.enrolling, &self.0.last_enroll)
+    }
+
+    pub fn is_enrolling(&self) -> bool {
+        self.0.enrolling.load(Ordering::SeqCst)
+    }
+
+    pub fn last_enroll_outcome(&self) -> Option<Result<String, String>> {
+        lock(&self.0.last_enroll).clone()
+    }
+
+    pub fn is_enrolled(&self) -> bool {
+        self.with_store(|store| store.enrollment())
+            .ok()
+            .flatten()
+            .is_some()
+    }
+
+    pub fn change_pin(&self, current: &str, new: &str, again: &str) -> Result<(), String> {
+        let lang = self.lang();
+        let current_pin = Pin::parse(current).map_err(|_| StoreError::WrongPin.message(lang))?;
+        let new_pin = Pin::parse(new).map_err(|e| e.message(lang))?;
+        if new != again {
+            return Err(Msg::PinMismatch.text(lang).to_string());
+        }
+        let mut guard = lock(&self.0.open);
+        let open = guard
+            .as_mut()
+            .ok_or_else(|| StoreError::WrongPin.message(lang))?;
+        open.store
+            .change_pin(&current_pin, &new_pin)
+            .map_err(|e| e.message(lang))?;
+        open.pin = Zeroizing::new(new.to_string());
+        Ok(())
+    }
+
+    /// Erases the store, its journal files and everything in them, once
+    /// the PIN proves the person holding the phone may.
+    pub fn wipe(&self, pin: &str) -> Result<(), String> {
+        let lang = self.lang();
+        let parsed = Pin::parse(pin).map_err(|_| StoreError::WrongPin.message(lang))?;
+        drop(Store::open(&self.0.home, &parsed).map_err(|e| e.message(lang))?);
+        self.lock();
+        let file = Store::path_in(&self.0.home);
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let mut path = file.clone().into_os_string();
+            path.push(suffix);
+            match std::fs::remove_file(&path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(StoreError::Io(e).message(lang));
+                }
+                _ => {}
+            }
+        }
+        Ok(())
     }
 
     pub fn is_syncing(&self) -> bool {

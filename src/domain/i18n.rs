@@ -379,6 +379,23 @@ messages! {
     ThemeDark => "Sombre", "Dark";
     ThemeLight => "Clair", "Light";
     SettingsDevice => "Appareil", "Device";
+    AppNext => "Suivant", "Next";
+    AppEnrollTitle => "Inscrire ce téléphone", "Enroll this phone";
+    AppEnrollIntro => "Entrez l'adresse du serveur et le code donnés par la coordination.",
+        "Enter the server address and the code from your coordinator.";
+    AppServerAddress => "Adresse du serveur", "Server address";
+    AppEnrollCode => "Code d'inscription", "Enrollment code";
+    AppPhoneLabel => "Nom du téléphone (facultatif)", "Phone name (optional)";
+    AppEnroll => "Inscrire", "Enroll";
+    AppEnrolling => "Inscription en cours…", "Enrolling…";
+    AppCurrentPin => "NIP actuel", "Current PIN";
+    AppNewPin => "Nouveau NIP", "New PIN";
+    AppNewPinAgain => "Nouveau NIP (encore)", "New PIN (again)";
+    AppChangePin => "Changer le NIP", "Change the PIN";
+    AppWipe => "Effacer cet appareil", "Wipe this device";
+    AppWipeWarning => "Efface tous les contacts de ce téléphone, même ceux pas encore envoyés, et son inscription. Entrez votre NIP pour confirmer.",
+        "Erases every contact on this phone, even those not sent yet, and its enrollment. Enter your PIN to confirm.";
+    AppWiped => "Appareil effacé. Tournée repart de zéro.", "Device wiped. Tournée starts over.";
     AppListening => "Application Tournée sur http://{value}/app (Ctrl-C pour arrêter)", "Tournée app on http://{value}/app (Ctrl-C to stop)";
     // Monthly reports, as printed for funders.
     ReportTitle => "Bilan mensuel — {month}", "Monthly report — {month}";

@@ -1,7 +1,7 @@
-//! First run: the PIN twice, then "continue offline". Enrollment with a
-//! code comes later, from the Sync screen (not in this first pass).
+//! First run: the PIN twice, then enroll with a code or continue offline.
 
-use super::ErrorLine;
+use super::enroll::Enroll;
+use super::{ErrorLine, Notice};
 use crate::app::{Screen, Session, Ui};
 use crate::domain::i18n::Msg;
 use dioxus::prelude::*;
@@ -14,17 +14,30 @@ pub fn FirstRun() -> Element {
     let mut again = use_signal(String::new);
     let mut error = use_signal(|| None::<String>);
     let lang = session.lang();
+    if session.is_unlocked() {
+        // The PIN is set: the second step.
+        return rsx! {
+            section { class: "screen first-run",
+                h1 { {Msg::AppFirstRunTitle.text(lang)} }
+                Enroll {}
+                button { class: "secondary big", onclick: move |_| ui.go(Screen::Home), {Msg::AppContinueOffline.text(lang)} }
+                p { class: "hint", {Msg::AppOfflineNote.text(lang)} }
+            }
+        };
+    }
     let create = move |_| match session.create(&pin(), &again()) {
         Ok(()) => {
             pin.set(String::new());
             again.set(String::new());
-            ui.go(Screen::Home);
+            error.set(None);
+            ui.refresh();
         }
         Err(message) => error.set(Some(message)),
     };
     rsx! {
         section { class: "screen first-run",
             h1 { {Msg::AppFirstRunTitle.text(lang)} }
+            Notice {}
             p { {Msg::AppFirstRunIntro.text(lang)} }
             label { class: "field",
                 span { {Msg::FieldPin.text(lang)} }
@@ -45,8 +58,7 @@ pub fn FirstRun() -> Element {
                 }
             }
             ErrorLine { text: error() }
-            button { class: "primary big", onclick: create, {Msg::AppContinueOffline.text(lang)} }
-            p { class: "hint", {Msg::AppOfflineNote.text(lang)} }
+            button { class: "primary big", onclick: create, {Msg::AppNext.text(lang)} }
         }
     }
 }

@@ -2,9 +2,11 @@
 //! [`super::Ui`] signals from context and calls session methods on taps.
 
 pub mod chip;
+pub mod enroll;
 pub mod first_run;
 pub mod home;
 pub mod new_contact;
+pub mod security;
 pub mod settings;
 pub mod sync;
 pub mod today;

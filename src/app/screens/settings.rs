@@ -1,5 +1,5 @@
-//! Settings: language (applies at once), auto-lock delay, theme, and what
-//! this device is enrolled with.
+//! Settings: language (applies at once), auto-lock delay, theme, what
+//! this device is enrolled with, and the PIN (change it, wipe the device).
 
 use super::Notice;
 use crate::app::{Session, Theme, Ui};
@@ -102,6 +102,8 @@ pub fn Settings() -> Element {
                 p { "{device}" }
                 p { "{catalog}" }
             }
+            super::security::ChangePin {}
+            super::security::Wipe {}
         }
     }
 }

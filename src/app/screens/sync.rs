@@ -2,6 +2,7 @@
 //! do about it; "Synchroniser maintenant" and "Exporter vers un fichier".
 
 use super::chip::relative;
+use super::enroll::Enroll;
 use super::{ErrorLine, Notice};
 use crate::app::state::now;
 use crate::app::{Session, Ui, background};
@@ -73,6 +74,15 @@ pub fn SyncScreen() -> Element {
         ui.notice.set(Some(text.to_string()));
         ui.refresh();
     };
+    let exporting = session.clone();
+    let export = move |_| {
+        let text = match export_file(&exporting) {
+            Ok(text) | Err(text) => text,
+        };
+        ui.notice.set(Some(text));
+        ui.refresh();
+    };
+    let enrolled = status.enrolled;
     rsx! {
         section { class: "screen sync",
             h1 { {Msg::NavSync.text(lang)} }
@@ -84,7 +94,44 @@ pub fn SyncScreen() -> Element {
                 p { class: "ok", "{done}" }
             }
             ErrorLine { text: problem }
-            button { class: "primary big", onclick: sync_now, {Msg::AppSyncNow.text(lang)} }
+            if enrolled {
+                button { class: "primary big", onclick: sync_now, {Msg::AppSyncNow.text(lang)} }
+                button { class: "secondary big", onclick: export, {Msg::AppExport.text(lang)} }
+            } else {
+                Enroll {}
+            }
         }
     }
+}
+
+/// Seals what is waiting and writes every unsent batch to a file in the
+/// phone's `exports` folder, for a supervisor to import by hand.
+fn export_file(session: &Session) -> Result<String, String> {
+    let lang = session.lang();
+    if !session.is_enrolled() {
+        return Err(Msg::SyncNotEnrolled.text(lang).to_string());
+    }
+    let (bytes, count) = session.with_store(|store| {
+        store.seal_pending(chrono::Utc::now().timestamp_millis())?;
+        store.export_batches()
+    })?;
+    let dir = session.home().join("exports");
+    let path = dir.join(format!(
+        "tournee-{}.batches",
+        chrono::Local::now().format("%Y%m%d-%H%M%S")
+    ));
+    let unwritable = |e: std::io::Error| {
+        tr(
+            lang,
+            Msg::FileUnreadable,
+            &[("path", &path.display()), ("value", &e)],
+        )
+    };
+    std::fs::create_dir_all(&dir).map_err(unwritable)?;
+    std::fs::write(&path, bytes).map_err(unwritable)?;
+    Ok(tr(
+        lang,
+        Msg::Exported,
+        &[("count", &count), ("path", &path.display())],
+    ))
 }
