@@ -2,11 +2,11 @@
 //! the words a worker sees on each screen, and taps driven through the
 //! same session methods the components call, against a real store.
 
-use dioxus::prelude::VirtualDom;
+use dioxus::prelude::{ScopeId, VirtualDom};
 use std::time::Duration;
 use tournee::app::form::Form;
 use tournee::app::state::SaveError;
-use tournee::app::{App, AppProps, Screen, Session};
+use tournee::app::{App, AppProps, Screen, Session, Ui};
 use tournee::device::{Listing, Pin, Store};
 use tournee::domain::{Field, Lang, Record};
 
@@ -348,4 +348,38 @@ fn pins_are_checked_in_plain_words() {
     assert!(wrong.starts_with("NIP incorrect"), "{wrong}");
     session.unlock(PIN).unwrap();
     assert!(session.is_unlocked());
+}
+
+#[test]
+fn switching_language_applies_at_once_to_every_view() {
+    let (_home, session) = unlocked();
+    session.update_prefs(|p| p.lang = Lang::Fr);
+    // The app's inactivity clock is a tokio timer, as under liveview.
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let _inside = runtime.enter();
+    let mut dom = VirtualDom::new_with_props(
+        App,
+        AppProps {
+            session: session.clone(),
+            start: Some(Screen::Settings),
+        },
+    );
+    dom.rebuild_in_place();
+    assert!(dioxus_ssr::render(&dom).contains("Verrouiller"));
+    // What the "English" chip's handler does.
+    dom.in_runtime(|| {
+        let ui: Ui = dioxus::core::consume_context_from_scope(ScopeId::APP).unwrap();
+        session.update_prefs(|p| p.lang = Lang::En);
+        ui.refresh();
+    });
+    dom.render_immediate_to_vec();
+    let html = dioxus_ssr::render(&dom);
+    assert_has(
+        &html,
+        &["Lock", "Home", "Today", "Language", "Wipe this device"],
+    );
+    assert!(
+        !html.contains("Verrouiller") && !html.contains("Accueil"),
+        "{html}"
+    );
 }

@@ -15,6 +15,8 @@ pub mod background;
 pub mod form;
 #[cfg(feature = "liveview")]
 pub mod liveview;
+#[cfg(any(feature = "desktop", feature = "mobile"))]
+pub mod native;
 pub mod screens;
 pub mod state;
 
@@ -27,7 +29,10 @@ use std::time::Duration;
 pub const CSS: &str = include_str!("../../assets/app.css");
 
 /// What every screen shares: where we are, and a revision counter that
-/// re-renders views after the session changed under them.
+/// re-renders views after the session changed under them. Components
+/// without changing props are not re-rendered with their parent, so each
+/// one reads `rev` itself: that is what makes a language switch apply to
+/// every view at once.
 #[derive(Clone, Copy)]
 pub struct Ui {
     pub screen: Signal<Screen>,
@@ -132,6 +137,7 @@ pub fn App(session: Session, start: Option<Screen>) -> Element {
 fn TopBar() -> Element {
     let session = use_context::<Session>();
     let ui = use_context::<Ui>();
+    let _ = (ui.rev)();
     let lang = session.lang();
     rsx! {
         header { class: "top",
@@ -152,6 +158,7 @@ fn TopBar() -> Element {
 fn NavBar(current: Screen) -> Element {
     let session = use_context::<Session>();
     let ui = use_context::<Ui>();
+    let _ = (ui.rev)();
     let lang: Lang = session.lang();
     let tabs = [
         (Screen::Home, Msg::NavHome),

@@ -1,5 +1,6 @@
 //! `tournee app`: serves the worker app over liveview for a browser, on a
-//! device home directory (the same one `tournee device` uses).
+//! device home directory (the same one `tournee device` uses); with the
+//! `desktop` feature, `--window` opens it in a window instead.
 
 use super::{Failure, Outcome};
 use crate::app::{Session, liveview};
@@ -16,6 +17,10 @@ pub struct AppArgs {
     /// Address and port to serve the app on; open http://ADDR/app.
     #[arg(long, default_value = "127.0.0.1:8090")]
     listen: SocketAddr,
+    /// Open the app in a desktop window instead of serving a browser.
+    #[cfg(feature = "desktop")]
+    #[arg(long)]
+    window: bool,
 }
 
 pub fn run(args: AppArgs, lang: Lang) -> Outcome {
@@ -25,6 +30,11 @@ pub fn run(args: AppArgs, lang: Lang) -> Outcome {
         .unwrap_or_else(|| PathBuf::from(".tournee"));
     let session = Session::new(&home);
     session.update_prefs(|p| p.lang = lang);
+    #[cfg(feature = "desktop")]
+    if args.window {
+        crate::app::native::launch(session);
+        return Ok(());
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

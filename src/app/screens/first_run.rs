@@ -10,6 +10,7 @@ use dioxus::prelude::*;
 pub fn FirstRun() -> Element {
     let session = use_context::<Session>();
     let ui = use_context::<Ui>();
+    let _ = (ui.rev)();
     let mut pin = use_signal(String::new);
     let mut again = use_signal(String::new);
     let mut error = use_signal(|| None::<String>);

@@ -18,6 +18,7 @@ use dioxus::prelude::*;
 pub fn NewContact() -> Element {
     let session = use_context::<Session>();
     let mut ui = use_context::<Ui>();
+    let _ = (ui.rev)();
     let mut problem = use_signal(|| None::<SaveError>);
     let lang = session.lang();
     let catalog = match session.catalog() {

@@ -10,6 +10,7 @@ use dioxus::prelude::*;
 pub fn ChangePin() -> Element {
     let session = use_context::<Session>();
     let mut ui = use_context::<Ui>();
+    let _ = (ui.rev)();
     let mut current = use_signal(String::new);
     let mut new = use_signal(String::new);
     let mut again = use_signal(String::new);
@@ -57,6 +58,7 @@ pub fn ChangePin() -> Element {
 pub fn Wipe() -> Element {
     let session = use_context::<Session>();
     let mut ui = use_context::<Ui>();
+    let _ = (ui.rev)();
     let mut pin = use_signal(String::new);
     let mut error = use_signal(|| None::<String>);
     let lang = session.lang();

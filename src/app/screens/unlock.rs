@@ -9,6 +9,7 @@ use dioxus::prelude::*;
 pub fn Unlock() -> Element {
     let session = use_context::<Session>();
     let ui = use_context::<Ui>();
+    let _ = (ui.rev)();
     let mut pin = use_signal(String::new);
     let mut error = use_signal(|| None::<String>);
     let lang = session.lang();
