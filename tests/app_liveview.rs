@@ -42,3 +42,49 @@ async fn the_root_redirects_to_the_app_page_which_loads_nothing_from_the_network
     stop.send(()).unwrap();
     server.await.unwrap().unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_browser_socket_gets_the_first_run_screen_rendered_and_answers_pings() {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+
+    let home = tempfile::tempdir().unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(liveview::serve(
+        listener,
+        Session::new(home.path()),
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+    let (mut socket, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/app/ws"))
+        .await
+        .unwrap();
+    let first = tokio::time::timeout(std::time::Duration::from_secs(10), socket.next())
+        .await
+        .expect("the first render arrives")
+        .unwrap()
+        .unwrap();
+    let edits = String::from_utf8_lossy(&first.into_data()).into_owned();
+    assert!(edits.contains("Bienvenue dans Tourn"), "{edits}");
+
+    socket.send(Message::text("__ping__")).await.unwrap();
+    let pong = loop {
+        let message = tokio::time::timeout(std::time::Duration::from_secs(10), socket.next())
+            .await
+            .expect("a pong arrives")
+            .unwrap()
+            .unwrap();
+        let text = String::from_utf8_lossy(&message.into_data()).into_owned();
+        if text.contains("__pong__") {
+            break text;
+        }
+    };
+    assert!(pong.contains("__pong__"));
+
+    drop(socket);
+    stop.send(()).unwrap();
+    server.await.unwrap().unwrap();
+}
