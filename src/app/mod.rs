@@ -17,6 +17,7 @@ pub mod form;
 pub mod liveview;
 #[cfg(any(feature = "desktop", feature = "mobile"))]
 pub mod native;
+pub mod prefs;
 pub mod screens;
 pub mod state;
 

@@ -6,6 +6,7 @@
 //! sits behind a plain mutex: each call holds it for one short local
 //! operation. Network work never holds it (see [`super::background`]).
 
+pub use super::prefs::{Prefs, Theme};
 use crate::device::{Listed, Listing, Pin, Status, Store, StoreError};
 use crate::domain::catalog::Catalog;
 use crate::domain::error::{FieldError, Invalid};
@@ -16,7 +17,7 @@ use chrono::{DateTime, FixedOffset, Local};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use zeroize::Zeroizing;
 
 /// Where the app is; the screens of an unlocked phone come after `Home`.
@@ -29,30 +30,6 @@ pub enum Screen {
     Today,
     Sync,
     Settings,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Theme {
-    Dark,
-    Light,
-}
-
-/// What the worker chose; kept in memory for the life of the process.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Prefs {
-    pub lang: Lang,
-    pub lock_after: Duration,
-    pub theme: Theme,
-}
-
-impl Default for Prefs {
-    fn default() -> Prefs {
-        Prefs {
-            lang: Lang::Fr,
-            lock_after: Duration::from_secs(5 * 60),
-            theme: Theme::Dark,
-        }
-    }
 }
 
 /// An unlocked store, and the PIN that opened it so the background sync
@@ -100,7 +77,7 @@ impl Session {
         Session(Arc::new(Shared {
             home: home.to_path_buf(),
             open: Mutex::new(None),
-            prefs: Mutex::new(Prefs::default()),
+            prefs: Mutex::new(Prefs::load(home)),
             last_activity: Mutex::new(Instant::now()),
             syncing: AtomicBool::new(false),
             last_sync: Mutex::new(None),
@@ -132,8 +109,12 @@ impl Session {
         self.prefs().lang
     }
 
+    /// Changes the worker's choices and keeps them for the next start.
+    /// Failing to write them is no reason to refuse the change now.
     pub fn update_prefs(&self, change: impl FnOnce(&mut Prefs)) {
-        change(&mut lock(&self.0.prefs));
+        let mut prefs = lock(&self.0.prefs);
+        change(&mut prefs);
+        let _ = prefs.save(&self.0.home);
     }
 
     pub fn is_unlocked(&self) -> bool {

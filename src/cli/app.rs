@@ -3,6 +3,7 @@
 //! `desktop` feature, `--window` opens it in a window instead.
 
 use super::{Failure, Outcome};
+use crate::app::prefs::Prefs;
 use crate::app::{Session, liveview};
 use crate::domain::i18n::{Lang, Msg, tr};
 use clap::Args;
@@ -28,8 +29,12 @@ pub fn run(args: AppArgs, lang: Lang) -> Outcome {
         .home
         .or_else(|| dirs::data_dir().map(|d| d.join("tournee")))
         .unwrap_or_else(|| PathBuf::from(".tournee"));
+    // The language picked in Settings wins over the command's default.
+    let chosen = Prefs::exists_in(&home);
     let session = Session::new(&home);
-    session.update_prefs(|p| p.lang = lang);
+    if !chosen {
+        session.update_prefs(|p| p.lang = lang);
+    }
     #[cfg(feature = "desktop")]
     if args.window {
         crate::app::native::launch(session);
