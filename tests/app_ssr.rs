@@ -2,9 +2,10 @@
 //! the words a worker sees on each screen, and taps driven through the
 //! same session methods the components call, against a real store.
 
-use dioxus::prelude::{ScopeId, VirtualDom};
+use dioxus::prelude::{ScopeId, VirtualDom, WritableExt};
 use std::time::Duration;
 use tournee::app::form::Form;
+use tournee::app::screens::new_contact;
 use tournee::app::state::SaveError;
 use tournee::app::{App, AppProps, Screen, Session, Ui};
 use tournee::device::{Listing, Pin, Store};
@@ -382,4 +383,86 @@ fn switching_language_applies_at_once_to_every_view() {
         !html.contains("Verrouiller") && !html.contains("Accueil"),
         "{html}"
     );
+}
+
+/// A live virtual DOM on `start`, for tests that press buttons through
+/// the components' own handlers.
+fn dom_at(session: &Session, start: Screen) -> VirtualDom {
+    let mut dom = VirtualDom::new_with_props(
+        App,
+        AppProps {
+            session: session.clone(),
+            start: Some(start),
+        },
+    );
+    dom.rebuild_in_place();
+    dom
+}
+
+fn press(dom: &mut VirtualDom, action: impl FnOnce(Ui)) -> String {
+    dom.in_runtime(|| {
+        let ui: Ui = dioxus::core::consume_context_from_scope(ScopeId::APP).unwrap();
+        action(ui);
+    });
+    dom.render_immediate_to_vec();
+    dioxus_ssr::render(dom).replace("&#39;", "'")
+}
+
+#[test]
+fn the_save_button_writes_to_the_store_and_goes_home_with_a_notice() {
+    let (home, session) = unlocked();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let _inside = runtime.enter();
+    let mut dom = dom_at(&session, Screen::NewContact);
+    let html = press(&mut dom, |mut ui| {
+        ui.form.set(typical());
+        new_contact::save(&session, ui);
+    });
+    assert_has(
+        &html,
+        &[
+            "Contact enregistré.",
+            "1 contact(s), 1 personne(s) aujourd'hui",
+            "Répéter le dernier",
+        ],
+    );
+    session.lock();
+    let store = Store::open(home.path(), &Pin::parse(PIN).unwrap()).unwrap();
+    assert_eq!(store.list(Listing::Pending).unwrap().len(), 1);
+}
+
+#[test]
+fn a_save_with_missing_fields_shows_each_problem_next_to_its_field() {
+    let (_home, session) = unlocked();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let _inside = runtime.enter();
+    for (lang, zone_title, zone_error, age_error, summary) in [
+        (
+            Lang::Fr,
+            "<h2>zone</h2>",
+            "zone : obligatoire.",
+            "tranche d'âge : obligatoire.",
+            "Rien n'a été enregistré",
+        ),
+        (
+            Lang::En,
+            "<h2>zone</h2>",
+            "zone: required.",
+            "age band: required.",
+            "Nothing was saved",
+        ),
+    ] {
+        session.update_prefs(|p| p.lang = lang);
+        let mut dom = dom_at(&session, Screen::NewContact);
+        let html = press(&mut dom, |mut ui| {
+            ui.form.set(Form::fresh(None));
+            new_contact::save(&session, ui);
+        });
+        assert_has(&html, &[zone_error, age_error, summary]);
+        // Next to its field: inside the zone group, before the next title.
+        let zone_group = html.split(zone_title).nth(1).unwrap();
+        let zone_group = zone_group.split("<h2>").next().unwrap();
+        assert!(zone_group.contains(zone_error), "{zone_group}");
+    }
+    assert_eq!(session.status().unwrap().today.contacts, 0);
 }

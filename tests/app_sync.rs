@@ -50,7 +50,7 @@ async fn an_enrolled_app_sends_a_saved_contact_in_the_background_and_says_all_se
     assert!(background::sync_now(&session));
     // The UI's store stays usable while the upload runs.
     session.status().unwrap();
-    until("sync", || !session.is_syncing()).await;
+    until("sync", || !session.sync_flags().busy()).await;
     assert_eq!(session.last_sync_outcome(), Some(Ok(1)));
     assert_eq!(server.envelopes(), 1);
 

@@ -9,8 +9,29 @@
 use super::state::Session;
 use crate::device::{Client, Pin, Store, SyncOptions, sync};
 use crate::domain::i18n::{Msg, tr};
-use std::sync::atomic::Ordering;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
+
+/// Where the background sync stands, shared by every view of the phone.
+#[derive(Default)]
+pub struct SyncFlags {
+    /// An attempt is planned or running; a second one is not started.
+    busy: AtomicBool,
+    /// The attempt is talking to the server now (what the chip shows).
+    pub(super) sending: AtomicBool,
+    /// Asked for while busy: run once more at the end, so a contact saved
+    /// during an upload does not wait for the next period.
+    again: AtomicBool,
+    pub(super) last: Mutex<Option<Result<usize, String>>>,
+}
+
+impl SyncFlags {
+    /// An attempt is planned or running.
+    pub fn busy(&self) -> bool {
+        self.busy.load(Ordering::SeqCst)
+    }
+}
 
 /// How long after a save to wait, so a burst of saves makes one upload.
 pub const AFTER_SAVE: Duration = Duration::from_secs(5);
@@ -40,8 +61,9 @@ fn start(session: &Session, delay: Duration) -> bool {
     if !enrolled {
         return false;
     }
-    let (syncing, _) = session.shared_sync_state();
-    if syncing.swap(true, Ordering::SeqCst) {
+    let flags = session.sync_flags();
+    if flags.busy.swap(true, Ordering::SeqCst) {
+        flags.again.store(true, Ordering::SeqCst);
         return false;
     }
     let worker = session.clone();
@@ -49,13 +71,20 @@ fn start(session: &Session, delay: Duration) -> bool {
         .name("tournee-sync".into())
         .spawn(move || {
             std::thread::sleep(delay);
-            let outcome = attempt(&worker, &pin);
-            let (syncing, last) = worker.shared_sync_state();
-            *last.lock().unwrap_or_else(|p| p.into_inner()) = Some(outcome);
-            syncing.store(false, Ordering::SeqCst);
+            let flags = worker.sync_flags();
+            loop {
+                flags.sending.store(true, Ordering::SeqCst);
+                let outcome = attempt(&worker, &pin);
+                *flags.last.lock().unwrap_or_else(|p| p.into_inner()) = Some(outcome);
+                flags.sending.store(false, Ordering::SeqCst);
+                if !flags.again.swap(false, Ordering::SeqCst) {
+                    break;
+                }
+            }
+            flags.busy.store(false, Ordering::SeqCst);
         });
     if spawned.is_err() {
-        session.shared_sync_state().0.store(false, Ordering::SeqCst);
+        session.sync_flags().busy.store(false, Ordering::SeqCst);
         return false;
     }
     true

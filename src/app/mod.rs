@@ -42,22 +42,27 @@ pub struct Ui {
     pub notice: Signal<Option<String>>,
     /// The New contact form, filled by Home (fresh or "repeat the last").
     pub form: Signal<form::Form>,
+    /// Why the last save did not happen, shown next to the fields.
+    pub problem: Signal<Option<state::SaveError>>,
 }
 
 impl Ui {
     pub fn go(mut self, screen: Screen) {
         self.notice.set(None);
+        self.problem.set(None);
         self.screen.set(screen);
+    }
+
+    /// Locks the phone and forgets the form (it may hold a person code).
+    pub fn lock_out(mut self, session: &Session) {
+        session.lock();
+        self.form.set(form::Form::default());
+        self.go(Screen::Unlock);
     }
 
     pub fn refresh(mut self) {
         self.rev += 1;
     }
-}
-
-/// The text of `msg` in the session's language.
-pub fn t(session: &Session, msg: Msg) -> &'static str {
-    msg.text(session.lang())
 }
 
 /// The root. `start` forces a first screen (tests); otherwise the session
@@ -69,11 +74,13 @@ pub fn App(session: Session, start: Option<Screen>) -> Element {
     let rev = use_signal(|| 0u64);
     let notice = use_signal(|| None::<String>);
     let form = use_signal(form::Form::default);
+    let problem = use_signal(|| None::<state::SaveError>);
     let ui = use_context_provider(|| Ui {
         screen,
         rev,
         notice,
         form,
+        problem,
     });
     use_context_provider(|| session.clone());
 
@@ -85,7 +92,7 @@ pub fn App(session: Session, start: Option<Screen>) -> Element {
             loop {
                 tokio::time::sleep(Duration::from_secs(3)).await;
                 if session.lock_if_idle() {
-                    ui.go(Screen::Unlock);
+                    ui.lock_out(&session);
                 }
                 ui.refresh();
             }
@@ -145,10 +152,7 @@ fn TopBar() -> Element {
             span { class: "brand", "Tournée" }
             button {
                 class: "lock",
-                onclick: move |_| {
-                    session.lock();
-                    ui.go(Screen::Unlock);
-                },
+                onclick: move |_| ui.lock_out(&session),
                 {Msg::AppLock.text(lang)}
             }
         }

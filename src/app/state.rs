@@ -6,6 +6,7 @@
 //! sits behind a plain mutex: each call holds it for one short local
 //! operation. Network work never holds it (see [`super::background`]).
 
+use super::background::SyncFlags;
 pub use super::prefs::{Prefs, Theme};
 use crate::device::{Listed, Listing, Pin, Status, Store, StoreError};
 use crate::domain::catalog::Catalog;
@@ -45,8 +46,7 @@ struct Shared {
     open: Mutex<Option<Open>>,
     prefs: Mutex<Prefs>,
     last_activity: Mutex<Instant>,
-    syncing: AtomicBool,
-    last_sync: Mutex<Option<Result<usize, String>>>,
+    sync: SyncFlags,
     enrolling: AtomicBool,
     /// What the enrollment said, or what went wrong.
     last_enroll: Mutex<Option<Result<String, String>>>,
@@ -79,8 +79,7 @@ impl Session {
             open: Mutex::new(None),
             prefs: Mutex::new(Prefs::load(home)),
             last_activity: Mutex::new(Instant::now()),
-            syncing: AtomicBool::new(false),
-            last_sync: Mutex::new(None),
+            sync: SyncFlags::default(),
             enrolling: AtomicBool::new(false),
             last_enroll: Mutex::new(None),
         }))
@@ -193,8 +192,8 @@ impl Session {
         lock(&self.0.open).as_ref().map(|open| open.pin.clone())
     }
 
-    pub(super) fn shared_sync_state(&self) -> (&AtomicBool, &Mutex<Option<Result<usize, String>>>) {
-        (&self.0.syncing, &self.0.last_sync)
+    pub fn sync_flags(&self) -> &SyncFlags {
+        &self.0.sync
     }
 
     pub(super) fn shared_enroll_state(
@@ -257,14 +256,15 @@ impl Session {
         Ok(())
     }
 
+    /// True while an upload is actually under way (not merely planned).
     pub fn is_syncing(&self) -> bool {
-        self.0.syncing.load(Ordering::SeqCst)
+        self.0.sync.sending.load(Ordering::SeqCst)
     }
 
     /// The outcome of the last sync this session ran: batches delivered,
     /// or the message to show.
     pub fn last_sync_outcome(&self) -> Option<Result<usize, String>> {
-        lock(&self.0.last_sync).clone()
+        lock(&self.0.sync.last).clone()
     }
 
     pub fn catalog(&self) -> Result<Catalog, String> {

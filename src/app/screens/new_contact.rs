@@ -19,7 +19,7 @@ pub fn NewContact() -> Element {
     let session = use_context::<Session>();
     let mut ui = use_context::<Ui>();
     let _ = (ui.rev)();
-    let mut problem = use_signal(|| None::<SaveError>);
+    let problem = ui.problem;
     let lang = session.lang();
     let catalog = match session.catalog() {
         Ok(catalog) => catalog,
@@ -43,16 +43,6 @@ pub fn NewContact() -> Element {
     };
 
     let saving = session.clone();
-    let save = move |_| match saving.save_draft(&(ui.form)().draft()) {
-        Ok(_) => {
-            problem.set(None);
-            background::sync_soon(&saving);
-            ui.go(Screen::Home);
-            ui.notice
-                .set(Some(Msg::AppContactSaved.text(lang).to_string()));
-        }
-        Err(error) => problem.set(Some(error)),
-    };
     let kinds: Vec<(String, String)> = [Kind::First, Kind::Known, Kind::Group]
         .iter()
         .map(|k| (k.key().to_string(), k.label(lang).to_string()))
@@ -153,9 +143,25 @@ pub fn NewContact() -> Element {
             ErrorLine { text: general }
             div { class: "actions",
                 button { class: "secondary", onclick: move |_| ui.go(Screen::Home), {Msg::AppCancel.text(lang)} }
-                button { class: "primary big", onclick: save, {Msg::AppSave.text(lang)} }
+                button { class: "primary big", onclick: move |_| save(&saving, ui), {Msg::AppSave.text(lang)} }
             }
         }
+    }
+}
+
+/// The Save button: checks and writes the form, then back home with
+/// "Contact saved." and an upload a few seconds later; or the problems,
+/// next to their fields.
+pub fn save(session: &Session, mut ui: Ui) {
+    match session.save_draft(&(ui.form)().draft()) {
+        Ok(_) => {
+            ui.form.set(Form::default());
+            background::sync_soon(session);
+            ui.go(Screen::Home);
+            let saved = Msg::AppContactSaved.text(session.lang());
+            ui.notice.set(Some(saved.to_string()));
+        }
+        Err(error) => ui.problem.set(Some(error)),
     }
 }
 

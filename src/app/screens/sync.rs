@@ -66,7 +66,7 @@ pub fn SyncScreen() -> Element {
     };
     let syncing = session.clone();
     let sync_now = move |_| {
-        let text = if background::sync_now(&syncing) || syncing.is_syncing() {
+        let text = if background::sync_now(&syncing) || syncing.sync_flags().busy() {
             Msg::AppSyncStarted.text(lang)
         } else {
             Msg::SyncNotEnrolled.text(lang)

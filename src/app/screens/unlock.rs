@@ -1,7 +1,7 @@
 //! Unlock: the PIN opens the store. Shown at start and after a lock.
 
 use super::ErrorLine;
-use crate::app::{Screen, Session, Ui};
+use crate::app::{Screen, Session, Ui, background};
 use crate::domain::i18n::Msg;
 use dioxus::prelude::*;
 
@@ -17,6 +17,8 @@ pub fn Unlock() -> Element {
         Ok(()) => {
             pin.set(String::new());
             error.set(None);
+            // Whatever waited while the phone was locked goes out now.
+            background::sync_now(&session);
             ui.go(Screen::Home);
         }
         Err(message) => {
