@@ -380,6 +380,8 @@ messages! {
     ThemeLight => "Clair", "Light";
     SettingsDevice => "Appareil", "Device";
     AppNext => "Suivant", "Next";
+    AppOneLess => "Un de moins : {value}", "One fewer: {value}";
+    AppOneMore => "Un de plus : {value}", "One more: {value}";
     AppEnrollTitle => "Inscrire ce téléphone", "Enroll this phone";
     AppEnrollIntro => "Entrez l'adresse du serveur et le code donnés par la coordination.",
         "Enter the server address and the code from your coordinator.";

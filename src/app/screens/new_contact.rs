@@ -10,7 +10,7 @@ use crate::app::state::SaveError;
 use crate::app::{Screen, Session, Ui};
 use crate::domain::catalog::Section;
 use crate::domain::error::Field;
-use crate::domain::i18n::{Lang, Msg};
+use crate::domain::i18n::{Lang, Msg, tr};
 use crate::domain::{Catalog, Kind};
 use dioxus::prelude::*;
 
@@ -69,9 +69,19 @@ pub fn NewContact() -> Element {
             div { class: "group",
                 h2 { {Msg::FieldPeople.text(lang)} }
                 div { class: "stepper",
-                    button { class: "step", onclick: move |_| ui.form.with_mut(|f| f.step_people(false)), "−" }
+                    button {
+                        class: "step",
+                        "aria-label": tr(lang, Msg::AppOneLess, &[("value", &Msg::FieldPeople.text(lang))]),
+                        onclick: move |_| ui.form.with_mut(|f| f.step_people(false)),
+                        "−"
+                    }
                     span { class: "qty", "{people}" }
-                    button { class: "step", onclick: move |_| ui.form.with_mut(|f| f.step_people(true)), "+" }
+                    button {
+                        class: "step",
+                        "aria-label": tr(lang, Msg::AppOneMore, &[("value", &Msg::FieldPeople.text(lang))]),
+                        onclick: move |_| ui.form.with_mut(|f| f.step_people(true)),
+                        "+"
+                    }
                 }
                 ErrorLine { text: error_for(Field::People) }
             }
@@ -96,6 +106,7 @@ pub fn NewContact() -> Element {
                         span { class: "label", {catalog.label(Section::Materials, &id, lang).to_string()} }
                         button {
                             class: "step",
+                            "aria-label": tr(lang, Msg::AppOneLess, &[("value", &catalog.label(Section::Materials, &id, lang))]),
                             onclick: {
                                 let id = id.clone();
                                 move |_| ui.form.with_mut(|f| f.step(&id, false))
@@ -105,6 +116,7 @@ pub fn NewContact() -> Element {
                         span { class: "qty", {form.quantity(&id).to_string()} }
                         button {
                             class: "step",
+                            "aria-label": tr(lang, Msg::AppOneMore, &[("value", &catalog.label(Section::Materials, &id, lang))]),
                             onclick: {
                                 let id = id.clone();
                                 move |_| ui.form.with_mut(|f| f.step(&id, true))

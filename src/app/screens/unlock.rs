@@ -36,6 +36,7 @@ pub fn Unlock() -> Element {
                     r#type: "password",
                     inputmode: "numeric",
                     autocomplete: "off",
+                    autofocus: true,
                     value: "{pin}",
                     oninput: move |e| pin.set(e.value()),
                 }
