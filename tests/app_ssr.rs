@@ -5,7 +5,7 @@
 use dioxus::prelude::{ScopeId, VirtualDom, WritableExt};
 use std::time::Duration;
 use tournee::app::form::Form;
-use tournee::app::screens::new_contact;
+use tournee::app::screens::{new_contact, today};
 use tournee::app::state::SaveError;
 use tournee::app::{App, AppProps, Screen, Session, Ui};
 use tournee::device::{Listing, Pin, Store};
@@ -467,4 +467,33 @@ fn a_save_with_missing_fields_shows_each_problem_next_to_its_field() {
         assert!(zone_group.contains(zone_error), "{zone_group}");
     }
     assert_eq!(session.status().unwrap().today.contacts, 0);
+}
+
+#[test]
+fn yes_void_takes_the_contact_out_and_says_so() {
+    let (_home, session) = unlocked();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let _inside = runtime.enter();
+    let id = session.save_draft(&typical().draft()).unwrap();
+    let mut dom = dom_at(&session, Screen::Today);
+    let html = press(&mut dom, |ui| today::void(&session, ui, id).unwrap());
+    assert_has(&html, &["Contact annulé.", "record voided", "annulé"]);
+    assert!(
+        !html.contains("Annuler ce contact"),
+        "a voided contact offers no second void"
+    );
+    let again = press(&mut dom, |ui| {
+        let error = today::void(&session, ui, id).unwrap_err();
+        assert!(error.contains("déjà annulé"), "{error}");
+    });
+    assert!(again.contains("record voided"));
+}
+
+#[test]
+fn a_view_opened_after_the_inactivity_delay_starts_locked() {
+    let (_home, session) = unlocked();
+    session.update_prefs(|p| p.lock_after = Duration::ZERO);
+    let html = render(&session, None);
+    assert_has(&html, &["Tournée est verrouillé"]);
+    assert!(!session.is_unlocked());
 }

@@ -165,14 +165,24 @@ fn enroll_now(
     ))
 }
 
-/// The periodic loop: one thread for the life of the process.
+/// The periodic loop: one thread for the life of the process, trying a
+/// sync every [`PERIOD`].
+/// It also enforces the inactivity lock when no view is open to do it,
+/// so the data key does not stay in memory after the worker walked away.
 pub fn run_periodically(session: Session) {
+    const TICK: Duration = Duration::from_secs(5);
     let _ = std::thread::Builder::new()
         .name("tournee-sync-timer".into())
         .spawn(move || {
+            let mut since_sync = Duration::ZERO;
             loop {
-                std::thread::sleep(PERIOD);
-                sync_now(&session);
+                std::thread::sleep(TICK);
+                session.lock_if_idle();
+                since_sync += TICK;
+                if since_sync >= PERIOD {
+                    since_sync = Duration::ZERO;
+                    sync_now(&session);
+                }
             }
         });
 }

@@ -69,6 +69,8 @@ impl Ui {
 /// decides (first run, locked, home).
 #[component]
 pub fn App(session: Session, start: Option<Screen>) -> Element {
+    // A view opened long after the last tap starts locked.
+    session.lock_if_idle();
     let first = start.unwrap_or_else(|| session.start_screen());
     let screen = use_signal(|| first);
     let rev = use_signal(|| 0u64);
@@ -91,7 +93,11 @@ pub fn App(session: Session, start: Option<Screen>) -> Element {
             background::sync_now(&session);
             loop {
                 tokio::time::sleep(Duration::from_secs(3)).await;
-                if session.lock_if_idle() {
+                session.lock_if_idle();
+                // Locked here, by the timer thread or by another view: the
+                // form (it may hold a person code) goes with the key.
+                let open_screen = !matches!(*ui.screen.peek(), Screen::Unlock | Screen::FirstRun);
+                if !session.is_unlocked() && open_screen {
                     ui.lock_out(&session);
                 }
                 ui.refresh();

@@ -11,7 +11,7 @@ use dioxus::prelude::*;
 #[component]
 pub fn Today() -> Element {
     let session = use_context::<Session>();
-    let mut ui = use_context::<Ui>();
+    let ui = use_context::<Ui>();
     let _ = (ui.rev)();
     let mut confirm = use_signal(|| None::<RecordId>);
     let mut error = use_signal(|| None::<String>);
@@ -54,15 +54,8 @@ pub fn Today() -> Element {
                                     onclick: {
                                         let session = session.clone();
                                         move |_| {
-                                            match session.void(contact.record_id) {
-                                                Ok(()) => {
-                                                    error.set(None);
-                                                    ui.notice.set(Some(Msg::AppContactVoided.text(lang).to_string()));
-                                                }
-                                                Err(message) => error.set(Some(message)),
-                                            }
+                                            error.set(void(&session, ui, contact.record_id).err());
                                             confirm.set(None);
-                                            ui.refresh();
                                         }
                                     },
                                     {Msg::AppVoidYes.text(lang)}
@@ -81,6 +74,16 @@ pub fn Today() -> Element {
             }
         }
     }
+}
+
+/// "Oui, annuler": voids the contact, says so, and refreshes the counts;
+/// or the reason it could not, for the worker to read.
+pub fn void(session: &Session, mut ui: Ui, target: RecordId) -> Result<(), String> {
+    session.void(target)?;
+    let voided = Msg::AppContactVoided.text(session.lang());
+    ui.notice.set(Some(voided.to_string()));
+    ui.refresh();
+    Ok(())
 }
 
 /// "23:05 · Gatineau · Personne connue · 1 pers. · Seringues 10".
