@@ -7,9 +7,9 @@
 //!
 //! # Map of the modules
 //!
-//! Dependencies point one way: `cli` -> `device` -> `domain`, and
-//! `cli` -> `server` -> `domain`; `server` and `device` never meet except
-//! through the wire formats in `domain`.
+//! Dependencies point one way: `cli` -> `app` -> `device` -> `domain`,
+//! and `cli` -> `server` -> `domain`; `server` and `device` never meet
+//! except through the wire formats in `domain`.
 //!
 //! - [`domain`]: no I/O. Contacts and voids, the catalog (materials, zones,
 //!   referrals, interventions, age bands, genders), validation by parse
@@ -29,13 +29,19 @@
 //!   hand-delivery file), applying stored batches (pseudonyms, voids,
 //!   quarantine) into a ledger with monthly rollups, month tallies,
 //!   supervisor accounts, and the admin operations.
-//! - [`cli`]: the `tournee` command: `device` (a headless phone), `serve`,
+//! - [`app`]: the Dioxus worker app over `device`: the session (open
+//!   store, language, inactivity lock), background sync and enrollment on
+//!   their own threads, one component per screen, served over liveview by
+//!   `tournee app` (default feature) and meant for a window (`desktop`)
+//!   or a phone (`mobile`).
+//! - [`cli`]: the `tournee` command: `app` (the worker app in a browser),
+//!   `device` (a headless phone), `serve`,
 //!   `admin` (enrollment codes, devices, hand-delivered batches, supervisor
 //!   accounts, sealing keys, quarantine), `report` and `bench`.
 //!
-//! Still to come, as issues say: the supervisor dashboard in `server`, and
-//! `app` (the Dioxus worker app over `device`).
+//! Still to come, as issues say: the supervisor dashboard in `server`.
 
+pub mod app;
 pub mod cli;
 pub mod device;
 pub mod domain;

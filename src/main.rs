@@ -1,5 +1,13 @@
-//! The `tournee` binary: everything lives in the library's `cli` module.
+//! The `tournee` binary: everything lives in the library's `cli` module,
+//! except on a phone, where the binary is the worker app itself.
 
 fn main() -> std::process::ExitCode {
+    #[cfg(all(feature = "mobile", any(target_os = "android", target_os = "ios")))]
+    {
+        let home = tournee::app::native::phone_home();
+        tournee::app::native::launch(tournee::app::Session::new(&home));
+        return std::process::ExitCode::SUCCESS;
+    }
+    #[allow(unreachable_code)]
     tournee::cli::main()
 }

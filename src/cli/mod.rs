@@ -5,6 +5,8 @@
 //! with nothing written; 1 the device, the server or their files failed.
 
 mod admin;
+#[cfg(feature = "liveview")]
+mod app;
 mod bench;
 mod bench_report;
 mod bench_sync;
@@ -39,6 +41,9 @@ struct Cli {
 enum Command {
     /// A headless phone: the device engine over a home directory.
     Device(Box<device::DeviceArgs>),
+    /// The worker app in a browser (liveview): http://ADDR/app.
+    #[cfg(feature = "liveview")]
+    App(app::AppArgs),
     /// Run the organization's server: enrollment, batch uploads, receipts.
     Serve(serve::ServeArgs),
     /// Supervisor's commands on the server: enrollment codes, devices, hand-delivered batches, accounts, keys.
@@ -102,6 +107,8 @@ pub fn main() -> ExitCode {
     let lang = cli.lang;
     let outcome = match cli.command {
         Command::Device(args) => device::run(*args, lang),
+        #[cfg(feature = "liveview")]
+        Command::App(args) => app::run(args, lang),
         Command::Serve(args) => serve::run(args, lang),
         Command::Admin(args) => admin::run(args, lang),
         Command::Report(args) => report::run(args, lang),

@@ -323,6 +323,82 @@ messages! {
         "  tournee admin --data {path} create-supervisor NAME";
     SealKeyRotated => "Nouvelle clé de scellement {value} : elle sert aux prochaines inscriptions dès le redémarrage du serveur. Les anciennes clés restent pour ouvrir les lots en retard; les téléphones déjà inscrits scellent avec la leur jusqu'à leur réinscription.",
         "New sealing key {value}: new enrollments get it once the server restarts. Old keys stay to open late batches; phones already enrolled seal to theirs until they are enrolled again.";
+    // The worker app (src/app): screens, buttons, the sync chip.
+    AppLock => "Verrouiller", "Lock";
+    AppUnlockTitle => "Tournée est verrouillé", "Tournée is locked";
+    AppUnlockPrompt => "Entrez votre NIP pour continuer.", "Enter your PIN to continue.";
+    AppUnlock => "Ouvrir", "Open";
+    AppFirstRunTitle => "Bienvenue dans Tournée", "Welcome to Tournée";
+    AppFirstRunIntro => "Choisissez un NIP d'au moins 4 caractères. Il protège les contacts sur ce téléphone; personne ne peut le retrouver si vous l'oubliez.",
+        "Choose a PIN of at least 4 characters. It protects the contacts on this phone; nobody can recover it if you forget it.";
+    AppPinAgain => "NIP (encore)", "PIN (again)";
+    AppContinueOffline => "Continuer hors ligne", "Continue offline";
+    AppOfflineNote => "Vous pourrez inscrire ce téléphone auprès de l'organisme plus tard; d'ici là, tout reste chiffré sur l'appareil.",
+        "You can enroll this phone with your organization later; until then, everything stays encrypted on the device.";
+    NavHome => "Accueil", "Home";
+    NavToday => "Aujourd'hui", "Today";
+    NavSync => "Envoi", "Sync";
+    NavSettings => "Réglages", "Settings";
+    AppNewContact => "Nouveau contact", "New contact";
+    AppRepeatLast => "Répéter le dernier", "Repeat the last";
+    AppTodayCounts => "{count} contact(s), {value} personne(s) aujourd'hui", "{count} contact(s), {value} people today";
+    ChipAllSent => "Tout est envoyé", "All sent";
+    ChipWaiting => "{count} en attente", "{count} waiting";
+    ChipLastSync => "dernier envoi {value}", "last sent {value}";
+    ChipNeverSynced => "jamais envoyé", "never sent";
+    ChipNotEnrolled => "Hors ligne : téléphone pas encore inscrit", "Offline: phone not enrolled yet";
+    ChipOffline => "Hors ligne", "Offline";
+    ChipProblem => "Problème d'envoi : voyez l'onglet Envoi", "Sending problem: see the Sync tab";
+    ChipRevoked => "Téléphone révoqué : appelez la coordination", "Phone revoked: call your coordinator";
+    ChipSyncing => "Envoi en cours…", "Sending…";
+    RelJustNow => "à l'instant", "just now";
+    RelMinutes => "il y a {count} min", "{count} min ago";
+    RelHours => "il y a {count} h", "{count} h ago";
+    RelDays => "il y a {count} j", "{count} days ago";
+    AppSave => "Enregistrer", "Save";
+    AppCancel => "Annuler", "Cancel";
+    AppContactSaved => "Contact enregistré.", "Contact saved.";
+    AppFixFields => "Rien n'a été enregistré : corrigez les champs marqués.", "Nothing was saved: fix the marked fields.";
+    AppCodeHint => "Facultatif. Le code n'est jamais réaffiché.", "Optional. The code is never shown again.";
+    AppTodayEmpty => "Aucun contact aujourd'hui.", "No contacts today.";
+    AppVoid => "Annuler ce contact", "Void this contact";
+    AppVoidConfirm => "Annuler ce contact? Il sera retiré des chiffres et l'annulation sera envoyée au serveur.",
+        "Void this contact? It will be taken out of the figures and the void will be sent to the server.";
+    AppVoidYes => "Oui, annuler", "Yes, void it";
+    AppVoidNo => "Non, garder", "No, keep it";
+    AppContactVoided => "Contact annulé.", "Contact voided.";
+    AppSyncNow => "Synchroniser maintenant", "Sync now";
+    AppSyncStarted => "Envoi lancé; vous pouvez continuer à travailler.", "Sending started; you can keep working.";
+    AppSyncDone => "Dernier envoi réussi : {count} lot(s) livré(s).", "Last send succeeded: {count} batch(es) delivered.";
+    AppLastReceipt => "Dernier reçu du serveur : {value}.", "Last receipt from the server: {value}.";
+    AppExport => "Exporter vers un fichier", "Export to a file";
+    SettingsLanguage => "Langue", "Language";
+    SettingsAutoLock => "Verrouillage après inactivité", "Lock after inactivity";
+    SettingsMinutes => "{count} min", "{count} min";
+    SettingsTheme => "Thème", "Theme";
+    ThemeDark => "Sombre", "Dark";
+    ThemeLight => "Clair", "Light";
+    SettingsDevice => "Appareil", "Device";
+    AppNext => "Suivant", "Next";
+    AppOneLess => "Un de moins : {value}", "One fewer: {value}";
+    AppOneMore => "Un de plus : {value}", "One more: {value}";
+    AppEnrollTitle => "Inscrire ce téléphone", "Enroll this phone";
+    AppEnrollIntro => "Entrez l'adresse du serveur et le code donnés par la coordination.",
+        "Enter the server address and the code from your coordinator.";
+    AppServerAddress => "Adresse du serveur", "Server address";
+    AppEnrollCode => "Code d'inscription", "Enrollment code";
+    AppPhoneLabel => "Nom du téléphone (facultatif)", "Phone name (optional)";
+    AppEnroll => "Inscrire", "Enroll";
+    AppEnrolling => "Inscription en cours…", "Enrolling…";
+    AppCurrentPin => "NIP actuel", "Current PIN";
+    AppNewPin => "Nouveau NIP", "New PIN";
+    AppNewPinAgain => "Nouveau NIP (encore)", "New PIN (again)";
+    AppChangePin => "Changer le NIP", "Change the PIN";
+    AppWipe => "Effacer cet appareil", "Wipe this device";
+    AppWipeWarning => "Efface tous les contacts de ce téléphone, même ceux pas encore envoyés, et son inscription. Entrez votre NIP pour confirmer.",
+        "Erases every contact on this phone, even those not sent yet, and its enrollment. Enter your PIN to confirm.";
+    AppWiped => "Appareil effacé. Tournée repart de zéro.", "Device wiped. Tournée starts over.";
+    AppListening => "Application Tournée sur http://{value}/app (Ctrl-C pour arrêter)", "Tournée app on http://{value}/app (Ctrl-C to stop)";
     // Monthly reports, as printed for funders.
     ReportTitle => "Bilan mensuel — {month}", "Monthly report — {month}";
     ReportKeyFigures => "Chiffres clés", "Key figures";

@@ -1,0 +1,162 @@
+//! The New contact form as the worker fills it: chips picked, steppers
+//! counted, an optional code. It turns into a [`ContactDraft`], so the app
+//! checks exactly what the CLI and CSV import check.
+
+use crate::domain::catalog::{Catalog, Section};
+use crate::domain::{Contact, ContactDraft};
+use std::collections::{BTreeMap, BTreeSet};
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Form {
+    pub zone: String,
+    pub kind: String,
+    pub people: u32,
+    pub age_band: String,
+    pub gender: Option<String>,
+    pub materials: BTreeMap<String, u32>,
+    pub referrals: BTreeSet<String>,
+    pub interventions: BTreeSet<String>,
+    /// Typed, sent once, never filled back in.
+    pub code: String,
+}
+
+/// Steppers stop here: a bigger gift is a typo more often than not.
+pub const MAX_STEP: u32 = 999;
+
+impl Form {
+    /// A fresh form: one known person, in the zone of the last contact.
+    pub fn fresh(last: Option<&Contact>) -> Form {
+        Form {
+            zone: last.map(|c| c.zone.to_string()).unwrap_or_default(),
+            kind: "known".into(),
+            people: 1,
+            ..Form::default()
+        }
+    }
+
+    /// "Repeat the last": the same shape, without the person code (a code
+    /// belongs to one person and is never shown back).
+    pub fn repeat(last: &Contact) -> Form {
+        Form {
+            zone: last.zone.to_string(),
+            kind: last.kind.key().into(),
+            people: u32::from(last.people_count.get()),
+            age_band: last.age_band.to_string(),
+            gender: last.gender.as_ref().map(|g| g.to_string()),
+            materials: last
+                .materials
+                .iter()
+                .map(|(id, qty)| (id.to_string(), qty.get()))
+                .collect(),
+            referrals: last.referrals.iter().map(|r| r.to_string()).collect(),
+            interventions: last.interventions.iter().map(|i| i.to_string()).collect(),
+            code: String::new(),
+        }
+    }
+
+    pub fn quantity(&self, material: &str) -> u32 {
+        self.materials.get(material).copied().unwrap_or(0)
+    }
+
+    /// One tap on + or −; never below zero, never past [`MAX_STEP`].
+    pub fn step(&mut self, material: &str, up: bool) {
+        let now = self.quantity(material);
+        let next = if up {
+            (now + 1).min(MAX_STEP)
+        } else {
+            now.saturating_sub(1)
+        };
+        if next == 0 {
+            self.materials.remove(material);
+        } else {
+            self.materials.insert(material.to_string(), next);
+        }
+    }
+
+    pub fn step_people(&mut self, up: bool) {
+        self.people = if up {
+            (self.people + 1).min(MAX_STEP)
+        } else {
+            self.people.saturating_sub(1).max(1)
+        };
+    }
+
+    /// Tapping a picked chip again unpicks it (gender is optional).
+    pub fn toggle_gender(&mut self, id: &str) {
+        if self.gender.as_deref() == Some(id) {
+            self.gender = None;
+        } else {
+            self.gender = Some(id.to_string());
+        }
+    }
+
+    pub fn toggle(set: &mut BTreeSet<String>, id: &str) {
+        if !set.remove(id) {
+            set.insert(id.to_string());
+        }
+    }
+
+    pub fn draft(&self) -> ContactDraft {
+        ContactDraft {
+            occurred_at: None,
+            zone: self.zone.clone(),
+            kind: self.kind.clone(),
+            people: self.people.to_string(),
+            age_band: self.age_band.clone(),
+            gender: self.gender.clone(),
+            materials: self
+                .materials
+                .iter()
+                .map(|(id, qty)| (id.clone(), qty.to_string()))
+                .collect(),
+            returned_syringes: None,
+            referrals: self.referrals.iter().cloned().collect(),
+            interventions: self.interventions.iter().cloned().collect(),
+            code: Some(self.code.clone()),
+            duration_min: None,
+        }
+    }
+}
+
+/// Active materials, most handed out today first, then in catalog order,
+/// so the usual ones sit under the thumb.
+pub fn materials_by_use(catalog: &Catalog, today: &BTreeMap<String, u64>) -> Vec<String> {
+    let mut ids = catalog.active_ids(Section::Materials);
+    // A stable sort keeps catalog order among equals.
+    ids.sort_by_key(|id| std::cmp::Reverse(today.get(id).copied().unwrap_or(0)));
+    ids
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steppers_never_go_below_zero_and_zero_means_not_given() {
+        let mut form = Form::fresh(None);
+        form.step("condoms", false);
+        assert_eq!(form.quantity("condoms"), 0);
+        form.step("condoms", true);
+        form.step("condoms", true);
+        form.step("condoms", false);
+        assert_eq!(form.quantity("condoms"), 1);
+        form.step("condoms", false);
+        assert!(form.materials.is_empty());
+    }
+
+    #[test]
+    fn people_count_stays_at_least_one() {
+        let mut form = Form::fresh(None);
+        form.step_people(false);
+        assert_eq!(form.people, 1);
+    }
+
+    #[test]
+    fn most_used_materials_come_first() {
+        let catalog = Catalog::default_quebec();
+        let mut today = BTreeMap::new();
+        let last = catalog.active_ids(Section::Materials).pop().unwrap();
+        today.insert(last.clone(), 7);
+        assert_eq!(materials_by_use(&catalog, &today)[0], last);
+    }
+}

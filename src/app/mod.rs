@@ -1,0 +1,191 @@
+//! The worker app: Dioxus components over the [`crate::device`] engine.
+//!
+//! The UI never speaks SQL or HTTP: taps call [`state::Session`], which
+//! calls the device engine; uploads run in [`background`]. One component
+//! per screen under [`screens`]; the New contact form's logic lives in
+//! [`form`] so tests can drive it without a browser. Styles are embedded
+//! from `assets/app.css` so a plain `cargo build` is styled and nothing is
+//! ever loaded from the network.
+//!
+//! The same [`App`] is served over liveview (`tournee app`, the demo and
+//! tests), and is meant to run in a desktop window or on a phone through
+//! the `desktop` and `mobile` features.
+
+pub mod background;
+pub mod form;
+#[cfg(feature = "liveview")]
+pub mod liveview;
+#[cfg(any(feature = "desktop", feature = "mobile"))]
+pub mod native;
+pub mod prefs;
+pub mod screens;
+pub mod state;
+
+use crate::domain::i18n::{Lang, Msg};
+use dioxus::prelude::*;
+pub use state::{Screen, Session, Theme};
+use std::time::Duration;
+
+/// Every style the app uses, embedded at compile time.
+pub const CSS: &str = include_str!("../../assets/app.css");
+
+/// What every screen shares: where we are, and a revision counter that
+/// re-renders views after the session changed under them. Components
+/// without changing props are not re-rendered with their parent, so each
+/// one reads `rev` itself: that is what makes a language switch apply to
+/// every view at once.
+#[derive(Clone, Copy)]
+pub struct Ui {
+    pub screen: Signal<Screen>,
+    pub rev: Signal<u64>,
+    /// A one-line message after an action ("Contact saved.").
+    pub notice: Signal<Option<String>>,
+    /// The New contact form, filled by Home (fresh or "repeat the last").
+    pub form: Signal<form::Form>,
+    /// Why the last save did not happen, shown next to the fields.
+    pub problem: Signal<Option<state::SaveError>>,
+}
+
+impl Ui {
+    pub fn go(mut self, screen: Screen) {
+        self.notice.set(None);
+        self.problem.set(None);
+        self.screen.set(screen);
+    }
+
+    /// Locks the phone and forgets the form (it may hold a person code).
+    pub fn lock_out(mut self, session: &Session) {
+        session.lock();
+        self.form.set(form::Form::default());
+        self.go(Screen::Unlock);
+    }
+
+    pub fn refresh(mut self) {
+        self.rev += 1;
+    }
+}
+
+/// The root. `start` forces a first screen (tests); otherwise the session
+/// decides (first run, locked, home).
+#[component]
+pub fn App(session: Session, start: Option<Screen>) -> Element {
+    // A view opened long after the last tap starts locked.
+    session.lock_if_idle();
+    let first = start.unwrap_or_else(|| session.start_screen());
+    let screen = use_signal(|| first);
+    let rev = use_signal(|| 0u64);
+    let notice = use_signal(|| None::<String>);
+    let form = use_signal(form::Form::default);
+    let problem = use_signal(|| None::<state::SaveError>);
+    let ui = use_context_provider(|| Ui {
+        screen,
+        rev,
+        notice,
+        form,
+        problem,
+    });
+    use_context_provider(|| session.clone());
+
+    let ticking = session.clone();
+    use_future(move || {
+        let session = ticking.clone();
+        async move {
+            background::sync_now(&session);
+            loop {
+                tokio::time::sleep(Duration::from_secs(3)).await;
+                session.lock_if_idle();
+                // Locked here, by the timer thread or by another view: the
+                // form (it may hold a person code) goes with the key.
+                let open_screen = !matches!(*ui.screen.peek(), Screen::Unlock | Screen::FirstRun);
+                if !session.is_unlocked() && open_screen {
+                    ui.lock_out(&session);
+                }
+                ui.refresh();
+            }
+        }
+    });
+
+    // Subscribe to the revision so language and theme changes apply at once.
+    let _ = (ui.rev)();
+    let prefs = session.prefs();
+    let theme = match prefs.theme {
+        Theme::Dark => "app dark",
+        Theme::Light => "app light",
+    };
+    let unlocked = session.is_unlocked();
+    let current = if unlocked || matches!((ui.screen)(), Screen::FirstRun) {
+        (ui.screen)()
+    } else {
+        Screen::Unlock
+    };
+    let touching = session.clone();
+    rsx! {
+        style { dangerous_inner_html: CSS }
+        div {
+            class: "{theme}",
+            lang: prefs.lang.code(),
+            onclick: move |_| touching.touch(),
+            if unlocked {
+                TopBar {}
+            }
+            main {
+                match current {
+                    Screen::FirstRun => rsx! { screens::first_run::FirstRun {} },
+                    Screen::Unlock => rsx! { screens::unlock::Unlock {} },
+                    Screen::Home => rsx! { screens::home::Home {} },
+                    Screen::NewContact => rsx! { screens::new_contact::NewContact {} },
+                    Screen::Today => rsx! { screens::today::Today {} },
+                    Screen::Sync => rsx! { screens::sync::SyncScreen {} },
+                    Screen::Settings => rsx! { screens::settings::Settings {} },
+                }
+            }
+            if unlocked {
+                NavBar { current }
+            }
+        }
+    }
+}
+
+/// The title and the lock button, one tap away on every screen.
+#[component]
+fn TopBar() -> Element {
+    let session = use_context::<Session>();
+    let ui = use_context::<Ui>();
+    let _ = (ui.rev)();
+    let lang = session.lang();
+    rsx! {
+        header { class: "top",
+            span { class: "brand", "Tournée" }
+            button {
+                class: "lock",
+                onclick: move |_| ui.lock_out(&session),
+                {Msg::AppLock.text(lang)}
+            }
+        }
+    }
+}
+
+#[component]
+fn NavBar(current: Screen) -> Element {
+    let session = use_context::<Session>();
+    let ui = use_context::<Ui>();
+    let _ = (ui.rev)();
+    let lang: Lang = session.lang();
+    let tabs = [
+        (Screen::Home, Msg::NavHome),
+        (Screen::Today, Msg::NavToday),
+        (Screen::Sync, Msg::NavSync),
+        (Screen::Settings, Msg::NavSettings),
+    ];
+    rsx! {
+        nav { class: "tabs",
+            for (screen, msg) in tabs {
+                button {
+                    class: if screen == current { "tab on" } else { "tab" },
+                    onclick: move |_| ui.go(screen),
+                    {msg.text(lang)}
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+//! Enrollment with a supervisor's code: the server address, the code and
+//! an optional phone name. The network call runs in the background; the
+//! outcome shows here when the periodic refresh comes round.
+
+use super::ErrorLine;
+use crate::app::{Session, Ui, background};
+use crate::domain::i18n::Msg;
+use dioxus::prelude::*;
+
+#[component]
+pub fn Enroll() -> Element {
+    let session = use_context::<Session>();
+    let ui = use_context::<Ui>();
+    let _ = (ui.rev)();
+    let mut server = use_signal(String::new);
+    let mut code = use_signal(String::new);
+    let mut label = use_signal(String::new);
+    let lang = session.lang();
+    let busy = session.is_enrolling();
+    let (done, error) = match session.last_enroll_outcome() {
+        Some(Ok(text)) => (Some(text), None),
+        Some(Err(text)) => (None, Some(text)),
+        None => (None, None),
+    };
+    let starting = session.clone();
+    let start = move |_| {
+        if background::enroll(&starting, &server(), &code(), &label()) {
+            code.set(String::new());
+        }
+        ui.refresh();
+    };
+    rsx! {
+        div { class: "group enroll",
+            h2 { {Msg::AppEnrollTitle.text(lang)} }
+            p { class: "hint", {Msg::AppEnrollIntro.text(lang)} }
+            label { class: "field",
+                span { {Msg::AppServerAddress.text(lang)} }
+                input {
+                    r#type: "url",
+                    inputmode: "url",
+                    placeholder: "https://",
+                    value: "{server}",
+                    oninput: move |e| server.set(e.value()),
+                }
+            }
+            label { class: "field",
+                span { {Msg::AppEnrollCode.text(lang)} }
+                input {
+                    autocomplete: "off",
+                    autocapitalize: "characters",
+                    value: "{code}",
+                    oninput: move |e| code.set(e.value()),
+                }
+            }
+            label { class: "field",
+                span { {Msg::AppPhoneLabel.text(lang)} }
+                input { value: "{label}", oninput: move |e| label.set(e.value()) }
+            }
+            if let Some(text) = done {
+                p { class: "ok", role: "status", "{text}" }
+            }
+            ErrorLine { text: error }
+            button {
+                class: "primary big",
+                disabled: busy,
+                onclick: start,
+                if busy {
+                    {Msg::AppEnrolling.text(lang)}
+                } else {
+                    {Msg::AppEnroll.text(lang)}
+                }
+            }
+        }
+    }
+}

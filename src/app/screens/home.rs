@@ -1,0 +1,68 @@
+//! Home: the big "Nouveau contact" button, "Répéter le dernier", today's
+//! counts and the sync chip.
+
+use super::{ErrorLine, Notice, chip};
+use crate::app::form::Form;
+use crate::app::state::now;
+use crate::app::{Screen, Session, Ui};
+use crate::domain::i18n::{Msg, tr};
+use dioxus::prelude::*;
+
+#[component]
+pub fn Home() -> Element {
+    let session = use_context::<Session>();
+    let mut ui = use_context::<Ui>();
+    let _ = (ui.rev)();
+    let lang = session.lang();
+    let status = session.status();
+    let last = session.last_contact();
+    let has_last = last.is_some();
+
+    let fresh_from = last.clone();
+    let new_contact = move |_| {
+        ui.form.set(Form::fresh(fresh_from.as_ref()));
+        ui.go(Screen::NewContact);
+    };
+    let repeat = move |_| {
+        if let Some(last) = &last {
+            ui.form.set(Form::repeat(last));
+            ui.go(Screen::NewContact);
+        }
+    };
+    let (counts, chip_view, error) = match &status {
+        Ok(status) => (
+            tr(
+                lang,
+                Msg::AppTodayCounts,
+                &[
+                    ("count", &status.today.contacts),
+                    ("value", &status.today.people),
+                ],
+            ),
+            Some(chip::chip(status, session.is_syncing(), now(), lang)),
+            None,
+        ),
+        Err(message) => (String::new(), None, Some(message.clone())),
+    };
+    rsx! {
+        section { class: "screen home",
+            Notice {}
+            button { class: "primary huge", onclick: new_contact, {Msg::AppNewContact.text(lang)} }
+            button {
+                class: "secondary big",
+                disabled: !has_last,
+                onclick: repeat,
+                {Msg::AppRepeatLast.text(lang)}
+            }
+            p { class: "counts", "{counts}" }
+            if let Some((class, words)) = chip_view {
+                button {
+                    class: "{class}",
+                    onclick: move |_| ui.go(Screen::Sync),
+                    "{words}"
+                }
+            }
+            ErrorLine { text: error }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+//! Settings: language (applies at once), auto-lock delay, theme, what
+//! this device is enrolled with, and the PIN (change it, wipe the device).
+
+use super::Notice;
+use crate::app::{Session, Theme, Ui};
+use crate::domain::i18n::{Lang, Msg, tr};
+use dioxus::prelude::*;
+use std::time::Duration;
+
+/// Auto-lock choices, in minutes; 5 is the default.
+const LOCK_MINUTES: [u64; 5] = [1, 2, 5, 10, 15];
+
+#[component]
+pub fn Settings() -> Element {
+    let session = use_context::<Session>();
+    let ui = use_context::<Ui>();
+    let _ = (ui.rev)();
+    let prefs = session.prefs();
+    let lang = prefs.lang;
+    let status = session.status().ok();
+    let device = match &status {
+        Some(s) if s.enrolled => tr(
+            lang,
+            Msg::StatusServer,
+            &[
+                ("value", &s.server.clone().unwrap_or_default()),
+                ("id", &s.device_id.clone().unwrap_or_default()),
+            ],
+        ),
+        _ => Msg::StatusNotEnrolled.text(lang).to_string(),
+    };
+    let catalog = status
+        .map(|s| tr(lang, Msg::StatusCatalog, &[("value", &s.catalog_version)]))
+        .unwrap_or_default();
+    let languages = [(Lang::Fr, "Français"), (Lang::En, "English")];
+    let themes = [
+        (Theme::Dark, Msg::ThemeDark),
+        (Theme::Light, Msg::ThemeLight),
+    ];
+    let current_minutes = prefs.lock_after.as_secs() / 60;
+    rsx! {
+        section { class: "screen settings",
+            h1 { {Msg::NavSettings.text(lang)} }
+            Notice {}
+            div { class: "group",
+                h2 { {Msg::SettingsLanguage.text(lang)} }
+                div { class: "chips",
+                    for (choice, name) in languages {
+                        button {
+                            class: if choice == lang { "chip-pick on" } else { "chip-pick" },
+                            lang: choice.code(),
+                            onclick: {
+                                let session = session.clone();
+                                move |_| {
+                                    session.update_prefs(|p| p.lang = choice);
+                                    ui.refresh();
+                                }
+                            },
+                            "{name}"
+                        }
+                    }
+                }
+            }
+            div { class: "group",
+                h2 { {Msg::SettingsAutoLock.text(lang)} }
+                div { class: "chips",
+                    for minutes in LOCK_MINUTES {
+                        button {
+                            class: if minutes == current_minutes { "chip-pick on" } else { "chip-pick" },
+                            onclick: {
+                                let session = session.clone();
+                                move |_| {
+                                    session.update_prefs(|p| p.lock_after = Duration::from_secs(minutes * 60));
+                                    ui.refresh();
+                                }
+                            },
+                            {tr(lang, Msg::SettingsMinutes, &[("count", &minutes)])}
+                        }
+                    }
+                }
+            }
+            div { class: "group",
+                h2 { {Msg::SettingsTheme.text(lang)} }
+                div { class: "chips",
+                    for (theme, msg) in themes {
+                        button {
+                            class: if theme == prefs.theme { "chip-pick on" } else { "chip-pick" },
+                            onclick: {
+                                let session = session.clone();
+                                move |_| {
+                                    session.update_prefs(|p| p.theme = theme);
+                                    ui.refresh();
+                                }
+                            },
+                            {msg.text(lang)}
+                        }
+                    }
+                }
+            }
+            div { class: "group",
+                h2 { {Msg::SettingsDevice.text(lang)} }
+                p { "{device}" }
+                p { "{catalog}" }
+            }
+            super::security::ChangePin {}
+            super::security::Wipe {}
+        }
+    }
+}

@@ -1,0 +1,110 @@
+//! Today: the day's contacts, newest first, each voidable after a
+//! confirmation. The person code is never shown, only whether there was one.
+
+use super::{ErrorLine, Notice};
+use crate::app::{Session, Ui};
+use crate::domain::catalog::Section;
+use crate::domain::i18n::{Lang, Msg};
+use crate::domain::{Catalog, Contact, Record, RecordId};
+use dioxus::prelude::*;
+
+#[component]
+pub fn Today() -> Element {
+    let session = use_context::<Session>();
+    let ui = use_context::<Ui>();
+    let _ = (ui.rev)();
+    let mut confirm = use_signal(|| None::<RecordId>);
+    let mut error = use_signal(|| None::<String>);
+    let lang = session.lang();
+    let (records, catalog) = match (session.today(), session.catalog()) {
+        (Ok(records), Ok(catalog)) => (records, catalog),
+        (Err(message), _) | (_, Err(message)) => {
+            return rsx! { ErrorLine { text: Some(message) } };
+        }
+    };
+    let rows: Vec<(Contact, bool)> = records
+        .into_iter()
+        .rev()
+        .filter_map(|listed| match listed.record {
+            Record::Contact(contact) => Some((contact, listed.voided)),
+            Record::Void(_) => None,
+        })
+        .collect();
+    rsx! {
+        section { class: "screen today",
+            h1 { {Msg::NavToday.text(lang)} }
+            Notice {}
+            ErrorLine { text: error() }
+            if rows.is_empty() {
+                p { class: "empty", {Msg::AppTodayEmpty.text(lang)} }
+            }
+            ul { class: "records",
+                for (contact, voided) in rows {
+                    li {
+                        key: "{contact.record_id}",
+                        class: if voided { "record voided" } else { "record" },
+                        p { class: "summary", {summary(&contact, &catalog, lang)} }
+                        if voided {
+                            span { class: "tag", {Msg::Voided.text(lang)} }
+                        } else if confirm() == Some(contact.record_id) {
+                            div { class: "confirm", role: "alertdialog",
+                                p { {Msg::AppVoidConfirm.text(lang)} }
+                                button {
+                                    class: "danger",
+                                    onclick: {
+                                        let session = session.clone();
+                                        move |_| {
+                                            error.set(void(&session, ui, contact.record_id).err());
+                                            confirm.set(None);
+                                        }
+                                    },
+                                    {Msg::AppVoidYes.text(lang)}
+                                }
+                                button { class: "secondary", onclick: move |_| confirm.set(None), {Msg::AppVoidNo.text(lang)} }
+                            }
+                        } else {
+                            button {
+                                class: "secondary",
+                                onclick: move |_| confirm.set(Some(contact.record_id)),
+                                {Msg::AppVoid.text(lang)}
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// "Oui, annuler": voids the contact, says so, and refreshes the counts;
+/// or the reason it could not, for the worker to read.
+pub fn void(session: &Session, mut ui: Ui, target: RecordId) -> Result<(), String> {
+    session.void(target)?;
+    let voided = Msg::AppContactVoided.text(session.lang());
+    ui.notice.set(Some(voided.to_string()));
+    ui.refresh();
+    Ok(())
+}
+
+/// "23:05 · Gatineau · Personne connue · 1 pers. · Seringues 10".
+fn summary(contact: &Contact, catalog: &Catalog, lang: Lang) -> String {
+    let mut parts = vec![
+        contact.occurred_at.format("%H:%M").to_string(),
+        catalog
+            .label(Section::Zones, contact.zone.as_str(), lang)
+            .to_string(),
+        contact.kind.label(lang).to_string(),
+        format!("{} {}", contact.people_count.get(), Msg::People.text(lang)),
+    ];
+    for (id, qty) in &contact.materials {
+        parts.push(format!(
+            "{} {}",
+            catalog.label(Section::Materials, id.as_str(), lang),
+            qty.get()
+        ));
+    }
+    if contact.person_code.is_some() {
+        parts.push(Msg::WithCode.text(lang).to_string());
+    }
+    parts.join(" · ")
+}

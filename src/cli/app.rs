@@ -1,0 +1,67 @@
+//! `tournee app`: serves the worker app over liveview for a browser, on a
+//! device home directory (the same one `tournee device` uses); with the
+//! `desktop` feature, `--window` opens it in a window instead.
+
+use super::{Failure, Outcome};
+use crate::app::prefs::Prefs;
+use crate::app::{Session, liveview};
+use crate::domain::i18n::{Lang, Msg, tr};
+use clap::Args;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Args)]
+pub struct AppArgs {
+    /// The phone's home directory [default: the platform data directory].
+    #[arg(long, env = "TOURNEE_HOME")]
+    home: Option<PathBuf>,
+    /// Address and port to serve the app on; open http://ADDR/app.
+    #[arg(long, default_value = "127.0.0.1:8090")]
+    listen: SocketAddr,
+    /// Open the app in a desktop window instead of serving a browser.
+    #[cfg(feature = "desktop")]
+    #[arg(long)]
+    window: bool,
+}
+
+pub fn run(args: AppArgs, lang: Lang) -> Outcome {
+    let home = args
+        .home
+        .or_else(|| dirs::data_dir().map(|d| d.join("tournee")))
+        .unwrap_or_else(|| PathBuf::from(".tournee"));
+    // The language picked in Settings wins over the command's default.
+    let chosen = Prefs::exists_in(&home);
+    let session = Session::new(&home);
+    if !chosen {
+        session.update_prefs(|p| p.lang = lang);
+    }
+    #[cfg(feature = "desktop")]
+    if args.window {
+        crate::app::native::launch(session);
+        return Ok(());
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::system(e.to_string()))?;
+    runtime.block_on(async move {
+        let cannot = |e: std::io::Error| {
+            Failure::system(tr(
+                lang,
+                Msg::ServeCannotListen,
+                &[("addr", &args.listen), ("value", &e)],
+            ))
+        };
+        let listener = tokio::net::TcpListener::bind(args.listen)
+            .await
+            .map_err(cannot)?;
+        let bound = listener.local_addr().map_err(cannot)?;
+        println!("{}", tr(lang, Msg::AppListening, &[("value", &bound)]));
+        let shutdown = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        liveview::serve(listener, session, shutdown)
+            .await
+            .map_err(|e| Failure::system(e.to_string()))
+    })
+}
