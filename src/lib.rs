@@ -37,7 +37,8 @@
 //! - [`cli`]: the `tournee` command: `app` (the worker app in a browser),
 //!   `device` (a headless phone), `serve`,
 //!   `admin` (enrollment codes, devices, hand-delivered batches, supervisor
-//!   accounts, sealing keys, quarantine), `report` and `bench`.
+//!   accounts, sealing keys, quarantine), `report`, `simulate` (a fleet
+//!   over a lossy link) and `bench`.
 //!
 //! Still to come, as issues say: the supervisor dashboard in `server`.
 
