@@ -76,7 +76,9 @@ impl SyncError {
         message_for(self.kind(), &self.detail(), lang)
     }
 
-    /// The technical part worth keeping (never contact data).
+    /// The technical part worth keeping for `status --json` (never contact
+    /// data). Worker messages only show it where it helps (an HTTP status,
+    /// an offline reason in the reader's language), never raw English.
     pub fn detail(&self) -> String {
         match self {
             SyncError::Offline(d) | SyncError::NotTournee(d) | SyncError::BadReceipt(d) => {

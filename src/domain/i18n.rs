@@ -157,8 +157,8 @@ messages! {
         "The network answered with something that is not Tournée (often a Wi-Fi sign-in page): sign in to the Wi-Fi or change networks, then try again. Nothing was erased.";
     SyncRefused => "Le serveur a refusé l'envoi (HTTP {value}). Rien n'a été effacé; réessayez plus tard ou avertissez la coordination.",
         "The server refused the upload (HTTP {value}). Nothing was erased; try again later or tell your coordinator.";
-    SyncBadReceipt => "Le reçu du serveur n'est pas valide ({value}). Rien n'a été effacé; l'envoi sera repris.",
-        "The server's receipt is not valid ({value}). Nothing was erased; the upload will be retried.";
+    SyncBadReceipt => "Le reçu du serveur n'est pas valide : quelque chose sur le réseau a modifié la réponse. Rien n'a été effacé; l'envoi sera repris.",
+        "The server's receipt is not valid: something on the network changed the answer. Nothing was erased; the upload will be retried.";
     SyncStorage => "Erreur de stockage pendant la synchronisation : {value}.", "Storage error during sync: {value}.";
     Enrolled => "Inscrit auprès de {value} (appareil {id}).", "Enrolled with {value} (device {id}).";
     Synced => "Synchronisé : {count} lot(s) livré(s), {value} en attente.", "Synced: {count} batch(es) delivered, {value} waiting.";
