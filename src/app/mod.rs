@@ -158,6 +158,7 @@ fn TopBar() -> Element {
             span { class: "brand", "Tournée" }
             button {
                 class: "lock",
+                "data-testid": "lock",
                 onclick: move |_| ui.lock_out(&session),
                 {Msg::AppLock.text(lang)}
             }
@@ -172,16 +173,17 @@ fn NavBar(current: Screen) -> Element {
     let _ = (ui.rev)();
     let lang: Lang = session.lang();
     let tabs = [
-        (Screen::Home, Msg::NavHome),
-        (Screen::Today, Msg::NavToday),
-        (Screen::Sync, Msg::NavSync),
-        (Screen::Settings, Msg::NavSettings),
+        (Screen::Home, Msg::NavHome, "tab-home"),
+        (Screen::Today, Msg::NavToday, "tab-today"),
+        (Screen::Sync, Msg::NavSync, "tab-sync"),
+        (Screen::Settings, Msg::NavSettings, "tab-settings"),
     ];
     rsx! {
         nav { class: "tabs",
-            for (screen, msg) in tabs {
+            for (screen, msg, testid) in tabs {
                 button {
                     class: if screen == current { "tab on" } else { "tab" },
+                    "data-testid": testid,
                     onclick: move |_| ui.go(screen),
                     {msg.text(lang)}
                 }

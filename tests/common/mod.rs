@@ -50,6 +50,15 @@ impl TestServer {
             .map(|d| d.batches)
             .sum()
     }
+
+    /// How many records (contacts and voids) the server applied.
+    pub fn records(&self) -> u64 {
+        tournee::server::admin::list_devices(self.data.path())
+            .unwrap()
+            .iter()
+            .map(|d| d.records)
+            .sum()
+    }
 }
 
 impl Drop for TestServer {

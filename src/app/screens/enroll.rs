@@ -37,6 +37,7 @@ pub fn Enroll() -> Element {
                 span { {Msg::AppServerAddress.text(lang)} }
                 input {
                     r#type: "url",
+                    "data-testid": "server-address",
                     inputmode: "url",
                     placeholder: "https://",
                     value: "{server}",
@@ -46,6 +47,7 @@ pub fn Enroll() -> Element {
             label { class: "field",
                 span { {Msg::AppEnrollCode.text(lang)} }
                 input {
+                    "data-testid": "enroll-code",
                     autocomplete: "off",
                     autocapitalize: "characters",
                     value: "{code}",
@@ -57,11 +59,12 @@ pub fn Enroll() -> Element {
                 input { value: "{label}", oninput: move |e| label.set(e.value()) }
             }
             if let Some(text) = done {
-                p { class: "ok", role: "status", "{text}" }
+                p { class: "ok", role: "status", "data-testid": "enrolled", "{text}" }
             }
             ErrorLine { text: error }
             button {
                 class: "primary big",
+                "data-testid": "enroll",
                 disabled: busy,
                 onclick: start,
                 if busy {

@@ -21,7 +21,12 @@ pub fn FirstRun() -> Element {
             section { class: "screen first-run",
                 h1 { {Msg::AppFirstRunTitle.text(lang)} }
                 Enroll {}
-                button { class: "secondary big", onclick: move |_| ui.go(Screen::Home), {Msg::AppContinueOffline.text(lang)} }
+                button {
+                    class: "secondary big",
+                    "data-testid": "continue-offline",
+                    onclick: move |_| ui.go(Screen::Home),
+                    {Msg::AppContinueOffline.text(lang)}
+                }
                 p { class: "hint", {Msg::AppOfflineNote.text(lang)} }
             }
         };
@@ -44,6 +49,7 @@ pub fn FirstRun() -> Element {
                 span { {Msg::FieldPin.text(lang)} }
                 input {
                     r#type: "password",
+                    "data-testid": "pin",
                     autocomplete: "new-password",
                     value: "{pin}",
                     oninput: move |e| pin.set(e.value()),
@@ -53,13 +59,19 @@ pub fn FirstRun() -> Element {
                 span { {Msg::AppPinAgain.text(lang)} }
                 input {
                     r#type: "password",
+                    "data-testid": "pin-again",
                     autocomplete: "new-password",
                     value: "{again}",
                     oninput: move |e| again.set(e.value()),
                 }
             }
             ErrorLine { text: error() }
-            button { class: "primary big", onclick: create, {Msg::AppNext.text(lang)} }
+            button {
+                class: "primary big",
+                "data-testid": "pin-next",
+                onclick: create,
+                {Msg::AppNext.text(lang)}
+            }
         }
     }
 }

@@ -47,9 +47,15 @@ pub fn Home() -> Element {
     rsx! {
         section { class: "screen home",
             Notice {}
-            button { class: "primary huge", onclick: new_contact, {Msg::AppNewContact.text(lang)} }
+            button {
+                class: "primary huge",
+                "data-testid": "new-contact",
+                onclick: new_contact,
+                {Msg::AppNewContact.text(lang)}
+            }
             button {
                 class: "secondary big",
+                "data-testid": "repeat-last",
                 disabled: !has_last,
                 onclick: repeat,
                 {Msg::AppRepeatLast.text(lang)}
@@ -58,6 +64,7 @@ pub fn Home() -> Element {
             if let Some((class, words)) = chip_view {
                 button {
                     class: "{class}",
+                    "data-testid": "sync-chip",
                     onclick: move |_| ui.go(Screen::Sync),
                     "{words}"
                 }

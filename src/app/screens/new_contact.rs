@@ -53,6 +53,7 @@ pub fn NewContact() -> Element {
         section { class: "screen new-contact",
             h1 { {Msg::AppNewContact.text(lang)} }
             Chips {
+                name: "zone",
                 title: Msg::FieldZone.text(lang),
                 items: entries(&catalog, Section::Zones, lang),
                 picked: vec![form.zone.clone()],
@@ -60,6 +61,7 @@ pub fn NewContact() -> Element {
                 onpick: move |id: String| ui.form.with_mut(|f| f.zone = id),
             }
             Chips {
+                name: "kind",
                 title: Msg::FieldKind.text(lang),
                 items: kinds,
                 picked: vec![form.kind.clone()],
@@ -86,6 +88,7 @@ pub fn NewContact() -> Element {
                 ErrorLine { text: error_for(Field::People) }
             }
             Chips {
+                name: "age-band",
                 title: Msg::FieldAgeBand.text(lang),
                 items: entries(&catalog, Section::AgeBands, lang),
                 picked: vec![form.age_band.clone()],
@@ -93,6 +96,7 @@ pub fn NewContact() -> Element {
                 onpick: move |id: String| ui.form.with_mut(|f| f.age_band = id),
             }
             Chips {
+                name: "gender",
                 title: Msg::FieldGender.text(lang),
                 items: entries(&catalog, Section::Genders, lang),
                 picked: form.gender.iter().cloned().collect::<Vec<_>>(),
@@ -102,7 +106,7 @@ pub fn NewContact() -> Element {
             div { class: "group",
                 h2 { {Msg::FieldMaterials.text(lang)} }
                 for id in materials_by_use(&catalog, &today) {
-                    div { key: "{id}", class: "stepper row",
+                    div { key: "{id}", class: "stepper row", "data-testid": "material-{id}",
                         span { class: "label", {catalog.label(Section::Materials, &id, lang).to_string()} }
                         button {
                             class: "step",
@@ -116,6 +120,7 @@ pub fn NewContact() -> Element {
                         span { class: "qty", {form.quantity(&id).to_string()} }
                         button {
                             class: "step",
+                            "data-testid": "more",
                             "aria-label": tr(lang, Msg::AppOneMore, &[("value", &catalog.label(Section::Materials, &id, lang))]),
                             onclick: {
                                 let id = id.clone();
@@ -128,6 +133,7 @@ pub fn NewContact() -> Element {
                 ErrorLine { text: error_for(Field::Materials) }
             }
             Chips {
+                name: "referrals",
                 title: Msg::FieldReferrals.text(lang),
                 items: entries(&catalog, Section::Referrals, lang),
                 picked: form.referrals.iter().cloned().collect::<Vec<_>>(),
@@ -135,6 +141,7 @@ pub fn NewContact() -> Element {
                 onpick: move |id: String| ui.form.with_mut(|f| Form::toggle(&mut f.referrals, &id)),
             }
             Chips {
+                name: "interventions",
                 title: Msg::FieldInterventions.text(lang),
                 items: entries(&catalog, Section::Interventions, lang),
                 picked: form.interventions.iter().cloned().collect::<Vec<_>>(),
@@ -155,7 +162,12 @@ pub fn NewContact() -> Element {
             ErrorLine { text: general }
             div { class: "actions",
                 button { class: "secondary", onclick: move |_| ui.go(Screen::Home), {Msg::AppCancel.text(lang)} }
-                button { class: "primary big", onclick: move |_| save(&saving, ui), {Msg::AppSave.text(lang)} }
+                button {
+                    class: "primary big",
+                    "data-testid": "save",
+                    onclick: move |_| save(&saving, ui),
+                    {Msg::AppSave.text(lang)}
+                }
             }
         }
     }
@@ -190,6 +202,8 @@ fn entries(catalog: &Catalog, section: Section, lang: Lang) -> Vec<(String, Stri
 /// A row of chips; `picked` ones are highlighted and pressed.
 #[component]
 fn Chips(
+    /// The group's `data-testid`; each chip carries its entry's id in `data-id`.
+    name: &'static str,
     title: &'static str,
     items: Vec<(String, String)>,
     picked: Vec<String>,
@@ -197,12 +211,13 @@ fn Chips(
     onpick: EventHandler<String>,
 ) -> Element {
     rsx! {
-        div { class: "group",
+        div { class: "group", "data-testid": name,
             h2 { "{title}" }
             div { class: "chips",
                 for (id, label) in items {
                     button {
                         key: "{id}",
+                        "data-id": "{id}",
                         class: if picked.contains(&id) { "chip-pick on" } else { "chip-pick" },
                         "aria-pressed": picked.contains(&id).to_string(),
                         onclick: {

@@ -49,6 +49,7 @@ pub fn Settings() -> Element {
                         button {
                             class: if choice == lang { "chip-pick on" } else { "chip-pick" },
                             lang: choice.code(),
+                            "data-testid": "lang-{choice.code()}",
                             onclick: {
                                 let session = session.clone();
                                 move |_| {

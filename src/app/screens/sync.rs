@@ -87,15 +87,22 @@ pub fn SyncScreen() -> Element {
         section { class: "screen sync",
             h1 { {Msg::NavSync.text(lang)} }
             Notice {}
-            for line in lines {
-                p { "{line}" }
+            div { "data-testid": "sync-status",
+                for line in lines {
+                    p { "{line}" }
+                }
             }
             if let Some(done) = outcome {
                 p { class: "ok", "{done}" }
             }
             ErrorLine { text: problem }
             if enrolled {
-                button { class: "primary big", onclick: sync_now, {Msg::AppSyncNow.text(lang)} }
+                button {
+                    class: "primary big",
+                    "data-testid": "sync-now",
+                    onclick: sync_now,
+                    {Msg::AppSyncNow.text(lang)}
+                }
                 button { class: "secondary big", onclick: export, {Msg::AppExport.text(lang)} }
             } else {
                 Enroll {}

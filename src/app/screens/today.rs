@@ -38,7 +38,7 @@ pub fn Today() -> Element {
             if rows.is_empty() {
                 p { class: "empty", {Msg::AppTodayEmpty.text(lang)} }
             }
-            ul { class: "records",
+            ul { class: "records", "data-testid": "records",
                 for (contact, voided) in rows {
                     li {
                         key: "{contact.record_id}",

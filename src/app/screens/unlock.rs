@@ -34,6 +34,7 @@ pub fn Unlock() -> Element {
                 span { {Msg::FieldPin.text(lang)} }
                 input {
                     r#type: "password",
+                    "data-testid": "pin",
                     inputmode: "numeric",
                     autocomplete: "off",
                     autofocus: true,
@@ -42,7 +43,12 @@ pub fn Unlock() -> Element {
                 }
             }
             ErrorLine { text: error() }
-            button { class: "primary big", onclick: open, {Msg::AppUnlock.text(lang)} }
+            button {
+                class: "primary big",
+                "data-testid": "unlock",
+                onclick: open,
+                {Msg::AppUnlock.text(lang)}
+            }
         }
     }
 }

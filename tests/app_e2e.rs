@@ -1,0 +1,463 @@
+//! End to end in a real browser: `tournee app`'s liveview server and a
+//! real `tournee serve` on loopback, driven by taps in headless Chromium
+//! through chromedriver (fantoccini). Elements are found by `data-testid`
+//! and waited for by polling, never by sleeping a fixed time.
+//!
+//! Needs `/usr/bin/chromium` (or `$CHROME`) and `chromedriver` on the
+//! PATH (or `$CHROMEDRIVER`); the tests fail, loudly, when they are
+//! missing. Each step's screen is saved as a PNG under
+//! `<target>/e2e-screenshots/<test>-<step>.png`.
+
+mod common;
+
+use common::TestServer;
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::net::TcpListener as StdListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use tournee::app::{Session, liveview};
+
+const PIN: &str = "4821";
+/// Generous: a busy CI runner may take seconds for a PBKDF2 unlock.
+const PATIENCE: Duration = Duration::from_secs(20);
+
+/// chromedriver in its own process group; the group (Chromium with it) is
+/// killed on drop, so a failing test leaves no browser behind.
+struct Driver {
+    child: Child,
+    port: u16,
+    _profile: tempfile::TempDir,
+}
+
+impl Driver {
+    fn start() -> Driver {
+        use std::os::unix::process::CommandExt;
+        let binary = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+        let port = StdListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(&binary)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!(
+                    "cannot start {binary} ({e}); the e2e tests need chromedriver and chromium \
+                     (Debian: apt-get install chromium chromium-driver)"
+                )
+            });
+        Driver {
+            child,
+            port,
+            _profile: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn profile(&self) -> &Path {
+        self._profile.path()
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // The whole group: chromedriver and the Chromium it started.
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.child.id())])
+            .status();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One test's world: a sync server, the app on its own home, a browser.
+struct E2e {
+    name: &'static str,
+    server: TestServer,
+    app_url: String,
+    browser: Client,
+    _home: tempfile::TempDir,
+    _stop_app: tokio::sync::oneshot::Sender<()>,
+    _driver: Driver,
+}
+
+fn chrome() -> String {
+    let binary = std::env::var("CHROME").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    assert!(
+        Path::new(&binary).exists(),
+        "{binary} is missing; the e2e tests need chromium and chromedriver \
+         (Debian: apt-get install chromium chromium-driver)"
+    );
+    binary
+}
+
+fn screenshot_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            // <target>/debug/tournee
+            Path::new(env!("CARGO_BIN_EXE_tournee"))
+                .parent()
+                .and_then(Path::parent)
+                .unwrap()
+                .to_path_buf()
+        });
+    target.join("e2e-screenshots")
+}
+
+impl E2e {
+    async fn start(name: &'static str) -> E2e {
+        // fantoccini's rustls brings aws-lc-rs, reqwest brings ring: pick one.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let chrome = chrome();
+        let server = TestServer::spawn().await;
+
+        let home = tempfile::tempdir().unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let app_url = format!("http://{}/app", listener.local_addr().unwrap());
+        let (stop_app, stopped) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(liveview::serve(
+            listener,
+            Session::new(home.path()),
+            async move {
+                let _ = stopped.await;
+            },
+        ));
+
+        let driver = Driver::start();
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            serde_json::json!({
+                "binary": chrome,
+                "args": [
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-dev-shm-usage",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--no-first-run",
+                    "--window-size=390,844",
+                    format!("--user-data-dir={}", driver.profile().display()),
+                ],
+                // A phone's viewport: headless windows are never under 500 px.
+                "mobileEmulation": {
+                    "deviceMetrics": { "width": 390, "height": 844, "pixelRatio": 1.0 },
+                },
+            }),
+        );
+        let webdriver = format!("http://127.0.0.1:{}", driver.port);
+        let started = Instant::now();
+        let browser = loop {
+            let attempt = ClientBuilder::rustls()
+                .expect("a TLS connector")
+                .capabilities(caps.clone())
+                .connect(&webdriver)
+                .await;
+            match attempt {
+                Ok(client) => break client,
+                Err(e) if started.elapsed() > PATIENCE => {
+                    panic!("no browser session from chromedriver on {webdriver}: {e}")
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        };
+        browser.goto(&app_url).await.unwrap();
+        // This test's pictures from an earlier run would mislead.
+        std::fs::create_dir_all(screenshot_dir()).unwrap();
+        for old in std::fs::read_dir(screenshot_dir()).unwrap().flatten() {
+            if old
+                .file_name()
+                .to_string_lossy()
+                .starts_with(&format!("{name}-"))
+            {
+                let _ = std::fs::remove_file(old.path());
+            }
+        }
+        E2e {
+            name,
+            server,
+            app_url,
+            browser,
+            _home: home,
+            _stop_app: stop_app,
+            _driver: driver,
+        }
+    }
+
+    fn css(testid: &str) -> String {
+        format!("[data-testid='{testid}']")
+    }
+
+    /// Polls until `selector` matches, then until `accept` says yes to it.
+    async fn wait_text(&self, selector: &str, what: &str, accept: impl Fn(&str) -> bool) -> String {
+        let started = Instant::now();
+        let mut last = String::new();
+        loop {
+            if let Ok(element) = self.browser.find(Locator::Css(selector)).await
+                && let Ok(text) = element.text().await
+            {
+                if accept(&text) {
+                    return text;
+                }
+                last = text;
+            }
+            if started.elapsed() > PATIENCE {
+                self.shot("timeout").await;
+                panic!(
+                    "{}: {what} never showed in {selector}; last text: {last:?}",
+                    self.name
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    async fn wait_for(&self, selector: &str) {
+        self.wait_text(selector, "the element", |_| true).await;
+    }
+
+    /// Taps the element, waiting for it (re-rendered nodes go stale: retry).
+    async fn tap(&self, selector: &str) {
+        let started = Instant::now();
+        loop {
+            // Bring it above the fixed tab bar first, as a thumb would scroll.
+            let _ = self
+                .browser
+                .execute(
+                    "const e = document.querySelector(arguments[0]);
+                     if (e) e.scrollIntoView({ block: 'center' });",
+                    vec![selector.into()],
+                )
+                .await;
+            if let Ok(element) = self.browser.find(Locator::Css(selector)).await
+                && element.click().await.is_ok()
+            {
+                return;
+            }
+            if started.elapsed() > PATIENCE {
+                self.shot("timeout").await;
+                panic!("{}: could not tap {selector}", self.name);
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    async fn tap_id(&self, testid: &str) {
+        self.tap(&Self::css(testid)).await;
+    }
+
+    /// Types into a field as one input event: the server sees the whole
+    /// value at once, before any tap that follows on the same socket.
+    async fn fill(&self, testid: &str, text: &str) {
+        let selector = Self::css(testid);
+        self.wait_for(&selector).await;
+        let typed = self
+            .browser
+            .execute(
+                "const e = document.querySelector(arguments[0]);
+                 if (!e) return false;
+                 e.focus();
+                 e.value = arguments[1];
+                 e.dispatchEvent(new Event('input', { bubbles: true }));
+                 return e.value === arguments[1];",
+                vec![selector.into(), text.into()],
+            )
+            .await;
+        assert!(
+            matches!(typed, Ok(serde_json::Value::Bool(true))),
+            "{}: the field {testid} did not take {text:?}: {typed:?}",
+            self.name
+        );
+    }
+
+    async fn shot(&self, step: &str) {
+        if let Ok(png) = self.browser.screenshot().await {
+            let path = screenshot_dir().join(format!("{}-{step}.png", self.name));
+            let _ = std::fs::write(path, png);
+        }
+    }
+
+    /// The PIN twice; lands on the enrollment step.
+    async fn first_run(&self) {
+        self.fill("pin", PIN).await;
+        self.fill("pin-again", PIN).await;
+        self.shot("01-first-run").await;
+        self.tap_id("pin-next").await;
+        self.wait_for(&Self::css("enroll-code")).await;
+    }
+
+    async fn finish(self) {
+        let _ = self.browser.close().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn e2e_enroll_log_by_taps_repeat_and_sync() {
+    let e2e = E2e::start("enroll-log-sync").await;
+    e2e.first_run().await;
+
+    e2e.fill("server-address", &e2e.server.url).await;
+    let code = e2e.server.code();
+    e2e.fill("enroll-code", &code).await;
+    e2e.tap_id("enroll").await;
+    e2e.wait_text(&E2e::css("enrolled"), "the enrollment", |t| {
+        t.starts_with("Inscrit auprès de")
+    })
+    .await;
+    e2e.shot("02-enrolled").await;
+    e2e.tap_id("tab-home").await;
+
+    // A contact by taps.
+    e2e.tap_id("new-contact").await;
+    e2e.tap("[data-testid='zone'] [data-id='pontiac']").await;
+    e2e.tap("[data-testid='kind'] [data-id='known']").await;
+    e2e.tap("[data-testid='age-band'] [data-id='18-24']").await;
+    e2e.tap("[data-testid='material-seringues'] [data-testid='more']")
+        .await;
+    e2e.wait_text(
+        "[data-testid='material-seringues'] .qty",
+        "one syringe",
+        |t| t == "1",
+    )
+    .await;
+    e2e.wait_text(
+        "[data-testid='zone'] [aria-pressed='true']",
+        "the zone picked",
+        |t| t == "Pontiac",
+    )
+    .await;
+    e2e.shot("03-new-contact").await;
+    e2e.tap_id("save").await;
+    e2e.wait_text(".notice", "the saved notice", |t| {
+        t == "Contact enregistré."
+    })
+    .await;
+    // Uploads start 5 s after a save: we look well before.
+    e2e.wait_text(&E2e::css("sync-chip"), "one waiting", |t| {
+        t.contains("1 en attente")
+    })
+    .await;
+    e2e.shot("04-home-saved").await;
+
+    e2e.tap_id("tab-today").await;
+    e2e.wait_text(&E2e::css("records"), "the contact in Today", |t| {
+        t.contains("Pontiac") && t.contains("Personne connue") && t.contains("Seringues 1")
+    })
+    .await;
+    e2e.shot("05-today").await;
+
+    // Repeat the last: the form comes back filled; one tap saves it.
+    e2e.tap_id("tab-home").await;
+    e2e.tap_id("repeat-last").await;
+    e2e.wait_text(
+        "[data-testid='zone'] [aria-pressed='true']",
+        "the repeated zone",
+        |t| t == "Pontiac",
+    )
+    .await;
+    e2e.shot("06-repeat").await;
+    e2e.tap_id("save").await;
+    e2e.wait_text(".notice", "the saved notice", |t| {
+        t == "Contact enregistré."
+    })
+    .await;
+    e2e.tap_id("tab-today").await;
+    let today = e2e
+        .wait_text(&E2e::css("records"), "two contacts", |t| {
+            t.matches("Pontiac").count() == 2
+        })
+        .await;
+    assert_eq!(today.matches("Seringues 1").count(), 2, "{today}");
+
+    // Sync now: nothing waits any more and the server holds both.
+    e2e.tap_id("tab-sync").await;
+    e2e.tap_id("sync-now").await;
+    e2e.wait_text(&E2e::css("sync-status"), "nothing waiting", |t| {
+        t.contains("En attente d'envoi : 0 enregistrement(s).")
+    })
+    .await;
+    e2e.shot("07-synced").await;
+    let started = Instant::now();
+    while e2e.server.records() < 2 && started.elapsed() < PATIENCE {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(e2e.server.records(), 2, "records on the server");
+    e2e.tap_id("tab-home").await;
+    e2e.wait_text(&E2e::css("sync-chip"), "all sent", |t| {
+        t.starts_with("Tout est envoyé")
+    })
+    .await;
+    e2e.shot("08-home-all-sent").await;
+    e2e.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn e2e_english_then_lock_a_wrong_pin_stays_locked_the_right_one_opens() {
+    let e2e = E2e::start("language-lock").await;
+    e2e.first_run().await;
+    e2e.tap_id("continue-offline").await;
+    e2e.wait_text(&E2e::css("new-contact"), "Home", |t| t == "Nouveau contact")
+        .await;
+
+    e2e.tap_id("tab-settings").await;
+    e2e.tap_id("lang-en").await;
+    e2e.wait_text(&E2e::css("tab-settings"), "English tabs", |t| {
+        t == "Settings"
+    })
+    .await;
+    e2e.wait_text("h1", "the English title", |t| t == "Settings")
+        .await;
+    e2e.shot("02-settings-english").await;
+    e2e.tap_id("tab-home").await;
+    e2e.wait_text(&E2e::css("new-contact"), "English Home", |t| {
+        t == "New contact"
+    })
+    .await;
+    e2e.wait_text(&E2e::css("repeat-last"), "English Home", |t| {
+        t == "Repeat the last"
+    })
+    .await;
+    e2e.shot("03-home-english").await;
+
+    e2e.tap_id("lock").await;
+    e2e.wait_text("h1", "the lock screen", |t| t == "Tournée is locked")
+        .await;
+    e2e.shot("04-locked").await;
+
+    e2e.fill("pin", "0000").await;
+    e2e.tap_id("unlock").await;
+    e2e.wait_text("[role='alert']", "the wrong PIN", |t| {
+        t.starts_with("Wrong PIN")
+    })
+    .await;
+    e2e.shot("05-wrong-pin").await;
+    assert!(
+        e2e.browser
+            .find(Locator::Css(&E2e::css("tab-home")))
+            .await
+            .is_err(),
+        "still locked: no tabs"
+    );
+    e2e.wait_text("h1", "still locked", |t| t == "Tournée is locked")
+        .await;
+
+    e2e.fill("pin", PIN).await;
+    e2e.tap_id("unlock").await;
+    e2e.wait_text(&E2e::css("new-contact"), "Home again", |t| {
+        t == "New contact"
+    })
+    .await;
+    e2e.shot("06-unlocked").await;
+    // A reload is a new view of the same session: still open, still English.
+    e2e.browser.goto(&e2e.app_url).await.unwrap();
+    e2e.wait_text(&E2e::css("tab-today"), "English tabs", |t| t == "Today")
+        .await;
+    e2e.finish().await;
+}
