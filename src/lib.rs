@@ -44,6 +44,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod dashboard;
 pub mod device;
 pub mod domain;
 pub mod server;

@@ -120,7 +120,8 @@ pub fn run(args: ServeArgs, lang: Lang) -> Outcome {
                 tr(lang, Msg::FirstSupervisorCommand, &[("path", &path)])
             );
         }
-        server::serve(listener, server, shutdown)
+        let site = crate::dashboard::site(server, &config.dashboard);
+        server::http::serve_router(listener, site, shutdown)
             .await
             .map_err(cannot_listen)?;
         println!("{}", Msg::ServeStopped.text(lang));

@@ -38,25 +38,31 @@ impl Lang {
     }
 }
 
+/// Declares a bilingual table: `messages! { Name; Key => "fr", "en"; ... }`
+/// makes `enum Name` with `ALL` and `text(lang)`. Other layers (the
+/// dashboard) keep their own tables with it, checked by [`check_table`].
 macro_rules! messages {
-    ($( $name:ident => $fr:literal, $en:literal; )*) => {
-        /// A user-facing message; [`Msg::text`] gives it in a language.
+    ($enum:ident; $( $name:ident => $fr:literal, $en:literal; )*) => {
+        /// A user-facing text; `text` gives it in a language.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-        pub enum Msg { $($name,)* }
+        pub enum $enum { $($name,)* }
 
-        impl Msg {
-            pub const ALL: &'static [Msg] = &[$(Msg::$name,)*];
+        impl $enum {
+            pub const ALL: &'static [$enum] = &[$($enum::$name,)*];
 
-            pub fn text(self, lang: Lang) -> &'static str {
+            pub fn text(self, lang: $crate::domain::i18n::Lang) -> &'static str {
+                use $crate::domain::i18n::Lang;
                 match (self, lang) {
-                    $((Msg::$name, Lang::Fr) => $fr, (Msg::$name, Lang::En) => $en,)*
+                    $(($enum::$name, Lang::Fr) => $fr, ($enum::$name, Lang::En) => $en,)*
                 }
             }
         }
     };
 }
+pub(crate) use messages;
 
 messages! {
+    Msg;
     // Field names, as a worker knows them.
     FieldOccurredAt => "date et heure", "date and time";
     FieldZone => "zone", "zone";
@@ -291,6 +297,7 @@ messages! {
     AllowedPath => "un chemin de dossier non vide", "a non-empty directory path";
     AllowedName => "de 1 à {max} caractères, sans caractères de contrôle",
         "1 to {max} characters, no control characters";
+    AllowedFlag => "true ou false", "true or false";
     AllowedWhole => "un nombre entier de {min} à {max}", "a whole number from {min} to {max}";
 
     // Supervisor accounts and sealing keys.
@@ -438,7 +445,12 @@ messages! {
 /// Fills a message's `{name}` placeholders. Unknown names are left as they
 /// are, so a missing argument shows up in tests instead of vanishing.
 pub fn tr(lang: Lang, msg: Msg, args: &[(&str, &dyn Display)]) -> String {
-    let mut out = msg.text(lang).to_string();
+    fill(msg.text(lang), args)
+}
+
+/// Fills `{name}` placeholders in any table's text.
+pub fn fill(text: &str, args: &[(&str, &dyn Display)]) -> String {
+    let mut out = text.to_string();
     for (name, value) in args {
         out = out.replace(&format!("{{{name}}}"), &value.to_string());
     }
@@ -457,34 +469,35 @@ pub fn placeholders(text: &str) -> Vec<&str> {
     found
 }
 
+/// Panics naming the first entry of a table that is empty in a language,
+/// uses different placeholders in the two, or is a sentence left
+/// untranslated (single words may be spelled the same: "zone").
+pub fn check_table<M: std::fmt::Debug>(entries: &[(M, &str, &str)]) {
+    for (name, fr, en) in entries {
+        assert!(!fr.trim().is_empty(), "{name:?} has no French text");
+        assert!(!en.trim().is_empty(), "{name:?} has no English text");
+        assert_eq!(
+            placeholders(fr),
+            placeholders(en),
+            "{name:?} placeholders differ"
+        );
+        if fr.split_whitespace().count() > 3 {
+            assert_ne!(fr, en, "{name:?} is not translated");
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn every_message_exists_in_french_and_english_with_the_same_placeholders() {
-        for msg in Msg::ALL {
-            let fr = msg.text(Lang::Fr);
-            let en = msg.text(Lang::En);
-            assert!(!fr.trim().is_empty(), "{msg:?} has no French text");
-            assert!(!en.trim().is_empty(), "{msg:?} has no English text");
-            assert_eq!(
-                placeholders(fr),
-                placeholders(en),
-                "{msg:?} placeholders differ"
-            );
-        }
-    }
-
-    #[test]
-    fn sentences_are_translated_not_copied() {
-        // Single words may be spelled the same ("zone"); sentences may not.
-        for msg in Msg::ALL {
-            let fr = msg.text(Lang::Fr);
-            if fr.split_whitespace().count() > 3 {
-                assert_ne!(fr, msg.text(Lang::En), "{msg:?} is not translated");
-            }
-        }
+    fn every_message_is_in_french_and_english_with_the_same_placeholders() {
+        let entries: Vec<_> = Msg::ALL
+            .iter()
+            .map(|m| (*m, m.text(Lang::Fr), m.text(Lang::En)))
+            .collect();
+        check_table(&entries);
     }
 
     #[test]

@@ -49,6 +49,7 @@ pub struct Config {
     pub org: OrgSection,
     pub limits: LimitsSection,
     pub enroll: EnrollSection,
+    pub dashboard: DashboardSection,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -103,6 +104,30 @@ impl Default for EnrollSection {
             code_ttl_hours: super::enroll::DEFAULT_TTL_HOURS,
             max_failures: 10,
             failure_window_secs: 600,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DashboardSection {
+    /// A session unused this long signs out by itself.
+    pub session_idle_minutes: u32,
+    /// And any session ends this long after sign-in, used or not.
+    pub session_max_hours: u32,
+    /// Phones silent longer than this stand out on the phones page.
+    pub silent_days: u32,
+    /// Mark cookies `Secure` (set it when a TLS proxy fronts the server;
+    /// a request carrying `X-Forwarded-Proto: https` gets it anyway).
+    pub secure_cookies: bool,
+}
+
+impl Default for DashboardSection {
+    fn default() -> Self {
+        DashboardSection {
+            session_idle_minutes: 30,
+            session_max_hours: 12,
+            silent_days: 3,
+            secure_cookies: false,
         }
     }
 }

@@ -116,6 +116,31 @@ const MIGRATIONS: &[&str] = &[
         created_at INTEGER NOT NULL,
         disabled_at INTEGER
     ) STRICT;",
+    // 4: the dashboard. Sessions keep only the SHA-256 of their cookie
+    // token. The audit log is append-only: who did what, when. Contacts get
+    // their time as UTC milliseconds (filled from the stored facts for
+    // older rows) so the activity list pages newest first by index, and the
+    // reason a supervisor gave when voiding one.
+    "CREATE TABLE sessions (
+        token_sha256 BLOB PRIMARY KEY,
+        name_key TEXT NOT NULL,
+        csrf TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        seen_at INTEGER NOT NULL
+    ) STRICT;
+    CREATE TABLE audit (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT NOT NULL,
+        detail TEXT NOT NULL
+    ) STRICT;
+    ALTER TABLE contacts ADD COLUMN occurred_at INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE contacts ADD COLUMN void_reason TEXT;
+    UPDATE contacts SET occurred_at =
+        CAST(round(unixepoch(json_extract(facts, '$.occurred_at'), 'subsec') * 1000) AS INTEGER);
+    CREATE INDEX contacts_by_time ON contacts (occurred_at);",
 ];
 
 pub const VERSION: i64 = MIGRATIONS.len() as i64;

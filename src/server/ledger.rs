@@ -107,8 +107,8 @@ impl Ledger for SqliteLedger<'_, '_> {
     ) -> Result<(), ServerError> {
         let json = serde_json::to_string(facts).expect("facts serialize");
         self.tx
-            .prepare_cached("INSERT INTO contacts (record_id, device_id, month, facts, voided) VALUES (?1, ?2, ?3, ?4, ?5)")?
-            .execute(params![id_bytes(&id), device.as_bytes().as_slice(), facts.month.to_string(), json, voided])?;
+            .prepare_cached("INSERT INTO contacts (record_id, device_id, month, facts, voided, occurred_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
+            .execute(params![id_bytes(&id), device.as_bytes().as_slice(), facts.month.to_string(), json, voided, facts.occurred_at.timestamp_millis()])?;
         Ok(())
     }
 

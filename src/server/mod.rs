@@ -15,6 +15,7 @@
 pub mod admin;
 pub mod apply;
 pub mod config;
+pub mod console;
 pub mod db;
 pub mod enroll;
 pub mod error;
@@ -23,6 +24,7 @@ pub mod ingest;
 pub mod key_changes;
 pub mod keys;
 pub mod ledger;
+pub mod limiter;
 pub mod pseudonym;
 pub mod queries;
 pub mod supervisors;
@@ -36,7 +38,7 @@ pub use ingest::{IngestError, SignedReceipt};
 pub use keys::ServerKeys;
 
 use db::Db;
-use enroll::FailureLimiter;
+use limiter::FailureLimiter;
 use pseudonym::PseudonymKey;
 use rusqlite::Connection;
 use std::net::IpAddr;
@@ -58,6 +60,12 @@ struct Inner {
     request_timeout: Duration,
 }
 
+/// The keys a [`Server::call`] may need besides the database.
+pub struct Parts {
+    pub keys: Arc<ServerKeys>,
+    pub pseudonyms: Arc<PseudonymKey>,
+}
+
 impl std::fmt::Debug for Server {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Server")
@@ -73,7 +81,8 @@ fn open_parts(data_dir: &Path) -> Result<(ServerKeys, Connection), ServerError> 
     Ok((keys, conn))
 }
 
-fn now_ms() -> i64 {
+/// Now, as the database stores times (milliseconds since the epoch, UTC).
+pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
@@ -145,7 +154,7 @@ impl Server {
         B: AsRef<[u8]> + Send + 'static,
     {
         let limiter = &self.inner.limiter;
-        if !limiter.allows(client, Instant::now()) {
+        if !limiter.allows(&client, Instant::now()) {
             return Err(EnrollError::TooManyAttempts);
         }
         let keys = Arc::clone(&self.inner.keys);
@@ -155,9 +164,25 @@ impl Server {
             .call(move |conn| enroll::redeem(conn, &keys, body.as_ref(), now_ms()))
             .await;
         if matches!(answer, Err(EnrollError::Refused)) {
-            limiter.record_failure(client, Instant::now());
+            limiter.record_failure(&client, Instant::now());
         }
         answer
+    }
+
+    /// Runs `work` on the database (off the async runtime) with the keys at
+    /// hand: the dashboard's way in, so its routes stay free of SQL.
+    pub async fn call<T>(
+        &self,
+        work: impl FnOnce(&mut Connection, &Parts) -> Result<T, ServerError> + Send + 'static,
+    ) -> Result<T, ServerError>
+    where
+        T: Send + 'static,
+    {
+        let parts = Parts {
+            keys: Arc::clone(&self.inner.keys),
+            pseudonyms: Arc::clone(&self.inner.pseudonyms),
+        };
+        self.inner.db.call(move |conn| work(conn, &parts)).await
     }
 
     /// The catalog as `GET /api/v1/catalog` answers it, signed.

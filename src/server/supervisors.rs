@@ -102,6 +102,11 @@ impl SupervisorName {
     pub fn as_str(&self) -> &str {
         &self.shown
     }
+
+    /// The folded form accounts are looked up by.
+    pub fn key(&self) -> &str {
+        &self.key
+    }
 }
 
 /// The form a name is unique in. SQLite's NOCASE folds ASCII only, and

@@ -15,6 +15,8 @@ use tokio::sync::oneshot;
 use tournee::device::{Pin, Store, SyncOptions};
 use tournee::domain::{Catalog, Contact, ContactDraft};
 
+pub mod web;
+
 pub struct TestServer {
     pub data: tempfile::TempDir,
     pub url: String,
@@ -28,9 +30,15 @@ impl TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = oneshot::channel::<()>();
-        tokio::spawn(tournee::server::serve(listener, server, async move {
-            let _ = stopped.await;
-        }));
+        // The whole site, as `tournee serve` runs it: device API and dashboard.
+        let site = tournee::dashboard::site(server, &Default::default());
+        tokio::spawn(tournee::server::http::serve_router(
+            listener,
+            site,
+            async move {
+                let _ = stopped.await;
+            },
+        ));
         TestServer {
             data,
             url,

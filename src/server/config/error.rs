@@ -48,6 +48,7 @@ pub enum Allowed {
     Address,
     Path,
     Name { max: usize },
+    Flag,
     Whole { min: u32, max: u32 },
 }
 
@@ -60,6 +61,7 @@ impl Allowed {
             Allowed::Whole { min, max } => {
                 tr(lang, Msg::AllowedWhole, &[("min", &min), ("max", &max)])
             }
+            Allowed::Flag => Msg::AllowedFlag.text(lang).to_string(),
         }
     }
 }

@@ -16,6 +16,7 @@ enum Kind {
     Path(fn(&mut Config) -> &mut Option<PathBuf>),
     Name(fn(&mut Config) -> &mut Option<String>),
     Whole(fn(&mut Config) -> &mut u32, u32, u32),
+    Flag(fn(&mut Config) -> &mut bool),
 }
 
 pub(super) struct Setting {
@@ -63,6 +64,26 @@ pub(super) const SETTINGS: &[Setting] = &[
         key: "failure_window_secs",
         kind: Kind::Whole(|c| &mut c.enroll.failure_window_secs, 1, 86_400),
     },
+    Setting {
+        section: "dashboard",
+        key: "session_idle_minutes",
+        kind: Kind::Whole(|c| &mut c.dashboard.session_idle_minutes, 1, 1440),
+    },
+    Setting {
+        section: "dashboard",
+        key: "session_max_hours",
+        kind: Kind::Whole(|c| &mut c.dashboard.session_max_hours, 1, 168),
+    },
+    Setting {
+        section: "dashboard",
+        key: "silent_days",
+        kind: Kind::Whole(|c| &mut c.dashboard.silent_days, 1, 365),
+    },
+    Setting {
+        section: "dashboard",
+        key: "secure_cookies",
+        kind: Kind::Flag(|c| &mut c.dashboard.secure_cookies),
+    },
 ];
 
 /// A value as written in the file or the environment.
@@ -77,6 +98,18 @@ impl Raw<'_> {
             Raw::File(toml::Value::String(text)) => Some(text),
             Raw::File(_) => None,
             Raw::Env(text) => Some(text),
+        }
+    }
+
+    fn flag(&self) -> Option<bool> {
+        match self {
+            Raw::File(toml::Value::Boolean(b)) => Some(*b),
+            Raw::File(_) => None,
+            Raw::Env(text) => match text.trim().to_ascii_lowercase().as_str() {
+                "true" | "1" | "yes" => Some(true),
+                "false" | "0" | "no" => Some(false),
+                _ => None,
+            },
         }
     }
 
@@ -122,6 +155,7 @@ impl Setting {
                 max: MAX_LABEL_CHARS,
             },
             Kind::Whole(_, min, max) => Allowed::Whole { min, max },
+            Kind::Flag(_) => Allowed::Flag,
         }
     }
 
@@ -157,6 +191,9 @@ impl Setting {
                     .filter(|n| (min..=max).contains(n))
                     .ok_or_else(refused)?;
                 *field(config) = n;
+            }
+            Kind::Flag(field) => {
+                *field(config) = raw.flag().ok_or_else(refused)?;
             }
         }
         Ok(())

@@ -37,7 +37,8 @@ pub fn router(server: Server) -> Router {
         .with_state(server)
 }
 
-async fn time_limit(State(timeout): State<Duration>, request: Request, next: Next) -> Response {
+/// The per-request time limit as a layer, for other routers (the dashboard).
+pub async fn time_limit(State(timeout): State<Duration>, request: Request, next: Next) -> Response {
     // An ingest cut off here may still commit; the device's retry then gets
     // a duplicate receipt, which is just as good.
     match tokio::time::timeout(timeout, next.run(request)).await {
@@ -53,6 +54,16 @@ pub async fn serve(
     server: Server,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    serve_router(listener, router(server), shutdown).await
+}
+
+/// [`serve`] for a router made elsewhere: the device API merged with the
+/// dashboard (and, in the demo, the worker app).
+pub async fn serve_router(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let (stopping, mut stopped) = tokio::sync::watch::channel(false);
     let signal = async move {
         shutdown.await;
@@ -62,7 +73,7 @@ pub async fn serve(
     if let Ok(address) = listener.local_addr() {
         tracing::info!(%address, "listening");
     }
-    let app = router(server).into_make_service_with_connect_info::<SocketAddr>();
+    let app = app.into_make_service_with_connect_info::<SocketAddr>();
     let running = axum::serve(listener, app).with_graceful_shutdown(signal);
     let deadline = async move {
         if stopped.wait_for(|stop| *stop).await.is_ok() {

@@ -1,0 +1,301 @@
+//! Who is asking: the session cookie and its CSRF token, the reader's
+//! language, and the extractors every route takes. [`Signed`] turns an
+//! anonymous page request into a redirect to sign-in, [`SignedDownload`]
+//! refuses it outright, and [`Posted`] checks the form's CSRF token
+//! before the handler runs, so no form can skip the check.
+
+use super::Dash;
+use super::page;
+use super::words::Word;
+use crate::domain::i18n::Lang;
+use crate::server::console::sessions;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use cookie::{Cookie, SameSite};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+pub const SESSION_COOKIE: &str = "tournee_session";
+/// Before sign-in: the token the sign-in form must echo (double submit).
+pub const PRE_COOKIE: &str = "tournee_pre";
+pub const LANG_COOKIE: &str = "tournee_lang";
+/// Forms are small; anything bigger is not ours.
+const MAX_FORM_BYTES: usize = 64 * 1024;
+
+/// A cookie's value from the request.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_string())
+}
+
+/// The reader's language: their choice (cookie), else the browser's
+/// first of French or English, else French.
+pub fn language(headers: &HeaderMap) -> Lang {
+    if let Some(lang) = cookie(headers, LANG_COOKIE).and_then(|c| Lang::parse(&c)) {
+        return lang;
+    }
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|list| {
+            list.split(',')
+                .find_map(|item| Lang::parse(item.split(';').next().unwrap_or("")))
+        })
+        .unwrap_or_default()
+}
+
+/// Whether cookies get `Secure`: set in the settings, or the request came
+/// through a TLS proxy.
+fn secure(dash: &Dash, headers: &HeaderMap) -> bool {
+    dash.inner.secure_cookies
+        || headers
+            .get("x-forwarded-proto")
+            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"))
+}
+
+/// A `Set-Cookie` value: HttpOnly, SameSite=Strict, whole site, Secure
+/// when [`secure`]. `max_age` 0 deletes it; `None` lasts the browser session.
+pub fn set_cookie(
+    dash: &Dash,
+    headers: &HeaderMap,
+    name: &str,
+    value: &str,
+    max_age: Option<i64>,
+) -> HeaderValue {
+    let mut c = Cookie::build((name.to_string(), value.to_string()))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(secure(dash, headers));
+    if let Some(seconds) = max_age {
+        c = c.max_age(cookie::time::Duration::seconds(seconds));
+    }
+    HeaderValue::from_str(&c.build().to_string()).expect("cookie values are ASCII tokens")
+}
+
+/// A signed-in supervisor, for a page: without a live session the request
+/// is answered with a redirect to sign-in that comes back here after.
+#[derive(Clone, Debug)]
+pub struct Signed {
+    pub name: String,
+    pub csrf: String,
+    pub lang: Lang,
+    pub token: String,
+    /// The path (and query) asked for, for links back to it.
+    pub path: String,
+}
+
+/// The same, for a download: anonymous requests get 401, not a page.
+pub struct SignedDownload(pub Signed);
+
+async fn session(parts: &Parts, dash: &Dash) -> Result<Option<Signed>, Response> {
+    let lang = language(&parts.headers);
+    let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    let life = dash.lifetimes();
+    let lookup = token.clone();
+    let row = dash
+        .server
+        .call(move |conn, _| sessions::find(conn, &lookup, crate::server::now_ms(), life))
+        .await
+        .map_err(|e| page::trouble(lang, &e))?;
+    Ok(row.map(|row| Signed {
+        name: row.name,
+        csrf: row.csrf,
+        lang,
+        token,
+        path: parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_else(|| "/".into()),
+    }))
+}
+
+impl FromRequestParts<Dash> for Signed {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, dash: &Dash) -> Result<Self, Response> {
+        match session(parts, dash).await? {
+            Some(signed) => Ok(signed),
+            None => {
+                let back = parts
+                    .uri
+                    .path_and_query()
+                    .map(|p| p.as_str())
+                    .unwrap_or("/");
+                let query = serde_urlencoded::to_string([("next", back)]).unwrap_or_default();
+                Err(Redirect::to(&format!("/signin?{query}")).into_response())
+            }
+        }
+    }
+}
+
+impl FromRequestParts<Dash> for SignedDownload {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, dash: &Dash) -> Result<Self, Response> {
+        match session(parts, dash).await? {
+            Some(signed) => Ok(SignedDownload(signed)),
+            None => {
+                let lang = language(&parts.headers);
+                Err((
+                    StatusCode::UNAUTHORIZED,
+                    [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                    Word::SignInRequired.text(lang),
+                )
+                    .into_response())
+            }
+        }
+    }
+}
+
+/// A form posted by a signed-in supervisor whose `csrf` field matches the
+/// session's; anything else never reaches the handler (403).
+pub struct Posted<T> {
+    pub user: Signed,
+    pub form: T,
+}
+
+/// Constant-time comparison of two tokens.
+pub fn same_token(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// The `csrf` field of a url-encoded form.
+pub fn form_csrf(body: &[u8]) -> Option<String> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+        .ok()?
+        .into_iter()
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v)
+}
+
+impl<T: DeserializeOwned + Send> FromRequest<Dash> for Posted<T> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, dash: &Dash) -> Result<Self, Response> {
+        let (mut parts, body) = request.into_parts();
+        let user = Signed::from_request_parts(&mut parts, dash).await?;
+        let lang = user.lang;
+        let body = axum::body::to_bytes(body, MAX_FORM_BYTES)
+            .await
+            .map_err(|_| {
+                page::problem(
+                    lang,
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    Word::BadForm.fill(lang, &[("value", &"size")]),
+                )
+            })?;
+        let body: Bytes = body;
+        let matches = form_csrf(&body).is_some_and(|sent| same_token(&sent, &user.csrf));
+        if !matches {
+            tracing::warn!(supervisor = %user.name, path = %user.path, "form refused: CSRF token missing or wrong");
+            return Err(page::problem(
+                lang,
+                StatusCode::FORBIDDEN,
+                Word::FormExpired.text(lang).to_string(),
+            ));
+        }
+        let form = serde_urlencoded::from_bytes::<T>(&body).map_err(|e| {
+            page::problem(
+                lang,
+                StatusCode::BAD_REQUEST,
+                Word::BadForm.fill(lang, &[("value", &e)]),
+            )
+        })?;
+        Ok(Posted { user, form })
+    }
+}
+
+#[derive(Deserialize)]
+pub struct Back {
+    back: Option<String>,
+}
+
+/// `GET /lang/{fr|en}?back=/path`: remembers the choice for a year and
+/// goes back. Only local paths are followed, so the link cannot send
+/// anyone elsewhere.
+pub async fn switch_language(
+    State(dash): State<Dash>,
+    Path(code): Path<String>,
+    Query(back): Query<Back>,
+    headers: HeaderMap,
+) -> Response {
+    let lang = Lang::parse(&code).unwrap_or_default();
+    let target = local_path(back.back.as_deref());
+    let cookie = set_cookie(
+        &dash,
+        &headers,
+        LANG_COOKIE,
+        lang.code(),
+        Some(365 * 86_400),
+    );
+    ([(header::SET_COOKIE, cookie)], Redirect::to(&target)).into_response()
+}
+
+/// `path` if it is a path on this site, else `/`.
+pub fn local_path(path: Option<&str>) -> String {
+    match path {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert_eq!(
+            local_path(Some("/report?month=2026-10")),
+            "/report?month=2026-10"
+        );
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil",
+            "report",
+        ] {
+            assert_eq!(local_path(Some(bad)), "/", "{bad}");
+        }
+        assert_eq!(local_path(None), "/");
+    }
+
+    #[test]
+    fn the_language_is_the_choice_then_the_browser_then_french() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(language(&headers), Lang::Fr);
+        headers.insert(
+            header::ACCEPT_LANGUAGE,
+            "de-DE, en-CA;q=0.8".parse().unwrap(),
+        );
+        assert_eq!(language(&headers), Lang::En);
+        headers.insert(header::COOKIE, "x=1; tournee_lang=fr".parse().unwrap());
+        assert_eq!(language(&headers), Lang::Fr);
+    }
+
+    #[test]
+    fn tokens_compare_whole() {
+        assert!(same_token("abc", "abc"));
+        assert!(!same_token("abc", "abd"));
+        assert!(!same_token("abc", "abcd"));
+        assert_eq!(form_csrf(b"reason=x&csrf=t%2B1").as_deref(), Some("t+1"));
+        assert_eq!(form_csrf(b"reason=x"), None);
+    }
+}

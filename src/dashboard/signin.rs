@@ -1,0 +1,264 @@
+//! Sign-in and sign-out. The sign-in form carries a token that must match
+//! a cookie set with the form (so another site cannot post it), failures
+//! are limited per account and per address, and every outcome goes to the
+//! audit log. Passwords are checked by `server::supervisors::verify`.
+
+use super::auth::{self, PRE_COOKIE, Posted, SESSION_COOKIE};
+use super::page::{self, Frame};
+use super::words::Word;
+use super::{Dash, SIGN_IN_WINDOW};
+use crate::domain::i18n::Lang;
+use crate::server::console::audit::{self, Action};
+use crate::server::console::sessions;
+use crate::server::{now_ms, supervisors};
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use dioxus::prelude::*;
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::time::Instant;
+
+/// Longest name kept in the audit log for a refused sign-in.
+const MAX_LOGGED_NAME: usize = 64;
+
+#[derive(Deserialize, Default)]
+pub struct SignInQuery {
+    next: Option<String>,
+    out: Option<String>,
+    ended: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct SignInForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    csrf: String,
+    next: Option<String>,
+}
+
+fn form_page(
+    dash: &Dash,
+    headers: &HeaderMap,
+    status: StatusCode,
+    notice: Option<String>,
+    error: Option<String>,
+    name: &str,
+    next: &str,
+) -> Response {
+    let lang = auth::language(headers);
+    // Keep the browser's pre-session token if it has one, so two open
+    // tabs do not spoil each other's form.
+    let token = auth::cookie(headers, PRE_COOKIE)
+        .filter(|t| t.len() == 43)
+        .unwrap_or_else(sessions::random_token);
+    let cookie = auth::set_cookie(dash, headers, PRE_COOKIE, &token, Some(3600));
+    let frame = Frame {
+        lang,
+        user: None,
+        title: Word::SignInTitle.text(lang).to_string(),
+        current: None,
+        org: dash.org_name(),
+    };
+    let name = name.to_string();
+    let next = next.to_string();
+    let body = rsx! {
+        if let Some(notice) = notice {
+            p { class: "notice", role: "status", "{notice}" }
+        }
+        if let Some(error) = &error {
+            p { class: "error", id: "signin-error", role: "alert", "{error}" }
+        }
+        form { class: "signin", method: "post", action: "/signin",
+            input { r#type: "hidden", name: "csrf", value: "{token}" }
+            input { r#type: "hidden", name: "next", value: "{next}" }
+            div { class: "field",
+                label { r#for: "name", {Word::SignInName.text(lang)} }
+                input { id: "name", name: "name", r#type: "text", value: "{name}",
+                    autocomplete: "username", required: true, autofocus: true,
+                    "aria-describedby": if error.is_some() { Some("signin-error") } else { None },
+                }
+            }
+            div { class: "field",
+                label { r#for: "password", {Word::SignInPassword.text(lang)} }
+                input { id: "password", name: "password", r#type: "password",
+                    autocomplete: "current-password", required: true }
+            }
+            button { class: "primary", r#type: "submit", {Word::SignInButton.text(lang)} }
+        }
+    };
+    (
+        status,
+        [
+            (header::SET_COOKIE, cookie),
+            (
+                header::CACHE_CONTROL,
+                "no-store".parse().expect("static header"),
+            ),
+        ],
+        page::render(frame, body),
+    )
+        .into_response()
+}
+
+/// `GET /signin`: the form (`?out=1` after signing out).
+pub async fn form(
+    State(dash): State<Dash>,
+    Query(query): Query<SignInQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let lang = auth::language(&headers);
+    let notice = if query.out.is_some() {
+        Some(Word::SignedOut.text(lang).to_string())
+    } else if query.ended.is_some() || auth::cookie(&headers, SESSION_COOKIE).is_some() {
+        Some(Word::SessionEnded.text(lang).to_string())
+    } else {
+        None
+    };
+    let next = auth::local_path(query.next.as_deref());
+    form_page(&dash, &headers, StatusCode::OK, notice, None, "", &next)
+}
+
+/// `POST /signin`.
+pub async fn submit(
+    State(dash): State<Dash>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let lang = auth::language(&headers);
+    let form: SignInForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let next = auth::local_path(form.next.as_deref());
+    let pre = auth::cookie(&headers, PRE_COOKIE).unwrap_or_default();
+    if pre.is_empty() || !auth::same_token(&pre, &form.csrf) {
+        return page::problem(
+            lang,
+            StatusCode::FORBIDDEN,
+            Word::FormExpired.text(lang).to_string(),
+        );
+    }
+    let name = form.name.trim().to_string();
+    if name.is_empty() || form.password.is_empty() {
+        let error = Word::SignInMissing.text(lang).to_string();
+        return form_page(
+            &dash,
+            &headers,
+            StatusCode::BAD_REQUEST,
+            None,
+            Some(error),
+            &name,
+            &next,
+        );
+    }
+    let account = name.to_lowercase();
+    let address = client.ip();
+    let now = Instant::now();
+    if !dash.inner.by_name.allows(&account, now) || !dash.inner.by_address.allows(&address, now) {
+        let minutes = SIGN_IN_WINDOW.as_secs() / 60;
+        let error = Word::SignInTooMany.fill(lang, &[("minutes", &minutes)]);
+        return form_page(
+            &dash,
+            &headers,
+            StatusCode::TOO_MANY_REQUESTS,
+            None,
+            Some(error),
+            &name,
+            &next,
+        );
+    }
+    let checked = name.clone();
+    let password = zeroize::Zeroizing::new(form.password);
+    let outcome = dash
+        .server
+        .call(move |conn, _| {
+            let at = now_ms();
+            if supervisors::verify(conn, &checked, &password)? {
+                let session = sessions::start(conn, &checked, at)?;
+                let shown = supervisors::SupervisorName::parse(&checked)
+                    .map(|n| n.as_str().to_string())
+                    .unwrap_or(checked);
+                audit::record(conn, &shown, Action::SignIn, "", "", at)?;
+                Ok(Some(session))
+            } else {
+                let logged: String = checked.chars().take(MAX_LOGGED_NAME).collect();
+                audit::record(conn, &logged, Action::SignInRefused, "", "", at)?;
+                Ok(None)
+            }
+        })
+        .await;
+    match outcome {
+        Ok(Some(session)) => {
+            tracing::info!("supervisor signed in");
+            signed_in(&dash, &headers, &session.token, &next)
+        }
+        Ok(None) => {
+            dash.inner.by_name.record_failure(&account, Instant::now());
+            dash.inner
+                .by_address
+                .record_failure(&address, Instant::now());
+            tracing::warn!(%address, "dashboard sign-in refused");
+            let error = Word::SignInRefused.text(lang).to_string();
+            form_page(
+                &dash,
+                &headers,
+                StatusCode::UNAUTHORIZED,
+                None,
+                Some(error),
+                &name,
+                &next,
+            )
+        }
+        Err(error) => page::trouble(lang, &error),
+    }
+}
+
+fn signed_in(dash: &Dash, headers: &HeaderMap, token: &str, next: &str) -> Response {
+    let mut response = Redirect::to(next).into_response();
+    let set = response.headers_mut();
+    // No Max-Age: the cookie goes with the browser; the server ends the
+    // session after idle or absolute time whatever the browser keeps.
+    set.append(
+        header::SET_COOKIE,
+        auth::set_cookie(dash, headers, SESSION_COOKIE, token, None),
+    );
+    set.append(
+        header::SET_COOKIE,
+        auth::set_cookie(dash, headers, PRE_COOKIE, "", Some(0)),
+    );
+    response
+}
+
+#[derive(Deserialize)]
+pub struct Nothing {}
+
+/// `POST /signout`.
+pub async fn sign_out(
+    State(dash): State<Dash>,
+    headers: HeaderMap,
+    posted: Posted<Nothing>,
+) -> Response {
+    let user = posted.user;
+    let lang: Lang = user.lang;
+    let token = user.token.clone();
+    let name = user.name.clone();
+    let ended = dash
+        .server
+        .call(move |conn, _| {
+            sessions::end(conn, &token)?;
+            audit::record(conn, &name, Action::SignOut, "", "", now_ms())
+        })
+        .await;
+    if let Err(error) = ended {
+        return page::trouble(lang, &error);
+    }
+    let mut response = Redirect::to("/signin?out=1").into_response();
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        auth::set_cookie(&dash, &headers, SESSION_COOKIE, "", Some(0)),
+    );
+    response
+}
