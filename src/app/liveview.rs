@@ -15,8 +15,15 @@ use dioxus_liveview::{LiveViewPool, axum_socket, interpreter_glue};
 use std::future::Future;
 use std::sync::Arc;
 
-/// The routes of the worker app for one phone's session.
+/// The routes of the worker app for one phone's session, with `/` sending
+/// the browser to it.
 pub fn router(session: Session) -> Router {
+    app_routes(session).route("/", get(|| async { Redirect::to("/app") }))
+}
+
+/// `/app` and its socket only, to sit beside other routes (the demo puts
+/// the dashboard at `/`).
+pub fn app_routes(session: Session) -> Router {
     let pool = Arc::new(LiveViewPool::new());
     let page = Html(format!(
         r#"<!DOCTYPE html>
@@ -31,7 +38,6 @@ pub fn router(session: Session) -> Router {
         interpreter_glue("/app/ws")
     ));
     Router::new()
-        .route("/", get(|| async { Redirect::to("/app") }))
         .route("/app", get(move || async move { page.clone() }))
         .route(
             "/app/ws",

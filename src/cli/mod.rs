@@ -10,6 +10,8 @@ mod app;
 mod bench;
 mod bench_report;
 mod bench_sync;
+#[cfg(feature = "liveview")]
+mod demo;
 mod device;
 mod listing;
 pub mod lossy;
@@ -39,6 +41,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// See it all in one command: a demo organization with three months of data, its dashboard and a worker app.
+    #[cfg(feature = "liveview")]
+    Demo(demo::DemoArgs),
     /// A headless phone: the device engine over a home directory.
     Device(Box<device::DeviceArgs>),
     /// The worker app in a browser (liveview): http://ADDR/app.
@@ -106,6 +111,8 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let lang = cli.lang;
     let outcome = match cli.command {
+        #[cfg(feature = "liveview")]
+        Command::Demo(args) => demo::run(args, lang),
         Command::Device(args) => device::run(*args, lang),
         #[cfg(feature = "liveview")]
         Command::App(args) => app::run(args, lang),

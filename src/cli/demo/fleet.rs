@@ -1,0 +1,305 @@
+//! The demo's phones and their three months of night shifts: real device
+//! engines (each its own encrypted store) enrolled with one-time codes and
+//! syncing over HTTP like phones in the street. Seeded, so two runs with
+//! the same seed tell the same story.
+
+use crate::device::{Client, Pin, Store, SyncOptions, enroll, sync};
+use crate::domain::{Catalog, ContactDraft};
+use crate::server::admin;
+use chrono::{DateTime, Datelike, Duration, FixedOffset, Local, NaiveDate, TimeZone};
+use rand::rngs::SmallRng;
+use rand::{Rng, SeedableRng};
+use std::path::Path;
+
+/// The history starts on the first day of the month this many months
+/// back, so the last three months are whole and the current one goes on.
+pub const MONTHS: u32 = 3;
+
+fn first_day(today: NaiveDate) -> NaiveDate {
+    let first = today.with_day(1).expect("day 1 exists");
+    first
+        .checked_sub_months(chrono::Months::new(MONTHS))
+        .expect("a date three months back")
+}
+
+/// One phone of the demo fleet: where it works and how it syncs.
+struct Team {
+    label: &'static str,
+    zones: &'static [&'static str],
+    /// Nights it goes out, out of 1.
+    out_rate: f64,
+    /// The last days it spent without network, synced only at the end.
+    offline_days: i64,
+    /// Its last batches arrive on a USB key, not over the network.
+    hand_delivered: bool,
+}
+
+const TEAMS: &[Team] = &[
+    Team {
+        label: "Équipe de nuit 1 (Gatineau)",
+        zones: &["gatineau"],
+        out_rate: 0.7,
+        offline_days: 0,
+        hand_delivered: false,
+    },
+    Team {
+        label: "Équipe de nuit 2 (Gatineau)",
+        zones: &["gatineau", "collines-de-l-outaouais"],
+        out_rate: 0.55,
+        offline_days: 0,
+        hand_delivered: false,
+    },
+    Team {
+        label: "Unité mobile (Collines)",
+        zones: &["collines-de-l-outaouais", "papineau"],
+        out_rate: 0.45,
+        offline_days: 6,
+        hand_delivered: false,
+    },
+    Team {
+        label: "Travail de rue (Pontiac)",
+        zones: &["pontiac", "vallee-de-la-gatineau"],
+        out_rate: 0.35,
+        offline_days: 0,
+        hand_delivered: true,
+    },
+];
+
+/// What the fleet did, for the demo's opening lines.
+pub struct Story {
+    pub phones: usize,
+    pub contacts: u64,
+    pub hand_delivered_batches: usize,
+}
+
+/// (id, weight, low, high): how often a material is given, and how many.
+const MATERIALS: &[(&str, u32, u32, u32)] = &[
+    ("seringues", 30, 5, 40),
+    ("stericups", 18, 2, 10),
+    ("eau-sterile", 18, 2, 10),
+    ("tampons-alcool", 18, 4, 20),
+    ("condoms", 22, 2, 12),
+    ("lubrifiant", 8, 1, 5),
+    ("pipes-crack", 14, 1, 4),
+    ("embouts", 10, 1, 6),
+    ("trousses-naloxone", 7, 1, 2),
+    ("bandelettes-fentanyl", 6, 1, 5),
+    ("trousses-inhalation", 8, 1, 3),
+    ("garrots", 5, 1, 3),
+    ("contenants-recuperation", 4, 1, 2),
+];
+
+const REFERRALS: &[(&str, u32)] = &[
+    ("clsc", 10),
+    ("hebergement", 14),
+    ("aide-alimentaire", 12),
+    ("traitement-dependances", 6),
+    ("sante-mentale", 6),
+    ("depistage-itss", 5),
+    ("site-injection-supervisee", 4),
+    ("ressource-jeunesse", 3),
+    ("aide-juridique", 2),
+    ("urgence", 2),
+];
+
+const INTERVENTIONS: &[(&str, u32)] = &[
+    ("ecoute", 30),
+    ("information-prevention", 20),
+    ("accompagnement", 6),
+    ("demarches", 6),
+    ("premiers-soins", 4),
+    ("intervention-crise", 3),
+    ("mediation", 2),
+    ("prevention-exploitation", 2),
+    ("surdose-naloxone", 1),
+];
+
+const AGES: &[(&str, u32)] = &[("12-17", 4), ("18-24", 16), ("25-34", 30), ("35-49", 32)];
+
+fn weighted<'a>(rng: &mut SmallRng, items: &[(&'a str, u32)]) -> &'a str {
+    let total: u32 = items.iter().map(|(_, w)| w).sum();
+    let mut pick = rng.random_range(0..total);
+    for (item, weight) in items {
+        if pick < *weight {
+            return item;
+        }
+        pick -= weight;
+    }
+    items[0].0
+}
+
+/// A person code as workers make them: initials, birth year, a letter.
+fn person_code(rng: &mut SmallRng) -> String {
+    let letter = |rng: &mut SmallRng| char::from(b'A' + rng.random_range(0..26u8));
+    format!(
+        "{}{}{:02}{}",
+        letter(rng),
+        letter(rng),
+        rng.random_range(60..100u32) % 100,
+        letter(rng)
+    )
+}
+
+fn contact_draft(
+    rng: &mut SmallRng,
+    catalog: &Catalog,
+    team: &Team,
+    regulars: &[String],
+    at: DateTime<FixedOffset>,
+) -> ContactDraft {
+    let group = rng.random_bool(0.08);
+    let code = if group {
+        None
+    } else if rng.random_bool(0.55) {
+        Some(regulars[rng.random_range(0..regulars.len())].clone())
+    } else if rng.random_bool(0.3) {
+        Some(person_code(rng))
+    } else {
+        None
+    };
+    let kind = match (&code, group) {
+        (_, true) => "group",
+        (Some(_), _) => "known",
+        (None, _) => "first",
+    };
+    let mut materials: Vec<(String, String)> = Vec::new();
+    let wanted = rng.random_range(1..=3);
+    for _ in 0..wanted {
+        let weights: Vec<(&str, u32)> = MATERIALS.iter().map(|(id, w, _, _)| (*id, *w)).collect();
+        let id = weighted(rng, &weights);
+        if materials.iter().any(|(m, _)| m == id) {
+            continue;
+        }
+        let (_, _, low, high) = MATERIALS.iter().find(|m| m.0 == id).expect("listed");
+        materials.push((id.to_string(), rng.random_range(*low..=*high).to_string()));
+    }
+    let gives_syringes = materials.iter().any(|(m, _)| m == "seringues");
+    let genders: Vec<(&str, u32)> = catalog
+        .genders
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (g.id.as_str(), if i < 2 { 45 } else { 3 }))
+        .collect();
+    ContactDraft {
+        occurred_at: Some(at),
+        zone: team.zones[rng.random_range(0..team.zones.len())].to_string(),
+        kind: kind.into(),
+        people: if group { rng.random_range(2..=6) } else { 1 }.to_string(),
+        age_band: weighted(rng, AGES).into(),
+        gender: Some(weighted(rng, &genders).into()),
+        materials,
+        returned_syringes: (gives_syringes && rng.random_bool(0.4))
+            .then(|| rng.random_range(1..30).to_string()),
+        referrals: if rng.random_bool(0.18) {
+            vec![weighted(rng, REFERRALS).into()]
+        } else {
+            vec![]
+        },
+        interventions: if rng.random_bool(0.5) {
+            vec![weighted(rng, INTERVENTIONS).into()]
+        } else {
+            vec![]
+        },
+        code,
+        duration_min: rng
+            .random_bool(0.3)
+            .then(|| rng.random_range(2..45).to_string()),
+    }
+}
+
+/// One night's contacts, 19:00 to about 2:00, local time.
+fn night(
+    rng: &mut SmallRng,
+    catalog: &Catalog,
+    team: &Team,
+    regulars: &[String],
+    date: NaiveDate,
+) -> Vec<ContactDraft> {
+    let start = date.and_hms_opt(19, 0, 0).expect("a valid hour");
+    let mut minutes: Vec<i64> = (0..rng.random_range(3..=11))
+        .map(|_| rng.random_range(0..7 * 60))
+        .collect();
+    minutes.sort_unstable();
+    minutes
+        .into_iter()
+        .filter_map(|m| {
+            let local = Local.from_local_datetime(&(start + Duration::minutes(m)));
+            let at = local.earliest()?.fixed_offset();
+            (at <= Local::now().fixed_offset())
+                .then(|| contact_draft(rng, catalog, team, regulars, at))
+        })
+        .collect()
+}
+
+fn failed(what: &str, error: impl std::fmt::Display) -> String {
+    format!("{what}: {error}")
+}
+
+/// Enrolls the fleet on the server at `url` (its data directory `data`
+/// makes the codes) and plays three months of nights into it.
+pub async fn play(url: &str, data: &Path, phones_dir: &Path, seed: u64) -> Result<Story, String> {
+    let mut rng = SmallRng::seed_from_u64(seed);
+    let catalog = admin::catalog(data).map_err(|e| failed("catalog", e))?;
+    let pin = Pin::parse("demo-fleet-pin").expect("a valid PIN");
+    let client = Client::new(&SyncOptions::default());
+    let options = SyncOptions {
+        server: Some(url.to_string()),
+        ..SyncOptions::default()
+    };
+    // People who come back night after night, known by their codes.
+    let regulars: Vec<String> = (0..70).map(|_| person_code(&mut rng)).collect();
+    let today = Local::now().date_naive();
+    let now = Local::now().fixed_offset();
+    let mut story = Story {
+        phones: TEAMS.len(),
+        contacts: 0,
+        hand_delivered_batches: 0,
+    };
+    for (index, team) in TEAMS.iter().enumerate() {
+        let home = phones_dir.join(format!("phone-{}", index + 1));
+        let mut store = Store::create(&home, &pin, &catalog).map_err(|e| failed(team.label, e))?;
+        let code =
+            admin::create_enroll_code(data, team.label, 1).map_err(|e| failed(team.label, e))?;
+        enroll(&mut store, &client, url, &code, team.label)
+            .await
+            .map_err(|e| failed(team.label, e))?;
+        let own: Vec<String> = regulars.iter().skip(index * 12).take(30).cloned().collect();
+        let days = (today - first_day(today)).num_days();
+        for back in (1..=days).rev() {
+            let date = today - Duration::days(back);
+            if rng.random_bool(team.out_rate) {
+                for draft in night(&mut rng, &catalog, team, &own, date) {
+                    let contact = draft
+                        .parse(&catalog, now)
+                        .map_err(|e| failed(team.label, e))?;
+                    store.save(&contact).map_err(|e| failed(team.label, e))?;
+                    story.contacts += 1;
+                }
+            }
+            // Phones sync when they have a network: weekly here, so the
+            // server holds a real sequence of batches per phone.
+            let offline = back <= team.offline_days;
+            if back % 7 == 0 && !offline {
+                sync(&mut store, &options)
+                    .await
+                    .map_err(|e| failed(team.label, e))?;
+            }
+        }
+        if team.hand_delivered {
+            // The last batches go by hand: sealed on the phone, exported to
+            // a file, imported on the server. The phone's own later sync
+            // then gets duplicate receipts, as a real one would.
+            store
+                .seal_pending(chrono::Utc::now().timestamp_millis())
+                .map_err(|e| failed(team.label, e))?;
+            let (file, count) = store.export_batches().map_err(|e| failed(team.label, e))?;
+            admin::import_batches(data, &file).map_err(|e| failed(team.label, e))?;
+            story.hand_delivered_batches = count;
+        }
+        // Back in range: everything still waiting goes now.
+        sync(&mut store, &options)
+            .await
+            .map_err(|e| failed(team.label, e))?;
+    }
+    Ok(story)
+}

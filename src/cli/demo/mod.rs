@@ -1,0 +1,168 @@
+//! `tournee demo`: Tournée working, in one command. A fresh demo
+//! organization (default catalog, Outaouais zones) with a supervisor, a
+//! fleet of phones that worked the last three months through the real
+//! sync protocol ([`fleet`]), and the worker app as one more phone, all on
+//! one port: the dashboard at `/`, the app at `/app`. Runs until Ctrl-C.
+
+mod fleet;
+
+use super::{Failure, Outcome};
+use crate::app::{Session, background, liveview};
+use crate::device::{Client, Pin, Store, SyncOptions, enroll};
+use crate::domain::i18n::Lang;
+use crate::server::supervisors::{Password, SupervisorName};
+use crate::server::{Config, Server, admin};
+use clap::Args;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Instant;
+
+#[derive(Args)]
+pub struct DemoArgs {
+    /// Address and port for the dashboard and the worker app (port 0: a free one).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// An empty folder to keep the demo's data in [default: a temporary folder, removed at the end].
+    #[arg(long)]
+    data: Option<PathBuf>,
+    /// Seed of the made-up history (same seed, same story).
+    #[arg(long, default_value_t = 2026)]
+    seed: u64,
+}
+
+const ORG_NAME: &str = "Travail de rue Outaouais (démo)";
+const SUPERVISOR: &str = "demo";
+/// The worker app's PIN, printed for the person trying the demo.
+const APP_PIN: &str = "2468";
+
+pub fn run(args: DemoArgs, _lang: Lang) -> Outcome {
+    let temporary;
+    let root = match &args.data {
+        Some(dir) => {
+            let used = std::fs::read_dir(dir)
+                .map(|mut d| d.next().is_some())
+                .unwrap_or(false);
+            if used {
+                return Err(Failure::input(vec![format!(
+                    "--data {}: ce dossier n'est pas vide; choisissez un dossier vide ou omettez --data / this folder is not empty; pick an empty folder or leave --data out",
+                    dir.display()
+                )]));
+            }
+            dir.clone()
+        }
+        None => {
+            temporary = tempfile::Builder::new()
+                .prefix("tournee-demo-")
+                .tempdir()
+                .map_err(|e| Failure::system(e.to_string()))?;
+            temporary.path().to_path_buf()
+        }
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::system(e.to_string()))?;
+    runtime.block_on(demo(args, root))
+}
+
+fn random_password() -> String {
+    // 15 letters from an alphabet without look-alikes: about 75 bits.
+    let token = crate::server::console::sessions::random_token();
+    token
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() && !"0O1lI".contains(*c))
+        .take(15)
+        .collect()
+}
+
+async fn demo(args: DemoArgs, root: PathBuf) -> Outcome {
+    let started = Instant::now();
+    let sys = |e: String| Failure::system(e);
+    let data = root.join("server");
+    let mut config = Config::default();
+    config.org.name = Some(ORG_NAME.into());
+    let server = Server::open_with(&data, &config).map_err(|e| sys(e.to_string()))?;
+    let password = random_password();
+    admin::create_supervisor(
+        &data,
+        &SupervisorName::parse(SUPERVISOR).expect("a valid name"),
+        &Password::parse(&password).expect("a long enough password"),
+    )
+    .map_err(|e| sys(e.to_string()))?;
+
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .map_err(|e| {
+            Failure::system(format!(
+                "{}: impossible d'écouter / cannot listen: {e}",
+                args.listen
+            ))
+        })?;
+    let address = listener.local_addr().map_err(|e| sys(e.to_string()))?;
+    let url = format!("http://{address}");
+
+    // The server answers while the fleet plays its history into it. The
+    // worker app's session exists from the start but finds its phone's
+    // store only once it is made and enrolled below (before the addresses
+    // are printed).
+    let app_home = root.join("app-phone");
+    let session = Session::new(&app_home);
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let site = crate::dashboard::site(server, &config.dashboard)
+        .merge(liveview::app_routes(session.clone()));
+    let serving = tokio::spawn(crate::server::http::serve_router(listener, site, async {
+        let _ = stop_rx.await;
+    }));
+
+    let story = fleet::play(&url, &data, &root.join("phones"), args.seed)
+        .await
+        .map_err(sys)?;
+
+    let catalog = admin::catalog(&data).map_err(|e| sys(e.to_string()))?;
+    let pin = Pin::parse(APP_PIN).expect("a valid PIN");
+    let mut store = Store::create(&app_home, &pin, &catalog).map_err(|e| sys(e.to_string()))?;
+    let code = admin::create_enroll_code(&data, "Application (démo)", 1)
+        .map_err(|e| sys(e.to_string()))?;
+    enroll(
+        &mut store,
+        &Client::new(&SyncOptions::default()),
+        &url,
+        &code,
+        "Application (démo)",
+    )
+    .await
+    .map_err(|e| sys(e.to_string()))?;
+    drop(store);
+    background::run_periodically(session);
+
+    println!(
+        "Tournée — démo / demo ({:.1} s)",
+        started.elapsed().as_secs_f64()
+    );
+    println!(
+        "  {} téléphones, {} contacts sur 3 mois, {} lot(s) remis en main propre / {} phones, {} contacts over 3 months, {} batch(es) hand-delivered",
+        story.phones,
+        story.contacts,
+        story.hand_delivered_batches,
+        story.phones,
+        story.contacts,
+        story.hand_delivered_batches
+    );
+    println!("  Données / Data: {}", root.display());
+    println!();
+    println!("  Tableau de bord / Dashboard:   {url}/");
+    println!("    Connexion / Sign-in:          {SUPERVISOR} / {password}");
+    println!("  Application de l'intervenant·e / Worker app:   {url}/app");
+    println!("    NIP / PIN:                    {APP_PIN}");
+    println!();
+    println!("  Ctrl-C pour arrêter / to stop.");
+
+    let _ = tokio::signal::ctrl_c().await;
+    let _ = stop_tx.send(());
+    serving
+        .await
+        .map_err(|e| sys(e.to_string()))?
+        .map_err(|e| sys(e.to_string()))?;
+    println!("Démo arrêtée / Demo stopped.");
+    Ok(())
+}

@@ -1,0 +1,140 @@
+//! `tournee demo` as a newcomer runs it: the real binary on a free port,
+//! read until it prints its addresses, then used over HTTP (dashboard
+//! sign-in with the printed password, the worker app's page, three months
+//! of figures), a contact from the demo's app phone reaching the server,
+//! and a clean stop on Ctrl-C.
+
+#![cfg(unix)]
+
+mod binary;
+mod common;
+
+use binary::tournee;
+use chrono::Local;
+use common::web::Web;
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Command, Stdio};
+use tournee::device::{Pin, Store, SyncOptions};
+use tournee::domain::report::YearMonth;
+
+fn after(text: &str, label: &str) -> String {
+    let line = text
+        .lines()
+        .find(|l| l.contains(label))
+        .unwrap_or_else(|| panic!("{label} in {text}"));
+    line.rsplit(' ').next().unwrap().trim().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_serves_a_dashboard_with_three_months_and_a_worker_app_then_stops_cleanly() {
+    let root = tempfile::tempdir().unwrap();
+    let data = root.path().join("demo");
+    let mut child = tournee(&[
+        "demo",
+        "--listen",
+        "127.0.0.1:0",
+        "--data",
+        data.to_str().unwrap(),
+    ])
+    .env("RUST_LOG", "warn")
+    .stdin(Stdio::null())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut text = String::new();
+    while !text.contains("Ctrl-C") {
+        let mut line = String::new();
+        if out.read_line(&mut line).unwrap() == 0 {
+            let mut err = String::new();
+            child
+                .stderr
+                .take()
+                .unwrap()
+                .read_to_string(&mut err)
+                .unwrap();
+            panic!("the demo stopped before it was ready: {text}\n{err}");
+        }
+        text.push_str(&line);
+    }
+    assert!(text.contains("Tableau de bord / Dashboard"), "{text}");
+    assert!(text.contains("Worker app"), "{text}");
+    let dashboard = after(&text, "Dashboard:");
+    let base = dashboard.trim_end_matches('/').to_string();
+    let password = after(&text, "Sign-in:");
+    assert_eq!(after(&text, "Worker app:"), format!("{base}/app"));
+
+    // The dashboard, signed in with what was printed.
+    let mut web = Web::new(&base);
+    let signed = web.sign_in("demo", &password).await;
+    assert_eq!(signed.status, 303, "{}", signed.body);
+    let audit = web.get("/audit").await;
+    assert_eq!(audit.status, 200);
+    assert!(audit.body.contains("Travail de rue Outaouais (démo)"));
+    // The worker app's page is served on the same port.
+    let app = web.get("/app").await;
+    assert_eq!(app.status, 200);
+    assert!(app.body.contains("/app/ws"));
+
+    // Three months of work: each of the last three months has contacts,
+    // and people came back.
+    let server_data = data.join("server");
+    let today = Local::now().date_naive();
+    let mut month = YearMonth::of(today);
+    for back in 1..=3 {
+        month = month.previous();
+        let tally = tournee::server::admin::month_tally(&server_data, month).unwrap();
+        assert!(tally.contacts > 100, "{month}: {} contacts", tally.contacts);
+        assert!(
+            tally.unique_people > 20,
+            "{month}: {} people",
+            tally.unique_people
+        );
+        if back < 3 {
+            assert!(tally.returning_people > 0, "{month}: nobody came back");
+        }
+    }
+    let devices = tournee::server::admin::list_devices(&server_data).unwrap();
+    assert_eq!(devices.len(), 5, "four fleet phones and the app's");
+
+    // The demo's app phone (PIN printed) logs a contact; it reaches the server.
+    let before = tournee::server::admin::list_devices(&server_data).unwrap();
+    let app_records = |rows: &[tournee::server::queries::DeviceRow]| {
+        rows.iter()
+            .find(|d| d.label.contains("Application"))
+            .unwrap()
+            .records
+    };
+    let pin = Pin::parse(&after(&text, "PIN:")).unwrap();
+    let mut store = Store::open(&data.join("app-phone"), &pin).unwrap();
+    let catalog = store.catalog().unwrap();
+    let now = Local::now().fixed_offset();
+    let contact = tournee::domain::ContactDraft {
+        occurred_at: Some(now),
+        zone: "gatineau".into(),
+        kind: "first".into(),
+        people: "1".into(),
+        age_band: "25-34".into(),
+        materials: vec![("seringues".into(), "10".into())],
+        ..Default::default()
+    }
+    .parse(&catalog, now)
+    .unwrap();
+    store.save(&contact).unwrap();
+    tournee::device::sync(&mut store, &SyncOptions::default())
+        .await
+        .unwrap();
+    let after_sync = tournee::server::admin::list_devices(&server_data).unwrap();
+    assert_eq!(app_records(&after_sync), app_records(&before) + 1);
+
+    let stopped = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(stopped.success());
+    let mut rest = String::new();
+    out.read_to_string(&mut rest).unwrap();
+    assert!(child.wait().unwrap().success(), "{rest}");
+    assert!(rest.contains("Demo stopped"), "{rest}");
+}
