@@ -138,7 +138,7 @@ pub fn render(frame: Frame<'_>, body: Element) -> Html<String> {
                     }
                 }
                 a { class: "lang", href: "{switch_href}", lang: other.code(),
-                    "aria-label": Word::OtherLanguageName.text(lang),
+                    title: Word::OtherLanguageName.text(lang),
                     {Word::OtherLanguage.text(lang)}
                 }
             }
