@@ -554,3 +554,53 @@ pub async fn void(
         Err(error) => page::trouble(lang, &error),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paging_keeps_the_filters_set_and_drops_the_empty_ones() {
+        let query = ActivityQuery {
+            from: "2026-11-01".into(),
+            zone: "pontiac".into(),
+            material: "trousses-naloxone".into(),
+            device: " ".into(),
+            page: "3".into(),
+            ..ActivityQuery::default()
+        };
+        assert_eq!(
+            query.href(4),
+            "/activity?from=2026-11-01&zone=pontiac&material=trousses-naloxone&page=4"
+        );
+    }
+
+    #[test]
+    fn dates_are_whole_local_days_and_bad_ones_are_named_in_the_readers_language() {
+        let query = ActivityQuery {
+            from: "2026-11-02".into(),
+            to: "2026-11-02".into(),
+            ..ActivityQuery::default()
+        };
+        let filter = parse_filter(&query, Lang::Fr).unwrap();
+        let from = filter.from_ms.unwrap();
+        let until = filter.until_ms.unwrap();
+        assert!(until - from >= 23 * 3_600_000 && until - from <= 25 * 3_600_000);
+        assert_eq!(page::when(from), "2026-11-02 00:00");
+
+        let bad = ActivityQuery {
+            to: "02/11/2026".into(),
+            ..ActivityQuery::default()
+        };
+        let fr = parse_filter(&bad, Lang::Fr).unwrap_err();
+        assert!(
+            fr.contains("« Au (date) »") && fr.contains("AAAA-MM-JJ"),
+            "{fr}"
+        );
+        let en = parse_filter(&bad, Lang::En).unwrap_err();
+        assert!(
+            en.contains("“To (date)”") && en.contains("YYYY-MM-DD"),
+            "{en}"
+        );
+    }
+}
