@@ -9,7 +9,15 @@ use common::web::{Web, supervisor};
 const PASSWORD: &str = "une phrase de passe solide";
 
 /// Every page and every download of the dashboard; each must require a session.
-pub const PAGES: &[&str] = &["/audit", "/"];
+pub const PAGES: &[&str] = &[
+    "/audit",
+    "/",
+    "/activity",
+    "/activity/01937a6e-0000-7000-8000-000000000000",
+    "/phones",
+    "/phones/01937a6e-0000-7000-8000-000000000000/revoke",
+    "/quarantine",
+];
 pub const DOWNLOADS: &[&str] = &[];
 
 #[tokio::test]

@@ -4,9 +4,12 @@
 //! [`page`]; each page is one file of thin routes over
 //! `crate::server::console`. Depends on `server` and `domain`.
 
+pub mod activity;
 pub mod audit;
 pub mod auth;
 pub mod page;
+pub mod phones;
+pub mod quarantine;
 pub mod signin;
 pub mod words;
 
@@ -18,7 +21,7 @@ use axum::Router;
 use axum::http::header;
 use axum::middleware;
 use axum::response::{IntoResponse, Redirect};
-use axum::routing::get;
+use axum::routing::{get, post};
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -82,9 +85,19 @@ pub fn router(server: Server, settings: &DashboardSection) -> Router {
     Router::new()
         .route("/", get(|| async { Redirect::to("/activity") }))
         .route("/signin", get(signin::form).post(signin::submit))
-        .route("/signout", axum::routing::post(signin::sign_out))
+        .route("/signout", post(signin::sign_out))
         .route("/lang/{code}", get(auth::switch_language))
         .route("/audit", get(audit::page))
+        .route("/activity", get(activity::list))
+        .route("/activity/{record_id}", get(activity::show))
+        .route("/activity/{record_id}/void", post(activity::void))
+        .route("/phones", get(phones::list))
+        .route(
+            "/phones/{device_id}/revoke",
+            get(phones::confirm).post(phones::revoke),
+        )
+        .route("/quarantine", get(quarantine::list))
+        .route("/quarantine/reapply", post(quarantine::reapply))
         .route("/dashboard.css", get(stylesheet))
         .layer(middleware::from_fn_with_state(timeout, http::time_limit))
         .with_state(dash)

@@ -1,8 +1,11 @@
 //! What the supervisors' dashboard reads and changes in the server's
-//! database: sessions, the audit log, and (in their own files) the
-//! activity list, phones, catalog edits and quarantine. Plain functions
-//! over a connection, called through [`crate::server::Server::call`]; the
-//! dashboard itself holds no SQL.
+//! database: sessions, the audit log, the activity list (and voids),
+//! phones (and revocations), the quarantine, and (in their own files)
+//! catalog edits. Plain functions over a connection, called through
+//! [`crate::server::Server::call`]; the dashboard itself holds no SQL.
 
+pub mod activity;
 pub mod audit;
+pub mod phones;
+pub mod quarantine;
 pub mod sessions;

@@ -1,0 +1,431 @@
+//! The activity list: synced contacts newest first, narrowed by filters,
+//! a contact's detail, and voiding one from the dashboard (taken out of
+//! every figure and written to the audit log in one transaction).
+
+use super::audit::{self, Action};
+use crate::domain::RecordId;
+use crate::server::apply::prepare::ContactFacts;
+use crate::server::error::ServerError;
+use crate::server::ledger::{Ledger, SqliteLedger};
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, params_from_iter};
+use uuid::Uuid;
+
+/// What narrows the list; `None` keeps everything. Times are UTC
+/// milliseconds, `from_ms` inclusive and `until_ms` exclusive.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Filter {
+    pub from_ms: Option<i64>,
+    pub until_ms: Option<i64>,
+    pub zone: Option<String>,
+    pub device: Option<Uuid>,
+    /// Contacts that gave any of this material.
+    pub material: Option<String>,
+    pub referral: Option<String>,
+    pub intervention: Option<String>,
+}
+
+/// One stored contact as supervisors see it (the facts hold a pseudonym
+/// at most, never a person code).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContactRow {
+    pub record_id: RecordId,
+    pub device_id: Uuid,
+    pub phone: String,
+    pub occurred_at_ms: i64,
+    pub facts: ContactFacts,
+    pub voided: bool,
+    pub void_reason: Option<String>,
+}
+
+fn where_clause(filter: &Filter) -> (String, Vec<Value>) {
+    let mut conditions = Vec::new();
+    let mut values = Vec::new();
+    let mut add = |sql: &str, value: Value| {
+        values.push(value);
+        conditions.push(sql.replace('?', &format!("?{}", values.len())));
+    };
+    if let Some(from) = filter.from_ms {
+        add("c.occurred_at >= ?", Value::Integer(from));
+    }
+    if let Some(until) = filter.until_ms {
+        add("c.occurred_at < ?", Value::Integer(until));
+    }
+    if let Some(zone) = &filter.zone {
+        add(
+            "json_extract(c.facts, '$.zone') = ?",
+            Value::Text(zone.clone()),
+        );
+    }
+    if let Some(device) = filter.device {
+        add("c.device_id = ?", Value::Blob(device.as_bytes().to_vec()));
+    }
+    if let Some(material) = &filter.material {
+        add(
+            "EXISTS (SELECT 1 FROM json_each(c.facts, '$.materials') m WHERE m.key = ? AND m.value > 0)",
+            Value::Text(material.clone()),
+        );
+    }
+    if let Some(referral) = &filter.referral {
+        add(
+            "EXISTS (SELECT 1 FROM json_each(c.facts, '$.referrals') r WHERE r.value = ?)",
+            Value::Text(referral.clone()),
+        );
+    }
+    if let Some(intervention) = &filter.intervention {
+        add(
+            "EXISTS (SELECT 1 FROM json_each(c.facts, '$.interventions') i WHERE i.value = ?)",
+            Value::Text(intervention.clone()),
+        );
+    }
+    let sql = if conditions.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", conditions.join(" AND "))
+    };
+    (sql, values)
+}
+
+const COLUMNS: &str = "c.record_id, c.device_id, coalesce(d.label, ''), c.occurred_at, c.facts, c.voided, c.void_reason";
+
+/// A row as read, before its facts are parsed.
+struct Raw {
+    record_id: RecordId,
+    device_id: Uuid,
+    phone: String,
+    occurred_at_ms: i64,
+    json: String,
+    voided: bool,
+    void_reason: Option<String>,
+}
+
+fn raw_row(row: &rusqlite::Row) -> rusqlite::Result<Raw> {
+    Ok(Raw {
+        record_id: RecordId::from_bytes(row.get(0)?),
+        device_id: Uuid::from_bytes(row.get(1)?),
+        phone: row.get(2)?,
+        occurred_at_ms: row.get(3)?,
+        json: row.get(4)?,
+        voided: row.get(5)?,
+        void_reason: row.get(6)?,
+    })
+}
+
+fn with_facts(raw: Raw) -> Result<ContactRow, ServerError> {
+    let facts = serde_json::from_str(&raw.json)
+        .map_err(|e| ServerError::Damaged(format!("stored contact {}: {e}", raw.record_id)))?;
+    Ok(ContactRow {
+        record_id: raw.record_id,
+        device_id: raw.device_id,
+        phone: raw.phone,
+        occurred_at_ms: raw.occurred_at_ms,
+        facts,
+        voided: raw.voided,
+        void_reason: raw.void_reason,
+    })
+}
+
+/// One page of contacts, newest first, and how many match in all.
+pub fn page(
+    conn: &Connection,
+    filter: &Filter,
+    offset: u32,
+    limit: u32,
+) -> Result<(Vec<ContactRow>, u64), ServerError> {
+    let (clause, mut values) = where_clause(filter);
+    let total: i64 = conn.query_row(
+        &format!("SELECT count(*) FROM contacts c {clause}"),
+        params_from_iter(values.iter()),
+        |r| r.get(0),
+    )?;
+    let at = values.len();
+    values.push(Value::Integer(i64::from(limit)));
+    values.push(Value::Integer(i64::from(offset)));
+    let sql = format!(
+        "SELECT {COLUMNS} FROM contacts c LEFT JOIN devices d ON d.device_id = c.device_id
+         {clause} ORDER BY c.occurred_at DESC, c.record_id DESC LIMIT ?{} OFFSET ?{}",
+        at + 1,
+        at + 2
+    );
+    let mut statement = conn.prepare(&sql)?;
+    let raw = statement
+        .query_map(params_from_iter(values.iter()), raw_row)?
+        .collect::<Result<Vec<_>, _>>()?;
+    let rows = raw.into_iter().map(with_facts).collect::<Result<_, _>>()?;
+    Ok((rows, total as u64))
+}
+
+/// One contact, if stored.
+pub fn contact(conn: &Connection, id: RecordId) -> Result<Option<ContactRow>, ServerError> {
+    let raw = conn
+        .query_row(
+            &format!(
+                "SELECT {COLUMNS} FROM contacts c LEFT JOIN devices d ON d.device_id = c.device_id
+                 WHERE c.record_id = ?1"
+            ),
+            [id.as_bytes().as_slice()],
+            raw_row,
+        )
+        .optional()?;
+    raw.map(with_facts).transpose()
+}
+
+/// What became of a void asked from the dashboard.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VoidOutcome {
+    Voided,
+    AlreadyVoided,
+    NotFound,
+}
+
+/// Voids a contact with the supervisor's reason: marked voided, taken out
+/// of every rollup (and of its person's month), and audited, all in one
+/// transaction. A contact already voided (here or from its phone) is left
+/// as it is.
+pub fn void(
+    conn: &mut Connection,
+    id: RecordId,
+    actor: &str,
+    reason: &str,
+    now_ms: i64,
+) -> Result<VoidOutcome, ServerError> {
+    let tx = conn.transaction()?;
+    let outcome = {
+        let mut ledger = SqliteLedger { tx: &tx };
+        match ledger.contact(id)? {
+            None => VoidOutcome::NotFound,
+            Some((_, true)) => VoidOutcome::AlreadyVoided,
+            Some((facts, false)) => {
+                ledger.mark_voided(id)?;
+                ledger.count(&facts, -1)?;
+                tx.execute(
+                    "UPDATE contacts SET void_reason = ?1 WHERE record_id = ?2",
+                    (reason, id.as_bytes().as_slice()),
+                )?;
+                audit::record(&tx, actor, Action::Void, &id.to_string(), reason, now_ms)?;
+                VoidOutcome::Voided
+            }
+        }
+    };
+    tx.commit()?;
+    Ok(outcome)
+}
+
+/// Every phone ever enrolled, for the device filter: id and label.
+pub fn phones(conn: &Connection) -> Result<Vec<(Uuid, String)>, ServerError> {
+    let mut statement = conn.prepare("SELECT device_id, label FROM devices ORDER BY label")?;
+    let rows = statement
+        .query_map([], |r| Ok((Uuid::from_bytes(r.get(0)?), r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Kind;
+    use crate::domain::report::YearMonth;
+    use crate::server::apply::apply_records;
+    use crate::server::apply::prepare::Prepared;
+
+    fn facts(at: &str, zone: &str, materials: &[(&str, u64)], code: bool) -> ContactFacts {
+        let occurred_at = chrono::DateTime::parse_from_rfc3339(at).unwrap();
+        ContactFacts {
+            occurred_at,
+            month: YearMonth::of(occurred_at.date_naive()),
+            zone: zone.into(),
+            kind: Kind::Known,
+            people: 1,
+            age_band: "18-24".into(),
+            gender: None,
+            materials: materials.iter().map(|(k, q)| (k.to_string(), *q)).collect(),
+            returned_syringes: 0,
+            referrals: vec!["clsc".into()],
+            interventions: Vec::new(),
+            duration_min: None,
+            pseudonym: code.then(|| "00112233445566778899aabbccddeeff".into()),
+        }
+    }
+
+    fn store(conn: &mut Connection, device: Uuid, records: Vec<Prepared>) {
+        conn.execute(
+            "INSERT OR IGNORE INTO devices (device_id, public_key, label, app_version, enrolled_at)
+             VALUES (?1, x'00', 'Téléphone 1', '0.1.0', 0)",
+            [device.as_bytes().as_slice()],
+        )
+        .unwrap();
+        let tx = conn.transaction().unwrap();
+        apply_records(&mut SqliteLedger { tx: &tx }, device, records).unwrap();
+        tx.commit().unwrap();
+    }
+
+    fn stored(id: RecordId, facts: ContactFacts) -> Prepared {
+        Prepared::Contact {
+            record_id: id,
+            facts,
+        }
+    }
+
+    fn sum(conn: &Connection, dim: &str, key: &str) -> (i64, i64) {
+        conn.query_row(
+            "SELECT coalesce(sum(contacts), 0), coalesce(sum(quantity), 0) FROM rollups WHERE dim = ?1 AND key = ?2",
+            (dim, key),
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn the_list_is_newest_first_and_filters_narrow_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = crate::server::db::open(dir.path()).unwrap();
+        let device = Uuid::now_v7();
+        let (a, b, c) = (RecordId::new(), RecordId::new(), RecordId::new());
+        store(
+            &mut conn,
+            device,
+            vec![
+                stored(
+                    a,
+                    facts(
+                        "2026-11-01T20:00:00-04:00",
+                        "gatineau",
+                        &[("seringues", 5)],
+                        false,
+                    ),
+                ),
+                stored(
+                    b,
+                    facts(
+                        "2026-11-03T20:00:00-05:00",
+                        "pontiac",
+                        &[("trousses-naloxone", 1)],
+                        true,
+                    ),
+                ),
+                stored(
+                    c,
+                    facts("2026-11-02T20:00:00-05:00", "gatineau", &[], false),
+                ),
+            ],
+        );
+        let (all, total) = page(&conn, &Filter::default(), 0, 50).unwrap();
+        assert_eq!(total, 3);
+        let order: Vec<_> = all.iter().map(|r| r.record_id).collect();
+        assert_eq!(order, vec![b, c, a]);
+        assert_eq!(all[0].phone, "Téléphone 1");
+        assert_eq!(all[0].facts.materials["trousses-naloxone"], 1);
+
+        let zone = Filter {
+            zone: Some("gatineau".into()),
+            ..Filter::default()
+        };
+        assert_eq!(page(&conn, &zone, 0, 50).unwrap().1, 2);
+        let material = Filter {
+            material: Some("trousses-naloxone".into()),
+            ..Filter::default()
+        };
+        let (found, _) = page(&conn, &material, 0, 50).unwrap();
+        assert_eq!(found.iter().map(|r| r.record_id).collect::<Vec<_>>(), [b]);
+        let referral = Filter {
+            referral: Some("clsc".into()),
+            device: Some(device),
+            ..Filter::default()
+        };
+        assert_eq!(page(&conn, &referral, 0, 50).unwrap().1, 3);
+        let none = Filter {
+            intervention: Some("dépistage".into()),
+            ..Filter::default()
+        };
+        assert_eq!(page(&conn, &none, 0, 50).unwrap().1, 0);
+        let from = chrono::DateTime::parse_from_rfc3339("2026-11-02T00:00:00-05:00")
+            .unwrap()
+            .timestamp_millis();
+        let dates = Filter {
+            from_ms: Some(from),
+            until_ms: Some(from + 86_400_000),
+            ..Filter::default()
+        };
+        let (found, _) = page(&conn, &dates, 0, 50).unwrap();
+        assert_eq!(found.iter().map(|r| r.record_id).collect::<Vec<_>>(), [c]);
+        // Paging.
+        let (second, total) = page(&conn, &Filter::default(), 2, 2).unwrap();
+        assert_eq!((second.len(), total), (1, 3));
+        assert_eq!(second[0].record_id, a);
+    }
+
+    #[test]
+    fn a_void_takes_the_contact_out_once_and_is_audited() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = crate::server::db::open(dir.path()).unwrap();
+        let device = Uuid::now_v7();
+        let (kept, voided) = (RecordId::new(), RecordId::new());
+        store(
+            &mut conn,
+            device,
+            vec![
+                stored(
+                    kept,
+                    facts(
+                        "2026-11-01T20:00:00-04:00",
+                        "gatineau",
+                        &[("seringues", 5)],
+                        false,
+                    ),
+                ),
+                stored(
+                    voided,
+                    facts(
+                        "2026-11-01T21:00:00-04:00",
+                        "gatineau",
+                        &[("seringues", 7)],
+                        true,
+                    ),
+                ),
+            ],
+        );
+        let people: i64 = conn
+            .query_row("SELECT count(*) FROM person_months", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(people, 1);
+        assert_eq!(sum(&conn, "material", "seringues"), (0, 12));
+
+        let outcome = void(&mut conn, voided, "Marie", "doublon", 5).unwrap();
+        assert_eq!(outcome, VoidOutcome::Voided);
+        assert_eq!(sum(&conn, "material", "seringues"), (0, 5));
+        assert_eq!(sum(&conn, "all", ""), (1, 0));
+        let people: i64 = conn
+            .query_row("SELECT count(*) FROM person_months", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(people, 0, "the person's month is taken out too");
+        let row = contact(&conn, voided).unwrap().unwrap();
+        assert!(row.voided);
+        assert_eq!(row.void_reason.as_deref(), Some("doublon"));
+        let (entries, _) = audit::page(&conn, 0, 10).unwrap();
+        assert_eq!(entries[0].action, Some(Action::Void));
+        assert_eq!(entries[0].target, voided.to_string());
+        assert_eq!(entries[0].detail, "doublon");
+
+        // Twice: refused, nothing moves.
+        assert_eq!(
+            void(&mut conn, voided, "Marie", "encore", 6).unwrap(),
+            VoidOutcome::AlreadyVoided
+        );
+        assert_eq!(
+            void(&mut conn, RecordId::new(), "Marie", "?", 6).unwrap(),
+            VoidOutcome::NotFound
+        );
+        // The phone's own void of the same record arrives later: no second subtraction.
+        store(
+            &mut conn,
+            device,
+            vec![Prepared::Void {
+                record_id: RecordId::new(),
+                target: voided,
+            }],
+        );
+        assert_eq!(sum(&conn, "material", "seringues"), (0, 5));
+        assert_eq!(sum(&conn, "all", ""), (1, 0));
+        assert_eq!(audit::page(&conn, 0, 10).unwrap().1, 1);
+    }
+}
