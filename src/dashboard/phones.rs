@@ -152,9 +152,7 @@ pub async fn list(
                             }
                             td {
                                 if revoked.is_none() {
-                                    a { href: "/phones/{id}/revoke", "aria-label": "{revoke_label}",
-                                        {Word::RevokeButton.text(lang)}
-                                    }
+                                    a { href: "/phones/{id}/revoke", "{revoke_label}" }
                                 }
                             }
                         }
