@@ -6,7 +6,10 @@
 
 pub mod audit;
 pub mod auth;
+pub mod catalog;
+pub mod enroll;
 pub mod page;
+pub mod report;
 pub mod signin;
 pub mod words;
 
@@ -85,6 +88,11 @@ pub fn router(server: Server, settings: &DashboardSection) -> Router {
         .route("/signout", axum::routing::post(signin::sign_out))
         .route("/lang/{code}", get(auth::switch_language))
         .route("/audit", get(audit::page))
+        .route("/report", get(report::page))
+        .route("/report/print", get(report::print))
+        .route("/report.csv", get(report::csv))
+        .route("/enroll", get(enroll::form).post(enroll::create))
+        .route("/catalog", get(catalog::page).post(catalog::change))
         .route("/dashboard.css", get(stylesheet))
         .layer(middleware::from_fn_with_state(timeout, http::time_limit))
         .with_state(dash)

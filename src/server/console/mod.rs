@@ -5,4 +5,7 @@
 //! dashboard itself holds no SQL.
 
 pub mod audit;
+pub mod catalog;
+pub mod enrollment;
+pub mod report;
 pub mod sessions;
