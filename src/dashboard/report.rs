@@ -256,6 +256,14 @@ const COUNTS: [(Section, Msg, Pick); 3] = [
     }),
 ];
 
+/// One row of a breakdown table: its label, the cells (with the JSON path
+/// of this month's, for scripts and tests), and this month's contacts.
+struct BreakdownRow {
+    label: String,
+    values: Vec<(Option<String>, String)>,
+    contacts: Cell,
+}
+
 struct Tables<'a> {
     lang: Lang,
     catalog: &'a Catalog,
@@ -448,25 +456,29 @@ impl Tables<'_> {
         let [this, previous, last] = self.names.clone();
         let previous = tr(lang, Msg::ReportPreviousMonth, &[("month", &previous)]);
         let last = tr(lang, Msg::ReportSameMonthLastYear, &[("month", &last)]);
-        let rows: Vec<(String, String, Vec<(Option<String>, String)>, Cell)> =
-            ordered(self.catalog, section, self.this.breakdown(axis))
-                .into_iter()
-                .map(|(id, cells)| {
-                    let mut values = Vec::new();
-                    for measure in Measure::ALL {
-                        values.push((
-                            Some(format!("{}.{id}.{}", axis.key(), measure.key())),
-                            count(cells.get(measure), lang),
-                        ));
-                        for other in [self.previous, self.last_year] {
-                            let cell = other.breakdown(axis).get(id).map(|c| c.get(measure));
-                            values.push((None, self.show(cell)));
-                        }
+        let rows: Vec<BreakdownRow> = ordered(self.catalog, section, self.this.breakdown(axis))
+            .into_iter()
+            .map(|(id, cells)| {
+                let mut values = Vec::new();
+                for measure in Measure::ALL {
+                    values.push((
+                        Some(format!("{}.{id}.{}", axis.key(), measure.key())),
+                        count(cells.get(measure), lang),
+                    ));
+                    for other in [self.previous, self.last_year] {
+                        let cell = other.breakdown(axis).get(id).map(|c| c.get(measure));
+                        values.push((None, self.show(cell)));
                     }
-                    (id.clone(), self.label(section, id), values, cells.contacts)
-                })
-                .collect();
-        let bars: Vec<(String, Cell)> = rows.iter().map(|r| (r.1.clone(), r.3)).collect();
+                }
+                BreakdownRow {
+                    label: self.label(section, id),
+                    values,
+                    contacts: cells.contacts,
+                }
+            })
+            .collect();
+        let bars: Vec<(String, Cell)> =
+            rows.iter().map(|r| (r.label.clone(), r.contacts)).collect();
         let chart = (axis == Axis::Zone).then(|| {
             let what = format!("{title} — {}", Msg::ReportContacts.text(lang));
             self.chart(&what, &bars)
@@ -491,10 +503,10 @@ impl Tables<'_> {
                     }
                 }
                 tbody {
-                    for (_id, label, values, _) in rows {
+                    for row in rows {
                         tr {
-                            th { scope: "row", "{label}" }
-                            for (key, value) in values {
+                            th { scope: "row", "{row.label}" }
+                            for (key, value) in row.values {
                                 td { class: "n", "data-figure": key, "{value}" }
                             }
                         }
