@@ -353,6 +353,25 @@ async fn a_catalog_change_reaches_a_device_at_its_next_sync() {
         .await;
     assert_eq!(no_label.status, 400);
     assert!(unescape(&no_label.body).contains("Libellé anglais : de 1 à 80 caractères"));
+    // In the reader's language.
+    web.get("/lang/en?back=%2Fcatalog").await;
+    let english = web
+        .post(
+            "/catalog",
+            &[
+                ("csrf", &csrf),
+                ("action", "retire"),
+                ("section", "genders"),
+                ("id", "homme"),
+            ],
+        )
+        .await;
+    assert_eq!(english.status, 400);
+    assert!(
+        unescape(&english.body)
+            .contains("Section: choose materials, zones, referrals or interventions.")
+    );
+    web.get("/lang/fr?back=%2Fcatalog").await;
     assert_eq!(admin::catalog(server.data.path()).unwrap().version, before);
 
     let added = web
@@ -392,6 +411,18 @@ async fn a_catalog_change_reaches_a_device_at_its_next_sync() {
     assert!(list.contains("Catalogue enregistré : version"));
     assert!(list.contains(">Masques<") && list.contains(">Masks<"));
     assert!(list.contains("Réactiver"), "condoms can come back");
+    let again = web
+        .post(
+            "/catalog",
+            &[
+                ("csrf", &csrf),
+                ("action", "retire"),
+                ("section", "materials"),
+                ("id", "condoms"),
+            ],
+        )
+        .await;
+    assert_eq!(again.status, 400, "no new version for nothing");
 
     let report = sync(&mut phone.store, &options(None)).await.unwrap();
     assert_eq!(report.catalog_version, Some(before + 2));

@@ -51,7 +51,7 @@ pub async fn page(State(dash): State<Dash>, user: Signed, Query(saved): Query<Sa
 pub async fn change(State(dash): State<Dash>, posted: Posted<CatalogForm>) -> Response {
     let Posted { user, form } = posted;
     let lang = user.lang;
-    let change = match parse(&form) {
+    let change = match parse(&form, lang) {
         Ok(change) => change,
         Err(message) => {
             return show(&dash, &user, None, Some(message), StatusCode::BAD_REQUEST).await;
@@ -73,11 +73,10 @@ pub async fn change(State(dash): State<Dash>, posted: Posted<CatalogForm>) -> Re
     }
 }
 
-fn parse(form: &CatalogForm) -> Result<Change, String> {
-    let section = catalog::section(form.section.trim());
-    // The language of the message is the reader's; `parse` only knows what.
-    let Some(section) = section else {
-        return Err(String::from("section"));
+/// The change a form asks for, or what is wrong with it in `lang`.
+fn parse(form: &CatalogForm, lang: Lang) -> Result<Change, String> {
+    let Some(section) = catalog::section(form.section.trim()) else {
+        return Err(Word::CatalogBadSection.text(lang).to_string());
     };
     let (id, fr, en) = (form.id.trim().to_string(), form.fr.clone(), form.en.clone());
     Ok(match form.action.as_str() {
@@ -95,7 +94,7 @@ fn parse(form: &CatalogForm) -> Result<Change, String> {
         },
         "retire" => Change::Retire { section, id },
         "reactivate" => Change::Reactivate { section, id },
-        other => return Err(format!("action:{other}")),
+        other => return Err(Word::CatalogBadAction.fill(lang, &[("value", &other)])),
     })
 }
 
@@ -117,6 +116,7 @@ fn refused(lang: Lang, refusal: &Refusal, id: &str) -> String {
             )
         }
         Refusal::LastActive => Word::CatalogLastActive.text(lang).to_string(),
+        Refusal::Unchanged => Word::CatalogUnchanged.fill(lang, &[("value", &id)]),
     }
 }
 
@@ -128,13 +128,6 @@ async fn show(
     status: StatusCode,
 ) -> Response {
     let lang = user.lang;
-    let error = error.map(|e| match e.as_str() {
-        "section" => Word::CatalogBadSection.text(lang).to_string(),
-        e if e.starts_with("action:") => {
-            Word::CatalogBadAction.fill(lang, &[("value", &&e["action:".len()..])])
-        }
-        _ => e,
-    });
     let current = match dash.server.call(|conn, _| db::catalog(conn)).await {
         Ok(catalog) => catalog,
         Err(error) => return page::trouble(lang, &error),

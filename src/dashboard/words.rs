@@ -112,6 +112,7 @@ messages! {
     CatalogUnknown => "Identifiant « {value} » : absent de cette section.", "Id \"{value}\": not in this section.";
     CatalogBadLabel => "{field} : de 1 à {max} caractères, sans caractère de contrôle.", "{field}: 1 to {max} characters, without control characters.";
     CatalogLastActive => "Refusé : la section des zones doit garder au moins un élément actif.", "Refused: the zones section must keep at least one active item.";
+    CatalogUnchanged => "Rien à changer : « {value} » est déjà ainsi.", "Nothing to change: \"{value}\" is already so.";
     CatalogBadAction => "Action inconnue : {value}.", "Unknown action: {value}.";
 }
 

@@ -63,6 +63,9 @@ pub enum Refusal {
     Label { lang: &'static str },
     /// The change would leave the catalog unusable (its last active zone).
     LastActive,
+    /// The item is already so (retiring a retired item, the same labels):
+    /// no new version for nothing.
+    Unchanged,
 }
 
 /// An editable section by its key (`materials`, `zones`, …).
@@ -142,12 +145,21 @@ impl Change {
             (Change::Rename { fr, en, .. }, Some(at)) => {
                 let (fr, en) = (label(fr, "fr")?, label(en, "en")?);
                 let entry = &mut list[at];
+                if (entry.fr.as_str(), entry.en.as_str()) == (fr.as_str(), en.as_str()) {
+                    return Err(Refusal::Unchanged);
+                }
                 let what = format!(
                     "rename \"{}\" / \"{}\" -> \"{fr}\" / \"{en}\"",
                     entry.fr, entry.en
                 );
                 (entry.fr, entry.en) = (fr, en);
                 what
+            }
+            (Change::Retire { .. }, Some(at)) if !list[at].active => {
+                return Err(Refusal::Unchanged);
+            }
+            (Change::Reactivate { .. }, Some(at)) if list[at].active => {
+                return Err(Refusal::Unchanged);
             }
             (Change::Retire { .. }, Some(at)) => {
                 list[at].active = false;
@@ -312,7 +324,25 @@ mod tests {
                 Refusal::Unknown,
             ),
         ];
-        for (bad, refusal) in cases {
+        let again = [
+            (
+                Change::Reactivate {
+                    section: Section::Zones,
+                    id: "pontiac".into(),
+                },
+                Refusal::Unchanged,
+            ),
+            (
+                Change::Rename {
+                    section: Section::Zones,
+                    id: "pontiac".into(),
+                    fr: "Pontiac ".into(),
+                    en: "Pontiac".into(),
+                },
+                Refusal::Unchanged,
+            ),
+        ];
+        for (bad, refusal) in cases.into_iter().chain(again) {
             assert_eq!(change(&mut conn, "Marie", &bad, 1).unwrap(), Err(refusal));
         }
         // Retiring every zone would leave nothing to log a contact in.
