@@ -7,9 +7,12 @@
 pub mod activity;
 pub mod audit;
 pub mod auth;
+pub mod catalog;
+pub mod enroll;
 pub mod page;
 pub mod phones;
 pub mod quarantine;
+pub mod report;
 pub mod signin;
 pub mod words;
 
@@ -98,6 +101,11 @@ pub fn router(server: Server, settings: &DashboardSection) -> Router {
         )
         .route("/quarantine", get(quarantine::list))
         .route("/quarantine/reapply", post(quarantine::reapply))
+        .route("/report", get(report::page))
+        .route("/report/print", get(report::print))
+        .route("/report.csv", get(report::csv))
+        .route("/enroll", get(enroll::form).post(enroll::create))
+        .route("/catalog", get(catalog::page).post(catalog::change))
         .route("/dashboard.css", get(stylesheet))
         .layer(middleware::from_fn_with_state(timeout, http::time_limit))
         .with_state(dash)

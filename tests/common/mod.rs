@@ -15,6 +15,7 @@ use tokio::sync::oneshot;
 use tournee::device::{Pin, Store, SyncOptions};
 use tournee::domain::{Catalog, Contact, ContactDraft};
 
+pub mod browser;
 pub mod web;
 
 pub struct TestServer {

@@ -14,6 +14,7 @@ pub struct Answer {
     pub status: u16,
     pub location: Option<String>,
     pub content_type: String,
+    pub cache_control: Option<String>,
     pub set_cookies: Vec<String>,
     pub body: String,
 }
@@ -48,6 +49,7 @@ impl Web {
         };
         let location = header("location");
         let content_type = header("content-type").unwrap_or_default();
+        let cache_control = header("cache-control");
         let set_cookies: Vec<String> = response
             .headers()
             .get_all("set-cookie")
@@ -71,6 +73,7 @@ impl Web {
             status,
             location,
             content_type,
+            cache_control,
             set_cookies,
             body,
         }

@@ -175,7 +175,7 @@ fn table<H: AsRef<str>>(
 }
 
 /// Entries in the catalog's order, then unknown ids alphabetically.
-fn ordered<'a, V>(
+pub fn ordered<'a, V>(
     catalog: &Catalog,
     section: Section,
     map: &'a BTreeMap<String, V>,
@@ -211,7 +211,7 @@ fn escape(text: &str) -> String {
 }
 
 /// A count with the language's thousands separator, or its marker.
-fn count(cell: Cell, lang: Lang) -> String {
+pub fn count(cell: Cell, lang: Lang) -> String {
     let Some(n) = cell.count() else {
         return cell.to_string();
     };
@@ -230,7 +230,7 @@ fn count(cell: Cell, lang: Lang) -> String {
     out
 }
 
-fn month_name(month: YearMonth, lang: Lang) -> String {
+pub fn month_name(month: YearMonth, lang: Lang) -> String {
     const NAMES: [Msg; 12] = [
         Msg::MonthJanuary,
         Msg::MonthFebruary,

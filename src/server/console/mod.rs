@@ -6,6 +6,9 @@
 
 pub mod activity;
 pub mod audit;
+pub mod catalog;
+pub mod enrollment;
 pub mod phones;
 pub mod quarantine;
+pub mod report;
 pub mod sessions;

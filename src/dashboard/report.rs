@@ -1,0 +1,587 @@
+//! The monthly report: the figures of `tournee report` as tables and
+//! server-drawn SVG bar charts, each figure beside the previous month and
+//! the same month a year before; the CSV download (byte for byte the CLI's)
+//! and a printable page for funders. `external=1` applies small-cell
+//! suppression everywhere, as `--suppress` does.
+
+use super::Dash;
+use super::auth::{Signed, SignedDownload};
+use super::page::{self, Frame, Nav};
+use super::words::Word;
+use crate::domain::Catalog;
+use crate::domain::catalog::Section;
+use crate::domain::i18n::{Lang, Msg, tr};
+use crate::domain::report::markdown::{count, month_name, ordered};
+use crate::domain::report::{Axis, Cell, Measure, PublishedTally, YearMonth, publish};
+use crate::server::console::report;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use dioxus::prelude::*;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// Shown where a comparison month has no such figure.
+const NOT_COMPARED: &str = "—";
+
+#[derive(Deserialize, Default)]
+pub struct ReportQuery {
+    month: Option<String>,
+    external: Option<String>,
+}
+
+impl ReportQuery {
+    fn external(&self) -> bool {
+        matches!(self.external.as_deref(), Some("1" | "on" | "true"))
+    }
+
+    /// The month asked for, the previous complete month by default, or the
+    /// text that is not a month.
+    fn month(&self) -> Result<YearMonth, String> {
+        match self.month.as_deref().map(str::trim) {
+            None | Some("") => Ok(YearMonth::of(chrono::Local::now().date_naive()).previous()),
+            Some(text) => YearMonth::parse(text).ok_or_else(|| text.to_string()),
+        }
+    }
+
+    fn query(month: YearMonth, external: bool) -> String {
+        if external {
+            format!("month={month}&external=1")
+        } else {
+            format!("month={month}")
+        }
+    }
+}
+
+/// `GET /report?month=YYYY-MM&external=1`.
+pub async fn page(
+    State(dash): State<Dash>,
+    user: Signed,
+    Query(query): Query<ReportQuery>,
+) -> Response {
+    show(dash, user, query, false).await
+}
+
+/// `GET /report/print?month=YYYY-MM&external=1`: the funders' page.
+pub async fn print(
+    State(dash): State<Dash>,
+    user: Signed,
+    Query(query): Query<ReportQuery>,
+) -> Response {
+    show(dash, user, query, true).await
+}
+
+/// `GET /report.csv?month=YYYY-MM&external=1`: `tournee report --format csv`.
+pub async fn csv(
+    State(dash): State<Dash>,
+    SignedDownload(user): SignedDownload,
+    Query(query): Query<ReportQuery>,
+) -> Response {
+    let lang = user.lang;
+    let external = query.external();
+    let month = match query.month() {
+        Ok(month) => month,
+        Err(text) => {
+            return page::problem(
+                lang,
+                StatusCode::BAD_REQUEST,
+                Word::ReportBadMonth.fill(lang, &[("value", &text)]),
+            );
+        }
+    };
+    let actor = user.name.clone();
+    let answer = dash
+        .server
+        .call(move |conn, _| {
+            report::export_csv(conn, &actor, month, external, crate::server::now_ms())
+        })
+        .await;
+    match answer {
+        Ok(csv) => {
+            let suffix = if external { "-externe" } else { "" };
+            page::download(
+                "text/csv; charset=utf-8",
+                &format!("tournee-{month}{suffix}.csv"),
+                csv.into_bytes(),
+            )
+        }
+        Err(error) => page::trouble(lang, &error),
+    }
+}
+
+async fn show(dash: Dash, user: Signed, query: ReportQuery, printable: bool) -> Response {
+    let lang = user.lang;
+    let external = query.external();
+    let title = Word::NavReport.text(lang).to_string();
+    let month = match query.month() {
+        Ok(month) => month,
+        Err(text) => {
+            let message = Word::ReportBadMonth.fill(lang, &[("value", &text)]);
+            let frame = Frame::signed(&user, dash.org_name(), Nav::Report, title);
+            let fallback = YearMonth::of(chrono::Local::now().date_naive()).previous();
+            let body = rsx! {
+                p { class: "error", role: "alert", "{message}" }
+                {picker(lang, fallback, external)}
+            };
+            return (StatusCode::BAD_REQUEST, page::render(frame, body)).into_response();
+        }
+    };
+    let figures = match dash
+        .server
+        .call(move |conn, _| report::figures(conn, month))
+        .await
+    {
+        Ok(figures) => figures,
+        Err(error) => return page::trouble(lang, &error),
+    };
+    let org = dash.org_name();
+    let name = month_name(month, lang);
+    let title = if printable {
+        tr(lang, Msg::ReportTitle, &[("month", &name)])
+    } else {
+        title
+    };
+    let frame = Frame::signed(&user, org.clone(), Nav::Report, title);
+    let this = publish(&figures.month, external);
+    let previous = publish(&figures.previous, external);
+    let last_year = publish(&figures.last_year, external);
+    let tables = Tables {
+        lang,
+        catalog: &figures.catalog,
+        this: &this,
+        previous: &previous,
+        last_year: &last_year,
+        names: [
+            name.clone(),
+            month_name(month.previous(), lang),
+            month_name(month.a_year_before(), lang),
+        ],
+    };
+    let q = ReportQuery::query(month, external);
+    let generated = page::when(crate::server::now_ms());
+    let period = Word::ReportPeriod.fill(lang, &[("month", &name)]);
+    let generated = Word::ReportGenerated.fill(lang, &[("when", &generated)]);
+    let notice = if external {
+        Word::ReportIsExternal
+    } else {
+        Word::ReportIsInternal
+    };
+    let markers: [(&str, &dyn std::fmt::Display); 2] =
+        [("small", &Cell::SMALL), ("hidden", &Cell::HIDDEN)];
+    let suppressed = this
+        .has_markers()
+        .then(|| tr(lang, Msg::ReportSuppressed, &markers));
+    let withheld = (!this.withheld.is_empty()).then(|| tr(lang, Msg::ReportWithheld, &markers));
+    let head_class = if printable { "" } else { "print-only" };
+    let body = rsx! {
+        if printable {
+            p { class: "no-print",
+                a { href: "/report?{q}", {Word::ReportBack.text(lang)} }
+                " · "
+                {Word::ReportPrintHint.text(lang)}
+            }
+        } else {
+            {picker(lang, month, external)}
+            p { class: "no-print",
+                a { class: "button", href: "/report.csv?{q}", {Word::ReportCsv.text(lang)} }
+                " "
+                a { class: "button", href: "/report/print?{q}", {Word::ReportPrintable.text(lang)} }
+            }
+        }
+        div { class: "{head_class}",
+            p { strong { "{org}" } }
+            p { "{period}" }
+            p { "{generated}" }
+        }
+        p { class: if external { "notice" } else { "warning" }, {notice.text(lang)} }
+        if let Some(text) = suppressed {
+            p { "{text}" }
+        }
+        if let Some(text) = withheld {
+            p { "{text}" }
+        }
+        {tables.key_figures()}
+        p { class: "hint", {Msg::ReportEstimates.text(lang)} }
+        for (section, measure, pick) in COUNTS {
+            {tables.counts(section, measure, pick)}
+        }
+        for axis in Axis::ALL {
+            {tables.breakdown(axis)}
+        }
+    };
+    page::render(frame, body).into_response()
+}
+
+/// The month picker: a plain GET form. Browsers without a month field
+/// show a text field, which takes the same `YYYY-MM`.
+fn picker(lang: Lang, month: YearMonth, external: bool) -> Element {
+    rsx! {
+        form { class: "filters no-print", method: "get", action: "/report",
+            div { class: "field",
+                label { r#for: "month", {Word::ReportMonth.text(lang)} }
+                input {
+                    r#type: "month",
+                    id: "month",
+                    name: "month",
+                    value: "{month}",
+                    pattern: "[0-9]{{4}}-[0-9]{{2}}",
+                    required: true,
+                }
+            }
+            div { class: "field",
+                label { r#for: "external",
+                    input {
+                        r#type: "checkbox",
+                        id: "external",
+                        name: "external",
+                        value: "1",
+                        checked: external,
+                    }
+                    " "
+                    {Word::ReportExternal.text(lang)}
+                }
+            }
+            button { class: "primary", r#type: "submit", {Word::ReportShow.text(lang)} }
+        }
+    }
+}
+
+type Pick = fn(&PublishedTally) -> &BTreeMap<String, Cell>;
+
+const COUNTS: [(Section, Msg, Pick); 3] = [
+    (Section::Materials, Msg::ReportQuantity, |p| &p.materials),
+    (Section::Referrals, Msg::ReportContacts, |p| &p.referrals),
+    (Section::Interventions, Msg::ReportContacts, |p| {
+        &p.interventions
+    }),
+];
+
+/// One row of a breakdown table: its label, the cells (with the JSON path
+/// of this month's, for scripts and tests), and this month's contacts.
+struct BreakdownRow {
+    label: String,
+    values: Vec<(Option<String>, String)>,
+    contacts: Cell,
+}
+
+struct Tables<'a> {
+    lang: Lang,
+    catalog: &'a Catalog,
+    this: &'a PublishedTally,
+    previous: &'a PublishedTally,
+    last_year: &'a PublishedTally,
+    /// This month, the previous one, the same one a year before.
+    names: [String; 3],
+}
+
+impl Tables<'_> {
+    fn show(&self, cell: Option<Cell>) -> String {
+        cell.map_or_else(|| NOT_COMPARED.to_string(), |c| count(c, self.lang))
+    }
+
+    fn label(&self, section: Section, id: &str) -> String {
+        match self.catalog.entry(section, id) {
+            Some(entry) if !entry.active => {
+                format!(
+                    "{} {}",
+                    entry.label(self.lang),
+                    Msg::Retired.text(self.lang)
+                )
+            }
+            Some(entry) => entry.label(self.lang).to_string(),
+            None => id.to_string(),
+        }
+    }
+
+    fn month_headers(&self) -> Element {
+        let [this, previous, last] = self.names.clone();
+        let lang = self.lang;
+        let previous = tr(lang, Msg::ReportPreviousMonth, &[("month", &previous)]);
+        let last = tr(lang, Msg::ReportSameMonthLastYear, &[("month", &last)]);
+        rsx! {
+            th { scope: "col", class: "n", "{this}" }
+            th { scope: "col", class: "n", "{previous}" }
+            th { scope: "col", class: "n", "{last}" }
+        }
+    }
+
+    fn key_figures(&self) -> Element {
+        let lang = self.lang;
+        let (p, prev, last) = (self.this, self.previous, self.last_year);
+        let (sp, sl) = (&p.previous_month, &p.same_month_last_year);
+        // The comparison summary is the month's own (as in the CSV); the
+        // other figures come from the comparison months' tallies.
+        let rows: [(Msg, &str, Cell, Cell, Cell); 8] = [
+            (
+                Msg::ReportContacts,
+                "contacts",
+                p.contacts,
+                sp.contacts,
+                sl.contacts,
+            ),
+            (
+                Msg::ReportPeopleReached,
+                "people_reached",
+                p.people_reached,
+                sp.people_reached,
+                sl.people_reached,
+            ),
+            (
+                Msg::ReportUniquePeople,
+                "unique_people",
+                p.unique_people,
+                sp.unique_people,
+                sl.unique_people,
+            ),
+            (
+                Msg::ReportWithCode,
+                "contacts_with_code",
+                p.contacts_with_code,
+                prev.contacts_with_code,
+                last.contacts_with_code,
+            ),
+            (
+                Msg::ReportWithoutCode,
+                "contacts_without_code",
+                p.contacts_without_code,
+                prev.contacts_without_code,
+                last.contacts_without_code,
+            ),
+            (
+                Msg::ReportNewPeople,
+                "new_people",
+                p.new_people,
+                prev.new_people,
+                last.new_people,
+            ),
+            (
+                Msg::ReportReturningPeople,
+                "returning_people",
+                p.returning_people,
+                prev.returning_people,
+                last.returning_people,
+            ),
+            (
+                Msg::ReportReturnedSyringes,
+                "returned_syringes",
+                p.returned_syringes,
+                prev.returned_syringes,
+                last.returned_syringes,
+            ),
+        ];
+        let rows = rows.map(|(msg, key, a, b, c)| {
+            (
+                msg.text(lang),
+                key,
+                count(a, lang),
+                count(b, lang),
+                count(c, lang),
+            )
+        });
+        rsx! {
+            h2 { id: "key-figures", {Msg::ReportKeyFigures.text(lang)} }
+            table { class: "figures",
+                caption { {Msg::ReportKeyFigures.text(lang)} }
+                thead {
+                    tr {
+                        th { scope: "col", {Msg::ReportFigure.text(lang)} }
+                        {self.month_headers()}
+                    }
+                }
+                tbody {
+                    for (name, key, a, b, c) in rows {
+                        tr {
+                            th { scope: "row", "{name}" }
+                            td { class: "n", "data-figure": "{key}", "{a}" }
+                            td { class: "n", "{b}" }
+                            td { class: "n", "{c}" }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn counts(&self, section: Section, measure: Msg, pick: Pick) -> Element {
+        let lang = self.lang;
+        let title = section.title(lang);
+        let rows: Vec<(String, String, Cell, String, String)> =
+            ordered(self.catalog, section, pick(self.this))
+                .into_iter()
+                .map(|(id, &cell)| {
+                    (
+                        format!("{}.{id}", section.key()),
+                        self.label(section, id),
+                        cell,
+                        self.show(pick(self.previous).get(id).copied()),
+                        self.show(pick(self.last_year).get(id).copied()),
+                    )
+                })
+                .collect();
+        let bars: Vec<(String, Cell)> = rows.iter().map(|r| (r.1.clone(), r.2)).collect();
+        let chart = (section == Section::Materials).then(|| self.chart(title, &bars));
+        rsx! {
+            h2 { "{title}" }
+            if rows.is_empty() {
+                p { {Msg::ReportNothing.text(lang)} }
+            } else {
+                table { class: "figures",
+                    caption { "{title} — {measure.text(lang)}" }
+                    thead {
+                        tr {
+                            th { scope: "col", {Word::ReportItem.text(lang)} }
+                            {self.month_headers()}
+                        }
+                    }
+                    tbody {
+                        for (key, label, cell, b, c) in rows {
+                            tr {
+                                th { scope: "row", "{label}" }
+                                td { class: "n", "data-figure": "{key}", {count(cell, lang)} }
+                                td { class: "n", "{b}" }
+                                td { class: "n", "{c}" }
+                            }
+                        }
+                    }
+                }
+                {chart}
+            }
+        }
+    }
+
+    fn breakdown(&self, axis: Axis) -> Element {
+        let lang = self.lang;
+        let section = axis.section();
+        let title = section.title(lang);
+        let [this, previous, last] = self.names.clone();
+        let previous = tr(lang, Msg::ReportPreviousMonth, &[("month", &previous)]);
+        let last = tr(lang, Msg::ReportSameMonthLastYear, &[("month", &last)]);
+        let rows: Vec<BreakdownRow> = ordered(self.catalog, section, self.this.breakdown(axis))
+            .into_iter()
+            .map(|(id, cells)| {
+                let mut values = Vec::new();
+                for measure in Measure::ALL {
+                    values.push((
+                        Some(format!("{}.{id}.{}", axis.key(), measure.key())),
+                        count(cells.get(measure), lang),
+                    ));
+                    for other in [self.previous, self.last_year] {
+                        let cell = other.breakdown(axis).get(id).map(|c| c.get(measure));
+                        values.push((None, self.show(cell)));
+                    }
+                }
+                BreakdownRow {
+                    label: self.label(section, id),
+                    values,
+                    contacts: cells.contacts,
+                }
+            })
+            .collect();
+        let bars: Vec<(String, Cell)> =
+            rows.iter().map(|r| (r.label.clone(), r.contacts)).collect();
+        let chart = (axis == Axis::Zone).then(|| {
+            let what = format!("{title} — {}", Msg::ReportContacts.text(lang));
+            self.chart(&what, &bars)
+        });
+        rsx! {
+            h2 { "{title}" }
+            table { class: "figures",
+                caption { "{title}" }
+                thead {
+                    tr {
+                        td {}
+                        th { scope: "colgroup", colspan: "3", class: "n", {Msg::ReportContacts.text(lang)} }
+                        th { scope: "colgroup", colspan: "3", class: "n", {Msg::ReportPeopleReached.text(lang)} }
+                    }
+                    tr {
+                        th { scope: "col", {Word::ReportItem.text(lang)} }
+                        for _ in Measure::ALL {
+                            th { scope: "col", class: "n", "{this}" }
+                            th { scope: "col", class: "n", "{previous}" }
+                            th { scope: "col", class: "n", "{last}" }
+                        }
+                    }
+                }
+                tbody {
+                    for row in rows {
+                        tr {
+                            th { scope: "row", "{row.label}" }
+                            for (key, value) in row.values {
+                                td { class: "n", "data-figure": key, "{value}" }
+                            }
+                        }
+                    }
+                }
+            }
+            {chart}
+        }
+    }
+
+    /// Horizontal bars, one per row, the number written after each bar; a
+    /// suppressed count draws no bar and shows its marker.
+    fn chart(&self, what: &str, bars: &[(String, Cell)]) -> Element {
+        const ROW: usize = 26;
+        const LABEL: usize = 230;
+        const WIDTH: usize = 640;
+        const SPAN: usize = WIDTH - LABEL - 70;
+        let lang = self.lang;
+        let label = Word::ReportChart.fill(lang, &[("what", &what), ("month", &self.names[0])]);
+        let max = bars
+            .iter()
+            .filter_map(|(_, c)| c.count())
+            .max()
+            .unwrap_or(0)
+            .max(1);
+        let height = bars.len() * ROW + 4;
+        let rows: Vec<(usize, String, usize, String)> = bars
+            .iter()
+            .enumerate()
+            .map(|(i, (name, cell))| {
+                let n = cell.count().unwrap_or(0);
+                let width = (n as usize * SPAN).div_ceil(max as usize);
+                (i * ROW, name.clone(), width, count(*cell, lang))
+            })
+            .collect();
+        rsx! {
+            svg {
+                class: "chart",
+                role: "img",
+                "aria-label": "{label}",
+                width: "{WIDTH}",
+                height: "{height}",
+                view_box: "0 0 {WIDTH} {height}",
+                xmlns: "http://www.w3.org/2000/svg",
+                title { "{label}" }
+                for (y, name, width, value) in rows {
+                    g {
+                        text { x: "{LABEL - 8}", y: "{y + 18}", text_anchor: "end", font_size: "14", fill: "currentColor", "{name}" }
+                        rect { x: "{LABEL}", y: "{y + 4}", width: "{width}", height: "{ROW - 8}", fill: "currentColor", opacity: "0.7" }
+                        text { x: "{LABEL + width + 6}", y: "{y + 18}", font_size: "14", fill: "currentColor", "{value}" }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_month_defaults_to_the_previous_one_and_bad_text_is_named() {
+        let none = ReportQuery::default();
+        let last = YearMonth::of(chrono::Local::now().date_naive()).previous();
+        assert_eq!(none.month(), Ok(last));
+        let bad = ReportQuery {
+            month: Some("2026-13".into()),
+            external: Some("1".into()),
+        };
+        assert_eq!(bad.month(), Err("2026-13".into()));
+        assert!(bad.external());
+        assert_eq!(
+            ReportQuery::query(last, true),
+            format!("month={last}&external=1")
+        );
+    }
+}

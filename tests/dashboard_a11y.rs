@@ -1,0 +1,144 @@
+//! Every dashboard page in real headless Chromium, signed in through the
+//! form: found by following the site's own links from the menu, checked
+//! by axe-core (no serious or critical violation), reachable by keyboard
+//! (the first Tab lands on the skip link), and saved as a screenshot
+//! under `<target>/e2e-screenshots/dashboard-*.png`.
+
+mod common;
+
+use common::browser::Browser;
+use common::web::supervisor;
+use common::{TestDevice, TestServer, options};
+use fantoccini::Locator;
+use std::collections::{BTreeSet, VecDeque};
+
+const PASSWORD: &str = "une phrase de passe solide";
+/// More than the dashboard has; a crawl that finds more is following junk.
+const MAX_PAGES: usize = 40;
+
+/// A page's path with ids folded, so one contact's detail stands for all.
+fn kind_of(path: &str) -> String {
+    path.split('?')
+        .next()
+        .unwrap_or("")
+        .split('/')
+        .map(|part| {
+            if part.len() >= 20 && part.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+                "{id}"
+            } else {
+                part
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn worth_visiting(href: &str) -> bool {
+    href.starts_with('/')
+        && !href.starts_with("//")
+        && !href.starts_with("/lang/")
+        && !href.starts_with("/api/")
+        && !href.starts_with("/app")
+        && !href.contains(".csv")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_passes_axe_and_starts_with_a_skip_link() {
+    let server = TestServer::spawn().await;
+    supervisor(server.data.path(), "Marie", PASSWORD);
+    // Something to show: two phones' contacts.
+    for zone in ["gatineau", "pontiac"] {
+        let mut phone = TestDevice::enroll(&server).await;
+        phone.log(zone, 10);
+        phone.log(zone, 3);
+        tournee::device::sync(&mut phone.store, &options(None))
+            .await
+            .unwrap();
+    }
+    let browser = Browser::start(1280, 900).await;
+    let web = &browser.client;
+    web.goto(&format!("{}/signin", server.url)).await.unwrap();
+    assert!(
+        browser.axe_serious().await.is_empty(),
+        "sign-in page: {:?}",
+        browser.axe_serious().await
+    );
+    browser.shot("dashboard-signin").await;
+    web.find(Locator::Id("name"))
+        .await
+        .unwrap()
+        .send_keys("Marie")
+        .await
+        .unwrap();
+    web.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(PASSWORD)
+        .await
+        .unwrap();
+    web.find(Locator::Css("form.signin button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+
+    let mut queue: VecDeque<String> = VecDeque::from(["/".to_string()]);
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut problems = Vec::new();
+    while let Some(path) = queue.pop_front() {
+        if !seen.insert(kind_of(&path)) {
+            continue;
+        }
+        assert!(seen.len() <= MAX_PAGES, "too many kinds of page: {seen:?}");
+        web.goto(&format!("{}{path}", server.url)).await.unwrap();
+        let here = web.current_url().await.unwrap();
+        assert!(
+            !here.path().starts_with("/signin"),
+            "{path} sent us to sign in"
+        );
+        for violation in browser.axe_serious().await {
+            problems.push(format!("{path}: {violation}"));
+        }
+        let name = kind_of(here.path()).replace(['/', '{', '}'], "-");
+        browser.shot(&format!("dashboard{name}")).await;
+        let links: Vec<String> = serde_json::from_value(
+            web.execute(
+                "return [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))",
+                vec![],
+            )
+            .await
+            .unwrap(),
+        )
+        .unwrap();
+        queue.extend(links.into_iter().filter(|h| worth_visiting(h)));
+    }
+    assert!(problems.is_empty(), "axe found:\n{}", problems.join("\n"));
+    assert!(
+        seen.contains("/audit"),
+        "the menu leads everywhere: {seen:?}"
+    );
+
+    // Keyboard: the first Tab reaches the skip link, visibly.
+    web.goto(&format!("{}/audit", server.url)).await.unwrap();
+    web.find(Locator::Css("body"))
+        .await
+        .unwrap()
+        .send_keys("\u{E004}")
+        .await
+        .unwrap();
+    let focused: serde_json::Value = web
+        .execute(
+            "const e = document.activeElement;
+             return [e.className, getComputedStyle(e).outlineStyle, e.getBoundingClientRect().left];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(focused[0], "skip", "{focused}");
+    assert_ne!(focused[1], "none", "focus must be visible: {focused}");
+    assert!(
+        focused[2].as_f64().unwrap() >= 0.0,
+        "the skip link shows when focused: {focused}"
+    );
+}
