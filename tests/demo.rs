@@ -97,6 +97,24 @@ async fn the_demo_serves_a_dashboard_with_three_months_and_a_worker_app_then_sto
     }
     let devices = tournee::server::admin::list_devices(&server_data).unwrap();
     assert_eq!(devices.len(), 5, "four fleet phones and the app's");
+    // The dashboard shows them: the last month's report and the phones.
+    let last = YearMonth::of(today).previous();
+    let tally = tournee::server::admin::month_tally(&server_data, last).unwrap();
+    let report = web.get(&format!("/report?month={last}")).await;
+    assert_eq!(report.status, 200);
+    assert!(
+        report.body.contains(&format!(">{}<", tally.contacts)),
+        "{}",
+        report.body
+    );
+    let phones = web.get("/phones").await.body;
+    for device in &devices {
+        assert!(
+            phones.contains(&device.label.replace('\'', "&#39;")),
+            "{}",
+            device.label
+        );
+    }
 
     // The demo's app phone (PIN printed) logs a contact; it reaches the server.
     let before = tournee::server::admin::list_devices(&server_data).unwrap();
@@ -127,6 +145,11 @@ async fn the_demo_serves_a_dashboard_with_three_months_and_a_worker_app_then_sto
         .unwrap();
     let after_sync = tournee::server::admin::list_devices(&server_data).unwrap();
     assert_eq!(app_records(&after_sync), app_records(&before) + 1);
+    let activity = web.get("/activity").await.body;
+    assert!(
+        activity.contains("Application (démo)"),
+        "the app's contact is in Activity"
+    );
 
     let stopped = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
