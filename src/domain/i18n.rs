@@ -399,6 +399,15 @@ messages! {
         "Erases every contact on this phone, even those not sent yet, and its enrollment. Enter your PIN to confirm.";
     AppWiped => "Appareil effacé. Tournée repart de zéro.", "Device wiped. Tournée starts over.";
     AppListening => "Application Tournée sur http://{value}/app (Ctrl-C pour arrêter)", "Tournée app on http://{value}/app (Ctrl-C to stop)";
+    AppPinWait => "Trop de NIP incorrects de suite. Attendez {value} avant de réessayer. Rien n'a été effacé.",
+        "Too many wrong PINs in a row. Wait {value} before trying again. Nothing was erased.";
+    AppUnlocking => "Déverrouillage…", "Unlocking…";
+    AppCreatingStore => "Préparation du coffre chiffré…", "Setting up encrypted storage…";
+    AppCheckingPin => "Vérification du NIP…", "Checking the PIN…";
+    AppContinue => "Continuer", "Continue";
+    AppDurationHint => "Facultatif, de 1 à 720 minutes.", "Optional, 1 to 720 minutes.";
+    AppReturnedCount => "Seringues récupérées {count}", "Returned syringes {count}";
+    AppDurationCount => "{count} min", "{count} min";
     // Monthly reports, as printed for funders.
     ReportTitle => "Bilan mensuel — {month}", "Monthly report — {month}";
     ReportKeyFigures => "Chiffres clés", "Key figures";
