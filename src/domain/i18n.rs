@@ -343,6 +343,7 @@ messages! {
     AppRepeatLast => "Répéter le dernier", "Repeat the last";
     AppTodayCounts => "{count} contact(s), {value} personne(s) aujourd'hui", "{count} contact(s), {value} people today";
     ChipAllSent => "Tout est envoyé", "All sent";
+    ChipNothingWaiting => "Rien en attente", "Nothing waiting";
     ChipWaiting => "{count} en attente", "{count} waiting";
     ChipLastSync => "dernier envoi {value}", "last sent {value}";
     ChipNeverSynced => "jamais envoyé", "never sent";
