@@ -16,6 +16,7 @@ use std::net::TcpListener as StdListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+use tournee::app::prefs::Prefs;
 use tournee::app::{Session, liveview};
 
 const PIN: &str = "4821";
@@ -109,8 +110,16 @@ fn screenshot_dir() -> PathBuf {
     target.join("e2e-screenshots")
 }
 
+/// The phones the app is laid out for: a common one and a small one.
+const PHONE: (u32, u32) = (390, 844);
+const SMALL_PHONE: (u32, u32) = (360, 640);
+
 impl E2e {
     async fn start(name: &'static str) -> E2e {
+        E2e::start_at(name, PHONE).await
+    }
+
+    async fn start_at(name: &'static str, (width, height): (u32, u32)) -> E2e {
         // fantoccini's rustls brings aws-lc-rs, reqwest brings ring: pick one.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let chrome = chrome();
@@ -143,12 +152,12 @@ impl E2e {
                     "--disable-component-update",
                     "--disable-sync",
                     "--no-first-run",
-                    "--window-size=390,844",
+                    format!("--window-size={width},{height}"),
                     format!("--user-data-dir={}", driver.profile().display()),
                 ],
                 // A phone's viewport: headless windows are never under 500 px.
                 "mobileEmulation": {
-                    "deviceMetrics": { "width": 390, "height": 844, "pixelRatio": 1.0 },
+                    "deviceMetrics": { "width": width, "height": height, "pixelRatio": 1.0 },
                 },
             }),
         );
@@ -277,6 +286,40 @@ impl E2e {
         );
     }
 
+    /// Whether the element is on screen with the page scrolled to the top,
+    /// and not hidden under the tab bar or anything else: what a worker
+    /// sees without scrolling.
+    async fn assert_in_view(&self, testid: &str) {
+        let selector = Self::css(testid);
+        self.wait_for(&selector).await;
+        let seen = self
+            .browser
+            .execute(
+                "window.scrollTo(0, 0);
+                 const e = document.querySelector(arguments[0]);
+                 if (!e) return 'missing';
+                 const r = e.getBoundingClientRect();
+                 const where = JSON.stringify([r.left, r.top, r.right, r.bottom]) +
+                   ' in ' + innerWidth + 'x' + innerHeight;
+                 if (r.top < 0 || r.left < 0 || r.bottom > innerHeight || r.right > innerWidth)
+                   return 'off screen: ' + where;
+                 const hit = document.elementFromPoint((r.left + r.right) / 2, (r.top + r.bottom) / 2);
+                 if (!(hit === e || e.contains(hit)))
+                   return 'covered by ' + (hit ? hit.outerHTML.slice(0, 80) : 'nothing') + ': ' + where;
+                 return 'ok';",
+                vec![selector.into()],
+            )
+            .await
+            .unwrap();
+        if seen != serde_json::json!("ok") {
+            self.shot("not-in-view").await;
+            panic!(
+                "{}: {testid} is not in view without scrolling: {seen}",
+                self.name
+            );
+        }
+    }
+
     async fn shot(&self, step: &str) {
         if let Ok(png) = self.browser.screenshot().await {
             let path = screenshot_dir().join(format!("{}-{step}.png", self.name));
@@ -284,13 +327,29 @@ impl E2e {
         }
     }
 
-    /// The PIN twice; lands on the enrollment step.
+    /// The PIN twice; lands on the enrollment step, with the way on
+    /// ("Continuer hors ligne") in view.
     async fn first_run(&self) {
         self.fill("pin", PIN).await;
         self.fill("pin-again", PIN).await;
+        self.assert_in_view("pin-next").await;
         self.shot("01-first-run").await;
         self.tap_id("pin-next").await;
         self.wait_for(&Self::css("enroll-code")).await;
+        self.assert_in_view("continue-offline").await;
+    }
+
+    /// Enrolls with the test server's code; the way on is in view after.
+    async fn enroll(&self) {
+        self.fill("server-address", &self.server.url).await;
+        let code = self.server.code();
+        self.fill("enroll-code", &code).await;
+        self.tap_id("enroll").await;
+        self.wait_text(&Self::css("enrolled"), "the enrollment", |t| {
+            t.starts_with("Inscrit auprès de")
+        })
+        .await;
+        self.assert_in_view("continue").await;
     }
 
     async fn finish(self) {
@@ -303,16 +362,9 @@ async fn e2e_enroll_log_by_taps_repeat_and_sync() {
     let e2e = E2e::start("enroll-log-sync").await;
     e2e.first_run().await;
 
-    e2e.fill("server-address", &e2e.server.url).await;
-    let code = e2e.server.code();
-    e2e.fill("enroll-code", &code).await;
-    e2e.tap_id("enroll").await;
-    e2e.wait_text(&E2e::css("enrolled"), "the enrollment", |t| {
-        t.starts_with("Inscrit auprès de")
-    })
-    .await;
+    e2e.enroll().await;
     e2e.shot("02-enrolled").await;
-    e2e.tap_id("tab-home").await;
+    e2e.tap_id("continue").await;
 
     // A contact by taps.
     e2e.tap_id("new-contact").await;
@@ -327,6 +379,17 @@ async fn e2e_enroll_log_by_taps_repeat_and_sync() {
         |t| t == "1",
     )
     .await;
+    e2e.tap("[data-testid='returned-syringes'] [data-testid='more']")
+        .await;
+    e2e.tap("[data-testid='returned-syringes'] [data-testid='more']")
+        .await;
+    e2e.wait_text(
+        "[data-testid='returned-syringes'] .qty",
+        "two returned",
+        |t| t == "2",
+    )
+    .await;
+    e2e.fill("duration", "15").await;
     e2e.wait_text(
         "[data-testid='zone'] [aria-pressed='true']",
         "the zone picked",
@@ -348,18 +411,32 @@ async fn e2e_enroll_log_by_taps_repeat_and_sync() {
 
     e2e.tap_id("tab-today").await;
     e2e.wait_text(&E2e::css("records"), "the contact in Today", |t| {
-        t.contains("Pontiac") && t.contains("Personne connue") && t.contains("Seringues 1")
+        t.contains("Pontiac")
+            && t.contains("Personne connue")
+            && t.contains("Seringues 1")
+            && t.contains("Seringues récupérées 2")
+            && t.contains("15 min")
     })
     .await;
     e2e.shot("05-today").await;
 
-    // Repeat the last: the form comes back filled; one tap saves it.
+    // Repeat the last, one more syringe, save: three taps, with Save in
+    // view the whole time.
     e2e.tap_id("tab-home").await;
     e2e.tap_id("repeat-last").await;
     e2e.wait_text(
         "[data-testid='zone'] [aria-pressed='true']",
         "the repeated zone",
         |t| t == "Pontiac",
+    )
+    .await;
+    e2e.assert_in_view("save").await;
+    e2e.tap("[data-testid='material-seringues'] [data-testid='more']")
+        .await;
+    e2e.wait_text(
+        "[data-testid='material-seringues'] .qty",
+        "two syringes",
+        |t| t == "2",
     )
     .await;
     e2e.shot("06-repeat").await;
@@ -374,7 +451,14 @@ async fn e2e_enroll_log_by_taps_repeat_and_sync() {
             t.matches("Pontiac").count() == 2
         })
         .await;
-    assert_eq!(today.matches("Seringues 1").count(), 2, "{today}");
+    assert_eq!(today.matches("Seringues 1").count(), 1, "{today}");
+    assert_eq!(today.matches("Seringues 2").count(), 1, "{today}");
+    assert_eq!(
+        today.matches("Seringues récupérées 2").count(),
+        2,
+        "{today}"
+    );
+    assert_eq!(today.matches("15 min").count(), 1, "{today}");
 
     // Sync now: nothing waits any more and the server holds both.
     e2e.tap_id("tab-sync").await;
@@ -459,5 +543,69 @@ async fn e2e_english_then_lock_a_wrong_pin_stays_locked_the_right_one_opens() {
     e2e.browser.goto(&e2e.app_url).await.unwrap();
     e2e.wait_text(&E2e::css("tab-today"), "English tabs", |t| t == "Today")
         .await;
+    e2e.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn e2e_small_phone_every_next_step_in_view_then_wrong_pins_wait() {
+    let e2e = E2e::start_at("small-phone", SMALL_PHONE).await;
+    e2e.first_run().await;
+    e2e.shot("02-enroll-step").await;
+    e2e.enroll().await;
+    e2e.shot("03-enrolled").await;
+    e2e.tap_id("continue").await;
+    e2e.assert_in_view("new-contact").await;
+    e2e.assert_in_view("repeat-last").await;
+    e2e.assert_in_view("sync-chip").await;
+    e2e.shot("04-home").await;
+    e2e.tap_id("new-contact").await;
+    e2e.assert_in_view("save").await;
+    e2e.shot("05-new-contact").await;
+    // The bottom of the form: returned syringes, duration, code, Save.
+    e2e.browser
+        .execute("window.scrollTo(0, document.body.scrollHeight);", vec![])
+        .await
+        .unwrap();
+    e2e.shot("06-new-contact-bottom").await;
+
+    // Five wrong PINs in a row: the sixth try waits, and the page says how long.
+    e2e.tap_id("lock").await;
+    e2e.wait_text("h1", "the lock screen", |t| t == "Tournée est verrouillé")
+        .await;
+    for attempt in 1..=5 {
+        e2e.fill("pin", "0000").await;
+        e2e.tap_id("unlock").await;
+        // Counted in the phone's prefs file, which outlives a restart.
+        let started = Instant::now();
+        while Prefs::load(e2e._home.path()).pin_tries.wrong_in_a_row < attempt {
+            assert!(
+                started.elapsed() < PATIENCE,
+                "wrong PIN {attempt} not counted"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        if attempt < 5 {
+            e2e.wait_text("[role='alert']", "the wrong PIN", |t| {
+                t.starts_with("NIP incorrect")
+            })
+            .await;
+            e2e.wait_text(&E2e::css("unlock"), "the button back", |t| t == "Ouvrir")
+                .await;
+        }
+    }
+    e2e.wait_text(&E2e::css("pin-wait"), "the wait", |t| {
+        t.starts_with("Trop de NIP incorrects de suite. Attendez ")
+    })
+    .await;
+    let disabled = e2e
+        .browser
+        .execute(
+            "return document.querySelector(\"[data-testid='unlock']\").disabled;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(disabled, serde_json::json!(true), "the button waits too");
+    e2e.shot("07-wrong-pins-wait").await;
     e2e.finish().await;
 }

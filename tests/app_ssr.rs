@@ -5,7 +5,8 @@
 use dioxus::prelude::{ScopeId, VirtualDom, WritableExt};
 use std::time::Duration;
 use tournee::app::form::Form;
-use tournee::app::screens::{new_contact, today};
+use tournee::app::prefs::Prefs;
+use tournee::app::screens::{new_contact, today, unlock};
 use tournee::app::state::SaveError;
 use tournee::app::{App, AppProps, Screen, Session, Ui};
 use tournee::device::{Listing, Pin, Store};
@@ -22,8 +23,17 @@ fn render(session: &Session, start: Option<Screen>) -> String {
         },
     );
     dom.rebuild_in_place();
-    // Read apostrophes as a worker does, not as HTML escapes them.
-    dioxus_ssr::render(&dom).replace("&#39;", "'")
+    page(&dom)
+}
+
+/// The page as a worker reads it: apostrophes unescaped, and without the
+/// embedded style sheet, whose comments must not satisfy an assertion.
+fn page(dom: &VirtualDom) -> String {
+    let html = dioxus_ssr::render(dom).replace("&#39;", "'");
+    match (html.find("<style>"), html.find("</style>")) {
+        (Some(start), Some(end)) => format!("{}{}", &html[..start], &html[end..]),
+        _ => html,
+    }
 }
 
 fn in_lang(session: &Session, lang: Lang, start: Option<Screen>) -> String {
@@ -121,6 +131,90 @@ fn home_shows_the_big_buttons_todays_counts_and_an_honest_sync_chip() {
             "Lock",
         ],
     );
+}
+
+#[test]
+fn new_contact_offers_returned_syringes_and_an_optional_duration() {
+    let (_home, session) = unlocked();
+    let fr = in_lang(&session, Lang::Fr, Some(Screen::NewContact));
+    assert_has(
+        &fr,
+        &[
+            "<h2>seringues récupérées</h2>",
+            "Un de plus : seringues récupérées",
+            "durée (minutes)",
+            "Facultatif, de 1 à 720 minutes.",
+        ],
+    );
+    let en = in_lang(&session, Lang::En, Some(Screen::NewContact));
+    assert_has(
+        &en,
+        &[
+            "<h2>returned syringes</h2>",
+            "One more: returned syringes",
+            "duration (minutes)",
+            "Optional, 1 to 720 minutes.",
+        ],
+    );
+}
+
+#[test]
+fn returned_syringes_and_duration_are_saved_shown_in_today_and_repeat_keeps_only_the_syringes() {
+    let (home, session) = unlocked();
+    let mut form = typical();
+    form.step_returned(true);
+    form.step_returned(true);
+    form.step_returned(true);
+    form.duration = "20".into();
+    session.save_draft(&form.draft()).unwrap();
+    let fr = in_lang(&session, Lang::Fr, Some(Screen::Today));
+    assert_has(&fr, &["Seringues récupérées 3", "20 min"]);
+    let en = in_lang(&session, Lang::En, Some(Screen::Today));
+    assert_has(&en, &["Returned syringes 3", "20 min"]);
+
+    // Repeat, one more syringe, save: the returned count comes along, the
+    // duration (this conversation's own) does not.
+    let mut again = Form::repeat(&session.last_contact().unwrap());
+    assert_eq!((again.returned, again.duration.as_str()), (3, ""));
+    again.step("seringues", true);
+    session.save_draft(&again.draft()).unwrap();
+    session.lock();
+    let store = Store::open(home.path(), &Pin::parse(PIN).unwrap()).unwrap();
+    let saved: Vec<_> = store
+        .list(Listing::Pending)
+        .unwrap()
+        .into_iter()
+        .filter_map(|listed| match listed.record {
+            Record::Contact(contact) => Some(contact),
+            Record::Void(_) => None,
+        })
+        .collect();
+    assert_eq!(saved.len(), 2);
+    assert_eq!(saved[0].returned_syringes.get(), 3);
+    assert_eq!(saved[0].duration_min.map(|d| d.get()), Some(20));
+    assert_eq!(saved[1].returned_syringes.get(), 3);
+    assert_eq!(saved[1].duration_min, None);
+}
+
+#[test]
+fn a_duration_out_of_range_is_refused_next_to_its_field() {
+    let (_home, session) = unlocked();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let _inside = runtime.enter();
+    let mut dom = dom_at(&session, Screen::NewContact);
+    let html = press(&mut dom, |mut ui| {
+        let mut form = typical();
+        form.duration = "0".into();
+        ui.form.set(form);
+        new_contact::save(&session, ui);
+    });
+    assert_has(&html, &["Rien n'a été enregistré"]);
+    // The error sits between the duration field and the person code.
+    let (_, after) = html.split_once("<span>durée (minutes)</span>").unwrap();
+    let near = after.split("<span>code de la personne").next().unwrap();
+    assert!(near.contains("role=\"alert\""), "{near}");
+    assert!(near.contains("durée (minutes) :"), "{near}");
+    assert_eq!(session.status().unwrap().today.contacts, 0);
 }
 
 #[test]
@@ -368,7 +462,7 @@ fn switching_language_applies_at_once_to_every_view() {
         },
     );
     dom.rebuild_in_place();
-    assert!(dioxus_ssr::render(&dom).contains("Verrouiller"));
+    assert!(page(&dom).contains("Verrouiller"));
     // What the "English" chip's handler does.
     dom.in_runtime(|| {
         let ui: Ui = dioxus::core::consume_context_from_scope(ScopeId::APP).unwrap();
@@ -376,7 +470,7 @@ fn switching_language_applies_at_once_to_every_view() {
         ui.refresh();
     });
     dom.render_immediate_to_vec();
-    let html = dioxus_ssr::render(&dom);
+    let html = page(&dom);
     assert_has(
         &html,
         &["Lock", "Home", "Today", "Language", "Wipe this device"],
@@ -407,7 +501,7 @@ fn press(dom: &mut VirtualDom, action: impl FnOnce(Ui)) -> String {
         action(ui);
     });
     dom.render_immediate_to_vec();
-    dioxus_ssr::render(dom).replace("&#39;", "'")
+    page(dom)
 }
 
 #[test]
@@ -496,4 +590,159 @@ fn a_view_opened_after_the_inactivity_delay_starts_locked() {
     let html = render(&session, None);
     assert_has(&html, &["Tournée est verrouillé"]);
     assert!(!session.is_unlocked());
+}
+
+/// Runs the dom's tasks (the PIN step's thread reports back through one)
+/// until `done` says yes to the page, or fails after a long while.
+fn settle(
+    runtime: &tokio::runtime::Runtime,
+    dom: &mut VirtualDom,
+    done: impl Fn(&str) -> bool,
+) -> String {
+    let started = std::time::Instant::now();
+    loop {
+        runtime.block_on(async {
+            let _ = tokio::time::timeout(Duration::from_millis(50), dom.wait_for_work()).await;
+        });
+        dom.render_immediate_to_vec();
+        let html = page(dom);
+        if done(&html) {
+            return html;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "never settled:\n{html}"
+        );
+    }
+}
+
+#[test]
+fn unlocking_runs_off_the_ui_thread_and_says_so_meanwhile() {
+    let (_home, session) = unlocked();
+    session.lock();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let _inside = runtime.enter();
+    let mut dom = dom_at(&session, Screen::Unlock);
+    // The tap returns before PBKDF2 is done: the page says it is working
+    // and the button cannot be tapped twice.
+    let html = press(&mut dom, |ui| unlock::open(&session, ui, PIN.into()));
+    assert_has(&html, &[">Déverrouillage…</button>", "aria-busy=\"true\""]);
+    assert!(
+        html.contains("disabled=true") || html.contains("disabled=\"true\""),
+        "{html}"
+    );
+    // The screen keeps running while the key is derived: after a turn of
+    // the UI's event loop (which would run PBKDF2 to the end if it ran
+    // there) the page is still live and still says it is working.
+    runtime.block_on(async {
+        let _ = tokio::time::timeout(Duration::from_millis(5), dom.wait_for_work()).await;
+    });
+    dom.render_immediate_to_vec();
+    assert!(page(&dom).contains(">Déverrouillage…</button>"));
+    assert!(!session.is_unlocked());
+    let html = settle(&runtime, &mut dom, |html| html.contains("Nouveau contact"));
+    assert!(session.is_unlocked());
+    assert!(!html.contains("Déverrouillage…"), "{html}");
+
+    // A wrong PIN comes back the same way, as a message on the PIN screen.
+    session.update_prefs(|p| p.lang = Lang::En);
+    session.lock();
+    let mut dom = dom_at(&session, Screen::Unlock);
+    let html = press(&mut dom, |ui| unlock::open(&session, ui, "0000".into()));
+    assert_has(&html, &[">Unlocking…</button>"]);
+    let html = settle(&runtime, &mut dom, |html| html.contains("Wrong PIN"));
+    assert_has(&html, &["Tournée is locked", ">Open<"]);
+    assert!(!session.is_unlocked());
+}
+
+#[test]
+fn creating_the_pin_runs_off_the_ui_thread_then_offers_enrollment() {
+    let home = tempfile::tempdir().unwrap();
+    let session = Session::new(home.path());
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let _inside = runtime.enter();
+    let mut dom = dom_at(&session, Screen::FirstRun);
+    let html = press(&mut dom, |ui| {
+        let worker = session.clone();
+        tournee::app::screens::pin_step(
+            ui,
+            tournee::app::PinStep::Create,
+            move || worker.create(PIN, PIN),
+            |ui| ui.refresh(),
+        );
+    });
+    assert_has(&html, &[">Préparation du coffre chiffré…</button>"]);
+    let html = settle(&runtime, &mut dom, |html| {
+        html.contains("Continuer hors ligne")
+    });
+    assert_has(&html, &["Inscrire ce téléphone"]);
+    assert!(Store::exists(home.path()));
+}
+
+#[test]
+fn five_wrong_pins_in_a_row_make_the_worker_wait_even_after_a_restart() {
+    let (home, session) = unlocked();
+    session.save_draft(&typical().draft()).unwrap();
+    session.lock();
+    for _ in 0..4 {
+        let wrong = session.unlock("0000").unwrap_err();
+        assert_eq!(wrong, "NIP incorrect. Rien n'a été ouvert.");
+    }
+    let fifth = session.unlock("0000").unwrap_err();
+    assert!(fifth.starts_with("NIP incorrect"), "{fifth}");
+    assert!(
+        fifth.contains("Attendez 30 s avant de réessayer"),
+        "{fifth}"
+    );
+    // Even the right PIN waits now: nothing is tried.
+    let refused = session.unlock(PIN).unwrap_err();
+    assert!(
+        refused.starts_with("Trop de NIP incorrects de suite"),
+        "{refused}"
+    );
+    assert!(!session.is_unlocked());
+
+    // A restart (a new session on the same phone) still waits, and says so
+    // in the worker's language, with the button off.
+    drop(session);
+    let session = Session::new(home.path());
+    assert!(session.pin_wait().is_some());
+    let en = in_lang(&session, Lang::En, None);
+    assert_has(
+        &en,
+        &[
+            "Too many wrong PINs in a row. Wait ",
+            "Nothing was erased.",
+            "data-testid=\"pin-wait\"",
+        ],
+    );
+    assert!(session.unlock(PIN).is_err());
+
+    // Once the wait is over (here: the mark moved 31 s back), the right
+    // PIN opens, the count starts over, and every contact is still there.
+    let mut prefs = Prefs::load(home.path());
+    assert_eq!(prefs.pin_tries.wrong_in_a_row, 5);
+    prefs.pin_tries.last_wrong_at = prefs.pin_tries.last_wrong_at.map(|at| at - 31);
+    prefs.save(home.path()).unwrap();
+    let session = Session::new(home.path());
+    session.unlock(PIN).unwrap();
+    assert_eq!(Prefs::load(home.path()).pin_tries.wrong_in_a_row, 0);
+    assert_eq!(session.status().unwrap().today.contacts, 1);
+}
+
+#[test]
+fn the_wait_doubles_with_each_wrong_pin_after_the_fifth() {
+    let (home, session) = unlocked();
+    session.update_prefs(|p| p.lang = Lang::En);
+    session.lock();
+    let mut prefs = Prefs::load(home.path());
+    // Five wrong PINs long ago: the next wrong one waits a minute.
+    prefs.pin_tries.wrong_in_a_row = 5;
+    prefs.pin_tries.last_wrong_at = Some(0);
+    prefs.save(home.path()).unwrap();
+    let session = Session::new(home.path());
+    let sixth = session.unlock("0000").unwrap_err();
+    assert!(sixth.contains("Wait 1 min before trying again"), "{sixth}");
+    let wait = session.pin_wait().unwrap();
+    assert!(wait > Duration::from_secs(55) && wait <= Duration::from_secs(60));
 }

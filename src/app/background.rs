@@ -1,5 +1,6 @@
-//! Sync that runs by itself and never blocks a tap: at start, a few
-//! seconds after a save, periodically, and on demand.
+//! Work that must never block a tap: sync, which runs by itself at start,
+//! a few seconds after a save, periodically and on demand; enrollment;
+//! and the PIN's key derivation ([`off_ui`]).
 //!
 //! Each attempt runs on its own thread with its own small tokio runtime
 //! and its own connection to the store (SQLite in WAL mode lets the UI's
@@ -102,6 +103,25 @@ fn attempt(session: &Session, pin: &str) -> Result<usize, String> {
         .block_on(sync(&mut store, &SyncOptions::default()))
         .map(|report| report.delivered)
         .map_err(|e| e.message(lang))
+}
+
+/// Runs `work` on a thread of its own and resolves with its result, so
+/// PBKDF2's 600,000 rounds (a tenth of a second on a laptop, a second or
+/// more on an old phone) never freeze the screen. Any executor can await
+/// it (liveview's, the desktop's, a test's): it needs no tokio runtime.
+/// The error is the rare failure to start a thread, for the worker to read.
+pub async fn off_ui<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, String> {
+    let (done, outcome) = tokio::sync::oneshot::channel();
+    std::thread::Builder::new()
+        .name("tournee-pin".into())
+        .spawn(move || {
+            let _ = done.send(work());
+        })
+        .map_err(|e| e.to_string())?;
+    // The sender is only dropped unsent if `work` panicked.
+    outcome.await.map_err(|e| e.to_string())
 }
 
 /// Enrolls this phone on its own thread; the outcome lands in the

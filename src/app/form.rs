@@ -14,10 +14,14 @@ pub struct Form {
     pub age_band: String,
     pub gender: Option<String>,
     pub materials: BTreeMap<String, u32>,
+    /// Used syringes the person brought back (a stepper, 0 by default).
+    pub returned: u32,
     pub referrals: BTreeSet<String>,
     pub interventions: BTreeSet<String>,
     /// Typed, sent once, never filled back in.
     pub code: String,
+    /// Minutes, as typed; empty when not given (it is optional).
+    pub duration: String,
 }
 
 /// Steppers stop here: a bigger gift is a typo more often than not.
@@ -34,8 +38,9 @@ impl Form {
         }
     }
 
-    /// "Repeat the last": the same shape, without the person code (a code
-    /// belongs to one person and is never shown back).
+    /// "Repeat the last": the same shape, returned syringes included,
+    /// without the person code (a code belongs to one person and is never
+    /// shown back) nor the duration (each conversation has its own).
     pub fn repeat(last: &Contact) -> Form {
         Form {
             zone: last.zone.to_string(),
@@ -48,9 +53,11 @@ impl Form {
                 .iter()
                 .map(|(id, qty)| (id.to_string(), qty.get()))
                 .collect(),
+            returned: last.returned_syringes.get(),
             referrals: last.referrals.iter().map(|r| r.to_string()).collect(),
             interventions: last.interventions.iter().map(|i| i.to_string()).collect(),
             code: String::new(),
+            duration: String::new(),
         }
     }
 
@@ -71,6 +78,15 @@ impl Form {
         } else {
             self.materials.insert(material.to_string(), next);
         }
+    }
+
+    /// One tap on the returned syringes' + or −.
+    pub fn step_returned(&mut self, up: bool) {
+        self.returned = if up {
+            (self.returned + 1).min(MAX_STEP)
+        } else {
+            self.returned.saturating_sub(1)
+        };
     }
 
     pub fn step_people(&mut self, up: bool) {
@@ -109,11 +125,11 @@ impl Form {
                 .iter()
                 .map(|(id, qty)| (id.clone(), qty.to_string()))
                 .collect(),
-            returned_syringes: None,
+            returned_syringes: (self.returned > 0).then(|| self.returned.to_string()),
             referrals: self.referrals.iter().cloned().collect(),
             interventions: self.interventions.iter().cloned().collect(),
             code: Some(self.code.clone()),
-            duration_min: None,
+            duration_min: Some(self.duration.trim().to_string()).filter(|d| !d.is_empty()),
         }
     }
 }
@@ -142,6 +158,21 @@ mod tests {
         assert_eq!(form.quantity("condoms"), 1);
         form.step("condoms", false);
         assert!(form.materials.is_empty());
+    }
+
+    #[test]
+    fn returned_syringes_and_duration_reach_the_draft() {
+        let mut form = Form::fresh(None);
+        assert_eq!(form.draft().returned_syringes, None);
+        assert_eq!(form.draft().duration_min, None);
+        form.step_returned(false);
+        assert_eq!(form.returned, 0);
+        form.step_returned(true);
+        form.step_returned(true);
+        form.duration = " 15 ".into();
+        let draft = form.draft();
+        assert_eq!(draft.returned_syringes.as_deref(), Some("2"));
+        assert_eq!(draft.duration_min.as_deref(), Some("15"));
     }
 
     #[test]

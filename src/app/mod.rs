@@ -44,12 +44,38 @@ pub struct Ui {
     pub form: Signal<form::Form>,
     /// Why the last save did not happen, shown next to the fields.
     pub problem: Signal<Option<state::SaveError>>,
+    /// A PIN step running off the UI thread, for its button to say so
+    /// ("Déverrouillage…") and refuse a second tap.
+    pub pin_busy: Signal<Option<PinStep>>,
+    /// Why the last PIN step failed, for the part of the screen that asked.
+    pub pin_error: Signal<Option<(PinStep, String)>>,
+}
+
+/// The slow steps (PBKDF2 over the PIN), run by [`screens::pin_step`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PinStep {
+    Unlock,
+    Create,
+    Change,
+    Wipe,
+}
+
+impl PinStep {
+    /// What its button says while it runs.
+    pub fn waiting(self) -> Msg {
+        match self {
+            PinStep::Unlock => Msg::AppUnlocking,
+            PinStep::Create => Msg::AppCreatingStore,
+            PinStep::Change | PinStep::Wipe => Msg::AppCheckingPin,
+        }
+    }
 }
 
 impl Ui {
     pub fn go(mut self, screen: Screen) {
         self.notice.set(None);
         self.problem.set(None);
+        self.pin_error.set(None);
         self.screen.set(screen);
     }
 
@@ -77,12 +103,16 @@ pub fn App(session: Session, start: Option<Screen>) -> Element {
     let notice = use_signal(|| None::<String>);
     let form = use_signal(form::Form::default);
     let problem = use_signal(|| None::<state::SaveError>);
+    let pin_busy = use_signal(|| None::<PinStep>);
+    let pin_error = use_signal(|| None::<(PinStep, String)>);
     let ui = use_context_provider(|| Ui {
         screen,
         rev,
         notice,
         form,
         problem,
+        pin_busy,
+        pin_error,
     });
     use_context_provider(|| session.clone());
 

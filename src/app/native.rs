@@ -1,6 +1,7 @@
 //! The same [`App`] in a native webview: a desktop window (`desktop`
-//! feature) or a phone (`mobile`, built with `dx`). Not compiled by the
-//! default build, which needs no system GUI libraries.
+//! feature) or a phone (`mobile`, built with `dx`), and where a phone
+//! keeps its store. Not compiled by the default build, which needs no
+//! system GUI libraries.
 
 use super::{App, Session, background};
 use dioxus::prelude::*;
@@ -10,23 +11,44 @@ use std::path::PathBuf;
 pub fn launch(session: Session) {
     background::run_periodically(session.clone());
     #[cfg(feature = "desktop")]
-    let builder = dioxus::LaunchBuilder::desktop();
+    let builder = {
+        use dioxus::desktop::{Config, LogicalSize, WindowBuilder};
+        // A phone-shaped window: the app is laid out for one hand. No menu
+        // bar: it would only offer webview commands a worker never needs.
+        let window = WindowBuilder::new()
+            .with_title("Tournée")
+            .with_inner_size(LogicalSize::new(420.0, 800.0))
+            .with_min_inner_size(LogicalSize::new(360.0, 560.0))
+            .with_always_on_top(false);
+        dioxus::LaunchBuilder::desktop().with_cfg(
+            Config::new()
+                .with_window(window)
+                .with_menu(None)
+                .with_background_color((0, 0, 0, 255)),
+        )
+    };
     #[cfg(all(feature = "mobile", not(feature = "desktop")))]
     let builder = dioxus::LaunchBuilder::mobile();
     builder.with_context(session).launch(Root);
 }
 
-/// Where a phone keeps its store. Android gives a process no HOME, so the
-/// app's private files directory (named by the bundle identifier in
-/// Dioxus.toml); iOS's data directory is inside the app sandbox.
+/// Where a phone keeps its store. Android gives a process no HOME (the
+/// `dirs` crate answers None there), so the app's private files directory,
+/// named by the bundle identifier in Dioxus.toml; it goes when the app is
+/// uninstalled and no other app can read it.
+#[cfg(target_os = "android")]
 pub fn phone_home() -> PathBuf {
-    if cfg!(target_os = "android") {
-        PathBuf::from("/data/data/org.tournee.app/files/tournee")
-    } else {
-        dirs::data_dir()
-            .map(|d| d.join("tournee"))
-            .unwrap_or_else(|| PathBuf::from(".tournee"))
-    }
+    PathBuf::from("/data/data/org.tournee.app/files")
+}
+
+/// Where a phone keeps its store. On iOS the data directory is inside the
+/// app's sandbox (`Library/Application Support`); elsewhere (a desktop
+/// build of the mobile feature) the platform data directory.
+#[cfg(not(target_os = "android"))]
+pub fn phone_home() -> PathBuf {
+    dirs::data_dir()
+        .map(|d| d.join("tournee"))
+        .unwrap_or_else(|| PathBuf::from(".tournee"))
 }
 
 #[component]

@@ -1,6 +1,8 @@
-//! The worker's choices (language, auto-lock delay, theme), kept in a
-//! small `prefs.json` beside the store so they survive a restart. Nothing
-//! in it says anything about a contact, so it is not encrypted.
+//! The worker's choices (language, auto-lock delay, theme) and the count
+//! of wrong PINs in a row, kept in a small `prefs.json` beside the store
+//! so they survive a restart. Nothing in it says anything about a
+//! contact, so it is not encrypted; the PIN count must be readable before
+//! the store is open, which is the point of it.
 
 use crate::domain::i18n::Lang;
 use serde::{Deserialize, Serialize};
@@ -19,6 +21,7 @@ pub struct Prefs {
     pub lang: Lang,
     pub lock_after: Duration,
     pub theme: Theme,
+    pub pin_tries: PinTries,
 }
 
 impl Default for Prefs {
@@ -27,16 +30,68 @@ impl Default for Prefs {
             lang: Lang::Fr,
             lock_after: Duration::from_secs(5 * 60),
             theme: Theme::Dark,
+            pin_tries: PinTries::default(),
         }
     }
 }
 
+/// Wrong PINs typed in a row at the unlock screen, and when the last one
+/// was. PBKDF2 alone lets someone who found the phone try a PIN every
+/// fraction of a second; from the fifth wrong one in a row the app makes
+/// them wait, and a restart does not reset the count. It never erases
+/// anything: a worker who mistyped must not lose a night of contacts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PinTries {
+    pub wrong_in_a_row: u32,
+    /// Unix seconds of the last wrong PIN.
+    pub last_wrong_at: Option<i64>,
+}
+
+/// Wrong PINs allowed in a row before the first wait.
+pub const FREE_PIN_TRIES: u32 = 5;
+/// The first wait; each wrong PIN after it doubles it, up to [`MAX_PIN_WAIT`].
+pub const FIRST_PIN_WAIT: Duration = Duration::from_secs(30);
+pub const MAX_PIN_WAIT: Duration = Duration::from_secs(5 * 60);
+
+impl PinTries {
+    /// How long to wait after the last wrong PIN: nothing for the first
+    /// four; 30 s after the fifth, then 1, 2, 4 min, then 5 min each time.
+    pub fn wait(&self) -> Duration {
+        if self.wrong_in_a_row < FREE_PIN_TRIES {
+            return Duration::ZERO;
+        }
+        let doublings = (self.wrong_in_a_row - FREE_PIN_TRIES).min(16);
+        (FIRST_PIN_WAIT * (1u32 << doublings)).min(MAX_PIN_WAIT)
+    }
+
+    /// What is left of the wait at `now` (Unix seconds). A clock set back
+    /// before the last wrong PIN counts as no time passed (the caller
+    /// moves the mark to now, so the wait never exceeds [`MAX_PIN_WAIT`]).
+    pub fn remaining(&self, now: i64) -> Duration {
+        let Some(at) = self.last_wrong_at else {
+            return Duration::ZERO;
+        };
+        let elapsed = u64::try_from(now.saturating_sub(at)).unwrap_or(0);
+        self.wait().saturating_sub(Duration::from_secs(elapsed))
+    }
+
+    pub fn wrong(&mut self, now: i64) {
+        self.wrong_in_a_row = self.wrong_in_a_row.saturating_add(1);
+        self.last_wrong_at = Some(now);
+    }
+}
+
 /// The file's shape: minutes, because that is what the worker picks.
+/// Files written before the PIN count existed read as no wrong PIN.
 #[derive(Serialize, Deserialize)]
 struct Saved {
     lang: Lang,
     lock_after_minutes: u64,
     theme: Theme,
+    #[serde(default)]
+    wrong_pins_in_a_row: u32,
+    #[serde(default)]
+    last_wrong_pin_at: Option<i64>,
 }
 
 /// Auto-lock can be set from 1 minute to an hour; a hand-edited file
@@ -68,6 +123,10 @@ impl Prefs {
                         * 60,
                 ),
                 theme: saved.theme,
+                pin_tries: PinTries {
+                    wrong_in_a_row: saved.wrong_pins_in_a_row,
+                    last_wrong_at: saved.last_wrong_pin_at,
+                },
             },
             Err(_) => Prefs::default(),
         }
@@ -78,6 +137,8 @@ impl Prefs {
             lang: self.lang,
             lock_after_minutes: self.lock_after.as_secs() / 60,
             theme: self.theme,
+            wrong_pins_in_a_row: self.pin_tries.wrong_in_a_row,
+            last_wrong_pin_at: self.pin_tries.last_wrong_at,
         };
         let text = serde_json::to_string_pretty(&saved).map_err(std::io::Error::other)?;
         std::fs::create_dir_all(home)?;
@@ -96,9 +157,43 @@ mod tests {
             lang: Lang::En,
             lock_after: Duration::from_secs(600),
             theme: Theme::Light,
+            pin_tries: PinTries {
+                wrong_in_a_row: 6,
+                last_wrong_at: Some(1_700_000_000),
+            },
         };
         prefs.save(home.path()).unwrap();
         assert_eq!(Prefs::load(home.path()), prefs);
+    }
+
+    #[test]
+    fn a_file_from_before_the_pin_count_reads_as_no_wrong_pin() {
+        let home = tempfile::tempdir().unwrap();
+        std::fs::write(
+            Prefs::path_in(home.path()),
+            r#"{"lang":"en","lock_after_minutes":10,"theme":"dark"}"#,
+        )
+        .unwrap();
+        let prefs = Prefs::load(home.path());
+        assert_eq!(prefs.lang, Lang::En);
+        assert_eq!(prefs.pin_tries, PinTries::default());
+    }
+
+    #[test]
+    fn the_wait_starts_at_the_fifth_wrong_pin_and_doubles_up_to_five_minutes() {
+        let mut tries = PinTries::default();
+        let waits: Vec<u64> = (0..10)
+            .map(|_| {
+                tries.wrong(1000);
+                tries.wait().as_secs()
+            })
+            .collect();
+        assert_eq!(waits, [0, 0, 0, 0, 30, 60, 120, 240, 300, 300]);
+        assert_eq!(tries.remaining(1000), Duration::from_secs(300));
+        assert_eq!(tries.remaining(1100), Duration::from_secs(200));
+        assert_eq!(tries.remaining(1300), Duration::ZERO);
+        // A clock set back does not shorten the wait.
+        assert_eq!(tries.remaining(900), Duration::from_secs(300));
     }
 
     #[test]

@@ -7,18 +7,18 @@
 //! operation. Network work never holds it (see [`super::background`]).
 
 use super::background::SyncFlags;
-pub use super::prefs::{Prefs, Theme};
+pub use super::prefs::{FREE_PIN_TRIES, PinTries, Prefs, Theme};
 use crate::device::{Listed, Listing, Pin, Status, Store, StoreError};
 use crate::domain::catalog::Catalog;
 use crate::domain::error::{FieldError, Invalid};
-use crate::domain::i18n::{Lang, Msg};
+use crate::domain::i18n::{Lang, Msg, tr};
 use crate::domain::ids::RecordId;
 use crate::domain::{Contact, Record};
 use chrono::{DateTime, FixedOffset, Local};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use zeroize::Zeroizing;
 
 /// Where the app is; the screens of an unlocked phone come after `Home`.
@@ -46,6 +46,9 @@ struct Shared {
     open: Mutex<Option<Open>>,
     prefs: Mutex<Prefs>,
     last_activity: Mutex<Instant>,
+    /// The last wrong PIN on this process's monotonic clock: moving the
+    /// phone's wall clock forward does not shorten a wait begun here.
+    last_wrong_pin: Mutex<Option<Instant>>,
     sync: SyncFlags,
     enrolling: AtomicBool,
     /// What the enrollment said, or what went wrong.
@@ -72,6 +75,22 @@ pub fn now() -> DateTime<FixedOffset> {
     Local::now().fixed_offset()
 }
 
+fn unix_now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// "Too many wrong PINs in a row. Wait 1 min 30 s…", whole seconds
+/// rounded up so it never says 0 s while still waiting.
+pub fn pin_wait_message(wait: Duration, lang: Lang) -> String {
+    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    let words = match (secs / 60, secs % 60) {
+        (0, s) => format!("{s} s"),
+        (m, 0) => format!("{m} min"),
+        (m, s) => format!("{m} min {s} s"),
+    };
+    tr(lang, Msg::AppPinWait, &[("value", &words)])
+}
+
 impl Session {
     pub fn new(home: &Path) -> Session {
         Session(Arc::new(Shared {
@@ -79,6 +98,7 @@ impl Session {
             open: Mutex::new(None),
             prefs: Mutex::new(Prefs::load(home)),
             last_activity: Mutex::new(Instant::now()),
+            last_wrong_pin: Mutex::new(None),
             sync: SyncFlags::default(),
             enrolling: AtomicBool::new(false),
             last_enroll: Mutex::new(None),
@@ -135,13 +155,52 @@ impl Session {
         Ok(())
     }
 
+    /// Opens the store with `pin`. Slow on purpose (PBKDF2): screens call
+    /// it off the UI thread. After [`FREE_PIN_TRIES`] wrong PINs in a row
+    /// it refuses to try until the wait is over, and says how long.
     pub fn unlock(&self, pin: &str) -> Result<(), String> {
         let lang = self.lang();
-        // A too-short PIN cannot be right; say "wrong PIN" rather than teach lengths.
+        if let Some(wait) = self.pin_wait() {
+            return Err(pin_wait_message(wait, lang));
+        }
+        // A too-short PIN cannot be right; say "wrong PIN" rather than
+        // teach lengths. It is not counted: it costs no key derivation.
         let parsed = Pin::parse(pin).map_err(|_| StoreError::WrongPin.message(lang))?;
-        let store = Store::open(&self.0.home, &parsed).map_err(|e| e.message(lang))?;
-        self.keep_open(store, pin);
-        Ok(())
+        match Store::open(&self.0.home, &parsed) {
+            Ok(store) => {
+                *lock(&self.0.last_wrong_pin) = None;
+                self.update_prefs(|p| p.pin_tries = PinTries::default());
+                self.keep_open(store, pin);
+                Ok(())
+            }
+            Err(StoreError::WrongPin) => {
+                *lock(&self.0.last_wrong_pin) = Some(Instant::now());
+                self.update_prefs(|p| p.pin_tries.wrong(unix_now()));
+                let wrong = StoreError::WrongPin.message(lang);
+                match self.pin_wait() {
+                    Some(wait) => Err(format!("{wrong} {}", pin_wait_message(wait, lang))),
+                    None => Err(wrong),
+                }
+            }
+            Err(other) => Err(other.message(lang)),
+        }
+    }
+
+    /// How long before the next PIN may be tried, if a wait is on.
+    pub fn pin_wait(&self) -> Option<Duration> {
+        let tries = self.prefs().pin_tries;
+        let now = unix_now();
+        if tries.last_wrong_at.is_some_and(|at| at > now) {
+            // The clock went back: the wait restarts now rather than
+            // lasting until the clock catches up.
+            self.update_prefs(|p| p.pin_tries.last_wrong_at = Some(now));
+        }
+        let by_clock = self.prefs().pin_tries.remaining(now);
+        let here = lock(&self.0.last_wrong_pin)
+            .map(|at| tries.wait().saturating_sub(at.elapsed()))
+            .unwrap_or_default();
+        let wait = by_clock.max(here);
+        (!wait.is_zero()).then_some(wait)
     }
 
     fn keep_open(&self, store: Store, pin: &str) {

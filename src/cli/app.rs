@@ -1,6 +1,7 @@
 //! `tournee app`: serves the worker app over liveview for a browser, on a
-//! device home directory (the same one `tournee device` uses); with the
-//! `desktop` feature, `--window` opens it in a window instead.
+//! device home directory (the same one `tournee device` uses). A build
+//! with the `desktop` feature opens it in a window unless `--listen` asks
+//! for a browser.
 
 use super::{Failure, Outcome};
 use crate::app::prefs::Prefs;
@@ -16,13 +17,14 @@ pub struct AppArgs {
     #[arg(long, env = "TOURNEE_HOME")]
     home: Option<PathBuf>,
     /// Address and port to serve the app on; open http://ADDR/app.
-    #[arg(long, default_value = "127.0.0.1:8090")]
-    listen: SocketAddr,
-    /// Open the app in a desktop window instead of serving a browser.
-    #[cfg(feature = "desktop")]
+    /// [default: 127.0.0.1:8090; a desktop build opens a window instead]
     #[arg(long)]
-    window: bool,
+    listen: Option<SocketAddr>,
 }
+
+/// Where the browser version listens when `--listen` is not given:
+/// loopback only, since the app holds the unlocked store.
+const DEFAULT_LISTEN: ([u8; 4], u16) = ([127, 0, 0, 1], 8090);
 
 pub fn run(args: AppArgs, lang: Lang) -> Outcome {
     let home = args
@@ -36,10 +38,13 @@ pub fn run(args: AppArgs, lang: Lang) -> Outcome {
         session.update_prefs(|p| p.lang = lang);
     }
     #[cfg(feature = "desktop")]
-    if args.window {
+    if args.listen.is_none() {
         crate::app::native::launch(session);
         return Ok(());
     }
+    let listen = args
+        .listen
+        .unwrap_or_else(|| SocketAddr::from(DEFAULT_LISTEN));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -49,10 +54,10 @@ pub fn run(args: AppArgs, lang: Lang) -> Outcome {
             Failure::system(tr(
                 lang,
                 Msg::ServeCannotListen,
-                &[("addr", &args.listen), ("value", &e)],
+                &[("addr", &listen), ("value", &e)],
             ))
         };
-        let listener = tokio::net::TcpListener::bind(args.listen)
+        let listener = tokio::net::TcpListener::bind(listen)
             .await
             .map_err(cannot)?;
         let bound = listener.local_addr().map_err(cannot)?;

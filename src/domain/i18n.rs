@@ -350,6 +350,7 @@ messages! {
     AppRepeatLast => "Répéter le dernier", "Repeat the last";
     AppTodayCounts => "{count} contact(s), {value} personne(s) aujourd'hui", "{count} contact(s), {value} people today";
     ChipAllSent => "Tout est envoyé", "All sent";
+    ChipNothingWaiting => "Rien en attente", "Nothing waiting";
     ChipWaiting => "{count} en attente", "{count} waiting";
     ChipLastSync => "dernier envoi {value}", "last sent {value}";
     ChipNeverSynced => "jamais envoyé", "never sent";
@@ -406,6 +407,15 @@ messages! {
         "Erases every contact on this phone, even those not sent yet, and its enrollment. Enter your PIN to confirm.";
     AppWiped => "Appareil effacé. Tournée repart de zéro.", "Device wiped. Tournée starts over.";
     AppListening => "Application Tournée sur http://{value}/app (Ctrl-C pour arrêter)", "Tournée app on http://{value}/app (Ctrl-C to stop)";
+    AppPinWait => "Trop de NIP incorrects de suite. Attendez {value} avant de réessayer. Rien n'a été effacé.",
+        "Too many wrong PINs in a row. Wait {value} before trying again. Nothing was erased.";
+    AppUnlocking => "Déverrouillage…", "Unlocking…";
+    AppCreatingStore => "Préparation du coffre chiffré…", "Setting up encrypted storage…";
+    AppCheckingPin => "Vérification du NIP…", "Checking the PIN…";
+    AppContinue => "Continuer", "Continue";
+    AppDurationHint => "Facultatif, de 1 à 720 minutes.", "Optional, 1 to 720 minutes.";
+    AppReturnedCount => "Seringues récupérées {count}", "Returned syringes {count}";
+    AppDurationCount => "{count} min", "{count} min";
     // Monthly reports, as printed for funders.
     ReportTitle => "Bilan mensuel — {month}", "Monthly report — {month}";
     ReportKeyFigures => "Chiffres clés", "Key figures";

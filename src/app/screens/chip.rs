@@ -63,6 +63,12 @@ pub fn chip(
             "chip bad",
             format!("{} · {waiting}", Msg::ChipProblem.text(lang)),
         ),
+        // "All sent · never sent" would contradict itself on a phone that
+        // is enrolled but has logged nothing yet.
+        None if status.waiting_records == 0 && status.last_sync_at.is_none() => (
+            "chip ok",
+            format!("{} · {last}", Msg::ChipNothingWaiting.text(lang)),
+        ),
         None if status.waiting_records == 0 => (
             "chip ok",
             format!("{} · {last}", Msg::ChipAllSent.text(lang)),
@@ -77,6 +83,35 @@ mod tests {
 
     fn at(text: &str) -> DateTime<FixedOffset> {
         DateTime::parse_from_rfc3339(text).unwrap()
+    }
+
+    #[test]
+    fn an_enrolled_phone_that_never_sent_anything_does_not_say_all_sent() {
+        let status = Status {
+            waiting_records: 0,
+            waiting_batches: 0,
+            last_sync_at: None,
+            last_error: None,
+            last_error_kind: None,
+            enrolled: true,
+            revoked: false,
+            server: Some("https://tournee.example".into()),
+            device_id: None,
+            catalog_version: 1,
+            today: Default::default(),
+        };
+        let now = at("2026-11-21T23:00:00-05:00");
+        let (class, words) = chip(&status, false, now, Lang::Fr);
+        assert_eq!(
+            (class, words.as_str()),
+            ("chip ok", "Rien en attente · jamais envoyé")
+        );
+        let sent = Status {
+            last_sync_at: Some("2026-11-21T22:57:00-05:00".into()),
+            ..status
+        };
+        let (_, words) = chip(&sent, false, now, Lang::En);
+        assert_eq!(words, "All sent · last sent 3 min ago");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Enrollment with a supervisor's code: the server address, the code and
 //! an optional phone name. The network call runs in the background; the
-//! outcome shows here when the periodic refresh comes round.
+//! outcome shows here when the periodic refresh comes round. Once the
+//! phone is enrolled only the outcome stays, so what comes next is in view.
 
 use super::ErrorLine;
 use crate::app::{Session, Ui, background};
@@ -22,6 +23,14 @@ pub fn Enroll() -> Element {
         Some(Err(text)) => (None, Some(text)),
         None => (None, None),
     };
+    if let (Some(text), true) = (&done, session.is_enrolled()) {
+        return rsx! {
+            div { class: "group enroll",
+                h2 { {Msg::AppEnrollTitle.text(lang)} }
+                p { class: "ok", role: "status", "data-testid": "enrolled", "{text}" }
+            }
+        };
+    }
     let starting = session.clone();
     let start = move |_| {
         if background::enroll(&starting, &server(), &code(), &label()) {

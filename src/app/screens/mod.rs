@@ -12,8 +12,42 @@ pub mod sync;
 pub mod today;
 pub mod unlock;
 
-use super::Ui;
+use super::{PinStep, Ui, background};
 use dioxus::prelude::*;
+
+/// Runs a PIN step off the UI thread: its button says it is working
+/// meanwhile and a second tap does nothing; `then` gets the outcome back
+/// on the UI side, a failure is kept for the screen to show. The task
+/// belongs to the app's root, so it finishes even if the screen that
+/// started it is gone (an unlock still lands on Home).
+pub fn pin_step(
+    mut ui: Ui,
+    step: PinStep,
+    work: impl FnOnce() -> Result<(), String> + Send + 'static,
+    then: impl FnOnce(Ui) + 'static,
+) {
+    if ui.pin_busy.peek().is_some() {
+        return;
+    }
+    ui.pin_busy.set(Some(step));
+    ui.pin_error.set(None);
+    dioxus::core::spawn_forever(async move {
+        let outcome = background::off_ui(work).await.and_then(|done| done);
+        ui.pin_busy.set(None);
+        match outcome {
+            Ok(()) => then(ui),
+            Err(message) => ui.pin_error.set(Some((step, message))),
+        }
+    });
+}
+
+/// The failure of `step`, if it was the last PIN step to fail.
+pub fn pin_error(ui: Ui, step: PinStep) -> Option<String> {
+    match &*ui.pin_error.read() {
+        Some((failed, message)) if *failed == step => Some(message.clone()),
+        _ => None,
+    }
+}
 
 /// The one-line message left by the last action, if any.
 #[component]

@@ -1,7 +1,8 @@
 //! New contact, on one screen: zone, kind, people, age band and gender as
-//! chips; materials as +/− steppers, most used first; referrals and
-//! interventions as chips; an optional person code; save. Problems show
-//! next to their field, in the worker's language.
+//! chips; materials as +/− steppers, most used first, then returned
+//! syringes; referrals and interventions as chips; an optional duration
+//! and person code; save. Problems show next to their field, in the
+//! worker's language.
 
 use super::ErrorLine;
 use crate::app::background;
@@ -48,6 +49,7 @@ pub fn NewContact() -> Element {
         .map(|k| (k.key().to_string(), k.label(lang).to_string()))
         .collect();
     let people = form.people;
+    let returned = form.returned;
 
     rsx! {
         section { class: "screen new-contact",
@@ -132,6 +134,26 @@ pub fn NewContact() -> Element {
                 }
                 ErrorLine { text: error_for(Field::Materials) }
             }
+            div { class: "group",
+                h2 { {Msg::FieldReturnedSyringes.text(lang)} }
+                div { class: "stepper", "data-testid": "returned-syringes",
+                    button {
+                        class: "step",
+                        "aria-label": tr(lang, Msg::AppOneLess, &[("value", &Msg::FieldReturnedSyringes.text(lang))]),
+                        onclick: move |_| ui.form.with_mut(|f| f.step_returned(false)),
+                        "−"
+                    }
+                    span { class: "qty", "{returned}" }
+                    button {
+                        class: "step",
+                        "data-testid": "more",
+                        "aria-label": tr(lang, Msg::AppOneMore, &[("value", &Msg::FieldReturnedSyringes.text(lang))]),
+                        onclick: move |_| ui.form.with_mut(|f| f.step_returned(true)),
+                        "+"
+                    }
+                }
+                ErrorLine { text: error_for(Field::ReturnedSyringes) }
+            }
             Chips {
                 name: "referrals",
                 title: Msg::FieldReferrals.text(lang),
@@ -148,6 +170,20 @@ pub fn NewContact() -> Element {
                 error: error_for(Field::Interventions),
                 onpick: move |id: String| ui.form.with_mut(|f| Form::toggle(&mut f.interventions, &id)),
             }
+            label { class: "field",
+                span { {Msg::FieldDuration.text(lang)} }
+                input {
+                    r#type: "number",
+                    "data-testid": "duration",
+                    inputmode: "numeric",
+                    min: "1",
+                    max: "720",
+                    value: "{form.duration}",
+                    oninput: move |e| ui.form.with_mut(|f| f.duration = e.value()),
+                }
+                small { class: "hint", {Msg::AppDurationHint.text(lang)} }
+            }
+            ErrorLine { text: error_for(Field::Duration) }
             label { class: "field",
                 span { {Msg::FieldPersonCode.text(lang)} }
                 input {

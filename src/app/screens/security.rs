@@ -1,33 +1,34 @@
 //! The PIN in Settings: change it (current, new twice), or wipe the
-//! device after typing it, e.g. before a phone changes hands.
+//! device after typing it, e.g. before a phone changes hands. Both derive
+//! keys from the PIN, so both run off the UI thread.
 
-use super::ErrorLine;
-use crate::app::{Screen, Session, Ui};
+use super::{ErrorLine, pin_error, pin_step};
+use crate::app::{PinStep, Screen, Session, Ui};
 use crate::domain::i18n::Msg;
 use dioxus::prelude::*;
 
 #[component]
 pub fn ChangePin() -> Element {
     let session = use_context::<Session>();
-    let mut ui = use_context::<Ui>();
+    let ui = use_context::<Ui>();
     let _ = (ui.rev)();
     let mut current = use_signal(String::new);
     let mut new = use_signal(String::new);
     let mut again = use_signal(String::new);
-    let mut error = use_signal(|| None::<String>);
     let lang = session.lang();
+    let busy = (ui.pin_busy)() == Some(PinStep::Change);
     let change = move |_| {
-        let outcome = session.change_pin(&current(), &new(), &again());
+        let (old, first, second) = (current(), new(), again());
         current.set(String::new());
         new.set(String::new());
         again.set(String::new());
-        match outcome {
-            Ok(()) => {
-                error.set(None);
-                ui.notice.set(Some(Msg::PinChanged.text(lang).to_string()));
-            }
-            Err(message) => error.set(Some(message)),
-        }
+        let worker = session.clone();
+        pin_step(
+            ui,
+            PinStep::Change,
+            move || worker.change_pin(&old, &first, &second),
+            move |mut ui| ui.notice.set(Some(Msg::PinChanged.text(lang).to_string())),
+        );
     };
     let fields = [
         (Msg::AppCurrentPin, current),
@@ -48,8 +49,17 @@ pub fn ChangePin() -> Element {
                     }
                 }
             }
-            ErrorLine { text: error() }
-            button { class: "secondary big", onclick: change, {Msg::AppChangePin.text(lang)} }
+            ErrorLine { text: pin_error(ui, PinStep::Change) }
+            button {
+                class: "secondary big",
+                disabled: busy,
+                onclick: change,
+                if busy {
+                    {PinStep::Change.waiting().text(lang)}
+                } else {
+                    {Msg::AppChangePin.text(lang)}
+                }
+            }
         }
     }
 }
@@ -57,21 +67,24 @@ pub fn ChangePin() -> Element {
 #[component]
 pub fn Wipe() -> Element {
     let session = use_context::<Session>();
-    let mut ui = use_context::<Ui>();
+    let ui = use_context::<Ui>();
     let _ = (ui.rev)();
     let mut pin = use_signal(String::new);
-    let mut error = use_signal(|| None::<String>);
     let lang = session.lang();
+    let busy = (ui.pin_busy)() == Some(PinStep::Wipe);
     let wipe = move |_| {
-        let outcome = session.wipe(&pin());
+        let typed = pin();
         pin.set(String::new());
-        match outcome {
-            Ok(()) => {
+        let worker = session.clone();
+        pin_step(
+            ui,
+            PinStep::Wipe,
+            move || worker.wipe(&typed),
+            move |mut ui| {
                 ui.go(Screen::FirstRun);
                 ui.notice.set(Some(Msg::AppWiped.text(lang).to_string()));
-            }
-            Err(message) => error.set(Some(message)),
-        }
+            },
+        );
     };
     rsx! {
         div { class: "group wipe",
@@ -86,8 +99,17 @@ pub fn Wipe() -> Element {
                     oninput: move |e| pin.set(e.value()),
                 }
             }
-            ErrorLine { text: error() }
-            button { class: "danger big", onclick: wipe, {Msg::AppWipe.text(lang)} }
+            ErrorLine { text: pin_error(ui, PinStep::Wipe) }
+            button {
+                class: "danger big",
+                disabled: busy,
+                onclick: wipe,
+                if busy {
+                    {PinStep::Wipe.waiting().text(lang)}
+                } else {
+                    {Msg::AppWipe.text(lang)}
+                }
+            }
         }
     }
 }

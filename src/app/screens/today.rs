@@ -4,7 +4,7 @@
 use super::{ErrorLine, Notice};
 use crate::app::{Session, Ui};
 use crate::domain::catalog::Section;
-use crate::domain::i18n::{Lang, Msg};
+use crate::domain::i18n::{Lang, Msg, tr};
 use crate::domain::{Catalog, Contact, Record, RecordId};
 use dioxus::prelude::*;
 
@@ -101,6 +101,17 @@ fn summary(contact: &Contact, catalog: &Catalog, lang: Lang) -> String {
             "{} {}",
             catalog.label(Section::Materials, id.as_str(), lang),
             qty.get()
+        ));
+    }
+    let returned = contact.returned_syringes.get();
+    if returned > 0 {
+        parts.push(tr(lang, Msg::AppReturnedCount, &[("count", &returned)]));
+    }
+    if let Some(minutes) = contact.duration_min {
+        parts.push(tr(
+            lang,
+            Msg::AppDurationCount,
+            &[("count", &minutes.get())],
         ));
     }
     if contact.person_code.is_some() {

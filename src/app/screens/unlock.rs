@@ -1,9 +1,13 @@
-//! Unlock: the PIN opens the store. Shown at start and after a lock.
+//! Unlock: the PIN opens the store. Shown at start and after a lock. The
+//! key derivation runs off the UI thread ("Déverrouillage…"); after too
+//! many wrong PINs in a row the button waits, with a countdown.
 
-use super::ErrorLine;
-use crate::app::{Screen, Session, Ui, background};
+use super::{ErrorLine, pin_error, pin_step};
+use crate::app::state::pin_wait_message;
+use crate::app::{PinStep, Screen, Session, Ui, background};
 use crate::domain::i18n::Msg;
 use dioxus::prelude::*;
+use std::time::Duration;
 
 #[component]
 pub fn Unlock() -> Element {
@@ -11,21 +15,35 @@ pub fn Unlock() -> Element {
     let ui = use_context::<Ui>();
     let _ = (ui.rev)();
     let mut pin = use_signal(String::new);
-    let mut error = use_signal(|| None::<String>);
+    // Ticks once a second while a wait is on, so the countdown moves.
+    let mut tick = use_signal(|| 0u64);
+    let ticking = session.clone();
+    use_future(move || {
+        let session = ticking.clone();
+        async move {
+            let mut was_waiting = false;
+            loop {
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                let waiting = session.pin_wait().is_some();
+                // One more tick as the wait ends re-enables the button.
+                if waiting || was_waiting {
+                    tick += 1;
+                }
+                was_waiting = waiting;
+            }
+        }
+    });
+    let _ = tick();
     let lang = session.lang();
-    let open = move |_| match session.unlock(&pin()) {
-        Ok(()) => {
-            pin.set(String::new());
-            error.set(None);
-            // Whatever waited while the phone was locked goes out now.
-            background::sync_now(&session);
-            ui.go(Screen::Home);
-        }
-        Err(message) => {
-            pin.set(String::new());
-            error.set(Some(message));
-        }
+    let busy = (ui.pin_busy)();
+    let waiting = session.pin_wait();
+    let opening = session.clone();
+    let open_now = move || {
+        open(&opening, ui, pin());
+        pin.set(String::new());
     };
+    let mut on_enter = open_now.clone();
+    let mut on_tap = open_now;
     rsx! {
         section { class: "screen unlock",
             h1 { {Msg::AppUnlockTitle.text(lang)} }
@@ -35,20 +53,49 @@ pub fn Unlock() -> Element {
                 input {
                     r#type: "password",
                     "data-testid": "pin",
-                    inputmode: "numeric",
                     autocomplete: "off",
                     autofocus: true,
                     value: "{pin}",
                     oninput: move |e| pin.set(e.value()),
+                    onkeydown: move |e: KeyboardEvent| {
+                        if e.key() == Key::Enter && busy.is_none() && waiting.is_none() {
+                            on_enter();
+                        }
+                    },
                 }
             }
-            ErrorLine { text: error() }
+            if let Some(wait) = waiting {
+                p { class: "error", role: "alert", "data-testid": "pin-wait", {pin_wait_message(wait, lang)} }
+            } else {
+                ErrorLine { text: pin_error(ui, PinStep::Unlock) }
+            }
             button {
                 class: "primary big",
                 "data-testid": "unlock",
-                onclick: open,
-                {Msg::AppUnlock.text(lang)}
+                disabled: busy.is_some() || waiting.is_some(),
+                "aria-busy": busy.is_some().to_string(),
+                onclick: move |_| on_tap(),
+                match busy {
+                    Some(step) => step.waiting().text(lang),
+                    None => Msg::AppUnlock.text(lang),
+                }
             }
         }
     }
+}
+
+/// "Ouvrir": tries the PIN off the UI thread; Home when it opens (and
+/// whatever waited while locked goes out), the reason when it does not.
+pub fn open(session: &Session, ui: Ui, pin: String) {
+    let worker = session.clone();
+    let session = session.clone();
+    pin_step(
+        ui,
+        PinStep::Unlock,
+        move || worker.unlock(&pin),
+        move |ui| {
+            background::sync_now(&session);
+            ui.go(Screen::Home);
+        },
+    );
 }
