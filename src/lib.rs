@@ -31,9 +31,10 @@
 //!   supervisor accounts, and the admin operations.
 //! - [`app`]: the Dioxus worker app over `device`: the session (open
 //!   store, language, inactivity lock), background sync and enrollment on
-//!   their own threads, one component per screen, served over liveview by
-//!   `tournee app` (default feature) and meant for a window (`desktop`)
-//!   or a phone (`mobile`).
+//!   their own threads (the PIN's key derivation too), one component per
+//!   screen, served over liveview by `tournee app` (default feature), in a
+//!   window by a `desktop` build of `tournee app`, and on a phone
+//!   (`mobile`, built with `dx`).
 //! - [`cli`]: the `tournee` command: `app` (the worker app in a browser),
 //!   `device` (a headless phone), `serve`,
 //!   `admin` (enrollment codes, devices, hand-delivered batches, supervisor

@@ -8,8 +8,9 @@
 //! ever loaded from the network.
 //!
 //! The same [`App`] is served over liveview (`tournee app`, the demo and
-//! tests), and is meant to run in a desktop window or on a phone through
-//! the `desktop` and `mobile` features.
+//! tests), and runs in a desktop window or on a phone through the
+//! `desktop` and `mobile` features (`native`). PIN steps derive keys
+//! off the UI thread ([`screens::pin_step`]).
 
 pub mod background;
 pub mod form;
