@@ -8,8 +8,8 @@
 //! # Map of the modules
 //!
 //! Dependencies point one way: `cli` -> `app` -> `device` -> `domain`,
-//! and `cli` -> `server` -> `domain`; `server` and `device` never meet
-//! except through the wire formats in `domain`.
+//! and `cli` -> `dashboard` -> `server` -> `domain`; `server` and `device`
+//! never meet except through the wire formats in `domain`.
 //!
 //! - [`domain`]: no I/O. Contacts and voids, the catalog (materials, zones,
 //!   referrals, interventions, age bands, genders), validation by parse
@@ -28,20 +28,26 @@
 //!   sealed envelopes into signed receipts (over HTTP with axum, or from a
 //!   hand-delivery file), applying stored batches (pseudonyms, voids,
 //!   quarantine) into a ledger with monthly rollups, month tallies,
-//!   supervisor accounts, and the admin operations.
+//!   supervisor accounts, and the admin operations; `server::console`
+//!   holds what the dashboard reads and changes (sessions, audit log,
+//!   activity, phones, catalog edits, reports).
+//! - [`dashboard`]: the supervisors' pages on `tournee serve`, rendered on
+//!   the server with Dioxus SSR and working without JavaScript: sign-in,
+//!   sessions and CSRF, activity and voids, phones, enrollment with a QR
+//!   code, catalog, quarantine, the monthly report (charts, CSV, print,
+//!   suppression) and the audit log.
 //! - [`app`]: the Dioxus worker app over `device`: the session (open
 //!   store, language, inactivity lock), background sync and enrollment on
 //!   their own threads (the PIN's key derivation too), one component per
 //!   screen, served over liveview by `tournee app` (default feature), in a
 //!   window by a `desktop` build of `tournee app`, and on a phone
 //!   (`mobile`, built with `dx`).
-//! - [`cli`]: the `tournee` command: `app` (the worker app in a browser),
-//!   `device` (a headless phone), `serve`,
+//! - [`cli`]: the `tournee` command: `demo` (everything at once, with
+//!   three months of made-up work), `app` (the worker app), `device` (a
+//!   headless phone), `serve` (device API and dashboard),
 //!   `admin` (enrollment codes, devices, hand-delivered batches, supervisor
 //!   accounts, sealing keys, quarantine), `report`, `simulate` (a fleet
 //!   over a lossy link) and `bench`.
-//!
-//! Still to come, as issues say: the supervisor dashboard in `server`.
 
 pub mod app;
 pub mod cli;
