@@ -11,10 +11,8 @@
 mod common;
 
 use common::TestServer;
-use fantoccini::{Client, ClientBuilder, Locator};
-use std::net::TcpListener as StdListener;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use common::browser::{Browser, screenshot_dir};
+use fantoccini::{Client, Locator};
 use std::time::{Duration, Instant};
 use tournee::app::prefs::Prefs;
 use tournee::app::{Session, liveview};
@@ -22,58 +20,6 @@ use tournee::app::{Session, liveview};
 const PIN: &str = "4821";
 /// Generous: a busy CI runner may take seconds for a PBKDF2 unlock.
 const PATIENCE: Duration = Duration::from_secs(20);
-
-/// chromedriver in its own process group; the group (Chromium with it) is
-/// killed on drop, so a failing test leaves no browser behind.
-struct Driver {
-    child: Child,
-    port: u16,
-    _profile: tempfile::TempDir,
-}
-
-impl Driver {
-    fn start() -> Driver {
-        use std::os::unix::process::CommandExt;
-        let binary = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
-        let port = StdListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = Command::new(&binary)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .process_group(0)
-            .spawn()
-            .unwrap_or_else(|e| {
-                panic!(
-                    "cannot start {binary} ({e}); the e2e tests need chromedriver and chromium \
-                     (Debian: apt-get install chromium chromium-driver)"
-                )
-            });
-        Driver {
-            child,
-            port,
-            _profile: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn profile(&self) -> &Path {
-        self._profile.path()
-    }
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        // The whole group: chromedriver and the Chromium it started.
-        let _ = Command::new("kill")
-            .args(["-KILL", "--", &format!("-{}", self.child.id())])
-            .status();
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// One test's world: a sync server, the app on its own home, a browser.
 struct E2e {
@@ -83,31 +29,7 @@ struct E2e {
     browser: Client,
     _home: tempfile::TempDir,
     _stop_app: tokio::sync::oneshot::Sender<()>,
-    _driver: Driver,
-}
-
-fn chrome() -> String {
-    let binary = std::env::var("CHROME").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    assert!(
-        Path::new(&binary).exists(),
-        "{binary} is missing; the e2e tests need chromium and chromedriver \
-         (Debian: apt-get install chromium chromium-driver)"
-    );
-    binary
-}
-
-fn screenshot_dir() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            // <target>/debug/tournee
-            Path::new(env!("CARGO_BIN_EXE_tournee"))
-                .parent()
-                .and_then(Path::parent)
-                .unwrap()
-                .to_path_buf()
-        });
-    target.join("e2e-screenshots")
+    _chrome: Browser,
 }
 
 /// The phones the app is laid out for: a common one and a small one.
@@ -120,9 +42,6 @@ impl E2e {
     }
 
     async fn start_at(name: &'static str, (width, height): (u32, u32)) -> E2e {
-        // fantoccini's rustls brings aws-lc-rs, reqwest brings ring: pick one.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let chrome = chrome();
         let server = TestServer::spawn().await;
 
         let home = tempfile::tempdir().unwrap();
@@ -137,46 +56,8 @@ impl E2e {
             },
         ));
 
-        let driver = Driver::start();
-        let mut caps = serde_json::Map::new();
-        caps.insert(
-            "goog:chromeOptions".into(),
-            serde_json::json!({
-                "binary": chrome,
-                "args": [
-                    "--headless",
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-dev-shm-usage",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                    "--no-first-run",
-                    format!("--window-size={width},{height}"),
-                    format!("--user-data-dir={}", driver.profile().display()),
-                ],
-                // A phone's viewport: headless windows are never under 500 px.
-                "mobileEmulation": {
-                    "deviceMetrics": { "width": width, "height": height, "pixelRatio": 1.0 },
-                },
-            }),
-        );
-        let webdriver = format!("http://127.0.0.1:{}", driver.port);
-        let started = Instant::now();
-        let browser = loop {
-            let attempt = ClientBuilder::rustls()
-                .expect("a TLS connector")
-                .capabilities(caps.clone())
-                .connect(&webdriver)
-                .await;
-            match attempt {
-                Ok(client) => break client,
-                Err(e) if started.elapsed() > PATIENCE => {
-                    panic!("no browser session from chromedriver on {webdriver}: {e}")
-                }
-                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
-            }
-        };
+        let chrome = Browser::phone(width, height).await;
+        let browser = chrome.client.clone();
         browser.goto(&app_url).await.unwrap();
         // This test's pictures from an earlier run would mislead.
         std::fs::create_dir_all(screenshot_dir()).unwrap();
@@ -196,7 +77,7 @@ impl E2e {
             browser,
             _home: home,
             _stop_app: stop_app,
-            _driver: driver,
+            _chrome: chrome,
         }
     }
 

@@ -1,7 +1,8 @@
-//! Headless Chromium for the dashboard's browser tests: chromedriver in
-//! its own process group (killed with its Chromium on drop), a desktop
-//! window, screenshots under `<target>/e2e-screenshots/`, and axe-core
-//! (installed from npm by `.ci/run` into `.ci/node`) to check each page.
+//! Headless Chromium for the browser tests (the worker app's and the
+//! dashboard's): chromedriver in its own process group (killed with its
+//! Chromium on drop), a desktop window or an emulated phone, screenshots
+//! under `<target>/e2e-screenshots/`, and axe-core (installed from npm by
+//! `.ci/run` into `.ci/node`) to check a page.
 
 use fantoccini::{Client, ClientBuilder};
 use std::net::TcpListener as StdListener;
@@ -43,8 +44,18 @@ pub fn screenshot_dir() -> PathBuf {
 }
 
 impl Browser {
-    /// A headless Chromium of `width` x `height`.
+    /// A headless Chromium with a desktop window of `width` x `height`.
     pub async fn start(width: u32, height: u32) -> Browser {
+        Browser::launch(width, height, false).await
+    }
+
+    /// A headless Chromium emulating a phone's `width` x `height`
+    /// viewport (headless windows are never under 500 px).
+    pub async fn phone(width: u32, height: u32) -> Browser {
+        Browser::launch(width, height, true).await
+    }
+
+    async fn launch(width: u32, height: u32, phone: bool) -> Browser {
         use std::os::unix::process::CommandExt;
         let _ = rustls::crypto::ring::default_provider().install_default();
         let chrome = std::env::var("CHROME").unwrap_or_else(|_| "/usr/bin/chromium".into());
@@ -66,10 +77,7 @@ impl Browser {
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {driver}: {e}"));
         let profile = tempfile::tempdir().unwrap();
-        let mut caps = serde_json::Map::new();
-        caps.insert(
-            "goog:chromeOptions".into(),
-            serde_json::json!({
+        let mut options = serde_json::json!({
                 "binary": chrome,
                 "args": [
                     "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -78,8 +86,14 @@ impl Browser {
                     format!("--window-size={width},{height}"),
                     format!("--user-data-dir={}", profile.path().display()),
                 ],
-            }),
-        );
+        });
+        if phone {
+            options["mobileEmulation"] = serde_json::json!({
+                "deviceMetrics": { "width": width, "height": height, "pixelRatio": 1.0 },
+            });
+        }
+        let mut caps = serde_json::Map::new();
+        caps.insert("goog:chromeOptions".into(), options);
         let url = format!("http://127.0.0.1:{port}");
         let started = Instant::now();
         let client = loop {
