@@ -10,7 +10,7 @@ use super::{Dash, SIGN_IN_WINDOW};
 use crate::domain::i18n::Lang;
 use crate::server::console::audit::{self, Action};
 use crate::server::console::sessions;
-use crate::server::{now_ms, supervisors};
+use crate::server::{ServerError, now_ms, supervisors};
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -172,24 +172,41 @@ pub async fn submit(
     }
     let checked = name.clone();
     let password = zeroize::Zeroizing::new(form.password);
-    let outcome = dash
+    // The slow part (PBKDF2) runs on its own blocking thread, not while
+    // holding the database that phones' uploads need.
+    let lookup = checked.clone();
+    let outcome = match dash
         .server
-        .call(move |conn, _| {
-            let at = now_ms();
-            if supervisors::verify(conn, &checked, &password)? {
-                let session = sessions::start(conn, &checked, at)?;
-                let shown = supervisors::SupervisorName::parse(&checked)
-                    .map(|n| n.as_str().to_string())
-                    .unwrap_or(checked);
-                audit::record(conn, &shown, Action::SignIn, "", "", at)?;
-                Ok(Some(session))
-            } else {
-                let logged: String = checked.chars().take(MAX_LOGGED_NAME).collect();
-                audit::record(conn, &logged, Action::SignInRefused, "", "", at)?;
-                Ok(None)
-            }
-        })
-        .await;
+        .call(move |conn, _| supervisors::stored_secret(conn, &lookup))
+        .await
+    {
+        Ok(secret) => tokio::task::spawn_blocking(move || supervisors::check(&secret, &password))
+            .await
+            .unwrap_or_else(|e| Err(ServerError::Damaged(format!("password check: {e}")))),
+        Err(error) => Err(error),
+    };
+    let outcome = match outcome {
+        Ok(matches) => {
+            dash.server
+                .call(move |conn, _| {
+                    let at = now_ms();
+                    if matches {
+                        let session = sessions::start(conn, &checked, at)?;
+                        let shown = supervisors::SupervisorName::parse(&checked)
+                            .map(|n| n.as_str().to_string())
+                            .unwrap_or(checked);
+                        audit::record(conn, &shown, Action::SignIn, "", "", at)?;
+                        Ok(Some(session))
+                    } else {
+                        let logged: String = checked.chars().take(MAX_LOGGED_NAME).collect();
+                        audit::record(conn, &logged, Action::SignInRefused, "", "", at)?;
+                        Ok(None)
+                    }
+                })
+                .await
+        }
+        Err(error) => Err(error),
+    };
     match outcome {
         Ok(Some(session)) => {
             tracing::info!("supervisor signed in");

@@ -235,12 +235,15 @@ pub fn list(conn: &Connection) -> Result<Vec<SupervisorRow>, ServerError> {
 const DUMMY_SALT: [u8; SALT_LEN] = *b"tournee-no-user!";
 const DUMMY_HASH: [u8; HASH_LEN] = [0; HASH_LEN];
 
-/// True only when `name` is an active account and `password` is its
-/// password. Unknown, disabled and malformed names cost the same time as
-/// a wrong password (one PBKDF2 run, compared in constant time by ring).
-pub fn verify(conn: &Connection, name: &str, password: &str) -> Result<bool, ServerError> {
+/// What a password is checked against: an account's salt, iteration
+/// count, hash and state, or `None` for a name with no account.
+pub struct StoredSecret(Option<(Vec<u8>, u32, Vec<u8>, bool)>);
+
+/// Reads `name`'s stored secret: a quick lookup, so that the slow
+/// derivation in [`check`] can run without holding the database.
+pub fn stored_secret(conn: &Connection, name: &str) -> Result<StoredSecret, ServerError> {
     let key = SupervisorName::parse(name).ok().map(|n| n.key);
-    let stored: Option<(Vec<u8>, u32, Vec<u8>, bool)> = match &key {
+    let stored = match &key {
         Some(key) => conn
             .query_row(
                 "SELECT salt, iterations, hash, disabled_at IS NOT NULL
@@ -251,7 +254,14 @@ pub fn verify(conn: &Connection, name: &str, password: &str) -> Result<bool, Ser
             .optional()?,
         None => None,
     };
-    let Some((salt, rounds, hash, disabled)) = stored else {
+    Ok(StoredSecret(stored))
+}
+
+/// True only when the secret is an active account's and `password` is its
+/// password. Unknown, disabled and malformed names cost the same time as
+/// a wrong password (one PBKDF2 run, compared in constant time by ring).
+pub fn check(secret: &StoredSecret, password: &str) -> Result<bool, ServerError> {
+    let Some((salt, rounds, hash, disabled)) = &secret.0 else {
         let _ = pbkdf2::verify(
             ALGORITHM,
             iterations(PBKDF2_ITERATIONS),
@@ -261,22 +271,28 @@ pub fn verify(conn: &Connection, name: &str, password: &str) -> Result<bool, Ser
         );
         return Ok(false);
     };
-    if rounds < PBKDF2_ITERATIONS {
+    if *rounds < PBKDF2_ITERATIONS {
         return Err(ServerError::Damaged(format!(
             "a supervisor password stored with only {rounds} iterations"
         )));
     }
     let matches = pbkdf2::verify(
         ALGORITHM,
-        iterations(rounds),
-        &salt,
+        iterations(*rounds),
+        salt,
         password.as_bytes(),
-        &hash,
+        hash,
     )
     .is_ok();
     // A disabled account is checked like any other, then refused, so its
     // answer takes no less time than an active one's.
     Ok(matches && !disabled)
+}
+
+/// [`stored_secret`] then [`check`], for callers that may hold the
+/// connection that long (the CLI).
+pub fn verify(conn: &Connection, name: &str, password: &str) -> Result<bool, ServerError> {
+    check(&stored_secret(conn, name)?, password)
 }
 
 #[cfg(test)]
