@@ -5,46 +5,11 @@
 
 mod common;
 
-use common::{TestDevice, TestServer, options};
+use common::{TestDevice, TestServer, contact_at as at, month_tally as month, options};
 use tournee::device::sync;
-use tournee::domain::report::{MonthTally, YearMonth};
+use tournee::domain::ContactDraft;
 use tournee::domain::wire::enroll::{decode_hand_file, encode_hand_file};
-use tournee::domain::{Catalog, Contact, ContactDraft};
 use tournee::server::admin;
-
-/// A contact at a fixed local time; validated as of that time, so the test
-/// does not depend on today's date.
-fn at(
-    time: &str,
-    zone: &str,
-    kind: &str,
-    people: u32,
-    code: Option<&str>,
-    materials: &[(&str, u32)],
-) -> Contact {
-    let when = chrono::DateTime::parse_from_rfc3339(time).unwrap();
-    ContactDraft {
-        occurred_at: Some(when),
-        zone: zone.into(),
-        kind: kind.into(),
-        people: people.to_string(),
-        age_band: "18-24".into(),
-        gender: Some("femme".into()),
-        materials: materials
-            .iter()
-            .map(|(id, q)| (id.to_string(), q.to_string()))
-            .collect(),
-        referrals: vec!["clsc".into()],
-        code: code.map(str::to_string),
-        ..Default::default()
-    }
-    .parse(&Catalog::default_quebec(), when)
-    .unwrap()
-}
-
-fn month(server: &TestServer, text: &str) -> MonthTally {
-    admin::month_tally(server.data.path(), YearMonth::parse(text).unwrap()).unwrap()
-}
 
 #[tokio::test]
 async fn months_are_counted_by_local_date_whatever_the_utc_offset() {

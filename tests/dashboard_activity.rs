@@ -5,11 +5,10 @@
 mod common;
 
 use common::web::{Web, supervisor};
-use common::{TestDevice, TestServer, options};
+use common::{TestDevice, TestServer, month_tally as month, options};
 use tournee::device::{SyncError, SyncOptions, sync};
-use tournee::domain::report::{MonthTally, YearMonth};
 use tournee::domain::wire::enroll::{decode_hand_file, encode_hand_file};
-use tournee::domain::{Catalog, Contact, ContactDraft};
+use tournee::domain::{Contact, ContactDraft};
 use tournee::server::admin;
 
 const PASSWORD: &str = "une phrase de passe solide";
@@ -17,26 +16,7 @@ const PASSWORD: &str = "une phrase de passe solide";
 /// A contact at a fixed time (midday, so its date is the same in any
 /// time zone the tests run in), with a person code.
 fn at(time: &str, zone: &str, materials: &[(&str, u32)]) -> Contact {
-    let when = chrono::DateTime::parse_from_rfc3339(time).unwrap();
-    ContactDraft {
-        occurred_at: Some(when),
-        zone: zone.into(),
-        kind: "known".into(),
-        people: "1".into(),
-        age_band: "18-24".into(),
-        materials: materials
-            .iter()
-            .map(|(id, q)| (id.to_string(), q.to_string()))
-            .collect(),
-        code: Some("Tremblay-87".into()),
-        ..Default::default()
-    }
-    .parse(&Catalog::default_quebec(), when)
-    .unwrap()
-}
-
-fn month(server: &TestServer, text: &str) -> MonthTally {
-    admin::month_tally(server.data.path(), YearMonth::parse(text).unwrap()).unwrap()
+    common::contact_at(time, zone, "known", 1, Some("Tremblay-87"), materials)
 }
 
 async fn signed_in(server: &TestServer) -> Web {

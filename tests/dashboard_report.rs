@@ -9,31 +9,14 @@ use common::web::{Web, supervisor};
 use common::{TestDevice, TestServer, options};
 use tournee::device::sync;
 use tournee::domain::catalog::Section;
-use tournee::domain::{Catalog, Contact, ContactDraft};
+use tournee::domain::{Contact, ContactDraft};
 use tournee::server::admin;
 
 const PASSWORD: &str = "une phrase de passe solide";
 
-/// A contact at a fixed local time, validated as of that time.
+/// A known person's contact at a fixed local time.
 fn at(time: &str, zone: &str, code: Option<&str>, materials: &[(&str, u32)]) -> Contact {
-    let when = chrono::DateTime::parse_from_rfc3339(time).unwrap();
-    ContactDraft {
-        occurred_at: Some(when),
-        zone: zone.into(),
-        kind: "known".into(),
-        people: "1".into(),
-        age_band: "25-34".into(),
-        gender: Some("homme".into()),
-        materials: materials
-            .iter()
-            .map(|(id, q)| (id.to_string(), q.to_string()))
-            .collect(),
-        referrals: vec!["clsc".into()],
-        code: code.map(str::to_string),
-        ..Default::default()
-    }
-    .parse(&Catalog::default_quebec(), when)
-    .unwrap()
+    common::contact_at(time, zone, "known", 1, code, materials)
 }
 
 fn report(server: &TestServer, args: &[&str]) -> Vec<u8> {

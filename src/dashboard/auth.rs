@@ -9,7 +9,6 @@ use super::page;
 use super::words::Word;
 use crate::domain::i18n::Lang;
 use crate::server::console::sessions;
-use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -201,7 +200,6 @@ impl<T: DeserializeOwned + Send> FromRequest<Dash> for Posted<T> {
                     Word::BadForm.fill(lang, &[("value", &"size")]),
                 )
             })?;
-        let body: Bytes = body;
         let matches = form_csrf(&body).is_some_and(|sent| same_token(&sent, &user.csrf));
         if !matches {
             tracing::warn!(supervisor = %user.name, path = %user.path, "form refused: CSRF token missing or wrong");

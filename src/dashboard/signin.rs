@@ -170,43 +170,8 @@ pub async fn submit(
             &next,
         );
     }
-    let checked = name.clone();
     let password = zeroize::Zeroizing::new(form.password);
-    // The slow part (PBKDF2) runs on its own blocking thread, not while
-    // holding the database that phones' uploads need.
-    let lookup = checked.clone();
-    let outcome = match dash
-        .server
-        .call(move |conn, _| supervisors::stored_secret(conn, &lookup))
-        .await
-    {
-        Ok(secret) => tokio::task::spawn_blocking(move || supervisors::check(&secret, &password))
-            .await
-            .unwrap_or_else(|e| Err(ServerError::Damaged(format!("password check: {e}")))),
-        Err(error) => Err(error),
-    };
-    let outcome = match outcome {
-        Ok(matches) => {
-            dash.server
-                .call(move |conn, _| {
-                    let at = now_ms();
-                    if matches {
-                        let session = sessions::start(conn, &checked, at)?;
-                        let shown = supervisors::SupervisorName::parse(&checked)
-                            .map(|n| n.as_str().to_string())
-                            .unwrap_or(checked);
-                        audit::record(conn, &shown, Action::SignIn, "", "", at)?;
-                        Ok(Some(session))
-                    } else {
-                        let logged: String = checked.chars().take(MAX_LOGGED_NAME).collect();
-                        audit::record(conn, &logged, Action::SignInRefused, "", "", at)?;
-                        Ok(None)
-                    }
-                })
-                .await
-        }
-        Err(error) => Err(error),
-    };
+    let outcome = authenticate(&dash, name.clone(), password).await;
     match outcome {
         Ok(Some(session)) => {
             tracing::info!("supervisor signed in");
@@ -231,6 +196,44 @@ pub async fn submit(
         }
         Err(error) => page::trouble(lang, &error),
     }
+}
+
+/// Checks the password and, when it is right, starts a session; either
+/// way the audit log says so. The slow part (PBKDF2) runs on its own
+/// blocking thread, not while holding the database phones upload into.
+async fn authenticate(
+    dash: &Dash,
+    name: String,
+    password: zeroize::Zeroizing<String>,
+) -> Result<Option<sessions::NewSession>, ServerError> {
+    let lookup = name.clone();
+    let secret = dash
+        .server
+        .call(move |conn, _| supervisors::stored_secret(conn, &lookup))
+        .await?;
+    let matches = tokio::task::spawn_blocking(move || supervisors::check(&secret, &password))
+        .await
+        .map_err(|e| ServerError::Damaged(format!("password check: {e}")))??;
+    let life = dash.lifetimes();
+    dash.server
+        .call(move |conn, _| {
+            let at = now_ms();
+            if !matches {
+                let logged: String = name.chars().take(MAX_LOGGED_NAME).collect();
+                audit::record(conn, &logged, Action::SignInRefused, "", "", at)?;
+                return Ok(None);
+            }
+            // Sessions nobody came back to are deleted here, so the table
+            // stays the size of the live ones.
+            sessions::sweep(conn, at, life)?;
+            let session = sessions::start(conn, &name, at)?;
+            let shown = supervisors::SupervisorName::parse(&name)
+                .map(|n| n.as_str().to_string())
+                .unwrap_or(name);
+            audit::record(conn, &shown, Action::SignIn, "", "", at)?;
+            Ok(Some(session))
+        })
+        .await
 }
 
 fn signed_in(dash: &Dash, headers: &HeaderMap, token: &str, next: &str) -> Response {

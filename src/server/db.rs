@@ -282,6 +282,29 @@ mod tests {
     }
 
     #[test]
+    fn contacts_stored_before_version_4_get_their_time_in_utc_milliseconds() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        for sql in &MIGRATIONS[..3] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 3).unwrap();
+        let facts = r#"{"occurred_at":"2025-10-31T23:30:00.250-04:00"}"#;
+        conn.execute(
+            "INSERT INTO contacts (record_id, device_id, month, facts) VALUES (x'01', x'02', '2025-10', ?1)",
+            [facts],
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let stored: i64 = conn
+            .query_row("SELECT occurred_at FROM contacts", [], |r| r.get(0))
+            .unwrap();
+        let expected = chrono::DateTime::parse_from_rfc3339("2025-10-31T23:30:00.250-04:00")
+            .unwrap()
+            .timestamp_millis();
+        assert_eq!(stored, expected);
+    }
+
+    #[test]
     fn a_newer_database_is_refused_untouched() {
         let data = tempfile::tempdir().unwrap();
         let conn = open(data.path()).unwrap();

@@ -23,13 +23,6 @@ pub struct FailureLimiter<K = IpAddr> {
 /// than letting a flood of addresses grow memory without bound.
 const MAX_TRACKED: usize = 65_536;
 
-impl Default for FailureLimiter<IpAddr> {
-    /// More than 10 failures within 10 minutes.
-    fn default() -> Self {
-        FailureLimiter::new(10, Duration::from_secs(600))
-    }
-}
-
 /// What a failure is counted against: IPv4 addresses as they are, IPv6
 /// per /64 block, any other key (an account name) as it is.
 pub trait LimitKey: Clone + Eq + Hash {

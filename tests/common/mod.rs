@@ -241,3 +241,43 @@ async fn relay(State(state): State<RelayState>, method: Method, uri: Uri, body: 
     }
     (status, bytes).into_response()
 }
+
+/// A contact at a fixed time (RFC 3339), validated as of that time so a
+/// test does not depend on today's date: aged 18-24, a woman, referred to
+/// the CLSC, with `materials`.
+pub fn contact_at(
+    time: &str,
+    zone: &str,
+    kind: &str,
+    people: u32,
+    code: Option<&str>,
+    materials: &[(&str, u32)],
+) -> Contact {
+    let when = chrono::DateTime::parse_from_rfc3339(time).unwrap();
+    ContactDraft {
+        occurred_at: Some(when),
+        zone: zone.into(),
+        kind: kind.into(),
+        people: people.to_string(),
+        age_band: "18-24".into(),
+        gender: Some("femme".into()),
+        materials: materials
+            .iter()
+            .map(|(id, q)| (id.to_string(), q.to_string()))
+            .collect(),
+        referrals: vec!["clsc".into()],
+        code: code.map(str::to_string),
+        ..Default::default()
+    }
+    .parse(&Catalog::default_quebec(), when)
+    .unwrap()
+}
+
+/// The server's tally of a month written `YYYY-MM`.
+pub fn month_tally(server: &TestServer, text: &str) -> tournee::domain::report::MonthTally {
+    tournee::server::admin::month_tally(
+        server.data.path(),
+        tournee::domain::report::YearMonth::parse(text).unwrap(),
+    )
+    .unwrap()
+}

@@ -8,6 +8,7 @@ use crate::domain::{Catalog, ContactDraft};
 use crate::server::admin;
 use chrono::{DateTime, Datelike, Duration, FixedOffset, Local, NaiveDate, TimeZone};
 use rand::rngs::SmallRng;
+use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use std::path::Path;
 
@@ -116,16 +117,13 @@ const INTERVENTIONS: &[(&str, u32)] = &[
 
 const AGES: &[(&str, u32)] = &[("12-17", 4), ("18-24", 16), ("25-34", 30), ("35-49", 32)];
 
-fn weighted<'a>(rng: &mut SmallRng, items: &[(&'a str, u32)]) -> &'a str {
-    let total: u32 = items.iter().map(|(_, w)| w).sum();
-    let mut pick = rng.random_range(0..total);
-    for (item, weight) in items {
-        if pick < *weight {
-            return item;
-        }
-        pick -= weight;
-    }
-    items[0].0
+/// One of `items`, each as likely as its weight (the tables above are
+/// never empty and their weights are positive).
+fn weighted<'a>(rng: &mut SmallRng, items: &'a [(&'a str, u32)]) -> &'a str {
+    items
+        .choose_weighted(rng, |(_, weight)| *weight)
+        .map(|(item, _)| *item)
+        .expect("a non-empty table with positive weights")
 }
 
 /// A person code as workers make them: initials, birth year, a letter.
@@ -165,28 +163,34 @@ fn contact_draft(
     let mut materials: Vec<(String, String)> = Vec::new();
     let wanted = rng.random_range(1..=3);
     for _ in 0..wanted {
-        let weights: Vec<(&str, u32)> = MATERIALS.iter().map(|(id, w, _, _)| (*id, *w)).collect();
-        let id = weighted(rng, &weights);
+        let (id, _, low, high) = MATERIALS
+            .choose_weighted(rng, |(_, weight, _, _)| *weight)
+            .expect("a non-empty table with positive weights");
         if materials.iter().any(|(m, _)| m == id) {
             continue;
         }
-        let (_, _, low, high) = MATERIALS.iter().find(|m| m.0 == id).expect("listed");
         materials.push((id.to_string(), rng.random_range(*low..=*high).to_string()));
     }
     let gives_syringes = materials.iter().any(|(m, _)| m == "seringues");
-    let genders: Vec<(&str, u32)> = catalog
+    // Mostly women and men, now and then every other answer.
+    let gender = catalog
         .genders
-        .iter()
-        .enumerate()
-        .map(|(i, g)| (g.id.as_str(), if i < 2 { 45 } else { 3 }))
-        .collect();
+        .choose_weighted(rng, |g| {
+            if matches!(g.id.as_str(), "femme" | "homme") {
+                45
+            } else {
+                3
+            }
+        })
+        .map(|g| g.id.to_string())
+        .ok();
     ContactDraft {
         occurred_at: Some(at),
         zone: team.zones[rng.random_range(0..team.zones.len())].to_string(),
         kind: kind.into(),
         people: if group { rng.random_range(2..=6) } else { 1 }.to_string(),
         age_band: weighted(rng, AGES).into(),
-        gender: Some(weighted(rng, &genders).into()),
+        gender,
         materials,
         returned_syringes: (gives_syringes && rng.random_bool(0.4))
             .then(|| rng.random_range(1..30).to_string()),
