@@ -16,6 +16,7 @@ use fantoccini::{Client, Locator};
 use std::time::{Duration, Instant};
 use tournee::app::prefs::Prefs;
 use tournee::app::{Session, liveview};
+use tournee::domain::wire::enroll_link::EnrollLink;
 
 const PIN: &str = "4821";
 /// Generous: a busy CI runner may take seconds for a PBKDF2 unlock.
@@ -28,6 +29,7 @@ struct E2e {
     app_url: String,
     browser: Client,
     _home: tempfile::TempDir,
+    _film: tempfile::TempDir,
     _stop_app: tokio::sync::oneshot::Sender<()>,
     _chrome: Browser,
 }
@@ -41,8 +43,24 @@ impl E2e {
         E2e::start_at(name, PHONE).await
     }
 
-    async fn start_at(name: &'static str, (width, height): (u32, u32)) -> E2e {
+    async fn start_at(name: &'static str, size: (u32, u32)) -> E2e {
+        E2e::start_with(name, size, false).await
+    }
+
+    /// With a phone camera that films the enrollment QR code of a fresh
+    /// code from this test's server.
+    async fn start_filming_a_qr_code(name: &'static str) -> E2e {
+        E2e::start_with(name, PHONE, true).await
+    }
+
+    async fn start_with(name: &'static str, (width, height): (u32, u32), camera: bool) -> E2e {
         let server = TestServer::spawn().await;
+        let film = tempfile::tempdir().unwrap();
+        let video = film.path().join("qr.y4m");
+        if camera {
+            let text = EnrollLink::to_text(&server.url, &server.code());
+            std::fs::write(&video, qr_video(&text)).unwrap();
+        }
 
         let home = tempfile::tempdir().unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -56,7 +74,11 @@ impl E2e {
             },
         ));
 
-        let chrome = Browser::phone(width, height).await;
+        let chrome = if camera {
+            Browser::phone_with_camera(width, height, &video).await
+        } else {
+            Browser::phone(width, height).await
+        };
         let browser = chrome.client.clone();
         browser.goto(&app_url).await.unwrap();
         // This test's pictures from an earlier run would mislead.
@@ -76,6 +98,7 @@ impl E2e {
             app_url,
             browser,
             _home: home,
+            _film: film,
             _stop_app: stop_app,
             _chrome: chrome,
         }
@@ -489,4 +512,73 @@ async fn e2e_small_phone_every_next_step_in_view_then_wrong_pins_wait() {
     assert_eq!(disabled, serde_json::json!(true), "the button waits too");
     e2e.shot("07-wrong-pins-wait").await;
     e2e.finish().await;
+}
+
+/// Enrollment by scanning: the phone's camera films the dashboard's QR
+/// code for a fresh code (Chromium's fake camera playing a picture of it);
+/// the app reads it, fills the address and the code by itself, and one
+/// tap enrolls. The camera preview is gone once the code is read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn e2e_enroll_by_scanning_the_qr_code() {
+    let e2e = E2e::start_filming_a_qr_code("scan-qr").await;
+    e2e.first_run().await;
+    e2e.tap_id("scan").await;
+    e2e.wait_for(&E2e::css("qr-video")).await;
+    e2e.shot("02-camera").await;
+    e2e.wait_text(&E2e::css("scan-note"), "the code read", |t| {
+        t.starts_with("Code lu.")
+    })
+    .await;
+    let value = |testid: &str| {
+        format!("return document.querySelector(\"[data-testid='{testid}']\").value;")
+    };
+    let address = e2e.browser.execute(&value("server-address"), vec![]).await;
+    assert_eq!(address.unwrap(), serde_json::json!(e2e.server.url));
+    let code = e2e.browser.execute(&value("enroll-code"), vec![]).await;
+    let code = code.unwrap();
+    assert!(
+        code.as_str().is_some_and(|c| c.len() == 48),
+        "the code field holds {code}"
+    );
+    assert!(
+        e2e.browser
+            .find(Locator::Css(&E2e::css("qr-video")))
+            .await
+            .is_err(),
+        "the camera is still on"
+    );
+    e2e.shot("03-code-read").await;
+    e2e.tap_id("enroll").await;
+    e2e.wait_text(&E2e::css("enrolled"), "the enrollment", |t| {
+        t.starts_with("Inscrit auprès de")
+    })
+    .await;
+    e2e.shot("04-enrolled").await;
+    e2e.finish().await;
+}
+
+/// A one-frame Y4M video (what Chromium's fake camera plays) of `text` as
+/// a QR code, black on white in the middle of a 640 x 480 picture.
+fn qr_video(text: &str) -> Vec<u8> {
+    let code = qrcode::QrCode::new(text.as_bytes()).unwrap();
+    let modules = code.width();
+    let colors = code.to_colors();
+    let (width, height, scale) = (640usize, 480usize, 8usize);
+    let side = modules * scale;
+    assert!(side + 32 <= height, "the code fits with its quiet zone");
+    let (left, top) = ((width - side) / 2, (height - side) / 2);
+    let mut luma = vec![235u8; width * height];
+    for y in 0..side {
+        for x in 0..side {
+            if colors[(y / scale) * modules + x / scale] == qrcode::Color::Dark {
+                luma[(top + y) * width + left + x] = 16;
+            }
+        }
+    }
+    let mut video =
+        format!("YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\nFRAME\n").into_bytes();
+    video.extend_from_slice(&luma);
+    // No colour: both chroma planes at their middle value.
+    video.extend(std::iter::repeat_n(128u8, width * height / 2));
+    video
 }

@@ -80,6 +80,7 @@ fn a_new_phone_opens_on_first_run_in_french_then_english() {
         &fr,
         &[
             "Inscrire ce téléphone",
+            "Balayer le code QR",
             "Code d'inscription",
             "Continuer hors ligne",
         ],
@@ -87,7 +88,12 @@ fn a_new_phone_opens_on_first_run_in_french_then_english() {
     let en = in_lang(&session, Lang::En, Some(Screen::FirstRun));
     assert_has(
         &en,
-        &["Enroll this phone", "Enrollment code", "Continue offline"],
+        &[
+            "Enroll this phone",
+            "Scan the QR code",
+            "Enrollment code",
+            "Continue offline",
+        ],
     );
 }
 

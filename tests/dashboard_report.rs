@@ -259,6 +259,14 @@ async fn an_enrollment_code_from_the_page_enrolls_a_phone_once() {
     assert_eq!(made.status, 200, "{}", made.body);
     assert_eq!(made.cache_control.as_deref(), Some("no-store"));
     assert!(made.body.contains("<svg"), "a QR code");
+    // The address the supervisor used, which the QR code carries too.
+    assert!(
+        unescape(&made.body).contains(&format!(
+            "Adresse du serveur pour le téléphone : {}",
+            server.url
+        )),
+        "the server address"
+    );
     assert!(unescape(&made.body).contains("Valide une seule fois, jusqu'au"));
     let at = made.body.find("data-code=\"").unwrap() + 11;
     let code = &made.body[at..at + made.body[at..].find('"').unwrap()];

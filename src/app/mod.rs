@@ -19,6 +19,7 @@ pub mod liveview;
 #[cfg(any(feature = "desktop", feature = "mobile"))]
 pub mod native;
 pub mod prefs;
+pub mod scan;
 pub mod screens;
 pub mod state;
 

@@ -61,6 +61,25 @@ fn secure(dash: &Dash, headers: &HeaderMap) -> bool {
             .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"))
 }
 
+/// The address the supervisor's browser reached this server at
+/// (`https://host:port`), for the enrollment QR code: phones usually reach
+/// the server where supervisors do. `None` when the Host header is missing
+/// or holds anything but a host name, an IP address and a port.
+pub fn site_address(dash: &Dash, headers: &HeaderMap) -> Option<String> {
+    let host = headers.get(axum::http::header::HOST)?.to_str().ok()?;
+    let plain = !host.is_empty()
+        && host.len() <= 255
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+    let scheme = if secure(dash, headers) {
+        "https"
+    } else {
+        "http"
+    };
+    plain.then(|| format!("{scheme}://{host}"))
+}
+
 /// A `Set-Cookie` value: HttpOnly, SameSite=Strict, whole site, Secure
 /// when [`secure`]. `max_age` 0 deletes it; `None` lasts the browser session.
 pub fn set_cookie(

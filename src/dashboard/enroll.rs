@@ -4,14 +4,15 @@
 //! page is not cached.
 
 use super::Dash;
-use super::auth::{Posted, Signed};
+use super::auth::{Posted, Signed, site_address};
 use super::page::{self, Frame, Nav};
 use super::words::Word;
 use crate::domain::i18n::Lang;
+use crate::domain::wire::enroll_link::EnrollLink;
 use crate::server::console::enrollment;
 use crate::server::enroll::{DEFAULT_TTL_HOURS, MAX_LABEL_CHARS, MAX_TTL_HOURS, clean_label};
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use dioxus::prelude::*;
 use serde::Deserialize;
@@ -38,7 +39,11 @@ pub async fn form(State(dash): State<Dash>, user: Signed) -> Response {
 }
 
 /// `POST /enroll`: makes the code and shows it once.
-pub async fn create(State(dash): State<Dash>, posted: Posted<EnrollForm>) -> Response {
+pub async fn create(
+    State(dash): State<Dash>,
+    headers: HeaderMap,
+    posted: Posted<EnrollForm>,
+) -> Response {
     let Posted { user, form } = posted;
     let lang = user.lang;
     let title = Word::NavEnroll.text(lang).to_string();
@@ -81,7 +86,12 @@ pub async fn create(State(dash): State<Dash>, posted: Posted<EnrollForm>) -> Res
         Ok(code) => code,
         Err(error) => return page::trouble(lang, &error),
     };
-    let qr = qr_svg(&code.text);
+    // The QR code carries the address too, so one scan fills the form.
+    let address = site_address(&dash, &headers);
+    let qr = match &address {
+        Some(address) => qr_svg(&EnrollLink::to_text(address, &code.text)),
+        None => qr_svg(&code.text),
+    };
     let groups: Vec<String> = code.text.split('-').map(str::to_string).collect();
     let expires = Word::EnrollExpires.fill(lang, &[("when", &page::when(code.expires_ms))]);
     let heading = Word::EnrollCodeFor.fill(lang, &[("label", &label)]);
@@ -102,6 +112,9 @@ pub async fn create(State(dash): State<Dash>, posted: Posted<EnrollForm>) -> Res
             role: "img",
             "aria-label": Word::EnrollQr.text(lang),
             dangerous_inner_html: "{qr}",
+        }
+        if let Some(address) = address {
+            p { {Word::EnrollServer.fill(lang, &[("address", &address)])} }
         }
         p { class: "notice", "{expires}" }
         p { {Word::EnrollHowTo.text(lang)} }
@@ -159,7 +172,7 @@ fn fields(user: &Signed, error: Option<String>, label: &str, hours: &str) -> Ele
     }
 }
 
-/// The code as an SVG QR code (its text, which the app also accepts typed).
+/// `text` as an SVG QR code.
 fn qr_svg(text: &str) -> String {
     match qrcode::QrCode::new(text.as_bytes()) {
         Ok(code) => {

@@ -174,7 +174,8 @@ messages! {
     EnrollCreate => "Créer un code", "Create a code";
     EnrollCodeFor => "Code d'inscription pour « {label} »", "Enrollment code for \"{label}\"";
     EnrollExpires => "Valide une seule fois, jusqu'au {when}.", "Valid once, until {when}.";
-    EnrollHowTo => "Sur le téléphone, à l'inscription, balayez le code QR ou tapez le code (les tirets et les majuscules ne comptent pas). Ce code ne sera plus affiché.", "On the phone, when enrolling, scan the QR code or type the code (dashes and case do not matter). This code will not be shown again.";
+    EnrollHowTo => "Sur le téléphone, à l'inscription, balayez le code QR (il contient aussi l'adresse du serveur) ou tapez l'adresse et le code (les tirets et les majuscules ne comptent pas). Ce code ne sera plus affiché.", "On the phone, when enrolling, scan the QR code (it holds the server address too) or type the address and the code (dashes and case do not matter). This code will not be shown again.";
+    EnrollServer => "Adresse du serveur pour le téléphone : {address}", "Server address for the phone: {address}";
     EnrollQr => "Code QR du code d'inscription", "QR code of the enrollment code";
     EnrollBadLabel => "Nom du téléphone : écrivez de 1 à {max} caractères, sans caractère de contrôle.", "Phone's label: write 1 to {max} characters, without control characters.";
     EnrollBadHours => "Validité : un nombre entier d'heures, de 1 à {max}.", "Validity: a whole number of hours, 1 to {max}.";

@@ -391,9 +391,21 @@ messages! {
     AppOneLess => "Un de moins : {value}", "One fewer: {value}";
     AppOneMore => "Un de plus : {value}", "One more: {value}";
     AppEnrollTitle => "Inscrire ce téléphone", "Enroll this phone";
-    AppEnrollIntro => "Entrez l'adresse du serveur et le code donnés par la coordination.",
-        "Enter the server address and the code from your coordinator.";
+    AppEnrollIntro => "Balayez le code QR de la coordination, ou entrez l'adresse du serveur et le code qu'elle vous donne.",
+        "Scan your coordinator's QR code, or enter the server address and the code they give you.";
     AppServerAddress => "Adresse du serveur", "Server address";
+    AppScan => "Balayer le code QR", "Scan the QR code";
+    AppScanStop => "Arrêter la caméra", "Stop the camera";
+    AppScanLooking => "Visez le code QR affiché par la coordination.",
+        "Point the camera at the QR code your coordinator shows.";
+    AppScanRead => "Code lu. Vérifiez l'adresse, puis touchez «\u{a0}Inscrire\u{a0}».",
+        "Code read. Check the address, then tap \"Enroll\".";
+    AppScanNotOurs => "Ce code QR n'est pas un code d'inscription Tournée.",
+        "This QR code is not a Tournée enrollment code.";
+    AppScanNoCamera => "Pas de caméra utilisable ici : tapez l'adresse et le code.",
+        "No usable camera here: type the address and the code.";
+    AppScanDenied => "L'accès à la caméra est refusé : autorisez-le, ou tapez l'adresse et le code.",
+        "Camera access is refused: allow it, or type the address and the code.";
     AppEnrollCode => "Code d'inscription", "Enrollment code";
     AppPhoneLabel => "Nom du téléphone (facultatif)", "Phone name (optional)";
     AppEnroll => "Inscrire", "Enroll";

@@ -46,16 +46,22 @@ pub fn screenshot_dir() -> PathBuf {
 impl Browser {
     /// A headless Chromium with a desktop window of `width` x `height`.
     pub async fn start(width: u32, height: u32) -> Browser {
-        Browser::launch(width, height, false).await
+        Browser::launch(width, height, false, None).await
     }
 
     /// A headless Chromium emulating a phone's `width` x `height`
     /// viewport (headless windows are never under 500 px).
     pub async fn phone(width: u32, height: u32) -> Browser {
-        Browser::launch(width, height, true).await
+        Browser::launch(width, height, true, None).await
     }
 
-    async fn launch(width: u32, height: u32, phone: bool) -> Browser {
+    /// A phone whose camera films `video` (a Y4M file) over and over, and
+    /// that allows the page to use it without asking.
+    pub async fn phone_with_camera(width: u32, height: u32, video: &Path) -> Browser {
+        Browser::launch(width, height, true, Some(video)).await
+    }
+
+    async fn launch(width: u32, height: u32, phone: bool, camera: Option<&Path>) -> Browser {
         use std::os::unix::process::CommandExt;
         let _ = rustls::crypto::ring::default_provider().install_default();
         let chrome = std::env::var("CHROME").unwrap_or_else(|_| "/usr/bin/chromium".into());
@@ -87,6 +93,12 @@ impl Browser {
                     format!("--user-data-dir={}", profile.path().display()),
                 ],
         });
+        if let Some(video) = camera {
+            let args = options["args"].as_array_mut().expect("a list");
+            args.push("--use-fake-ui-for-media-stream".into());
+            args.push("--use-fake-device-for-media-stream".into());
+            args.push(format!("--use-file-for-fake-video-capture={}", video.display()).into());
+        }
         if phone {
             options["mobileEmulation"] = serde_json::json!({
                 "deviceMetrics": { "width": width, "height": height, "pixelRatio": 1.0 },

@@ -1,11 +1,14 @@
 //! Enrollment with a supervisor's code: the server address, the code and
-//! an optional phone name. The network call runs in the background; the
+//! an optional phone name, typed or filled by scanning the dashboard's QR
+//! code (a pasted QR text works in the code field too). The network call runs in the background; the
 //! outcome shows here when the periodic refresh comes round. Once the
 //! phone is enrolled only the outcome stays, so what comes next is in view.
 
 use super::ErrorLine;
+use super::scan::ScanQr;
 use crate::app::{Session, Ui, background};
 use crate::domain::i18n::Msg;
+use crate::domain::wire::enroll_link::EnrollLink;
 use dioxus::prelude::*;
 
 #[component]
@@ -33,7 +36,20 @@ pub fn Enroll() -> Element {
     }
     let starting = session.clone();
     let start = move |_| {
-        if background::enroll(&starting, &server(), &code(), &label()) {
+        // The whole QR text pasted in the code field brings its address.
+        let (mut address, mut typed) = (server(), code());
+        if let Some(EnrollLink {
+            server: Some(from_link),
+            code: inside,
+        }) = EnrollLink::parse(&typed)
+        {
+            if address.trim().is_empty() {
+                address = from_link;
+                server.set(address.clone());
+            }
+            typed = inside;
+        }
+        if background::enroll(&starting, &address, &typed, &label()) {
             code.set(String::new());
         }
         ui.refresh();
@@ -42,6 +58,14 @@ pub fn Enroll() -> Element {
         div { class: "group enroll",
             h2 { {Msg::AppEnrollTitle.text(lang)} }
             p { class: "hint", {Msg::AppEnrollIntro.text(lang)} }
+            ScanQr {
+                on_read: move |link: EnrollLink| {
+                    if let Some(address) = link.server {
+                        server.set(address);
+                    }
+                    code.set(link.code);
+                },
+            }
             label { class: "field",
                 span { {Msg::AppServerAddress.text(lang)} }
                 input {

@@ -6,6 +6,7 @@ pub mod enroll;
 pub mod first_run;
 pub mod home;
 pub mod new_contact;
+pub mod scan;
 pub mod security;
 pub mod settings;
 pub mod sync;

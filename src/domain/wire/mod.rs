@@ -6,6 +6,7 @@
 
 pub mod batch;
 pub mod enroll;
+pub mod enroll_link;
 pub mod envelope;
 pub mod receipt;
 
