@@ -45,6 +45,18 @@ async fn anonymous_requests_are_sent_to_sign_in_or_refused() {
         let answer = web.get(path).await;
         assert_eq!(answer.status, 401, "{path}");
     }
+    // An unknown address is a page for people, JSON for phones.
+    let nowhere = web.get("/nulle-part").await;
+    assert_eq!(nowhere.status, 404);
+    assert!(
+        nowhere.content_type.starts_with("text/html"),
+        "{}",
+        nowhere.content_type
+    );
+    assert!(nowhere.body.contains("Cette page n"), "{}", nowhere.body);
+    let api = web.get("/api/v9/nothing").await;
+    assert_eq!(api.status, 404);
+    assert!(api.content_type.starts_with("application/json"));
     // A made-up session cookie is no session.
     web.cookies
         .insert("tournee_session".into(), "forged".into());

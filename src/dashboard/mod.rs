@@ -21,9 +21,9 @@ use crate::server::console::sessions::Lifetimes;
 use crate::server::limiter::FailureLimiter;
 use crate::server::{Server, http};
 use axum::Router;
-use axum::http::header;
+use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::middleware;
-use axum::response::{IntoResponse, Redirect};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -113,7 +113,23 @@ pub fn router(server: Server, settings: &DashboardSection) -> Router {
 
 /// The whole site of `tournee serve`: the device API and the dashboard.
 pub fn site(server: Server, settings: &DashboardSection) -> Router {
-    http::router(server.clone()).merge(router(server, settings))
+    http::router(server.clone())
+        .merge(router(server, settings))
+        .fallback(not_found)
+}
+
+/// An unknown address: the API's JSON error under `/api/`, where phones
+/// talk; a page in the reader's language anywhere else, where people do.
+async fn not_found(uri: Uri, headers: HeaderMap) -> Response {
+    if uri.path().starts_with("/api/") {
+        return http::error::ApiError::NotFound.into_response();
+    }
+    let lang = auth::language(&headers);
+    page::problem(
+        lang,
+        StatusCode::NOT_FOUND,
+        words::Word::NotFound.text(lang).to_string(),
+    )
 }
 
 async fn stylesheet() -> impl IntoResponse {
