@@ -248,6 +248,12 @@ impl E2e {
         self.fill("server-address", &self.server.url).await;
         let code = self.server.code();
         self.fill("enroll-code", &code).await;
+        self.tap_enroll().await;
+    }
+
+    /// Taps "Inscrire" and waits for the phone to be enrolled, with the
+    /// way on in view.
+    async fn tap_enroll(&self) {
         self.tap_id("enroll").await;
         self.wait_text(&Self::css("enrolled"), "the enrollment", |t| {
             t.starts_with("Inscrit auprès de")
@@ -548,11 +554,7 @@ async fn e2e_enroll_by_scanning_the_qr_code() {
         "the camera is still on"
     );
     e2e.shot("03-code-read").await;
-    e2e.tap_id("enroll").await;
-    e2e.wait_text(&E2e::css("enrolled"), "the enrollment", |t| {
-        t.starts_with("Inscrit auprès de")
-    })
-    .await;
+    e2e.tap_enroll().await;
     e2e.shot("04-enrolled").await;
     e2e.finish().await;
 }
