@@ -1,7 +1,7 @@
 //! Enrollment with a supervisor's code: the server address, the code and
 //! an optional phone name, typed or filled by scanning the dashboard's QR
 //! code (a pasted QR text works in the code field too). The network call runs in the background; the
-//! outcome shows here when the periodic refresh comes round. Once the
+//! outcome shows here as soon as it is over. Once the
 //! phone is enrolled only the outcome stays, so what comes next is in view.
 
 use super::ErrorLine;
@@ -51,6 +51,8 @@ pub fn Enroll() -> Element {
         }
         if background::enroll(&starting, &address, &typed, &label()) {
             code.set(String::new());
+            let watched = starting.clone();
+            super::refresh_when_done(ui, move || watched.is_enrolling());
         }
         ui.refresh();
     };

@@ -16,6 +16,18 @@ pub mod unlock;
 use super::{PinStep, Ui, background};
 use dioxus::prelude::*;
 
+/// Re-renders as soon as background work a tap started is over, not at the
+/// next 3-second tick, so its outcome (enrolled, sent) shows at once. The
+/// watch ends with the screen that started it; the tick still comes.
+pub fn refresh_when_done(ui: Ui, busy: impl Fn() -> bool + 'static) {
+    spawn(async move {
+        while busy() {
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        ui.refresh();
+    });
+}
+
 /// Runs a PIN step off the UI thread: its button says it is working
 /// meanwhile and a second tap does nothing; `then` gets the outcome back
 /// on the UI side, a failure is kept for the screen to show. The task

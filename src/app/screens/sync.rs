@@ -73,6 +73,8 @@ pub fn SyncScreen() -> Element {
         };
         ui.notice.set(Some(text.to_string()));
         ui.refresh();
+        let watched = syncing.clone();
+        super::refresh_when_done(ui, move || watched.sync_flags().busy());
     };
     let exporting = session.clone();
     let export = move |_| {
