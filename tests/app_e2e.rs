@@ -30,6 +30,8 @@ struct E2e {
     browser: Client,
     _home: tempfile::TempDir,
     _film: tempfile::TempDir,
+    /// What axe-core found on each screen shot so far.
+    axe: std::sync::Mutex<Vec<String>>,
     _stop_app: tokio::sync::oneshot::Sender<()>,
     _chrome: Browser,
 }
@@ -99,6 +101,7 @@ impl E2e {
             browser,
             _home: home,
             _film: film,
+            axe: Default::default(),
             _stop_app: stop_app,
             _chrome: chrome,
         }
@@ -224,10 +227,17 @@ impl E2e {
         }
     }
 
+    /// Saves this step's screen and checks it with axe-core: serious and
+    /// critical violations are kept and fail the test at [`E2e::finish`].
     async fn shot(&self, step: &str) {
         if let Ok(png) = self.browser.screenshot().await {
             let path = screenshot_dir().join(format!("{}-{step}.png", self.name));
             let _ = std::fs::write(path, png);
+        }
+        if step != "timeout" && step != "not-in-view" {
+            let found = self._chrome.axe_serious().await;
+            let mut kept = self.axe.lock().unwrap();
+            kept.extend(found.into_iter().map(|v| format!("{step}: {v}")));
         }
     }
 
@@ -264,6 +274,13 @@ impl E2e {
 
     async fn finish(self) {
         let _ = self.browser.close().await;
+        let axe = self.axe.lock().unwrap();
+        assert!(
+            axe.is_empty(),
+            "{}: accessibility problems:\n{}",
+            self.name,
+            axe.join("\n")
+        );
     }
 }
 
