@@ -1,8 +1,9 @@
 //! Enrollment with a supervisor's code: the server address, the code and
 //! an optional phone name, typed or filled by scanning the dashboard's QR
-//! code (a pasted QR text works in the code field too). The network call runs in the background; the
-//! outcome shows here as soon as it is over. Once the
-//! phone is enrolled only the outcome stays, so what comes next is in view.
+//! code (a pasted QR text works in the code field too). The network call
+//! runs in the background; the outcome shows here as soon as it is over.
+//! Once the phone is enrolled only the outcome stays, so what comes next
+//! is in view.
 
 use super::ErrorLine;
 use super::scan::ScanQr;
