@@ -142,3 +142,70 @@ async fn every_page_passes_axe_and_starts_with_a_skip_link() {
         "the skip link shows when focused: {focused}"
     );
 }
+
+/// The enrollment code page as a supervisor's browser draws it: it passes
+/// axe, and its QR code, read from a screenshot by the decoder the worker
+/// app uses, is this server's address with the code printed beside it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_enrollment_qr_code_on_screen_reads_as_this_servers_address_and_code() {
+    let server = TestServer::spawn().await;
+    supervisor(server.data.path(), "Marie", PASSWORD);
+    let browser = Browser::start(1280, 900).await;
+    let web = &browser.client;
+    web.goto(&format!("{}/signin?next=/enroll", server.url))
+        .await
+        .unwrap();
+    for (field, text) in [("name", "Marie"), ("password", PASSWORD)] {
+        let input = web.find(Locator::Id(field)).await.unwrap();
+        input.send_keys(text).await.unwrap();
+    }
+    let submit = Locator::Css("form button[type=submit]");
+    web.find(Locator::Css("form.signin button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let label = web.find(Locator::Id("label")).await.unwrap();
+    label.send_keys("Nuit 7").await.unwrap();
+    let create = web.find_all(submit).await.unwrap();
+    create.last().unwrap().click().await.unwrap();
+
+    let shown = web.find(Locator::Css("p.code")).await.unwrap();
+    let code = shown.attr("data-code").await.unwrap().unwrap();
+    assert!(
+        browser.axe_serious().await.is_empty(),
+        "the code page: {:?}",
+        browser.axe_serious().await
+    );
+    browser.shot("dashboard-enroll-code").await;
+    let qr = web.find(Locator::Css("div.qr")).await.unwrap();
+    let png = qr.screenshot().await.unwrap();
+    let (width, height, grey) = grey_pixels(&png);
+    match tournee::app::scan::look(width, height, &grey) {
+        tournee::app::scan::Seen::Link(link) => {
+            assert_eq!(link.server.as_deref(), Some(server.url.as_str()));
+            assert_eq!(link.code, code);
+        }
+        other => panic!("the QR code on screen reads as {other:?}"),
+    }
+}
+
+/// A PNG screenshot as one grey byte per pixel.
+fn grey_pixels(png_bytes: &[u8]) -> (usize, usize, Vec<u8>) {
+    let mut decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
+    decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
+    let mut reader = decoder.read_info().unwrap();
+    let mut buffer = vec![0; reader.output_buffer_size().unwrap()];
+    let frame = reader.next_frame(&mut buffer).unwrap();
+    let channels = frame.color_type.samples();
+    let pixels = &buffer[..frame.buffer_size()];
+    let grey = pixels
+        .chunks(channels)
+        .map(|p| match channels {
+            1 | 2 => p[0],
+            _ => ((u32::from(p[0]) * 77 + u32::from(p[1]) * 150 + u32::from(p[2]) * 29) >> 8) as u8,
+        })
+        .collect();
+    (frame.width as usize, frame.height as usize, grey)
+}

@@ -380,8 +380,9 @@ impl Tables<'_> {
         });
         rsx! {
             h2 { id: "key-figures", {Msg::ReportKeyFigures.text(lang)} }
-            table { class: "figures",
-                caption { {Msg::ReportKeyFigures.text(lang)} }
+            // Named by the heading above it rather than a caption that
+            // would say the same words twice.
+            table { class: "figures", "aria-labelledby": "key-figures",
                 thead {
                     tr {
                         th { scope: "col", {Msg::ReportFigure.text(lang)} }
