@@ -669,11 +669,11 @@ fn creating_the_pin_runs_off_the_ui_thread_then_offers_enrollment() {
     let _inside = runtime.enter();
     let mut dom = dom_at(&session, Screen::FirstRun);
     let html = press(&mut dom, |ui| {
-        let worker = session.clone();
         tournee::app::screens::pin_step(
             ui,
+            &session,
             tournee::app::PinStep::Create,
-            move || worker.create(PIN, PIN),
+            |session| session.create(PIN, PIN),
             |ui| ui.refresh(),
         );
     });

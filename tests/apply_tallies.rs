@@ -257,14 +257,7 @@ async fn a_batch_that_does_not_fit_the_catalog_is_quarantined_then_reapplied_aft
     let server = TestServer::spawn().await;
     let mut phone = TestDevice::enroll(&server).await;
     // The phone knows a zone the server does not (yet).
-    let mut catalog = phone.store.catalog().unwrap();
-    catalog.zones.push(tournee::domain::CatalogEntry {
-        id: tournee::domain::CatalogId::parse("aylmer").unwrap(),
-        fr: "Aylmer".into(),
-        en: "Aylmer".into(),
-        active: true,
-    });
-    phone.store.replace_catalog(&catalog).unwrap();
+    let catalog = phone.learn_zone("aylmer");
     let good = at(
         "2025-11-12T20:00:00-05:00",
         "gatineau",

@@ -42,6 +42,21 @@ fn worth_visiting(href: &str) -> bool {
         && !href.contains(".csv")
 }
 
+/// Fills and sends the sign-in form already on screen, as Marie.
+async fn sign_in(browser: &Browser) {
+    let web = &browser.client;
+    for (field, text) in [("name", "Marie"), ("password", PASSWORD)] {
+        let input = web.find(Locator::Id(field)).await.unwrap();
+        input.send_keys(text).await.unwrap();
+    }
+    web.find(Locator::Css("form.signin button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_passes_axe_and_starts_with_a_skip_link() {
     let server = TestServer::spawn().await;
@@ -64,24 +79,7 @@ async fn every_page_passes_axe_and_starts_with_a_skip_link() {
         browser.axe_serious().await
     );
     browser.shot("dashboard-signin").await;
-    web.find(Locator::Id("name"))
-        .await
-        .unwrap()
-        .send_keys("Marie")
-        .await
-        .unwrap();
-    web.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(PASSWORD)
-        .await
-        .unwrap();
-    web.find(Locator::Css("form.signin button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    sign_in(&browser).await;
 
     let mut queue: VecDeque<String> = VecDeque::from(["/".to_string()]);
     let mut seen: BTreeSet<String> = BTreeSet::new();
@@ -155,20 +153,13 @@ async fn the_enrollment_qr_code_on_screen_reads_as_this_servers_address_and_code
     web.goto(&format!("{}/signin?next=/enroll", server.url))
         .await
         .unwrap();
-    for (field, text) in [("name", "Marie"), ("password", PASSWORD)] {
-        let input = web.find(Locator::Id(field)).await.unwrap();
-        input.send_keys(text).await.unwrap();
-    }
-    let submit = Locator::Css("form button[type=submit]");
-    web.find(Locator::Css("form.signin button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    sign_in(&browser).await;
     let label = web.find(Locator::Id("label")).await.unwrap();
     label.send_keys("Nuit 7").await.unwrap();
-    let create = web.find_all(submit).await.unwrap();
+    let create = web
+        .find_all(Locator::Css("form button[type=submit]"))
+        .await
+        .unwrap();
     create.last().unwrap().click().await.unwrap();
 
     let shown = web.find(Locator::Css("p.code")).await.unwrap();

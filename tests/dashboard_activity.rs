@@ -326,14 +326,7 @@ async fn quarantine_shows_a_broken_batch_and_reapply_fixes_it_after_the_catalog_
     let server = TestServer::spawn().await;
     let mut phone = TestDevice::enroll(&server).await;
     // The phone knows a zone the server does not (yet).
-    let mut catalog = phone.store.catalog().unwrap();
-    catalog.zones.push(tournee::domain::CatalogEntry {
-        id: tournee::domain::CatalogId::parse("aylmer").unwrap(),
-        fr: "Aylmer".into(),
-        en: "Aylmer".into(),
-        active: true,
-    });
-    phone.store.replace_catalog(&catalog).unwrap();
+    let catalog = phone.learn_zone("aylmer");
     let when = chrono::DateTime::parse_from_rfc3339("2025-11-12T21:00:00-05:00").unwrap();
     let unknown = ContactDraft {
         zone: "aylmer".into(),

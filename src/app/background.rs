@@ -91,14 +91,25 @@ fn start(session: &Session, delay: Duration) -> bool {
     true
 }
 
-fn attempt(session: &Session, pin: &str) -> Result<usize, String> {
+/// This thread's own connection to the store, and a small runtime for one
+/// network exchange; failures in the worker's language.
+fn open_for_network(
+    session: &Session,
+    pin: &str,
+) -> Result<(Store, tokio::runtime::Runtime), String> {
     let lang = session.lang();
     let pin = Pin::parse(pin).map_err(|e| e.message(lang))?;
-    let mut store = Store::open(session.home(), &pin).map_err(|e| e.message(lang))?;
+    let store = Store::open(session.home(), &pin).map_err(|e| e.message(lang))?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| e.to_string())?;
+        .map_err(|_| Msg::AppNoResources.text(lang).to_string())?;
+    Ok((store, runtime))
+}
+
+fn attempt(session: &Session, pin: &str) -> Result<usize, String> {
+    let lang = session.lang();
+    let (mut store, runtime) = open_for_network(session, pin)?;
     runtime
         .block_on(sync(&mut store, &SyncOptions::default()))
         .map(|report| report.delivered)
@@ -109,19 +120,17 @@ fn attempt(session: &Session, pin: &str) -> Result<usize, String> {
 /// PBKDF2's 600,000 rounds (a tenth of a second on a laptop, a second or
 /// more on an old phone) never freeze the screen. Any executor can await
 /// it (liveview's, the desktop's, a test's): it needs no tokio runtime.
-/// The error is the rare failure to start a thread, for the worker to read.
-pub async fn off_ui<T: Send + 'static>(
-    work: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, String> {
+/// `None` in the rare case the thread could not start or `work` panicked.
+pub async fn off_ui<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
     let (done, outcome) = tokio::sync::oneshot::channel();
     std::thread::Builder::new()
         .name("tournee-pin".into())
         .spawn(move || {
             let _ = done.send(work());
         })
-        .map_err(|e| e.to_string())?;
+        .ok()?;
     // The sender is only dropped unsent if `work` panicked.
-    outcome.await.map_err(|e| e.to_string())
+    outcome.await.ok()
 }
 
 /// Enrolls this phone on its own thread; the outcome lands in the
@@ -166,12 +175,7 @@ fn enroll_now(
     label: &str,
 ) -> Result<String, String> {
     let lang = session.lang();
-    let pin = Pin::parse(pin).map_err(|e| e.message(lang))?;
-    let mut store = Store::open(session.home(), &pin).map_err(|e| e.message(lang))?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
+    let (mut store, runtime) = open_for_network(session, pin)?;
     let client = Client::new(&SyncOptions::default());
     let enrolled = runtime
         .block_on(crate::device::enroll(

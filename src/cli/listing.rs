@@ -84,22 +84,7 @@ pub fn status_json(status: &Status) -> String {
 }
 
 pub fn status_text(status: &Status, lang: Lang) -> String {
-    let mut lines = vec![
-        tr(
-            lang,
-            Msg::StatusWaiting,
-            &[("count", &status.waiting_records)],
-        ),
-        tr(
-            lang,
-            Msg::StatusBatches,
-            &[("count", &status.waiting_batches)],
-        ),
-    ];
-    lines.push(match &status.last_sync_at {
-        Some(at) => tr(lang, Msg::StatusLastSync, &[("value", at)]),
-        None => Msg::StatusNeverSynced.text(lang).to_string(),
-    });
+    let mut lines = status.sync_lines(lang, str::to_string);
     if let Some(problem) = &status.last_error {
         lines.push(tr(lang, Msg::StatusLastError, &[("value", problem)]));
     }

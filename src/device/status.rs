@@ -5,7 +5,7 @@ use super::DayCounts;
 use super::error::StoreError;
 use super::store::Store;
 use super::sync_error::message_for;
-use crate::domain::i18n::Lang;
+use crate::domain::i18n::{Lang, Msg, tr};
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -23,6 +23,30 @@ pub struct Status {
     pub device_id: Option<String>,
     pub catalog_version: u32,
     pub today: DayCounts,
+}
+
+impl Status {
+    /// What waits and when it last went out, one line each, for the app's
+    /// sync screen and `tournee device status`; `when` writes the time of
+    /// the last sync (relative on the phone, as stored on a terminal).
+    pub fn sync_lines(&self, lang: Lang, when: impl Fn(&str) -> String) -> Vec<String> {
+        vec![
+            tr(
+                lang,
+                Msg::StatusWaiting,
+                &[("count", &self.waiting_records)],
+            ),
+            tr(
+                lang,
+                Msg::StatusBatches,
+                &[("count", &self.waiting_batches)],
+            ),
+            match &self.last_sync_at {
+                Some(at) => tr(lang, Msg::StatusLastSync, &[("value", &when(at))]),
+                None => Msg::StatusNeverSynced.text(lang).to_string(),
+            },
+        ]
+    }
 }
 
 impl Store {

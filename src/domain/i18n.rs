@@ -394,6 +394,8 @@ messages! {
     AppEnrollIntro => "Balayez le code QR de la coordination, ou entrez l'adresse du serveur et le code qu'elle vous donne.",
         "Scan your coordinator's QR code, or enter the server address and the code they give you.";
     AppServerAddress => "Adresse du serveur", "Server address";
+    AppNoResources => "Le téléphone manque de ressources pour le moment : fermez d'autres applications et réessayez. Rien n'a été effacé.",
+        "The phone is short of resources right now: close other apps and try again. Nothing was erased.";
     AppScan => "Balayer le code QR", "Scan the QR code";
     AppScanStop => "Arrêter la caméra", "Stop the camera";
     AppScanLooking => "Visez le code QR affiché par la coordination.",

@@ -132,6 +132,21 @@ impl TestDevice {
     pub fn path(&self) -> PathBuf {
         self.home.path().to_path_buf()
     }
+
+    /// Adds an active zone `id` to the phone's own catalog, one the server
+    /// does not know: a batch that uses it will not fit the server's.
+    /// Returns the phone's catalog with it.
+    pub fn learn_zone(&mut self, id: &str) -> Catalog {
+        let mut catalog = self.store.catalog().unwrap();
+        catalog.zones.push(tournee::domain::CatalogEntry {
+            id: tournee::domain::CatalogId::parse(id).unwrap(),
+            fr: id.into(),
+            en: id.into(),
+            active: true,
+        });
+        self.store.replace_catalog(&catalog).unwrap();
+        catalog
+    }
 }
 
 /// Fast retries, so failure paths do not wait for seconds.

@@ -3,7 +3,7 @@
 //! on screen without scrolling, even on a 360×640 phone.
 
 use super::enroll::Enroll;
-use super::{ErrorLine, Notice, pin_error, pin_step};
+use super::{ErrorLine, Notice, PinField, PinStepButton, pin_error, pin_step};
 use crate::app::{PinStep, Screen, Session, Ui};
 use crate::domain::i18n::Msg;
 use dioxus::prelude::*;
@@ -45,18 +45,17 @@ pub fn FirstRun() -> Element {
             }
         };
     }
-    let busy = (ui.pin_busy)();
     let creating = session.clone();
     let create = move |_| {
         let (first, second) = (pin(), again());
         // The PIN leaves the page at once; a mistake means typing both again.
         pin.set(String::new());
         again.set(String::new());
-        let worker = creating.clone();
         pin_step(
             ui,
+            &creating,
             PinStep::Create,
-            move || worker.create(&first, &second),
+            move |session| session.create(&first, &second),
             |ui| ui.refresh(),
         );
     };
@@ -65,37 +64,25 @@ pub fn FirstRun() -> Element {
             h1 { {Msg::AppFirstRunTitle.text(lang)} }
             Notice {}
             p { {Msg::AppFirstRunIntro.text(lang)} }
-            label { class: "field",
-                span { {Msg::FieldPin.text(lang)} }
-                input {
-                    r#type: "password",
-                    "data-testid": "pin",
-                    autocomplete: "new-password",
-                    value: "{pin}",
-                    oninput: move |e| pin.set(e.value()),
-                }
+            PinField {
+                label: Msg::FieldPin,
+                value: pin,
+                testid: "pin",
+                new: true,
             }
-            label { class: "field",
-                span { {Msg::AppPinAgain.text(lang)} }
-                input {
-                    r#type: "password",
-                    "data-testid": "pin-again",
-                    autocomplete: "new-password",
-                    value: "{again}",
-                    oninput: move |e| again.set(e.value()),
-                }
+            PinField {
+                label: Msg::AppPinAgain,
+                value: again,
+                testid: "pin-again",
+                new: true,
             }
             ErrorLine { text: pin_error(ui, PinStep::Create) }
-            button {
+            PinStepButton {
+                step: PinStep::Create,
+                label: Msg::AppNext,
                 class: "primary big",
-                "data-testid": "pin-next",
-                disabled: busy.is_some(),
-                "aria-busy": busy.is_some().to_string(),
+                testid: "pin-next",
                 onclick: create,
-                match busy {
-                    Some(step) => step.waiting().text(lang),
-                    None => Msg::AppNext.text(lang),
-                }
             }
         }
     }

@@ -13,7 +13,8 @@ pub mod sync;
 pub mod today;
 pub mod unlock;
 
-use super::{PinStep, Ui, background};
+use super::{PinStep, Session, Ui, background};
+use crate::domain::i18n::Msg;
 use dioxus::prelude::*;
 
 /// Re-renders as soon as background work a tap started is over, not at the
@@ -35,8 +36,9 @@ pub fn refresh_when_done(ui: Ui, busy: impl Fn() -> bool + 'static) {
 /// started it is gone (an unlock still lands on Home).
 pub fn pin_step(
     mut ui: Ui,
+    session: &Session,
     step: PinStep,
-    work: impl FnOnce() -> Result<(), String> + Send + 'static,
+    work: impl FnOnce(&Session) -> Result<(), String> + Send + 'static,
     then: impl FnOnce(Ui) + 'static,
 ) {
     if ui.pin_busy.peek().is_some() {
@@ -44,14 +46,77 @@ pub fn pin_step(
     }
     ui.pin_busy.set(Some(step));
     ui.pin_error.set(None);
+    let (worker, session) = (session.clone(), session.clone());
     dioxus::core::spawn_forever(async move {
-        let outcome = background::off_ui(work).await.and_then(|done| done);
+        let outcome = background::off_ui(move || work(&worker))
+            .await
+            .unwrap_or_else(|| Err(Msg::AppNoResources.text(session.lang()).to_string()));
         ui.pin_busy.set(None);
         match outcome {
             Ok(()) => then(ui),
             Err(message) => ui.pin_error.set(Some((step, message))),
         }
     });
+}
+
+/// A PIN typed in a form: hidden, and kept out of the keyboard's memory
+/// (`new` lets a password manager offer to save a PIN being created).
+#[component]
+pub fn PinField(
+    label: Msg,
+    value: Signal<String>,
+    #[props(default)] testid: Option<&'static str>,
+    #[props(default)] new: bool,
+) -> Element {
+    let session = use_context::<Session>();
+    let ui = use_context::<Ui>();
+    let _ = (ui.rev)();
+    let lang = session.lang();
+    let mut value = value;
+    rsx! {
+        label { class: "field",
+            span { {label.text(lang)} }
+            input {
+                r#type: "password",
+                "data-testid": testid,
+                autocomplete: if new { "new-password" } else { "off" },
+                value: "{value}",
+                oninput: move |e| value.set(e.value()),
+            }
+        }
+    }
+}
+
+/// The button that starts `step`: disabled while any PIN step runs (or
+/// `hold` says wait), and saying it is working while its own step runs.
+#[component]
+pub fn PinStepButton(
+    step: PinStep,
+    label: Msg,
+    class: &'static str,
+    onclick: EventHandler<MouseEvent>,
+    #[props(default)] testid: Option<&'static str>,
+    #[props(default)] hold: bool,
+) -> Element {
+    let session = use_context::<Session>();
+    let ui = use_context::<Ui>();
+    let _ = (ui.rev)();
+    let lang = session.lang();
+    let busy = (ui.pin_busy)();
+    rsx! {
+        button {
+            class,
+            "data-testid": testid,
+            disabled: busy.is_some() || hold,
+            "aria-busy": (busy == Some(step)).to_string(),
+            onclick: move |e| onclick.call(e),
+            if busy == Some(step) {
+                {step.waiting().text(lang)}
+            } else {
+                {label.text(lang)}
+            }
+        }
+    }
 }
 
 /// The failure of `step`, if it was the last PIN step to fail.

@@ -2,7 +2,7 @@
 //! device after typing it, e.g. before a phone changes hands. Both derive
 //! keys from the PIN, so both run off the UI thread.
 
-use super::{ErrorLine, pin_error, pin_step};
+use super::{ErrorLine, PinField, PinStepButton, pin_error, pin_step};
 use crate::app::{PinStep, Screen, Session, Ui};
 use crate::domain::i18n::Msg;
 use dioxus::prelude::*;
@@ -16,17 +16,16 @@ pub fn ChangePin() -> Element {
     let mut new = use_signal(String::new);
     let mut again = use_signal(String::new);
     let lang = session.lang();
-    let busy = (ui.pin_busy)() == Some(PinStep::Change);
     let change = move |_| {
         let (old, first, second) = (current(), new(), again());
         current.set(String::new());
         new.set(String::new());
         again.set(String::new());
-        let worker = session.clone();
         pin_step(
             ui,
+            &session,
             PinStep::Change,
-            move || worker.change_pin(&old, &first, &second),
+            move |session| session.change_pin(&old, &first, &second),
             move |mut ui| ui.notice.set(Some(Msg::PinChanged.text(lang).to_string())),
         );
     };
@@ -38,27 +37,15 @@ pub fn ChangePin() -> Element {
     rsx! {
         div { class: "group",
             h2 { {Msg::AppChangePin.text(lang)} }
-            for (msg, mut value) in fields {
-                label { class: "field",
-                    span { {msg.text(lang)} }
-                    input {
-                        r#type: "password",
-                        autocomplete: "off",
-                        value: "{value}",
-                        oninput: move |e| value.set(e.value()),
-                    }
-                }
+            for (label, value) in fields {
+                PinField { label, value }
             }
             ErrorLine { text: pin_error(ui, PinStep::Change) }
-            button {
+            PinStepButton {
+                step: PinStep::Change,
+                label: Msg::AppChangePin,
                 class: "secondary big",
-                disabled: busy,
                 onclick: change,
-                if busy {
-                    {PinStep::Change.waiting().text(lang)}
-                } else {
-                    {Msg::AppChangePin.text(lang)}
-                }
             }
         }
     }
@@ -71,15 +58,14 @@ pub fn Wipe() -> Element {
     let _ = (ui.rev)();
     let mut pin = use_signal(String::new);
     let lang = session.lang();
-    let busy = (ui.pin_busy)() == Some(PinStep::Wipe);
     let wipe = move |_| {
         let typed = pin();
         pin.set(String::new());
-        let worker = session.clone();
         pin_step(
             ui,
+            &session,
             PinStep::Wipe,
-            move || worker.wipe(&typed),
+            move |session| session.wipe(&typed),
             move |mut ui| {
                 ui.go(Screen::FirstRun);
                 ui.notice.set(Some(Msg::AppWiped.text(lang).to_string()));
@@ -90,25 +76,13 @@ pub fn Wipe() -> Element {
         div { class: "group wipe",
             h2 { {Msg::AppWipe.text(lang)} }
             p { {Msg::AppWipeWarning.text(lang)} }
-            label { class: "field",
-                span { {Msg::FieldPin.text(lang)} }
-                input {
-                    r#type: "password",
-                    autocomplete: "off",
-                    value: "{pin}",
-                    oninput: move |e| pin.set(e.value()),
-                }
-            }
+            PinField { label: Msg::FieldPin, value: pin }
             ErrorLine { text: pin_error(ui, PinStep::Wipe) }
-            button {
+            PinStepButton {
+                step: PinStep::Wipe,
+                label: Msg::AppWipe,
                 class: "danger big",
-                disabled: busy,
                 onclick: wipe,
-                if busy {
-                    {PinStep::Wipe.waiting().text(lang)}
-                } else {
-                    {Msg::AppWipe.text(lang)}
-                }
             }
         }
     }

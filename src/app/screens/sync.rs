@@ -32,26 +32,7 @@ pub fn SyncScreen() -> Element {
                 &[("value", &relative(&at, now(), lang))],
             )
         });
-    let mut lines = vec![
-        tr(
-            lang,
-            Msg::StatusWaiting,
-            &[("count", &status.waiting_records)],
-        ),
-        tr(
-            lang,
-            Msg::StatusBatches,
-            &[("count", &status.waiting_batches)],
-        ),
-    ];
-    lines.push(match &status.last_sync_at {
-        Some(at) => tr(
-            lang,
-            Msg::StatusLastSync,
-            &[("value", &relative(at, now(), lang))],
-        ),
-        None => Msg::StatusNeverSynced.text(lang).to_string(),
-    });
+    let mut lines = status.sync_lines(lang, |at| relative(at, now(), lang));
     lines.extend(receipt);
     if !status.enrolled {
         lines.push(Msg::StatusNotEnrolled.text(lang).to_string());

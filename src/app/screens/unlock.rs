@@ -2,7 +2,7 @@
 //! key derivation runs off the UI thread ("Déverrouillage…"); after too
 //! many wrong PINs in a row the button waits, with a countdown.
 
-use super::{ErrorLine, pin_error, pin_step};
+use super::{ErrorLine, PinStepButton, pin_error, pin_step};
 use crate::app::state::pin_wait_message;
 use crate::app::{PinStep, Screen, Session, Ui, background};
 use crate::domain::i18n::Msg;
@@ -69,16 +69,13 @@ pub fn Unlock() -> Element {
             } else {
                 ErrorLine { text: pin_error(ui, PinStep::Unlock) }
             }
-            button {
+            PinStepButton {
+                step: PinStep::Unlock,
+                label: Msg::AppUnlock,
                 class: "primary big",
-                "data-testid": "unlock",
-                disabled: busy.is_some() || waiting.is_some(),
-                "aria-busy": busy.is_some().to_string(),
+                testid: "unlock",
+                hold: waiting.is_some(),
                 onclick: move |_| on_tap(),
-                match busy {
-                    Some(step) => step.waiting().text(lang),
-                    None => Msg::AppUnlock.text(lang),
-                }
             }
         }
     }
@@ -87,14 +84,14 @@ pub fn Unlock() -> Element {
 /// "Ouvrir": tries the PIN off the UI thread; Home when it opens (and
 /// whatever waited while locked goes out), the reason when it does not.
 pub fn open(session: &Session, ui: Ui, pin: String) {
-    let worker = session.clone();
-    let session = session.clone();
+    let opened = session.clone();
     pin_step(
         ui,
+        session,
         PinStep::Unlock,
-        move || worker.unlock(&pin),
+        move |session| session.unlock(&pin),
         move |ui| {
-            background::sync_now(&session);
+            background::sync_now(&opened);
             ui.go(Screen::Home);
         },
     );
