@@ -49,6 +49,9 @@
 //!   accounts, sealing keys, quarantine), `report`, `simulate` (a fleet
 //!   over a lossy link) and `bench`.
 
+// No `unsafe` anywhere: the crypto and storage crates carry what needs it.
+#![forbid(unsafe_code)]
+
 pub mod app;
 pub mod cli;
 pub mod dashboard;

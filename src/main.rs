@@ -1,6 +1,8 @@
 //! The `tournee` binary: everything lives in the library's `cli` module,
 //! except on a phone, where the binary is the worker app itself.
 
+#![forbid(unsafe_code)]
+
 fn main() -> std::process::ExitCode {
     #[cfg(all(feature = "mobile", any(target_os = "android", target_os = "ios")))]
     {
