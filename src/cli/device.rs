@@ -152,6 +152,9 @@ fn runtime() -> tokio::runtime::Runtime {
 }
 
 fn sync_failure(error: SyncError, lang: Lang) -> Failure {
+    if let SyncError::BadAddress(e) = &error {
+        return Failure::input(vec![e.message_with_key(lang)]);
+    }
     if error.is_user_error() {
         Failure::input(vec![error.message(lang)])
     } else {
@@ -247,7 +250,7 @@ pub fn run(args: DeviceArgs, lang: Lang) -> Outcome {
             label,
         } => {
             let mut store = open(&args, lang)?;
-            let client = Client::new(&SyncOptions::default());
+            let client = Client::new(&SyncOptions::default()).map_err(|e| sync_failure(e, lang))?;
             let enrolled = runtime()
                 .block_on(enroll(&mut store, &client, server, code, label))
                 .map_err(|e| sync_failure(e, lang))?;
