@@ -289,6 +289,25 @@ async fn e2e_enroll_log_by_taps_repeat_and_sync() {
     let e2e = E2e::start("enroll-log-sync").await;
     e2e.first_run().await;
 
+    // An address that is not one is bad input, said in plain words, not
+    // "no network": typed, or carried by a pasted enrollment link.
+    let alert = "p.error[role='alert']";
+    let not_an_address = |t: &str| t.contains("n'est pas une adresse de serveur. Permis : http://");
+    e2e.fill("server-address", "ftp://tournee.example.org")
+        .await;
+    e2e.fill("enroll-code", &e2e.server.code()).await;
+    e2e.tap_id("enroll").await;
+    e2e.wait_text(alert, "the typed address refused", not_an_address)
+        .await;
+    e2e.fill("server-address", "").await;
+    let link = EnrollLink::to_text("file:///etc/passwd", &e2e.server.code());
+    e2e.fill("enroll-code", &link).await;
+    e2e.tap_id("enroll").await;
+    e2e.wait_text(alert, "the link's address refused", |t| {
+        not_an_address(t) && t.contains("« file:///etc/passwd »")
+    })
+    .await;
+
     e2e.enroll().await;
     e2e.shot("02-enrolled").await;
     e2e.tap_id("continue").await;

@@ -78,3 +78,25 @@ async fn a_refused_code_is_explained_and_nothing_is_enrolled() {
     assert!(!session.is_enrolled());
     assert!(!background::sync_now(&session), "no sync before enrollment");
 }
+
+#[tokio::test]
+async fn an_address_that_is_not_http_or_https_is_explained_as_such_not_as_no_network() {
+    let home = tempfile::tempdir().unwrap();
+    let session = Session::new(home.path());
+    session.create("482193", "482193").unwrap();
+    session.update_prefs(|p| p.lang = Lang::En);
+    for address in [
+        "ftp://tournee.example.org",
+        "file:///etc/passwd",
+        "https://exa mple.org",
+    ] {
+        assert!(background::enroll(&session, address, "ABCD-EFGH", ""));
+        until("enrollment", || !session.is_enrolling()).await;
+        let error = session.last_enroll_outcome().unwrap().unwrap_err();
+        assert!(
+            error.starts_with(&format!("server address: \"{address}\" is not a server address. Allowed: http:// or https://")),
+            "{error}"
+        );
+    }
+    assert!(!session.is_enrolled());
+}

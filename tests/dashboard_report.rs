@@ -273,7 +273,7 @@ async fn an_enrollment_code_from_the_page_enrolls_a_phone_once() {
     assert_eq!(code.len(), 48, "{code}");
 
     let mut phone = TestDevice::new();
-    let client = tournee::device::Client::new(&Default::default());
+    let client = tournee::device::Client::new(&Default::default()).unwrap();
     tournee::device::enroll(&mut phone.store, &client, &server.url, code, "nuit 3")
         .await
         .expect("the code enrolls a phone");

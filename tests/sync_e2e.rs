@@ -179,7 +179,7 @@ async fn a_device_enrolled_against_an_impostor_refuses_the_bundle() {
     let real = TestServer::spawn().await;
     let impostor = TestServer::spawn().await;
     let mut device = TestDevice::new();
-    let client = tournee::device::Client::new(&options(None));
+    let client = tournee::device::Client::new(&options(None)).unwrap();
     // The code names the real server's key; the impostor answers with its own.
     use tournee::domain::wire::enroll::EnrollCode;
     let mut spliced = EnrollCode::parse(&impostor.code()).unwrap();

@@ -176,7 +176,7 @@ fn enroll_now(
 ) -> Result<String, String> {
     let lang = session.lang();
     let (mut store, runtime) = open_for_network(session, pin)?;
-    let client = Client::new(&SyncOptions::default());
+    let client = Client::new(&SyncOptions::default()).map_err(|e| e.message(lang))?;
     let enrolled = runtime
         .block_on(crate::device::enroll(
             &mut store, &client, server, code, label,

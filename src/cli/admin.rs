@@ -8,6 +8,7 @@
 use super::serve::{data_dir, settings};
 use super::supervisor;
 use super::{Failure, Outcome};
+use crate::domain::escape::printable;
 use crate::domain::i18n::{Lang, Msg, tr};
 use crate::domain::wire::ReceiptStatus;
 use crate::server::admin::{self, ImportedBatch};
@@ -316,7 +317,8 @@ fn devices_text(devices: &[DeviceRow], lang: Lang) -> String {
             state.text(lang),
             &d.batches.to_string(),
             &d.records.to_string(),
-            &d.label,
+            // Checked at enrollment; escaped all the same, like messages.
+            &printable(&d.label),
         ]);
     }
     out

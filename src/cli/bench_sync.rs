@@ -140,7 +140,7 @@ pub fn ingest(contacts: &[Contact]) -> Result<IngestFigure, Failure> {
             &Catalog::default_quebec(),
         )
         .map_err(sys)?;
-        let client = crate::device::Client::new(&SyncOptions::default());
+        let client = crate::device::Client::new(&SyncOptions::default()).map_err(sys)?;
         enroll(&mut store, &client, &url, &code, "bench")
             .await
             .map_err(sys)?;

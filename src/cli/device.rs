@@ -2,8 +2,9 @@
 //! `--home` with the worker's PIN, does one thing, and closes it.
 
 use super::{Failure, Outcome, listing, pin};
+use crate::device::import::{self, ImportError};
 use crate::device::{
-    Client, Listing, Pin, Store, StoreError, SyncError, SyncOptions, enroll, import, sync,
+    Client, Listing, Pin, Store, StoreError, SyncError, SyncOptions, enroll, sync,
 };
 use crate::domain::draft::parse_material_pair;
 use crate::domain::i18n::{Lang, Msg, tr};
@@ -152,6 +153,9 @@ fn runtime() -> tokio::runtime::Runtime {
 }
 
 fn sync_failure(error: SyncError, lang: Lang) -> Failure {
+    if let SyncError::BadAddress(e) = &error {
+        return Failure::input(vec![e.message_with_key(lang)]);
+    }
     if error.is_user_error() {
         Failure::input(vec![error.message(lang)])
     } else {
@@ -247,7 +251,7 @@ pub fn run(args: DeviceArgs, lang: Lang) -> Outcome {
             label,
         } => {
             let mut store = open(&args, lang)?;
-            let client = Client::new(&SyncOptions::default());
+            let client = Client::new(&SyncOptions::default()).map_err(|e| sync_failure(e, lang))?;
             let enrolled = runtime()
                 .block_on(enroll(&mut store, &client, server, code, label))
                 .map_err(|e| sync_failure(e, lang))?;
@@ -317,31 +321,22 @@ pub fn run(args: DeviceArgs, lang: Lang) -> Outcome {
             }
         }
         DeviceCommand::Import { csv } => {
-            let bytes = std::fs::read(csv).map_err(|e| {
+            let unreadable = |e: std::io::Error| {
                 Failure::input(vec![tr(
                     lang,
                     Msg::FileUnreadable,
                     &[("path", &csv.display()), ("value", &e)],
                 )])
-            })?;
+            };
+            let file = std::fs::File::open(csv).map_err(unreadable)?;
             let mut store = open(&args, lang)?;
-            let catalog = store.catalog().map_err(store_error)?;
-            let contacts = import::parse_csv(&bytes, &catalog, &Local, now()).map_err(|rows| {
-                let mut lines: Vec<String> = rows
-                    .iter()
-                    .map(|r| {
-                        format!(
-                            "{} — {}",
-                            tr(lang, Msg::ImportLine, &[("line", &r.line)]),
-                            r.error.message_with_key(lang)
-                        )
-                    })
-                    .collect();
-                lines.push(tr(lang, Msg::ImportRejected, &[("count", &rows.len())]));
-                Failure::input(lines)
-            })?;
-            store.save_import(&bytes, &contacts).map_err(store_error)?;
-            println!("{}", tr(lang, Msg::Imported, &[("count", &contacts.len())]));
+            let count =
+                import::import_csv(&mut store, file, &Local, now()).map_err(|e| match e {
+                    ImportError::Unreadable(e) => unreadable(e),
+                    ImportError::Rejected(rejected) => Failure::input(rejected.lines(lang)),
+                    ImportError::Store(e) => store_error(e),
+                })?;
+            println!("{}", tr(lang, Msg::Imported, &[("count", &count)]));
         }
         DeviceCommand::ChangePin => {
             let (mut store, current) = open_keeping_pin(&args, lang)?;

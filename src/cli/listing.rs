@@ -1,8 +1,11 @@
 //! How `tournee device` shows records, status and the catalog: plain text
 //! for a person, JSON for scripts. Person codes are never printed; a record
-//! only says whether it has one.
+//! only says whether it has one. Labels come from the server's signed
+//! catalog; they are printed with control characters escaped all the
+//! same, as every message is.
 
 use crate::device::{Listed, Status};
+use crate::domain::escape::printable;
 use crate::domain::i18n::{Lang, Msg, tr};
 use crate::domain::{Catalog, Record, Section};
 use serde_json::Value;
@@ -40,7 +43,7 @@ pub fn records_text(records: &[Listed], catalog: &Catalog, lang: Lang) -> String
                     .map(|(id, qty)| {
                         format!(
                             "{} ×{}",
-                            catalog.label(Section::Materials, id.as_str(), lang),
+                            printable(catalog.label(Section::Materials, id.as_str(), lang)),
                             qty.get()
                         )
                     })
@@ -48,11 +51,11 @@ pub fn records_text(records: &[Listed], catalog: &Catalog, lang: Lang) -> String
                 let mut line = format!(
                     "{}  {}  {}  {} {}  {}",
                     c.occurred_at.format("%Y-%m-%d %H:%M"),
-                    catalog.label(Section::Zones, c.zone.as_str(), lang),
+                    printable(catalog.label(Section::Zones, c.zone.as_str(), lang)),
                     c.kind.label(lang),
                     c.people_count.get(),
                     Msg::People.text(lang),
-                    catalog.label(Section::AgeBands, c.age_band.as_str(), lang),
+                    printable(catalog.label(Section::AgeBands, c.age_band.as_str(), lang)),
                 );
                 if !materials.is_empty() {
                     let _ = write!(line, "  {}", materials.join(", "));
@@ -122,7 +125,7 @@ pub fn catalog_text(catalog: &Catalog, lang: Lang) -> String {
                 out,
                 "  {:<28} {}{retired}",
                 entry.id.as_str(),
-                entry.label(lang)
+                printable(entry.label(lang))
             );
         }
     }

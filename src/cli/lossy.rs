@@ -45,7 +45,10 @@ impl LossyLink {
             loss: loss.clone(),
             rng: Arc::new(Mutex::new(SmallRng::seed_from_u64(seed))),
             counts: counts.clone(),
-            http: reqwest::Client::new(),
+            // `Client::new` would panic if TLS could not start.
+            http: reqwest::Client::builder()
+                .build()
+                .map_err(std::io::Error::other)?,
         };
         let app = axum::Router::new().fallback(relay).with_state(link);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;

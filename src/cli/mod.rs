@@ -21,6 +21,7 @@ mod serve;
 mod simulate;
 mod supervisor;
 
+use crate::domain::escape::printable;
 use crate::domain::i18n::{Lang, Msg};
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -108,7 +109,10 @@ impl Failure {
 pub type Outcome = Result<(), Failure>;
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return clap_failure(error),
+    };
     let lang = cli.lang;
     let outcome = match cli.command {
         #[cfg(feature = "liveview")]
@@ -127,10 +131,40 @@ pub fn main() -> ExitCode {
         Err(failure) => {
             let prefix = Msg::ErrorPrefix.text(lang);
             let colon = if lang == Lang::Fr { " : " } else { ": " };
+            // Messages escape what they echo (domain::i18n::fill); lines
+            // built some other way get the same treatment here.
             for line in &failure.lines {
-                eprintln!("{prefix}{colon}{line}");
+                eprintln!("{prefix}{colon}{}", printable(line));
             }
             ExitCode::from(failure.code)
         }
     }
+}
+
+/// Help and version as clap prints them; an error with the arguments it
+/// echoes (an unknown subcommand, a bad value) escaped, line by line, in
+/// plain text: an argument cannot reach the terminal as a control sequence.
+fn clap_failure(error: clap::Error) -> ExitCode {
+    use clap::CommandFactory;
+    use clap::error::ErrorKind;
+    if matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+    ) {
+        let _ = error.print();
+        return ExitCode::SUCCESS;
+    }
+    // The same error again without styles, so that its text holds the
+    // arguments exactly as given (clap's own rendering strips escape
+    // sequences, hiding what was typed) and nothing else to escape.
+    let plain = Cli::command()
+        .styles(clap::builder::Styles::plain())
+        .try_get_matches()
+        .err()
+        .unwrap_or(error);
+    let text = plain.render().ansi().to_string();
+    for line in text.trim_end().lines() {
+        eprintln!("{}", printable(line));
+    }
+    ExitCode::from(u8::try_from(plain.exit_code()).unwrap_or(2))
 }

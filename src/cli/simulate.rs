@@ -105,7 +105,8 @@ async fn simulate(args: SimulateArgs, _lang: Lang) -> Outcome {
         .await
         .map_err(|e| sys(e.to_string()))?;
     let pin = Pin::parse("simulated-pin").expect("valid pin");
-    let client = crate::device::Client::new(&SyncOptions::default());
+    let client =
+        crate::device::Client::new(&SyncOptions::default()).map_err(|e| sys(e.to_string()))?;
     let mut phones = Vec::new();
     for (i, code) in codes.iter().take(args.devices).enumerate() {
         let home = tempfile::tempdir().map_err(|e| sys(e.to_string()))?;

@@ -9,6 +9,7 @@ use crate::domain::Catalog;
 use crate::domain::crypto::sign::Signer;
 use crate::domain::wire::enroll::{EnrollCode, EnrollRequest, SealingKey, Signed, verify_bundle};
 use crate::domain::wire::envelope::kid;
+use crate::domain::wire::server_address::ServerAddress;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use zeroize::Zeroizing;
@@ -95,6 +96,7 @@ pub async fn enroll(
     code_text: &str,
     label: &str,
 ) -> Result<Enrollment, SyncError> {
+    let server_url = ServerAddress::parse(server_url).map_err(SyncError::BadAddress)?;
     if store.enrollment()?.is_some() {
         return Err(SyncError::AlreadyEnrolled);
     }
@@ -108,7 +110,7 @@ pub async fn enroll(
         label: label.to_string(),
         app_version: env!("CARGO_PKG_VERSION").to_string(),
     };
-    let server_url = server_url.trim_end_matches('/').to_string();
+    let server_url = server_url.as_str().to_string();
     let signed: Signed = client.enroll(&server_url, &request).await?;
     let bundle = verify_bundle(&signed, &code).map_err(|_| SyncError::WrongServer)?;
     bundle

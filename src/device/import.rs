@@ -3,15 +3,30 @@
 //!
 //! One row per contact; columns `occurred_at,zone,kind,people,age_band,
 //! gender,materials,returned_syringes,referrals,interventions,code` (and an
-//! optional `duration`), in any order. `materials` is `id=qty;id=qty`; list
-//! columns are `;`-separated. The file is checked whole before anything is
-//! saved: one bad row and nothing is imported, and every bad row is
-//! reported with its line and field.
+//! optional `duration`), in any order, each once. `materials` is
+//! `id=qty;id=qty`; list columns are `;`-separated. The file is checked
+//! whole before anything is saved: one bad row and nothing is imported,
+//! and bad rows are reported with their line and field.
+//!
+//! Whatever the file holds (`/dev/zero`, a photo, a million bad rows),
+//! memory stays bounded: the file is read as a stream, never held whole;
+//! a line over [`MAX_LINE_BYTES`], a file over [`MAX_FILE_BYTES`] or over
+//! [`MAX_ROWS`] rows is refused where reading reaches it; and only the
+//! first [`MAX_PROBLEMS`] problems are kept, the others counted.
 
+mod limits;
+
+use super::error::StoreError;
+use super::store::Store;
 use crate::domain::draft::{parse_material_pair, split_list};
+use crate::domain::i18n::{Lang, Msg, grouped, tr};
 use crate::domain::time::parse_occurred_at;
 use crate::domain::{Catalog, Contact, ContactDraft, Field, FieldError, Problem};
 use chrono::{DateTime, FixedOffset, TimeZone};
+use limits::{Bounded, Tagging};
+use std::io::Read;
+
+pub use limits::{MAX_FILE_BYTES, MAX_LINE_BYTES, MAX_PROBLEMS, MAX_ROWS};
 
 pub const COLUMNS: [&str; 11] = [
     "occurred_at",
@@ -35,189 +50,292 @@ pub struct RowError {
     pub error: FieldError,
 }
 
+/// The problems that kept a file out: the first [`MAX_PROBLEMS`], in file
+/// order, and how many more there were.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Rejected {
+    pub problems: Vec<RowError>,
+    pub more: u64,
+}
+
+impl Rejected {
+    fn one(line: u64, error: FieldError) -> Rejected {
+        Rejected {
+            problems: vec![RowError { line, error }],
+            more: 0,
+        }
+    }
+
+    fn push(&mut self, problem: RowError) {
+        if self.problems.len() < MAX_PROBLEMS {
+            self.problems.push(problem);
+        } else {
+            self.more += 1;
+        }
+    }
+
+    pub fn total(&self) -> u64 {
+        self.problems.len() as u64 + self.more
+    }
+
+    /// One line per kept problem, then the count of the others, then what
+    /// happened: at most [`MAX_PROBLEMS`] + 2 lines, however bad the file.
+    pub fn lines(&self, lang: Lang) -> Vec<String> {
+        let mut lines: Vec<String> = self
+            .problems
+            .iter()
+            .map(|r| {
+                format!(
+                    "{} — {}",
+                    tr(lang, Msg::ImportLine, &[("line", &r.line)]),
+                    r.error.message_with_key(lang)
+                )
+            })
+            .collect();
+        match self.more {
+            0 => {}
+            1 => lines.push(Msg::ImportOneMore.text(lang).to_string()),
+            more => lines.push(tr(
+                lang,
+                Msg::ImportMore,
+                &[("count", &grouped(more, lang))],
+            )),
+        }
+        let total = grouped(self.total(), lang);
+        lines.push(tr(lang, Msg::ImportRejected, &[("count", &total)]));
+        lines
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The file could not be read to its end (not its content's fault).
+    #[error("the file could not be read: {0}")]
+    Unreadable(std::io::Error),
+    #[error("{} problem(s) in the file; nothing imported", .0.total())]
+    Rejected(Rejected),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Reads `input` to its end, checks every row against the store's
+/// catalog and saves them all in one transaction, or nothing. Returns how
+/// many contacts were imported.
+pub fn import_csv<R: Read, Tz: TimeZone>(
+    store: &mut Store,
+    input: R,
+    zone: &Tz,
+    now: DateTime<FixedOffset>,
+) -> Result<usize, ImportError> {
+    let catalog = store.catalog()?;
+    let mut tagging = Tagging {
+        inner: input,
+        tag: store.import_tag(),
+    };
+    let contacts = parse_csv(&mut tagging, &catalog, zone, now)?;
+    store.save_import_tagged(tagging.tag, &contacts)?;
+    Ok(contacts.len())
+}
+
 /// Parses the whole file; either every row is a valid contact or the
-/// result lists every problem.
-pub fn parse_csv<Tz: TimeZone>(
-    bytes: &[u8],
+/// result says what is wrong.
+pub fn parse_csv<R: Read, Tz: TimeZone>(
+    input: R,
     catalog: &Catalog,
     zone: &Tz,
     now: DateTime<FixedOffset>,
-) -> Result<Vec<Contact>, Vec<RowError>> {
+) -> Result<Vec<Contact>, ImportError> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .flexible(false)
-        .from_reader(bytes);
+        .from_reader(Bounded::new(input));
     let headers: Vec<String> = match reader.headers() {
         Ok(h) => h
             .iter()
             .map(|c| c.trim_start_matches('\u{feff}').to_string())
             .collect(),
-        Err(e) => return Err(vec![unreadable(1, &e)]),
+        Err(e) => return Err(unreadable(reader.get_ref(), e)),
     };
+    check_headers(&headers).map_err(|error| ImportError::Rejected(Rejected::one(1, error)))?;
     let column = |name: &str| headers.iter().position(|h| h == name);
-    let unknown = headers
-        .iter()
-        .any(|h| !COLUMNS.contains(&h.as_str()) && !OPTIONAL_COLUMNS.contains(&h.as_str()));
-    if unknown || COLUMNS.iter().any(|c| column(c).is_none()) {
-        let expected = COLUMNS
-            .iter()
-            .chain(&OPTIONAL_COLUMNS)
-            .map(|c| c.to_string())
-            .collect();
-        let problem = Problem::BadColumns {
-            found: headers.clone(),
-            expected,
-        };
-        return Err(vec![RowError {
-            line: 1,
-            error: FieldError::new(Field::CsvColumns, problem),
-        }]);
-    }
 
     let mut contacts = Vec::new();
-    let mut errors = Vec::new();
-    for row in reader.records() {
-        let row = match row {
-            Ok(row) => row,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                errors.push(unreadable(line, &e));
-                continue;
-            }
-        };
+    let mut rejected = Rejected::default();
+    let mut row = csv::StringRecord::new();
+    let mut rows = 0;
+    loop {
+        match reader.read_record(&mut row) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => match unreadable(reader.get_ref(), e) {
+                // A line that is not a proper row: note it, read on.
+                ImportError::Rejected(one) if !is_limit(&one) => {
+                    contacts = Vec::new();
+                    one.problems.into_iter().for_each(|p| rejected.push(p));
+                    continue;
+                }
+                fatal => return Err(fatal),
+            },
+        }
         let line = row.position().map_or(0, |p| p.line());
+        rows += 1;
+        if rows > MAX_ROWS {
+            let error = FieldError::new(Field::CsvFile, Problem::TooManyRows { max: MAX_ROWS });
+            return Err(ImportError::Rejected(Rejected::one(line, error)));
+        }
         let cell = |name: &str| {
             column(name)
                 .and_then(|i| row.get(i))
                 .unwrap_or("")
                 .to_string()
         };
-        let optional = |name: &str| Some(cell(name)).filter(|c| !c.is_empty());
-        let mut row_errors = Vec::new();
-
-        let occurred_at = match cell("occurred_at").as_str() {
-            "" => {
-                row_errors.push(FieldError::new(Field::OccurredAt, Problem::Required));
-                None
-            }
-            text => parse_occurred_at(text, zone)
-                .map_err(|e| row_errors.push(e))
-                .ok(),
-        };
-        let mut materials = Vec::new();
-        for pair in split_list(&cell("materials")) {
-            match parse_material_pair(&pair) {
-                Ok(pair) => materials.push(pair),
-                Err(e) => row_errors.push(e),
-            }
-        }
-        let draft = ContactDraft {
-            occurred_at,
-            zone: cell("zone"),
-            kind: cell("kind"),
-            people: cell("people"),
-            age_band: cell("age_band"),
-            gender: optional("gender"),
-            materials,
-            returned_syringes: optional("returned_syringes"),
-            referrals: split_list(&cell("referrals")),
-            interventions: split_list(&cell("interventions")),
-            code: optional("code"),
-            duration_min: optional("duration"),
-        };
-        match draft.parse(catalog, now) {
-            Ok(contact) if row_errors.is_empty() => contacts.push(contact),
+        match parse_row(&cell, catalog, zone, now) {
+            Ok(contact) if rejected.problems.is_empty() => contacts.push(contact),
             Ok(_) => {}
-            Err(invalid) => row_errors.extend(invalid.0),
+            Err(errors) => {
+                // Nothing will be saved now: no need to keep what parsed.
+                contacts = Vec::new();
+                for error in errors {
+                    rejected.push(RowError { line, error });
+                }
+            }
         }
-        // A missing date was reported once already; the draft fell back to now.
-        errors.extend(row_errors.into_iter().map(|error| RowError { line, error }));
     }
-    if errors.is_empty() {
+    if rejected.problems.is_empty() {
         Ok(contacts)
     } else {
-        Err(errors)
+        Err(ImportError::Rejected(rejected))
     }
 }
 
-fn unreadable(line: u64, error: &csv::Error) -> RowError {
-    let problem = Problem::BadColumns {
-        found: vec![error.to_string()],
-        expected: COLUMNS.iter().map(|c| c.to_string()).collect(),
+/// Each column once, every required one there, no other.
+fn check_headers(headers: &[String]) -> Result<(), FieldError> {
+    if let Some(twice) = headers
+        .iter()
+        .enumerate()
+        .find(|(i, h)| headers[..*i].contains(h))
+        .map(|(_, h)| h)
+    {
+        let problem = Problem::Duplicate {
+            value: twice.clone(),
+        };
+        return Err(FieldError::new(Field::CsvColumns, problem));
+    }
+    let known =
+        |h: &String| COLUMNS.contains(&h.as_str()) || OPTIONAL_COLUMNS.contains(&h.as_str());
+    let missing = COLUMNS.iter().any(|c| !headers.iter().any(|h| h == c));
+    if missing || !headers.iter().all(known) {
+        let expected = COLUMNS
+            .iter()
+            .chain(&OPTIONAL_COLUMNS)
+            .map(|c| c.to_string())
+            .collect();
+        let problem = Problem::BadColumns {
+            found: headers.to_vec(),
+            expected,
+        };
+        return Err(FieldError::new(Field::CsvColumns, problem));
+    }
+    Ok(())
+}
+
+/// One row as a contact, or every problem it has.
+fn parse_row<Tz: TimeZone>(
+    cell: &dyn Fn(&str) -> String,
+    catalog: &Catalog,
+    zone: &Tz,
+    now: DateTime<FixedOffset>,
+) -> Result<Contact, Vec<FieldError>> {
+    let optional = |name: &str| Some(cell(name)).filter(|c| !c.is_empty());
+    let mut errors = Vec::new();
+    let occurred_at = match cell("occurred_at").as_str() {
+        "" => {
+            errors.push(FieldError::new(Field::OccurredAt, Problem::Required));
+            None
+        }
+        text => parse_occurred_at(text, zone)
+            .map_err(|e| errors.push(e))
+            .ok(),
     };
-    RowError {
-        line,
-        error: FieldError::new(Field::CsvColumns, problem),
+    let mut materials = Vec::new();
+    for pair in split_list(&cell("materials")) {
+        match parse_material_pair(&pair) {
+            Ok(pair) => materials.push(pair),
+            Err(e) => errors.push(e),
+        }
+    }
+    let draft = ContactDraft {
+        occurred_at,
+        zone: cell("zone"),
+        kind: cell("kind"),
+        people: cell("people"),
+        age_band: cell("age_band"),
+        gender: optional("gender"),
+        materials,
+        returned_syringes: optional("returned_syringes"),
+        referrals: split_list(&cell("referrals")),
+        interventions: split_list(&cell("interventions")),
+        code: optional("code"),
+        duration_min: optional("duration"),
+    };
+    // A missing date was reported once already; the draft fell back to now.
+    match draft.parse(catalog, now) {
+        Ok(contact) if errors.is_empty() => Ok(contact),
+        Ok(_) => Err(errors),
+        Err(invalid) => {
+            errors.extend(invalid.0);
+            Err(errors)
+        }
+    }
+}
+
+/// A limit ends reading: the rest of the file is not looked at.
+fn is_limit(rejected: &Rejected) -> bool {
+    rejected.problems.iter().any(|r| {
+        matches!(
+            r.error.problem,
+            Problem::LineTooLong { .. }
+                | Problem::FileTooLarge { .. }
+                | Problem::TooManyRows { .. }
+        )
+    })
+}
+
+/// What a CSV error means here: a limit the reader tripped, the file
+/// failing to read, or one line that is not a proper row.
+fn unreadable<R>(bounded: &Bounded<R>, error: csv::Error) -> ImportError {
+    let rejected = |line, field, problem| {
+        ImportError::Rejected(Rejected::one(line, FieldError::new(field, problem)))
+    };
+    if let Some((line, problem)) = bounded.tripped() {
+        return rejected(line, Field::CsvFile, problem);
+    }
+    let line = error.position().map_or(bounded.line(), |p| p.line());
+    let text = error.to_string();
+    match error.into_kind() {
+        csv::ErrorKind::Io(e) => ImportError::Unreadable(e),
+        csv::ErrorKind::Utf8 { .. } => rejected(line, Field::CsvFile, Problem::NotUtf8),
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => rejected(
+            line,
+            Field::CsvColumns,
+            Problem::ColumnCount {
+                found: len,
+                expected: expected_len,
+            },
+        ),
+        // Seeking and serde are not used here; kept readable all the same.
+        _ => rejected(
+            line,
+            Field::CsvColumns,
+            Problem::BadColumns {
+                found: vec![text],
+                expected: COLUMNS.iter().map(|c| c.to_string()).collect(),
+            },
+        ),
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn now() -> DateTime<FixedOffset> {
-        DateTime::parse_from_rfc3339("2026-11-21T12:00:00-05:00").unwrap()
-    }
-
-    fn zone() -> FixedOffset {
-        FixedOffset::west_opt(5 * 3600).unwrap()
-    }
-
-    const HEADER: &str = "occurred_at,zone,kind,people,age_band,gender,materials,returned_syringes,referrals,interventions,code\n";
-
-    #[test]
-    fn a_good_sheet_parses_every_row() {
-        let csv = format!(
-            "{HEADER}2026-11-20 23:15,gatineau,known,1,25-34,femme,seringues=10;condoms=5,3,clsc,ecoute,Tremblay-87\n\
-             2026-11-20T23:40:00-05:00,pontiac,group,4,18-24,,trousses-naloxone=2,,,,\n"
-        );
-        let contacts =
-            parse_csv(csv.as_bytes(), &Catalog::default_quebec(), &zone(), now()).unwrap();
-        assert_eq!(contacts.len(), 2);
-        assert_eq!(
-            contacts[0].occurred_at.to_rfc3339(),
-            "2026-11-20T23:15:00-05:00"
-        );
-        assert_eq!(contacts[0].materials.len(), 2);
-        assert_eq!(contacts[1].people_count.get(), 4);
-    }
-
-    #[test]
-    fn every_bad_row_is_reported_with_its_line_and_field() {
-        let csv = format!(
-            "{HEADER}2026-11-20 23:15,gatineau,known,1,25-34,,seringues=10,,,,\n\
-             2026-11-20 23:20,laval,known,1,25-34,,,,,,\n\
-             2026-11-20 23:25,gatineau,group,1,25-34,,seringues,,,,\n"
-        );
-        let errors =
-            parse_csv(csv.as_bytes(), &Catalog::default_quebec(), &zone(), now()).unwrap_err();
-        let found: Vec<(u64, Field)> = errors.iter().map(|e| (e.line, e.error.field)).collect();
-        assert_eq!(
-            found,
-            vec![(3, Field::Zone), (4, Field::Materials), (4, Field::People)]
-        );
-    }
-
-    #[test]
-    fn a_missing_or_unknown_column_is_refused_before_any_row() {
-        let csv = "occurred_at,zone,kind\n2026-11-20 23:15,gatineau,known\n";
-        let errors =
-            parse_csv(csv.as_bytes(), &Catalog::default_quebec(), &zone(), now()).unwrap_err();
-        assert_eq!(errors.len(), 1);
-        assert_eq!(
-            (errors[0].line, errors[0].error.field),
-            (1, Field::CsvColumns)
-        );
-    }
-
-    #[test]
-    fn a_row_without_a_date_is_refused_not_dated_now() {
-        let csv = format!("{HEADER},gatineau,known,1,25-34,,,,,,\n");
-        let errors =
-            parse_csv(csv.as_bytes(), &Catalog::default_quebec(), &zone(), now()).unwrap_err();
-        assert_eq!(
-            errors[0].error,
-            FieldError::new(Field::OccurredAt, Problem::Required)
-        );
-    }
-}
+mod tests;

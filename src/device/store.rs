@@ -7,7 +7,7 @@
 use super::counts::{self, DayCounts, day_tag};
 use super::error::StoreError;
 use super::schema;
-use super::vault::{DataKey, Pin, WrappedKey};
+use super::vault::{DataKey, Pin, TagStream, WrappedKey};
 use crate::domain::{Catalog, Contact, Record, RecordId, Void};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use rusqlite::types::Value;
@@ -219,7 +219,24 @@ impl Store {
     /// Saves contacts imported from `file` (its exact bytes), refusing a
     /// file already imported: paper sheets typed twice would count twice.
     pub fn save_import(&mut self, file: &[u8], contacts: &[Contact]) -> Result<(), StoreError> {
-        let tag = self.key.tag(FILE_LABEL, file);
+        let mut tag = self.import_tag();
+        tag.update(file);
+        self.save_import_tagged(tag, contacts)
+    }
+
+    /// The tag that recognizes an imported file, to be fed the file as it
+    /// is read; [`Store::save_import_tagged`] takes it when it is complete.
+    pub fn import_tag(&self) -> TagStream {
+        self.key.tag_stream(FILE_LABEL)
+    }
+
+    /// [`Store::save_import`] for a file tagged as it streamed by.
+    pub fn save_import_tagged(
+        &mut self,
+        tag: TagStream,
+        contacts: &[Contact],
+    ) -> Result<(), StoreError> {
+        let tag = tag.finish();
         let tx = self.conn.transaction()?;
         let inserted = tx.execute(
             "INSERT OR IGNORE INTO imports (file_tag) VALUES (?1)",

@@ -15,6 +15,7 @@ use crate::domain::Catalog;
 use crate::domain::crypto::sign::Purpose;
 use crate::domain::wire::enroll::{EnrollRequest, Signed, verify_json};
 use crate::domain::wire::receipt::{self, Receipt};
+use crate::domain::wire::server_address::ServerAddress;
 use ring::rand::SecureRandom;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -79,15 +80,17 @@ pub struct Client {
 }
 
 impl Client {
-    pub fn new(options: &SyncOptions) -> Client {
+    /// Fails only if the TLS backend cannot start (no usable crypto
+    /// provider or root certificates): rare, and said in plain words.
+    pub fn new(options: &SyncOptions) -> Result<Client, SyncError> {
         let http = reqwest::Client::builder()
             .connect_timeout(options.connect_timeout)
             .timeout(options.request_timeout)
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("tournee/", env!("CARGO_PKG_VERSION")))
             .build()
-            .expect("a client with rustls builds");
-        Client { http }
+            .map_err(|e| SyncError::Client(e.to_string()))?;
+        Ok(Client { http })
     }
 
     pub(super) async fn enroll(
@@ -233,8 +236,15 @@ fn check_receipt(body: &[u8], envelope: &[u8], server_key: &[u8]) -> Result<Rece
 
 /// Seals what is pending, sends every unsent batch, verifies receipts,
 /// purges, and refreshes the catalog. Remembers the outcome for `status`.
+///
+/// A `server` in the options that is not an address is bad input, refused
+/// before anything is sealed or sent, and not remembered as a sync problem.
 pub async fn sync(store: &mut Store, options: &SyncOptions) -> Result<SyncReport, SyncError> {
-    let outcome = run(store, options).await;
+    let server = match &options.server {
+        Some(text) => Some(ServerAddress::parse(text).map_err(SyncError::BadAddress)?),
+        None => None,
+    };
+    let outcome = run(store, options, server).await;
     let mut state = store.sync_state()?;
     match &outcome {
         Ok(_) => {
@@ -261,15 +271,20 @@ pub async fn sync(store: &mut Store, options: &SyncOptions) -> Result<SyncReport
     outcome
 }
 
-async fn run(store: &mut Store, options: &SyncOptions) -> Result<SyncReport, SyncError> {
+async fn run(
+    store: &mut Store,
+    options: &SyncOptions,
+    server: Option<ServerAddress>,
+) -> Result<SyncReport, SyncError> {
     let mut enrollment: Enrollment = store.enrollment()?.ok_or(SyncError::NotEnrolled)?;
-    let server = options
-        .server
-        .clone()
-        .unwrap_or_else(|| enrollment.server_url.clone());
-    let server = server.trim_end_matches('/').to_string();
+    // The enrolled address was checked when it was saved (or, before this
+    // check existed, by a server that answered there).
+    let server = server.map_or_else(
+        || enrollment.server_url.trim_end_matches('/').to_string(),
+        |s| s.as_str().to_string(),
+    );
     let server_key = enrollment.signing_key()?;
-    let client = Client::new(options);
+    let client = Client::new(options)?;
     let now_ms = || chrono::Utc::now().timestamp_millis();
     let mut report = SyncReport {
         sealed: store.seal_pending(now_ms())?,

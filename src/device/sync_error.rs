@@ -3,6 +3,7 @@
 
 use super::error::StoreError;
 use crate::domain::i18n::{Lang, Msg, tr};
+use crate::domain::{Field, FieldError, Problem};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
@@ -28,6 +29,12 @@ pub enum SyncError {
     Refused(u16),
     #[error("a receipt did not verify: {0}")]
     BadReceipt(String),
+    /// Not an address a request can go to: checked before any connection.
+    #[error("{0}")]
+    BadAddress(FieldError),
+    /// This device could not set up its HTTPS client (TLS); nothing was sent.
+    #[error("the HTTPS client could not be set up: {0}")]
+    Client(String),
     #[error("{0}")]
     Store(#[from] StoreError),
 }
@@ -47,6 +54,8 @@ impl SyncError {
             SyncError::NotTournee(_) => "not_tournee",
             SyncError::Refused(_) => "refused",
             SyncError::BadReceipt(_) => "bad_receipt",
+            SyncError::BadAddress(_) => "bad_address",
+            SyncError::Client(_) => "client",
             SyncError::Store(_) => "storage",
         }
     }
@@ -68,12 +77,18 @@ impl SyncError {
                     | SyncError::AlreadyEnrolled
                     | SyncError::BadCode
                     | SyncError::CodeRefused
+                    | SyncError::BadAddress(_)
             ),
         }
     }
 
+    /// The worker's message. A bad address names the field by its label
+    /// (the CLI adds the flag's name: [`FieldError::message_with_key`]).
     pub fn message(&self, lang: Lang) -> String {
-        message_for(self.kind(), &self.detail(), lang)
+        match self {
+            SyncError::BadAddress(e) => e.message(lang),
+            _ => message_for(self.kind(), &self.detail(), lang),
+        }
     }
 
     /// The technical part worth keeping for `status --json` (never contact
@@ -81,9 +96,14 @@ impl SyncError {
     /// an offline reason in the reader's language), never raw English.
     pub fn detail(&self) -> String {
         match self {
-            SyncError::Offline(d) | SyncError::NotTournee(d) | SyncError::BadReceipt(d) => {
-                d.clone()
-            }
+            SyncError::Offline(d)
+            | SyncError::NotTournee(d)
+            | SyncError::BadReceipt(d)
+            | SyncError::Client(d) => d.clone(),
+            SyncError::BadAddress(e) => match &e.problem {
+                Problem::BadAddress { value } => value.clone(),
+                _ => String::new(),
+            },
             SyncError::Refused(code) => code.to_string(),
             SyncError::Store(e) => e.message(Lang::En),
             _ => String::new(),
@@ -106,6 +126,11 @@ pub fn message_for(kind: &str, detail: &str, lang: Lang) -> String {
         "not_tournee" => Msg::SyncNotTournee,
         "refused" => Msg::SyncRefused,
         "bad_receipt" => Msg::SyncBadReceipt,
+        "bad_address" => {
+            let value = detail.to_string();
+            return FieldError::new(Field::Server, Problem::BadAddress { value }).message(lang);
+        }
+        "client" => Msg::SyncClient,
         _ => Msg::SyncStorage,
     };
     let detail = match (kind, detail) {

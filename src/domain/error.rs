@@ -3,7 +3,7 @@
 //! An error is data, not a sentence, so the app can show it next to the
 //! field and the CLI can print it, each in the reader's language.
 
-use super::i18n::{Lang, Msg, tr};
+use super::i18n::{Lang, Msg, grouped, tr};
 use std::fmt;
 
 /// A field a person fills. `key` is the stable machine name, the same as the
@@ -25,6 +25,8 @@ pub enum Field {
     RecordId,
     Pin,
     CsvColumns,
+    CsvFile,
+    Server,
 }
 
 impl Field {
@@ -45,6 +47,8 @@ impl Field {
             Field::RecordId => "record_id",
             Field::Pin => "pin",
             Field::CsvColumns => "columns",
+            Field::CsvFile => "csv",
+            Field::Server => "server",
         }
     }
 
@@ -65,6 +69,8 @@ impl Field {
             Field::RecordId => Msg::FieldRecordId,
             Field::Pin => Msg::FieldPin,
             Field::CsvColumns => Msg::FieldCsvColumns,
+            Field::CsvFile => Msg::FieldCsvFile,
+            Field::Server => Msg::FieldServer,
         };
         msg.text(lang)
     }
@@ -122,6 +128,29 @@ pub enum Problem {
     BadColumns {
         found: Vec<String>,
         expected: Vec<String>,
+    },
+    /// A line of a file over `max_kib` KiB.
+    LineTooLong {
+        max_kib: usize,
+    },
+    /// A file over `max_mib` MiB.
+    FileTooLarge {
+        max_mib: usize,
+    },
+    /// A file with more than `max` rows.
+    TooManyRows {
+        max: usize,
+    },
+    /// A line of a file that is not UTF-8 text.
+    NotUtf8,
+    /// A row with another number of columns than the header.
+    ColumnCount {
+        found: u64,
+        expected: u64,
+    },
+    /// Not `http(s)://host[:port][/path]`.
+    BadAddress {
+        value: String,
     },
 }
 
@@ -234,6 +263,32 @@ impl FieldError {
                 lang,
                 Msg::ProblemTooLong,
                 &[("field", &field), ("min", min), ("max", max)],
+            ),
+            Problem::LineTooLong { max_kib } => tr(
+                lang,
+                Msg::ProblemLineTooLong,
+                &[("field", &field), ("max", max_kib)],
+            ),
+            Problem::FileTooLarge { max_mib } => tr(
+                lang,
+                Msg::ProblemFileTooLarge,
+                &[("field", &field), ("max", max_mib)],
+            ),
+            Problem::TooManyRows { max } => tr(
+                lang,
+                Msg::ProblemTooManyRows,
+                &[("field", &field), ("max", &grouped(*max as u64, lang))],
+            ),
+            Problem::NotUtf8 => tr(lang, Msg::ProblemNotUtf8, &[("field", &field)]),
+            Problem::ColumnCount { found, expected } => tr(
+                lang,
+                Msg::ProblemColumnCount,
+                &[("field", &field), ("found", found), ("expected", expected)],
+            ),
+            Problem::BadAddress { value } => tr(
+                lang,
+                Msg::ProblemBadAddress,
+                &[("field", &field), ("value", value)],
             ),
             Problem::BadColumns { found, expected } => tr(
                 lang,

@@ -5,6 +5,7 @@
 //! written `{name}` and filled by [`tr`]; a test checks that both languages
 //! use the same placeholders.
 
+use super::escape::printable;
 use serde::{Deserialize, Serialize};
 use std::fmt::Display;
 
@@ -79,6 +80,8 @@ messages! {
     FieldRecordId => "identifiant d'enregistrement", "record id";
     FieldPin => "NIP", "PIN";
     FieldCsvColumns => "colonnes du fichier", "file columns";
+    FieldCsvFile => "fichier CSV", "CSV file";
+    FieldServer => "adresse du serveur", "server address";
 
     // What is wrong with a field.
     ProblemRequired => "{field} : obligatoire.", "{field}: required.";
@@ -109,6 +112,18 @@ messages! {
     ProblemTooLong => "{field} : de {min} à {max} caractères.", "{field}: {min} to {max} characters.";
     ProblemBadColumns => "{field} : colonnes attendues : {allowed}. Reçu : {value}.",
         "{field}: expected columns: {allowed}. Found: {value}.";
+    ProblemLineTooLong => "{field} : cette ligne dépasse {max} Kio. Permis : au plus {max} Kio par ligne (une ligne de feuille de compilation en fait bien moins). Est-ce bien un fichier CSV?",
+        "{field}: this line is longer than {max} KiB. Allowed: at most {max} KiB a line (a tally sheet row is far shorter). Is this really a CSV file?";
+    ProblemFileTooLarge => "{field} : le fichier dépasse {max} Mio. Permis : au plus {max} Mio par fichier; coupez-le en plusieurs fichiers.",
+        "{field}: the file is larger than {max} MiB. Allowed: at most {max} MiB a file; split it into several files.";
+    ProblemTooManyRows => "{field} : plus de {max} contacts. Permis : au plus {max} contacts par fichier; coupez-le en plusieurs fichiers.",
+        "{field}: more than {max} contacts. Allowed: at most {max} contacts a file; split it into several files.";
+    ProblemNotUtf8 => "{field} : cette ligne n'est pas du texte UTF-8. Permis : un fichier enregistré en « CSV UTF-8 ».",
+        "{field}: this line is not UTF-8 text. Allowed: a file saved as \"CSV UTF-8\".";
+    ProblemColumnCount => "{field} : cette ligne a {found} colonnes et l'en-tête en a {expected}. Permis : autant de colonnes que l'en-tête (une virgule dans un champ se met entre guillemets).",
+        "{field}: this line has {found} columns and the header has {expected}. Allowed: as many columns as the header (a comma inside a field goes between double quotes).";
+    ProblemBadAddress => "{field} : « {value} » n'est pas une adresse de serveur. Permis : http:// ou https:// suivi d'un nom d'hôte ou d'une adresse IP, avec au besoin un port et un chemin, par exemple https://tournee.exemple.org.",
+        "{field}: \"{value}\" is not a server address. Allowed: http:// or https:// followed by a host name or an IP address, with a port and a path if needed, for example https://tournee.example.org.";
 
     // The device store.
     WrongPin => "NIP incorrect. Rien n'a été ouvert.", "Wrong PIN. Nothing was opened.";
@@ -135,6 +150,8 @@ messages! {
     ImportRejected => "Aucun contact importé : {count} erreur(s). Corrigez le fichier et recommencez.",
         "No contact imported: {count} error(s). Fix the file and try again.";
     ImportLine => "ligne {line}", "line {line}";
+    ImportOneMore => "… et 1 autre problème.", "… and 1 more problem.";
+    ImportMore => "… et {count} autres problèmes.", "… and {count} more problems.";
     PinSource => "Aucun NIP : définissez TOURNEE_PIN ou lancez la commande dans un terminal.",
         "No PIN: set TOURNEE_PIN or run the command in a terminal.";
     FileUnreadable => "Impossible de lire {path} : {value}.", "Cannot read {path}: {value}.";
@@ -165,6 +182,8 @@ messages! {
         "The server refused the upload (HTTP {value}). Nothing was erased; try again later or tell your coordinator.";
     SyncBadReceipt => "Le reçu du serveur n'est pas valide : quelque chose sur le réseau a modifié la réponse. Rien n'a été effacé; l'envoi sera repris.",
         "The server's receipt is not valid: something on the network changed the answer. Nothing was erased; the upload will be retried.";
+    SyncClient => "Ce téléphone n'arrive pas à préparer une connexion sécurisée (TLS). Rien n'a été envoyé ni effacé; redémarrez l'application, et avertissez la coordination si cela se répète.",
+        "This phone cannot set up a secure connection (TLS). Nothing was sent or erased; restart the app, and tell your coordinator if it happens again.";
     SyncStorage => "Erreur de stockage pendant la synchronisation : {value}.", "Storage error during sync: {value}.";
     Enrolled => "Inscrit auprès de {value} (appareil {id}).", "Enrolled with {value} (device {id}).";
     Synced => "Synchronisé : {count} lot(s) livré(s), {value} en attente.", "Synced: {count} batch(es) delivered, {value} waiting.";
@@ -472,11 +491,51 @@ pub fn tr(lang: Lang, msg: Msg, args: &[(&str, &dyn Display)]) -> String {
     fill(msg.text(lang), args)
 }
 
-/// Fills `{name}` placeholders in any table's text.
+/// Fills `{name}` placeholders in any table's text. Every message a
+/// person reads passes here, so this is where a value from outside (an
+/// argument, a CSV cell, a server's answer) has its control characters
+/// escaped: an ESC in `--zone` cannot retitle or clear the terminal it is
+/// echoed to. One pass, so a value holding `{path}` stays as it is.
 pub fn fill(text: &str, args: &[(&str, &dyn Display)]) -> String {
-    let mut out = text.to_string();
-    for (name, value) in args {
-        out = out.replace(&format!("{{{name}}}"), &value.to_string());
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            let (_, value) = args.iter().find(|(n, _)| *n == name)?;
+            Some((close, value.to_string()))
+        });
+        match value {
+            Some((close, value)) => {
+                out.push_str(&printable(&value));
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A whole number with the language's thousands separator: 299\u{a0}900
+/// in French (a no-break space), 299,900 in English.
+pub fn grouped(n: u64, lang: Lang) -> String {
+    let separator = match lang {
+        Lang::Fr => '\u{a0}',
+        Lang::En => ',',
+    };
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(separator);
+        }
+        out.push(digit);
     }
     out
 }
@@ -530,6 +589,17 @@ mod tests {
         let en = tr(Lang::En, Msg::Saved, &[("value", &"abc")]);
         assert_eq!(fr, "Enregistré : abc");
         assert_eq!(en, "Saved: abc");
+    }
+
+    #[test]
+    fn a_value_has_its_control_characters_escaped_and_is_not_filled_again() {
+        let text = tr(
+            Lang::En,
+            Msg::FileUnreadable,
+            &[("path", &"a\u{1b}]0;x\u{7}\0"), ("value", &"{path}")],
+        );
+        assert_eq!(text, "Cannot read a\\u{1b}]0;x\\u{7}\\u{0}: {path}.");
+        assert_eq!(fill("{unknown} {a}", &[("a", &1)]), "{unknown} 1");
     }
 
     #[test]

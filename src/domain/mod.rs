@@ -12,6 +12,7 @@ pub mod contact;
 pub mod crypto;
 pub mod draft;
 pub mod error;
+pub mod escape;
 pub mod i18n;
 pub mod ids;
 pub mod person_code;

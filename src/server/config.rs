@@ -175,7 +175,7 @@ impl Config {
             text.parse()
                 .map_err(|e: toml::de::Error| ConfigError::Syntax {
                     path: path.to_path_buf(),
-                    message: e.to_string().trim_end().to_string(),
+                    message: syntax_line(&e, text),
                 })?;
         let in_file = |key: String| Place::File {
             path: path.to_path_buf(),
@@ -227,6 +227,25 @@ impl Config {
 fn is_setting_name(name: &str) -> bool {
     name.get(..ENV_PREFIX.len())
         .is_some_and(|start| start.eq_ignore_ascii_case(ENV_PREFIX))
+}
+
+/// The TOML error on one line, where it is: messages escape line breaks
+/// (they are shown with their control characters escaped), so the
+/// parser's multi-line snippet would read as one long line of `\n`.
+fn syntax_line(error: &toml::de::Error, text: &str) -> String {
+    let what = error
+        .message()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    match error.span() {
+        Some(span) => {
+            let before = &text.as_bytes()[..span.start.min(text.len())];
+            let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+            format!("line {line}: {what}")
+        }
+        None => what,
+    }
 }
 
 #[cfg(test)]
@@ -391,6 +410,12 @@ mod tests {
         let error = Config::load(Some(&path), env(&[])).unwrap_err();
         assert!(matches!(error, ConfigError::Syntax { .. }));
         assert!(error.message(Lang::Fr).contains("n'est pas du TOML valide"));
+        let text = error.message(Lang::En);
+        assert!(text.contains(": line 1: "), "{text}");
+        assert!(
+            !text.contains('\n') && !text.contains("\\n"),
+            "one line: {text}"
+        );
     }
 
     #[test]

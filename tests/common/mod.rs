@@ -96,7 +96,7 @@ impl TestDevice {
 
     pub async fn enroll(server: &TestServer) -> TestDevice {
         let mut device = TestDevice::new();
-        let client = tournee::device::Client::new(&SyncOptions::default());
+        let client = tournee::device::Client::new(&SyncOptions::default()).unwrap();
         tournee::device::enroll(
             &mut device.store,
             &client,

@@ -35,20 +35,26 @@ pub fn Enroll() -> Element {
             }
         };
     }
+    // A link whose address is not one: said at once, in plain words.
+    let mut link_problem = use_signal(|| None::<String>);
     let starting = session.clone();
     let start = move |_| {
+        link_problem.set(None);
         // The whole QR text pasted in the code field brings its address.
         let (mut address, mut typed) = (server(), code());
-        if let Some(EnrollLink {
-            server: Some(from_link),
-            code: inside,
-        }) = EnrollLink::parse(&typed)
-        {
+        if let Some(link) = EnrollLink::parse(&typed) {
             if address.trim().is_empty() {
-                address = from_link;
-                server.set(address.clone());
+                if let Some(problem) = link.bad_server {
+                    link_problem.set(Some(problem.message(lang)));
+                    code.set(link.code);
+                    return;
+                }
+                if let Some(from_link) = link.server {
+                    address = from_link;
+                    server.set(address.clone());
+                }
             }
-            typed = inside;
+            typed = link.code;
         }
         if background::enroll(&starting, &address, &typed, &label()) {
             code.set(String::new());
@@ -63,6 +69,7 @@ pub fn Enroll() -> Element {
             p { class: "hint", {Msg::AppEnrollIntro.text(lang)} }
             ScanQr {
                 on_read: move |link: EnrollLink| {
+                    link_problem.set(link.bad_server.map(|p| p.message(lang)));
                     if let Some(address) = link.server {
                         server.set(address);
                     }
@@ -97,7 +104,7 @@ pub fn Enroll() -> Element {
             if let Some(text) = done {
                 p { class: "ok", role: "status", "data-testid": "enrolled", "{text}" }
             }
-            ErrorLine { text: error }
+            ErrorLine { text: link_problem().or(error) }
             button {
                 class: "primary big",
                 "data-testid": "enroll",

@@ -245,7 +245,7 @@ pub async fn play(url: &str, data: &Path, phones_dir: &Path, seed: u64) -> Resul
     let mut rng = SmallRng::seed_from_u64(seed);
     let catalog = admin::catalog(data).map_err(|e| failed("catalog", e))?;
     let pin = Pin::parse("demo-fleet-pin").expect("a valid PIN");
-    let client = Client::new(&SyncOptions::default());
+    let client = Client::new(&SyncOptions::default()).map_err(|e| failed("client", e))?;
     let options = SyncOptions {
         server: Some(url.to_string()),
         ..SyncOptions::default()

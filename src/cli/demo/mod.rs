@@ -123,15 +123,10 @@ async fn demo(args: DemoArgs, root: PathBuf) -> Outcome {
     let mut store = Store::create(&app_home, &pin, &catalog).map_err(|e| sys(e.to_string()))?;
     let code = admin::create_enroll_code(&data, "Application (démo)", 1)
         .map_err(|e| sys(e.to_string()))?;
-    enroll(
-        &mut store,
-        &Client::new(&SyncOptions::default()),
-        &url,
-        &code,
-        "Application (démo)",
-    )
-    .await
-    .map_err(|e| sys(e.to_string()))?;
+    let client = Client::new(&SyncOptions::default()).map_err(|e| sys(e.to_string()))?;
+    enroll(&mut store, &client, &url, &code, "Application (démo)")
+        .await
+        .map_err(|e| sys(e.to_string()))?;
     drop(store);
     background::run_periodically(session);
 

@@ -29,10 +29,19 @@
 //! for the comparison columns), `<section>.<key>` for materials, referrals
 //! and interventions, `<section>.<key>.<measure>` for breakdowns. Every
 //! field is ASCII, so no spreadsheet misreads the encoding.
+//!
+//! Spreadsheets run a cell that starts with `=`, `+`, `-` or `@` as a
+//! formula. The text columns (`month` to `measure`) go through
+//! [`spreadsheet_text`], which puts an apostrophe before such a start;
+//! the counts are written as they are. Today's text is all program names
+//! and catalog slugs (which start with a letter or digit), so nothing
+//! changes; the rule is there so that no later text column can carry a
+//! formula into a funder's spreadsheet.
 
 use super::published::{Axis, Cell, Measure, PublishedTally};
 use super::suppress::publish;
 use super::tally::MonthTally;
+use crate::domain::escape::spreadsheet_text;
 use std::collections::BTreeMap;
 
 /// The columns, in order.
@@ -67,8 +76,10 @@ pub fn render(p: &PublishedTally) -> Result<String, CsvError> {
         |section: &str, key: &str, measure: &str, value: Cell, compared: [Option<Cell>; 2]| {
             let [previous, last_year] =
                 compared.map(|c| c.map(|c| c.to_string()).unwrap_or_default());
+            let text = [p.month.as_str(), section, key, measure].map(spreadsheet_text);
+            let [month, section, key, measure] = text.each_ref().map(|t| t.as_ref());
             out.write_record([
-                p.month.as_str(),
+                month,
                 section,
                 key,
                 measure,
@@ -201,6 +212,32 @@ mod tests {
                         _ => assert_eq!(&row[column], "", "{section}/{key}/{measure}"),
                     }
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn a_text_cell_that_starts_like_a_formula_is_neutralized_and_counts_are_not() {
+        let mut tally = sample();
+        tally
+            .materials
+            .insert("=HYPERLINK(\"http://evil\",\"x\")".into(), 3);
+        tally.materials.insert("-cmd".into(), 1_234);
+        let rows = parse(&to_csv(&tally, false).expect("csv"));
+        let row = |key: &str| {
+            rows.iter()
+                .find(|r| &r[2] == key)
+                .unwrap_or_else(|| panic!("no row {key}"))
+        };
+        assert_eq!(&row("'=HYPERLINK(\"http://evil\",\"x\")")[4], "3");
+        assert_eq!(&row("'-cmd")[4], "1234");
+        assert_eq!(&row("seringues")[4], "400", "a slug is left alone");
+        for row in &rows {
+            for cell in row.iter().take(4) {
+                assert!(
+                    !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                    "{row:?}"
+                );
             }
         }
     }

@@ -14,7 +14,8 @@ use super::published::{Axis, BreakdownCells, Cell, Measure, PublishedTally};
 use super::suppress::publish;
 use super::tally::{MonthTally, YearMonth};
 use crate::domain::catalog::{Catalog, Section};
-use crate::domain::i18n::{Lang, Msg, tr};
+use crate::domain::escape::markdown_text;
+use crate::domain::i18n::{Lang, Msg, grouped, tr};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -204,30 +205,19 @@ fn label(catalog: &Catalog, section: Section, id: &str, lang: Lang) -> String {
     escape(&text)
 }
 
-/// Labels come from the catalog, which supervisors edit: a `|` or a line
-/// break would split a table.
+/// Labels come from the catalog, which supervisors edit: escaped so that
+/// a `|` or a line break cannot split a table, nor a `[x](…)` or `<script>`
+/// become a link or HTML where the report is rendered.
 fn escape(text: &str) -> String {
-    text.trim().replace(['\r', '\n'], " ").replace('|', "\\|")
+    markdown_text(text)
 }
 
 /// A count with the language's thousands separator, or its marker.
 pub fn count(cell: Cell, lang: Lang) -> String {
-    let Some(n) = cell.count() else {
-        return cell.to_string();
-    };
-    let separator = match lang {
-        Lang::Fr => '\u{a0}',
-        Lang::En => ',',
-    };
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(separator);
-        }
-        out.push(digit);
+    match cell.count() {
+        Some(n) => grouped(n, lang),
+        None => cell.to_string(),
     }
-    out
 }
 
 pub fn month_name(month: YearMonth, lang: Lang) -> String {

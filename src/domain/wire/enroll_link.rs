@@ -4,20 +4,24 @@
 //! The text is `tournee:enroll?server=<address>&code=<code>`, URL-encoded.
 //! A bare code (what a supervisor reads aloud) is accepted too. The address
 //! needs no protection: the code carries the fingerprint of the server's
-//! signing key, so a phone handed a wrong address refuses that server.
+//! signing key, so a phone handed a wrong address refuses that server. It
+//! is checked all the same ([`ServerAddress`]), so that a link with an
+//! `ftp:` or malformed address says so instead of failing as "no network".
 
 use super::enroll::EnrollCode;
+use super::server_address::ServerAddress;
+use crate::domain::FieldError;
 
 const PREFIX: &str = "tournee:enroll?";
 
-/// Longest address accepted from a scan: a real one is far shorter, and a
-/// scanned text is untrusted input.
-const MAX_SERVER_CHARS: usize = 300;
-
 #[derive(Clone, PartialEq, Eq)]
 pub struct EnrollLink {
-    /// `http(s)://host[:port]`, when the text carried one.
+    /// `http(s)://host[:port][/path]`, checked and normalized, when the
+    /// text carried one.
     pub server: Option<String>,
+    /// What is wrong with the address the text carried, if it was not one
+    /// (the code is still good: the worker can type the address).
+    pub bad_server: Option<FieldError>,
     /// The code as it was written (dashes kept).
     pub code: String,
 }
@@ -44,6 +48,7 @@ impl EnrollLink {
             EnrollCode::parse(text)?;
             return Some(EnrollLink {
                 server: None,
+                bad_server: None,
                 code: text.to_string(),
             });
         };
@@ -56,15 +61,17 @@ impl EnrollLink {
         };
         let code = field("code")?;
         EnrollCode::parse(&code)?;
-        let server = field("server").filter(|s| is_address(s));
-        Some(EnrollLink { server, code })
+        let (server, bad_server) = match field("server").map(|s| ServerAddress::parse(&s)) {
+            Some(Ok(address)) => (Some(address.to_string()), None),
+            Some(Err(problem)) => (None, Some(problem)),
+            None => (None, None),
+        };
+        Some(EnrollLink {
+            server,
+            bad_server,
+            code,
+        })
     }
-}
-
-fn is_address(text: &str) -> bool {
-    (text.starts_with("https://") || text.starts_with("http://"))
-        && text.len() <= MAX_SERVER_CHARS
-        && !text.chars().any(|c| c.is_control() || c.is_whitespace())
 }
 
 #[cfg(test)]
@@ -81,13 +88,14 @@ mod tests {
 
     #[test]
     fn a_link_round_trips_with_an_address_that_needs_encoding() {
-        let text = EnrollLink::to_text("http://[::1]:8080/tournee?x=1&y", &code());
+        let text = EnrollLink::to_text("http://[::1]:8080/org&co=1/tournee", &code());
         assert!(text.starts_with("tournee:enroll?server=http"), "{text}");
         let link = EnrollLink::parse(&text).expect("parses");
         assert_eq!(
             link.server.as_deref(),
-            Some("http://[::1]:8080/tournee?x=1&y")
+            Some("http://[::1]:8080/org&co=1/tournee")
         );
+        assert_eq!(link.bad_server, None);
         assert_eq!(link.code, code());
     }
 
@@ -112,10 +120,18 @@ mod tests {
     }
 
     #[test]
-    fn an_address_that_is_not_http_is_dropped_but_the_code_kept() {
-        for server in ["javascript:alert(1)", "file:///etc/passwd", "http://a b"] {
+    fn an_address_that_is_not_http_is_named_as_bad_input_and_the_code_kept() {
+        for server in [
+            "javascript:alert(1)",
+            "file:///etc/passwd",
+            "ftp://tournee.example.org",
+            "http://a b",
+            "https://tournee.example.org/?x=1",
+        ] {
             let link = EnrollLink::parse(&EnrollLink::to_text(server, &code())).unwrap();
             assert_eq!(link.server, None, "{server}");
+            let problem = link.bad_server.expect("a problem");
+            assert_eq!(problem.field, crate::domain::Field::Server, "{server}");
             assert_eq!(link.code, code());
         }
     }

@@ -9,6 +9,7 @@ pub mod enroll;
 pub mod enroll_link;
 pub mod envelope;
 pub mod receipt;
+pub mod server_address;
 
 pub use envelope::{Envelope, Header, SealTo};
 pub use receipt::{Receipt, ReceiptStatus};

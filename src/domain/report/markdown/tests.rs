@@ -190,6 +190,17 @@ fn a_label_with_a_pipe_or_a_line_break_cannot_break_a_table() {
 }
 
 #[test]
+fn a_label_with_markdown_or_html_is_shown_as_text() {
+    let mut catalog = Catalog::default_quebec();
+    catalog.materials[0].fr = "*Seringues* [x](http://e) <script>alert(1)</script> `a_b`".into();
+    let text = to_markdown(&sample(), &catalog, Lang::Fr, false);
+    assert_has(
+        &text,
+        "| \\*Seringues\\* \\[x\\](http://e) \\<script\\>alert(1)\\</script\\> \\`a\\_b\\` | 400 |\n",
+    );
+}
+
+#[test]
 fn january_compares_with_december_of_the_year_before() {
     let mut tally = sample();
     tally.month = "2026-01".into();
