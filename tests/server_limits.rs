@@ -180,6 +180,51 @@ async fn when_every_connection_is_answering_a_request_a_new_one_gets_a_plain_503
     assert_eq!(status, 200);
 }
 
+#[tokio::test]
+async fn a_kept_alive_connection_closes_after_the_idle_timeout_and_huge_headers_are_refused() {
+    let limits = ConnectionLimits {
+        header_timeout: Duration::from_secs(60),
+        idle_timeout: Duration::from_secs(1),
+        ..ConnectionLimits::default()
+    };
+    let (_data, address) = spawn_site(limits).await;
+    let mut stream = TcpStream::connect(address).await.unwrap();
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
+        .await
+        .unwrap();
+    let mut answer = Vec::new();
+    let mut buffer = [0u8; 1024];
+    let closed = tokio::time::timeout(Duration::from_secs(30), async {
+        loop {
+            match stream.read(&mut buffer).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => answer.extend_from_slice(&buffer[..n]),
+            }
+        }
+    })
+    .await;
+    assert!(closed.is_ok(), "the idle connection was closed");
+    let text = String::from_utf8_lossy(&answer);
+    assert!(text.starts_with("HTTP/1.1 200"), "{text}");
+    assert!(
+        text.ends_with("ok"),
+        "answered before it was closed: {text}"
+    );
+
+    let mut stream = TcpStream::connect(address).await.unwrap();
+    let huge = format!(
+        "GET /healthz HTTP/1.1\r\nHost: t\r\nX-Padding: {}\r\n\r\n",
+        "a".repeat(100 * 1024)
+    );
+    // The server may stop reading before all is sent.
+    let _ = stream.write_all(huge.as_bytes()).await;
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(30), stream.read_to_end(&mut answer)).await;
+    let text = String::from_utf8_lossy(&answer);
+    assert!(text.starts_with("HTTP/1.1 431"), "{text}");
+}
+
 /// This process's open-file limit raised to at least `needed` (the test
 /// holds 1,100 client sockets).
 fn allow_open_files(needed: u64) {

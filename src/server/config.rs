@@ -36,7 +36,9 @@
 //! Unknown keys are refused, not ignored: a misspelt key would otherwise
 //! leave a default silently in force. There is no body-size setting: the
 //! protocol fixes an envelope at 1 MiB and devices build batches to fit, so
-//! a lower limit would refuse batches that phones cannot shrink. No setting
+//! a lower limit would refuse batches that phones cannot shrink; the other
+//! bodies are fixed small (an enrollment request 16 KiB, a dashboard form,
+//! sign-in included, 16 KiB). No setting
 //! is secret today, so `Debug` is derived; a future secret (a database URL
 //! with a password) must get a hand-written `Debug` that hides it.
 

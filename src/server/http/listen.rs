@@ -1,12 +1,13 @@
 //! Taking connections: the accept loop, each connection served by hyper
-//! with a header-read timeout, the connection budget ([`super::slots`])
-//! sized below the process's file-descriptor limit, a short `503` for a
-//! connection over it, and graceful shutdown. The loop never dies on an
+//! with a header-read timeout and counted in [`super::slots`] against the
+//! [`super::budget`] (below the process's file-descriptor limit), a short
+//! `503` for a connection over it, and graceful shutdown. The loop never dies on an
 //! accept error: out of descriptors, it frees an idle connection, pauses
 //! briefly and goes on, so `/healthz` keeps answering.
 
+use super::budget;
 use super::error::ApiError;
-use super::slots::{Admission, Busy, SlotGuard, Slots};
+use super::slots::{Admission, Busy, Counted, SlotGuard, Slots};
 use crate::domain::i18n::{Lang, Msg};
 use crate::server::config::LimitsSection;
 use axum::Router;
@@ -22,27 +23,23 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
-use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Notify, Semaphore, watch};
 use tower::ServiceExt;
 
 /// After the shutdown signal, how long open requests may take to finish.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
-/// File descriptors kept for everything but client connections: the
-/// database and its journal, files being written, logs, the runtime.
-const RESERVED_FDS: u64 = 128;
 /// Connections over the budget that are still answered `503` at once;
 /// beyond that many at a time they are closed unanswered.
-const REFUSING: usize = 32;
+pub(super) const REFUSING: usize = 32;
 /// How long a refused connection may take to send its request.
 const REFUSE_WAIT: Duration = Duration::from_secs(2);
-/// Fewest connections, whatever the descriptor limit says.
-const MIN_CONNECTIONS: usize = 16;
+/// The largest header block (hyper answers 431 beyond), and the most a
+/// connection buffers: headers are a few hundred bytes, and hyper's own
+/// 400 KB default would let every slow client hold that much.
+const MAX_HEADER_BYTES: usize = 64 * 1024;
 /// How long a newcomer waits for an idle connection to close for it, and
 /// how many times, before it is refused.
 const ADMIT_WAIT: Duration = Duration::from_millis(200);
@@ -85,7 +82,7 @@ pub async fn serve(
     limits: ConnectionLimits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let cap = connection_budget(limits.max_connections);
+    let cap = budget::connections(limits.max_connections);
     if let Ok(address) = listener.local_addr() {
         tracing::info!(%address, connections = cap, "listening");
     }
@@ -197,52 +194,6 @@ async fn sweep(slots: Arc<Slots>, limits: ConnectionLimits) {
     }
 }
 
-/// The connections this process can hold: `wanted`, or fewer when the
-/// file-descriptor limit (raised to what `wanted` needs when the hard
-/// limit allows) leaves less once [`RESERVED_FDS`] are set aside.
-pub fn connection_budget(wanted: usize) -> usize {
-    let wanted = wanted.max(1);
-    let Some(limit) = descriptor_limit(wanted as u64 + RESERVED_FDS + REFUSING as u64) else {
-        return wanted;
-    };
-    let room = limit.saturating_sub(RESERVED_FDS + REFUSING as u64);
-    let cap = wanted.min(usize::try_from(room).unwrap_or(usize::MAX));
-    if cap < wanted {
-        tracing::warn!(
-            limit,
-            connections = cap.max(MIN_CONNECTIONS),
-            "the file-descriptor limit allows fewer connections than [limits] max_connections"
-        );
-    }
-    cap.max(MIN_CONNECTIONS.min(wanted))
-}
-
-/// The soft limit on open files, raised toward `needed` if it is lower
-/// and the hard limit permits. `None`: unlimited, or not known here.
-#[cfg(unix)]
-fn descriptor_limit(needed: u64) -> Option<u64> {
-    use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
-    let now = getrlimit(Resource::Nofile);
-    let current = now.current?;
-    if current >= needed {
-        return Some(current);
-    }
-    let raised = now.maximum.map_or(needed, |max| needed.min(max));
-    let asked = Rlimit {
-        current: Some(raised),
-        maximum: now.maximum,
-    };
-    match setrlimit(Resource::Nofile, asked) {
-        Ok(()) => Some(raised),
-        Err(_) => Some(current),
-    }
-}
-
-#[cfg(not(unix))]
-fn descriptor_limit(_needed: u64) -> Option<u64> {
-    None
-}
-
 /// One accepted connection and what serving it needs.
 struct Connection {
     app: Router,
@@ -268,13 +219,12 @@ impl Connection {
                 Ok::<_, Infallible>(held_busy(response, busy))
             }
         });
-        let io = TokioIo::new(Counted {
-            stream,
-            _slot: slot,
-        });
+        let io = TokioIo::new(Counted::new(stream, slot));
         let connection = http1::Builder::new()
             .timer(TokioTimer::new())
             .header_read_timeout(self.limits.header_timeout)
+            .max_header_size(MAX_HEADER_BYTES)
+            .max_buf_size(MAX_HEADER_BYTES)
             .serve_connection(io, service)
             .with_upgrades();
         let mut connection = std::pin::pin!(connection);
@@ -345,63 +295,9 @@ async fn refuse(stream: TcpStream) {
     let _ = tokio::time::timeout(REFUSE_WAIT * 2, connection).await;
 }
 
-/// The socket with its slot: the slot is freed when the socket closes,
-/// even after an upgrade hands it to a websocket.
-struct Counted {
-    stream: TcpStream,
-    _slot: SlotGuard,
-}
-
-impl AsyncRead for Counted {
-    fn poll_read(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<std::io::Result<()>> {
-        Pin::new(&mut self.stream).poll_read(cx, buf)
-    }
-}
-
-impl AsyncWrite for Counted {
-    fn poll_write(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<std::io::Result<usize>> {
-        Pin::new(&mut self.stream).poll_write(cx, buf)
-    }
-
-    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        Pin::new(&mut self.stream).poll_flush(cx)
-    }
-
-    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        Pin::new(&mut self.stream).poll_shutdown(cx)
-    }
-
-    fn poll_write_vectored(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[std::io::IoSlice<'_>],
-    ) -> Poll<std::io::Result<usize>> {
-        Pin::new(&mut self.stream).poll_write_vectored(cx, bufs)
-    }
-
-    fn is_write_vectored(&self) -> bool {
-        self.stream.is_write_vectored()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_budget_is_what_was_asked_when_the_descriptor_limit_allows_it() {
-        // The test process's limit is far above what 20 connections need.
-        assert_eq!(connection_budget(20), 20);
-        assert_eq!(connection_budget(0), 1);
-    }
 
     #[test]
     fn only_one_clients_failures_are_skipped_without_a_pause() {

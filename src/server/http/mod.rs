@@ -1,12 +1,13 @@
 //! The HTTP face of the server (axum): the router, per-request time limit
 //! (`[limits] request_timeout_secs`), and [`serve`] with graceful shutdown
 //! and the connection limits of [`listen`] (header and idle timeouts, a
-//! budget of connections below the file-descriptor limit).
+//! [`budget`] of connections below the file-descriptor limit, [`slots`]).
 //! Routes stay thin (one file each): extract, call [`Server`], respond;
 //! [`error`] maps every error to its status. Nothing here logs request bodies.
 
 mod batches;
 mod body;
+mod budget;
 mod catalog;
 mod enroll;
 pub mod error;
