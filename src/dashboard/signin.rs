@@ -58,9 +58,11 @@ fn form_page(
     let lang = auth::language(headers);
     let now = now_ms();
     let made = dash.pre_tokens().and_then(|pre| {
-        // Keep the browser's token if this server made it and it is still
-        // good, so two open tabs do not spoil each other's form.
-        match auth::cookie(headers, PRE_COOKIE).filter(|t| pre.valid(t, now)) {
+        // Keep the browser's token if this server made it and it is good
+        // for half its life still, so two open tabs do not spoil each
+        // other's form and a form just shown does not expire soon.
+        let half_life = now + PRE_LIFE_SECS * 500;
+        match auth::cookie(headers, PRE_COOKIE).filter(|t| pre.valid(t, half_life)) {
             Some(token) => Ok(token),
             None => pre.issue(now + PRE_LIFE_SECS * 1000),
         }
