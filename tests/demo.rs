@@ -2,7 +2,8 @@
 //! read until it prints its addresses, then used over HTTP (dashboard
 //! sign-in with the printed password, the worker app's page, three months
 //! of figures), a contact from the demo's app phone reaching the server,
-//! and a clean stop on Ctrl-C.
+//! and a clean stop on Ctrl-C. `/healthz` says "starting" until all of it
+//! is ready.
 
 #![cfg(unix)]
 
@@ -25,14 +26,49 @@ fn after(text: &str, label: &str) -> String {
     line.rsplit(' ').next().unwrap().trim().to_string()
 }
 
+/// Asks `/healthz` until it says ok; returns how many times it said
+/// "starting" (503), and how many phones the server had at the first ok.
+async fn health_until_ready(listen: String, server_data: std::path::PathBuf) -> (usize, usize) {
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(10))
+        .build()
+        .unwrap();
+    let mut starting = 0;
+    for _ in 0..3_000 {
+        match client.get(format!("http://{listen}/healthz")).send().await {
+            Ok(answer) if answer.status() == 200 => {
+                let phones = tournee::server::admin::list_devices(&server_data).unwrap();
+                return (starting, phones.len());
+            }
+            Ok(answer) => {
+                assert_eq!(answer.status(), 503);
+                starting += 1;
+            }
+            // Not listening yet.
+            Err(_) => {}
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("/healthz never said ok");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_serves_a_dashboard_with_three_months_and_a_worker_app_then_stops_cleanly() {
     let root = tempfile::tempdir().unwrap();
     let data = root.path().join("demo");
+    // A free port known before the demo prints it, to ask /healthz early.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let listen = format!("127.0.0.1:{port}");
+    let server_data = data.join("server");
+    let health = tokio::spawn(health_until_ready(listen.clone(), server_data.clone()));
     let mut child = tournee(&[
         "demo",
         "--listen",
-        "127.0.0.1:0",
+        &listen,
         "--data",
         data.to_str().unwrap(),
     ])
@@ -64,6 +100,10 @@ async fn the_demo_serves_a_dashboard_with_three_months_and_a_worker_app_then_sto
     let base = dashboard.trim_end_matches('/').to_string();
     let password = after(&text, "Sign-in:");
     assert_eq!(after(&text, "Worker app:"), format!("{base}/app"));
+    assert_eq!(base, format!("http://{listen}"));
+    let (starting, phones_when_ready) = health.await.unwrap();
+    assert!(starting > 0, "/healthz said ok before the demo was ready");
+    assert_eq!(phones_when_ready, 5, "ready: the fleet and the app's phone");
 
     // The dashboard, signed in with what was printed.
     let mut web = Web::new(&base);
@@ -79,7 +119,6 @@ async fn the_demo_serves_a_dashboard_with_three_months_and_a_worker_app_then_sto
 
     // Three months of work: each of the last three months has contacts,
     // and people came back.
-    let server_data = data.join("server");
     let today = Local::now().date_naive();
     let mut month = YearMonth::of(today);
     for back in 1..=3 {

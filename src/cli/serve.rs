@@ -121,7 +121,8 @@ pub fn run(args: ServeArgs, lang: Lang) -> Outcome {
             );
         }
         let site = crate::dashboard::site(server, &config.dashboard);
-        server::http::serve_router(listener, site, shutdown)
+        let limits = server::http::ConnectionLimits::from(&config.limits);
+        server::http::serve_router_with(listener, site, limits, shutdown)
             .await
             .map_err(cannot_listen)?;
         println!("{}", Msg::ServeStopped.text(lang));

@@ -9,10 +9,11 @@ use super::page;
 use super::words::Word;
 use crate::domain::i18n::Lang;
 use crate::server::console::sessions;
+use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use cookie::{Cookie, SameSite};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -21,8 +22,11 @@ pub const SESSION_COOKIE: &str = "tournee_session";
 /// Before sign-in: the token the sign-in form must echo (double submit).
 pub const PRE_COOKIE: &str = "tournee_pre";
 pub const LANG_COOKIE: &str = "tournee_lang";
-/// Forms are small; anything bigger is not ours.
-const MAX_FORM_BYTES: usize = 64 * 1024;
+/// Forms are small (the largest, sign-in, holds a 1,024-character
+/// password); anything bigger is not ours.
+pub const MAX_FORM_BYTES: usize = 16 * 1024;
+/// Longest path followed after sign-in or a language switch.
+const MAX_LOCAL_PATH: usize = 2048;
 
 /// A cookie's value from the request.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -153,7 +157,7 @@ impl FromRequestParts<Dash> for Signed {
                     .map(|p| p.as_str())
                     .unwrap_or("/");
                 let query = serde_urlencoded::to_string([("next", back)]).unwrap_or_default();
-                Err(Redirect::to(&format!("/signin?{query}")).into_response())
+                Err(redirect(&format!("/signin?{query}")))
             }
         }
     }
@@ -194,6 +198,25 @@ pub fn same_token(a: &str, b: &str) -> bool {
             == 0
 }
 
+/// A form's body, up to [`MAX_FORM_BYTES`]; a bigger one (or one that
+/// breaks off) is answered with a page.
+pub async fn form_body(body: Body, lang: Lang) -> Result<Bytes, Response> {
+    axum::body::to_bytes(body, MAX_FORM_BYTES)
+        .await
+        .map_err(|_| {
+            let mut page = page::problem(
+                lang,
+                StatusCode::PAYLOAD_TOO_LARGE,
+                Word::BadForm.fill(lang, &[("value", &"size")]),
+            );
+            // The rest of the body was not read: the connection cannot
+            // carry another request.
+            page.headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            page
+        })
+}
+
 /// The `csrf` field of a url-encoded form.
 pub fn form_csrf(body: &[u8]) -> Option<String> {
     serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
@@ -210,15 +233,7 @@ impl<T: DeserializeOwned + Send> FromRequest<Dash> for Posted<T> {
         let (mut parts, body) = request.into_parts();
         let user = Signed::from_request_parts(&mut parts, dash).await?;
         let lang = user.lang;
-        let body = axum::body::to_bytes(body, MAX_FORM_BYTES)
-            .await
-            .map_err(|_| {
-                page::problem(
-                    lang,
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    Word::BadForm.fill(lang, &[("value", &"size")]),
-                )
-            })?;
+        let body = form_body(body, lang).await?;
         let matches = form_csrf(&body).is_some_and(|sent| same_token(&sent, &user.csrf));
         if !matches {
             tracing::warn!(supervisor = %user.name, path = %user.path, "form refused: CSRF token missing or wrong");
@@ -262,15 +277,43 @@ pub async fn switch_language(
         lang.code(),
         Some(365 * 86_400),
     );
-    ([(header::SET_COOKIE, cookie)], Redirect::to(&target)).into_response()
+    let mut response = redirect(&target);
+    response.headers_mut().append(header::SET_COOKIE, cookie);
+    response
 }
 
-/// `path` if it is a path on this site, else `/`.
+/// `303 See Other` to `path`, or to `/` if it cannot be a header value
+/// (never a panic: [`local_path`] has already made it one).
+pub fn redirect(path: &str) -> Response {
+    let location = HeaderValue::from_str(path).unwrap_or(HeaderValue::from_static("/"));
+    (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
+}
+
+/// `path` if it is a path on this site, else `/`: one `/` followed by a
+/// path character, only characters a URL path and query hold as they are
+/// (no space, no control character, no backslash), and still so once
+/// percent-decoded (no control character at all, no space or backslash
+/// before the query), so that `/%09/evil.example` or `/%5C%5Cevil` cannot
+/// reach a browser that would strip them or read another host.
 pub fn local_path(path: Option<&str>) -> String {
     match path {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_string(),
+        Some(p) if is_local(p) => p.to_string(),
         _ => "/".to_string(),
     }
+}
+
+fn is_local(path: &str) -> bool {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@/?%".contains(c);
+    if path.len() > MAX_LOCAL_PATH || !path.starts_with('/') || !path.chars().all(plain) {
+        return false;
+    }
+    let decoded: Vec<u8> = percent_encoding::percent_decode_str(path).collect();
+    let decoded = String::from_utf8_lossy(&decoded);
+    let route = decoded.split('?').next().unwrap_or("");
+    !route.starts_with("//")
+        && !route.starts_with("/\\")
+        && !route.chars().any(|c| c.is_whitespace() || c == '\\')
+        && !decoded.chars().any(char::is_control)
 }
 
 #[cfg(test)]
@@ -283,14 +326,39 @@ mod tests {
             local_path(Some("/report?month=2026-10")),
             "/report?month=2026-10"
         );
+        assert_eq!(local_path(Some("/")), "/");
+        assert_eq!(
+            local_path(Some("/activity?page=2&zone=a%20b")),
+            "/activity?page=2&zone=a%20b"
+        );
         for bad in [
             "//evil.example",
             "https://evil.example",
             "/\\evil",
             "report",
+            "",
+            // As the query decodes them: a tab, a line feed, a NUL...
+            "/\t/evil.example/",
+            "/\n/evil.example/",
+            "/\r\nSet-Cookie: x=1",
+            "/\u{b}/evil",
+            "/\0",
+            "/ /evil",
+            "/é",
+            // ...and the same still encoded once more.
+            "/%09/evil.example/",
+            "/%0A/evil.example/",
+            "/%0d%0a",
+            "/%0B",
+            "/%00",
+            "/%2F/evil.example",
+            "/%5Cevil",
+            "/%5C%5Cevil",
+            "/report?month=%0A",
         ] {
-            assert_eq!(local_path(Some(bad)), "/", "{bad}");
+            assert_eq!(local_path(Some(bad)), "/", "{bad:?}");
         }
+        assert_eq!(local_path(Some(&format!("/{}", "a".repeat(3000)))), "/");
         assert_eq!(local_path(None), "/");
     }
 

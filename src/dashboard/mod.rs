@@ -1,14 +1,16 @@
 //! The supervisors' dashboard: server-rendered pages (Dioxus SSR, no
 //! JavaScript needed) on `tournee serve`, in French and English. Sign-in
 //! and sessions live in [`auth`] and [`signin`], the page frame in
-//! [`page`]; each page is one file of thin routes over
-//! `crate::server::console`. Depends on `server` and `domain`.
+//! [`page`], the headers every answer carries in [`headers`]; each page is
+//! one file of thin routes over `crate::server::console`. Depends on
+//! `server` and `domain`.
 
 pub mod activity;
 pub mod audit;
 pub mod auth;
 pub mod catalog;
 pub mod enroll;
+pub mod headers;
 pub mod page;
 pub mod phones;
 pub mod quarantine;
@@ -17,16 +19,17 @@ pub mod signin;
 pub mod words;
 
 use crate::server::config::DashboardSection;
-use crate::server::console::sessions::Lifetimes;
-use crate::server::limiter::FailureLimiter;
-use crate::server::{Server, http};
+use crate::server::console::sessions::{Lifetimes, PreTokens};
+use crate::server::limiter::{AccountKey, FailureLimiter};
+use crate::server::{Server, ServerError, http};
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::middleware;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::{MethodRouter, get, post};
 use std::net::IpAddr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 /// Failed sign-ins allowed per account, and per address, in this window.
@@ -42,8 +45,11 @@ pub struct Dash {
 }
 
 struct Inner {
-    by_name: FailureLimiter<String>,
+    by_name: FailureLimiter<AccountKey>,
     by_address: FailureLimiter<IpAddr>,
+    /// Made at the first sign-in form, so that a failing random source is
+    /// a page saying so, not a server that cannot start.
+    pre: OnceLock<PreTokens>,
     life: Lifetimes,
     secure_cookies: bool,
     silent_days: u32,
@@ -56,6 +62,7 @@ impl Dash {
             inner: Arc::new(Inner {
                 by_name: FailureLimiter::new(SIGN_IN_FAILURES_PER_NAME, SIGN_IN_WINDOW),
                 by_address: FailureLimiter::new(SIGN_IN_FAILURES_PER_ADDRESS, SIGN_IN_WINDOW),
+                pre: OnceLock::new(),
                 life: Lifetimes {
                     idle_ms: i64::from(settings.session_idle_minutes) * 60_000,
                     max_ms: i64::from(settings.session_max_hours) * 3_600_000,
@@ -78,44 +85,80 @@ impl Dash {
     pub fn org_name(&self) -> String {
         self.server.keys().org_name.clone()
     }
+
+    /// The sign-in form's token maker.
+    pub fn pre_tokens(&self) -> Result<&PreTokens, ServerError> {
+        if let Some(made) = self.inner.pre.get() {
+            return Ok(made);
+        }
+        let made = PreTokens::new()?;
+        // Two first forms at once: both get the key that was kept.
+        Ok(self.inner.pre.get_or_init(|| made))
+    }
 }
 
-/// The dashboard's routes. Every page but sign-in requires a session
-/// (see [`auth::Signed`]).
-pub fn router(server: Server, settings: &DashboardSection) -> Router {
-    let timeout = server.request_timeout();
-    let dash = Dash::new(server, settings);
-    Router::new()
-        .route("/", get(|| async { Redirect::to("/activity") }))
-        .route("/signin", get(signin::form).post(signin::submit))
-        .route("/signout", post(signin::sign_out))
-        .route("/lang/{code}", get(auth::switch_language))
-        .route("/audit", get(audit::page))
-        .route("/activity", get(activity::list))
-        .route("/activity/{record_id}", get(activity::show))
-        .route("/activity/{record_id}/void", post(activity::void))
-        .route("/phones", get(phones::list))
-        .route(
+/// Every dashboard route, with what it answers. The router is built from
+/// this list, and the test that every page needs a session walks it
+/// ([`paths`]), so a new route cannot be left out of the check.
+fn routes() -> Vec<(&'static str, MethodRouter<Dash>)> {
+    vec![
+        ("/", get(|| async { Redirect::to("/activity") })),
+        ("/signin", get(signin::form).post(signin::submit)),
+        ("/signout", post(signin::sign_out)),
+        ("/lang/{code}", get(auth::switch_language)),
+        ("/audit", get(audit::page)),
+        ("/activity", get(activity::list)),
+        ("/activity/{record_id}", get(activity::show)),
+        ("/activity/{record_id}/void", post(activity::void)),
+        ("/phones", get(phones::list)),
+        (
             "/phones/{device_id}/revoke",
             get(phones::confirm).post(phones::revoke),
-        )
-        .route("/quarantine", get(quarantine::list))
-        .route("/quarantine/reapply", post(quarantine::reapply))
-        .route("/report", get(report::page))
-        .route("/report/print", get(report::print))
-        .route("/report.csv", get(report::csv))
-        .route("/enroll", get(enroll::form).post(enroll::create))
-        .route("/catalog", get(catalog::page).post(catalog::change))
-        .route("/dashboard.css", get(stylesheet))
+        ),
+        ("/quarantine", get(quarantine::list)),
+        ("/quarantine/reapply", post(quarantine::reapply)),
+        ("/report", get(report::page)),
+        ("/report/print", get(report::print)),
+        ("/report.csv", get(report::csv)),
+        ("/enroll", get(enroll::form).post(enroll::create)),
+        ("/catalog", get(catalog::page).post(catalog::change)),
+        ("/dashboard.css", get(stylesheet)),
+    ]
+}
+
+/// The routes answered without a session: sign-in itself, the language
+/// switch, the stylesheet, and `/`, which only redirects to a page.
+pub const PUBLIC: &[&str] = &["/", "/signin", "/lang/{code}", "/dashboard.css"];
+
+/// The path of every dashboard route (`{name}` marks a parameter).
+pub fn paths() -> Vec<&'static str> {
+    routes().into_iter().map(|(path, _)| path).collect()
+}
+
+/// The dashboard's routes. Every page but those of [`PUBLIC`] requires a
+/// session (see [`auth::Signed`]); forms are read up to
+/// [`auth::MAX_FORM_BYTES`].
+fn pages(server: Server, settings: &DashboardSection) -> Router {
+    let timeout = server.request_timeout();
+    let dash = Dash::new(server, settings);
+    routes()
+        .into_iter()
+        .fold(Router::new(), |router, (path, route)| {
+            router.route(path, route)
+        })
+        .layer(DefaultBodyLimit::max(auth::MAX_FORM_BYTES))
         .layer(middleware::from_fn_with_state(timeout, http::time_limit))
         .with_state(dash)
 }
 
-/// The whole site of `tournee serve`: the device API and the dashboard.
+/// The whole site of `tournee serve`: the device API and the dashboard,
+/// every answer with the headers of [`headers`].
 pub fn site(server: Server, settings: &DashboardSection) -> Router {
-    http::router(server.clone())
-        .merge(router(server, settings))
-        .fallback(not_found)
+    headers::secure(
+        http::router(server.clone())
+            .merge(pages(server, settings))
+            .fallback(not_found),
+    )
 }
 
 /// An unknown address: the API's JSON error under `/api/`, where phones

@@ -1,7 +1,9 @@
 //! Sign-in and sign-out. The sign-in form carries a token that must match
-//! a cookie set with the form (so another site cannot post it), failures
-//! are limited per account and per address, and every outcome goes to the
-//! audit log. Passwords are checked by `server::supervisors::verify`.
+//! a cookie set with the form (so another site cannot post it) and that
+//! only this server can make (`sessions::PreTokens`), failures are limited
+//! per account and per address, and every outcome goes to the audit log.
+//! Passwords are checked by `server::supervisors::verify`. The session
+//! cookie is set only on the redirect of a sign-in that succeeded.
 
 use super::auth::{self, PRE_COOKIE, Posted, SESSION_COOKIE};
 use super::page::{self, Frame};
@@ -10,11 +12,12 @@ use super::{Dash, SIGN_IN_WINDOW};
 use crate::domain::i18n::Lang;
 use crate::server::console::audit::{self, Action};
 use crate::server::console::sessions;
+use crate::server::limiter::AccountKey;
 use crate::server::{ServerError, now_ms, supervisors};
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use dioxus::prelude::*;
 use serde::Deserialize;
 use std::net::SocketAddr;
@@ -22,6 +25,8 @@ use std::time::Instant;
 
 /// Longest name kept in the audit log for a refused sign-in.
 const MAX_LOGGED_NAME: usize = 64;
+/// How long a sign-in form stays good.
+const PRE_LIFE_SECS: i64 = 3600;
 
 #[derive(Deserialize, Default)]
 pub struct SignInQuery {
@@ -51,12 +56,22 @@ fn form_page(
     next: &str,
 ) -> Response {
     let lang = auth::language(headers);
-    // Keep the browser's pre-session token if it has one, so two open
-    // tabs do not spoil each other's form.
-    let token = auth::cookie(headers, PRE_COOKIE)
-        .filter(|t| t.len() == 43)
-        .unwrap_or_else(sessions::random_token);
-    let cookie = auth::set_cookie(dash, headers, PRE_COOKIE, &token, Some(3600));
+    let now = now_ms();
+    let made = dash.pre_tokens().and_then(|pre| {
+        // Keep the browser's token if this server made it and it is good
+        // for half its life still, so two open tabs do not spoil each
+        // other's form and a form just shown does not expire soon.
+        let half_life = now + PRE_LIFE_SECS * 500;
+        match auth::cookie(headers, PRE_COOKIE).filter(|t| pre.valid(t, half_life)) {
+            Some(token) => Ok(token),
+            None => pre.issue(now + PRE_LIFE_SECS * 1000),
+        }
+    });
+    let token = match made {
+        Ok(token) => token,
+        Err(error) => return page::trouble(lang, &error),
+    };
+    let cookie = auth::set_cookie(dash, headers, PRE_COOKIE, &token, Some(PRE_LIFE_SECS));
     let frame = Frame {
         lang,
         user: None,
@@ -128,13 +143,20 @@ pub async fn submit(
     State(dash): State<Dash>,
     ConnectInfo(client): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Response {
     let lang = auth::language(&headers);
+    let body = match auth::form_body(body, lang).await {
+        Ok(body) => body,
+        Err(refused) => return refused,
+    };
     let form: SignInForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     let next = auth::local_path(form.next.as_deref());
     let pre = auth::cookie(&headers, PRE_COOKIE).unwrap_or_default();
-    if pre.is_empty() || !auth::same_token(&pre, &form.csrf) {
+    let made_here = dash
+        .pre_tokens()
+        .is_ok_and(|tokens| tokens.valid(&pre, now_ms()));
+    if !made_here || !auth::same_token(&pre, &form.csrf) {
         return page::problem(
             lang,
             StatusCode::FORBIDDEN,
@@ -154,7 +176,7 @@ pub async fn submit(
             &next,
         );
     }
-    let account = name.to_lowercase();
+    let account = AccountKey::of(&name.to_lowercase());
     let address = client.ip();
     let now = Instant::now();
     if !dash.inner.by_name.allows(&account, now) || !dash.inner.by_address.allows(&address, now) {
@@ -237,7 +259,7 @@ async fn authenticate(
 }
 
 fn signed_in(dash: &Dash, headers: &HeaderMap, token: &str, next: &str) -> Response {
-    let mut response = Redirect::to(next).into_response();
+    let mut response = auth::redirect(next);
     let set = response.headers_mut();
     // No Max-Age: the cookie goes with the browser; the server ends the
     // session after idle or absolute time whatever the browser keeps.
@@ -275,7 +297,7 @@ pub async fn sign_out(
     if let Err(error) = ended {
         return page::trouble(lang, &error);
     }
-    let mut response = Redirect::to("/signin?out=1").into_response();
+    let mut response = auth::redirect("/signin?out=1");
     response.headers_mut().append(
         header::SET_COOKIE,
         auth::set_cookie(&dash, &headers, SESSION_COOKIE, "", Some(0)),

@@ -268,6 +268,8 @@ messages! {
         "Organization: {value} ({id}). Signing key fingerprint: {key}";
     ServeStopped => "Serveur arrêté proprement.", "Server stopped cleanly.";
     ServeCannotListen => "Impossible d'écouter sur {addr} : {value}.", "Cannot listen on {addr}: {value}.";
+    ServerBusy => "Le serveur a trop de connexions ouvertes. Réessayez dans quelques secondes.",
+        "The server has too many open connections. Try again in a few seconds.";
     CodeCreated => "Code d'inscription « {label} » : valide {hours} h, utilisable une seule fois.",
         "Enrollment code \"{label}\": valid {hours} h, usable once.";
     CodeInstructions => "Sur le téléphone, entrez ce code (tirets et majuscules facultatifs) :",

@@ -13,9 +13,21 @@
 //! | `[server] data` | `TOURNEE__SERVER__DATA` | `tournee-server` in the platform data directory | a directory |
 //! | `[org] name` | `TOURNEE__ORG__NAME` | the name already in `keys/org.json` | 1 to 100 characters, no control characters |
 //! | `[limits] request_timeout_secs` | `TOURNEE__LIMITS__REQUEST_TIMEOUT_SECS` | 60 | 1 to 3600 |
+//! | `[limits] header_timeout_secs` | `TOURNEE__LIMITS__HEADER_TIMEOUT_SECS` | 10 | 1 to 300 |
+//! | `[limits] idle_timeout_secs` | `TOURNEE__LIMITS__IDLE_TIMEOUT_SECS` | 5 | 1 to 3600 |
+//! | `[limits] max_connections` | `TOURNEE__LIMITS__MAX_CONNECTIONS` | 512 | 1 to 65536 |
 //! | `[enroll] code_ttl_hours` | `TOURNEE__ENROLL__CODE_TTL_HOURS` | 24 | 1 to 168 |
 //! | `[enroll] max_failures` | `TOURNEE__ENROLL__MAX_FAILURES` | 10 | 1 to 1000 |
 //! | `[enroll] failure_window_secs` | `TOURNEE__ENROLL__FAILURE_WINDOW_SECS` | 600 | 1 to 86400 |
+//!
+//! A client must send a request's headers within `header_timeout_secs` of
+//! the server starting to wait for them; a connection kept open between
+//! requests closes after `idle_timeout_secs` without one. At most
+//! `max_connections` are open at once, fewer if the open-file limit
+//! (raised toward what they need when the hard limit allows) leaves less
+//! after 160 descriptors kept for the rest; when all are taken, the one
+//! idle longest is closed for the newcomer, and only when every one is
+//! answering a request does a new connection get `503`.
 //!
 //! `max_failures` failed enrollment codes from one address within
 //! `failure_window_secs` make that address wait (429). `code_ttl_hours` is
@@ -24,7 +36,9 @@
 //! Unknown keys are refused, not ignored: a misspelt key would otherwise
 //! leave a default silently in force. There is no body-size setting: the
 //! protocol fixes an envelope at 1 MiB and devices build batches to fit, so
-//! a lower limit would refuse batches that phones cannot shrink. No setting
+//! a lower limit would refuse batches that phones cannot shrink; the other
+//! bodies are fixed small (an enrollment request 16 KiB, a dashboard form,
+//! sign-in included, 16 KiB). No setting
 //! is secret today, so `Debug` is derived; a future secret (a database URL
 //! with a password) must get a hand-written `Debug` that hides it.
 
@@ -81,12 +95,23 @@ pub struct LimitsSection {
     /// Long enough for 1 MiB over a weak rural signal, short enough that
     /// stuck clients do not pile up.
     pub request_timeout_secs: u32,
+    /// Headers are a few hundred bytes: even a weak signal sends them in
+    /// a second or two.
+    pub header_timeout_secs: u32,
+    /// Phones send their requests back to back; a page's stylesheet
+    /// follows it at once.
+    pub idle_timeout_secs: u32,
+    /// Far above what an organization's phones and supervisors open.
+    pub max_connections: u32,
 }
 
 impl Default for LimitsSection {
     fn default() -> Self {
         LimitsSection {
             request_timeout_secs: 60,
+            header_timeout_secs: 10,
+            idle_timeout_secs: 5,
+            max_connections: 512,
         }
     }
 }

@@ -1,7 +1,9 @@
 //! Counting failed attempts (enrollment codes, dashboard sign-ins) per
 //! client address or per account, in memory, so that one source cannot
 //! keep guessing. A restart forgets the counts; the secrets themselves are
-//! the real defense.
+//! the real defense. Memory is bounded: at most [`MAX_TRACKED`] keys, each
+//! of a fixed size (an account is counted by the SHA-256 of its name, so
+//! a name of 60,000 characters costs what a short one does).
 
 use std::collections::{HashMap, VecDeque};
 use std::hash::Hash;
@@ -19,19 +21,33 @@ pub struct FailureLimiter<K = IpAddr> {
     failures: Mutex<HashMap<K, VecDeque<Instant>>>,
 }
 
-/// Addresses tracked at most; beyond, new addresses go uncounted rather
-/// than letting a flood of addresses grow memory without bound.
-const MAX_TRACKED: usize = 65_536;
+/// Keys tracked at most; beyond, new keys go uncounted rather than
+/// letting a flood of addresses or names grow memory without bound.
+pub const MAX_TRACKED: usize = 65_536;
 
 /// What a failure is counted against: IPv4 addresses as they are, IPv6
-/// per /64 block, any other key (an account name) as it is.
+/// per /64 block, an account by [`AccountKey`]. Keys are of fixed size.
 pub trait LimitKey: Clone + Eq + Hash {
     fn bucket(&self) -> Self {
         self.clone()
     }
 }
 
-impl LimitKey for String {}
+/// An account as the limiter counts it: the SHA-256 of its name as
+/// given (the caller folds case), 32 bytes whatever the name's length.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct AccountKey([u8; 32]);
+
+impl AccountKey {
+    pub fn of(name: &str) -> AccountKey {
+        let hash = ring::digest::digest(&ring::digest::SHA256, name.as_bytes());
+        let mut key = [0u8; 32];
+        key.copy_from_slice(hash.as_ref());
+        AccountKey(key)
+    }
+}
+
+impl LimitKey for AccountKey {}
 
 impl LimitKey for IpAddr {
     fn bucket(&self) -> IpAddr {
@@ -90,6 +106,14 @@ impl<K: LimitKey> FailureLimiter<K> {
         }
     }
 
+    /// Keys counted now.
+    pub fn tracked(&self) -> usize {
+        self.failures
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .len()
+    }
+
     fn forget_old(&self, times: &mut VecDeque<Instant>, now: Instant) {
         while times
             .front()
@@ -133,11 +157,38 @@ mod tests {
 
     #[test]
     fn accounts_are_counted_by_name() {
-        let limiter: FailureLimiter<String> = FailureLimiter::new(2, Duration::from_secs(60));
+        let limiter: FailureLimiter<AccountKey> = FailureLimiter::new(2, Duration::from_secs(60));
         let now = Instant::now();
-        limiter.record_failure(&"marie".to_string(), now);
-        limiter.record_failure(&"marie".to_string(), now);
-        assert!(!limiter.allows(&"marie".to_string(), now));
-        assert!(limiter.allows(&"luc".to_string(), now));
+        limiter.record_failure(&AccountKey::of("marie"), now);
+        limiter.record_failure(&AccountKey::of("marie"), now);
+        assert!(!limiter.allows(&AccountKey::of("marie"), now));
+        assert!(limiter.allows(&AccountKey::of("luc"), now));
+    }
+
+    #[test]
+    fn a_name_of_60000_characters_is_kept_as_32_bytes_and_still_counted_whole() {
+        assert_eq!(std::mem::size_of::<AccountKey>(), 32);
+        let limiter: FailureLimiter<AccountKey> = FailureLimiter::new(1, Duration::from_secs(60));
+        let now = Instant::now();
+        let long = "a".repeat(60_000);
+        let other = format!("{}b", &long[1..]);
+        limiter.record_failure(&AccountKey::of(&long), now);
+        assert!(!limiter.allows(&AccountKey::of(&long), now));
+        // Names that share all but their last character are not confused.
+        assert!(limiter.allows(&AccountKey::of(&other), now));
+    }
+
+    #[test]
+    fn a_flood_of_new_names_stops_being_counted_at_the_cap() {
+        let limiter: FailureLimiter<AccountKey> = FailureLimiter::new(5, Duration::from_secs(60));
+        let now = Instant::now();
+        for i in 0..MAX_TRACKED + 1_000 {
+            limiter.record_failure(&AccountKey::of(&format!("name {i}")), now);
+        }
+        assert_eq!(limiter.tracked(), MAX_TRACKED);
+        // Once their failures age out, room is made again.
+        let later = now + Duration::from_secs(60);
+        limiter.record_failure(&AccountKey::of("new"), later);
+        assert_eq!(limiter.tracked(), 1);
     }
 }

@@ -16,6 +16,8 @@ pub struct Answer {
     pub content_type: String,
     pub cache_control: Option<String>,
     pub set_cookies: Vec<String>,
+    /// Every header of the answer, for the tests that check them all.
+    pub headers: reqwest::header::HeaderMap,
     pub body: String,
 }
 
@@ -68,6 +70,7 @@ impl Web {
             }
         }
         let status = response.status().as_u16();
+        let headers = response.headers().clone();
         let body = response.text().await.unwrap_or_default();
         Answer {
             status,
@@ -75,6 +78,7 @@ impl Web {
             content_type,
             cache_control,
             set_cookies,
+            headers,
             body,
         }
     }

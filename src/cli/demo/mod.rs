@@ -3,6 +3,8 @@
 //! fleet of phones that worked the last three months through the real
 //! sync protocol ([`fleet`]), and the worker app as one more phone, all on
 //! one port: the dashboard at `/`, the app at `/app`. Runs until Ctrl-C.
+//! `/healthz` answers `503` until all of that is ready and the addresses
+//! are printed, so a script can wait on it.
 
 mod fleet;
 
@@ -12,9 +14,15 @@ use crate::device::{Client, Pin, Store, SyncOptions, enroll};
 use crate::domain::i18n::Lang;
 use crate::server::supervisors::{Password, SupervisorName};
 use crate::server::{Config, Server, admin};
+use axum::extract::{Request, State};
+use axum::http::{StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
 use clap::Args;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 #[derive(Args)]
@@ -65,14 +73,27 @@ pub fn run(args: DemoArgs, _lang: Lang) -> Outcome {
     runtime.block_on(demo(args, root))
 }
 
-fn random_password() -> String {
+fn random_password() -> Result<String, crate::server::ServerError> {
     // 15 letters and digits from 57 without look-alikes: about 87 bits.
-    let token = crate::server::console::sessions::random_token();
-    token
+    let token = crate::server::console::sessions::random_token()?;
+    Ok(token
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() && !"0O1lI".contains(*c))
         .take(15)
-        .collect()
+        .collect())
+}
+
+/// `/healthz` says "starting" until `ready`.
+async fn ready_gate(
+    State(ready): State<Arc<AtomicBool>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if request.uri().path() == "/healthz" && !ready.load(Ordering::Acquire) {
+        let retry = [(header::RETRY_AFTER, "1")];
+        return (StatusCode::SERVICE_UNAVAILABLE, retry, "starting\n").into_response();
+    }
+    next.run(request).await
 }
 
 async fn demo(args: DemoArgs, root: PathBuf) -> Outcome {
@@ -82,7 +103,7 @@ async fn demo(args: DemoArgs, root: PathBuf) -> Outcome {
     let mut config = Config::default();
     config.org.name = Some(ORG_NAME.into());
     let server = Server::open_with(&data, &config).map_err(|e| sys(e.to_string()))?;
-    let password = random_password();
+    let password = random_password().map_err(|e| sys(e.to_string()))?;
     admin::create_supervisor(
         &data,
         &SupervisorName::parse(SUPERVISOR).expect("a valid name"),
@@ -108,8 +129,10 @@ async fn demo(args: DemoArgs, root: PathBuf) -> Outcome {
     let app_home = root.join("app-phone");
     let session = Session::new(&app_home);
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let ready = Arc::new(AtomicBool::new(false));
     let site = crate::dashboard::site(server, &config.dashboard)
-        .merge(liveview::app_routes(session.clone()));
+        .merge(liveview::app_routes(session.clone()))
+        .layer(middleware::from_fn_with_state(ready.clone(), ready_gate));
     let serving = tokio::spawn(crate::server::http::serve_router(listener, site, async {
         let _ = stop_rx.await;
     }));
@@ -151,6 +174,9 @@ async fn demo(args: DemoArgs, root: PathBuf) -> Outcome {
     println!("    NIP / PIN:                    {APP_PIN}");
     println!();
     println!("  Ctrl-C pour arrêter / to stop.");
+    // Whoever waits on /healthz finds the addresses already printed.
+    let _ = std::io::Write::flush(&mut std::io::stdout());
+    ready.store(true, Ordering::Release);
 
     let _ = tokio::signal::ctrl_c().await;
     let _ = stop_tx.send(());

@@ -50,6 +50,21 @@ pub(super) const SETTINGS: &[Setting] = &[
         kind: Kind::Whole(|c| &mut c.limits.request_timeout_secs, 1, 3600),
     },
     Setting {
+        section: "limits",
+        key: "header_timeout_secs",
+        kind: Kind::Whole(|c| &mut c.limits.header_timeout_secs, 1, 300),
+    },
+    Setting {
+        section: "limits",
+        key: "idle_timeout_secs",
+        kind: Kind::Whole(|c| &mut c.limits.idle_timeout_secs, 1, 3600),
+    },
+    Setting {
+        section: "limits",
+        key: "max_connections",
+        kind: Kind::Whole(|c| &mut c.limits.max_connections, 1, 65_536),
+    },
+    Setting {
         section: "enroll",
         key: "code_ttl_hours",
         kind: Kind::Whole(|c| &mut c.enroll.code_ttl_hours, 1, MAX_TTL_HOURS),

@@ -1,11 +1,14 @@
 //! Dashboard sessions: a random cookie token whose SHA-256 alone is
 //! stored, a CSRF token per session, an idle limit and an absolute limit.
 //! A disabled supervisor's sessions stop working at their next request.
+//! Before sign-in, [`PreTokens`] make the sign-in form's token: only this
+//! server can make one, so a value a client chose is refused.
 
 use crate::server::error::ServerError;
 use crate::server::supervisors::SupervisorName;
 use data_encoding::BASE64URL_NOPAD;
 use ring::digest::{SHA256, digest};
+use ring::hmac;
 use ring::rand::{SecureRandom, SystemRandom};
 use rusqlite::{Connection, OptionalExtension};
 
@@ -34,12 +37,62 @@ pub struct NewSession {
 /// turn every request into a write.
 const TOUCH_EVERY_MS: i64 = 60_000;
 
-pub fn random_token() -> String {
+/// 256 random bits as 43 URL-safe characters.
+pub fn random_token() -> Result<String, ServerError> {
     let mut bytes = [0u8; 32];
     SystemRandom::new()
         .fill(&mut bytes)
-        .expect("the system random source works");
-    BASE64URL_NOPAD.encode(&bytes)
+        .map_err(|_| ServerError::Random)?;
+    Ok(BASE64URL_NOPAD.encode(&bytes))
+}
+
+/// Makes and checks the sign-in form's token (double submit: the form
+/// and a cookie carry it). A token is 16 random bytes and the time it
+/// ends, signed with HMAC-SHA256 under a key drawn when the server
+/// starts: the server keeps nothing per token, and a restart only turns
+/// forms left open into "this form has expired".
+pub struct PreTokens {
+    key: hmac::Key,
+}
+
+const PRE_NONCE: usize = 16;
+const PRE_BODY: usize = PRE_NONCE + 8;
+const PRE_LEN: usize = PRE_BODY + 32;
+/// Said inside every signature, so this key signs nothing else.
+const PRE_CONTEXT: &[u8] = b"tournee sign-in form v1";
+
+impl PreTokens {
+    pub fn new() -> Result<PreTokens, ServerError> {
+        let key = hmac::Key::generate(hmac::HMAC_SHA256, &SystemRandom::new())
+            .map_err(|_| ServerError::Random)?;
+        Ok(PreTokens { key })
+    }
+
+    /// A new token, good until `until_ms`.
+    pub fn issue(&self, until_ms: i64) -> Result<String, ServerError> {
+        let mut body = [0u8; PRE_BODY];
+        SystemRandom::new()
+            .fill(&mut body[..PRE_NONCE])
+            .map_err(|_| ServerError::Random)?;
+        body[PRE_NONCE..].copy_from_slice(&until_ms.to_be_bytes());
+        let tag = hmac::sign(&self.key, &[PRE_CONTEXT, &body].concat());
+        Ok(BASE64URL_NOPAD.encode(&[&body[..], tag.as_ref()].concat()))
+    }
+
+    /// Whether `token` was made by [`PreTokens::issue`] here and has not ended.
+    pub fn valid(&self, token: &str, now_ms: i64) -> bool {
+        let Ok(bytes) = BASE64URL_NOPAD.decode(token.as_bytes()) else {
+            return false;
+        };
+        if bytes.len() != PRE_LEN {
+            return false;
+        }
+        let (body, tag) = bytes.split_at(PRE_BODY);
+        let signed = hmac::verify(&self.key, &[PRE_CONTEXT, body].concat(), tag).is_ok();
+        let mut until = [0u8; 8];
+        until.copy_from_slice(&body[PRE_NONCE..]);
+        signed && i64::from_be_bytes(until) > now_ms
+    }
 }
 
 fn token_hash(token: &str) -> Vec<u8> {
@@ -52,8 +105,8 @@ pub fn start(conn: &Connection, name: &str, now_ms: i64) -> Result<NewSession, S
         .map_err(|_| ServerError::Damaged("session for a malformed name".into()))?;
     let key = name.key();
     let session = NewSession {
-        token: random_token(),
-        csrf: random_token(),
+        token: random_token()?,
+        csrf: random_token()?,
     };
     conn.execute(
         "INSERT INTO sessions (token_sha256, name_key, csrf, created_at, seen_at) VALUES (?1, ?2, ?3, ?4, ?4)",
@@ -181,6 +234,26 @@ mod tests {
         let s = start(&conn, "marie", 0).unwrap();
         supervisors::disable(&conn, &SupervisorName::parse("marie").unwrap(), 5).unwrap();
         assert!(find(&conn, &s.token, 10, LIFE).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_sign_in_form_token_is_good_only_from_this_server_and_until_it_ends() {
+        let here = PreTokens::new().unwrap();
+        let token = here.issue(10_000).unwrap();
+        assert!(here.valid(&token, 9_999));
+        assert!(!here.valid(&token, 10_000), "ended");
+        // Another server (or this one after a restart) made a different key.
+        assert!(!PreTokens::new().unwrap().valid(&token, 0));
+        // A value the client chose, even of the right shape, is refused.
+        let chosen = BASE64URL_NOPAD.encode(&[7u8; PRE_LEN]);
+        assert!(!here.valid(&chosen, 0));
+        assert!(!here.valid(&random_token().unwrap(), 0));
+        assert!(!here.valid("", 0));
+        // Moving the end further away breaks the signature.
+        let mut bytes = BASE64URL_NOPAD.decode(token.as_bytes()).unwrap();
+        bytes[PRE_NONCE] ^= 0x40;
+        assert!(!here.valid(&BASE64URL_NOPAD.encode(&bytes), 0));
+        assert_ne!(here.issue(10_000).unwrap(), token, "each one is new");
     }
 
     #[test]

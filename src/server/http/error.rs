@@ -17,6 +17,8 @@ pub enum ApiError {
     /// The client broke off or sent a body that does not frame.
     BodyRead,
     Timeout,
+    /// Every connection the server may hold is answering a request.
+    Busy,
     /// No such endpoint (a device pointed at the wrong server or path).
     NotFound,
 }
@@ -49,6 +51,7 @@ impl ApiError {
             ApiError::TooLarge => TOO_LARGE,
             ApiError::BodyRead => (StatusCode::BAD_REQUEST, "body_unreadable"),
             ApiError::Timeout => (StatusCode::REQUEST_TIMEOUT, "timeout"),
+            ApiError::Busy => (StatusCode::SERVICE_UNAVAILABLE, "server_busy"),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::Ingest(e) => match e {
                 IngestError::TooLarge => TOO_LARGE,
@@ -80,6 +83,9 @@ impl ApiError {
             ApiError::TooLarge => "the body is over the limit for this endpoint".into(),
             ApiError::BodyRead => "the request body could not be read".into(),
             ApiError::Timeout => "the request took too long".into(),
+            ApiError::Busy => {
+                "the server has too many open connections; retry in a few seconds".into()
+            }
             ApiError::NotFound => "no such endpoint".into(),
             ApiError::Ingest(IngestError::Server(_))
             | ApiError::Enroll(EnrollError::Server(_))

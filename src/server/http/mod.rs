@@ -1,15 +1,21 @@
 //! The HTTP face of the server (axum): the router, per-request time limit
-//! (`[limits] request_timeout_secs`), and [`serve`] with graceful shutdown.
+//! (`[limits] request_timeout_secs`), and [`serve`] with graceful shutdown
+//! and the connection limits of [`listen`] (header and idle timeouts, a
+//! [`budget`] of connections below the file-descriptor limit, [`slots`]).
 //! Routes stay thin (one file each): extract, call [`Server`], respond;
 //! [`error`] maps every error to its status. Nothing here logs request bodies.
 
 mod batches;
 mod body;
+mod budget;
 mod catalog;
 mod enroll;
 pub mod error;
+mod listen;
+mod slots;
 
 pub use batches::RECEIPT_TYPE;
+pub use listen::ConnectionLimits;
 
 use super::Server;
 use axum::Router;
@@ -19,11 +25,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use error::ApiError;
 use std::future::Future;
-use std::net::SocketAddr;
 use std::time::Duration;
-
-/// After the shutdown signal, how long open requests may take to finish.
-const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
 pub fn router(server: Server) -> Router {
     let timeout = server.request_timeout();
@@ -57,36 +59,23 @@ pub async fn serve(
     serve_router(listener, router(server), shutdown).await
 }
 
-/// [`serve`] for a router made elsewhere: the device API merged with the
-/// dashboard (and, in the demo, the worker app).
+/// [`serve`] for a router made elsewhere (the device API merged with the
+/// dashboard and, in the demo, the worker app), with the default
+/// connection limits.
 pub async fn serve_router(
     listener: tokio::net::TcpListener,
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let (stopping, mut stopped) = tokio::sync::watch::channel(false);
-    let signal = async move {
-        shutdown.await;
-        tracing::info!("shutting down");
-        let _ = stopping.send(true);
-    };
-    if let Ok(address) = listener.local_addr() {
-        tracing::info!(%address, "listening");
-    }
-    let app = app.into_make_service_with_connect_info::<SocketAddr>();
-    let running = axum::serve(listener, app).with_graceful_shutdown(signal);
-    let deadline = async move {
-        if stopped.wait_for(|stop| *stop).await.is_ok() {
-            tokio::time::sleep(SHUTDOWN_GRACE).await;
-        } else {
-            std::future::pending::<()>().await;
-        }
-    };
-    tokio::select! {
-        result = running => result,
-        () = deadline => {
-            tracing::warn!("requests still open after the grace period; closing them");
-            Ok(())
-        }
-    }
+    listen::serve(listener, app, ConnectionLimits::default(), shutdown).await
+}
+
+/// [`serve_router`] with the connection limits of the settings.
+pub async fn serve_router_with(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    limits: ConnectionLimits,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    listen::serve(listener, app, limits, shutdown).await
 }
