@@ -123,6 +123,12 @@ pub enum Problem {
         found: Vec<String>,
         expected: Vec<String>,
     },
+    /// A new PIN too easy to guess from a copied store: neither `digits`
+    /// digits nor a passphrase of `passphrase` characters with a letter.
+    WeakPin {
+        digits: usize,
+        passphrase: usize,
+    },
 }
 
 /// One field's problem.
@@ -243,6 +249,11 @@ impl FieldError {
                     ("value", &join(found)),
                     ("allowed", &join(expected)),
                 ],
+            ),
+            Problem::WeakPin { digits, passphrase } => tr(
+                lang,
+                Msg::ProblemWeakPin,
+                &[("field", &field), ("digits", digits), ("chars", passphrase)],
             ),
         }
     }

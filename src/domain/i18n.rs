@@ -109,6 +109,8 @@ messages! {
     ProblemTooLong => "{field} : de {min} à {max} caractères.", "{field}: {min} to {max} characters.";
     ProblemBadColumns => "{field} : colonnes attendues : {allowed}. Reçu : {value}.",
         "{field}: expected columns: {allowed}. Found: {value}.";
+    ProblemWeakPin => "{field} : au moins {digits} chiffres, ou une phrase de passe d'au moins {chars} caractères dont au moins une lettre.",
+        "{field}: at least {digits} digits, or a passphrase of at least {chars} characters including at least one letter.";
 
     // The device store.
     WrongPin => "NIP incorrect. Rien n'a été ouvert.", "Wrong PIN. Nothing was opened.";
@@ -137,6 +139,8 @@ messages! {
     ImportLine => "ligne {line}", "line {line}";
     PinSource => "Aucun NIP : définissez TOURNEE_PIN ou lancez la commande dans un terminal.",
         "No PIN: set TOURNEE_PIN or run the command in a terminal.";
+    PinWeakWarning => "Attention : ce NIP est trop court pour protéger le carnet si quelqu'un en copie le fichier. Changez-le avec « tournee device change-pin » (au moins {digits} chiffres, ou une phrase de passe d'au moins {chars} caractères dont au moins une lettre).",
+        "Warning: this PIN is too short to protect the store if someone copies its file. Change it with `tournee device change-pin` (at least {digits} digits, or a passphrase of at least {chars} characters including at least one letter).";
     FileUnreadable => "Impossible de lire {path} : {value}.", "Cannot read {path}: {value}.";
 
     // Sync and enrollment: what happened and what to do.
@@ -336,8 +340,8 @@ messages! {
     AppUnlockPrompt => "Entrez votre NIP pour continuer.", "Enter your PIN to continue.";
     AppUnlock => "Ouvrir", "Open";
     AppFirstRunTitle => "Bienvenue dans Tournée", "Welcome to Tournée";
-    AppFirstRunIntro => "Choisissez un NIP d'au moins 4 caractères. Il protège les contacts sur ce téléphone; personne ne peut le retrouver si vous l'oubliez.",
-        "Choose a PIN of at least 4 characters. It protects the contacts on this phone; nobody can recover it if you forget it.";
+    AppFirstRunIntro => "Choisissez un NIP d'au moins {digits} chiffres, ou une phrase de passe d'au moins {chars} caractères dont au moins une lettre. Il protège les contacts sur ce téléphone; personne ne peut le retrouver si vous l'oubliez.",
+        "Choose a PIN of at least {digits} digits, or a passphrase of at least {chars} characters including at least one letter. It protects the contacts on this phone; nobody can recover it if you forget it.";
     AppPinAgain => "NIP (encore)", "PIN (again)";
     AppContinueOffline => "Continuer hors ligne", "Continue offline";
     AppOfflineNote => "Vous pourrez inscrire ce téléphone auprès de l'organisme plus tard; d'ici là, tout reste chiffré sur l'appareil.",
@@ -423,6 +427,17 @@ messages! {
     AppListening => "Application Tournée sur http://{value}/app (Ctrl-C pour arrêter)", "Tournée app on http://{value}/app (Ctrl-C to stop)";
     AppPinWait => "Trop de NIP incorrects de suite. Attendez {value} avant de réessayer. Rien n'a été effacé.",
         "Too many wrong PINs in a row. Wait {value} before trying again. Nothing was erased.";
+    AppPinLetters => "Phrase de passe (clavier avec lettres)", "Passphrase (keyboard with letters)";
+    AppPinRule => "Au moins {digits} chiffres, ou une phrase de passe d'au moins {chars} caractères dont au moins une lettre.",
+        "At least {digits} digits, or a passphrase of at least {chars} characters including at least one letter.";
+    AppSaferPinTitle => "Choisissez un NIP plus long", "Choose a longer PIN";
+    AppSaferPinWhy => "Votre NIP est plus court que ce que Tournée demande maintenant. Si quelqu'un copiait les fichiers de ce téléphone, un ordinateur pourrait essayer tous les NIP de 4 chiffres en moins d'une heure, puis lire les contacts. Avec 6 chiffres, il lui faudrait cent fois plus de temps; avec une phrase de passe, bien plus encore.",
+        "Your PIN is shorter than Tournée now asks for. If someone copied this phone's files, a computer could try every 4-digit PIN in under an hour, then read the contacts. With 6 digits it would take a hundred times longer; with a passphrase, far longer still.";
+    AppSaferPinKept => "Rien n'est perdu : vos contacts, ceux qui attendent l'envoi et l'inscription du téléphone restent tels quels. Seul le NIP change.",
+        "Nothing is lost: your contacts, those waiting to be sent and the phone's enrollment stay as they are. Only the PIN changes.";
+    AppLater => "Plus tard", "Later";
+    AppSaferPinLater => "Si vous remettez à plus tard, ce message reviendra à chaque déverrouillage.",
+        "If you put it off, this message comes back at every unlock.";
     AppUnlocking => "Déverrouillage…", "Unlocking…";
     AppCreatingStore => "Préparation du coffre chiffré…", "Setting up encrypted storage…";
     AppCheckingPin => "Vérification du NIP…", "Checking the PIN…";
