@@ -3,6 +3,9 @@
 //! through chromedriver (fantoccini). Elements are found by `data-testid`
 //! and waited for by polling, never by sleeping a fixed time.
 //!
+//! Every browser is a connection of its own to the app's phone: it starts
+//! at the PIN screen, whatever the other browsers did.
+//!
 //! Needs `/usr/bin/chromium` (or `$CHROME`) and `chromedriver` on the
 //! PATH (or `$CHROMEDRIVER`); the tests fail, loudly, when they are
 //! missing. Each step's screen is saved as a PNG under
@@ -15,30 +18,59 @@ use common::browser::{Browser, screenshot_dir};
 use fantoccini::{Client, Locator};
 use std::time::{Duration, Instant};
 use tournee::app::prefs::Prefs;
-use tournee::app::{Session, liveview};
+use tournee::app::{Phone, liveview};
+use tournee::device::{Pin, Store};
 use tournee::domain::wire::enroll_link::EnrollLink;
 
-const PIN: &str = "4821";
+const PIN: &str = "482193";
 /// Generous: a busy CI runner may take seconds for a PBKDF2 unlock.
 const PATIENCE: Duration = Duration::from_secs(20);
 
-/// One test's world: a sync server, the app on its own home, a browser.
+/// One browser on the app: the taps, waits and checks of a test, with
+/// what axe-core found on each screen shot so far.
+struct Tab {
+    name: String,
+    browser: Client,
+    axe: std::sync::Mutex<Vec<String>>,
+    _chrome: Browser,
+}
+
+/// One test's world: a sync server, the app on its own home (one phone,
+/// whose every connection is a view of its own), a first browser.
 struct E2e {
-    name: &'static str,
+    tab: Tab,
     server: TestServer,
     app_url: String,
-    browser: Client,
+    phone: Phone,
     _home: tempfile::TempDir,
     _film: tempfile::TempDir,
-    /// What axe-core found on each screen shot so far.
-    axe: std::sync::Mutex<Vec<String>>,
     _stop_app: tokio::sync::oneshot::Sender<()>,
-    _chrome: Browser,
+}
+
+impl std::ops::Deref for E2e {
+    type Target = Tab;
+    fn deref(&self) -> &Tab {
+        &self.tab
+    }
 }
 
 /// The phones the app is laid out for: a common one and a small one.
 const PHONE: (u32, u32) = (390, 844);
 const SMALL_PHONE: (u32, u32) = (360, 640);
+
+/// Forgets this test's pictures from an earlier run: they would mislead.
+fn clear_screenshots(name: &str) {
+    std::fs::create_dir_all(screenshot_dir()).unwrap();
+    for old in std::fs::read_dir(screenshot_dir()).unwrap().flatten() {
+        if old
+            .file_name()
+            .to_string_lossy()
+            .starts_with(&format!("{name}-"))
+        {
+            let _ = std::fs::remove_file(old.path());
+        }
+    }
+}
 
 impl E2e {
     async fn start(name: &'static str) -> E2e {
@@ -65,44 +97,87 @@ impl E2e {
         }
 
         let home = tempfile::tempdir().unwrap();
+        let phone = Phone::new(home.path());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let app_url = format!("http://{}/app", listener.local_addr().unwrap());
         let (stop_app, stopped) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(liveview::serve(
-            listener,
-            Session::new(home.path()),
-            async move {
-                let _ = stopped.await;
-            },
-        ));
+        tokio::spawn(liveview::serve(listener, phone.clone(), async move {
+            let _ = stopped.await;
+        }));
 
+        clear_screenshots(name);
         let chrome = if camera {
             Browser::phone_with_camera(width, height, &video).await
         } else {
             Browser::phone(width, height).await
         };
-        let browser = chrome.client.clone();
-        browser.goto(&app_url).await.unwrap();
-        // This test's pictures from an earlier run would mislead.
-        std::fs::create_dir_all(screenshot_dir()).unwrap();
-        for old in std::fs::read_dir(screenshot_dir()).unwrap().flatten() {
-            if old
-                .file_name()
-                .to_string_lossy()
-                .starts_with(&format!("{name}-"))
-            {
-                let _ = std::fs::remove_file(old.path());
-            }
-        }
+        let tab = Tab::on(name, chrome, &app_url).await;
         E2e {
-            name,
+            tab,
             server,
             app_url,
-            browser,
+            phone,
             _home: home,
             _film: film,
-            axe: Default::default(),
             _stop_app: stop_app,
+        }
+    }
+
+    /// A second browser on the same app (another phone-sized Chromium):
+    /// another connection to the same phone.
+    async fn another_tab(&self, name: &str) -> Tab {
+        clear_screenshots(name);
+        Tab::on(name, Browser::phone(PHONE.0, PHONE.1).await, &self.app_url).await
+    }
+
+    fn css(testid: &str) -> String {
+        Tab::css(testid)
+    }
+
+    /// The PIN twice; lands on the enrollment step, with the way on
+    /// ("Continuer hors ligne") in view.
+    async fn first_run(&self) {
+        self.fill("pin", PIN).await;
+        self.fill("pin-again", PIN).await;
+        self.assert_in_view("pin-next").await;
+        self.shot("01-first-run").await;
+        self.tap_id("pin-next").await;
+        self.wait_for(&Self::css("enroll-code")).await;
+        self.assert_in_view("continue-offline").await;
+    }
+
+    /// Enrolls with the test server's code; the way on is in view after.
+    async fn enroll(&self) {
+        self.fill("server-address", &self.server.url).await;
+        let code = self.server.code();
+        self.fill("enroll-code", &code).await;
+        self.tap_enroll().await;
+    }
+
+    /// Taps "Inscrire" and waits for the phone to be enrolled, with the
+    /// way on in view.
+    async fn tap_enroll(&self) {
+        self.tap_id("enroll").await;
+        self.wait_text(&Self::css("enrolled"), "the enrollment", |t| {
+            t.starts_with("Inscrit auprès de")
+        })
+        .await;
+        self.assert_in_view("continue").await;
+    }
+
+    async fn finish(self) {
+        self.tab.finish().await;
+    }
+}
+
+impl Tab {
+    async fn on(name: &str, chrome: Browser, app_url: &str) -> Tab {
+        let browser = chrome.client.clone();
+        browser.goto(app_url).await.unwrap();
+        Tab {
+            name: name.to_string(),
+            browser,
+            axe: Default::default(),
             _chrome: chrome,
         }
     }
@@ -110,7 +185,6 @@ impl E2e {
     fn css(testid: &str) -> String {
         format!("[data-testid='{testid}']")
     }
-
     /// Polls until `selector` matches, then until `accept` says yes to it.
     async fn wait_text(&self, selector: &str, what: &str, accept: impl Fn(&str) -> bool) -> String {
         let started = Instant::now();
@@ -166,13 +240,13 @@ impl E2e {
     }
 
     async fn tap_id(&self, testid: &str) {
-        self.tap(&Self::css(testid)).await;
+        self.tap(&Tab::css(testid)).await;
     }
 
     /// Types into a field as one input event: the server sees the whole
     /// value at once, before any tap that follows on the same socket.
     async fn fill(&self, testid: &str, text: &str) {
-        let selector = Self::css(testid);
+        let selector = Tab::css(testid);
         self.wait_for(&selector).await;
         let typed = self
             .browser
@@ -197,7 +271,7 @@ impl E2e {
     /// and not hidden under the tab bar or anything else: what a worker
     /// sees without scrolling.
     async fn assert_in_view(&self, testid: &str) {
-        let selector = Self::css(testid);
+        let selector = Tab::css(testid);
         self.wait_for(&selector).await;
         let seen = self
             .browser
@@ -241,37 +315,30 @@ impl E2e {
         }
     }
 
-    /// The PIN twice; lands on the enrollment step, with the way on
-    /// ("Continuer hors ligne") in view.
-    async fn first_run(&self) {
-        self.fill("pin", PIN).await;
-        self.fill("pin-again", PIN).await;
-        self.assert_in_view("pin-next").await;
-        self.shot("01-first-run").await;
-        self.tap_id("pin-next").await;
-        self.wait_for(&Self::css("enroll-code")).await;
-        self.assert_in_view("continue-offline").await;
-    }
-
-    /// Enrolls with the test server's code; the way on is in view after.
-    async fn enroll(&self) {
-        self.fill("server-address", &self.server.url).await;
-        let code = self.server.code();
-        self.fill("enroll-code", &code).await;
-        self.tap_enroll().await;
-    }
-
-    /// Taps "Inscrire" and waits for the phone to be enrolled, with the
-    /// way on in view.
-    async fn tap_enroll(&self) {
-        self.tap_id("enroll").await;
-        self.wait_text(&Self::css("enrolled"), "the enrollment", |t| {
-            t.starts_with("Inscrit auprès de")
+    /// A contact by taps from Home (Pontiac, known person, 18-24), saved.
+    async fn save_a_contact(&self) {
+        self.tap_id("tab-home").await;
+        self.tap_id("new-contact").await;
+        self.tap("[data-testid='zone'] [data-id='pontiac']").await;
+        self.tap("[data-testid='kind'] [data-id='known']").await;
+        self.tap("[data-testid='age-band'] [data-id='18-24']").await;
+        self.tap_id("save").await;
+        self.wait_text(".notice", "the saved notice", |t| {
+            t == "Contact enregistré."
         })
         .await;
-        self.assert_in_view("continue").await;
     }
 
+    /// The attribute `name` of the element, once it is there.
+    async fn attribute(&self, testid: &str, name: &str) -> Option<String> {
+        let selector = Tab::css(testid);
+        self.wait_for(&selector).await;
+        let element = self.browser.find(Locator::Css(&selector)).await.unwrap();
+        element.attr(name).await.unwrap()
+    }
+
+    /// Closes the browser (its connection to the app ends) and fails the
+    /// test on what axe-core found.
     async fn finish(self) {
         let _ = self.browser.close().await;
         let axe = self.axe.lock().unwrap();
@@ -466,8 +533,13 @@ async fn e2e_english_then_lock_a_wrong_pin_stays_locked_the_right_one_opens() {
     })
     .await;
     e2e.shot("06-unlocked").await;
-    // A reload is a new view of the same session: still open, still English.
+    // A reload is a new connection: locked again, still in English (a
+    // choice of the phone's), and the PIN opens it.
     e2e.browser.goto(&e2e.app_url).await.unwrap();
+    e2e.wait_text("h1", "locked after a reload", |t| t == "Tournée is locked")
+        .await;
+    e2e.fill("pin", PIN).await;
+    e2e.tap_id("unlock").await;
     e2e.wait_text(&E2e::css("tab-today"), "English tabs", |t| t == "Today")
         .await;
     e2e.finish().await;
@@ -534,6 +606,161 @@ async fn e2e_small_phone_every_next_step_in_view_then_wrong_pins_wait() {
         .unwrap();
     assert_eq!(disabled, serde_json::json!(true), "the button waits too");
     e2e.shot("07-wrong-pins-wait").await;
+    e2e.finish().await;
+}
+
+/// Two browsers on one phone's app: the second lands on the PIN screen,
+/// not on the first one's Home; locking it, then closing it, leaves the
+/// first open and saving.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn e2e_a_second_browser_starts_locked_and_locking_or_closing_it_leaves_the_first_open() {
+    let e2e = E2e::start("two-browsers").await;
+    e2e.first_run().await;
+    e2e.tap_id("continue-offline").await;
+    e2e.wait_text(&E2e::css("new-contact"), "Home", |t| t == "Nouveau contact")
+        .await;
+
+    let second = e2e.another_tab("two-browsers-second").await;
+    second
+        .wait_text("h1", "the lock screen", |t| t == "Tournée est verrouillé")
+        .await;
+    assert!(
+        second
+            .browser
+            .find(Locator::Css(&E2e::css("tab-home")))
+            .await
+            .is_err(),
+        "nothing behind the lock"
+    );
+    second.shot("01-locked").await;
+    assert_eq!(e2e.phone.unlocked_sessions(), 1);
+
+    // The first is still on Home and still saves.
+    e2e.wait_text(&E2e::css("new-contact"), "still Home", |t| {
+        t == "Nouveau contact"
+    })
+    .await;
+    e2e.save_a_contact().await;
+
+    // The second unlocks, then locks: only itself.
+    second.fill("pin", PIN).await;
+    second.tap_id("unlock").await;
+    second
+        .wait_text(&E2e::css("new-contact"), "its own Home", |t| {
+            t == "Nouveau contact"
+        })
+        .await;
+    assert_eq!(e2e.phone.unlocked_sessions(), 2);
+    second.tap_id("lock").await;
+    second
+        .wait_text("h1", "locked again", |t| t == "Tournée est verrouillé")
+        .await;
+    assert_eq!(e2e.phone.unlocked_sessions(), 1);
+    e2e.save_a_contact().await;
+    e2e.shot("02-first-still-open").await;
+
+    // Unlocked again, then closed: its key goes with its socket; the
+    // first keeps its own.
+    second.fill("pin", PIN).await;
+    second.tap_id("unlock").await;
+    second
+        .wait_text(&E2e::css("new-contact"), "its own Home", |t| {
+            t == "Nouveau contact"
+        })
+        .await;
+    assert_eq!(e2e.phone.unlocked_sessions(), 2);
+    second.finish().await;
+    let started = Instant::now();
+    while e2e.phone.unlocked_sessions() > 1 {
+        assert!(
+            started.elapsed() < PATIENCE,
+            "the closed socket kept its key"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    e2e.save_a_contact().await;
+    e2e.tap_id("tab-today").await;
+    e2e.wait_text(&E2e::css("records"), "three contacts", |t| {
+        t.matches("Pontiac").count() == 3
+    })
+    .await;
+    e2e.finish().await;
+}
+
+/// A store from before the 6-digit rule, with a 4-digit PIN: it opens
+/// with every record, asks for a longer PIN in plain words, takes a
+/// passphrase typed on a full keyboard, and the phone remembers that
+/// keyboard for the next unlock.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn e2e_an_old_four_digit_store_opens_then_a_passphrase_replaces_its_pin() {
+    let e2e = E2e::start("old-pin").await;
+    common::old_store::make(e2e._home.path(), "4821", &["pontiac", "gatineau"]);
+    // A new connection finds the store.
+    e2e.browser.goto(&e2e.app_url).await.unwrap();
+    e2e.wait_text("h1", "the lock screen", |t| t == "Tournée est verrouillé")
+        .await;
+    assert_eq!(
+        e2e.attribute("pin", "inputmode").await.as_deref(),
+        Some("numeric"),
+        "digits on the keypad"
+    );
+    e2e.fill("pin", "4821").await;
+    e2e.tap_id("unlock").await;
+    e2e.wait_text("h1", "the safer-PIN screen", |t| {
+        t == "Choisissez un NIP plus long"
+    })
+    .await;
+    e2e.wait_text(".screen", "why, in plain words", |t| {
+        t.contains("essaierait tous les NIP de 4 chiffres en moins d'une heure")
+            && t.contains("Rien n'est perdu")
+    })
+    .await;
+    // Both ways on are in view: change now, or later.
+    e2e.assert_in_view("safer-pin").await;
+    e2e.assert_in_view("later").await;
+    e2e.shot("01-safer-pin").await;
+
+    // Six digits are fine, four are refused again, a passphrase is best.
+    e2e.fill("new-pin", "1357").await;
+    e2e.fill("new-pin-again", "1357").await;
+    e2e.tap_id("safer-pin").await;
+    e2e.wait_text("[role='alert']", "the rule", |t| {
+        t.starts_with("NIP : au moins 6 chiffres, ou une phrase de passe")
+    })
+    .await;
+    e2e.tap_id("pin-letters").await;
+    let started = Instant::now();
+    while e2e.attribute("new-pin", "inputmode").await.as_deref() != Some("text") {
+        assert!(started.elapsed() < PATIENCE, "no keyboard with letters");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    e2e.fill("new-pin", "tuque bleue de nuit").await;
+    e2e.fill("new-pin-again", "tuque bleue de nuit").await;
+    e2e.shot("02-passphrase").await;
+    e2e.tap_id("safer-pin").await;
+    e2e.wait_text(".notice", "the change", |t| t == "NIP changé.")
+        .await;
+    e2e.tap_id("tab-today").await;
+    e2e.wait_text(&E2e::css("records"), "both old contacts", |t| {
+        t.contains("Pontiac") && t.contains("Gatineau")
+    })
+    .await;
+
+    // The old PIN opens nothing now; the passphrase does, on letters.
+    assert!(Store::open(e2e._home.path(), &Pin::parse("4821").unwrap()).is_err());
+    e2e.tap_id("lock").await;
+    e2e.wait_text("h1", "locked", |t| t == "Tournée est verrouillé")
+        .await;
+    assert_eq!(
+        e2e.attribute("pin", "inputmode").await.as_deref(),
+        Some("text")
+    );
+    e2e.fill("pin", "tuque bleue de nuit").await;
+    e2e.tap_id("unlock").await;
+    e2e.wait_text(&E2e::css("new-contact"), "Home at once", |t| {
+        t == "Nouveau contact"
+    })
+    .await;
     e2e.finish().await;
 }
 

@@ -427,14 +427,14 @@ messages! {
     AppListening => "Application Tournée sur http://{value}/app (Ctrl-C pour arrêter)", "Tournée app on http://{value}/app (Ctrl-C to stop)";
     AppPinWait => "Trop de NIP incorrects de suite. Attendez {value} avant de réessayer. Rien n'a été effacé.",
         "Too many wrong PINs in a row. Wait {value} before trying again. Nothing was erased.";
-    AppPinLetters => "Phrase de passe (clavier avec lettres)", "Passphrase (keyboard with letters)";
+    AppPinLetters => "Phrase de passe (avec lettres)", "Passphrase (with letters)";
     AppPinRule => "Au moins {digits} chiffres, ou une phrase de passe d'au moins {chars} caractères dont au moins une lettre.",
         "At least {digits} digits, or a passphrase of at least {chars} characters including at least one letter.";
     AppSaferPinTitle => "Choisissez un NIP plus long", "Choose a longer PIN";
-    AppSaferPinWhy => "Votre NIP est plus court que ce que Tournée demande maintenant. Si quelqu'un copiait les fichiers de ce téléphone, un ordinateur pourrait essayer tous les NIP de 4 chiffres en moins d'une heure, puis lire les contacts. Avec 6 chiffres, il lui faudrait cent fois plus de temps; avec une phrase de passe, bien plus encore.",
-        "Your PIN is shorter than Tournée now asks for. If someone copied this phone's files, a computer could try every 4-digit PIN in under an hour, then read the contacts. With 6 digits it would take a hundred times longer; with a passphrase, far longer still.";
-    AppSaferPinKept => "Rien n'est perdu : vos contacts, ceux qui attendent l'envoi et l'inscription du téléphone restent tels quels. Seul le NIP change.",
-        "Nothing is lost: your contacts, those waiting to be sent and the phone's enrollment stay as they are. Only the PIN changes.";
+    AppSaferPinWhy => "Votre NIP est trop court : avec une copie des fichiers de ce téléphone, un ordinateur essaierait tous les NIP de 4 chiffres en moins d'une heure. Avec 6 chiffres, il lui faudrait cent fois plus de temps; avec une phrase de passe, bien plus encore.",
+        "Your PIN is too short: with a copy of this phone's files, a computer would try every 4-digit PIN in under an hour. With 6 digits it would take a hundred times longer; with a passphrase, far longer still.";
+    AppSaferPinKept => "Rien n'est perdu : seul le NIP change; vos contacts et l'inscription du téléphone restent tels quels.",
+        "Nothing is lost: only the PIN changes; your contacts and the phone's enrollment stay as they are.";
     AppLater => "Plus tard", "Later";
     AppSaferPinLater => "Si vous remettez à plus tard, ce message reviendra à chaque déverrouillage.",
         "If you put it off, this message comes back at every unlock.";
