@@ -15,6 +15,7 @@ use tokio::sync::oneshot;
 use tournee::device::{Pin, Store, SyncOptions};
 use tournee::domain::{Catalog, Contact, ContactDraft};
 
+pub mod app_e2e;
 pub mod browser;
 pub mod old_store;
 pub mod web;
