@@ -7,7 +7,7 @@
 //! sits behind a plain mutex: each call holds it for one short local
 //! operation. Network work never holds it (see [`super::background`]).
 //! The data key leaves memory when the view locks or goes away (its
-//! socket closed, [`super::liveview`] locks it at once).
+//! socket closed, [`mod@super::liveview`] locks it at once).
 
 use super::background::SyncFlags;
 use super::phone::{Phone, lock};

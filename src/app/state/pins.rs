@@ -28,18 +28,18 @@ impl Session {
             Store::create(home, &parsed, &Catalog::default_quebec())
         });
         let store = store.map_err(|e| e.message(lang))?;
-        self.keep_open(store, pin, parsed.kind());
+        self.keep_open(store, pin, &parsed);
         Ok(())
     }
 
     /// Opens the store with `pin`. Slow on purpose (PBKDF2): screens call
-    /// it off the UI thread. After [`FREE_PIN_TRIES`] wrong PINs in a row
+    /// it off the UI thread. After [`super::FREE_PIN_TRIES`] wrong PINs in a row
     /// on this phone (whichever views typed them) it refuses to try until
     /// the wait is over, and says how long.
     pub fn unlock(&self, pin: &str) -> Result<(), String> {
         let lang = self.lang();
         let phone = &self.phone;
-        let (store, kind) = phone.one_pin_step(|| {
+        let (store, parsed) = phone.one_pin_step(|| {
             if let Some(wait) = phone.pin_wait() {
                 return Err(pin_wait_message(wait, lang));
             }
@@ -49,7 +49,7 @@ impl Session {
             match Store::open(phone.home(), &parsed) {
                 Ok(store) => {
                     phone.right_pin();
-                    Ok((store, parsed.kind()))
+                    Ok((store, parsed))
                 }
                 Err(StoreError::WrongPin) => {
                     phone.wrong_pin();
@@ -62,7 +62,7 @@ impl Session {
                 Err(other) => Err(other.message(lang)),
             }
         })?;
-        self.keep_open(store, pin, kind);
+        self.keep_open(store, pin, &parsed);
         Ok(())
     }
 
@@ -71,8 +71,7 @@ impl Session {
         self.phone.pin_wait()
     }
 
-    fn keep_open(&self, store: Store, pin: &str, kind: PinKind) {
-        let weak = Pin::parse(pin).map(|p| p.is_weak()).unwrap_or(true);
+    fn keep_open(&self, store: Store, pin: &str, parsed: &Pin) {
         let mut open = lock(&self.view.open);
         // Closed while the PIN was being checked: nobody is there to see it.
         if self.view.closed.load(Ordering::SeqCst) {
@@ -81,10 +80,10 @@ impl Session {
         *open = Some(Open {
             store,
             pin: Zeroizing::new(pin.to_string()),
-            weak,
+            weak: parsed.is_weak(),
         });
         drop(open);
-        self.remember_keyboard(kind);
+        self.remember_keyboard(parsed.kind());
         self.touch();
     }
 
