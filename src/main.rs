@@ -7,7 +7,7 @@ fn main() -> std::process::ExitCode {
     #[cfg(all(feature = "mobile", any(target_os = "android", target_os = "ios")))]
     {
         let home = tournee::app::native::phone_home();
-        tournee::app::native::launch(tournee::app::Session::new(&home));
+        tournee::app::native::launch(tournee::app::Phone::new(&home));
         return std::process::ExitCode::SUCCESS;
     }
     #[allow(unreachable_code)]

@@ -1,7 +1,7 @@
 //! End to end in a real browser: `tournee app`'s liveview server and a
 //! real `tournee serve` on loopback, driven by taps in headless Chromium
-//! through chromedriver (fantoccini). Elements are found by `data-testid`
-//! and waited for by polling, never by sleeping a fixed time.
+//! (the harness is `common::app_e2e`): first run, enrollment by code and
+//! by scanning, contacts by taps, sync, English, the lock, wrong PINs.
 //!
 //! Needs `/usr/bin/chromium` (or `$CHROME`) and `chromedriver` on the
 //! PATH (or `$CHROMEDRIVER`); the tests fail, loudly, when they are
@@ -10,279 +10,11 @@
 
 mod common;
 
-use common::TestServer;
-use common::browser::{Browser, screenshot_dir};
-use fantoccini::{Client, Locator};
+use common::app_e2e::{E2e, PATIENCE, PIN, SMALL_PHONE};
+use fantoccini::Locator;
 use std::time::{Duration, Instant};
 use tournee::app::prefs::Prefs;
-use tournee::app::{Session, liveview};
 use tournee::domain::wire::enroll_link::EnrollLink;
-
-const PIN: &str = "4821";
-/// Generous: a busy CI runner may take seconds for a PBKDF2 unlock.
-const PATIENCE: Duration = Duration::from_secs(20);
-
-/// One test's world: a sync server, the app on its own home, a browser.
-struct E2e {
-    name: &'static str,
-    server: TestServer,
-    app_url: String,
-    browser: Client,
-    _home: tempfile::TempDir,
-    _film: tempfile::TempDir,
-    /// What axe-core found on each screen shot so far.
-    axe: std::sync::Mutex<Vec<String>>,
-    _stop_app: tokio::sync::oneshot::Sender<()>,
-    _chrome: Browser,
-}
-
-/// The phones the app is laid out for: a common one and a small one.
-const PHONE: (u32, u32) = (390, 844);
-const SMALL_PHONE: (u32, u32) = (360, 640);
-
-impl E2e {
-    async fn start(name: &'static str) -> E2e {
-        E2e::start_at(name, PHONE).await
-    }
-
-    async fn start_at(name: &'static str, size: (u32, u32)) -> E2e {
-        E2e::start_with(name, size, false).await
-    }
-
-    /// With a phone camera that films the enrollment QR code of a fresh
-    /// code from this test's server.
-    async fn start_filming_a_qr_code(name: &'static str) -> E2e {
-        E2e::start_with(name, PHONE, true).await
-    }
-
-    async fn start_with(name: &'static str, (width, height): (u32, u32), camera: bool) -> E2e {
-        let server = TestServer::spawn().await;
-        let film = tempfile::tempdir().unwrap();
-        let video = film.path().join("qr.y4m");
-        if camera {
-            let text = EnrollLink::to_text(&server.url, &server.code());
-            std::fs::write(&video, qr_video(&text)).unwrap();
-        }
-
-        let home = tempfile::tempdir().unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let app_url = format!("http://{}/app", listener.local_addr().unwrap());
-        let (stop_app, stopped) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(liveview::serve(
-            listener,
-            Session::new(home.path()),
-            async move {
-                let _ = stopped.await;
-            },
-        ));
-
-        let chrome = if camera {
-            Browser::phone_with_camera(width, height, &video).await
-        } else {
-            Browser::phone(width, height).await
-        };
-        let browser = chrome.client.clone();
-        browser.goto(&app_url).await.unwrap();
-        // This test's pictures from an earlier run would mislead.
-        std::fs::create_dir_all(screenshot_dir()).unwrap();
-        for old in std::fs::read_dir(screenshot_dir()).unwrap().flatten() {
-            if old
-                .file_name()
-                .to_string_lossy()
-                .starts_with(&format!("{name}-"))
-            {
-                let _ = std::fs::remove_file(old.path());
-            }
-        }
-        E2e {
-            name,
-            server,
-            app_url,
-            browser,
-            _home: home,
-            _film: film,
-            axe: Default::default(),
-            _stop_app: stop_app,
-            _chrome: chrome,
-        }
-    }
-
-    fn css(testid: &str) -> String {
-        format!("[data-testid='{testid}']")
-    }
-
-    /// Polls until `selector` matches, then until `accept` says yes to it.
-    async fn wait_text(&self, selector: &str, what: &str, accept: impl Fn(&str) -> bool) -> String {
-        let started = Instant::now();
-        let mut last = String::new();
-        loop {
-            if let Ok(element) = self.browser.find(Locator::Css(selector)).await
-                && let Ok(text) = element.text().await
-            {
-                if accept(&text) {
-                    return text;
-                }
-                last = text;
-            }
-            if started.elapsed() > PATIENCE {
-                self.shot("timeout").await;
-                panic!(
-                    "{}: {what} never showed in {selector}; last text: {last:?}",
-                    self.name
-                );
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    }
-
-    async fn wait_for(&self, selector: &str) {
-        self.wait_text(selector, "the element", |_| true).await;
-    }
-
-    /// Taps the element, waiting for it (re-rendered nodes go stale: retry).
-    async fn tap(&self, selector: &str) {
-        let started = Instant::now();
-        loop {
-            // Bring it above the fixed tab bar first, as a thumb would scroll.
-            let _ = self
-                .browser
-                .execute(
-                    "const e = document.querySelector(arguments[0]);
-                     if (e) e.scrollIntoView({ block: 'center' });",
-                    vec![selector.into()],
-                )
-                .await;
-            if let Ok(element) = self.browser.find(Locator::Css(selector)).await
-                && element.click().await.is_ok()
-            {
-                return;
-            }
-            if started.elapsed() > PATIENCE {
-                self.shot("timeout").await;
-                panic!("{}: could not tap {selector}", self.name);
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    }
-
-    async fn tap_id(&self, testid: &str) {
-        self.tap(&Self::css(testid)).await;
-    }
-
-    /// Types into a field as one input event: the server sees the whole
-    /// value at once, before any tap that follows on the same socket.
-    async fn fill(&self, testid: &str, text: &str) {
-        let selector = Self::css(testid);
-        self.wait_for(&selector).await;
-        let typed = self
-            .browser
-            .execute(
-                "const e = document.querySelector(arguments[0]);
-                 if (!e) return false;
-                 e.focus();
-                 e.value = arguments[1];
-                 e.dispatchEvent(new Event('input', { bubbles: true }));
-                 return e.value === arguments[1];",
-                vec![selector.into(), text.into()],
-            )
-            .await;
-        assert!(
-            matches!(typed, Ok(serde_json::Value::Bool(true))),
-            "{}: the field {testid} did not take {text:?}: {typed:?}",
-            self.name
-        );
-    }
-
-    /// Whether the element is on screen with the page scrolled to the top,
-    /// and not hidden under the tab bar or anything else: what a worker
-    /// sees without scrolling.
-    async fn assert_in_view(&self, testid: &str) {
-        let selector = Self::css(testid);
-        self.wait_for(&selector).await;
-        let seen = self
-            .browser
-            .execute(
-                "window.scrollTo(0, 0);
-                 const e = document.querySelector(arguments[0]);
-                 if (!e) return 'missing';
-                 const r = e.getBoundingClientRect();
-                 const where = JSON.stringify([r.left, r.top, r.right, r.bottom]) +
-                   ' in ' + innerWidth + 'x' + innerHeight;
-                 if (r.top < 0 || r.left < 0 || r.bottom > innerHeight || r.right > innerWidth)
-                   return 'off screen: ' + where;
-                 const hit = document.elementFromPoint((r.left + r.right) / 2, (r.top + r.bottom) / 2);
-                 if (!(hit === e || e.contains(hit)))
-                   return 'covered by ' + (hit ? hit.outerHTML.slice(0, 80) : 'nothing') + ': ' + where;
-                 return 'ok';",
-                vec![selector.into()],
-            )
-            .await
-            .unwrap();
-        if seen != serde_json::json!("ok") {
-            self.shot("not-in-view").await;
-            panic!(
-                "{}: {testid} is not in view without scrolling: {seen}",
-                self.name
-            );
-        }
-    }
-
-    /// Saves this step's screen and checks it with axe-core: serious and
-    /// critical violations are kept and fail the test at [`E2e::finish`].
-    async fn shot(&self, step: &str) {
-        if let Ok(png) = self.browser.screenshot().await {
-            let path = screenshot_dir().join(format!("{}-{step}.png", self.name));
-            let _ = std::fs::write(path, png);
-        }
-        if step != "timeout" && step != "not-in-view" {
-            let found = self._chrome.axe_serious().await;
-            let mut kept = self.axe.lock().unwrap();
-            kept.extend(found.into_iter().map(|v| format!("{step}: {v}")));
-        }
-    }
-
-    /// The PIN twice; lands on the enrollment step, with the way on
-    /// ("Continuer hors ligne") in view.
-    async fn first_run(&self) {
-        self.fill("pin", PIN).await;
-        self.fill("pin-again", PIN).await;
-        self.assert_in_view("pin-next").await;
-        self.shot("01-first-run").await;
-        self.tap_id("pin-next").await;
-        self.wait_for(&Self::css("enroll-code")).await;
-        self.assert_in_view("continue-offline").await;
-    }
-
-    /// Enrolls with the test server's code; the way on is in view after.
-    async fn enroll(&self) {
-        self.fill("server-address", &self.server.url).await;
-        let code = self.server.code();
-        self.fill("enroll-code", &code).await;
-        self.tap_enroll().await;
-    }
-
-    /// Taps "Inscrire" and waits for the phone to be enrolled, with the
-    /// way on in view.
-    async fn tap_enroll(&self) {
-        self.tap_id("enroll").await;
-        self.wait_text(&Self::css("enrolled"), "the enrollment", |t| {
-            t.starts_with("Inscrit auprès de")
-        })
-        .await;
-        self.assert_in_view("continue").await;
-    }
-
-    async fn finish(self) {
-        let _ = self.browser.close().await;
-        let axe = self.axe.lock().unwrap();
-        assert!(
-            axe.is_empty(),
-            "{}: accessibility problems:\n{}",
-            self.name,
-            axe.join("\n")
-        );
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn e2e_enroll_log_by_taps_repeat_and_sync() {
@@ -485,8 +217,13 @@ async fn e2e_english_then_lock_a_wrong_pin_stays_locked_the_right_one_opens() {
     })
     .await;
     e2e.shot("06-unlocked").await;
-    // A reload is a new view of the same session: still open, still English.
+    // A reload is a new connection: locked again, still in English (a
+    // choice of the phone's), and the PIN opens it.
     e2e.browser.goto(&e2e.app_url).await.unwrap();
+    e2e.wait_text("h1", "locked after a reload", |t| t == "Tournée is locked")
+        .await;
+    e2e.fill("pin", PIN).await;
+    e2e.tap_id("unlock").await;
     e2e.wait_text(&E2e::css("tab-today"), "English tabs", |t| t == "Today")
         .await;
     e2e.finish().await;
@@ -523,7 +260,7 @@ async fn e2e_small_phone_every_next_step_in_view_then_wrong_pins_wait() {
         e2e.tap_id("unlock").await;
         // Counted in the phone's prefs file, which outlives a restart.
         let started = Instant::now();
-        while Prefs::load(e2e._home.path()).pin_tries.wrong_in_a_row < attempt {
+        while Prefs::load(e2e.home.path()).pin_tries.wrong_in_a_row < attempt {
             assert!(
                 started.elapsed() < PATIENCE,
                 "wrong PIN {attempt} not counted"
@@ -593,30 +330,4 @@ async fn e2e_enroll_by_scanning_the_qr_code() {
     e2e.tap_enroll().await;
     e2e.shot("04-enrolled").await;
     e2e.finish().await;
-}
-
-/// A one-frame Y4M video (what Chromium's fake camera plays) of `text` as
-/// a QR code, black on white in the middle of a 640 x 480 picture.
-fn qr_video(text: &str) -> Vec<u8> {
-    let code = qrcode::QrCode::new(text.as_bytes()).unwrap();
-    let modules = code.width();
-    let colors = code.to_colors();
-    let (width, height, scale) = (640usize, 480usize, 8usize);
-    let side = modules * scale;
-    assert!(side + 32 <= height, "the code fits with its quiet zone");
-    let (left, top) = ((width - side) / 2, (height - side) / 2);
-    let mut luma = vec![235u8; width * height];
-    for y in 0..side {
-        for x in 0..side {
-            if colors[(y / scale) * modules + x / scale] == qrcode::Color::Dark {
-                luma[(top + y) * width + left + x] = 16;
-            }
-        }
-    }
-    let mut video =
-        format!("YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\nFRAME\n").into_bytes();
-    video.extend_from_slice(&luma);
-    // No colour: both chroma planes at their middle value.
-    video.extend(std::iter::repeat_n(128u8, width * height / 2));
-    video
 }

@@ -1,7 +1,8 @@
 //! `tournee app`'s routes on a real port: the bare `/` redirects to the
-//! app, and the page carries the websocket glue and nothing from elsewhere.
+//! app, the page carries the websocket glue and nothing from elsewhere,
+//! and every socket is a view of its own, locked at first.
 
-use tournee::app::{Session, liveview};
+use tournee::app::{Phone, liveview};
 
 #[tokio::test]
 async fn the_root_redirects_to_the_app_page_which_loads_nothing_from_the_network() {
@@ -11,7 +12,7 @@ async fn the_root_redirects_to_the_app_page_which_loads_nothing_from_the_network
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(liveview::serve(
         listener,
-        Session::new(home.path()),
+        Phone::new(home.path()),
         async move {
             let _ = stopped.await;
         },
@@ -54,7 +55,7 @@ async fn a_browser_socket_gets_the_first_run_screen_rendered_and_answers_pings()
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(liveview::serve(
         listener,
-        Session::new(home.path()),
+        Phone::new(home.path()),
         async move {
             let _ = stopped.await;
         },
@@ -85,6 +86,65 @@ async fn a_browser_socket_gets_the_first_run_screen_rendered_and_answers_pings()
     assert!(pong.contains("__pong__"));
 
     drop(socket);
+    stop.send(()).unwrap();
+    server.await.unwrap().unwrap();
+}
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// A new socket, and the first render it gets, as text.
+async fn first_render(addr: std::net::SocketAddr) -> (String, Socket) {
+    use futures_util::StreamExt;
+    let (mut socket, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/app/ws"))
+        .await
+        .unwrap();
+    let first = tokio::time::timeout(std::time::Duration::from_secs(10), socket.next())
+        .await
+        .expect("the first render arrives")
+        .unwrap()
+        .unwrap();
+    let edits = String::from_utf8_lossy(&first.into_data()).into_owned();
+    (edits, socket)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_socket_starts_at_the_pin_screen_while_another_view_of_the_phone_is_open() {
+    let home = tempfile::tempdir().unwrap();
+    let phone = Phone::new(home.path());
+    // A worker's view, unlocked (what the first browser did).
+    let worker = phone.session();
+    worker.create("482193", "482193").unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(liveview::serve(listener, phone.clone(), async move {
+        let _ = stopped.await;
+    }));
+
+    let (edits, socket) = first_render(addr).await;
+    assert!(
+        edits.contains("Tourn\u{e9}e est verrouill\u{e9}"),
+        "{edits}"
+    );
+    assert!(!edits.contains("Nouveau contact"), "{edits}");
+    assert!(
+        !edits.contains("Verrouiller"),
+        "no lock button: nothing open"
+    );
+    assert!(worker.is_unlocked(), "the worker's view is untouched");
+    assert_eq!(phone.unlocked_sessions(), 1);
+
+    // Closing the socket locks nothing of the worker's.
+    drop(socket);
+    let (again, _socket) = first_render(addr).await;
+    assert!(
+        again.contains("Tourn\u{e9}e est verrouill\u{e9}"),
+        "{again}"
+    );
+    assert!(worker.is_unlocked());
+    assert!(worker.status().is_ok());
+
     stop.send(()).unwrap();
     server.await.unwrap().unwrap();
 }

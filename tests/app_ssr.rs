@@ -12,7 +12,7 @@ use tournee::app::{App, AppProps, Screen, Session, Ui};
 use tournee::device::{Listing, Pin, Store};
 use tournee::domain::{Field, Lang, Record};
 
-const PIN: &str = "4821";
+const PIN: &str = "482193";
 
 fn render(session: &Session, start: Option<Screen>) -> String {
     let mut dom = VirtualDom::new_with_props(
@@ -410,13 +410,13 @@ fn changing_the_pin_needs_the_current_one_and_the_new_one_twice() {
     let (home, session) = unlocked();
     assert!(
         session
-            .change_pin("0000", "1357", "1357")
+            .change_pin("0000", "135791", "135791")
             .unwrap_err()
             .starts_with("NIP incorrect")
     );
-    assert!(session.change_pin(PIN, "1357", "1358").is_err());
-    session.change_pin(PIN, "1357", "1357").unwrap();
-    Store::open(home.path(), &Pin::parse("1357").unwrap()).unwrap();
+    assert!(session.change_pin(PIN, "135791", "135792").is_err());
+    session.change_pin(PIN, "135791", "135791").unwrap();
+    Store::open(home.path(), &Pin::parse("135791").unwrap()).unwrap();
 }
 
 #[test]
@@ -443,7 +443,7 @@ fn the_phone_locks_itself_after_the_chosen_inactivity() {
 fn pins_are_checked_in_plain_words() {
     let home = tempfile::tempdir().unwrap();
     let session = Session::new(home.path());
-    let mismatch = session.create(PIN, "9999").unwrap_err();
+    let mismatch = session.create(PIN, "999999").unwrap_err();
     assert!(mismatch.contains("ne correspondent pas"), "{mismatch}");
     session.create(PIN, PIN).unwrap();
     session.lock();

@@ -27,7 +27,7 @@ async fn an_enrolled_app_sends_a_saved_contact_in_the_background_and_says_all_se
     let server = TestServer::spawn().await;
     let home = tempfile::tempdir().unwrap();
     let session = Session::new(home.path());
-    session.create("4821", "4821").unwrap();
+    session.create("482193", "482193").unwrap();
 
     assert!(background::enroll(
         &session,
@@ -69,7 +69,7 @@ async fn a_refused_code_is_explained_and_nothing_is_enrolled() {
     let server = TestServer::spawn().await;
     let home = tempfile::tempdir().unwrap();
     let session = Session::new(home.path());
-    session.create("4821", "4821").unwrap();
+    session.create("482193", "482193").unwrap();
     session.update_prefs(|p| p.lang = Lang::En);
     assert!(background::enroll(&session, &server.url, "not a code", ""));
     until("enrollment", || !session.is_enrolling()).await;

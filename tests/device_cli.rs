@@ -32,7 +32,7 @@ impl Device {
     }
 
     fn run(&self, args: &[&str]) -> Output {
-        self.run_with("4821", args)
+        self.run_with("482193", args)
     }
 
     fn ok(&self, args: &[&str]) -> String {
@@ -345,7 +345,7 @@ fn init_refuses_an_existing_store_and_commands_refuse_a_missing_one() {
         .args(["--lang", "en", "device", "--home"])
         .arg(empty.path().join("none"))
         .arg("status")
-        .env("TOURNEE_PIN", "4821")
+        .env("TOURNEE_PIN", "482193")
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
@@ -368,7 +368,7 @@ fn change_pin_takes_the_new_pin_and_refuses_the_old_one() {
         .args(["device", "--home"])
         .arg(device.home.path())
         .arg("change-pin")
-        .env("TOURNEE_PIN", "4821")
+        .env("TOURNEE_PIN", "482193")
         .env("TOURNEE_NEW_PIN", "7391-nuit")
         .output()
         .unwrap();

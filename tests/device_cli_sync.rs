@@ -15,7 +15,7 @@ async fn device(home: PathBuf, args: Vec<String>) -> Output {
             .arg("--home")
             .arg(&home)
             .args(&args)
-            .env("TOURNEE_PIN", "4821")
+            .env("TOURNEE_PIN", "482193")
             .env_remove("TOURNEE_LANG")
             .output()
             .unwrap()

@@ -42,10 +42,10 @@ fn saved_contacts_survive_closing_and_reopening_the_store() {
     let first = contact("pontiac", ("trousses-naloxone", "2"), Some("Gagné-1999"));
     {
         let mut store =
-            Store::create(dir.path(), &pin("2468"), &Catalog::default_quebec()).unwrap();
+            Store::create(dir.path(), &pin("246813"), &Catalog::default_quebec()).unwrap();
         store.save(&first).unwrap();
     }
-    let store = Store::open(dir.path(), &pin("2468")).unwrap();
+    let store = Store::open(dir.path(), &pin("246813")).unwrap();
     let listed = store.list(Listing::Pending).unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].record, Record::Contact(first.clone()));
@@ -61,29 +61,29 @@ fn saved_contacts_survive_closing_and_reopening_the_store() {
 #[test]
 fn a_wrong_pin_opens_nothing_and_changing_the_pin_keeps_every_record() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::create(dir.path(), &pin("2468"), &Catalog::default_quebec()).unwrap();
+    let mut store = Store::create(dir.path(), &pin("246813"), &Catalog::default_quebec()).unwrap();
     store
         .save(&contact("gatineau", ("seringues", "10"), None))
         .unwrap();
     drop(store);
 
     assert!(matches!(
-        Store::open(dir.path(), &pin("1357")),
+        Store::open(dir.path(), &pin("135791")),
         Err(StoreError::WrongPin)
     ));
 
-    let mut store = Store::open(dir.path(), &pin("2468")).unwrap();
+    let mut store = Store::open(dir.path(), &pin("246813")).unwrap();
     assert!(matches!(
-        store.change_pin(&pin("0000"), &pin("9753")),
+        store.change_pin(&pin("0000"), &pin("975318")),
         Err(StoreError::WrongPin)
     ));
     store
-        .change_pin(&pin("2468"), &pin("une phrase de passe"))
+        .change_pin(&pin("246813"), &pin("une phrase de passe"))
         .unwrap();
     drop(store);
 
     assert!(matches!(
-        Store::open(dir.path(), &pin("2468")),
+        Store::open(dir.path(), &pin("246813")),
         Err(StoreError::WrongPin)
     ));
     let store = Store::open(dir.path(), &pin("une phrase de passe")).unwrap();
@@ -94,20 +94,20 @@ fn a_wrong_pin_opens_nothing_and_changing_the_pin_keeps_every_record() {
 fn creating_over_an_existing_store_or_opening_a_missing_one_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     assert!(matches!(
-        Store::open(dir.path(), &pin("2468")),
+        Store::open(dir.path(), &pin("246813")),
         Err(StoreError::Missing(_))
     ));
-    Store::create(dir.path(), &pin("2468"), &Catalog::default_quebec()).unwrap();
-    let again = Store::create(dir.path(), &pin("1111"), &Catalog::default_quebec());
+    Store::create(dir.path(), &pin("246813"), &Catalog::default_quebec()).unwrap();
+    let again = Store::create(dir.path(), &pin("111111"), &Catalog::default_quebec());
     assert!(matches!(again, Err(StoreError::Exists(_))));
     // The first PIN still opens it: the refused create changed nothing.
-    Store::open(dir.path(), &pin("2468")).unwrap();
+    Store::open(dir.path(), &pin("246813")).unwrap();
 }
 
 #[test]
 fn a_void_takes_the_contact_out_of_the_day_counts_and_is_itself_pending() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::create(dir.path(), &pin("2468"), &Catalog::default_quebec()).unwrap();
+    let mut store = Store::create(dir.path(), &pin("246813"), &Catalog::default_quebec()).unwrap();
     let kept = contact("gatineau", ("seringues", "10"), None);
     let mistaken = contact("gatineau", ("seringues", "100"), None);
     store.save_all(&[kept.clone(), mistaken.clone()]).unwrap();
@@ -154,7 +154,7 @@ fn a_void_takes_the_contact_out_of_the_day_counts_and_is_itself_pending() {
 #[test]
 fn per_day_counts_follow_each_contacts_local_date() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::create(dir.path(), &pin("2468"), &Catalog::default_quebec()).unwrap();
+    let mut store = Store::create(dir.path(), &pin("246813"), &Catalog::default_quebec()).unwrap();
     let mut yesterday = draft("papineau", ("condoms", "4"), None);
     yesterday.occurred_at = Some(now() - Duration::days(1));
     let yesterday = yesterday.parse(&Catalog::default_quebec(), now()).unwrap();
@@ -180,7 +180,7 @@ fn per_day_counts_follow_each_contacts_local_date() {
 #[test]
 fn the_same_paper_sheet_cannot_be_imported_twice() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::create(dir.path(), &pin("2468"), &Catalog::default_quebec()).unwrap();
+    let mut store = Store::create(dir.path(), &pin("246813"), &Catalog::default_quebec()).unwrap();
     let sheet = b"the exact bytes of a sheet";
     let rows = [contact("gatineau", ("seringues", "1"), None)];
     store.save_import(sheet, &rows).unwrap();
@@ -236,7 +236,7 @@ fn no_contact_data_reaches_the_database_its_wal_or_its_journal_in_plaintext() {
         "occurred_at",
         "seringues",
     ];
-    let mut store = Store::create(dir.path(), &pin("2468"), &Catalog::default_quebec()).unwrap();
+    let mut store = Store::create(dir.path(), &pin("246813"), &Catalog::default_quebec()).unwrap();
     let mut contacts = Vec::new();
     for _ in 0..300 {
         contacts.push(contact(

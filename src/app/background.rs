@@ -7,6 +7,7 @@
 //! connection keep saving meanwhile). One attempt at a time: a request
 //! while one runs is dropped, since the running one will send everything.
 
+use super::phone::Phone;
 use super::state::Session;
 use crate::device::{Client, Pin, Store, SyncOptions, sync};
 use crate::domain::i18n::{Msg, tr};
@@ -190,10 +191,11 @@ fn enroll_now(
 }
 
 /// The periodic loop: one thread for the life of the process, trying a
-/// sync every [`PERIOD`].
-/// It also enforces the inactivity lock when no view is open to do it,
-/// so the data key does not stay in memory after the worker walked away.
-pub fn run_periodically(session: Session) {
+/// sync every [`PERIOD`] with the PIN of any unlocked view of the phone.
+/// It also enforces the inactivity lock of every view, even one no
+/// screen is ticking for, so the data key does not stay in memory after
+/// the worker walked away.
+pub fn run_periodically(phone: Phone) {
     const TICK: Duration = Duration::from_secs(5);
     let _ = std::thread::Builder::new()
         .name("tournee-sync-timer".into())
@@ -201,11 +203,13 @@ pub fn run_periodically(session: Session) {
             let mut since_sync = Duration::ZERO;
             loop {
                 std::thread::sleep(TICK);
-                session.lock_if_idle();
+                phone.lock_idle();
                 since_sync += TICK;
                 if since_sync >= PERIOD {
                     since_sync = Duration::ZERO;
-                    sync_now(&session);
+                    if let Some(session) = phone.unlocked_session() {
+                        sync_now(&session);
+                    }
                 }
             }
         });

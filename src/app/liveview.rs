@@ -4,8 +4,12 @@
 //!
 //! Served under `/app` (page) and `/app/ws` (socket); `/` redirects there
 //! because dioxus-liveview's own router answers 404 on a bare `/`.
+//!
+//! Every socket is a view of its own ([`Phone::session`]): it starts at
+//! the PIN screen whatever other browsers did, and its data key leaves
+//! memory as soon as it locks or its socket closes.
 
-use super::{App, AppProps, Session, background};
+use super::{App, AppProps, Phone, background};
 use axum::Router;
 use axum::extract::WebSocketUpgrade;
 use axum::response::{Html, Redirect};
@@ -15,15 +19,15 @@ use dioxus_liveview::{LiveViewPool, axum_socket, interpreter_glue};
 use std::future::Future;
 use std::sync::Arc;
 
-/// The routes of the worker app for one phone's session, with `/` sending
-/// the browser to it.
-pub fn router(session: Session) -> Router {
-    app_routes(session).route("/", get(|| async { Redirect::to("/app") }))
+/// The routes of the worker app for one phone, with `/` sending the
+/// browser to it.
+pub fn router(phone: Phone) -> Router {
+    app_routes(phone).route("/", get(|| async { Redirect::to("/app") }))
 }
 
 /// `/app` and its socket only, to sit beside other routes (the demo puts
 /// the dashboard at `/`).
-pub fn app_routes(session: Session) -> Router {
+pub fn app_routes(phone: Phone) -> Router {
     let pool = Arc::new(LiveViewPool::new());
     let page = Html(format!(
         r#"<!DOCTYPE html>
@@ -43,8 +47,9 @@ pub fn app_routes(session: Session) -> Router {
             "/app/ws",
             get(move |ws: WebSocketUpgrade| async move {
                 ws.on_upgrade(move |socket| async move {
+                    let session = phone.session();
                     let props = AppProps {
-                        session,
+                        session: session.clone(),
                         start: None,
                     };
                     let _ = pool
@@ -52,6 +57,9 @@ pub fn app_routes(session: Session) -> Router {
                             VirtualDom::new_with_props(App, props)
                         })
                         .await;
+                    // The socket is gone: so is its key, now rather than
+                    // whenever the last clone of the session is dropped.
+                    session.close();
                 })
             }),
         )
@@ -61,11 +69,11 @@ pub fn app_routes(session: Session) -> Router {
 /// periodic sync for the life of the process.
 pub async fn serve(
     listener: tokio::net::TcpListener,
-    session: Session,
+    phone: Phone,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    background::run_periodically(session.clone());
-    axum::serve(listener, router(session))
+    background::run_periodically(phone.clone());
+    axum::serve(listener, router(phone))
         .with_graceful_shutdown(shutdown)
         .await
 }

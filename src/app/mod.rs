@@ -1,7 +1,9 @@
 //! The worker app: Dioxus components over the [`crate::device`] engine.
 //!
 //! The UI never speaks SQL or HTTP: taps call [`state::Session`], which
-//! calls the device engine; uploads run in [`background`]. One component
+//! calls the device engine; uploads run in [`background`]. Each view (a
+//! liveview connection, a window) has a session of its own, locked at
+//! first; what the whole phone shares is its [`Phone`]. One component
 //! per screen under [`screens`]; the New contact form's logic lives in
 //! [`form`] so tests can drive it without a browser. Styles are embedded
 //! from `assets/app.css` so a plain `cargo build` is styled and nothing is
@@ -18,6 +20,7 @@ pub mod form;
 pub mod liveview;
 #[cfg(any(feature = "desktop", feature = "mobile"))]
 pub mod native;
+pub mod phone;
 pub mod prefs;
 pub mod scan;
 pub mod screens;
@@ -25,6 +28,7 @@ pub mod state;
 
 use crate::domain::i18n::{Lang, Msg};
 use dioxus::prelude::*;
+pub use phone::Phone;
 pub use state::{Screen, Session, Theme};
 use std::time::Duration;
 
@@ -93,8 +97,9 @@ impl Ui {
     }
 }
 
-/// The root. `start` forces a first screen (tests); otherwise the session
-/// decides (first run, locked, home).
+/// The root of one view. `start` forces a first screen (tests); otherwise
+/// the session decides (first run, locked, home). A view shows only what
+/// its own session unlocked.
 #[component]
 pub fn App(session: Session, start: Option<Screen>) -> Element {
     // A view opened long after the last tap starts locked.
@@ -126,8 +131,9 @@ pub fn App(session: Session, start: Option<Screen>) -> Element {
             loop {
                 tokio::time::sleep(Duration::from_secs(3)).await;
                 session.lock_if_idle();
-                // Locked here, by the timer thread or by another view: the
-                // form (it may hold a person code) goes with the key.
+                // Locked here, by the timer thread, or by another view that
+                // wiped the phone or changed its PIN: the form (it may
+                // hold a person code) goes with the key.
                 let open_screen = !matches!(*ui.screen.peek(), Screen::Unlock | Screen::FirstRun);
                 if !session.is_unlocked() && open_screen {
                     ui.lock_out(&session);
@@ -145,10 +151,16 @@ pub fn App(session: Session, start: Option<Screen>) -> Element {
         Theme::Light => "app light",
     };
     let unlocked = session.is_unlocked();
-    let current = if unlocked || matches!((ui.screen)(), Screen::FirstRun) {
-        (ui.screen)()
-    } else {
-        Screen::Unlock
+    let has_store = session.phone().has_store();
+    let creating = (ui.pin_busy)() == Some(PinStep::Create);
+    let current = match (ui.screen)() {
+        screen if unlocked => screen,
+        // Another view made the store meanwhile: this one unlocks it.
+        Screen::FirstRun if has_store && !creating => Screen::Unlock,
+        Screen::FirstRun => Screen::FirstRun,
+        // Another view wiped the phone: it starts over.
+        _ if !has_store => Screen::FirstRun,
+        _ => Screen::Unlock,
     };
     let touching = session.clone();
     rsx! {
@@ -164,6 +176,7 @@ pub fn App(session: Session, start: Option<Screen>) -> Element {
                 match current {
                     Screen::FirstRun => rsx! { screens::first_run::FirstRun {} },
                     Screen::Unlock => rsx! { screens::unlock::Unlock {} },
+                    Screen::SaferPin => rsx! { screens::safer_pin::SaferPin {} },
                     Screen::Home => rsx! { screens::home::Home {} },
                     Screen::NewContact => rsx! { screens::new_contact::NewContact {} },
                     Screen::Today => rsx! { screens::today::Today {} },
@@ -171,7 +184,8 @@ pub fn App(session: Session, start: Option<Screen>) -> Element {
                     Screen::Settings => rsx! { screens::settings::Settings {} },
                 }
             }
-            if unlocked {
+            // The way past the safer-PIN screen is its own two buttons.
+            if unlocked && current != Screen::SaferPin {
                 NavBar { current }
             }
         }

@@ -3,13 +3,13 @@
 //! keeps its store. Not compiled by the default build, which needs no
 //! system GUI libraries.
 
-use super::{App, Session, background};
+use super::{App, Phone, background};
 use dioxus::prelude::*;
 use std::path::PathBuf;
 
 /// Opens the app and runs until its window closes.
-pub fn launch(session: Session) {
-    background::run_periodically(session.clone());
+pub fn launch(phone: Phone) {
+    background::run_periodically(phone.clone());
     #[cfg(feature = "desktop")]
     let builder = {
         use dioxus::desktop::{Config, LogicalSize, WindowBuilder};
@@ -29,7 +29,7 @@ pub fn launch(session: Session) {
     };
     #[cfg(all(feature = "mobile", not(feature = "desktop")))]
     let builder = dioxus::LaunchBuilder::mobile();
-    builder.with_context(session).launch(Root);
+    builder.with_context(phone).launch(Root);
 }
 
 /// Where a phone keeps its store. Android gives a process no HOME (the
@@ -51,9 +51,11 @@ pub fn phone_home() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(".tournee"))
 }
 
+/// A window is a view of its own, locked at first like a new connection.
 #[component]
 fn Root() -> Element {
-    let session = use_context::<Session>();
+    let phone = use_context::<Phone>();
+    let session = use_hook(|| phone.session());
     rsx! {
         App { session, start: None }
     }

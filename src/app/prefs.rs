@@ -1,8 +1,9 @@
-//! The worker's choices (language, auto-lock delay, theme) and the count
-//! of wrong PINs in a row, kept in a small `prefs.json` beside the store
-//! so they survive a restart. Nothing in it says anything about a
-//! contact, so it is not encrypted; the PIN count must be readable before
-//! the store is open, which is the point of it.
+//! The worker's choices (language, auto-lock delay, theme, the keyboard
+//! the PIN is typed on) and the count of wrong PINs in a row, kept in a
+//! small `prefs.json` beside the store so they survive a restart. Nothing
+//! in it says anything about a contact, so it is not encrypted; the PIN
+//! count must be readable before the store is open, which is the point
+//! of it.
 
 use crate::domain::i18n::Lang;
 use serde::{Deserialize, Serialize};
@@ -22,6 +23,9 @@ pub struct Prefs {
     pub lock_after: Duration,
     pub theme: Theme,
     pub pin_tries: PinTries,
+    /// The PIN is a passphrase: the PIN fields open a full keyboard
+    /// rather than the numeric keypad.
+    pub pin_letters: bool,
 }
 
 impl Default for Prefs {
@@ -31,6 +35,7 @@ impl Default for Prefs {
             lock_after: Duration::from_secs(5 * 60),
             theme: Theme::Dark,
             pin_tries: PinTries::default(),
+            pin_letters: false,
         }
     }
 }
@@ -82,7 +87,8 @@ impl PinTries {
 }
 
 /// The file's shape: minutes, because that is what the worker picks.
-/// Files written before the PIN count existed read as no wrong PIN.
+/// Files written before the PIN count existed read as no wrong PIN, and
+/// before the keyboard choice as the numeric keypad.
 #[derive(Serialize, Deserialize)]
 struct Saved {
     lang: Lang,
@@ -92,6 +98,8 @@ struct Saved {
     wrong_pins_in_a_row: u32,
     #[serde(default)]
     last_wrong_pin_at: Option<i64>,
+    #[serde(default)]
+    pin_letters: bool,
 }
 
 /// Auto-lock can be set from 1 minute to an hour; a hand-edited file
@@ -127,6 +135,7 @@ impl Prefs {
                     wrong_in_a_row: saved.wrong_pins_in_a_row,
                     last_wrong_at: saved.last_wrong_pin_at,
                 },
+                pin_letters: saved.pin_letters,
             },
             Err(_) => Prefs::default(),
         }
@@ -139,6 +148,7 @@ impl Prefs {
             theme: self.theme,
             wrong_pins_in_a_row: self.pin_tries.wrong_in_a_row,
             last_wrong_pin_at: self.pin_tries.last_wrong_at,
+            pin_letters: self.pin_letters,
         };
         let text = serde_json::to_string_pretty(&saved).map_err(std::io::Error::other)?;
         std::fs::create_dir_all(home)?;
@@ -161,6 +171,7 @@ mod tests {
                 wrong_in_a_row: 6,
                 last_wrong_at: Some(1_700_000_000),
             },
+            pin_letters: true,
         };
         prefs.save(home.path()).unwrap();
         assert_eq!(Prefs::load(home.path()), prefs);
@@ -177,6 +188,7 @@ mod tests {
         let prefs = Prefs::load(home.path());
         assert_eq!(prefs.lang, Lang::En);
         assert_eq!(prefs.pin_tries, PinTries::default());
+        assert!(!prefs.pin_letters, "the numeric keypad first");
     }
 
     #[test]

@@ -1,31 +1,40 @@
-//! The session of one phone: its home directory, the open store (or none
-//! while locked), the worker's preferences and the inactivity clock.
+//! The session of one view of the app (a liveview connection, a desktop
+//! window): the store it unlocked (or none while locked) and its
+//! inactivity clock, over what the whole phone shares ([`Phone`]).
 //!
 //! Every screen goes through the methods here, never through SQL or HTTP,
 //! so tests can drive exactly what a tap does without a browser. The store
 //! sits behind a plain mutex: each call holds it for one short local
 //! operation. Network work never holds it (see [`super::background`]).
+//! The data key leaves memory when the view locks or goes away (its
+//! socket closed, [`mod@super::liveview`] locks it at once).
 
 use super::background::SyncFlags;
+use super::phone::{Phone, lock};
 pub use super::prefs::{FREE_PIN_TRIES, PinTries, Prefs, Theme};
-use crate::device::{Listed, Listing, Pin, Status, Store, StoreError};
+use crate::device::{Listed, Listing, Status, Store, StoreError};
 use crate::domain::catalog::Catalog;
 use crate::domain::error::{FieldError, Invalid};
 use crate::domain::i18n::{Lang, Msg, tr};
 use crate::domain::ids::RecordId;
 use crate::domain::{Contact, Record};
 use chrono::{DateTime, FixedOffset, Local};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use zeroize::Zeroizing;
+
+mod pins;
 
 /// Where the app is; the screens of an unlocked phone come after `Home`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Screen {
     FirstRun,
     Unlock,
+    /// Right after unlocking with a PIN too short for today's rule: why
+    /// it matters and the way to a new one (or "later").
+    SaferPin,
     Home,
     NewContact,
     Today,
@@ -39,44 +48,65 @@ pub enum Screen {
 struct Open {
     store: Store,
     pin: Zeroizing<String>,
+    /// The PIN would be refused as a new one (an old 4-digit store).
+    weak: bool,
 }
 
-struct Shared {
-    home: PathBuf,
+/// What one view holds: nothing of it is seen by another view.
+pub(super) struct View {
     open: Mutex<Option<Open>>,
-    prefs: Mutex<Prefs>,
     last_activity: Mutex<Instant>,
-    /// The last wrong PIN on this process's monotonic clock: moving the
-    /// phone's wall clock forward does not shorten a wait begun here.
-    last_wrong_pin: Mutex<Option<Instant>>,
-    sync: SyncFlags,
-    enrolling: AtomicBool,
-    /// What the enrollment said, or what went wrong.
-    last_enroll: Mutex<Option<Result<String, String>>>,
+    /// The view is gone for good (its socket closed): an unlock still
+    /// running on its thread must not leave the key behind it.
+    closed: AtomicBool,
 }
 
-/// A cheap handle on the phone's session, shared by every connected view.
-#[derive(Clone)]
-pub struct Session(Arc<Shared>);
-
-/// Components compare props; two handles are equal when they share a phone.
-impl PartialEq for Session {
-    fn eq(&self, other: &Session) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
+impl Default for View {
+    fn default() -> View {
+        View {
+            open: Mutex::new(None),
+            last_activity: Mutex::new(Instant::now()),
+            closed: AtomicBool::new(false),
+        }
     }
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    // A panic elsewhere must not brick the phone: the data is still sound.
-    mutex.lock().unwrap_or_else(|poison| poison.into_inner())
+impl View {
+    pub(super) fn is_unlocked(&self) -> bool {
+        lock(&self.open).is_some()
+    }
+
+    /// Drops the store and the PIN: the data key leaves memory with them.
+    pub(super) fn lock(&self) {
+        *lock(&self.open) = None;
+    }
+
+    pub(super) fn lock_if_idle(&self, after: Duration) -> bool {
+        let idle = lock(&self.last_activity).elapsed();
+        if idle >= after && self.is_unlocked() {
+            self.lock();
+            return true;
+        }
+        false
+    }
+}
+
+/// A cheap handle on one view of a phone; clones are the same view.
+#[derive(Clone)]
+pub struct Session {
+    phone: Phone,
+    view: Arc<View>,
+}
+
+/// Components compare props; two handles are equal when they are one view.
+impl PartialEq for Session {
+    fn eq(&self, other: &Session) -> bool {
+        Arc::ptr_eq(&self.view, &other.view)
+    }
 }
 
 pub fn now() -> DateTime<FixedOffset> {
     Local::now().fixed_offset()
-}
-
-fn unix_now() -> i64 {
-    chrono::Utc::now().timestamp()
 }
 
 /// "Too many wrong PINs in a row. Wait 1 min 30 s…", whole seconds
@@ -92,26 +122,27 @@ pub fn pin_wait_message(wait: Duration, lang: Lang) -> String {
 }
 
 impl Session {
+    /// A phone on `home` and a first view of it, locked.
     pub fn new(home: &Path) -> Session {
-        Session(Arc::new(Shared {
-            home: home.to_path_buf(),
-            open: Mutex::new(None),
-            prefs: Mutex::new(Prefs::load(home)),
-            last_activity: Mutex::new(Instant::now()),
-            last_wrong_pin: Mutex::new(None),
-            sync: SyncFlags::default(),
-            enrolling: AtomicBool::new(false),
-            last_enroll: Mutex::new(None),
-        }))
+        Phone::new(home).session()
+    }
+
+    pub(super) fn from_parts(phone: Phone, view: Arc<View>) -> Session {
+        Session { phone, view }
+    }
+
+    /// The phone this view belongs to (`phone().session()` opens another).
+    pub fn phone(&self) -> &Phone {
+        &self.phone
     }
 
     pub fn home(&self) -> &Path {
-        &self.0.home
+        self.phone.home()
     }
 
     /// The screen to show when nothing else was asked for.
     pub fn start_screen(&self) -> Screen {
-        if !Store::exists(&self.0.home) {
+        if !self.phone.has_store() {
             Screen::FirstRun
         } else if self.is_unlocked() {
             Screen::Home
@@ -121,125 +152,54 @@ impl Session {
     }
 
     pub fn prefs(&self) -> Prefs {
-        *lock(&self.0.prefs)
+        self.phone.prefs()
     }
 
     pub fn lang(&self) -> Lang {
-        self.prefs().lang
+        self.phone.lang()
     }
 
-    /// Changes the worker's choices and keeps them for the next start.
-    /// Failing to write them is no reason to refuse the change now.
+    /// Changes the worker's choices (for every view of the phone) and
+    /// keeps them for the next start.
     pub fn update_prefs(&self, change: impl FnOnce(&mut Prefs)) {
-        let mut prefs = lock(&self.0.prefs);
-        change(&mut prefs);
-        let _ = prefs.save(&self.0.home);
+        self.phone.update_prefs(change)
     }
 
     pub fn is_unlocked(&self) -> bool {
-        lock(&self.0.open).is_some()
+        self.view.is_unlocked()
     }
 
-    /// First run: the PIN typed twice, then an empty store with the
-    /// default catalog (enrollment replaces it later).
-    pub fn create(&self, pin: &str, again: &str) -> Result<(), String> {
-        let lang = self.lang();
-        let parsed = Pin::parse(pin).map_err(|e| e.message(lang))?;
-        if pin != again {
-            return Err(Msg::PinMismatch.text(lang).to_string());
-        }
-        std::fs::create_dir_all(&self.0.home).map_err(|e| StoreError::Io(e).message(lang))?;
-        let store = Store::create(&self.0.home, &parsed, &Catalog::default_quebec())
-            .map_err(|e| e.message(lang))?;
-        self.keep_open(store, pin);
-        Ok(())
-    }
-
-    /// Opens the store with `pin`. Slow on purpose (PBKDF2): screens call
-    /// it off the UI thread. After [`FREE_PIN_TRIES`] wrong PINs in a row
-    /// it refuses to try until the wait is over, and says how long.
-    pub fn unlock(&self, pin: &str) -> Result<(), String> {
-        let lang = self.lang();
-        if let Some(wait) = self.pin_wait() {
-            return Err(pin_wait_message(wait, lang));
-        }
-        // A too-short PIN cannot be right; say "wrong PIN" rather than
-        // teach lengths. It is not counted: it costs no key derivation.
-        let parsed = Pin::parse(pin).map_err(|_| StoreError::WrongPin.message(lang))?;
-        match Store::open(&self.0.home, &parsed) {
-            Ok(store) => {
-                *lock(&self.0.last_wrong_pin) = None;
-                self.update_prefs(|p| p.pin_tries = PinTries::default());
-                self.keep_open(store, pin);
-                Ok(())
-            }
-            Err(StoreError::WrongPin) => {
-                *lock(&self.0.last_wrong_pin) = Some(Instant::now());
-                self.update_prefs(|p| p.pin_tries.wrong(unix_now()));
-                let wrong = StoreError::WrongPin.message(lang);
-                match self.pin_wait() {
-                    Some(wait) => Err(format!("{wrong} {}", pin_wait_message(wait, lang))),
-                    None => Err(wrong),
-                }
-            }
-            Err(other) => Err(other.message(lang)),
-        }
-    }
-
-    /// How long before the next PIN may be tried, if a wait is on.
-    pub fn pin_wait(&self) -> Option<Duration> {
-        let tries = self.prefs().pin_tries;
-        let now = unix_now();
-        if tries.last_wrong_at.is_some_and(|at| at > now) {
-            // The clock went back: the wait restarts now rather than
-            // lasting until the clock catches up.
-            self.update_prefs(|p| p.pin_tries.last_wrong_at = Some(now));
-        }
-        let by_clock = self.prefs().pin_tries.remaining(now);
-        let here = lock(&self.0.last_wrong_pin)
-            .map(|at| tries.wait().saturating_sub(at.elapsed()))
-            .unwrap_or_default();
-        let wait = by_clock.max(here);
-        (!wait.is_zero()).then_some(wait)
-    }
-
-    fn keep_open(&self, store: Store, pin: &str) {
-        *lock(&self.0.open) = Some(Open {
-            store,
-            pin: Zeroizing::new(pin.to_string()),
-        });
-        self.touch();
-    }
-
-    /// Drops the store and the PIN: the data key leaves memory with them.
+    /// Locks this view only: the data key it holds leaves memory.
     pub fn lock(&self) {
-        *lock(&self.0.open) = None;
+        self.view.lock();
     }
 
-    /// A tap happened: the inactivity clock starts again.
+    /// The view is gone (its socket closed, its window shut): locks it now
+    /// rather than when the last handle is dropped, and for good.
+    pub fn close(&self) {
+        self.view.closed.store(true, Ordering::SeqCst);
+        self.view.lock();
+    }
+
+    /// A tap happened: this view's inactivity clock starts again.
     pub fn touch(&self) {
-        *lock(&self.0.last_activity) = Instant::now();
+        *lock(&self.view.last_activity) = Instant::now();
     }
 
-    /// Locks if the worker has been away longer than the chosen delay;
-    /// true when it did.
+    /// Locks if the worker has been away from this view longer than the
+    /// chosen delay; true when it did.
     pub fn lock_if_idle(&self) -> bool {
-        let idle = lock(&self.0.last_activity).elapsed();
-        if self.is_unlocked() && idle >= self.prefs().lock_after {
-            self.lock();
-            return true;
-        }
-        false
+        self.view.lock_if_idle(self.prefs().lock_after)
     }
 
-    /// Runs `f` on the open store; a locked phone answers with the
+    /// Runs `f` on the open store; a locked view answers with the
     /// wrong-PIN message, which sends the worker back to the PIN screen.
     pub fn with_store<T>(
         &self,
         f: impl FnOnce(&mut Store) -> Result<T, StoreError>,
     ) -> Result<T, String> {
         let lang = self.lang();
-        let mut guard = lock(&self.0.open);
+        let mut guard = lock(&self.view.open);
         let open = guard
             .as_mut()
             .ok_or_else(|| StoreError::WrongPin.message(lang))?;
@@ -248,25 +208,25 @@ impl Session {
 
     /// The PIN, for the background sync's own connection.
     pub(super) fn pin_copy(&self) -> Option<Zeroizing<String>> {
-        lock(&self.0.open).as_ref().map(|open| open.pin.clone())
+        lock(&self.view.open).as_ref().map(|open| open.pin.clone())
     }
 
     pub fn sync_flags(&self) -> &SyncFlags {
-        &self.0.sync
+        self.phone.sync_flags()
     }
 
     pub(super) fn shared_enroll_state(
         &self,
     ) -> (&AtomicBool, &Mutex<Option<Result<String, String>>>) {
-        (&self.0.enrolling, &self.0.last_enroll)
+        self.phone.enroll_state()
     }
 
     pub fn is_enrolling(&self) -> bool {
-        self.0.enrolling.load(Ordering::SeqCst)
+        self.shared_enroll_state().0.load(Ordering::SeqCst)
     }
 
     pub fn last_enroll_outcome(&self) -> Option<Result<String, String>> {
-        lock(&self.0.last_enroll).clone()
+        lock(self.shared_enroll_state().1).clone()
     }
 
     pub fn is_enrolled(&self) -> bool {
@@ -276,54 +236,15 @@ impl Session {
             .is_some()
     }
 
-    pub fn change_pin(&self, current: &str, new: &str, again: &str) -> Result<(), String> {
-        let lang = self.lang();
-        let current_pin = Pin::parse(current).map_err(|_| StoreError::WrongPin.message(lang))?;
-        let new_pin = Pin::parse(new).map_err(|e| e.message(lang))?;
-        if new != again {
-            return Err(Msg::PinMismatch.text(lang).to_string());
-        }
-        let mut guard = lock(&self.0.open);
-        let open = guard
-            .as_mut()
-            .ok_or_else(|| StoreError::WrongPin.message(lang))?;
-        open.store
-            .change_pin(&current_pin, &new_pin)
-            .map_err(|e| e.message(lang))?;
-        open.pin = Zeroizing::new(new.to_string());
-        Ok(())
-    }
-
-    /// Erases the store, its journal files and everything in them, once
-    /// the PIN proves the person holding the phone may.
-    pub fn wipe(&self, pin: &str) -> Result<(), String> {
-        let lang = self.lang();
-        let parsed = Pin::parse(pin).map_err(|_| StoreError::WrongPin.message(lang))?;
-        drop(Store::open(&self.0.home, &parsed).map_err(|e| e.message(lang))?);
-        self.lock();
-        let file = Store::path_in(&self.0.home);
-        for suffix in ["", "-wal", "-shm", "-journal"] {
-            let mut path = file.clone().into_os_string();
-            path.push(suffix);
-            match std::fs::remove_file(&path) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                    return Err(StoreError::Io(e).message(lang));
-                }
-                _ => {}
-            }
-        }
-        Ok(())
-    }
-
     /// True while an upload is actually under way (not merely planned).
     pub fn is_syncing(&self) -> bool {
-        self.0.sync.sending.load(Ordering::SeqCst)
+        self.sync_flags().sending.load(Ordering::SeqCst)
     }
 
     /// The outcome of the last sync this session ran: batches delivered,
     /// or the message to show.
     pub fn last_sync_outcome(&self) -> Option<Result<usize, String>> {
-        lock(&self.0.sync.last).clone()
+        lock(&self.sync_flags().last).clone()
     }
 
     pub fn catalog(&self) -> Result<Catalog, String> {

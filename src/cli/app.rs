@@ -5,7 +5,7 @@
 
 use super::{Failure, Outcome};
 use crate::app::prefs::Prefs;
-use crate::app::{Session, liveview};
+use crate::app::{Phone, liveview};
 use crate::domain::i18n::{Lang, Msg, tr};
 use clap::Args;
 use std::net::SocketAddr;
@@ -33,13 +33,13 @@ pub fn run(args: AppArgs, lang: Lang) -> Outcome {
         .unwrap_or_else(|| PathBuf::from(".tournee"));
     // The language picked in Settings wins over the command's default.
     let chosen = Prefs::exists_in(&home);
-    let session = Session::new(&home);
+    let phone = Phone::new(&home);
     if !chosen {
-        session.update_prefs(|p| p.lang = lang);
+        phone.update_prefs(|p| p.lang = lang);
     }
     #[cfg(feature = "desktop")]
     if args.listen.is_none() {
-        crate::app::native::launch(session);
+        crate::app::native::launch(phone);
         return Ok(());
     }
     let listen = args
@@ -65,7 +65,7 @@ pub fn run(args: AppArgs, lang: Lang) -> Outcome {
         let shutdown = async {
             let _ = tokio::signal::ctrl_c().await;
         };
-        liveview::serve(listener, session, shutdown)
+        liveview::serve(listener, phone, shutdown)
             .await
             .map_err(|e| Failure::system(e.to_string()))
     })

@@ -126,9 +126,12 @@ fn now() -> DateTime<FixedOffset> {
     Local::now().fixed_offset()
 }
 
-/// Opens the store, asking for the PIN only once the store is known to exist.
+/// Opens the store, asking for the PIN only once the store is known to
+/// exist; an old store's short PIN opens it with a warning.
 fn open(args: &DeviceArgs, lang: Lang) -> Result<Store, Failure> {
-    open_keeping_pin(args, lang).map(|(store, _)| store)
+    let (store, pin) = open_keeping_pin(args, lang)?;
+    pin::warn_if_weak(&pin, lang);
+    Ok(store)
 }
 
 /// Opens the store and keeps the PIN that opened it (for `change-pin`).

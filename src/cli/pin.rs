@@ -1,9 +1,11 @@
 //! Where the PIN comes from: `TOURNEE_PIN` (and `TOURNEE_NEW_PIN`) for
-//! scripts and tests, else a prompt that does not echo.
+//! scripts and tests, else a prompt that does not echo. A PIN being
+//! chosen must meet the rule for new PINs ([`Pin::choose`]); an old
+//! store's shorter PIN still opens it, with a warning on every command.
 
 use super::Failure;
 use crate::device::Pin;
-use crate::domain::i18n::{Lang, Msg};
+use crate::domain::i18n::{Lang, Msg, tr};
 use zeroize::Zeroizing;
 
 fn read(env: &str, prompt: Msg, lang: Lang) -> Result<Zeroizing<String>, Failure> {
@@ -24,9 +26,29 @@ pub fn current(lang: Lang) -> Result<Pin, Failure> {
     parse(&read("TOURNEE_PIN", Msg::PromptPin, lang)?, lang)
 }
 
+/// Says on stderr, so `--json` output stays clean, that the PIN which
+/// opened the store is too short for today's rule and how to change it.
+pub fn warn_if_weak(pin: &Pin, lang: Lang) {
+    if pin.is_weak() {
+        eprintln!(
+            "{}",
+            tr(
+                lang,
+                Msg::PinWeakWarning,
+                &[
+                    ("digits", &Pin::MIN_DIGITS),
+                    ("chars", &Pin::MIN_PASSPHRASE)
+                ],
+            )
+        );
+    }
+}
+
 /// A PIN being chosen: typed twice at a prompt, once from the environment.
+/// One that does not meet the rule is refused before it is asked again.
 fn chosen(env: &str, first: Msg, again: Msg, lang: Lang) -> Result<Pin, Failure> {
     let typed = read(env, first, lang)?;
+    let pin = Pin::choose(&typed).map_err(|e| Failure::input(vec![e.message(lang)]))?;
     if std::env::var(env).is_err() {
         let confirm = read(env, again, lang)?;
         if *typed != *confirm {
@@ -35,7 +57,7 @@ fn chosen(env: &str, first: Msg, again: Msg, lang: Lang) -> Result<Pin, Failure>
             ]));
         }
     }
-    parse(&typed, lang)
+    Ok(pin)
 }
 
 /// The PIN for a new store.

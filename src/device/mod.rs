@@ -7,6 +7,8 @@
 //! - [`vault`]: the data key and its wrapping by the worker's PIN
 //!   (PBKDF2-HMAC-SHA256, 600,000 iterations, random salt), plus the blind
 //!   index tags that let the store find "today" without storing dates.
+//! - [`pin`]: the PIN itself and the rule a new one meets (6 digits, or a
+//!   passphrase), since PBKDF2 alone does not stop offline guessing.
 //! - [`import`]: back-filling from paper tally sheets (CSV), all or nothing.
 //! - [`enrollment`]: the identity key and the server's signed bundle.
 //! - [`outbox`]: sealing pending records into batches, delivery, purge,
@@ -24,6 +26,7 @@ pub mod enrollment;
 mod error;
 pub mod import;
 pub mod outbox;
+pub mod pin;
 mod schema;
 pub mod status;
 pub mod store;
@@ -34,8 +37,8 @@ pub mod vault;
 pub use counts::DayCounts;
 pub use enrollment::{Enrollment, enroll};
 pub use error::StoreError;
+pub use pin::{Pin, PinKind};
 pub use status::Status;
 pub use store::{Listed, Listing, Store};
 pub use sync::{Client, SyncOptions, SyncReport, sync};
 pub use sync_error::SyncError;
-pub use vault::Pin;

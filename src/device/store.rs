@@ -6,8 +6,9 @@
 
 use super::counts::{self, DayCounts, day_tag};
 use super::error::StoreError;
+use super::pin::Pin;
 use super::schema;
-use super::vault::{DataKey, Pin, TagStream, WrappedKey};
+use super::vault::{DataKey, TagStream, WrappedKey};
 use crate::domain::{Catalog, Contact, Record, RecordId, Void};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use rusqlite::types::Value;
@@ -96,9 +97,13 @@ impl Store {
     }
 
     /// Creates a new store in `dir` with a fresh data key wrapped by `pin`
-    /// and `catalog` as its lists. Refuses to touch an existing store; on
+    /// and `catalog` as its lists. Refuses a PIN that does not meet the
+    /// rule for new ones ([`Pin::choose`]) and an existing store; on
     /// failure, leaves no half-made file behind.
     pub fn create(dir: &Path, pin: &Pin, catalog: &Catalog) -> Result<Store, StoreError> {
+        if pin.is_weak() {
+            return Err(StoreError::BadPin(Pin::rule()));
+        }
         let path = Store::path_in(dir);
         if path.exists() {
             return Err(StoreError::Exists(path));
@@ -160,8 +165,12 @@ impl Store {
 
     /// Re-wraps the data key under `new`; records are not touched. The
     /// current PIN is checked again so an unlocked, unattended phone
-    /// cannot have its PIN changed by someone else.
+    /// cannot have its PIN changed by someone else. `new` must meet the
+    /// rule for new PINs: an old weak PIN cannot be chosen again.
     pub fn change_pin(&mut self, current: &Pin, new: &Pin) -> Result<(), StoreError> {
+        if new.is_weak() {
+            return Err(StoreError::BadPin(Pin::rule()));
+        }
         DataKey::unwrap(&read_wrapped(&self.conn)?, current)?;
         let wrapped = self.key.wrap(new)?;
         self.conn.execute(

@@ -152,6 +152,12 @@ pub enum Problem {
     BadAddress {
         value: String,
     },
+    /// A new PIN too easy to guess from a copied store: neither `digits`
+    /// digits nor a passphrase of `passphrase` characters with a letter.
+    WeakPin {
+        digits: usize,
+        passphrase: usize,
+    },
 }
 
 /// One field's problem.
@@ -298,6 +304,11 @@ impl FieldError {
                     ("value", &join(found)),
                     ("allowed", &join(expected)),
                 ],
+            ),
+            Problem::WeakPin { digits, passphrase } => tr(
+                lang,
+                Msg::ProblemWeakPin,
+                &[("field", &field), ("digits", digits), ("chars", passphrase)],
             ),
         }
     }

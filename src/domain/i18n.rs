@@ -124,6 +124,8 @@ messages! {
         "{field}: this line has {found} columns and the header has {expected}. Allowed: as many columns as the header (a comma inside a field goes between double quotes).";
     ProblemBadAddress => "{field} : « {value} » n'est pas une adresse de serveur. Permis : http:// ou https:// suivi d'un nom d'hôte ou d'une adresse IP, avec au besoin un port et un chemin, par exemple https://tournee.exemple.org.",
         "{field}: \"{value}\" is not a server address. Allowed: http:// or https:// followed by a host name or an IP address, with a port and a path if needed, for example https://tournee.example.org.";
+    ProblemWeakPin => "{field} : au moins {digits} chiffres, ou une phrase de passe d'au moins {chars} caractères dont au moins une lettre.",
+        "{field}: at least {digits} digits, or a passphrase of at least {chars} characters including at least one letter.";
 
     // The device store.
     WrongPin => "NIP incorrect. Rien n'a été ouvert.", "Wrong PIN. Nothing was opened.";
@@ -154,6 +156,8 @@ messages! {
     ImportMore => "… et {count} autres problèmes.", "… and {count} more problems.";
     PinSource => "Aucun NIP : définissez TOURNEE_PIN ou lancez la commande dans un terminal.",
         "No PIN: set TOURNEE_PIN or run the command in a terminal.";
+    PinWeakWarning => "Attention : ce NIP est trop court pour protéger le carnet si quelqu'un en copie le fichier. Changez-le avec « tournee device change-pin » (au moins {digits} chiffres, ou une phrase de passe d'au moins {chars} caractères dont au moins une lettre).",
+        "Warning: this PIN is too short to protect the store if someone copies its file. Change it with `tournee device change-pin` (at least {digits} digits, or a passphrase of at least {chars} characters including at least one letter).";
     FileUnreadable => "Impossible de lire {path} : {value}.", "Cannot read {path}: {value}.";
 
     // Sync and enrollment: what happened and what to do.
@@ -357,8 +361,8 @@ messages! {
     AppUnlockPrompt => "Entrez votre NIP pour continuer.", "Enter your PIN to continue.";
     AppUnlock => "Ouvrir", "Open";
     AppFirstRunTitle => "Bienvenue dans Tournée", "Welcome to Tournée";
-    AppFirstRunIntro => "Choisissez un NIP d'au moins 4 caractères. Il protège les contacts sur ce téléphone; personne ne peut le retrouver si vous l'oubliez.",
-        "Choose a PIN of at least 4 characters. It protects the contacts on this phone; nobody can recover it if you forget it.";
+    AppFirstRunIntro => "Choisissez un NIP d'au moins {digits} chiffres, ou une phrase de passe d'au moins {chars} caractères dont au moins une lettre. Il protège les contacts sur ce téléphone; personne ne peut le retrouver si vous l'oubliez.",
+        "Choose a PIN of at least {digits} digits, or a passphrase of at least {chars} characters including at least one letter. It protects the contacts on this phone; nobody can recover it if you forget it.";
     AppPinAgain => "NIP (encore)", "PIN (again)";
     AppContinueOffline => "Continuer hors ligne", "Continue offline";
     AppOfflineNote => "Vous pourrez inscrire ce téléphone auprès de l'organisme plus tard; d'ici là, tout reste chiffré sur l'appareil.",
@@ -444,6 +448,17 @@ messages! {
     AppListening => "Application Tournée sur http://{value}/app (Ctrl-C pour arrêter)", "Tournée app on http://{value}/app (Ctrl-C to stop)";
     AppPinWait => "Trop de NIP incorrects de suite. Attendez {value} avant de réessayer. Rien n'a été effacé.",
         "Too many wrong PINs in a row. Wait {value} before trying again. Nothing was erased.";
+    AppPinLetters => "Phrase de passe (avec lettres)", "Passphrase (with letters)";
+    AppPinRule => "Au moins {digits} chiffres, ou une phrase de passe d'au moins {chars} caractères dont au moins une lettre.",
+        "At least {digits} digits, or a passphrase of at least {chars} characters including at least one letter.";
+    AppSaferPinTitle => "Choisissez un NIP plus long", "Choose a longer PIN";
+    AppSaferPinWhy => "Votre NIP est trop court : avec une copie des fichiers de ce téléphone, un ordinateur essaierait tous les NIP de 4 chiffres en moins d'une heure. Avec 6 chiffres, il lui faudrait cent fois plus de temps; avec une phrase de passe, bien plus encore.",
+        "Your PIN is too short: with a copy of this phone's files, a computer would try every 4-digit PIN in under an hour. With 6 digits it would take a hundred times longer; with a passphrase, far longer still.";
+    AppSaferPinKept => "Rien n'est perdu : seul le NIP change; vos contacts et l'inscription du téléphone restent tels quels.",
+        "Nothing is lost: only the PIN changes; your contacts and the phone's enrollment stay as they are.";
+    AppLater => "Plus tard", "Later";
+    AppSaferPinLater => "Si vous remettez à plus tard, ce message reviendra à chaque déverrouillage.",
+        "If you put it off, this message comes back at every unlock.";
     AppUnlocking => "Déverrouillage…", "Unlocking…";
     AppCreatingStore => "Préparation du coffre chiffré…", "Setting up encrypted storage…";
     AppCheckingPin => "Vérification du NIP…", "Checking the PIN…";

@@ -15,7 +15,9 @@ use tokio::sync::oneshot;
 use tournee::device::{Pin, Store, SyncOptions};
 use tournee::domain::{Catalog, Contact, ContactDraft};
 
+pub mod app_e2e;
 pub mod browser;
+pub mod old_store;
 pub mod web;
 
 pub struct TestServer {
@@ -84,7 +86,7 @@ pub struct TestDevice {
 }
 
 pub fn pin() -> Pin {
-    Pin::parse("4821").unwrap()
+    Pin::parse("482193").unwrap()
 }
 
 impl TestDevice {

@@ -1,9 +1,13 @@
-//! First run: the PIN twice, then enroll with a code or continue offline.
+//! First run: the PIN twice (6 digits at least, or a passphrase: the
+//! rule in [`crate::device::pin`]), then enroll with a code or continue
+//! offline.
 //! The way on ("Continuer hors ligne", or "Continuer" once enrolled) stays
 //! on screen without scrolling, even on a 360×640 phone.
 
 use super::enroll::Enroll;
-use super::{ErrorLine, Notice, PinField, PinStepButton, pin_error, pin_step};
+use super::{
+    ErrorLine, LettersToggle, Notice, PinField, PinStepButton, pin_error, pin_step, with_pin_rule,
+};
 use crate::app::{PinStep, Screen, Session, Ui};
 use crate::domain::i18n::Msg;
 use dioxus::prelude::*;
@@ -15,6 +19,7 @@ pub fn FirstRun() -> Element {
     let _ = (ui.rev)();
     let mut pin = use_signal(String::new);
     let mut again = use_signal(String::new);
+    let letters = use_signal(|| false);
     let lang = session.lang();
     if session.is_unlocked() {
         // The PIN is set: the second step.
@@ -63,19 +68,22 @@ pub fn FirstRun() -> Element {
         section { class: "screen first-run",
             h1 { {Msg::AppFirstRunTitle.text(lang)} }
             Notice {}
-            p { {Msg::AppFirstRunIntro.text(lang)} }
+            p { {with_pin_rule(lang, Msg::AppFirstRunIntro)} }
             PinField {
                 label: Msg::FieldPin,
                 value: pin,
                 testid: "pin",
                 new: true,
+                letters: letters(),
             }
             PinField {
                 label: Msg::AppPinAgain,
                 value: again,
                 testid: "pin-again",
                 new: true,
+                letters: letters(),
             }
+            LettersToggle { letters }
             ErrorLine { text: pin_error(ui, PinStep::Create) }
             PinStepButton {
                 step: PinStep::Create,

@@ -6,6 +6,7 @@ pub mod enroll;
 pub mod first_run;
 pub mod home;
 pub mod new_contact;
+pub mod safer_pin;
 pub mod scan;
 pub mod security;
 pub mod settings;
@@ -14,7 +15,8 @@ pub mod today;
 pub mod unlock;
 
 use super::{PinStep, Session, Ui, background};
-use crate::domain::i18n::Msg;
+use crate::device::Pin;
+use crate::domain::i18n::{Lang, Msg, tr};
 use dioxus::prelude::*;
 
 /// Re-renders as soon as background work a tap started is over, not at the
@@ -60,13 +62,18 @@ pub fn pin_step(
 }
 
 /// A PIN typed in a form: hidden, and kept out of the keyboard's memory
-/// (`new` lets a password manager offer to save a PIN being created).
+/// (`new` lets a password manager offer to save a PIN being created). A
+/// phone shows its numeric keypad unless `letters` asks for a full
+/// keyboard, for a passphrase.
 #[component]
 pub fn PinField(
     label: Msg,
     value: Signal<String>,
     #[props(default)] testid: Option<&'static str>,
     #[props(default)] new: bool,
+    #[props(default)] letters: bool,
+    #[props(default)] autofocus: bool,
+    #[props(default)] onenter: Option<EventHandler<()>>,
 ) -> Element {
     let session = use_context::<Session>();
     let ui = use_context::<Ui>();
@@ -79,10 +86,42 @@ pub fn PinField(
             input {
                 r#type: "password",
                 "data-testid": testid,
+                inputmode: if letters { "text" } else { "numeric" },
                 autocomplete: if new { "new-password" } else { "off" },
+                autofocus,
                 value: "{value}",
                 oninput: move |e| value.set(e.value()),
+                onkeydown: move |e: KeyboardEvent| {
+                    if e.key() == Key::Enter
+                        && let Some(enter) = onenter
+                    {
+                        enter.call(());
+                    }
+                },
             }
+        }
+    }
+}
+
+/// The switch between the numeric keypad and a full keyboard for the PIN
+/// fields next to it: a passphrase needs letters, a PIN is quicker on
+/// big digits. It changes the keyboard only, never what is accepted.
+#[component]
+pub fn LettersToggle(letters: Signal<bool>) -> Element {
+    let session = use_context::<Session>();
+    let ui = use_context::<Ui>();
+    let _ = (ui.rev)();
+    let lang = session.lang();
+    let mut letters = letters;
+    rsx! {
+        label { class: "toggle",
+            input {
+                r#type: "checkbox",
+                "data-testid": "pin-letters",
+                checked: letters(),
+                onchange: move |e| letters.set(e.checked()),
+            }
+            span { {Msg::AppPinLetters.text(lang)} }
         }
     }
 }
@@ -117,6 +156,19 @@ pub fn PinStepButton(
             }
         }
     }
+}
+
+/// `msg` with the rule for new PINs filled in (its `{digits}` and
+/// `{chars}`), from the one place the rule lives.
+pub fn with_pin_rule(lang: Lang, msg: Msg) -> String {
+    tr(
+        lang,
+        msg,
+        &[
+            ("digits", &Pin::MIN_DIGITS),
+            ("chars", &Pin::MIN_PASSPHRASE),
+        ],
+    )
 }
 
 /// The failure of `step`, if it was the last PIN step to fail.

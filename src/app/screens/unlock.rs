@@ -1,8 +1,10 @@
-//! Unlock: the PIN opens the store. Shown at start and after a lock. The
-//! key derivation runs off the UI thread ("Déverrouillage…"); after too
-//! many wrong PINs in a row the button waits, with a countdown.
+//! Unlock: the PIN opens the store. Shown at start, after a lock, and to
+//! every new view of the phone. The key derivation runs off the UI
+//! thread ("Déverrouillage…"); after too many wrong PINs in a row the
+//! button waits, with a countdown. A PIN too short for today's rule
+//! still opens, then leads to the safer-PIN screen.
 
-use super::{ErrorLine, PinStepButton, pin_error, pin_step};
+use super::{ErrorLine, LettersToggle, PinField, PinStepButton, pin_error, pin_step};
 use crate::app::state::pin_wait_message;
 use crate::app::{PinStep, Screen, Session, Ui, background};
 use crate::domain::i18n::Msg;
@@ -37,6 +39,7 @@ pub fn Unlock() -> Element {
     let lang = session.lang();
     let busy = (ui.pin_busy)();
     let waiting = session.pin_wait();
+    let letters = use_signal(|| session.prefs().pin_letters);
     let opening = session.clone();
     let open_now = move || {
         open(&opening, ui, pin());
@@ -48,22 +51,19 @@ pub fn Unlock() -> Element {
         section { class: "screen unlock",
             h1 { {Msg::AppUnlockTitle.text(lang)} }
             p { {Msg::AppUnlockPrompt.text(lang)} }
-            label { class: "field",
-                span { {Msg::FieldPin.text(lang)} }
-                input {
-                    r#type: "password",
-                    "data-testid": "pin",
-                    autocomplete: "off",
-                    autofocus: true,
-                    value: "{pin}",
-                    oninput: move |e| pin.set(e.value()),
-                    onkeydown: move |e: KeyboardEvent| {
-                        if e.key() == Key::Enter && busy.is_none() && waiting.is_none() {
-                            on_enter();
-                        }
-                    },
-                }
+            PinField {
+                label: Msg::FieldPin,
+                value: pin,
+                testid: "pin",
+                letters: letters(),
+                autofocus: true,
+                onenter: move |_| {
+                    if busy.is_none() && waiting.is_none() {
+                        on_enter();
+                    }
+                },
             }
+            LettersToggle { letters }
             if let Some(wait) = waiting {
                 p { class: "error", role: "alert", "data-testid": "pin-wait", {pin_wait_message(wait, lang)} }
             } else {
@@ -82,7 +82,8 @@ pub fn Unlock() -> Element {
 }
 
 /// "Ouvrir": tries the PIN off the UI thread; Home when it opens (and
-/// whatever waited while locked goes out), the reason when it does not.
+/// whatever waited while locked goes out), or first the safer-PIN screen
+/// for a PIN too short; the reason when it does not open.
 pub fn open(session: &Session, ui: Ui, pin: String) {
     let opened = session.clone();
     pin_step(
@@ -92,7 +93,11 @@ pub fn open(session: &Session, ui: Ui, pin: String) {
         move |session| session.unlock(&pin),
         move |ui| {
             background::sync_now(&opened);
-            ui.go(Screen::Home);
+            if opened.pin_is_weak() {
+                ui.go(Screen::SaferPin);
+            } else {
+                ui.go(Screen::Home);
+            }
         },
     );
 }

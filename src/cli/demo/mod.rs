@@ -9,7 +9,7 @@
 mod fleet;
 
 use super::{Failure, Outcome};
-use crate::app::{Session, background, liveview};
+use crate::app::{Phone, background, liveview};
 use crate::device::{Client, Pin, Store, SyncOptions, enroll};
 use crate::domain::i18n::Lang;
 use crate::server::supervisors::{Password, SupervisorName};
@@ -40,8 +40,9 @@ pub struct DemoArgs {
 
 const ORG_NAME: &str = "Travail de rue Outaouais (démo)";
 const SUPERVISOR: &str = "demo";
-/// The worker app's PIN, printed for the person trying the demo.
-const APP_PIN: &str = "2468";
+/// The worker app's PIN, printed for the person trying the demo: six
+/// digits, as every new PIN needs.
+const APP_PIN: &str = "246813";
 
 pub fn run(args: DemoArgs, _lang: Lang) -> Outcome {
     let temporary;
@@ -123,15 +124,15 @@ async fn demo(args: DemoArgs, root: PathBuf) -> Outcome {
     let url = format!("http://{address}");
 
     // The server answers while the fleet plays its history into it. The
-    // worker app's session exists from the start but finds its phone's
-    // store only once it is made and enrolled below (before the addresses
-    // are printed).
+    // worker app's phone exists from the start but finds its store only
+    // once it is made and enrolled below (before the addresses are
+    // printed). Every browser on /app gets a view of its own, locked.
     let app_home = root.join("app-phone");
-    let session = Session::new(&app_home);
+    let phone = Phone::new(&app_home);
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let ready = Arc::new(AtomicBool::new(false));
     let site = crate::dashboard::site(server, &config.dashboard)
-        .merge(liveview::app_routes(session.clone()))
+        .merge(liveview::app_routes(phone.clone()))
         .layer(middleware::from_fn_with_state(ready.clone(), ready_gate));
     let serving = tokio::spawn(crate::server::http::serve_router(listener, site, async {
         let _ = stop_rx.await;
@@ -142,7 +143,7 @@ async fn demo(args: DemoArgs, root: PathBuf) -> Outcome {
         .map_err(sys)?;
 
     let catalog = admin::catalog(&data).map_err(|e| sys(e.to_string()))?;
-    let pin = Pin::parse(APP_PIN).expect("a valid PIN");
+    let pin = Pin::choose(APP_PIN).expect("a PIN that meets the rule");
     let mut store = Store::create(&app_home, &pin, &catalog).map_err(|e| sys(e.to_string()))?;
     let code = admin::create_enroll_code(&data, "Application (démo)", 1)
         .map_err(|e| sys(e.to_string()))?;
@@ -151,7 +152,7 @@ async fn demo(args: DemoArgs, root: PathBuf) -> Outcome {
         .await
         .map_err(|e| sys(e.to_string()))?;
     drop(store);
-    background::run_periodically(session);
+    background::run_periodically(phone);
 
     println!(
         "Tournée — démo / demo ({:.1} s)",

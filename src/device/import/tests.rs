@@ -2,7 +2,7 @@
 //! and files that are not sheets at all.
 
 use super::*;
-use crate::device::vault::Pin;
+use crate::device::pin::Pin;
 
 fn now() -> DateTime<FixedOffset> {
     DateTime::parse_from_rfc3339("2026-11-21T12:00:00-05:00").unwrap()
