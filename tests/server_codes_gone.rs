@@ -192,13 +192,13 @@ async fn once_applied_no_file_of_the_data_directory_holds_the_ciphertext_or_the_
     drop(server);
     let data = kept.path();
     assert!(
-        every_file(&data)
+        every_file(data)
             .iter()
             .any(|(p, _)| p.ends_with("server.db"))
     );
-    assert!(files_holding(&data, ciphertext(&envelope)).is_empty());
-    assert!(blobs_that_open(&data).is_empty());
-    assert!(!code_in_clear(&data));
+    assert!(files_holding(data, ciphertext(&envelope)).is_empty());
+    assert!(blobs_that_open(data).is_empty());
+    assert!(!code_in_clear(data));
 }
 
 #[tokio::test]

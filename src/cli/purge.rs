@@ -42,9 +42,6 @@ impl PurgeMsg {
     }
 }
 
-/// The audit log's actor for a purge asked from the command line.
-const ACTOR: &str = "tournee admin purge";
-
 pub fn run(dir: &Path, config: &Config, dry_run: bool, as_json: bool, lang: Lang) -> Outcome {
     let policy = Policy::from_config(config);
     let now = now_ms();
@@ -52,7 +49,7 @@ pub fn run(dir: &Path, config: &Config, dry_run: bool, as_json: bool, lang: Lang
     let plan = if dry_run {
         admin::purge_plan(dir, &policy, now).map_err(fail)?
     } else {
-        admin::purge(dir, &policy, now, ACTOR).map_err(fail)?
+        admin::purge(dir, &policy, now).map_err(fail)?
     };
     if as_json {
         println!("{}", plan_json(&plan, &policy, dry_run));

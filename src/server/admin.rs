@@ -209,14 +209,14 @@ pub fn purge_plan(data_dir: &Path, policy: &Policy, now_ms: i64) -> Result<Plan,
     retention::plan(&db::open(data_dir)?, policy, now_ms)
 }
 
-/// Destroys what the retention policy no longer allows, audited as `actor`.
-pub fn purge(
-    data_dir: &Path,
-    policy: &Policy,
-    now_ms: i64,
-    actor: &str,
-) -> Result<Plan, ServerError> {
-    retention::purge(&mut db::open(data_dir)?, policy, now_ms, actor)
+/// Destroys what the retention policy no longer allows (audited).
+pub fn purge(data_dir: &Path, policy: &Policy, now_ms: i64) -> Result<Plan, ServerError> {
+    retention::purge(
+        &mut db::open(data_dir)?,
+        policy,
+        now_ms,
+        retention::Asker::Admin,
+    )
 }
 
 /// Creates a supervisor account (see [`supervisors`]). The name and the

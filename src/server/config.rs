@@ -288,6 +288,14 @@ mod tests {
         assert_eq!(config.enroll.code_ttl_hours, 24);
         assert_eq!(config.enroll.max_failures, 10);
         assert_eq!(config.failure_window(), Duration::from_secs(600));
+        assert_eq!(
+            config.retention,
+            RetentionSection {
+                contact_months: 24,
+                audit_months: 36,
+                daily_purge: true
+            }
+        );
     }
 
     #[test]

@@ -157,13 +157,12 @@ impl Server {
             .await
     }
 
-    /// Applies the retention policy now (see [`retention::purge`]), as `actor`
-    /// in the audit log.
-    pub async fn purge(&self, actor: &'static str) -> Result<retention::Plan, ServerError> {
+    /// Applies the retention policy now (see [`retention::purge`]).
+    pub async fn purge(&self, asker: retention::Asker) -> Result<retention::Plan, ServerError> {
         let policy = self.inner.retention;
         self.inner
             .db
-            .call(move |conn| retention::purge(conn, &policy, now_ms(), actor))
+            .call(move |conn| retention::purge(conn, &policy, now_ms(), asker))
             .await
     }
 
@@ -175,7 +174,7 @@ impl Server {
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             every.tick().await;
-            if let Err(error) = self.purge("tournee serve").await {
+            if let Err(error) = self.purge(retention::Asker::Daily).await {
                 tracing::error!(error = %error, "retention purge failed; retried tomorrow");
             }
         }

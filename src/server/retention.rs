@@ -94,6 +94,19 @@ impl Plan {
             == 0
     }
 
+    /// Whether anything but expired sessions and codes goes: a daily purge
+    /// that only sweeps those leaves no entry in the audit log.
+    pub fn destroys_records(&self) -> bool {
+        self.contacts
+            + self.voids
+            + self.pseudonym_months
+            + self.pseudonyms_forgotten
+            + self.quarantined
+            + self.audit_entries
+            + self.alerts
+            > 0
+    }
+
     /// One line for the audit log: counts only, never a record's content.
     pub fn summary(&self) -> String {
         let months = match (self.months.first(), self.months.last()) {
@@ -238,13 +251,31 @@ pub fn plan(conn: &Connection, policy: &Policy, now_ms: i64) -> Result<Plan, Ser
     })
 }
 
+/// Who asked for a purge, as the audit log names them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Asker {
+    /// `tournee admin purge`: always audited, even when nothing went.
+    Admin,
+    /// `serve`'s daily run: audited when records went.
+    Daily,
+}
+
+impl Asker {
+    fn actor(self) -> &'static str {
+        match self {
+            Asker::Admin => "tournee admin purge",
+            Asker::Daily => "tournee serve (daily purge)",
+        }
+    }
+}
+
 /// Destroys what [`plan`] lists, all or nothing, and records it in the
-/// audit log as done by `actor`. Returns what went.
+/// audit log as done by `asker`. Returns what went.
 pub fn purge(
     conn: &mut Connection,
     policy: &Policy,
     now_ms: i64,
-    actor: &str,
+    asker: Asker,
 ) -> Result<Plan, ServerError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let plan = plan(&tx, policy, now_ms)?;
@@ -284,7 +315,16 @@ pub fn purge(
          ON CONFLICT (name) DO UPDATE SET value = excluded.value",
         (KEPT_FROM, &kept),
     )?;
-    audit::record(&tx, actor, Action::Purge, "", &plan.summary(), now_ms)?;
+    if asker == Asker::Admin || plan.destroys_records() {
+        audit::record(
+            &tx,
+            asker.actor(),
+            Action::Purge,
+            "",
+            &plan.summary(),
+            now_ms,
+        )?;
+    }
     tx.commit()?;
     super::db::checkpoint(conn)?;
     tracing::info!(summary = %plan.summary(), "retention purge");
