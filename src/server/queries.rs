@@ -19,7 +19,8 @@ pub struct DeviceRow {
     pub last_seen_at_ms: Option<i64>,
     /// Envelopes stored for this device.
     pub batches: u64,
-    /// Records applied from those envelopes (contacts and voids).
+    /// Records applied from those envelopes (contacts and voids) and still
+    /// held one by one: the retention policy purges old ones.
     pub records: u64,
 }
 
