@@ -390,3 +390,25 @@ async fn serve_applies_the_policy_by_itself_at_start_and_audits_it() {
     let listed = admin::list_devices(data.path()).unwrap();
     assert_eq!(listed[0].records, 2);
 }
+
+#[tokio::test]
+async fn a_contact_the_previous_release_stored_in_1900_is_named_and_purged() {
+    let (server, _phone) = history().await;
+    let data = server.data.path().to_path_buf();
+    let conn = db::open(&data).unwrap();
+    let device = admin::list_devices(&data).unwrap()[0].device_id;
+    conn.execute(
+        "INSERT INTO contacts (record_id, device_id, month, facts, occurred_at)
+         VALUES (randomblob(16), ?1, '1900-01', '{}', -2208970800000)",
+        [device.as_bytes().as_slice()],
+    )
+    .unwrap();
+    drop(conn);
+    let plan = admin::purge(&data, &policy(), tournee::server::now_ms()).unwrap();
+    assert_eq!(
+        plan.months.first().map(ToString::to_string).as_deref(),
+        Some("1900-01")
+    );
+    assert_eq!(plan.contacts, 6);
+    assert_eq!(server.records(), 2);
+}

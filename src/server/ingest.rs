@@ -23,6 +23,7 @@ use crate::domain::i18n::{Lang, Msg, tr};
 use crate::domain::wire::receipt::envelope_digest;
 use crate::domain::wire::{Envelope, Header, Receipt, ReceiptStatus, WireError};
 use rusqlite::{Connection, TransactionBehavior};
+use uuid::Uuid;
 
 /// Why an envelope was refused. [`super::http`] maps each to its status.
 #[derive(Debug, thiserror::Error)]
@@ -118,50 +119,45 @@ pub fn ingest(
             tx.commit()?;
             return Err(IngestError::Equivocation);
         }
-        None => {
-            let stored = StoredEnvelope {
+        None => (
+            StoredEnvelope {
                 batch_id: header.batch_id,
                 sha256,
                 received_at_ms: now_ms,
-            };
-            let first = receipt(header, &stored, ReceiptStatus::Stored);
-            let signed = first.sign(keys.signer());
-            queries::insert_envelope(&tx, header.device_id, header.seq, &stored, bytes, &signed)?;
-            tx.commit()?;
-            log_received(header, ReceiptStatus::Stored);
-            return Ok(SignedReceipt {
-                receipt: first,
-                bytes: signed,
-            });
-        }
+            },
+            ReceiptStatus::Stored,
+        ),
     };
-    tx.commit()?;
-    log_received(header, status);
     // A duplicate's receipt keeps the first received-at: the envelope has
     // been safe since then, and the same bytes always earn the same facts.
-    let receipt = receipt(header, &stored, status);
-    let bytes = receipt.sign(keys.signer());
-    Ok(SignedReceipt { receipt, bytes })
-}
-
-fn receipt(header: &Header, stored: &StoredEnvelope, status: ReceiptStatus) -> Receipt {
-    Receipt {
-        device_id: header.device_id,
-        seq: header.seq,
-        batch_id: stored.batch_id,
-        envelope_sha256: stored.sha256,
-        received_at_ms: stored.received_at_ms,
-        status,
+    let receipt = receipt(header.device_id, header.seq, &stored, status);
+    let signed = receipt.sign(keys.signer());
+    if status == ReceiptStatus::Stored {
+        // Kept with the envelope: it outlives the ciphertext, for the audit.
+        queries::insert_envelope(&tx, header.device_id, header.seq, &stored, bytes, &signed)?;
     }
-}
-
-fn log_received(header: &Header, status: ReceiptStatus) {
+    tx.commit()?;
     tracing::info!(
         device = %header.device_id,
         seq = header.seq,
         status = ?status,
         "envelope received"
     );
+    Ok(SignedReceipt {
+        receipt,
+        bytes: signed,
+    })
+}
+
+fn receipt(device_id: Uuid, seq: u64, stored: &StoredEnvelope, status: ReceiptStatus) -> Receipt {
+    Receipt {
+        device_id,
+        seq,
+        batch_id: stored.batch_id,
+        envelope_sha256: stored.sha256,
+        received_at_ms: stored.received_at_ms,
+        status,
+    }
 }
 
 /// Signs the first receipt of envelopes stored by a release that did not
@@ -176,15 +172,8 @@ pub fn backfill_receipts(conn: &mut Connection, keys: &ServerKeys) -> Result<usi
     for (device_id, seq) in &missing {
         let stored = queries::stored_envelope(&tx, *device_id, *seq)?
             .ok_or_else(|| ServerError::Damaged("envelope vanished".into()))?;
-        let receipt = Receipt {
-            device_id: *device_id,
-            seq: *seq,
-            batch_id: stored.batch_id,
-            envelope_sha256: stored.sha256,
-            received_at_ms: stored.received_at_ms,
-            status: ReceiptStatus::Stored,
-        };
-        queries::set_receipt(&tx, *device_id, *seq, &receipt.sign(keys.signer()))?;
+        let first = receipt(*device_id, *seq, &stored, ReceiptStatus::Stored);
+        queries::set_receipt(&tx, *device_id, *seq, &first.sign(keys.signer()))?;
     }
     tx.commit()?;
     Ok(missing.len())

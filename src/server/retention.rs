@@ -164,6 +164,18 @@ fn month_start_ms(month: YearMonth) -> Result<i64, ServerError> {
         .ok_or_else(|| ServerError::Damaged(format!("month {month}")))
 }
 
+/// A month as stored, `YYYY-MM`, whatever the year: an older release
+/// stored contacts dated 1900, which reports cannot show but the purge
+/// must still name and destroy.
+fn stored_month(text: &str) -> Option<YearMonth> {
+    let (year, month) = text.split_once('-')?;
+    let month = month.parse().ok().filter(|m| (1..=12).contains(m))?;
+    Some(YearMonth {
+        year: year.parse().ok()?,
+        month,
+    })
+}
+
 fn count(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> Result<u64, ServerError> {
     Ok(conn.query_row(sql, params, |r| r.get::<_, i64>(0))? as u64)
 }
@@ -190,7 +202,7 @@ pub fn plan(conn: &Connection, policy: &Policy, now_ms: i64) -> Result<Plan, Ser
         .query_map([&kept], |r| r.get::<_, String>(0))?
         .map(|m| {
             let m = m?;
-            YearMonth::parse(&m).ok_or_else(|| ServerError::Damaged(format!("month {m}")))
+            stored_month(&m).ok_or_else(|| ServerError::Damaged(format!("month {m}")))
         })
         .collect::<Result<Vec<_>, _>>()?;
     let life = policy.sessions;
