@@ -271,3 +271,39 @@ async fn enrollment_failures_are_limited_as_configured() {
     assert!(statuses[1].starts_with("HTTP/1.1 403"), "{statuses:?}");
     assert!(statuses[2].starts_with("HTTP/1.1 429"), "{statuses:?}");
 }
+
+#[test]
+fn the_retention_rule_is_read_from_its_section_and_refused_outside_its_bounds() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write(
+        dir.path(),
+        "[retention]\ncontact_months = 60\ndaily_purge = false\n",
+    );
+    let set = printed(&config, &[], &[("TOURNEE__RETENTION__AUDIT_MONTHS", "72")]);
+    let retention = &set["retention"];
+    assert_eq!(retention["contact_months"].as_integer(), Some(60));
+    assert_eq!(retention["audit_months"].as_integer(), Some(72));
+    assert_eq!(retention["daily_purge"].as_bool(), Some(false));
+    let defaults = printed(&write(dir.path(), ""), &[], &[]);
+    assert_eq!(
+        defaults["retention"]["contact_months"].as_integer(),
+        Some(24)
+    );
+    assert_eq!(defaults["retention"]["audit_months"].as_integer(), Some(36));
+    assert_eq!(defaults["retention"]["daily_purge"].as_bool(), Some(true));
+    for (name, value, allowed) in [
+        ("TOURNEE__RETENTION__CONTACT_MONTHS", "2", "de 3 à 120"),
+        ("TOURNEE__RETENTION__AUDIT_MONTHS", "121", "de 3 à 120"),
+        ("TOURNEE__RETENTION__DAILY_PURGE", "parfois", "true"),
+    ] {
+        let mut command = tournee(&["serve", "--print-config"]);
+        command.env(name, value);
+        let out = run(command, "");
+        assert_eq!(out.status.code(), Some(2), "{name}={value}");
+        assert!(
+            stderr(&out).contains(name) && stderr(&out).contains(allowed),
+            "{}",
+            stderr(&out)
+        );
+    }
+}

@@ -15,7 +15,7 @@ use tournee::domain::crypto::sign::{Purpose, Signer};
 use tournee::domain::wire::enroll::{
     EnrollCode, Signed, encode_hand_file, verify_bundle, verify_json,
 };
-use tournee::domain::wire::{Envelope, Receipt, ReceiptStatus, batch};
+use tournee::domain::wire::{Receipt, ReceiptStatus, batch};
 use tournee::server::{Server, admin, serve};
 use uuid::Uuid;
 
@@ -219,25 +219,36 @@ async fn after_ten_failed_codes_an_address_gets_429_even_with_a_good_code() {
 }
 
 #[tokio::test]
-async fn an_upload_earns_a_receipt_for_exactly_the_bytes_stored() {
+async fn an_upload_earns_a_receipt_and_once_applied_only_its_header_digest_signature_and_receipt_stay()
+ {
     let app = TestApp::spawn().await;
     let device = app.enroll().await;
     let envelope = device.seal(1);
-    let receipt = app.upload_ok(&device, &envelope).await;
+    let response = app.upload(envelope.clone()).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let sent = response.bytes().await.unwrap().to_vec();
+    let receipt = Receipt::verify(&sent, &device.server_key()).unwrap();
     assert_eq!(receipt.status, ReceiptStatus::Stored);
     assert_eq!(receipt.device_id, device.bundle.device_id);
     assert_eq!(receipt.seq, 1);
-    let stored = admin::stored_envelope(app.data.path(), device.bundle.device_id, 1)
+    let stored = admin::stored_batch(app.data.path(), device.bundle.device_id, 1)
         .unwrap()
         .unwrap();
-    assert_eq!(stored, envelope);
-    // Kept whole, so the apply step can open it with this epoch's key.
-    let sealed = Envelope::decode(&stored).unwrap();
-    let key = app.server.keys().sealing_key(&sealed.header.kid).unwrap();
-    let records = batch::decode(&sealed.open(key.secret()).unwrap()).unwrap();
-    assert_eq!(records.len(), 1);
+    // Applied at once (its key opened it), then its ciphertext dropped.
+    assert!(stored.applied_at_ms.is_some(), "{stored:?}");
+    assert_eq!(stored.envelope, None);
+    assert_eq!(stored.sha256, receipt.envelope_sha256);
+    assert!(receipt.covers(&envelope));
+    assert_eq!(stored.header.as_deref(), Some(&envelope[..119]));
+    assert_eq!(
+        stored.signature.as_deref(),
+        Some(&envelope[envelope.len() - 64..])
+    );
+    assert_eq!(stored.receipt.as_deref(), Some(sent.as_slice()));
+    assert_eq!(stored.received_at_ms, receipt.received_at_ms);
     let row = &admin::list_devices(app.data.path()).unwrap()[0];
-    assert_eq!((row.batches, row.last_seen_at_ms.is_some()), (1, true));
+    assert_eq!((row.batches, row.records), (1, 1));
+    assert!(row.last_seen_at_ms.is_some());
     app.stop().await;
 }
 
@@ -271,8 +282,14 @@ async fn a_different_envelope_under_a_stored_sequence_number_is_409_and_an_alert
         (alerts[0].device_id, alerts[0].seq),
         (device.bundle.device_id, 1)
     );
-    let stored = admin::stored_envelope(app.data.path(), device.bundle.device_id, 1).unwrap();
-    assert_eq!(stored.as_deref(), Some(original.as_slice()));
+    let stored = admin::stored_batch(app.data.path(), device.bundle.device_id, 1)
+        .unwrap()
+        .unwrap();
+    assert!(
+        Receipt::verify(stored.receipt.as_deref().unwrap(), &device.server_key())
+            .unwrap()
+            .covers(&original)
+    );
     // The original still earns its duplicate receipt.
     let again = app.upload_ok(&device, &original).await;
     assert_eq!(again.status, ReceiptStatus::Duplicate);
@@ -295,7 +312,7 @@ async fn every_altered_field_is_refused_and_nothing_is_stored() {
         ("org id", 11, 422),
         ("device id", 27, 401),
         ("kid", 43, 422),
-        ("seq", 58, 422),
+        ("seq", 58, 400), // 1 becomes 0, outside 1 to 2^63 - 1
         ("batch id", 59, 422),
         ("sealed at", 82, 422),
         ("enc", 83, 422),

@@ -5,7 +5,7 @@
 
 mod raw_device;
 
-use raw_device::{TestDevice, enroll_body, records};
+use raw_device::{TestDevice, enroll_body};
 use reqwest::StatusCode;
 use std::net::SocketAddr;
 use std::path::Path;
@@ -13,7 +13,8 @@ use std::process::Command;
 use tokio::sync::oneshot;
 use tournee::domain::crypto::sign::Signer;
 use tournee::domain::wire::enroll::{EnrollCode, Signed, verify_bundle};
-use tournee::domain::wire::{Envelope, Receipt, ReceiptStatus, batch};
+use tournee::domain::wire::envelope::HEADER_LEN;
+use tournee::domain::wire::{Header, Receipt, ReceiptStatus};
 use tournee::server::{Server, ServerKeys, admin, serve};
 
 struct Running {
@@ -99,16 +100,19 @@ fn rotate(data: &Path) -> String {
     text.lines().last().unwrap().to_string()
 }
 
-/// The stored envelope opens with the server's key for its kid.
-fn opens_with_stored_key(data: &Path, device: &TestDevice, seq: u64) {
+/// The stored envelope opened with the server's key for its kid: it
+/// applied, and only its header (with the kid) is kept. Returns the kid.
+fn applied_with_stored_key(data: &Path, device: &TestDevice, seq: u64) -> [u8; 8] {
     let keys = ServerKeys::load_or_create(data).unwrap();
-    let bytes = admin::stored_envelope(data, device.bundle.device_id, seq)
+    let stored = admin::stored_batch(data, device.bundle.device_id, seq)
         .unwrap()
         .unwrap();
-    let envelope = Envelope::decode(&bytes).unwrap();
-    let key = keys.sealing_key(&envelope.header.kid).unwrap();
-    let plaintext = envelope.open(key.secret()).unwrap();
-    assert_eq!(batch::decode(&plaintext).unwrap().len(), records().len());
+    assert!(stored.applied_at_ms.is_some() && stored.quarantined_at_ms.is_none());
+    assert_eq!(stored.envelope, None, "the ciphertext is gone once applied");
+    let header: [u8; HEADER_LEN] = stored.header.unwrap().try_into().unwrap();
+    let kid = Header::decode(&header).unwrap().kid;
+    assert!(keys.sealing_key(&kid).is_some());
+    kid
 }
 
 #[tokio::test]
@@ -145,19 +149,9 @@ async fn after_a_rotation_batches_sealed_to_the_old_and_the_new_key_are_both_acc
     assert_eq!(new.status, ReceiptStatus::Stored);
     running.stop().await;
 
-    opens_with_stored_key(data.path(), &early, 1);
-    opens_with_stored_key(data.path(), &late, 1);
-    let kids: Vec<[u8; 8]> = [&early, &late]
-        .iter()
-        .map(|d| {
-            let bytes = admin::stored_envelope(data.path(), d.bundle.device_id, 1);
-            Envelope::decode(&bytes.unwrap().unwrap())
-                .unwrap()
-                .header
-                .kid
-        })
-        .collect();
+    let kids = [&early, &late].map(|d| applied_with_stored_key(data.path(), d, 1));
     assert_eq!(kids, [old_kid, late.sealing_key().0]);
+    assert!(admin::quarantined(data.path()).unwrap().is_empty());
 }
 
 #[tokio::test]

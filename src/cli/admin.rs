@@ -1,5 +1,6 @@
 //! `tournee admin`: the supervisor's commands on the server's data
-//! directory, with or without the server running. `enroll-code` prints the
+//! directory, with or without the server running (`purge` is in
+//! [`super::purge`]). `enroll-code` prints the
 //! code alone on its last line, and `rotate-seal-key` the new key id, so
 //! scripts can take them with `tail -1`. Supervisor accounts are in
 //! [`super::supervisor`]. The settings (`--config`, `TOURNEE__…`) give the
@@ -81,6 +82,14 @@ enum AdminCommand {
     },
     /// New sealing key for new enrollments (printed alone on the last line); old keys stay to open late batches.
     RotateSealKey,
+    /// Destroy what the retention policy ([retention]) no longer allows; audited. `serve` does it daily.
+    Purge {
+        /// Say what would be destroyed, kind by kind, and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub(super) fn local_time(ms: i64) -> String {
@@ -192,6 +201,9 @@ pub fn run(args: AdminArgs, lang: Lang) -> Outcome {
             return supervisor::disable(&dir, &name, lang);
         }
         AdminCommand::ListSupervisors { json } => return supervisor::list(&dir, json, lang),
+        AdminCommand::Purge { dry_run, json } => {
+            return super::purge::run(&dir, &config, dry_run, json, lang);
+        }
         AdminCommand::RotateSealKey => {
             let kid = hex::encode(admin::rotate_seal_key(&dir).map_err(fail)?);
             println!("{}", tr(lang, Msg::SealKeyRotated, &[("value", &kid)]));
@@ -336,6 +348,8 @@ fn alerts_json(alerts: &[AlertRow]) -> String {
                 "offered_sha256": hex::encode(a.offered_sha256),
                 "offered_batch_id": a.offered_batch_id,
                 "created_at": rfc3339(a.created_at_ms),
+                "offers": a.repeats,
+                "last_offered_at": rfc3339(a.last_at_ms),
             })
         })
         .collect();
@@ -364,6 +378,14 @@ fn alerts_text(alerts: &[AlertRow], lang: Lang) -> String {
             ],
         );
         out.push('\n');
+        if a.repeats > 1 {
+            out += &tr(
+                lang,
+                Msg::AlertOffers,
+                &[("count", &a.repeats), ("at", &local_time(a.last_at_ms))],
+            );
+            out.push('\n');
+        }
     }
     out
 }

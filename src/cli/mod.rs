@@ -16,6 +16,7 @@ mod device;
 mod listing;
 pub mod lossy;
 mod pin;
+pub mod purge;
 mod report;
 mod serve;
 mod simulate;

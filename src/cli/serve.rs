@@ -2,7 +2,9 @@
 //! Ctrl-C or SIGTERM, then lets open requests finish. Logs go to stderr
 //! (`RUST_LOG`, default `info`); stdout says where it listens, and how to
 //! create the first supervisor account while there is none. Settings come
-//! from `crate::server::config`, then the flags here.
+//! from `crate::server::config`, then the flags here. Unless
+//! `[retention] daily_purge = false`, the retention policy is applied at
+//! start and every day after.
 
 use super::{Failure, Outcome};
 use crate::domain::i18n::{Lang, Msg, tr};
@@ -119,6 +121,11 @@ pub fn run(args: ServeArgs, lang: Lang) -> Outcome {
                 "{}",
                 tr(lang, Msg::FirstSupervisorCommand, &[("path", &path)])
             );
+        }
+        if config.retention.daily_purge {
+            // At start, then daily: the documented rule is applied without
+            // anyone having to remember it.
+            tokio::spawn(server.clone().purge_daily());
         }
         let site = crate::dashboard::site(server, &config.dashboard);
         let limits = server::http::ConnectionLimits::from(&config.limits);

@@ -28,6 +28,7 @@ pub fn action_word(action: Option<Action>) -> Word {
         Some(Action::EnrollCode) => Word::ActEnrollCode,
         Some(Action::Export) => Word::ActExport,
         Some(Action::Reapply) => Word::ActReapply,
+        Some(Action::Purge) => Word::ActPurge,
         None => Word::ActUnknown,
     }
 }

@@ -56,6 +56,7 @@ messages! {
     ActEnrollCode => "Code d'inscription créé", "Enrollment code created";
     ActExport => "Exportation", "Export";
     ActReapply => "Lots réappliqués", "Batches re-applied";
+    ActPurge => "Purge selon la politique de conservation", "Purge under the retention policy";
     ActUnknown => "Autre", "Other";
     // Paging
     PagePrevious => "Page précédente", "Previous page";

@@ -303,6 +303,8 @@ messages! {
     AlertsNone => "Aucune alerte.", "No alerts.";
     AlertEquivocation => "{at} — appareil {device}, seq {seq} : deux lots différents signés sous le même numéro ({value}). La clé de l'appareil est peut-être copiée : révoquez-le et réinscrivez-le.",
         "{at} — device {device}, seq {seq}: two different batches signed under the same number ({value}). The device key may have been copied: revoke it and enroll it again.";
+    AlertOffers => "  Un lot différent a été proposé {count} fois sous ce numéro, la dernière fois le {at}.",
+        "  A different batch was offered {count} times under this number, last on {at}.";
 
     // Server settings (file, environment): which key, what is allowed.
     ConfigKeyInFile => "{key} dans {path}", "{key} in {path}";

@@ -9,7 +9,8 @@ use super::enroll;
 use super::error::ServerError;
 use super::ingest::{self, IngestError, SignedReceipt};
 use super::pseudonym::PseudonymKey;
-use super::queries::{self, AlertRow, DeviceRow};
+use super::queries::{self, AlertRow, DeviceRow, StoredBatch};
+use super::retention::{self, Plan, Policy};
 use super::supervisors::{self, Password, SupervisorError, SupervisorName, SupervisorRow};
 use super::tally;
 use super::{db, key_changes, now_ms, open_parts};
@@ -164,13 +165,15 @@ pub fn contact_ids(
     Ok(ids)
 }
 
-/// Contacts counted by the rollups and live contact rows, over all months:
-/// equal unless something was counted twice or missed.
+/// Contacts counted by the rollups and live contact rows, over the months
+/// still kept contact by contact: equal unless something was counted twice
+/// or missed.
 pub fn rollup_check(data_dir: &Path) -> Result<(u64, u64), ServerError> {
     let conn = db::open(data_dir)?;
+    let from = retention::kept_from(&conn)?.map_or_else(String::new, |m| m.to_string());
     let counted: i64 = conn.query_row(
-        "SELECT coalesce(sum(contacts), 0) FROM rollups WHERE dim = 'all'",
-        [],
+        "SELECT coalesce(sum(contacts), 0) FROM rollups WHERE dim = 'all' AND month >= ?1",
+        [&from],
         |r| r.get(0),
     )?;
     let rows: i64 = conn.query_row("SELECT count(*) FROM contacts WHERE voided = 0", [], |r| {
@@ -191,17 +194,29 @@ pub fn month_tally(data_dir: &Path, month: YearMonth) -> Result<MonthTally, Serv
     tally::month_tally(&conn, &catalog, month)
 }
 
-/// The stored bytes of one envelope, exactly as received.
-pub fn stored_envelope(
+/// What is kept of one envelope: the envelope itself until it applies,
+/// then its header, digest, signature and receipt.
+pub fn stored_batch(
     data_dir: &Path,
     device_id: Uuid,
     seq: u64,
-) -> Result<Option<Vec<u8>>, ServerError> {
-    Ok(queries::envelope_bytes(
-        &db::open(data_dir)?,
-        device_id,
-        seq,
-    )?)
+) -> Result<Option<StoredBatch>, ServerError> {
+    Ok(queries::stored_batch(&db::open(data_dir)?, device_id, seq)?)
+}
+
+/// What the retention policy would destroy now (`admin purge --dry-run`).
+pub fn purge_plan(data_dir: &Path, policy: &Policy, now_ms: i64) -> Result<Plan, ServerError> {
+    retention::plan(&db::open(data_dir)?, policy, now_ms)
+}
+
+/// Destroys what the retention policy no longer allows (audited).
+pub fn purge(data_dir: &Path, policy: &Policy, now_ms: i64) -> Result<Plan, ServerError> {
+    retention::purge(
+        &mut db::open(data_dir)?,
+        policy,
+        now_ms,
+        retention::Asker::Admin,
+    )
 }
 
 /// Creates a supervisor account (see [`supervisors`]). The name and the

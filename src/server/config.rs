@@ -19,6 +19,9 @@
 //! | `[enroll] code_ttl_hours` | `TOURNEE__ENROLL__CODE_TTL_HOURS` | 24 | 1 to 168 |
 //! | `[enroll] max_failures` | `TOURNEE__ENROLL__MAX_FAILURES` | 10 | 1 to 1000 |
 //! | `[enroll] failure_window_secs` | `TOURNEE__ENROLL__FAILURE_WINDOW_SECS` | 600 | 1 to 86400 |
+//! | `[retention] contact_months` | `TOURNEE__RETENTION__CONTACT_MONTHS` | 24 | 3 to 120 |
+//! | `[retention] audit_months` | `TOURNEE__RETENTION__AUDIT_MONTHS` | 36 | 3 to 120 |
+//! | `[retention] daily_purge` | `TOURNEE__RETENTION__DAILY_PURGE` | true | true or false |
 //!
 //! A client must send a request's headers within `header_timeout_secs` of
 //! the server starting to wait for them; a connection kept open between
@@ -32,6 +35,10 @@
 //! `max_failures` failed enrollment codes from one address within
 //! `failure_window_secs` make that address wait (429). `code_ttl_hours` is
 //! how long `admin enroll-code` makes a code valid when `--ttl` is not given.
+//! `[retention]` is the rule of [`super::retention`]: contact-level rows and
+//! pseudonyms are kept `contact_months` full months after their month ends,
+//! the audit log and alerts `audit_months`; `serve` applies it at start and
+//! then every day unless `daily_purge` is false (`admin purge` always can).
 //!
 //! Unknown keys are refused, not ignored: a misspelt key would otherwise
 //! leave a default silently in force. There is no body-size setting: the
@@ -64,6 +71,7 @@ pub struct Config {
     pub limits: LimitsSection,
     pub enroll: EnrollSection,
     pub dashboard: DashboardSection,
+    pub retention: RetentionSection,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -153,6 +161,27 @@ impl Default for DashboardSection {
             session_max_hours: 12,
             silent_days: 3,
             secure_cookies: false,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RetentionSection {
+    /// Two years: a funder's year and the same month last year, and a
+    /// year's margin for corrections; then only the monthly rollups stay.
+    pub contact_months: u32,
+    /// The log outlives the data it is about by a year, for complaints
+    /// and audits about what was done with it.
+    pub audit_months: u32,
+    pub daily_purge: bool,
+}
+
+impl Default for RetentionSection {
+    fn default() -> Self {
+        RetentionSection {
+            contact_months: 24,
+            audit_months: 36,
+            daily_purge: true,
         }
     }
 }
@@ -303,6 +332,14 @@ mod tests {
         assert_eq!(config.enroll.code_ttl_hours, 24);
         assert_eq!(config.enroll.max_failures, 10);
         assert_eq!(config.failure_window(), Duration::from_secs(600));
+        assert_eq!(
+            config.retention,
+            RetentionSection {
+                contact_months: 24,
+                audit_months: 36,
+                daily_purge: true
+            }
+        );
     }
 
     #[test]

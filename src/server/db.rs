@@ -4,8 +4,8 @@
 //! in [`super::queries`].
 //!
 //! Ids are stored as their 16 raw bytes and times as i64 milliseconds.
-//! Sequence numbers are u64 on the wire and i64 in SQLite: they are stored
-//! bit for bit (`as i64`), so even a number above `i64::MAX` round-trips.
+//! Sequence numbers are u64 on the wire and i64 in SQLite: the protocol
+//! keeps them within 1 to `i64::MAX`, so they are stored as themselves.
 
 use super::error::ServerError;
 use super::keys;
@@ -141,7 +141,67 @@ const MIGRATIONS: &[&str] = &[
     UPDATE contacts SET occurred_at =
         CAST(round(unixepoch(json_extract(facts, '$.occurred_at'), 'subsec') * 1000) AS INTEGER);
     CREATE INDEX contacts_by_time ON contacts (occurred_at);",
+    // 5: codes gone after apply. An applied envelope keeps its header
+    // (bytes 0..119), its SHA-256, the device's signature and the signed
+    // receipt, but not its ciphertext (`bytes` becomes NULL), which holds
+    // the person codes. Rebuilt because `bytes` was NOT NULL; the old
+    // table's pages are zeroed (`secure_delete`) and the file is vacuumed
+    // once after this migration (see `open`). `purged_at`: a quarantined
+    // batch whose contents the retention policy destroyed.
+    "CREATE TABLE envelopes_v5 (
+        device_id BLOB NOT NULL REFERENCES devices (device_id),
+        seq INTEGER NOT NULL,
+        batch_id BLOB NOT NULL,
+        sha256 BLOB NOT NULL,
+        bytes BLOB,
+        received_at INTEGER NOT NULL,
+        applied_at INTEGER,
+        quarantined_at INTEGER,
+        quarantine_reason TEXT,
+        header BLOB,
+        signature BLOB,
+        receipt BLOB,
+        purged_at INTEGER,
+        PRIMARY KEY (device_id, seq)
+    ) STRICT;
+    INSERT INTO envelopes_v5 (device_id, seq, batch_id, sha256, bytes, received_at,
+                              applied_at, quarantined_at, quarantine_reason, header, signature)
+        SELECT device_id, seq, batch_id, sha256,
+               CASE WHEN applied_at IS NULL THEN bytes END,
+               received_at, applied_at, quarantined_at, quarantine_reason,
+               substr(bytes, 1, 119), substr(bytes, length(bytes) - 63, 64)
+        FROM envelopes;
+    DROP TABLE envelopes;
+    ALTER TABLE envelopes_v5 RENAME TO envelopes;
+    CREATE INDEX envelopes_pending ON envelopes (received_at)
+        WHERE applied_at IS NULL AND quarantined_at IS NULL AND bytes IS NOT NULL;",
+    // 6: one alert per equivocating (device, seq), however often the other
+    // envelope is offered: `repeats` counts the offers, `last_at` the latest.
+    "ALTER TABLE alerts ADD COLUMN repeats INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE alerts ADD COLUMN last_at INTEGER NOT NULL DEFAULT 0;
+    UPDATE alerts SET
+        repeats = (SELECT count(*) FROM alerts o
+                   WHERE o.kind = alerts.kind AND o.device_id = alerts.device_id AND o.seq = alerts.seq),
+        last_at = (SELECT max(o.created_at) FROM alerts o
+                   WHERE o.kind = alerts.kind AND o.device_id = alerts.device_id AND o.seq = alerts.seq);
+    DELETE FROM alerts WHERE id NOT IN (SELECT min(id) FROM alerts GROUP BY kind, device_id, seq);
+    CREATE UNIQUE INDEX alerts_once ON alerts (kind, device_id, seq);",
+    // 7: retention (see `retention`). When a month's contacts are purged,
+    // its distinct and new people are kept as rollups (`dim = 'people'`),
+    // and the pseudonyms seen in purged months that are still seen later
+    // are kept here, without a month, so those people still count as
+    // returning. Indexes let the purge find old rows without a scan.
+    "CREATE TABLE pseudonyms_before_purge (
+        pseudonym BLOB PRIMARY KEY
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX contacts_by_month ON contacts (month);
+    CREATE INDEX audit_by_time ON audit (at);",
 ];
+
+/// The first version whose applied envelopes keep no ciphertext: a file
+/// migrated from before it is vacuumed once, so that no free page keeps
+/// an old copy.
+const CIPHERTEXT_DROPPED: i64 = 5;
 
 pub const VERSION: i64 = MIGRATIONS.len() as i64;
 
@@ -164,13 +224,34 @@ pub fn open(data_dir: &Path) -> Result<Connection, ServerError> {
     // SQLite gives the WAL and shared-memory files the database's mode.
     keys::set_mode(&path, 0o600)?;
     configure(&conn)?;
-    migrate(&mut conn)?;
+    let from = migrate(&mut conn)?;
+    if from > 0 && from < CIPHERTEXT_DROPPED {
+        // Rows rewritten by the old release left copies of envelopes in
+        // free pages that `secure_delete` never saw.
+        conn.execute_batch("VACUUM")?;
+        checkpoint(&conn)?;
+    }
     seed(&conn)?;
     Ok(conn)
 }
 
+/// Copies the WAL into the database and truncates it, so that pages just
+/// freed (a dropped ciphertext, purged rows) leave no older copy behind.
+/// Best effort: a reader in another process (an admin command) may keep
+/// part of the WAL until the next checkpoint, which SQLite also runs on
+/// its own every 1,000 pages.
+pub fn checkpoint(conn: &Connection) -> Result<(), ServerError> {
+    let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| row.get(0))?;
+    if busy != 0 {
+        tracing::debug!("WAL checkpoint deferred: another connection is reading");
+    }
+    Ok(())
+}
+
 /// `synchronous=FULL` makes each commit durable across a power cut: a
 /// receipt promises the envelope is on disk, and the device then purges.
+/// `secure_delete` overwrites deleted content with zeros, so a dropped
+/// ciphertext or a purged contact does not linger in free space.
 fn configure(conn: &Connection) -> Result<(), ServerError> {
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
@@ -181,6 +262,7 @@ fn configure(conn: &Connection) -> Result<(), ServerError> {
     }
     conn.execute_batch(
         "PRAGMA synchronous = FULL;
+         PRAGMA secure_delete = ON;
          PRAGMA temp_store = MEMORY;
          PRAGMA foreign_keys = ON;",
     )?;
@@ -188,8 +270,9 @@ fn configure(conn: &Connection) -> Result<(), ServerError> {
 }
 
 /// Applies every migration newer than the file, each in its own
-/// transaction. A file newer than this program is left untouched.
-fn migrate(conn: &mut Connection) -> Result<(), ServerError> {
+/// transaction, and returns the version the file had. A file newer than
+/// this program is left untouched.
+fn migrate(conn: &mut Connection) -> Result<i64, ServerError> {
     let current: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
     if current > VERSION {
         return Err(ServerError::Newer {
@@ -203,7 +286,7 @@ fn migrate(conn: &mut Connection) -> Result<(), ServerError> {
         tx.pragma_update(None, "user_version", index as i64 + 1)?;
         tx.commit()?;
     }
-    Ok(())
+    Ok(current)
 }
 
 /// A new server starts with the default Québec catalog; a supervisor's
@@ -266,69 +349,4 @@ impl Db {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn opening_twice_is_harmless_and_reaches_the_latest_version_with_a_catalog() {
-        let data = tempfile::tempdir().unwrap();
-        drop(open(data.path()).unwrap());
-        let conn = open(data.path()).unwrap();
-        let version: i64 = conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(version, VERSION);
-        assert_eq!(catalog(&conn).unwrap(), Catalog::default_quebec());
-    }
-
-    #[test]
-    fn contacts_stored_before_version_4_get_their_time_in_utc_milliseconds() {
-        let mut conn = Connection::open_in_memory().unwrap();
-        for sql in &MIGRATIONS[..3] {
-            conn.execute_batch(sql).unwrap();
-        }
-        conn.pragma_update(None, "user_version", 3).unwrap();
-        let facts = r#"{"occurred_at":"2025-10-31T23:30:00.250-04:00"}"#;
-        conn.execute(
-            "INSERT INTO contacts (record_id, device_id, month, facts) VALUES (x'01', x'02', '2025-10', ?1)",
-            [facts],
-        )
-        .unwrap();
-        migrate(&mut conn).unwrap();
-        let stored: i64 = conn
-            .query_row("SELECT occurred_at FROM contacts", [], |r| r.get(0))
-            .unwrap();
-        let expected = chrono::DateTime::parse_from_rfc3339("2025-10-31T23:30:00.250-04:00")
-            .unwrap()
-            .timestamp_millis();
-        assert_eq!(stored, expected);
-    }
-
-    #[test]
-    fn a_newer_database_is_refused_untouched() {
-        let data = tempfile::tempdir().unwrap();
-        let conn = open(data.path()).unwrap();
-        conn.pragma_update(None, "user_version", VERSION + 1)
-            .unwrap();
-        drop(conn);
-        assert!(matches!(
-            open(data.path()),
-            Err(ServerError::Newer { found, .. }) if found == VERSION + 1
-        ));
-    }
-
-    #[test]
-    fn a_catalog_already_stored_is_kept_on_the_next_open() {
-        let data = tempfile::tempdir().unwrap();
-        let conn = open(data.path()).unwrap();
-        let mut edited = Catalog::default_quebec();
-        edited.version += 1;
-        conn.execute(
-            "UPDATE settings SET value = ?1 WHERE name = ?2",
-            (serde_json::to_string(&edited).unwrap(), CATALOG),
-        )
-        .unwrap();
-        drop(conn);
-        assert_eq!(catalog(&open(data.path()).unwrap()).unwrap(), edited);
-    }
-}
+mod tests;

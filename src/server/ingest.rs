@@ -4,9 +4,17 @@
 //! way however it arrives.
 //!
 //! The envelope is committed (WAL, `synchronous=FULL`) before the receipt
-//! is signed: a receipt lets the device purge, so it must never exist for
+//! is sent: a receipt lets the device purge, so it must never exist for
 //! an envelope a power cut could still lose. The batch is not opened here;
 //! applying it is a separate step that reads the stored bytes.
+//!
+//! The bounds of the header that only a client other than Tournée breaks
+//! (sequence number, batch id, ciphertext length) are checked when it
+//! decodes, before anything is stored (400). Sealed-at is not judged
+//! here: a phone whose clock is wrong seals every batch with it, re-sends
+//! the same bytes and stops at the first refusal, so refusing one would
+//! block its queue for good. Such a batch, like any that breaks a bound
+//! inside the ciphertext, is stored and quarantined by the apply step.
 
 use super::error::ServerError;
 use super::keys::ServerKeys;
@@ -15,6 +23,7 @@ use crate::domain::i18n::{Lang, Msg, tr};
 use crate::domain::wire::receipt::envelope_digest;
 use crate::domain::wire::{Envelope, Header, Receipt, ReceiptStatus, WireError};
 use rusqlite::{Connection, TransactionBehavior};
+use uuid::Uuid;
 
 /// Why an envelope was refused. [`super::http`] maps each to its status.
 #[derive(Debug, thiserror::Error)]
@@ -101,6 +110,7 @@ pub fn ingest(
     }
     // From here the device has proved itself: whatever the outcome, it was seen.
     queries::touch_device(&tx, header.device_id, now_ms)?;
+    // Dedup compares digests: an applied envelope's bytes are gone.
     let sha256 = envelope_digest(bytes);
     let (stored, status) = match queries::stored_envelope(&tx, header.device_id, header.seq)? {
         Some(stored) if stored.sha256 == sha256 => (stored, ReceiptStatus::Duplicate),
@@ -109,16 +119,23 @@ pub fn ingest(
             tx.commit()?;
             return Err(IngestError::Equivocation);
         }
-        None => {
-            let stored = StoredEnvelope {
+        None => (
+            StoredEnvelope {
                 batch_id: header.batch_id,
                 sha256,
                 received_at_ms: now_ms,
-            };
-            queries::insert_envelope(&tx, header.device_id, header.seq, &stored, bytes)?;
-            (stored, ReceiptStatus::Stored)
-        }
+            },
+            ReceiptStatus::Stored,
+        ),
     };
+    // A duplicate's receipt keeps the first received-at: the envelope has
+    // been safe since then, and the same bytes always earn the same facts.
+    let receipt = receipt(header.device_id, header.seq, &stored, status);
+    let signed = receipt.sign(keys.signer());
+    if status == ReceiptStatus::Stored {
+        // Kept with the envelope: it outlives the ciphertext, for the audit.
+        queries::insert_envelope(&tx, header.device_id, header.seq, &stored, bytes, &signed)?;
+    }
     tx.commit()?;
     tracing::info!(
         device = %header.device_id,
@@ -126,23 +143,46 @@ pub fn ingest(
         status = ?status,
         "envelope received"
     );
-    // A duplicate's receipt keeps the first received-at: the envelope has
-    // been safe since then, and the same bytes always earn the same facts.
-    let receipt = Receipt {
-        device_id: header.device_id,
-        seq: header.seq,
+    Ok(SignedReceipt {
+        receipt,
+        bytes: signed,
+    })
+}
+
+fn receipt(device_id: Uuid, seq: u64, stored: &StoredEnvelope, status: ReceiptStatus) -> Receipt {
+    Receipt {
+        device_id,
+        seq,
         batch_id: stored.batch_id,
-        envelope_sha256: sha256,
+        envelope_sha256: stored.sha256,
         received_at_ms: stored.received_at_ms,
         status,
-    };
-    let bytes = receipt.sign(keys.signer());
-    Ok(SignedReceipt { receipt, bytes })
+    }
+}
+
+/// Signs the first receipt of envelopes stored by a release that did not
+/// keep it. Ed25519 signatures are deterministic, so these are the very
+/// bytes the device got back then.
+pub fn backfill_receipts(conn: &mut Connection, keys: &ServerKeys) -> Result<usize, ServerError> {
+    let missing = queries::envelopes_without_receipt(conn)?;
+    if missing.is_empty() {
+        return Ok(0);
+    }
+    let tx = conn.transaction()?;
+    for (device_id, seq) in &missing {
+        let stored = queries::stored_envelope(&tx, *device_id, *seq)?
+            .ok_or_else(|| ServerError::Damaged("envelope vanished".into()))?;
+        let first = receipt(*device_id, *seq, &stored, ReceiptStatus::Stored);
+        queries::set_receipt(&tx, *device_id, *seq, &first.sign(keys.signer()))?;
+    }
+    tx.commit()?;
+    Ok(missing.len())
 }
 
 /// Two different signed envelopes for one (device, seq) mean a device key
-/// in two hands or a broken device: supervisors must see it. Only digests
-/// are kept and logged, never contents.
+/// in two hands or a broken device: supervisors must see it, once per
+/// (device, seq) however often it is offered. Only digests are kept and
+/// logged, never contents.
 fn record_equivocation(
     conn: &Connection,
     offered: &Header,
@@ -167,6 +207,8 @@ fn record_equivocation(
             offered_sha256,
             offered_batch_id: offered.batch_id,
             created_at_ms: now_ms,
+            repeats: 1,
+            last_at_ms: now_ms,
         },
     )?;
     Ok(())

@@ -10,6 +10,7 @@
 //! reads the envelopes stored here. Settings come from [`config`] (defaults,
 //! file, environment); [`supervisors`] holds the dashboard's accounts and
 //! [`key_changes`] renames the organization and rotates sealing keys.
+//! [`retention`] destroys what the retention policy no longer allows.
 //! Depends on `domain` only.
 
 pub mod admin;
@@ -27,6 +28,7 @@ pub mod ledger;
 pub mod limiter;
 pub mod pseudonym;
 pub mod queries;
+pub mod retention;
 pub mod supervisors;
 pub mod tally;
 
@@ -58,6 +60,7 @@ struct Inner {
     db: Db,
     limiter: FailureLimiter,
     request_timeout: Duration,
+    retention: retention::Policy,
 }
 
 /// The keys a [`Server::call`] may need besides the database.
@@ -74,12 +77,17 @@ impl std::fmt::Debug for Server {
     }
 }
 
-/// The keys and a migrated database under `data_dir`, made on first use.
+/// The keys and a migrated database under `data_dir`, made on first use,
+/// with a receipt kept for every envelope (older releases kept none).
 fn open_parts(data_dir: &Path) -> Result<(ServerKeys, Connection), ServerError> {
     let keys = ServerKeys::load_or_create(data_dir)?;
-    let conn = db::open(data_dir)?;
+    let mut conn = db::open(data_dir)?;
+    ingest::backfill_receipts(&mut conn, &keys)?;
     Ok((keys, conn))
 }
+
+/// How often `serve` applies the retention policy (`[retention] daily_purge`).
+pub const PURGE_EVERY: Duration = Duration::from_secs(24 * 3600);
 
 /// Now, as the database stores times (milliseconds since the epoch, UTC).
 pub fn now_ms() -> i64 {
@@ -112,6 +120,7 @@ impl Server {
                 db: Db::new(conn),
                 limiter,
                 request_timeout: config.request_timeout(),
+                retention: retention::Policy::from_config(config),
             }),
         })
     }
@@ -146,6 +155,29 @@ impl Server {
                 Ok(receipt)
             })
             .await
+    }
+
+    /// Applies the retention policy now (see [`retention::purge`]).
+    pub async fn purge(&self, asker: retention::Asker) -> Result<retention::Plan, ServerError> {
+        let policy = self.inner.retention;
+        self.inner
+            .db
+            .call(move |conn| retention::purge(conn, &policy, now_ms(), asker))
+            .await
+    }
+
+    /// Applies the retention policy at once and then every [`PURGE_EVERY`],
+    /// for as long as the server runs. A failed purge is logged and tried
+    /// again the next day; nothing is half-done (one transaction).
+    pub async fn purge_daily(self) {
+        let mut every = tokio::time::interval(PURGE_EVERY);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            if let Err(error) = self.purge(retention::Asker::Daily).await {
+                tracing::error!(error = %error, "retention purge failed; retried tomorrow");
+            }
+        }
     }
 
     /// Redeems an enrollment request from `client`; see [`enroll::redeem`].

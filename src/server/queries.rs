@@ -2,6 +2,8 @@
 //! in [`super::db`]. Callers choose the transaction; these functions take
 //! a `&Connection` (a `Transaction` derefs to one).
 
+use crate::domain::crypto::sign::SIGNATURE_LEN;
+use crate::domain::wire::envelope::HEADER_LEN;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use uuid::Uuid;
 
@@ -17,7 +19,8 @@ pub struct DeviceRow {
     pub last_seen_at_ms: Option<i64>,
     /// Envelopes stored for this device.
     pub batches: u64,
-    /// Records applied from those envelopes (contacts and voids).
+    /// Records applied from those envelopes (contacts and voids) and still
+    /// held one by one: the retention policy purges old ones.
     pub records: u64,
 }
 
@@ -42,16 +45,41 @@ pub struct StoredEnvelope {
     pub received_at_ms: i64,
 }
 
-/// An equivocation: a second, different envelope for a stored (device, seq).
+/// What the server keeps of one envelope: the envelope itself only until
+/// it applies, the rest for good (see [`super::apply`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredBatch {
+    pub sha256: [u8; 32],
+    pub received_at_ms: i64,
+    /// Bytes 0..119 of the envelope.
+    pub header: Option<Vec<u8>>,
+    /// The device's signature, the envelope's last 64 bytes.
+    pub signature: Option<Vec<u8>>,
+    /// The receipt as first answered (status "stored").
+    pub receipt: Option<Vec<u8>>,
+    /// The whole envelope, until it applies or the retention policy
+    /// destroys it in quarantine.
+    pub envelope: Option<Vec<u8>>,
+    pub applied_at_ms: Option<i64>,
+    pub quarantined_at_ms: Option<i64>,
+    pub purged_at_ms: Option<i64>,
+}
+
+/// An equivocation: a different envelope offered for a stored (device,
+/// seq). One row per (device, seq); later offers only count.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AlertRow {
     pub kind: String,
     pub device_id: Uuid,
     pub seq: u64,
     pub stored_sha256: [u8; 32],
+    /// The first different envelope offered.
     pub offered_sha256: [u8; 32],
     pub offered_batch_id: Uuid,
     pub created_at_ms: i64,
+    /// How many times a different envelope was offered (1 at first).
+    pub repeats: u64,
+    pub last_at_ms: i64,
 }
 
 pub const EQUIVOCATION: &str = "equivocation";
@@ -157,47 +185,97 @@ pub fn stored_envelope(
     .optional()
 }
 
+/// Stores a new envelope (`bytes`, which must have decoded) with the
+/// receipt it earns; its header and signature are also kept apart, as they
+/// outlive the envelope.
 pub fn insert_envelope(
     conn: &Connection,
     device_id: Uuid,
     seq: u64,
     stored: &StoredEnvelope,
     bytes: &[u8],
+    receipt: &[u8],
 ) -> rusqlite::Result<()> {
+    let header = &bytes[..HEADER_LEN.min(bytes.len())];
+    let signature = &bytes[bytes.len().saturating_sub(SIGNATURE_LEN)..];
     conn.execute(
-        "INSERT INTO envelopes (device_id, seq, batch_id, sha256, bytes, received_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO envelopes (device_id, seq, batch_id, sha256, bytes, received_at,
+                                header, signature, receipt)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
             device_id.as_bytes(),
             seq as i64,
             stored.batch_id.as_bytes(),
             stored.sha256,
             bytes,
-            stored.received_at_ms
+            stored.received_at_ms,
+            header,
+            signature,
+            receipt
         ],
     )?;
     Ok(())
 }
 
-/// The stored bytes of one envelope, for the apply step and for tests.
-pub fn envelope_bytes(
+/// Everything kept of one envelope, for the audit and for tests.
+pub fn stored_batch(
     conn: &Connection,
     device_id: Uuid,
     seq: u64,
-) -> rusqlite::Result<Option<Vec<u8>>> {
+) -> rusqlite::Result<Option<StoredBatch>> {
     conn.query_row(
-        "SELECT bytes FROM envelopes WHERE device_id = ?1 AND seq = ?2",
+        "SELECT sha256, received_at, header, signature, receipt, bytes,
+                applied_at, quarantined_at, purged_at
+         FROM envelopes WHERE device_id = ?1 AND seq = ?2",
         params![device_id.as_bytes(), seq as i64],
-        |row| row.get(0),
+        |row| {
+            Ok(StoredBatch {
+                sha256: row.get(0)?,
+                received_at_ms: row.get(1)?,
+                header: row.get(2)?,
+                signature: row.get(3)?,
+                receipt: row.get(4)?,
+                envelope: row.get(5)?,
+                applied_at_ms: row.get(6)?,
+                quarantined_at_ms: row.get(7)?,
+                purged_at_ms: row.get(8)?,
+            })
+        },
     )
     .optional()
 }
 
+/// Envelopes stored by an older release, without their receipt.
+pub fn envelopes_without_receipt(conn: &Connection) -> rusqlite::Result<Vec<(Uuid, u64)>> {
+    let mut statement =
+        conn.prepare("SELECT device_id, seq FROM envelopes WHERE receipt IS NULL")?;
+    statement
+        .query_map([], |row| Ok((uuid(row, 0)?, row.get::<_, i64>(1)? as u64)))?
+        .collect()
+}
+
+pub fn set_receipt(
+    conn: &Connection,
+    device_id: Uuid,
+    seq: u64,
+    receipt: &[u8],
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE envelopes SET receipt = ?3 WHERE device_id = ?1 AND seq = ?2",
+        params![device_id.as_bytes(), seq as i64, receipt],
+    )?;
+    Ok(())
+}
+
+/// Records an equivocation, or counts one more offer on the alert already
+/// raised for this (device, seq).
 pub fn insert_alert(conn: &Connection, alert: &AlertRow) -> rusqlite::Result<()> {
     conn.execute(
         "INSERT INTO alerts (kind, device_id, seq, stored_sha256, offered_sha256,
-                             offered_batch_id, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                             offered_batch_id, created_at, repeats, last_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?7)
+         ON CONFLICT (kind, device_id, seq) DO UPDATE SET
+             repeats = repeats + 1, last_at = max(last_at, excluded.last_at)",
         params![
             alert.kind,
             alert.device_id.as_bytes(),
@@ -214,7 +292,8 @@ pub fn insert_alert(conn: &Connection, alert: &AlertRow) -> rusqlite::Result<()>
 /// Every alert, oldest first.
 pub fn alerts(conn: &Connection) -> rusqlite::Result<Vec<AlertRow>> {
     let mut statement = conn.prepare(
-        "SELECT kind, device_id, seq, stored_sha256, offered_sha256, offered_batch_id, created_at
+        "SELECT kind, device_id, seq, stored_sha256, offered_sha256, offered_batch_id, created_at,
+                repeats, last_at
          FROM alerts ORDER BY id",
     )?;
     statement
@@ -227,6 +306,8 @@ pub fn alerts(conn: &Connection) -> rusqlite::Result<Vec<AlertRow>> {
                 offered_sha256: row.get(4)?,
                 offered_batch_id: uuid(row, 5)?,
                 created_at_ms: row.get(6)?,
+                repeats: row.get::<_, i64>(7)? as u64,
+                last_at_ms: row.get(8)?,
             })
         })?
         .collect()

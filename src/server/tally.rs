@@ -1,6 +1,8 @@
 //! A month's tally, read from the rollups kept by the apply step: a few
 //! hundred rows for the month and its two comparison months, plus the
-//! month's distinct pseudonyms, whatever the size of the database.
+//! month's distinct pseudonyms, whatever the size of the database. For a
+//! month the retention policy purged, the people figures were kept as
+//! rollups (`dim = 'people'`) before its pseudonyms went.
 
 use super::error::ServerError;
 use crate::domain::report::tally::NO_GENDER;
@@ -94,16 +96,45 @@ fn zeros<T: Clone>(map: &mut BTreeMap<String, T>, catalog: &Catalog, section: Se
     }
 }
 
-/// Distinct pseudonyms in the month, and those never seen in an earlier month.
+/// Distinct people in the month, and those new in it: kept figures for a
+/// purged month, else counted from its pseudonyms.
 fn people(conn: &Connection, month: &str) -> Result<(u64, u64), ServerError> {
-    let unique = unique(conn, month)?;
+    match frozen(conn, month)? {
+        Some(figures) => Ok(figures),
+        None => live_people(conn, month),
+    }
+}
+
+/// The figures kept for a purged month, if it is one.
+fn frozen(conn: &Connection, month: &str) -> Result<Option<(u64, u64)>, ServerError> {
+    let mut rows = conn
+        .prepare_cached("SELECT key, contacts FROM rollups WHERE month = ?1 AND dim = 'people'")?;
+    let mut rows = rows.query([month])?;
+    let (mut unique, mut new) = (None, None);
+    while let Some(row) = rows.next()? {
+        let value = row.get::<_, i64>(1)? as u64;
+        match row.get::<_, String>(0)?.as_str() {
+            "unique" => unique = Some(value),
+            "new" => new = Some(value),
+            _ => {}
+        }
+    }
+    Ok(unique.zip(new))
+}
+
+/// Distinct pseudonyms in the month, and those never seen before it: in no
+/// earlier month, and not among those kept from purged months.
+pub(super) fn live_people(conn: &Connection, month: &str) -> Result<(u64, u64), ServerError> {
     let new: i64 = conn
         .prepare_cached(
-            "SELECT count(*) FROM person_months AS here WHERE here.month = ?1 AND NOT EXISTS
-               (SELECT 1 FROM person_months AS before WHERE before.pseudonym = here.pseudonym AND before.month < ?1)",
+            "SELECT count(*) FROM person_months AS here WHERE here.month = ?1
+             AND NOT EXISTS (SELECT 1 FROM person_months AS before
+                             WHERE before.pseudonym = here.pseudonym AND before.month < ?1)
+             AND NOT EXISTS (SELECT 1 FROM pseudonyms_before_purge AS kept
+                             WHERE kept.pseudonym = here.pseudonym)",
         )?
         .query_row(params![month], |r| r.get(0))?;
-    Ok((unique, new as u64))
+    Ok((pseudonyms(conn, month)?, new as u64))
 }
 
 fn summary(conn: &Connection, month: YearMonth) -> Result<Summary, ServerError> {
@@ -118,7 +149,16 @@ fn summary(conn: &Connection, month: YearMonth) -> Result<Summary, ServerError> 
     })
 }
 
+/// Distinct people in the month (the summary of a comparison month needs
+/// no new-or-returning, so a live month counts only its pseudonyms).
 fn unique(conn: &Connection, month: &str) -> Result<u64, ServerError> {
+    match frozen(conn, month)? {
+        Some((unique, _)) => Ok(unique),
+        None => pseudonyms(conn, month),
+    }
+}
+
+fn pseudonyms(conn: &Connection, month: &str) -> Result<u64, ServerError> {
     let count: i64 = conn
         .prepare_cached("SELECT count(*) FROM person_months WHERE month = ?1")?
         .query_row([month], |r| r.get(0))?;

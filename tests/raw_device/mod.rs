@@ -60,6 +60,23 @@ impl TestDevice {
 
     /// An envelope with chosen header fields, still properly signed.
     pub fn seal_as(&self, org_id: Uuid, kid: [u8; 8], seq: u64, plaintext: &[u8]) -> Vec<u8> {
+        self.seal_full(org_id, kid, seq, SEALED_AT_MS, plaintext)
+    }
+
+    /// Any records (or any plaintext), sealed as batch `seq` at `sealed_at_ms`.
+    pub fn seal_plaintext(&self, seq: u64, sealed_at_ms: i64, plaintext: &[u8]) -> Vec<u8> {
+        let (kid, _) = self.sealing_key();
+        self.seal_full(self.bundle.org_id, kid, seq, sealed_at_ms, plaintext)
+    }
+
+    fn seal_full(
+        &self,
+        org_id: Uuid,
+        kid: [u8; 8],
+        seq: u64,
+        sealed_at_ms: i64,
+        plaintext: &[u8],
+    ) -> Vec<u8> {
         let (_, recipient) = self.sealing_key();
         let to = SealTo {
             org_id,
@@ -68,6 +85,6 @@ impl TestDevice {
             recipient: &recipient,
             signer: &self.signer,
         };
-        envelope::seal(&to, seq, Uuid::now_v7(), SEALED_AT_MS, plaintext).unwrap()
+        envelope::seal(&to, seq, Uuid::now_v7(), sealed_at_ms, plaintext).unwrap()
     }
 }

@@ -13,6 +13,10 @@ pub struct YearMonth {
 }
 
 impl YearMonth {
+    /// The years a report can be asked for; the server applies no contact
+    /// dated outside them, so every stored month can be read back.
+    pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2999;
+
     /// Parses `YYYY-MM` (years 2000 to 2999, months 01 to 12).
     pub fn parse(text: &str) -> Option<YearMonth> {
         let (year, month) = text.trim().split_once('-')?;
@@ -21,8 +25,22 @@ impl YearMonth {
         }
         let year: i32 = year.parse().ok()?;
         let month: u32 = month.parse().ok()?;
-        ((2000..=2999).contains(&year) && (1..=12).contains(&month))
+        (YearMonth::YEARS.contains(&year) && (1..=12).contains(&month))
             .then_some(YearMonth { year, month })
+    }
+
+    /// Whether a report can show this month (its year is in [`YearMonth::YEARS`]).
+    pub fn is_readable(self) -> bool {
+        YearMonth::YEARS.contains(&self.year)
+    }
+
+    /// The month `n` months earlier.
+    pub fn months_before(self, n: u32) -> YearMonth {
+        let index = self.year as i64 * 12 + i64::from(self.month) - 1 - i64::from(n);
+        YearMonth {
+            year: index.div_euclid(12) as i32,
+            month: index.rem_euclid(12) as u32 + 1,
+        }
     }
 
     pub fn of(date: chrono::NaiveDate) -> YearMonth {
@@ -128,6 +146,17 @@ pub const NO_GENDER: &str = "inconnu";
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counting_months_back_crosses_years() {
+        let march = YearMonth::parse("2026-03").unwrap();
+        assert_eq!(march.months_before(0), march);
+        assert_eq!(march.months_before(2).to_string(), "2026-01");
+        assert_eq!(march.months_before(3).to_string(), "2025-12");
+        assert_eq!(march.months_before(24).to_string(), "2024-03");
+        assert_eq!(march.months_before(27).to_string(), "2023-12");
+        assert!(!YearMonth::of(chrono::NaiveDate::from_ymd_opt(1900, 1, 1).unwrap()).is_readable());
+    }
 
     #[test]
     fn months_parse_strictly_and_step_across_years() {

@@ -14,6 +14,10 @@ pub const SCHEMA_VERSION: u8 = 1;
 const COMPRESSION_DEFLATE: u8 = 1;
 const PREFIX_LEN: usize = 6;
 const MIN_PADDED: usize = 1024;
+/// A batch holds at most this many records (contacts and voids).
+pub const MAX_RECORDS: usize = 500;
+/// And its padded plaintext at most this many bytes.
+pub const MAX_PLAINTEXT: usize = 256 * 1024;
 /// Decompressed JSON larger than this is refused (a zip bomb is not a batch).
 pub const MAX_JSON: usize = 8 * 1024 * 1024;
 
@@ -28,7 +32,14 @@ pub fn padded_len(len: usize) -> usize {
     len.next_power_of_two().max(MIN_PADDED)
 }
 
-/// Encodes records as the batch plaintext.
+/// Whether `len` is a length [`padded_len`] can give within
+/// [`MAX_PLAINTEXT`]: a power of two from 1 KiB to 256 KiB.
+pub fn is_padded_len(len: usize) -> bool {
+    len.is_power_of_two() && (MIN_PADDED..=MAX_PLAINTEXT).contains(&len)
+}
+
+/// Encodes records as the batch plaintext. The caller keeps within
+/// [`MAX_RECORDS`] and [`MAX_PLAINTEXT`]; [`decode`] refuses more.
 pub fn encode(records: &[Record]) -> Vec<u8> {
     let json = serde_json::to_vec(&DocumentRef { records }).expect("records serialize");
     let mut encoder = DeflateEncoder::new(Vec::new(), Compression::default());
@@ -50,7 +61,12 @@ struct DocumentRef<'a> {
 
 /// Decodes the batch plaintext. Records are returned as parsed JSON
 /// values' typed form; the caller validates them against the catalog.
+/// The padding must be exactly [`padded_len`]: a longer one would let a
+/// sender use the length to say something the protocol does not.
 pub fn decode(plaintext: &[u8]) -> Result<Vec<Record>, WireError> {
+    if plaintext.len() > MAX_PLAINTEXT {
+        return Err(WireError::TooLarge(plaintext.len()));
+    }
     let mut cursor = plaintext;
     let [version, compression] = read_array::<2>(&mut cursor)?;
     if version != SCHEMA_VERSION {
@@ -67,6 +83,13 @@ pub fn decode(plaintext: &[u8]) -> Result<Vec<Record>, WireError> {
     if cursor[len..].iter().any(|&b| b != 0) {
         return Err(WireError::Padding);
     }
+    let expected = padded_len(PREFIX_LEN + len);
+    if plaintext.len() != expected {
+        return Err(WireError::PaddedLength {
+            expected,
+            found: plaintext.len(),
+        });
+    }
     let mut json = Vec::new();
     DeflateDecoder::new(compressed)
         .take(MAX_JSON as u64 + 1)
@@ -77,6 +100,9 @@ pub fn decode(plaintext: &[u8]) -> Result<Vec<Record>, WireError> {
     }
     let document: Document =
         serde_json::from_slice(&json).map_err(|e| WireError::Batch(e.to_string()))?;
+    if document.records.len() > MAX_RECORDS {
+        return Err(WireError::TooManyRecords(document.records.len()));
+    }
     Ok(document.records)
 }
 
@@ -130,5 +156,43 @@ mod tests {
         let mut length = good.clone();
         length[2..6].copy_from_slice(&u32::MAX.to_be_bytes());
         assert!(decode(&length).is_err());
+    }
+
+    #[test]
+    fn padding_beyond_the_required_length_is_refused_even_when_zero() {
+        let good = encode(&records(2));
+        assert_eq!(good.len(), 1024);
+        let mut doubled = good.clone();
+        doubled.resize(2048, 0);
+        assert_eq!(
+            decode(&doubled),
+            Err(WireError::PaddedLength {
+                expected: 1024,
+                found: 2048
+            })
+        );
+        assert_eq!(
+            decode(&good[..1023]),
+            Err(WireError::PaddedLength {
+                expected: 1024,
+                found: 1023
+            })
+        );
+        assert!(decode(&vec![0u8; MAX_PLAINTEXT + 1]).is_err());
+    }
+
+    #[test]
+    fn five_hundred_records_decode_and_five_hundred_and_one_are_refused() {
+        let many = records(MAX_RECORDS + 1);
+        assert_eq!(decode(&encode(&many[..MAX_RECORDS])).unwrap().len(), 500);
+        assert_eq!(decode(&encode(&many)), Err(WireError::TooManyRecords(501)));
+    }
+
+    #[test]
+    fn padded_lengths_are_the_powers_of_two_from_1_kib_to_256_kib() {
+        assert!(is_padded_len(1024) && is_padded_len(MAX_PLAINTEXT));
+        for len in [0, 512, 1023, 1025, 3000, 2 * MAX_PLAINTEXT] {
+            assert!(!is_padded_len(len), "{len}");
+        }
     }
 }

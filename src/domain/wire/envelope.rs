@@ -1,7 +1,7 @@
 //! The batch envelope: a fixed header, the HPKE ciphertext, the device's
 //! signature. Byte layout in the protocol specification (`wire` module).
 
-use super::{WireError, read_array, read_u32, read_u64};
+use super::{WireError, batch, read_array, read_u32, read_u64};
 use crate::domain::crypto::hpke::{self, ENC_LEN};
 use crate::domain::crypto::sign::{self, Purpose, SIGNATURE_LEN, Signer};
 use uuid::Uuid;
@@ -13,6 +13,9 @@ pub const HEADER_LEN: usize = 119;
 pub const MAX_LEN: usize = 1024 * 1024;
 /// HPKE `info` for batches.
 pub const INFO: &[u8] = b"tournee-batch-v1";
+/// Sequence numbers run from 1 to this: SQLite stores them as i64, and
+/// no phone seals 2^63 batches.
+pub const MAX_SEQ: u64 = i64::MAX as u64;
 
 /// The header fields, authenticated as the AEAD's associated data and
 /// covered by the signature.
@@ -53,7 +56,8 @@ impl Header {
         out
     }
 
-    fn decode(bytes: &[u8; HEADER_LEN]) -> Result<Header, WireError> {
+    /// Reads a header alone (the server keeps it after the rest is gone).
+    pub fn decode(bytes: &[u8; HEADER_LEN]) -> Result<Header, WireError> {
         let mut cursor = &bytes[..];
         if read_array::<4>(&mut cursor)? != MAGIC {
             return Err(WireError::Magic);
@@ -75,7 +79,7 @@ impl Header {
         if suite != expected {
             return Err(WireError::Suite);
         }
-        Ok(Header {
+        let header = Header {
             org_id: Uuid::from_bytes(read_array(&mut cursor)?),
             device_id: Uuid::from_bytes(read_array(&mut cursor)?),
             kid: read_array(&mut cursor)?,
@@ -84,7 +88,28 @@ impl Header {
             sealed_at_ms: read_u64(&mut cursor)? as i64,
             enc: read_array(&mut cursor)?,
             ciphertext_len: read_u32(&mut cursor)?,
-        })
+        };
+        header.check_ranges()?;
+        Ok(header)
+    }
+
+    /// The bounds the protocol gives the header's fields, checkable before
+    /// the envelope is stored or opened. Sealed-at is the device's clock
+    /// and is judged when the batch is applied.
+    fn check_ranges(&self) -> Result<(), WireError> {
+        if !(1..=MAX_SEQ).contains(&self.seq) {
+            return Err(WireError::Sequence(self.seq));
+        }
+        if self.batch_id.get_version_num() != 7 {
+            return Err(WireError::BatchId);
+        }
+        // The plaintext is padded to a power of two (see `batch`), so the
+        // ciphertext is one of nine sizes: the header tells them apart.
+        let plaintext = (self.ciphertext_len as usize).checked_sub(hpke::TAG_LEN);
+        if !plaintext.is_some_and(batch::is_padded_len) {
+            return Err(WireError::CiphertextLength(self.ciphertext_len));
+        }
+        Ok(())
     }
 }
 
@@ -101,7 +126,8 @@ pub struct Envelope<'a> {
 }
 
 impl<'a> Envelope<'a> {
-    /// Checks structure only (lengths, magic, version, suite); never panics.
+    /// Checks structure only (lengths, magic, version, suite, the header's
+    /// ranges); never panics.
     /// The signature and the ciphertext are checked by [`Envelope::verify`]
     /// and the server's open step.
     pub fn decode(bytes: &'a [u8]) -> Result<Envelope<'a>, WireError> {
@@ -117,7 +143,7 @@ impl<'a> Envelope<'a> {
             })?;
         let header = Header::decode(header_bytes)?;
         let expected = HEADER_LEN + header.ciphertext_len as usize + SIGNATURE_LEN;
-        if bytes.len() != expected || (header.ciphertext_len as usize) < hpke::TAG_LEN {
+        if bytes.len() != expected {
             return Err(WireError::Length {
                 expected,
                 found: bytes.len(),
@@ -229,6 +255,16 @@ mod tests {
     }
 
     fn sealed(keys: &Keys, plaintext: &[u8]) -> Vec<u8> {
+        sealed_as(keys, 3, Uuid::now_v7(), 1_795_000_000_000, plaintext)
+    }
+
+    fn sealed_as(
+        keys: &Keys,
+        seq: u64,
+        batch_id: Uuid,
+        sealed_at: i64,
+        plaintext: &[u8],
+    ) -> Vec<u8> {
         let to = SealTo {
             org_id: Uuid::now_v7(),
             device_id: Uuid::now_v7(),
@@ -236,28 +272,35 @@ mod tests {
             recipient: &keys.server_public,
             signer: &keys.device,
         };
-        seal(&to, 3, Uuid::now_v7(), 1_795_000_000_000, plaintext).unwrap()
+        seal(&to, seq, batch_id, sealed_at, plaintext).unwrap()
+    }
+
+    /// A plaintext of the smallest padded size.
+    fn padded(text: &[u8]) -> Vec<u8> {
+        let mut out = text.to_vec();
+        out.resize(1024, 0);
+        out
     }
 
     #[test]
     fn an_envelope_decodes_verifies_and_opens_to_its_plaintext() {
         let keys = keys();
-        let bytes = sealed(&keys, b"padded batch plaintext");
-        assert_eq!(bytes.len(), 183 + 22 + 16);
+        let bytes = sealed(&keys, &padded(b"padded batch plaintext"));
+        assert_eq!(bytes.len(), 183 + 1024 + 16);
         let envelope = Envelope::decode(&bytes).unwrap();
         assert_eq!(envelope.header.seq, 3);
         assert_eq!(envelope.header.kid, kid(&keys.server_public));
         envelope.verify(&keys.device.public_key()).unwrap();
         assert_eq!(
             envelope.open(&keys.server_secret).unwrap(),
-            b"padded batch plaintext"
+            padded(b"padded batch plaintext")
         );
     }
 
     #[test]
     fn every_byte_altered_in_turn_is_caught_by_decode_signature_or_open() {
         let keys = keys();
-        let bytes = sealed(&keys, b"contacts");
+        let bytes = sealed(&keys, &padded(b"contacts"));
         for index in 0..bytes.len() {
             let mut altered = bytes.clone();
             altered[index] ^= 0x40;
@@ -277,7 +320,7 @@ mod tests {
         // Re-signing after altering the header (a device key thief) still
         // fails to open: the header is the AEAD's associated data.
         let keys = keys();
-        let bytes = sealed(&keys, b"contacts");
+        let bytes = sealed(&keys, &padded(b"contacts"));
         let mut altered = bytes[..bytes.len() - 64].to_vec();
         altered[51 + 7] ^= 1; // the sequence number
         let signature = keys.device.sign(Purpose::Batch, &altered);
@@ -290,7 +333,7 @@ mod tests {
     #[test]
     fn structure_errors_are_named_and_nothing_panics() {
         let keys = keys();
-        let bytes = sealed(&keys, b"contacts");
+        let bytes = sealed(&keys, &padded(b"contacts"));
         assert!(matches!(
             Envelope::decode(&[]),
             Err(WireError::Length { .. })
@@ -310,8 +353,15 @@ mod tests {
         assert_eq!(Envelope::decode(&suite), Err(WireError::Suite));
         let mut huge = bytes.clone();
         huge[115..119].copy_from_slice(&u32::MAX.to_be_bytes());
-        assert!(matches!(
+        assert_eq!(
             Envelope::decode(&huge),
+            Err(WireError::CiphertextLength(u32::MAX))
+        );
+        let mut longer = bytes.clone();
+        longer[115..119].copy_from_slice(&2064u32.to_be_bytes());
+        longer.resize(183 + 2064, 0);
+        assert!(matches!(
+            Envelope::decode(&longer[..183 + 2064 - 1]),
             Err(WireError::Length { .. })
         ));
         assert!(matches!(
@@ -322,6 +372,44 @@ mod tests {
         for len in 0..300 {
             let noise: Vec<u8> = (0..len).map(|i| (i * 31 + 7) as u8).collect();
             let _ = Envelope::decode(&noise);
+        }
+    }
+
+    #[test]
+    fn header_fields_outside_their_ranges_are_refused_before_any_key_is_used() {
+        let keys = keys();
+        let plaintext = padded(b"contacts");
+        let at = 1_795_000_000_000;
+        let v7 = Uuid::now_v7();
+        for seq in [0, MAX_SEQ + 1, u64::MAX] {
+            assert_eq!(
+                Envelope::decode(&sealed_as(&keys, seq, v7, at, &plaintext)),
+                Err(WireError::Sequence(seq))
+            );
+        }
+        for seq in [1, MAX_SEQ] {
+            assert!(Envelope::decode(&sealed_as(&keys, seq, v7, at, &plaintext)).is_ok());
+        }
+        let v4 = Uuid::from_bytes([0x42; 16]);
+        assert_eq!(
+            Envelope::decode(&sealed_as(&keys, 1, v4, at, &plaintext)),
+            Err(WireError::BatchId)
+        );
+        // Any clock: a wrong one is the apply step's to judge.
+        for sealed_at in [-2_208_988_800_000, -1, i64::MAX] {
+            assert!(Envelope::decode(&sealed_as(&keys, 1, v7, sealed_at, &plaintext)).is_ok());
+        }
+        // A ciphertext that no padded plaintext makes, though well signed.
+        for len in [16, 1000, 1025, 2048 + 1, 512 * 1024] {
+            let bytes = sealed_as(&keys, 1, v7, at, &vec![0; len]);
+            assert_eq!(
+                Envelope::decode(&bytes),
+                Err(WireError::CiphertextLength(len as u32 + 16)),
+                "{len}"
+            );
+        }
+        for len in [1024, 2048, 256 * 1024] {
+            assert!(Envelope::decode(&sealed_as(&keys, 1, v7, at, &vec![0; len])).is_ok());
         }
     }
 

@@ -34,6 +34,18 @@ pub enum WireError {
     Status(u8),
     #[error("padding is not zero")]
     Padding,
+    #[error("the plaintext is padded to {found} bytes; the protocol requires exactly {expected}")]
+    PaddedLength { expected: usize, found: usize },
+    #[error("sequence number {0} is outside 1 to 9223372036854775807")]
+    Sequence(u64),
+    #[error("the batch id is not a UUIDv7")]
+    BatchId,
+    #[error(
+        "ciphertext length {0} is not a padded batch plaintext (a power of two from 1,024 to 262,144 bytes) plus 16"
+    )]
+    CiphertextLength(u32),
+    #[error("{0} records in one batch; at most 500")]
+    TooManyRecords(usize),
     #[error("the batch does not decode: {0}")]
     Batch(String),
 }

@@ -2,10 +2,21 @@
 //! record each contact once (by `record_id`) and keep the monthly rollups.
 //!
 //! An envelope is never lost: a batch that fails (cannot be opened, a
-//! record that does not fit the catalog, …) is quarantined with its reason
-//! and stays stored; `tournee admin reapply` tries again after a fix. One
-//! bad batch never blocks the others. Voids take their target out of every
-//! figure, whether they arrive after it, in the same batch, or before it.
+//! record that does not fit the catalog or the protocol's bounds, …) is
+//! quarantined with its reason and stays stored; `tournee admin reapply`
+//! tries again after a fix. One bad batch never blocks the others. Voids
+//! take their target out of every figure, whether they arrive after it, in
+//! the same batch, or before it.
+//!
+//! Once a batch has applied, its ciphertext is dropped in the same
+//! transaction: it holds the person codes, sealed to keys the server
+//! keeps, and the server promises to keep only pseudonyms. The row keeps
+//! the header, the envelope's SHA-256, the device's signature and the
+//! receipt, which is all dedup and the audit need. SQLite's `secure_delete`
+//! zeroes the freed pages and a checkpoint empties the WAL (see [`db`]), so
+//! no copy of the ciphertext stays in the files either.
+//!
+//! [`db`]: super::db
 
 pub mod prepare;
 
@@ -14,7 +25,7 @@ use super::keys::ServerKeys;
 use super::ledger::{Ledger, SqliteLedger};
 use super::pseudonym::PseudonymKey;
 use crate::domain::wire::{Envelope, batch};
-use prepare::{Prepared, prepare};
+use prepare::{Prepared, Window, prepare};
 use rusqlite::{Connection, params};
 use uuid::Uuid;
 
@@ -57,14 +68,28 @@ pub fn apply_records(
     Ok(())
 }
 
+/// A phone's clock may run this far ahead of the server's (the same day
+/// it allows contacts ahead of its own clock).
+const MAX_SEALED_AFTER_RECEIVED_MS: i64 = crate::domain::time::MAX_FUTURE.num_milliseconds();
+
 /// Opens and checks one envelope; the error is the quarantine reason.
 fn open(
     bytes: &[u8],
+    received_at_ms: i64,
     keys: &ServerKeys,
     conn: &Connection,
     pseudonyms: &PseudonymKey,
 ) -> Result<Vec<Prepared>, String> {
     let envelope = Envelope::decode(bytes).map_err(|e| format!("envelope: {e}"))?;
+    let sealed_at_ms = envelope.header.sealed_at_ms;
+    if sealed_at_ms > received_at_ms.saturating_add(MAX_SEALED_AFTER_RECEIVED_MS) {
+        return Err(format!(
+            "sealed-at {} is more than 24 h after the batch was received ({}): \
+             the phone's clock was ahead, so its dates cannot be trusted",
+            time_text(sealed_at_ms),
+            time_text(received_at_ms)
+        ));
+    }
     let key = keys
         .sealing_key(&envelope.header.kid)
         .ok_or_else(|| format!("no sealing key {}", hex::encode(envelope.header.kid)))?;
@@ -73,27 +98,37 @@ fn open(
         .map_err(|e| format!("envelope: {e}"))?;
     let records = batch::decode(&plaintext).map_err(|e| format!("batch: {e}"))?;
     let catalog = super::db::catalog(conn).map_err(|e| e.to_string())?;
-    let sealed_at = chrono::DateTime::from_timestamp_millis(envelope.header.sealed_at_ms)
-        .ok_or("sealed-at out of range")?
-        .fixed_offset();
-    prepare(records, &catalog, sealed_at, pseudonyms)
+    let window = Window {
+        sealed_at: chrono::DateTime::from_timestamp_millis(sealed_at_ms)
+            .ok_or_else(|| format!("sealed-at {sealed_at_ms} ms is not a date"))?
+            .fixed_offset(),
+        kept_from: super::retention::kept_from(conn).map_err(|e| e.to_string())?,
+    };
+    prepare(records, &catalog, window, pseudonyms)
 }
 
-/// Applies every pending envelope in the order received.
+fn time_text(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map_or_else(|| format!("{ms} ms"), |t| t.to_rfc3339())
+}
+
+/// Applies every pending envelope in the order received, then empties the
+/// WAL of the ciphertexts just dropped.
 pub fn apply_pending(
     conn: &mut Connection,
     keys: &ServerKeys,
     pseudonyms: &PseudonymKey,
 ) -> Result<ApplyReport, ServerError> {
-    let pending: Vec<(Vec<u8>, i64)> = conn
+    let pending: Vec<(Vec<u8>, i64, i64)> = conn
         .prepare(
-            "SELECT device_id, seq FROM envelopes WHERE applied_at IS NULL AND quarantined_at IS NULL
+            "SELECT device_id, seq, received_at FROM envelopes
+             WHERE applied_at IS NULL AND quarantined_at IS NULL AND bytes IS NOT NULL
              ORDER BY received_at, device_id, seq",
         )?
-        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
         .collect::<Result<_, _>>()?;
     let mut report = ApplyReport::default();
-    for (device_bytes, seq) in pending {
+    for (device_bytes, seq, received_at_ms) in pending {
         let device = Uuid::from_slice(&device_bytes)
             .map_err(|_| ServerError::Damaged("device id".into()))?;
         let bytes: Vec<u8> = conn.query_row(
@@ -102,12 +137,15 @@ pub fn apply_pending(
             |r| r.get(0),
         )?;
         let now = chrono::Utc::now().timestamp_millis();
-        let outcome = match open(&bytes, keys, conn, pseudonyms) {
+        let outcome = match open(&bytes, received_at_ms, keys, conn, pseudonyms) {
             Ok(records) => {
                 let tx = conn.transaction()?;
                 match apply_records(&mut SqliteLedger { tx: &tx }, device, records) {
                     Ok(()) => {
-                        tx.execute("UPDATE envelopes SET applied_at = ?1 WHERE device_id = ?2 AND seq = ?3", params![now, device_bytes, seq])?;
+                        tx.execute(
+                            "UPDATE envelopes SET applied_at = ?1, bytes = NULL WHERE device_id = ?2 AND seq = ?3",
+                            params![now, device_bytes, seq],
+                        )?;
                         tx.commit()?;
                         Ok(())
                     }
@@ -132,17 +170,22 @@ pub fn apply_pending(
             }
         }
     }
+    if report.applied > 0 {
+        super::db::checkpoint(conn)?;
+    }
     Ok(report)
 }
 
-/// Puts quarantined batches back in line and applies them again.
+/// Puts quarantined batches back in line and applies them again (those
+/// whose contents the retention policy destroyed have left quarantine).
 pub fn reapply(
     conn: &mut Connection,
     keys: &ServerKeys,
     pseudonyms: &PseudonymKey,
 ) -> Result<ApplyReport, ServerError> {
     conn.execute(
-        "UPDATE envelopes SET quarantined_at = NULL, quarantine_reason = NULL WHERE quarantined_at IS NOT NULL",
+        "UPDATE envelopes SET quarantined_at = NULL, quarantine_reason = NULL
+         WHERE quarantined_at IS NOT NULL AND bytes IS NOT NULL",
         [],
     )?;
     apply_pending(conn, keys, pseudonyms)

@@ -1,7 +1,18 @@
 //! From a batch's records to the facts the ledger keeps: every record is
 //! checked against the catalog (retired ids stay valid: the record may
-//! predate the retirement), and a person code is replaced by its pseudonym
-//! here, so the code goes no further than this function.
+//! predate the retirement) and the protocol's bounds, and a person code is
+//! replaced by its pseudonym here, so the code goes no further than this
+//! function.
+//!
+//! A contact's date must fall in [`Window`]: not more than 24 h after the
+//! batch was sealed (a phone refuses dates more than a day ahead of its
+//! clock, and seals after the contact is saved), in a month reports can
+//! read, and not in a month the retention policy has already purged. There
+//! is no lower bound relative to sealing: a phone may keep contacts a long
+//! time before it seals them (it seals at its next sync), and such a batch
+//! must still apply. The bound is the batch's sealed-at, never the time of
+//! applying, so a batch applied late (hand-delivered, re-applied after a
+//! fix) is judged as it was when sealed.
 
 use crate::domain::report::YearMonth;
 use crate::domain::{Catalog, Contact, IdPolicy, Kind, Record, RecordId, Section};
@@ -43,15 +54,56 @@ pub enum Prepared {
 }
 
 /// A device's clock may run ahead a little; a contact dated more than this
-/// after its batch was sealed is a broken clock or a forgery.
-const MAX_AHEAD_OF_SEALING: Duration = Duration::hours(24);
+/// after its batch was sealed is a broken clock or a forgery. The same
+/// day the phone itself allows ahead of its clock.
+const MAX_AHEAD_OF_SEALING: Duration = crate::domain::time::MAX_FUTURE;
+
+/// The dates a batch's contacts may carry.
+#[derive(Clone, Copy, Debug)]
+pub struct Window {
+    /// The batch's sealed-at, from its signed header.
+    pub sealed_at: DateTime<FixedOffset>,
+    /// The first month still held contact by contact: earlier ones were
+    /// purged by the retention policy and only their rollups remain.
+    pub kept_from: Option<YearMonth>,
+}
+
+impl Window {
+    fn check(&self, at: DateTime<FixedOffset>) -> Result<YearMonth, String> {
+        let month = YearMonth::of(at.date_naive());
+        if at > self.sealed_at + MAX_AHEAD_OF_SEALING {
+            return Err(format!(
+                "occurred_at {at} is more than 24 h after the batch was sealed ({})",
+                self.sealed_at
+            ));
+        }
+        if !month.is_readable() {
+            return Err(format!(
+                "occurred_at {at} is outside the months a report can show (2000-01 to 2999-12)"
+            ));
+        }
+        if let Some(kept_from) = self.kept_from
+            && month < kept_from
+        {
+            return Err(format!(
+                "occurred_at {at} is in {month}, a month the retention policy has already purged \
+                 (contacts are kept from {kept_from}); its report can no longer change"
+            ));
+        }
+        Ok(month)
+    }
+}
+
+fn is_v7(id: &RecordId) -> bool {
+    uuid::Uuid::from_bytes(*id.as_bytes()).get_version_num() == 7
+}
 
 /// Checks and converts every record, or says which one is wrong and why
 /// (the quarantine reason a supervisor reads; it never holds a code).
 pub fn prepare(
     records: Vec<Record>,
     catalog: &Catalog,
-    sealed_at: DateTime<FixedOffset>,
+    window: Window,
     key: &PseudonymKey,
 ) -> Result<Vec<Prepared>, String> {
     records
@@ -60,14 +112,20 @@ pub fn prepare(
         .map(|(index, record)| match record {
             Record::Contact(contact) => {
                 let record_id = contact.record_id;
-                facts(contact, catalog, sealed_at, key)
+                facts(contact, catalog, window, key)
                     .map(|facts| Prepared::Contact { record_id, facts })
                     .map_err(|why| format!("record {} ({record_id}): {why}", index + 1))
             }
-            Record::Void(void) => Ok(Prepared::Void {
-                record_id: void.record_id,
-                target: void.target,
-            }),
+            Record::Void(void) => {
+                let (record_id, target) = (void.record_id, void.target);
+                if !is_v7(&record_id) || !is_v7(&target) {
+                    return Err(format!(
+                        "record {} ({record_id}): a void's record_id and target must be UUIDv7",
+                        index + 1
+                    ));
+                }
+                Ok(Prepared::Void { record_id, target })
+            }
         })
         .collect()
 }
@@ -75,7 +133,7 @@ pub fn prepare(
 fn facts(
     contact: Contact,
     catalog: &Catalog,
-    sealed_at: DateTime<FixedOffset>,
+    window: Window,
     key: &PseudonymKey,
 ) -> Result<ContactFacts, String> {
     let check = |section: Section, id: &str| {
@@ -84,10 +142,13 @@ fn facts(
             .map(|id| id.to_string())
             .map_err(|e| e.to_string())
     };
-    if contact.occurred_at > sealed_at + MAX_AHEAD_OF_SEALING {
+    if !is_v7(&contact.record_id) {
+        return Err("record_id must be a UUIDv7".into());
+    }
+    let month = window.check(contact.occurred_at)?;
+    if let Some((id, _)) = contact.materials.iter().find(|(_, qty)| qty.get() == 0) {
         return Err(format!(
-            "occurred_at {} is more than 24 h after the batch was sealed",
-            contact.occurred_at
+            "material \"{id}\" has quantity 0; allowed: 1 to 10000"
         ));
     }
     if contact.kind == Kind::Group && contact.people_count.get() < 2 {
@@ -115,7 +176,7 @@ fn facts(
         .collect::<Result<_, _>>()?;
     Ok(ContactFacts {
         occurred_at: contact.occurred_at,
-        month: YearMonth::of(contact.occurred_at.date_naive()),
+        month,
         zone: check(Section::Zones, contact.zone.as_str())?,
         kind: contact.kind,
         people: u64::from(contact.people_count.get()),
@@ -156,10 +217,17 @@ mod tests {
         Record::Contact(draft.parse(&Catalog::default_quebec(), now).unwrap())
     }
 
+    fn sealed_at(text: &str) -> Window {
+        Window {
+            sealed_at: DateTime::parse_from_rfc3339(text).unwrap(),
+            kept_from: None,
+        }
+    }
+
     #[test]
     fn months_follow_the_local_date_and_codes_become_pseudonyms() {
         let key = PseudonymKey::from_bytes(&[1; 32]);
-        let sealed = DateTime::parse_from_rfc3339("2026-12-01T06:00:00-05:00").unwrap();
+        let sealed = sealed_at("2026-12-01T06:00:00-05:00");
         // 23:30 local on Nov 30 is already Dec 1 in UTC: it counts in November.
         let records = vec![contact("gatineau", "2026-11-30T23:30:00-05:00")];
         let prepared = prepare(records, &Catalog::default_quebec(), sealed, &key).unwrap();
@@ -174,7 +242,7 @@ mod tests {
     #[test]
     fn a_retired_zone_is_still_valid_but_an_unknown_one_names_the_record() {
         let key = PseudonymKey::from_bytes(&[1; 32]);
-        let sealed = DateTime::parse_from_rfc3339("2026-11-21T06:00:00-05:00").unwrap();
+        let sealed = sealed_at("2026-11-21T06:00:00-05:00");
         let mut catalog = Catalog::default_quebec();
         catalog
             .zones
@@ -195,12 +263,63 @@ mod tests {
     #[test]
     fn a_contact_dated_a_day_after_its_sealing_is_refused() {
         let key = PseudonymKey::from_bytes(&[1; 32]);
-        let sealed = DateTime::parse_from_rfc3339("2026-11-18T06:00:00-05:00").unwrap();
+        let sealed = sealed_at("2026-11-18T06:00:00-05:00");
         let records = vec![contact("gatineau", "2026-11-20T23:00:00-05:00")];
         assert!(
             prepare(records, &Catalog::default_quebec(), sealed, &key)
                 .unwrap_err()
                 .contains("24 h")
         );
+        let records = vec![contact("gatineau", "2026-11-19T06:00:00-05:00")];
+        assert!(prepare(records, &Catalog::default_quebec(), sealed, &key).is_ok());
+    }
+
+    #[test]
+    fn a_contact_long_before_its_sealing_applies_but_not_before_2000_or_in_a_purged_month() {
+        let key = PseudonymKey::from_bytes(&[1; 32]);
+        let catalog = Catalog::default_quebec();
+        let mut window = sealed_at("2026-11-18T06:00:00-05:00");
+        // Saved on a phone that then stayed shut for two years: still applies.
+        let late = vec![contact("gatineau", "2024-10-02T20:00:00-04:00")];
+        assert!(prepare(late.clone(), &catalog, window, &key).is_ok());
+        let old = vec![contact("gatineau", "1900-01-01T12:00:00-05:00")];
+        let why = prepare(old, &catalog, window, &key).unwrap_err();
+        assert!(why.contains("2000-01 to 2999-12"), "{why}");
+        window.kept_from = YearMonth::parse("2024-11");
+        let why = prepare(late, &catalog, window, &key).unwrap_err();
+        assert!(
+            why.contains("2024-10") && why.contains("retention"),
+            "{why}"
+        );
+        let kept = vec![contact("gatineau", "2024-11-01T00:00:00-04:00")];
+        assert!(prepare(kept, &catalog, window, &key).is_ok());
+    }
+
+    #[test]
+    fn a_zero_quantity_or_an_id_that_is_not_v7_is_refused() {
+        let key = PseudonymKey::from_bytes(&[1; 32]);
+        let catalog = Catalog::default_quebec();
+        let window = sealed_at("2026-11-21T06:00:00-05:00");
+        let Record::Contact(good) = contact("gatineau", "2026-11-20T23:00:00-05:00") else {
+            panic!()
+        };
+        let mut zero = good.clone();
+        zero.materials.insert(
+            crate::domain::CatalogId::parse("condoms").unwrap(),
+            crate::domain::Quantity::new(crate::domain::Field::Materials, 0).unwrap(),
+        );
+        let why = prepare(vec![Record::Contact(zero)], &catalog, window, &key).unwrap_err();
+        assert!(why.contains("\"condoms\" has quantity 0"), "{why}");
+        let mut v4 = good.clone();
+        v4.record_id = RecordId::from_bytes([0x42; 16]);
+        let why = prepare(vec![Record::Contact(v4)], &catalog, window, &key).unwrap_err();
+        assert!(why.contains("UUIDv7"), "{why}");
+        let void = crate::domain::Void {
+            record_id: RecordId::new(),
+            target: RecordId::from_bytes([0x42; 16]),
+            voided_at: window.sealed_at,
+        };
+        let why = prepare(vec![Record::Void(void)], &catalog, window, &key).unwrap_err();
+        assert!(why.starts_with("record 1 ("), "{why}");
     }
 }

@@ -99,6 +99,21 @@ pub(super) const SETTINGS: &[Setting] = &[
         key: "secure_cookies",
         kind: Kind::Flag(|c| &mut c.dashboard.secure_cookies),
     },
+    Setting {
+        section: "retention",
+        key: "contact_months",
+        kind: Kind::Whole(|c| &mut c.retention.contact_months, 3, 120),
+    },
+    Setting {
+        section: "retention",
+        key: "audit_months",
+        kind: Kind::Whole(|c| &mut c.retention.audit_months, 3, 120),
+    },
+    Setting {
+        section: "retention",
+        key: "daily_purge",
+        kind: Kind::Flag(|c| &mut c.retention.daily_purge),
+    },
 ];
 
 /// A value as written in the file or the environment.

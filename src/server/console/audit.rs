@@ -1,7 +1,9 @@
 //! The audit log: who did what and when in the dashboard (sign-ins,
 //! voids, revocations, catalog changes, enrollment codes, exports,
-//! re-applies). Append-only; no person code or contact content is ever
-//! written here, only ids, labels and the reasons supervisors typed.
+//! re-applies, retention purges). Append-only, except that the retention
+//! policy removes entries older than `[retention] audit_months`. No person
+//! code or contact content is ever written here, only ids, labels and the
+//! reasons supervisors typed.
 
 use crate::server::error::ServerError;
 use rusqlite::Connection;
@@ -19,10 +21,13 @@ pub enum Action {
     EnrollCode,
     Export,
     Reapply,
+    /// The retention policy destroyed what it no longer allows (see
+    /// [`crate::server::retention`]); also written by `tournee admin purge`.
+    Purge,
 }
 
 impl Action {
-    pub const ALL: [Action; 9] = [
+    pub const ALL: [Action; 10] = [
         Action::SignIn,
         Action::SignInRefused,
         Action::SignOut,
@@ -32,6 +37,7 @@ impl Action {
         Action::EnrollCode,
         Action::Export,
         Action::Reapply,
+        Action::Purge,
     ];
 
     pub fn code(self) -> &'static str {
@@ -45,6 +51,7 @@ impl Action {
             Action::EnrollCode => "enroll_code",
             Action::Export => "export",
             Action::Reapply => "reapply",
+            Action::Purge => "purge",
         }
     }
 
