@@ -108,11 +108,19 @@ fn open_for_network(
     Ok((store, runtime))
 }
 
+/// The defaults, with the worker's own end of day.
+fn options(session: &Session) -> SyncOptions {
+    SyncOptions {
+        day_end: session.prefs().day_end,
+        ..SyncOptions::default()
+    }
+}
+
 fn attempt(session: &Session, pin: &str) -> Result<usize, String> {
     let lang = session.lang();
     let (mut store, runtime) = open_for_network(session, pin)?;
     runtime
-        .block_on(sync(&mut store, &SyncOptions::default()))
+        .block_on(sync(&mut store, &options(session)))
         .map(|report| report.delivered)
         .map_err(|e| e.message(lang))
 }

@@ -1,10 +1,11 @@
 //! The worker's choices (language, auto-lock delay, theme, the keyboard
-//! the PIN is typed on) and the count of wrong PINs in a row, kept in a
+//! the PIN is typed on, the hour the worker's day ends) and the count of wrong PINs in a row, kept in a
 //! small `prefs.json` beside the store so they survive a restart. Nothing
 //! in it says anything about a contact, so it is not encrypted; the PIN
 //! count must be readable before the store is open, which is the point
 //! of it.
 
+use crate::device::DayEnd;
 use crate::domain::i18n::Lang;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -26,6 +27,9 @@ pub struct Prefs {
     /// The PIN is a passphrase: the PIN fields open a full keyboard
     /// rather than the numeric keypad.
     pub pin_letters: bool,
+    /// When the worker's day is over: what the phone has sent stays on it,
+    /// listed and voidable, until then.
+    pub day_end: DayEnd,
 }
 
 impl Default for Prefs {
@@ -36,6 +40,7 @@ impl Default for Prefs {
             theme: Theme::Dark,
             pin_tries: PinTries::default(),
             pin_letters: false,
+            day_end: DayEnd::DEFAULT,
         }
     }
 }
@@ -100,6 +105,8 @@ struct Saved {
     last_wrong_pin_at: Option<i64>,
     #[serde(default)]
     pin_letters: bool,
+    #[serde(default)]
+    day_end_hour: Option<u8>,
 }
 
 /// Auto-lock can be set from 1 minute to an hour; a hand-edited file
@@ -136,6 +143,10 @@ impl Prefs {
                     last_wrong_at: saved.last_wrong_pin_at,
                 },
                 pin_letters: saved.pin_letters,
+                day_end: saved
+                    .day_end_hour
+                    .and_then(DayEnd::at)
+                    .unwrap_or(DayEnd::DEFAULT),
             },
             Err(_) => Prefs::default(),
         }
@@ -149,6 +160,7 @@ impl Prefs {
             wrong_pins_in_a_row: self.pin_tries.wrong_in_a_row,
             last_wrong_pin_at: self.pin_tries.last_wrong_at,
             pin_letters: self.pin_letters,
+            day_end_hour: Some(self.day_end.hour()),
         };
         let text = serde_json::to_string_pretty(&saved).map_err(std::io::Error::other)?;
         std::fs::create_dir_all(home)?;
@@ -172,6 +184,7 @@ mod tests {
                 last_wrong_at: Some(1_700_000_000),
             },
             pin_letters: true,
+            day_end: DayEnd::at(4).unwrap(),
         };
         prefs.save(home.path()).unwrap();
         assert_eq!(Prefs::load(home.path()), prefs);
@@ -189,6 +202,7 @@ mod tests {
         assert_eq!(prefs.lang, Lang::En);
         assert_eq!(prefs.pin_tries, PinTries::default());
         assert!(!prefs.pin_letters, "the numeric keypad first");
+        assert_eq!(prefs.day_end, DayEnd::DEFAULT, "the day ends at 06:00");
     }
 
     #[test]

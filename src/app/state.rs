@@ -251,17 +251,21 @@ impl Session {
         self.with_store(|store| store.catalog())
     }
 
+    /// The status, with the counts of the worker's day (what Today lists).
     pub fn status(&self) -> Result<Status, String> {
         let lang = self.lang();
-        self.with_store(|store| store.status(Local::now().date_naive(), lang))
+        let end = self.prefs().day_end;
+        self.with_store(|store| store.work_day_status(end.day_of(&now()), end, lang))
     }
 
-    /// Today's records, oldest first.
+    /// The records of the worker's day (a night shift's after midnight
+    /// too), sent or not, oldest first.
     pub fn today(&self) -> Result<Vec<Listed>, String> {
-        self.with_store(|store| store.list(Listing::Day(Local::now().date_naive())))
+        let end = self.prefs().day_end;
+        self.with_store(|store| store.list(Listing::WorkDay(end.day_of(&now()), end)))
     }
 
-    /// The last contact of today still standing: what "repeat" copies and
+    /// The last contact of the worker's day still standing: what "repeat" copies and
     /// where the zone is remembered from.
     pub fn last_contact(&self) -> Option<Contact> {
         let records = self.today().ok()?;

@@ -4,7 +4,7 @@
 use super::{Failure, Outcome, listing, pin};
 use crate::device::import::{self, ImportError};
 use crate::device::{
-    Client, Listing, Pin, Store, StoreError, SyncError, SyncOptions, enroll, sync,
+    Client, DayEnd, Listing, Pin, Store, StoreError, SyncError, SyncOptions, enroll, sync,
 };
 use crate::domain::draft::parse_material_pair;
 use crate::domain::i18n::{Lang, Msg, tr};
@@ -34,7 +34,7 @@ enum DeviceCommand {
         /// The record id printed by `log` or shown by `list`.
         record_id: String,
     },
-    /// List records waiting to be sent (or today's with --today).
+    /// List records waiting to be sent (or, with --today, the worker's day, sent ones included).
     List {
         #[arg(long)]
         today: bool,
@@ -74,7 +74,7 @@ enum DeviceCommand {
         /// Use this server address instead of the enrolled one (a server that moved).
         #[arg(long)]
         server: Option<String>,
-        /// Keep delivered records readable on the device this many days (default: erase at receipt).
+        /// Keep delivered records readable on the device at least this many days after receipt (default: until the worker's day is over, 06:00 the next morning unless the app's settings say otherwise).
         #[arg(long, default_value_t = 0)]
         keep_days: u32,
     },
@@ -120,6 +120,12 @@ fn home(args: &DeviceArgs) -> PathBuf {
         .clone()
         .or_else(|| dirs::data_dir().map(|d| d.join("tournee")))
         .unwrap_or_else(|| PathBuf::from(".tournee"))
+}
+
+/// When the worker's day ends, as chosen in the app on this home, so the
+/// terminal and the phone agree on what "today" holds and when it goes.
+fn day_end(args: &DeviceArgs) -> DayEnd {
+    crate::app::prefs::Prefs::load(&home(args)).day_end
 }
 
 fn now() -> DateTime<FixedOffset> {
@@ -225,7 +231,8 @@ pub fn run(args: DeviceArgs, lang: Lang) -> Outcome {
         DeviceCommand::List { today, json } => {
             let store = open(&args, lang)?;
             let which = if *today {
-                Listing::Day(Local::now().date_naive())
+                let end = day_end(&args);
+                Listing::WorkDay(end.day_of(&now()), end)
             } else {
                 Listing::Pending
             };
@@ -239,8 +246,9 @@ pub fn run(args: DeviceArgs, lang: Lang) -> Outcome {
         }
         DeviceCommand::Status { json } => {
             let store = open(&args, lang)?;
+            let end = day_end(&args);
             let status = store
-                .status(Local::now().date_naive(), lang)
+                .work_day_status(end.day_of(&now()), end, lang)
                 .map_err(store_error)?;
             if *json {
                 println!("{}", listing::status_json(&status));
@@ -272,6 +280,7 @@ pub fn run(args: DeviceArgs, lang: Lang) -> Outcome {
             let options = SyncOptions {
                 server: server.clone(),
                 retention: std::time::Duration::from_secs(u64::from(*keep_days) * 86_400),
+                day_end: day_end(&args),
                 ..SyncOptions::default()
             };
             let report = runtime()

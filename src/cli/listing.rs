@@ -21,6 +21,7 @@ pub fn records_json(records: &[Listed]) -> String {
                 if matches!(listed.record, Record::Contact(_)) {
                     map.insert("has_code".into(), Value::Bool(had_code));
                     map.insert("voided".into(), Value::Bool(listed.voided));
+                    map.insert("sent".into(), Value::Bool(listed.delivered));
                 }
             }
             value
@@ -62,6 +63,9 @@ pub fn records_text(records: &[Listed], catalog: &Catalog, lang: Lang) -> String
                 }
                 if c.person_code.is_some() {
                     let _ = write!(line, "  [{}]", Msg::WithCode.text(lang));
+                }
+                if listed.delivered {
+                    let _ = write!(line, "  [{}]", Msg::AppSent.text(lang));
                 }
                 if listed.voided {
                     let _ = write!(line, "  [{}]", Msg::Voided.text(lang));

@@ -12,7 +12,8 @@
 //! - [`import`]: back-filling from paper tally sheets (CSV), all or nothing.
 //! - [`enrollment`]: the identity key and the server's signed bundle.
 //! - [`outbox`]: sealing pending records into batches, delivery, purge,
-//!   export for hand delivery.
+//!   export for hand delivery; delivered records stay until the worker's
+//!   day is over ([`workday`]).
 //! - [`sync`]: the HTTP client (reqwest, rustls): uploads with backoff,
 //!   receipt checks, catalog refresh; [`status`] says what is waiting.
 //!
@@ -33,6 +34,7 @@ pub mod store;
 pub mod sync;
 mod sync_error;
 pub mod vault;
+pub mod workday;
 
 pub use counts::DayCounts;
 pub use enrollment::{Enrollment, enroll};
@@ -42,3 +44,4 @@ pub use status::Status;
 pub use store::{Listed, Listing, Store};
 pub use sync::{Client, SyncOptions, SyncReport, sync};
 pub use sync_error::SyncError;
+pub use workday::DayEnd;

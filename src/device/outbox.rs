@@ -1,9 +1,12 @@
 //! The outbox: pending records sealed into batches, each sealed once with
 //! the next sequence number and kept byte for byte until a receipt covers
-//! it; then marked delivered and, after the retention delay, purged.
+//! it; then marked delivered and, once the worker's day is over (and any
+//! retention delay has passed), purged.
 
 use super::error::StoreError;
-use super::store::{BATCHED, DELIVERED, PENDING, Store, decode};
+use super::store::{BATCHED, DELIVERED, PENDING, Store, decode, moment};
+use super::workday::DayEnd;
+use chrono::{DateTime, FixedOffset};
 use crate::domain::Record;
 use crate::domain::wire::batch;
 use crate::domain::wire::enroll::encode_hand_file;
@@ -128,16 +131,45 @@ impl Store {
         Ok(())
     }
 
-    /// Erases the sealed content of records delivered at least
-    /// `retention_ms` ago. Their day counts stay for the worker's own view.
-    pub fn purge_delivered(&mut self, now_ms: i64, retention_ms: i64) -> Result<usize, StoreError> {
-        let purged = self.conn.execute(
-            "UPDATE records SET sealed = NULL
-             WHERE state = ?1 AND sealed IS NOT NULL
-               AND batch_seq IN (SELECT seq FROM batches WHERE delivered_at IS NOT NULL AND delivered_at <= ?2)",
-            params![DELIVERED, now_ms - retention_ms],
-        )?;
-        Ok(purged)
+    /// Erases the sealed content of records the server signed for, once
+    /// the worker's day that holds each of them is over at `now` (see
+    /// [`DayEnd`]) and its receipt is at least `retention_ms` old. Until
+    /// then the night's work stays listed and voidable. A record without
+    /// a receipt is never erased. Day counts stay for the worker's view.
+    pub fn purge_delivered(
+        &mut self,
+        now: DateTime<FixedOffset>,
+        end: DayEnd,
+        retention_ms: i64,
+    ) -> Result<usize, StoreError> {
+        let received_by = now.timestamp_millis() - retention_ms;
+        let tx = self.conn.transaction()?;
+        let over: Vec<Vec<u8>> = {
+            let mut statement = tx.prepare(
+                "SELECT record_id, sealed FROM records
+                 WHERE state = ?1 AND sealed IS NOT NULL
+                   AND batch_seq IN (SELECT seq FROM batches WHERE delivered_at IS NOT NULL AND delivered_at <= ?2)",
+            )?;
+            let mut rows = statement.query(params![DELIVERED, received_by])?;
+            let mut over = Vec::new();
+            while let Some(row) = rows.next()? {
+                let id: Vec<u8> = row.get(0)?;
+                let sealed: Vec<u8> = row.get(1)?;
+                let record: Record = decode(&self.key.open(&id, &sealed)?)?;
+                if end.is_over(&moment(&record), &now) {
+                    over.push(id);
+                }
+            }
+            over
+        };
+        for id in &over {
+            tx.execute(
+                "UPDATE records SET sealed = NULL WHERE record_id = ?1 AND state = ?2",
+                params![id, DELIVERED],
+            )?;
+        }
+        tx.commit()?;
+        Ok(over.len())
     }
 
     /// Every unsent envelope in one file, for hand delivery.

@@ -3,7 +3,9 @@
 
 use super::DayCounts;
 use super::error::StoreError;
-use super::store::Store;
+use super::store::{Listing, Store};
+use super::workday::DayEnd;
+use crate::domain::Record;
 use super::sync_error::message_for;
 use crate::domain::i18n::{Lang, Msg, tr};
 use chrono::NaiveDate;
@@ -50,7 +52,38 @@ impl Status {
 }
 
 impl Store {
+    /// The status with the counts of the calendar day `today`.
     pub fn status(&self, today: NaiveDate, lang: Lang) -> Result<Status, StoreError> {
+        self.status_with(self.day_counts(today)?, lang)
+    }
+
+    /// The status with the counts of the worker's day that began on
+    /// `day`: exactly the contacts [`Listing::WorkDay`] lists, so a count
+    /// and the list beside it always agree.
+    pub fn work_day_status(
+        &self,
+        day: NaiveDate,
+        end: DayEnd,
+        lang: Lang,
+    ) -> Result<Status, StoreError> {
+        self.status_with(self.work_day_counts(day, end)?, lang)
+    }
+
+    /// What the worker's day holds, voids taken out. Its records are never
+    /// purged before it is over, so these are all of them.
+    pub fn work_day_counts(&self, day: NaiveDate, end: DayEnd) -> Result<DayCounts, StoreError> {
+        let mut counts = DayCounts::default();
+        for listed in self.list(Listing::WorkDay(day, end))? {
+            if let Record::Contact(contact) = &listed.record
+                && !listed.voided
+            {
+                counts.add(contact);
+            }
+        }
+        Ok(counts)
+    }
+
+    fn status_with(&self, today: DayCounts, lang: Lang) -> Result<Status, StoreError> {
         let enrollment = self.enrollment()?;
         let state = self.sync_state()?;
         let last_error = state
@@ -68,7 +101,7 @@ impl Store {
             server: enrollment.as_ref().map(|e| e.server_url.clone()),
             device_id: enrollment.as_ref().map(|e| e.device_id.to_string()),
             catalog_version: self.catalog()?.version,
-            today: self.day_counts(today)?,
+            today,
         })
     }
 }

@@ -9,6 +9,7 @@ use super::error::StoreError;
 use super::pin::Pin;
 use super::schema;
 use super::vault::{DataKey, TagStream, WrappedKey};
+use super::workday::DayEnd;
 use crate::domain::{Catalog, Contact, Record, RecordId, Void};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use rusqlite::types::Value;
@@ -36,6 +37,9 @@ pub(super) const DELIVERED: i64 = 2;
 pub enum Listing {
     /// Records dated on this local day, whatever their state.
     Day(NaiveDate),
+    /// Records of the worker's day that began on this date (a night
+    /// shift's records after midnight included), whatever their state.
+    WorkDay(NaiveDate, DayEnd),
     /// Every record not yet delivered to the server.
     Pending,
 }
@@ -46,6 +50,8 @@ pub struct Listed {
     pub record: Record,
     /// A later void removes this contact from every figure.
     pub voided: bool,
+    /// The server signed for it; it stays until the worker's day is over.
+    pub delivered: bool,
 }
 
 pub struct Store {
@@ -299,18 +305,30 @@ impl Store {
 
     /// Lists records, oldest first.
     pub fn list(&self, which: Listing) -> Result<Vec<Listed>, StoreError> {
-        let (sql, arg): (&str, Value) = match which {
+        const COLUMNS: &str = "SELECT record_id, voided, sealed, state FROM records";
+        let (sql, args): (String, Vec<Value>) = match which {
             Listing::Day(day) => (
-                "SELECT record_id, voided, sealed FROM records WHERE day_tag = ?1 AND sealed IS NOT NULL ORDER BY id",
-                Value::Blob(self.day_tag(day)),
+                format!("{COLUMNS} WHERE day_tag = ?1 AND sealed IS NOT NULL ORDER BY id"),
+                vec![Value::Blob(self.day_tag(day))],
+            ),
+            // A worker's day spans two calendar days: both tags, then
+            // each record's own time says which day it belongs to.
+            Listing::WorkDay(day, _) => (
+                format!(
+                    "{COLUMNS} WHERE day_tag IN (?1, ?2) AND sealed IS NOT NULL ORDER BY id"
+                ),
+                vec![
+                    Value::Blob(self.day_tag(day)),
+                    Value::Blob(self.day_tag(day + chrono::Duration::days(1))),
+                ],
             ),
             Listing::Pending => (
-                "SELECT record_id, voided, sealed FROM records WHERE state != ?1 AND sealed IS NOT NULL ORDER BY id",
-                Value::Integer(DELIVERED),
+                format!("{COLUMNS} WHERE state != ?1 AND sealed IS NOT NULL ORDER BY id"),
+                vec![Value::Integer(DELIVERED)],
             ),
         };
-        let mut statement = self.conn.prepare(sql)?;
-        let mut rows = statement.query([arg])?;
+        let mut statement = self.conn.prepare(&sql)?;
+        let mut rows = statement.query(rusqlite::params_from_iter(args))?;
         let mut listed = Vec::new();
         while let Some(row) = rows.next()? {
             let id: Vec<u8> = row.get(0)?;
@@ -321,9 +339,15 @@ impl Store {
                     "a record is filed under another id".into(),
                 ));
             }
+            if let Listing::WorkDay(day, end) = which
+                && end.day_of(&moment(&record)) != day
+            {
+                continue;
+            }
             listed.push(Listed {
                 record,
                 voided: row.get(1)?,
+                delivered: row.get::<_, i64>(3)? == DELIVERED,
             });
         }
         Ok(listed)
@@ -371,6 +395,14 @@ pub(super) fn put_sealed<T: Serialize>(
         params![name, sealed],
     )?;
     Ok(())
+}
+
+/// When a record was made, on the wall clock of the phone that made it.
+pub(super) fn moment(record: &Record) -> DateTime<FixedOffset> {
+    match record {
+        Record::Contact(contact) => contact.occurred_at,
+        Record::Void(void) => void.voided_at,
+    }
 }
 
 fn value_aad(name: &str) -> Vec<u8> {

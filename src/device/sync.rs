@@ -1,5 +1,6 @@
 //! The sync client: sends sealed batches in sequence order, believes only
-//! receipts that verify, then purges; fetches the newest signed catalog.
+//! receipts that verify, then purges what the worker's day no longer
+//! needs; fetches the newest signed catalog.
 //!
 //! The network is assumed hostile or broken at any moment: a captive
 //! portal's HTML, a proxy's empty 200, a truncated or forged receipt, a
@@ -11,6 +12,7 @@ use super::enrollment::Enrollment;
 use super::error::StoreError;
 use super::store::Store;
 use super::sync_error::SyncError;
+use super::workday::DayEnd;
 use crate::domain::Catalog;
 use crate::domain::crypto::sign::Purpose;
 use crate::domain::wire::enroll::{EnrollRequest, Signed, verify_json};
@@ -33,8 +35,12 @@ pub struct SyncOptions {
     pub max_delay: Duration,
     pub connect_timeout: Duration,
     pub request_timeout: Duration,
-    /// How long delivered records stay readable on the device (0: purge at receipt).
+    /// How long after its receipt a delivered record stays readable on the
+    /// device, at least (0: until its day is over, see `day_end`).
     pub retention: Duration,
+    /// When the worker's day is over: delivered records of the day stay
+    /// listed and voidable until then.
+    pub day_end: DayEnd,
 }
 
 impl Default for SyncOptions {
@@ -47,6 +53,7 @@ impl Default for SyncOptions {
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
             retention: Duration::ZERO,
+            day_end: DayEnd::DEFAULT,
         }
     }
 }
@@ -307,7 +314,11 @@ async fn run(
         store.mark_delivered(batch.seq, &body, now_ms())?;
         report.delivered += 1;
     }
-    report.purged = store.purge_delivered(now_ms(), options.retention.as_millis() as i64)?;
+    report.purged = store.purge_delivered(
+        chrono::Local::now().fixed_offset(),
+        options.day_end,
+        options.retention.as_millis() as i64,
+    )?;
 
     let signed = client.catalog(&server).await?;
     let catalog: Catalog = verify_json(&signed, Purpose::Catalog, &server_key)

@@ -402,6 +402,7 @@ messages! {
     AppVoidYes => "Oui, annuler", "Yes, void it";
     AppVoidNo => "Non, garder", "No, keep it";
     AppContactVoided => "Contact annulé.", "Contact voided.";
+    AppSent => "envoyé", "sent";
     AppSyncNow => "Synchroniser maintenant", "Sync now";
     AppSyncStarted => "Envoi lancé; vous pouvez continuer à travailler.", "Sending started; you can keep working.";
     AppSyncDone => "Dernier envoi réussi : {count} lot(s) livré(s).", "Last send succeeded: {count} batch(es) delivered.";
@@ -411,6 +412,9 @@ messages! {
     SettingsAutoLock => "Verrouillage après inactivité", "Lock after inactivity";
     SettingsMinutes => "{count} min", "{count} min";
     SettingsTheme => "Thème", "Theme";
+    SettingsDayEnd => "Fin de la journée de travail", "End of the work day";
+    SettingsDayEndHelp => "Les contacts envoyés restent sur le téléphone, chiffrés, jusqu'à cette heure le lendemain matin : vous pouvez les revoir et les annuler.",
+        "Sent contacts stay on the phone, encrypted, until this time the next morning: you can see them and void them.";
     ThemeDark => "Sombre", "Dark";
     ThemeLight => "Clair", "Light";
     SettingsDevice => "Appareil", "Device";

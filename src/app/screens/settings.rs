@@ -1,14 +1,18 @@
-//! Settings: language (applies at once), auto-lock delay, theme, what
+//! Settings: language (applies at once), auto-lock delay, when the
+//! worker's day ends (what was sent stays until then), theme, what
 //! this device is enrolled with, and the PIN (change it, wipe the device).
 
 use super::Notice;
 use crate::app::{Session, Theme, Ui};
+use crate::device::DayEnd;
 use crate::domain::i18n::{Lang, Msg, tr};
 use dioxus::prelude::*;
 use std::time::Duration;
 
 /// Auto-lock choices, in minutes; 5 is the default.
 const LOCK_MINUTES: [u64; 5] = [1, 2, 5, 10, 15];
+/// Hours the worker's day may end at, the next morning; 6 is the default.
+const DAY_END_HOURS: [u8; 6] = [0, 4, 5, 6, 8, 12];
 
 #[component]
 pub fn Settings() -> Element {
@@ -76,6 +80,26 @@ pub fn Settings() -> Element {
                                 }
                             },
                             {tr(lang, Msg::SettingsMinutes, &[("count", &minutes)])}
+                        }
+                    }
+                }
+            }
+            div { class: "group",
+                h2 { {Msg::SettingsDayEnd.text(lang)} }
+                p { class: "hint", {Msg::SettingsDayEndHelp.text(lang)} }
+                div { class: "chips",
+                    for end in DAY_END_HOURS.into_iter().filter_map(DayEnd::at) {
+                        button {
+                            class: if end == prefs.day_end { "chip-pick on" } else { "chip-pick" },
+                            "data-testid": "day-end-{end.hour()}",
+                            onclick: {
+                                let session = session.clone();
+                                move |_| {
+                                    session.update_prefs(|p| p.day_end = end);
+                                    ui.refresh();
+                                }
+                            },
+                            {format!("{:02}:00", end.hour())}
                         }
                     }
                 }

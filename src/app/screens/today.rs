@@ -1,5 +1,6 @@
-//! Today: the day's contacts, newest first, each voidable after a
-//! confirmation. The person code is never shown, only whether there was one.
+//! Today: the worker's day's contacts (a night shift's after midnight
+//! too), newest first, each saying whether it was sent and voidable after
+//! a confirmation, sent or not. The person code is never shown, only whether there was one.
 
 use super::{ErrorLine, Notice};
 use crate::app::{Session, Ui};
@@ -22,11 +23,11 @@ pub fn Today() -> Element {
             return rsx! { ErrorLine { text: Some(message) } };
         }
     };
-    let rows: Vec<(Contact, bool)> = records
+    let rows: Vec<(Contact, bool, bool)> = records
         .into_iter()
         .rev()
         .filter_map(|listed| match listed.record {
-            Record::Contact(contact) => Some((contact, listed.voided)),
+            Record::Contact(contact) => Some((contact, listed.voided, listed.delivered)),
             Record::Void(_) => None,
         })
         .collect();
@@ -39,11 +40,14 @@ pub fn Today() -> Element {
                 p { class: "empty", {Msg::AppTodayEmpty.text(lang)} }
             }
             ul { class: "records", "data-testid": "records",
-                for (contact, voided) in rows {
+                for (contact, voided, sent) in rows {
                     li {
                         key: "{contact.record_id}",
                         class: if voided { "record voided" } else { "record" },
                         p { class: "summary", {summary(&contact, &catalog, lang)} }
+                        if sent {
+                            span { class: "tag sent", "data-testid": "sent", {Msg::AppSent.text(lang)} }
+                        }
                         if voided {
                             span { class: "tag", {Msg::Voided.text(lang)} }
                         } else if confirm() == Some(contact.record_id) {

@@ -71,7 +71,11 @@ impl Session {
         self.phone.pin_wait()
     }
 
-    fn keep_open(&self, store: Store, pin: &str, parsed: &Pin) {
+    fn keep_open(&self, mut store: Store, pin: &str, parsed: &Pin) {
+        // Records of a day already over, signed for by the server, leave
+        // the phone now rather than at the next sync. A failure here keeps
+        // them for that sync: it must not keep the worker out.
+        let _ = store.purge_delivered(super::now(), self.prefs().day_end, 0);
         let mut open = lock(&self.view.open);
         // Closed while the PIN was being checked: nobody is there to see it.
         if self.view.closed.load(Ordering::SeqCst) {
