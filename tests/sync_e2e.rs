@@ -4,20 +4,40 @@
 mod common;
 
 use common::{Mischief, Relay, TestDevice, TestServer, options};
-use tournee::device::{Listing, SyncError, sync};
+use tournee::device::{DayEnd, Listing, SyncError, sync};
 
 #[tokio::test]
-async fn logged_offline_then_synced_the_server_holds_each_batch_once_and_the_device_purges() {
+async fn logged_offline_then_synced_the_server_holds_each_batch_once_and_the_device_purges_after_the_day()
+ {
     let server = TestServer::spawn().await;
     let mut device = TestDevice::enroll(&server).await;
     let contacts: Vec<_> = (1..=3).map(|n| device.log("pontiac", n)).collect();
     assert_eq!(device.store.count_pending().unwrap(), 3);
 
     let report = sync(&mut device.store, &options(None)).await.unwrap();
-    assert_eq!((report.sealed, report.delivered, report.purged), (1, 1, 3));
+    assert_eq!((report.sealed, report.delivered, report.purged), (1, 1, 0));
     assert_eq!(device.store.count_pending().unwrap(), 0);
     assert!(device.store.list(Listing::Pending).unwrap().is_empty());
     assert_eq!(server.envelopes(), 1);
+    // The worker's day is not over: the records stay, marked sent.
+    let end = DayEnd::DEFAULT;
+    let now = chrono::Local::now().fixed_offset();
+    let day = device
+        .store
+        .list(Listing::WorkDay(end.day_of(&now), end))
+        .unwrap();
+    assert_eq!(day.len(), 3);
+    assert!(day.iter().all(|listed| listed.delivered));
+    // The next day, they go.
+    let tomorrow = now + chrono::Duration::days(1);
+    assert_eq!(device.store.purge_delivered(tomorrow, end, 0).unwrap(), 3);
+    assert!(
+        device
+            .store
+            .list(Listing::WorkDay(end.day_of(&now), end))
+            .unwrap()
+            .is_empty()
+    );
     // The worker's own view of the day survives the purge.
     let today = device.store.day_counts(contacts[0].local_date()).unwrap();
     assert_eq!((today.contacts, today.materials["seringues"]), (3, 6));

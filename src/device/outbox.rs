@@ -6,11 +6,11 @@
 use super::error::StoreError;
 use super::store::{BATCHED, DELIVERED, PENDING, Store, decode, moment};
 use super::workday::DayEnd;
-use chrono::{DateTime, FixedOffset};
 use crate::domain::Record;
 use crate::domain::wire::batch;
 use crate::domain::wire::enroll::encode_hand_file;
 use crate::domain::wire::envelope::{SealTo, seal};
+use chrono::{DateTime, FixedOffset};
 use rusqlite::{OptionalExtension, params};
 use uuid::Uuid;
 

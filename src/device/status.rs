@@ -4,9 +4,9 @@
 use super::DayCounts;
 use super::error::StoreError;
 use super::store::{Listing, Store};
+use super::sync_error::message_for;
 use super::workday::DayEnd;
 use crate::domain::Record;
-use super::sync_error::message_for;
 use crate::domain::i18n::{Lang, Msg, tr};
 use chrono::NaiveDate;
 use serde::Serialize;

@@ -314,9 +314,7 @@ impl Store {
             // A worker's day spans two calendar days: both tags, then
             // each record's own time says which day it belongs to.
             Listing::WorkDay(day, _) => (
-                format!(
-                    "{COLUMNS} WHERE day_tag IN (?1, ?2) AND sealed IS NOT NULL ORDER BY id"
-                ),
+                format!("{COLUMNS} WHERE day_tag IN (?1, ?2) AND sealed IS NOT NULL ORDER BY id"),
                 vec![
                     Value::Blob(self.day_tag(day)),
                     Value::Blob(self.day_tag(day + chrono::Duration::days(1))),

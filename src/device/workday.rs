@@ -3,7 +3,7 @@
 //! picks another), not at midnight. Delivered records stay on the phone
 //! until their day is over, so the night's work stays visible and voidable.
 
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate};
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 /// The hour (local time) at which a worker's day is over.
@@ -32,6 +32,13 @@ impl DayEnd {
     /// saw it.
     pub fn day_of(self, at: &DateTime<FixedOffset>) -> NaiveDate {
         (at.naive_local() - Duration::hours(i64::from(self.0))).date()
+    }
+
+    /// When the day that began on `day` is over, on the local wall clock.
+    pub fn ends_at(self, day: NaiveDate) -> NaiveDateTime {
+        (day + Duration::days(1))
+            .and_hms_opt(u32::from(self.0), 0, 0)
+            .expect("an hour from 0 to 12 is a time of day")
     }
 
     /// Whether the day holding `at` is over at `now` (the phone's time).
@@ -76,6 +83,10 @@ mod tests {
         assert!(!end.is_over(&start, &at("2026-03-05T05:59:59-05:00")));
         assert!(end.is_over(&start, &at("2026-03-05T06:00:00-05:00")));
         assert!(end.is_over(&late, &at("2026-03-05T06:00:00-05:00")));
+        assert_eq!(
+            end.ends_at(end.day_of(&late)),
+            at("2026-03-05T06:00:00-05:00").naive_local()
+        );
     }
 
     #[test]
