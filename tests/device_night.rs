@@ -144,7 +144,14 @@ async fn a_shift_across_midnight_is_one_day_and_an_earlier_night_goes_at_the_nex
         None,
         &[],
     );
-    let next_night = contact_at("2026-03-05T21:00:00-05:00", "gatineau", "known", 1, None, &[]);
+    let next_night = contact_at(
+        "2026-03-05T21:00:00-05:00",
+        "gatineau",
+        "known",
+        1,
+        None,
+        &[],
+    );
     device
         .store
         .save_all(&[evening.clone(), small_hours.clone(), next_night.clone()])
