@@ -1,6 +1,8 @@
 //! Per-day counts for the worker's own view ("today: 12 contacts"). They
 //! outlive the records they count, which are purged once the server has
-//! signed for them. Stored sealed, one row per day under its blind tag.
+//! signed for them and the worker's day is over. They follow calendar
+//! days; the app's "today" is the worker's day, counted from its records
+//! (see `Store::work_day_counts`). Stored sealed, one row per day under its blind tag.
 
 use super::error::StoreError;
 use super::store::{decode, padded_json};

@@ -267,6 +267,8 @@ impl Store {
 
     /// Voids a contact: saves a void record naming it and takes it out of
     /// its day's counts. The contact itself stays, to be synced as logged.
+    /// A contact already sent can be voided while it is on the phone (until
+    /// its day is over): the void goes out in the next batch.
     pub fn void(
         &mut self,
         target: RecordId,

@@ -60,7 +60,7 @@ pub fn Home() -> Element {
                 onclick: repeat,
                 {Msg::AppRepeatLast.text(lang)}
             }
-            p { class: "counts", "{counts}" }
+            p { class: "counts", "data-testid": "counts", "{counts}" }
             if let Some((class, words)) = chip_view {
                 button {
                     class: "{class}",

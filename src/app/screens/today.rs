@@ -23,6 +23,17 @@ pub fn Today() -> Element {
             return rsx! { ErrorLine { text: Some(message) } };
         }
     };
+    // The same figures as Home's, from the same records listed below.
+    let counts = session.status().ok().map(|status| {
+        tr(
+            lang,
+            Msg::AppTodayCounts,
+            &[
+                ("count", &status.today.contacts),
+                ("value", &status.today.people),
+            ],
+        )
+    });
     let rows: Vec<(Contact, bool, bool)> = records
         .into_iter()
         .rev()
@@ -38,6 +49,8 @@ pub fn Today() -> Element {
             ErrorLine { text: error() }
             if rows.is_empty() {
                 p { class: "empty", {Msg::AppTodayEmpty.text(lang)} }
+            } else if let Some(counts) = counts {
+                p { class: "counts", "data-testid": "counts", "{counts}" }
             }
             ul { class: "records", "data-testid": "records",
                 for (contact, voided, sent) in rows {
@@ -55,6 +68,7 @@ pub fn Today() -> Element {
                                 p { {Msg::AppVoidConfirm.text(lang)} }
                                 button {
                                     class: "danger",
+                                    "data-testid": "void-yes",
                                     onclick: {
                                         let session = session.clone();
                                         move |_| {
@@ -69,6 +83,7 @@ pub fn Today() -> Element {
                         } else {
                             button {
                                 class: "secondary",
+                                "data-testid": "void",
                                 onclick: move |_| confirm.set(Some(contact.record_id)),
                                 {Msg::AppVoid.text(lang)}
                             }
