@@ -64,8 +64,11 @@ pub fn Today() -> Element {
                         if voided {
                             span { class: "tag", {Msg::Voided.text(lang)} }
                         } else if confirm() == Some(contact.record_id) {
-                            div { class: "confirm", role: "alertdialog",
-                                p { {Msg::AppVoidConfirm.text(lang)} }
+                            div {
+                                class: "confirm",
+                                role: "alertdialog",
+                                "aria-labelledby": "void-question",
+                                p { id: "void-question", {Msg::AppVoidConfirm.text(lang)} }
                                 button {
                                     class: "danger",
                                     "data-testid": "void-yes",
