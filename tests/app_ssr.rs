@@ -752,3 +752,29 @@ fn the_wait_doubles_with_each_wrong_pin_after_the_fifth() {
     let wait = session.pin_wait().unwrap();
     assert!(wait > Duration::from_secs(55) && wait <= Duration::from_secs(60));
 }
+
+#[test]
+fn settings_offer_when_the_work_day_ends_06_00_first_and_keep_the_choice() {
+    let (home, session) = unlocked();
+    let fr = in_lang(&session, Lang::Fr, Some(Screen::Settings));
+    assert_has(
+        &fr,
+        &[
+            "Fin de la journée de travail",
+            "Les contacts envoyés restent sur le téléphone, chiffrés, jusqu'à cette heure le lendemain matin",
+        ],
+    );
+    let on = |html: &str, hour: u8| {
+        let at = html
+            .find(&format!("data-testid=\"day-end-{hour}\""))
+            .unwrap();
+        let start = html[..at].rfind("<button").unwrap();
+        html[start..at].contains("chip-pick on")
+    };
+    assert!(on(&fr, 6) && !on(&fr, 4), "{fr}");
+    session.update_prefs(|p| p.day_end = tournee::device::DayEnd::at(4).unwrap());
+    assert_eq!(Prefs::load(home.path()).day_end.hour(), 4);
+    let en = in_lang(&session, Lang::En, Some(Screen::Settings));
+    assert_has(&en, &["End of the work day", "04:00"]);
+    assert!(on(&en, 4) && !on(&en, 6), "{en}");
+}
