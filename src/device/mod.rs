@@ -9,6 +9,8 @@
 //!   index tags that let the store find "today" without storing dates.
 //! - [`pin`]: the PIN itself and the rule a new one meets (6 digits, or a
 //!   passphrase), since PBKDF2 alone does not stop offline guessing.
+//! - `listing`: records read back by calendar day, by worker's day, or
+//!   waiting to be sent.
 //! - [`import`]: back-filling from paper tally sheets (CSV), all or nothing.
 //! - [`enrollment`]: the identity key and the server's signed bundle.
 //! - [`outbox`]: sealing pending records into batches, delivery, purge,
@@ -26,6 +28,7 @@ mod counts;
 pub mod enrollment;
 mod error;
 pub mod import;
+mod listing;
 pub mod outbox;
 pub mod pin;
 mod schema;

@@ -9,10 +9,8 @@ use super::error::StoreError;
 use super::pin::Pin;
 use super::schema;
 use super::vault::{DataKey, TagStream, WrappedKey};
-use super::workday::DayEnd;
 use crate::domain::{Catalog, Contact, Record, RecordId, Void};
 use chrono::{DateTime, FixedOffset, NaiveDate};
-use rusqlite::types::Value;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -32,27 +30,8 @@ pub(super) const PENDING: i64 = 0;
 pub(super) const BATCHED: i64 = 1;
 pub(super) const DELIVERED: i64 = 2;
 
-/// Which records to list.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Listing {
-    /// Records dated on this local day, whatever their state.
-    Day(NaiveDate),
-    /// Records of the worker's day that began on this date (a night
-    /// shift's records after midnight included), whatever their state.
-    WorkDay(NaiveDate, DayEnd),
-    /// Every record not yet delivered to the server.
-    Pending,
-}
-
-/// A record as the worker sees it in a list.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Listed {
-    pub record: Record,
-    /// A later void removes this contact from every figure.
-    pub voided: bool,
-    /// The server signed for it; it stays until the worker's day is over.
-    pub delivered: bool,
-}
+pub(super) use super::listing::moment;
+pub use super::listing::{Listed, Listing};
 
 pub struct Store {
     pub(super) conn: Connection,
@@ -305,54 +284,6 @@ impl Store {
         Ok(void)
     }
 
-    /// Lists records, oldest first.
-    pub fn list(&self, which: Listing) -> Result<Vec<Listed>, StoreError> {
-        const COLUMNS: &str = "SELECT record_id, voided, sealed, state FROM records";
-        let (sql, args): (String, Vec<Value>) = match which {
-            Listing::Day(day) => (
-                format!("{COLUMNS} WHERE day_tag = ?1 AND sealed IS NOT NULL ORDER BY id"),
-                vec![Value::Blob(self.day_tag(day))],
-            ),
-            // A worker's day spans two calendar days: both tags, then
-            // each record's own time says which day it belongs to.
-            Listing::WorkDay(day, _) => (
-                format!("{COLUMNS} WHERE day_tag IN (?1, ?2) AND sealed IS NOT NULL ORDER BY id"),
-                vec![
-                    Value::Blob(self.day_tag(day)),
-                    Value::Blob(self.day_tag(day + chrono::Duration::days(1))),
-                ],
-            ),
-            Listing::Pending => (
-                format!("{COLUMNS} WHERE state != ?1 AND sealed IS NOT NULL ORDER BY id"),
-                vec![Value::Integer(DELIVERED)],
-            ),
-        };
-        let mut statement = self.conn.prepare(&sql)?;
-        let mut rows = statement.query(rusqlite::params_from_iter(args))?;
-        let mut listed = Vec::new();
-        while let Some(row) = rows.next()? {
-            let id: Vec<u8> = row.get(0)?;
-            let sealed: Vec<u8> = row.get(2)?;
-            let record: Record = decode(&self.key.open(&id, &sealed)?)?;
-            if record.record_id().as_bytes().as_slice() != id.as_slice() {
-                return Err(StoreError::Damaged(
-                    "a record is filed under another id".into(),
-                ));
-            }
-            if let Listing::WorkDay(day, end) = which
-                && end.day_of(&moment(&record)) != day
-            {
-                continue;
-            }
-            listed.push(Listed {
-                record,
-                voided: row.get(1)?,
-                delivered: row.get::<_, i64>(3)? == DELIVERED,
-            });
-        }
-        Ok(listed)
-    }
-
     /// Records (contacts and voids) not yet delivered to the server.
     pub fn count_pending(&self) -> Result<u64, StoreError> {
         let count: i64 = self.conn.query_row(
@@ -376,7 +307,7 @@ impl Store {
         counts::read(&self.conn, &self.key, day)
     }
 
-    fn day_tag(&self, day: NaiveDate) -> Vec<u8> {
+    pub(super) fn day_tag(&self, day: NaiveDate) -> Vec<u8> {
         day_tag(&self.key, day)
     }
 }
@@ -395,14 +326,6 @@ pub(super) fn put_sealed<T: Serialize>(
         params![name, sealed],
     )?;
     Ok(())
-}
-
-/// When a record was made, on the wall clock of the phone that made it.
-pub(super) fn moment(record: &Record) -> DateTime<FixedOffset> {
-    match record {
-        Record::Contact(contact) => contact.occurred_at,
-        Record::Void(void) => void.voided_at,
-    }
 }
 
 fn value_aad(name: &str) -> Vec<u8> {
