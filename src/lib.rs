@@ -11,6 +11,14 @@
 //! and `cli` -> `dashboard` -> `server` -> `domain`; `server` and `device`
 //! never meet except through the wire formats in `domain`.
 //!
+//! Which feature brings which module (Cargo.toml's `[features]`):
+//! `domain`, `device`, `app` and `cli` are always there (with no feature,
+//! `cli` offers `device` and `bench`'s device figures); `server` and
+//! `dashboard` come with the `server` feature (default), with the commands
+//! over them; `app::liveview` and `tournee app` come with `liveview`
+//! (default), `app::native` with `desktop` or `mobile`; `tournee demo`
+//! needs both `server` and `liveview`.
+//!
 //! - [`domain`]: no I/O. Contacts and voids, the catalog (materials, zones,
 //!   referrals, interventions, age bands, genders), validation by parse
 //!   constructors, person-code canonicalization, every user-facing string
@@ -22,17 +30,18 @@
 //!   SQLite store (PIN-wrapped data key, AEAD per record, blind day index),
 //!   its schema migrations, back-filling from paper tally sheets (CSV),
 //!   enrollment, the outbox of sealed batches, and the sync client.
-//! - [`server`]: the organization's central endpoint. Its settings
-//!   (defaults, TOML file, environment), its keys (signing, sealing
-//!   epochs), its SQLite file, enrollment with one-time codes, ingest of
+//! - `server` (feature `server`): the organization's central endpoint.
+//!   Its settings (defaults, TOML file, environment), its keys (signing,
+//!   sealing epochs), its SQLite file, enrollment with one-time codes, ingest of
 //!   sealed envelopes into signed receipts (over HTTP with axum, or from a
 //!   hand-delivery file), applying stored batches (pseudonyms, voids,
 //!   quarantine) into a ledger with monthly rollups, month tallies,
 //!   supervisor accounts, and the admin operations; `server::console`
 //!   holds what the dashboard reads and changes (sessions, audit log,
 //!   activity, phones, catalog edits, reports).
-//! - [`dashboard`]: the supervisors' pages on `tournee serve`, rendered on
-//!   the server with Dioxus SSR and working without JavaScript: sign-in,
+//! - `dashboard` (feature `server`): the supervisors' pages on `tournee
+//!   serve`, rendered on the server with Dioxus SSR and working without
+//!   JavaScript: sign-in,
 //!   sessions and CSRF, activity and voids, phones, enrollment with a QR
 //!   code, catalog, quarantine, the monthly report (charts, CSV, print,
 //!   suppression) and the audit log.
@@ -54,7 +63,9 @@
 
 pub mod app;
 pub mod cli;
+#[cfg(feature = "server")]
 pub mod dashboard;
 pub mod device;
 pub mod domain;
+#[cfg(feature = "server")]
 pub mod server;

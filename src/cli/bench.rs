@@ -139,23 +139,16 @@ pub fn run(args: BenchArgs, _lang: crate::domain::Lang) -> Outcome {
     let (save, row_bytes) = device_save(stored, samples)?;
     let raw = raw_sqlite_insert(stored, samples, row_bytes)?;
     let ratio = save.p50_ms / raw.p50_ms;
-    let sizes: &[usize] = if args.quick {
-        &[20_000, 100_000]
-    } else {
-        &[1_000_000, 10_000_000]
-    };
     let catalog = Catalog::default_quebec();
     let now = Local::now().fixed_offset();
     let sync_size = if args.quick { 5_000 } else { 20_000 };
     let sample: Vec<Contact> = (0..sync_size).map(|i| contact(&catalog, i, now)).collect();
     let (sealing, wire) = super::bench_sync::sealing(&sample)?;
-    let ingest = super::bench_sync::ingest(&sample)?;
-    let reports = sizes
-        .iter()
-        .map(|&n| super::bench_report::measure(n))
-        .collect::<Result<Vec<_>, _>>()?;
+    #[cfg(feature = "server")]
+    let server = super::bench_ingest::ServerFigures::measure(&sample, args.quick)?;
     if args.json {
-        let value = json!({
+        #[cfg_attr(not(feature = "server"), allow(unused_mut))]
+        let mut value = json!({
             "machine": { "cores": std::thread::available_parallelism().map_or(0, |n| n.get()) },
             "device_save": {
                 "stored_records": stored,
@@ -179,23 +172,9 @@ pub fn run(args: BenchArgs, _lang: crate::domain::Lang) -> Outcome {
                 "json_per_contact": wire.json_bytes_per_contact,
                 "ratio": wire.bytes_per_contact / wire.json_bytes_per_contact,
             },
-            "server_ingest": {
-                "contacts": ingest.contacts,
-                "contacts_per_sec": ingest.contacts_per_sec,
-                "receipts_verified": ingest.receipts_verified,
-                "raw_sqlite_insert_per_sec": ingest.raw_insert_per_sec,
-                "ratio": ingest.contacts_per_sec / ingest.raw_insert_per_sec,
-            },
-            "monthly_report": reports.iter().map(|r| json!({
-                "contacts_stored": r.contacts,
-                "month_contacts": r.month_contacts,
-                "month_unique_people": r.month_people,
-                "tally_ms": r.tally_ms,
-                "naive_group_by_ms": r.naive_ms,
-                "ratio": r.tally_ms / r.naive_ms,
-                "fill_seconds": r.fill_secs,
-            })).collect::<Vec<_>>(),
         });
+        #[cfg(feature = "server")]
+        server.add_json(&mut value);
         println!("{}", serde_json::to_string_pretty(&value).expect("json"));
     } else {
         println!(
@@ -228,23 +207,10 @@ pub fn run(args: BenchArgs, _lang: crate::domain::Lang) -> Outcome {
             wire.json_bytes_per_contact,
             wire.bytes_per_contact / wire.json_bytes_per_contact
         );
-        println!(
-            "server ingest over HTTP, {} contacts {:>8.0}/s  {:>8.0}/s raw SQLite insert   {:.3}  ({} receipts verified)",
-            ingest.contacts,
-            ingest.contacts_per_sec,
-            ingest.raw_insert_per_sec,
-            ingest.contacts_per_sec / ingest.raw_insert_per_sec,
-            ingest.receipts_verified
-        );
-        for r in &reports {
-            println!(
-                "monthly report, {} contacts     {:>8.3} ms    {:>8.1} ms (naive GROUP BY)  {:.4}",
-                r.contacts,
-                r.tally_ms,
-                r.naive_ms,
-                r.tally_ms / r.naive_ms
-            );
-        }
+        #[cfg(feature = "server")]
+        server.print();
+        #[cfg(not(feature = "server"))]
+        println!("(no server figures: this tournee was built without the \"server\" feature)");
     }
     Ok(())
 }

@@ -3,23 +3,41 @@
 //!
 //! Exit codes: 0 done; 2 bad input (an argument, a PIN, a file's rows),
 //! with nothing written; 1 the device, the server or their files failed.
+//!
+//! Commands over the server (`serve`, `admin`, `report`, `simulate`,
+//! `demo`, `bench`'s server figures) exist only with the `server` feature;
+//! a build without it answers them with a plain sentence, not clap's
+//! "unrecognized subcommand" alone.
 
+// Its table's `ALL` is read by the table's test only.
+#[cfg_attr(not(test), allow(dead_code))]
+mod absent;
+#[cfg(feature = "server")]
 mod admin;
 #[cfg(feature = "liveview")]
 mod app;
 mod bench;
+#[cfg(feature = "server")]
+mod bench_ingest;
+#[cfg(feature = "server")]
 mod bench_report;
 mod bench_sync;
-#[cfg(feature = "liveview")]
+#[cfg(all(feature = "server", feature = "liveview"))]
 mod demo;
 mod device;
 mod listing;
+#[cfg(feature = "server")]
 pub mod lossy;
 mod pin;
+#[cfg(feature = "server")]
 pub mod purge;
+#[cfg(feature = "server")]
 mod report;
+#[cfg(feature = "server")]
 mod serve;
+#[cfg(feature = "server")]
 mod simulate;
+#[cfg(feature = "server")]
 mod supervisor;
 
 use crate::domain::escape::printable;
@@ -44,7 +62,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// See it all in one command: a demo organization with three months of data, its dashboard and a worker app.
-    #[cfg(feature = "liveview")]
+    #[cfg(all(feature = "server", feature = "liveview"))]
     Demo(demo::DemoArgs),
     /// A headless phone: the device engine over a home directory.
     Device(Box<device::DeviceArgs>),
@@ -52,12 +70,16 @@ enum Command {
     #[cfg(feature = "liveview")]
     App(app::AppArgs),
     /// Run the organization's server: enrollment, batch uploads, receipts.
+    #[cfg(feature = "server")]
     Serve(serve::ServeArgs),
     /// Supervisor's commands on the server: enrollment codes, devices, hand-delivered batches, accounts, keys.
+    #[cfg(feature = "server")]
     Admin(admin::AdminArgs),
     /// A month's tallies for funders: JSON, CSV or Markdown, optionally suppressed.
+    #[cfg(feature = "server")]
     Report(report::ReportArgs),
     /// A fleet of headless phones syncing through a lossy link, then a check that nothing was lost or doubled.
+    #[cfg(feature = "server")]
     Simulate(simulate::SimulateArgs),
     /// Measure speed on this machine, each figure beside its reference.
     Bench(bench::BenchArgs),
@@ -97,6 +119,7 @@ impl Failure {
         }
     }
 
+    #[cfg(feature = "server")]
     fn server(error: crate::server::ServerError, lang: Lang) -> Failure {
         let line = error.message(lang);
         if error.is_user_error() {
@@ -116,14 +139,18 @@ pub fn main() -> ExitCode {
     };
     let lang = cli.lang;
     let outcome = match cli.command {
-        #[cfg(feature = "liveview")]
+        #[cfg(all(feature = "server", feature = "liveview"))]
         Command::Demo(args) => demo::run(args, lang),
         Command::Device(args) => device::run(*args, lang),
         #[cfg(feature = "liveview")]
         Command::App(args) => app::run(args, lang),
+        #[cfg(feature = "server")]
         Command::Serve(args) => serve::run(args, lang),
+        #[cfg(feature = "server")]
         Command::Admin(args) => admin::run(args, lang),
+        #[cfg(feature = "server")]
         Command::Report(args) => report::run(args, lang),
+        #[cfg(feature = "server")]
         Command::Simulate(args) => simulate::run(args, lang),
         Command::Bench(args) => bench::run(args, lang),
     };
@@ -154,6 +181,18 @@ fn clap_failure(error: clap::Error) -> ExitCode {
     ) {
         let _ = error.print();
         return ExitCode::SUCCESS;
+    }
+    if error.kind() == ErrorKind::InvalidSubcommand
+        && let Some(clap::error::ContextValue::String(name)) =
+            error.get(clap::error::ContextKind::InvalidSubcommand)
+    {
+        let args: Vec<String> = std::env::args().collect();
+        let lang = absent::lang_of(&args);
+        if let Some(line) = absent::message(name, lang) {
+            let colon = if lang == Lang::Fr { " : " } else { ": " };
+            eprintln!("{}{colon}{}", Msg::ErrorPrefix.text(lang), printable(&line));
+            return ExitCode::from(2);
+        }
     }
     // The same error again without styles, so that its text holds the
     // arguments exactly as given (clap's own rendering strips escape
