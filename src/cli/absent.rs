@@ -6,8 +6,8 @@ use crate::domain::i18n::{Lang, fill, messages};
 
 messages! {
     AbsentMsg;
-    NotBuilt => "« {command} » n'est pas dans cette version de tournee : elle a été compilée sans la fonctionnalité « {feature} ». Recompilez avec : cargo build --release --features {feature}",
-        "\"{command}\" is not in this build of tournee: it was built without the \"{feature}\" feature. Rebuild with: cargo build --release --features {feature}";
+    NotBuilt => "« {command} » n'est pas dans cette version de tournee : elle a été compilée sans la fonctionnalité « {feature} ». Les fonctionnalités par défaut l'incluent : cargo build --release",
+        "\"{command}\" is not in this build of tournee: it was built without the \"{feature}\" feature. The default features include it: cargo build --release";
 }
 
 /// The Cargo feature that brings `command` (a subcommand of the full
