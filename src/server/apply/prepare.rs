@@ -84,7 +84,10 @@ fn facts(
             .map(|id| id.to_string())
             .map_err(|e| e.to_string())
     };
-    if contact.occurred_at > sealed_at + MAX_AHEAD_OF_SEALING {
+    let latest = sealed_at
+        .checked_add_signed(MAX_AHEAD_OF_SEALING)
+        .ok_or("sealed-at out of range")?;
+    if contact.occurred_at > latest {
         return Err(format!(
             "occurred_at {} is more than 24 h after the batch was sealed",
             contact.occurred_at
@@ -190,6 +193,18 @@ mod tests {
         let why = prepare(records, &catalog, sealed, &key).unwrap_err();
         assert!(why.starts_with("record 2 ("), "{why}");
         assert!(why.contains("\"pontiac\" does not exist"), "{why}");
+    }
+
+    #[test]
+    fn a_batch_sealed_at_the_end_of_time_is_refused_not_a_panic() {
+        // Found by fuzzing (.fuzz, target apply_prepare): the sealing time
+        // is the envelope header's, chosen by whoever holds a device key;
+        // adding the 24 hours a clock may run ahead overflowed.
+        let key = PseudonymKey::from_bytes(&[1; 32]);
+        let sealed = chrono::DateTime::<chrono::Utc>::MAX_UTC.fixed_offset();
+        let records = vec![contact("gatineau", "2026-11-20T23:00:00-05:00")];
+        let why = prepare(records, &Catalog::default_quebec(), sealed, &key).unwrap_err();
+        assert!(why.contains("sealed-at out of range"), "{why}");
     }
 
     #[test]
