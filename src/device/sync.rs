@@ -131,7 +131,7 @@ impl Client {
             .await
             .map_err(offline)?;
         match response.status().as_u16() {
-            200 => Ok(response.bytes().await.map_err(offline)?.to_vec()),
+            200 => body(response).await,
             403 => Err(SyncError::Revoked),
             code => Err(unexpected(code)),
         }
@@ -151,9 +151,28 @@ impl Client {
     }
 }
 
+/// The most any Tournée answer holds: a catalog or an enrollment bundle
+/// is a few kilobytes, a receipt 150 bytes.
+const MAX_ANSWER_BYTES: usize = 4 * 1024 * 1024;
+
+/// The whole body; refused as soon as it grows past [`MAX_ANSWER_BYTES`],
+/// so an endless answer cannot fill the phone's memory before the timeout.
+async fn body(mut response: reqwest::Response) -> Result<Vec<u8>, SyncError> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(offline)? {
+        if body.len() + chunk.len() > MAX_ANSWER_BYTES {
+            return Err(SyncError::NotTournee(format!(
+                "an answer of more than {MAX_ANSWER_BYTES} bytes"
+            )));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
 /// A JSON body; anything else (a portal's HTML) is not Tournée talking.
 async fn json<T: serde::de::DeserializeOwned>(response: reqwest::Response) -> Result<T, SyncError> {
-    let body = response.bytes().await.map_err(offline)?;
+    let body = body(response).await?;
     serde_json::from_slice(&body).map_err(|_| {
         SyncError::NotTournee(format!("{} bytes that are not Tournée JSON", body.len()))
     })
@@ -338,6 +357,44 @@ async fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_answer_longer_than_any_tournee_answer_is_refused_while_it_arrives() {
+        // A hostile server (or whatever answers at its address) streams
+        // 8 MiB of JSON whitespace, chunked, with no length announced.
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = listener.local_addr().unwrap();
+        std::thread::spawn(move || {
+            let (mut socket, _) = listener.accept().unwrap();
+            let _ = socket.read(&mut [0u8; 4096]);
+            let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\
+                        transfer-encoding: chunked\r\n\r\n";
+            let chunk = [b' '; 64 * 1024];
+            let mut send = |bytes: &[u8]| socket.write_all(bytes).is_ok();
+            if !send(head.as_bytes()) {
+                return;
+            }
+            for _ in 0..128 {
+                let sent = send(format!("{:x}\r\n", chunk.len()).as_bytes())
+                    && send(&chunk)
+                    && send(b"\r\n");
+                if !sent {
+                    return;
+                }
+            }
+            send(b"0\r\n\r\n");
+        });
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let client = Client::new(&SyncOptions::default()).unwrap();
+        let error = runtime
+            .block_on(client.catalog(&format!("http://{address}")))
+            .unwrap_err();
+        match error {
+            SyncError::NotTournee(why) => assert!(why.contains("more than 4194304"), "{why}"),
+            other => panic!("{other:?}"),
+        }
+    }
 
     #[test]
     fn backoff_stays_within_the_capped_exponential() {

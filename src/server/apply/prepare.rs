@@ -71,7 +71,14 @@ pub struct Window {
 impl Window {
     fn check(&self, at: DateTime<FixedOffset>) -> Result<YearMonth, String> {
         let month = YearMonth::of(at.date_naive());
-        if at > self.sealed_at + MAX_AHEAD_OF_SEALING {
+        // A signed header may carry any sealed-at chrono can hold; near its
+        // last date the addition overflows (found by the apply_prepare
+        // fuzz target): quarantine, never a panic.
+        let latest = self
+            .sealed_at
+            .checked_add_signed(MAX_AHEAD_OF_SEALING)
+            .ok_or("sealed-at out of range")?;
+        if at > latest {
             return Err(format!(
                 "occurred_at {at} is more than 24 h after the batch was sealed ({})",
                 self.sealed_at
@@ -258,6 +265,21 @@ mod tests {
         let why = prepare(records, &catalog, sealed, &key).unwrap_err();
         assert!(why.starts_with("record 2 ("), "{why}");
         assert!(why.contains("\"pontiac\" does not exist"), "{why}");
+    }
+
+    #[test]
+    fn a_batch_sealed_at_the_end_of_time_is_refused_not_a_panic() {
+        // Found by fuzzing (.fuzz, target apply_prepare): the sealing time
+        // is the envelope header's, chosen by whoever holds a device key;
+        // adding the 24 hours a clock may run ahead overflowed.
+        let key = PseudonymKey::from_bytes(&[1; 32]);
+        let window = Window {
+            sealed_at: chrono::DateTime::<chrono::Utc>::MAX_UTC.fixed_offset(),
+            kept_from: None,
+        };
+        let records = vec![contact("gatineau", "2026-11-20T23:00:00-05:00")];
+        let why = prepare(records, &Catalog::default_quebec(), window, &key).unwrap_err();
+        assert!(why.contains("sealed-at out of range"), "{why}");
     }
 
     #[test]
