@@ -257,3 +257,57 @@ async fn many_records_are_sealed_into_batches_of_at_most_500_in_sequence() {
     assert_eq!(server.envelopes(), 3);
     assert_eq!(device.store.count_pending().unwrap(), 0);
 }
+
+#[tokio::test]
+async fn once_a_receipt_covers_a_batch_no_file_of_the_phone_holds_its_envelope() {
+    let server = TestServer::spawn().await;
+    let mut device = TestDevice::enroll(&server).await;
+    device.log("pontiac", 2);
+    device.log("gatineau", 3);
+    device
+        .store
+        .seal_pending(chrono::Utc::now().timestamp_millis())
+        .unwrap();
+    let unsent = device.store.unsent_batches().unwrap();
+    assert_eq!(unsent.len(), 1);
+    let envelope = unsent[0].envelope.clone();
+    // Windows of the ciphertext (after the 119-byte header): the codes are
+    // sealed in there, to keys the server keeps.
+    let windows: Vec<&[u8]> = [200, envelope.len() / 2, envelope.len() - 100]
+        .iter()
+        .map(|&at| &envelope[at..at + 48])
+        .collect();
+    let home = device.path();
+    let held = |windows: &[&[u8]]| {
+        std::fs::read_dir(&home)
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| path.is_file())
+            .any(|path| {
+                let bytes = std::fs::read(&path).unwrap();
+                windows
+                    .iter()
+                    .any(|w| bytes.windows(w.len()).any(|b| b == *w))
+            })
+    };
+    assert!(held(&windows), "before the receipt, the envelope waits");
+
+    let report = sync(&mut device.store, &options(None)).await.unwrap();
+    assert_eq!(report.delivered, 1);
+    assert!(
+        !held(&windows),
+        "a phone file still holds the delivered envelope"
+    );
+    // The night's records stay readable all the same.
+    assert_eq!(
+        device
+            .store
+            .list(Listing::WorkDay(
+                DayEnd::DEFAULT.day_of(&chrono::Local::now().fixed_offset()),
+                DayEnd::DEFAULT
+            ))
+            .unwrap()
+            .len(),
+        2
+    );
+}

@@ -110,8 +110,12 @@ impl Store {
         Ok(count as u64)
     }
 
-    /// Records the receipt for batch `seq` and marks its records delivered.
-    /// The caller has verified that the receipt covers the exact envelope.
+    /// Records the receipt for batch `seq`, marks its records delivered and
+    /// drops the envelope: it is never sent again, and it holds the person
+    /// codes sealed to the server, which whoever also held the server's
+    /// sealing keys could read. The receipt keeps its SHA-256 for the
+    /// record. The caller has verified that the receipt covers the exact
+    /// envelope.
     pub fn mark_delivered(
         &mut self,
         seq: u64,
@@ -120,7 +124,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
         tx.execute(
-            "UPDATE batches SET delivered_at = ?1, receipt = ?2 WHERE seq = ?3 AND delivered_at IS NULL",
+            "UPDATE batches SET delivered_at = ?1, receipt = ?2, envelope = X'' WHERE seq = ?3 AND delivered_at IS NULL",
             params![now_ms, receipt, seq as i64],
         )?;
         tx.execute(
@@ -128,6 +132,12 @@ impl Store {
             params![DELIVERED, seq as i64],
         )?;
         tx.commit()?;
+        // The WAL still holds the pages the envelope filled until they are
+        // overwritten; writing them back and truncating it leaves no copy.
+        // A reader on another connection may hold some back: they go at
+        // the next delivery's checkpoint.
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         Ok(())
     }
 

@@ -51,6 +51,9 @@ const MIGRATIONS: &[&str] = &[
         delivered_at INTEGER,
         receipt BLOB
     ) STRICT;",
+    // 3: a delivered batch keeps its receipt, not its envelope (the
+    // previous release kept both); `secure_delete` zeroes the freed pages.
+    "UPDATE batches SET envelope = X'' WHERE delivered_at IS NOT NULL;",
 ];
 
 pub const VERSION: i64 = MIGRATIONS.len() as i64;
