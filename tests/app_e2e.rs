@@ -142,7 +142,7 @@ async fn e2e_enroll_log_by_taps_repeat_and_sync() {
     e2e.tap_id("tab-sync").await;
     e2e.tap_id("sync-now").await;
     e2e.wait_text(&E2e::css("sync-status"), "nothing waiting", |t| {
-        t.contains("En attente d'envoi : 0 enregistrement(s).")
+        t.contains("Enregistrements en attente d'envoi : 0.")
     })
     .await;
     e2e.shot("07-synced").await;

@@ -25,7 +25,7 @@ async fn sync_now(e2e: &E2e) {
     e2e.tap_id("tab-sync").await;
     e2e.tap_id("sync-now").await;
     e2e.wait_text(&E2e::css("sync-status"), "nothing waiting", |t| {
-        t.contains("En attente d'envoi : 0 enregistrement(s).")
+        t.contains("Enregistrements en attente d'envoi : 0.")
     })
     .await;
 }
@@ -56,7 +56,7 @@ async fn e2e_after_a_sync_the_night_stays_listed_repeatable_and_voidable() {
     })
     .await;
     e2e.shot("01-today-sent").await;
-    counts_agree(&e2e, "1 contact(s), 1 personne(s) aujourd'hui").await;
+    counts_agree(&e2e, "Contacts aujourd'hui : 1 · personnes : 1").await;
 
     e2e.tap_id("tab-home").await;
     assert_eq!(e2e.attribute("repeat-last", "disabled").await, None);
@@ -72,7 +72,7 @@ async fn e2e_after_a_sync_the_night_stays_listed_repeatable_and_voidable() {
         t == "Contact enregistré."
     })
     .await;
-    counts_agree(&e2e, "2 contact(s), 2 personne(s) aujourd'hui").await;
+    counts_agree(&e2e, "Contacts aujourd'hui : 2 · personnes : 2").await;
 
     // Newest first: the sent contact is the second; void it.
     e2e.tap("[data-testid='records'] li:nth-child(2) [data-testid='void']")
@@ -88,7 +88,7 @@ async fn e2e_after_a_sync_the_night_stays_listed_repeatable_and_voidable() {
     )
     .await;
     e2e.shot("03-voided").await;
-    counts_agree(&e2e, "1 contact(s), 1 personne(s) aujourd'hui").await;
+    counts_agree(&e2e, "Contacts aujourd'hui : 1 · personnes : 1").await;
 
     // The void (and the repeat) go out: the server counts one contact.
     sync_now(&e2e).await;
@@ -100,6 +100,6 @@ async fn e2e_after_a_sync_the_night_stays_listed_repeatable_and_voidable() {
     })
     .await;
     e2e.shot("04-today-after-void-sync").await;
-    counts_agree(&e2e, "1 contact(s), 1 personne(s) aujourd'hui").await;
+    counts_agree(&e2e, "Contacts aujourd'hui : 1 · personnes : 1").await;
     e2e.finish().await;
 }

@@ -183,7 +183,7 @@ fn an_old_four_digit_store_opens_with_every_record_then_asks_for_a_longer_pin() 
 
     // "Later": Home now, and the screen again at the next unlock.
     let home_page = press(&mut dom, |ui| ui.go(Screen::Home));
-    assert_has(&home_page, &["Nouveau contact", "3 contact(s)"]);
+    assert_has(&home_page, &["Nouveau contact", "Contacts aujourd'hui : 3"]);
     session.lock();
     let mut dom = dom_at(&session, None);
     press(&mut dom, |ui| unlock::open(&session, ui, "4821".into()));

@@ -120,7 +120,7 @@ fn home_shows_the_big_buttons_todays_counts_and_an_honest_sync_chip() {
         &[
             "Nouveau contact",
             "Répéter le dernier",
-            "0 contact(s), 0 personne(s) aujourd'hui",
+            "Contacts aujourd'hui : 0 · personnes : 0",
             "pas encore inscrit",
             "Verrouiller",
             "Aujourd'hui",
@@ -132,7 +132,7 @@ fn home_shows_the_big_buttons_todays_counts_and_an_honest_sync_chip() {
         &[
             "New contact",
             "Repeat the last",
-            "0 contact(s), 0 people today",
+            "Contacts today: 0 · people: 0",
             "not enrolled yet",
             "Lock",
         ],
@@ -358,7 +358,7 @@ fn sync_screen_says_what_waits_and_offers_enrollment_before_sync() {
     assert_has(
         &fr,
         &[
-            "En attente d'envoi : 1 enregistrement(s).",
+            "Enregistrements en attente d'envoi : 1.",
             "Jamais synchronisé.",
             "Inscrire ce téléphone",
         ],
@@ -367,7 +367,7 @@ fn sync_screen_says_what_waits_and_offers_enrollment_before_sync() {
     assert_has(
         &en,
         &[
-            "Waiting to be sent: 1 record(s).",
+            "Records waiting to be sent: 1.",
             "Never synced.",
             "Enroll this phone",
         ],
@@ -524,7 +524,7 @@ fn the_save_button_writes_to_the_store_and_goes_home_with_a_notice() {
         &html,
         &[
             "Contact enregistré.",
-            "1 contact(s), 1 personne(s) aujourd'hui",
+            "Contacts aujourd'hui : 1 · personnes : 1",
             "Répéter le dernier",
         ],
     );

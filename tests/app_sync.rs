@@ -178,7 +178,7 @@ async fn after_a_sync_today_lists_the_contact_as_sent_repeat_works_and_a_void_re
     assert!(!page.contains("Aucun contact aujourd'hui"), "{page}");
     let page = render(&session, Screen::Home);
     assert!(
-        page.contains("1 contact(s), 1 personne(s) aujourd'hui"),
+        page.contains("Contacts aujourd'hui : 1 · personnes : 1"),
         "{page}"
     );
     let repeat = page

@@ -88,7 +88,7 @@ fn importing_dev_zero_is_refused_as_bad_input_within_bounded_memory() {
         text,
         "erreur : ligne 1 — fichier CSV (csv) : cette ligne dépasse 4 Kio. Permis : au plus 4 Kio \
          par ligne (une ligne de feuille de compilation en fait bien moins). Est-ce bien un fichier CSV?\n\
-         erreur : Aucun contact importé : 1 erreur(s). Corrigez le fichier et recommencez.\n"
+         erreur : Aucun contact importé. Erreurs : 1. Corrigez le fichier et recommencez.\n"
     );
     assert_eq!(phone.waiting(), 0);
 }
@@ -129,7 +129,7 @@ fn thousands_of_bad_rows_print_the_first_hundred_problems_and_count_the_rest() {
     assert_eq!(lines[100], "erreur : … et 4\u{a0}900 autres problèmes.");
     assert_eq!(
         lines[101],
-        "erreur : Aucun contact importé : 5\u{a0}000 erreur(s). Corrigez le fichier et recommencez."
+        "erreur : Aucun contact importé. Erreurs : 5\u{a0}000. Corrigez le fichier et recommencez."
     );
     assert_eq!(
         phone.waiting(),
@@ -151,7 +151,7 @@ fn a_csv_column_given_twice_is_refused_by_name() {
     assert_eq!(
         text,
         "error: line 1 — file columns (columns): \"returned_syringes\" appears twice.\n\
-         error: No contact imported: 1 error(s). Fix the file and try again.\n"
+         error: No contact imported. Errors: 1. Fix the file and try again.\n"
     );
     assert_eq!(phone.waiting(), 0);
 }

@@ -115,7 +115,7 @@ fn log_and_import_round_trip_through_list_across_processes() {
         ),
     );
     let said = device.ok(&["import", "--csv", &sheet]);
-    assert!(said.contains("2 contact(s) importé(s)"), "{said}");
+    assert!(said.contains("Contacts importés : 2"), "{said}");
 
     let listed = device.json(&["list", "--json"]);
     let rows = listed.as_array().unwrap();
@@ -263,7 +263,7 @@ fn an_import_with_one_bad_row_saves_nothing_and_reports_every_bad_row() {
         "{text}"
     );
     assert!(
-        text.contains("Aucun contact importé : 2 erreur(s)"),
+        text.contains("Aucun contact importé. Erreurs : 2."),
         "{text}"
     );
     assert_eq!(device.waiting(), 0);

@@ -116,7 +116,7 @@ async fn a_headless_phone_enrolls_logs_syncs_and_reports_by_command() {
     assert_eq!(status["enrolled"], true);
 
     let said = ok(&home, &["sync"]).await;
-    assert!(said.contains("1 lot(s) livré(s), 0 en attente"), "{said}");
+    assert!(said.contains("Lots livrés : 1 ; en attente : 0"), "{said}");
     let status: Value = serde_json::from_str(&ok(&home, &["status", "--json"]).await).unwrap();
     assert_eq!(
         (

@@ -126,7 +126,7 @@ fn import_reports_each_batch_and_exits_2_when_one_is_refused() {
     assert!(lines[0].starts_with("seq 1, lot ") && lines[0].ends_with(": enregistré"));
     assert!(lines[1].starts_with("seq 2, lot ") && lines[1].ends_with(": enregistré"));
     assert!(lines[2].starts_with("enveloppe n° 3 : refusée"), "{text}");
-    assert!(lines[3].contains("2 lot(s) enregistré(s), 0 déjà reçu(s), 1 refusé(s)"));
+    assert!(lines[3].contains("Lots enregistrés : 2 ; déjà reçus : 0 ; refusés : 1"));
 
     std::fs::write(&file, encode_hand_file([one.as_slice()])).unwrap();
     let again = ok(

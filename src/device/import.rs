@@ -112,7 +112,7 @@ pub enum ImportError {
     /// The file could not be read to its end (not its content's fault).
     #[error("the file could not be read: {0}")]
     Unreadable(std::io::Error),
-    #[error("{} problem(s) in the file; nothing imported", .0.total())]
+    #[error("problems in the file: {}; nothing imported", .0.total())]
     Rejected(Rejected),
     #[error(transparent)]
     Store(#[from] StoreError),

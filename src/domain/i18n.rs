@@ -149,8 +149,8 @@ messages! {
         "{value} is a void; it cannot be voided.";
     AlreadyImported => "Ce fichier a déjà été importé. Rien n'a été importé une deuxième fois.",
         "This file was already imported. Nothing was imported a second time.";
-    ImportRejected => "Aucun contact importé : {count} erreur(s). Corrigez le fichier et recommencez.",
-        "No contact imported: {count} error(s). Fix the file and try again.";
+    ImportRejected => "Aucun contact importé. Erreurs : {count}. Corrigez le fichier et recommencez.",
+        "No contact imported. Errors: {count}. Fix the file and try again.";
     ImportLine => "ligne {line}", "line {line}";
     ImportOneMore => "… et 1 autre problème.", "… and 1 more problem.";
     ImportMore => "… et {count} autres problèmes.", "… and {count} more problems.";
@@ -190,9 +190,9 @@ messages! {
         "This phone cannot set up a secure connection (TLS). Nothing was sent or erased; restart the app, and tell your coordinator if it happens again.";
     SyncStorage => "Erreur de stockage pendant la synchronisation : {value}.", "Storage error during sync: {value}.";
     Enrolled => "Inscrit auprès de {value} (appareil {id}).", "Enrolled with {value} (device {id}).";
-    Synced => "Synchronisé : {count} lot(s) livré(s), {value} en attente.", "Synced: {count} batch(es) delivered, {value} waiting.";
-    Exported => "{count} lot(s) scellé(s) écrit(s) dans {path}. Remettez ce fichier à la coordination.",
-        "{count} sealed batch(es) written to {path}. Hand this file to your coordinator.";
+    Synced => "Synchronisé. Lots livrés : {count} ; en attente : {value}.", "Synced. Batches delivered: {count}; waiting: {value}.";
+    Exported => "Lots scellés écrits dans {path} : {count}. Remettez ce fichier à la coordination.",
+        "Sealed batches written to {path}: {count}. Hand this file to your coordinator.";
     StatusBatches => "Lots scellés en attente : {count}.", "Sealed batches waiting: {count}.";
     StatusLastSync => "Dernière synchronisation réussie : {value}.", "Last successful sync: {value}.";
     StatusNeverSynced => "Jamais synchronisé.", "Never synced.";
@@ -200,7 +200,7 @@ messages! {
     StatusServer => "Serveur : {value} (appareil {id}).", "Server: {value} (device {id}).";
 
     QuarantineEmpty => "Aucun lot en quarantaine.", "No batch in quarantine.";
-    Reapplied => "{count} lot(s) appliqué(s), {value} encore en quarantaine.", "{count} batch(es) applied, {value} still in quarantine.";
+    Reapplied => "Lots appliqués : {count} ; encore en quarantaine : {value}.", "Batches applied: {count}; still in quarantine: {value}.";
     ReportNoData => "Aucune donnée de serveur dans {path}. Indiquez le dossier avec --data.", "No server data in {path}. Give the directory with --data.";
     ReportBadMonth => "mois (--month) : « {value} » n'est pas un mois. Format : 2026-11.", "month (--month): \"{value}\" is not a month. Format: 2026-11.";
 
@@ -209,10 +209,10 @@ messages! {
     Saved => "Enregistré : {value}", "Saved: {value}";
     VoidSaved => "Annulé : {value} (annulation {id})", "Voided: {value} (void {id})";
     PinChanged => "NIP changé.", "PIN changed.";
-    Imported => "{count} contact(s) importé(s).", "{count} contact(s) imported.";
-    StatusWaiting => "En attente d'envoi : {count} enregistrement(s).", "Waiting to be sent: {count} record(s).";
-    StatusToday => "Aujourd'hui : {count} contact(s), {value} personne(s) rejointe(s).",
-        "Today: {count} contact(s), {value} people reached.";
+    Imported => "Contacts importés : {count}.", "Contacts imported: {count}.";
+    StatusWaiting => "Enregistrements en attente d'envoi : {count}.", "Records waiting to be sent: {count}.";
+    StatusToday => "Contacts aujourd'hui : {count} ; personnes rejointes : {value}.",
+        "Contacts today: {count}; people reached: {value}.";
     StatusNotEnrolled => "Pas encore inscrit auprès d'un serveur : tout reste sur l'appareil, chiffré.",
         "Not enrolled with a server yet: everything stays on the device, encrypted.";
     StatusCatalog => "Listes : version {value}.", "Lists: version {value}.";
@@ -296,10 +296,10 @@ messages! {
     BatchDuplicate => "seq {seq}, lot {id} : déjà reçu (doublon)", "seq {seq}, batch {id}: already stored (duplicate)";
     BatchRefused => "seq {seq}, lot {id} : refusé — {value}", "seq {seq}, batch {id}: refused — {value}";
     EnvelopeRefused => "enveloppe n° {line} : refusée — {value}", "envelope no. {line}: refused — {value}";
-    ImportSummary => "{stored} lot(s) enregistré(s), {duplicate} déjà reçu(s), {count} refusé(s).",
-        "{stored} batch(es) stored, {duplicate} already stored, {count} refused.";
-    ImportSomeRefused => "{count} lot(s) refusé(s) : voyez les lignes ci-dessus. Les autres sont enregistrés.",
-        "{count} batch(es) refused: see the lines above. The others are stored.";
+    ImportSummary => "Lots enregistrés : {stored} ; déjà reçus : {duplicate} ; refusés : {count}.",
+        "Batches stored: {stored}; already stored: {duplicate}; refused: {count}.";
+    ImportSomeRefused => "Lots refusés : {count} ; voyez les lignes ci-dessus. Les autres sont enregistrés.",
+        "Batches refused: {count}; see the lines above. The others are stored.";
     AlertsNone => "Aucune alerte.", "No alerts.";
     AlertEquivocation => "{at} — appareil {device}, seq {seq} : deux lots différents signés sous le même numéro ({value}). La clé de l'appareil est peut-être copiée : révoquez-le et réinscrivez-le.",
         "{at} — device {device}, seq {seq}: two different batches signed under the same number ({value}). The device key may have been copied: revoke it and enroll it again.";
@@ -375,7 +375,7 @@ messages! {
     NavSettings => "Réglages", "Settings";
     AppNewContact => "Nouveau contact", "New contact";
     AppRepeatLast => "Répéter le dernier", "Repeat the last";
-    AppTodayCounts => "{count} contact(s), {value} personne(s) aujourd'hui", "{count} contact(s), {value} people today";
+    AppTodayCounts => "Contacts aujourd'hui : {count} · personnes : {value}", "Contacts today: {count} · people: {value}";
     ChipAllSent => "Tout est envoyé", "All sent";
     ChipNothingWaiting => "Rien en attente", "Nothing waiting";
     ChipWaiting => "{count} en attente", "{count} waiting";
@@ -405,7 +405,7 @@ messages! {
     AppSent => "envoyé", "sent";
     AppSyncNow => "Synchroniser maintenant", "Sync now";
     AppSyncStarted => "Envoi lancé; vous pouvez continuer à travailler.", "Sending started; you can keep working.";
-    AppSyncDone => "Dernier envoi réussi : {count} lot(s) livré(s).", "Last send succeeded: {count} batch(es) delivered.";
+    AppSyncDone => "Dernier envoi réussi. Lots livrés : {count}.", "Last send succeeded. Batches delivered: {count}.";
     AppLastReceipt => "Dernier reçu du serveur : {value}.", "Last receipt from the server: {value}.";
     AppExport => "Exporter vers un fichier", "Export to a file";
     SettingsLanguage => "Langue", "Language";

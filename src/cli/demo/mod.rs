@@ -159,7 +159,7 @@ async fn demo(args: DemoArgs, root: PathBuf) -> Outcome {
         started.elapsed().as_secs_f64()
     );
     println!(
-        "  {} téléphones, {} contacts sur 3 mois, {} lot(s) remis en main propre / {} phones, {} contacts over 3 months, {} batch(es) hand-delivered",
+        "  {} téléphones, {} contacts sur 3 mois, lots remis en main propre : {} / {} phones, {} contacts over 3 months, batches hand-delivered: {}",
         story.phones,
         story.contacts,
         story.hand_delivered_batches,
