@@ -6,8 +6,9 @@
 
 mod common;
 
+use common::ssr::{page, settle};
+
 use dioxus::prelude::{ScopeId, VirtualDom};
-use std::time::Duration;
 use tournee::app::prefs::Prefs;
 use tournee::app::screens::unlock;
 use tournee::app::{App, AppProps, Screen, Session, Ui};
@@ -16,14 +17,6 @@ use tournee::domain::Lang;
 
 const RULE_FR: &str = "NIP : au moins 6 chiffres, ou une phrase de passe d'au moins 8 caractères dont au moins une lettre.";
 const RULE_EN: &str = "PIN: at least 6 digits, or a passphrase of at least 8 characters including at least one letter.";
-
-fn page(dom: &VirtualDom) -> String {
-    let html = dioxus_ssr::render(dom).replace("&#39;", "'");
-    match (html.find("<style>"), html.find("</style>")) {
-        (Some(start), Some(end)) => format!("{}{}", &html[..start], &html[end..]),
-        _ => html,
-    }
-}
 
 fn dom_at(session: &Session, start: Option<Screen>) -> VirtualDom {
     let mut dom = VirtualDom::new_with_props(
@@ -44,29 +37,6 @@ fn press(dom: &mut VirtualDom, action: impl FnOnce(Ui)) -> String {
     });
     dom.render_immediate_to_vec();
     page(dom)
-}
-
-/// Runs the dom's tasks until `done` says yes to the page.
-fn settle(
-    runtime: &tokio::runtime::Runtime,
-    dom: &mut VirtualDom,
-    done: impl Fn(&str) -> bool,
-) -> String {
-    let started = std::time::Instant::now();
-    loop {
-        runtime.block_on(async {
-            let _ = tokio::time::timeout(Duration::from_millis(50), dom.wait_for_work()).await;
-        });
-        dom.render_immediate_to_vec();
-        let html = page(dom);
-        if done(&html) {
-            return html;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "never settled:\n{html}"
-        );
-    }
 }
 
 fn assert_has(html: &str, words: &[&str]) {

@@ -2,6 +2,9 @@
 //! the words a worker sees on each screen, and taps driven through the
 //! same session methods the components call, against a real store.
 
+mod common;
+
+use common::ssr::{page, settle};
 use dioxus::prelude::{ScopeId, VirtualDom, WritableExt};
 use std::time::Duration;
 use tournee::app::form::Form;
@@ -28,14 +31,6 @@ fn render(session: &Session, start: Option<Screen>) -> String {
 
 /// The page as a worker reads it: apostrophes unescaped, and without the
 /// embedded style sheet, whose comments must not satisfy an assertion.
-fn page(dom: &VirtualDom) -> String {
-    let html = dioxus_ssr::render(dom).replace("&#39;", "'");
-    match (html.find("<style>"), html.find("</style>")) {
-        (Some(start), Some(end)) => format!("{}{}", &html[..start], &html[end..]),
-        _ => html,
-    }
-}
-
 fn in_lang(session: &Session, lang: Lang, start: Option<Screen>) -> String {
     session.update_prefs(|p| p.lang = lang);
     render(session, start)
@@ -596,30 +591,6 @@ fn a_view_opened_after_the_inactivity_delay_starts_locked() {
     let html = render(&session, None);
     assert_has(&html, &["Tournée est verrouillé"]);
     assert!(!session.is_unlocked());
-}
-
-/// Runs the dom's tasks (the PIN step's thread reports back through one)
-/// until `done` says yes to the page, or fails after a long while.
-fn settle(
-    runtime: &tokio::runtime::Runtime,
-    dom: &mut VirtualDom,
-    done: impl Fn(&str) -> bool,
-) -> String {
-    let started = std::time::Instant::now();
-    loop {
-        runtime.block_on(async {
-            let _ = tokio::time::timeout(Duration::from_millis(50), dom.wait_for_work()).await;
-        });
-        dom.render_immediate_to_vec();
-        let html = page(dom);
-        if done(&html) {
-            return html;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "never settled:\n{html}"
-        );
-    }
 }
 
 #[test]

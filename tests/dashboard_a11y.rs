@@ -7,7 +7,7 @@
 mod common;
 
 use common::browser::Browser;
-use common::web::supervisor;
+use common::web::{page_kind, supervisor};
 use common::{TestDevice, TestServer, options};
 use fantoccini::Locator;
 use std::collections::{BTreeSet, VecDeque};
@@ -15,23 +15,6 @@ use std::collections::{BTreeSet, VecDeque};
 const PASSWORD: &str = "une phrase de passe solide";
 /// More than the dashboard has; a crawl that finds more is following junk.
 const MAX_PAGES: usize = 40;
-
-/// A page's path with ids folded, so one contact's detail stands for all.
-fn kind_of(path: &str) -> String {
-    path.split('?')
-        .next()
-        .unwrap_or("")
-        .split('/')
-        .map(|part| {
-            if part.len() >= 20 && part.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
-                "{id}"
-            } else {
-                part
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("/")
-}
 
 fn worth_visiting(href: &str) -> bool {
     href.starts_with('/')
@@ -85,7 +68,7 @@ async fn every_page_passes_axe_and_starts_with_a_skip_link() {
     let mut seen: BTreeSet<String> = BTreeSet::new();
     let mut problems = Vec::new();
     while let Some(path) = queue.pop_front() {
-        if !seen.insert(kind_of(&path)) {
+        if !seen.insert(page_kind(&path)) {
             continue;
         }
         assert!(seen.len() <= MAX_PAGES, "too many kinds of page: {seen:?}");
@@ -98,7 +81,7 @@ async fn every_page_passes_axe_and_starts_with_a_skip_link() {
         for violation in browser.axe_serious().await {
             problems.push(format!("{path}: {violation}"));
         }
-        let name = kind_of(here.path()).replace(['/', '{', '}'], "-");
+        let name = page_kind(here.path()).replace(['/', '{', '}'], "-");
         browser.shot(&format!("dashboard{name}")).await;
         let links: Vec<String> = serde_json::from_value(
             web.execute(

@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::web::{Answer, Web, supervisor};
+use common::web::{Answer, Web, page_kind, supervisor};
 use common::{TestDevice, TestServer, options};
 use std::collections::{BTreeSet, VecDeque};
 
@@ -66,23 +66,6 @@ fn assert_within_policy(path: &str, html: &str) {
     }
 }
 
-/// A page's path with ids folded, so one contact's detail stands for all.
-fn kind_of(path: &str) -> String {
-    path.split('?')
-        .next()
-        .unwrap_or("")
-        .split('/')
-        .map(|part| {
-            if part.len() >= 20 && part.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
-                "{id}"
-            } else {
-                part
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
 /// The local links of a page, as the browser would follow them.
 fn links(html: &str) -> Vec<String> {
     html.split("href=\"")
@@ -120,7 +103,7 @@ async fn every_page_a_signed_in_crawl_reaches_carries_the_security_headers() {
     let mut seen = BTreeSet::new();
     let mut downloads = 0;
     while let Some(path) = queue.pop_front() {
-        if !seen.insert(kind_of(&path)) {
+        if !seen.insert(page_kind(&path)) {
             continue;
         }
         assert!(seen.len() <= MAX_PAGES, "too many kinds of page: {seen:?}");

@@ -19,23 +19,6 @@ fn at(time: &str, zone: &str, code: Option<&str>, materials: &[(&str, u32)]) -> 
     common::contact_at(time, zone, "known", 1, code, materials)
 }
 
-fn report(server: &TestServer, args: &[&str]) -> Vec<u8> {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tournee"))
-        .arg("report")
-        .arg("--data")
-        .arg(server.data.path())
-        .args(args)
-        .env_remove("TOURNEE_LANG")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
-}
-
 /// Every `data-figure="path"` cell of a page and its text, unescaped and
 /// without thousands separators.
 fn figures(html: &str) -> Vec<(String, String)> {
@@ -150,7 +133,7 @@ async fn the_report_page_and_csv_hold_the_numbers_of_tournee_report() {
         } else {
             "month=2025-11"
         };
-        let json: serde_json::Value = serde_json::from_slice(&report(&server, &args)).unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&server.report(&args)).unwrap();
 
         let page = web.get(&format!("/report?{query}")).await;
         assert_eq!(page.status, 200, "{}", page.body);
@@ -177,7 +160,7 @@ async fn the_report_page_and_csv_hold_the_numbers_of_tournee_report() {
         if external {
             csv_args.push("--suppress");
         }
-        let expected = String::from_utf8(report(&server, &csv_args)).unwrap();
+        let expected = String::from_utf8(server.report(&csv_args)).unwrap();
         let csv = web.get(&format!("/report.csv?{query}")).await;
         assert_eq!(csv.status, 200);
         assert!(csv.content_type.starts_with("text/csv"));

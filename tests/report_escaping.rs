@@ -14,20 +14,7 @@ const FORMULA: &str = "=HYPERLINK(\"http://evil\",\"x\")";
 const MARKUP: &str = "Trousses | *gratuites* [x](http://e) <script>alert(1)</script>";
 
 fn report(server: &TestServer, args: &[&str]) -> String {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tournee"))
-        .arg("report")
-        .arg("--data")
-        .arg(server.data.path())
-        .args(args)
-        .env_remove("TOURNEE_LANG")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    String::from_utf8(server.report(args)).unwrap()
 }
 
 #[tokio::test]

@@ -14,8 +14,8 @@ use chrono::{DateTime, FixedOffset};
 use rusqlite::{OptionalExtension, params};
 use uuid::Uuid;
 
-pub const MAX_RECORDS: usize = 500;
-pub const MAX_PLAINTEXT: usize = 256 * 1024;
+// The protocol's bounds, which the server enforces: one place for both.
+use crate::domain::wire::batch::{MAX_PLAINTEXT, MAX_RECORDS};
 
 /// A sealed batch waiting for its receipt.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -18,6 +18,7 @@ use tournee::domain::{Catalog, Contact, ContactDraft};
 pub mod app_e2e;
 pub mod browser;
 pub mod old_store;
+pub mod ssr;
 pub mod web;
 
 pub struct TestServer {
@@ -27,6 +28,24 @@ pub struct TestServer {
 }
 
 impl TestServer {
+    /// `tournee report --data` on this server's directory: its standard output.
+    pub fn report(&self, args: &[&str]) -> Vec<u8> {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_tournee"))
+            .arg("report")
+            .arg("--data")
+            .arg(self.data.path())
+            .args(args)
+            .env_remove("TOURNEE_LANG")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    }
+
     pub async fn spawn() -> TestServer {
         let data = tempfile::tempdir().unwrap();
         let server = tournee::server::Server::open(data.path()).unwrap();

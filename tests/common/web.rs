@@ -142,3 +142,21 @@ pub fn supervisor(data: &std::path::Path, name: &str, password: &str) {
     let password = tournee::server::supervisors::Password::parse(password).unwrap();
     tournee::server::admin::create_supervisor(data, &name, &password).unwrap();
 }
+
+/// A page's path with ids folded, so one contact's detail stands for all
+/// (the crawls of the accessibility and the security-header tests).
+pub fn page_kind(path: &str) -> String {
+    path.split('?')
+        .next()
+        .unwrap_or("")
+        .split('/')
+        .map(|part| {
+            if part.len() >= 20 && part.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+                "{id}"
+            } else {
+                part
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
