@@ -114,6 +114,38 @@ mod tests {
     }
 
     #[test]
+    fn a_previous_release_store_drops_delivered_envelopes_and_keeps_waiting_ones() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let tx = conn.transaction().unwrap();
+        for sql in &MIGRATIONS[..2] {
+            tx.execute_batch(sql).unwrap();
+        }
+        tx.pragma_update(None, "user_version", 2).unwrap();
+        tx.execute_batch(
+            "INSERT INTO batches (seq, batch_id, envelope, records, sealed_at, delivered_at, receipt)
+                 VALUES (1, X'01', X'AABBCC', 2, 10, 20, X'EE'),
+                        (2, X'02', X'DDEEFF', 1, 30, NULL, NULL);",
+        )
+        .unwrap();
+        tx.commit().unwrap();
+        migrate(&mut conn).unwrap();
+        let rows: Vec<(i64, Vec<u8>, Option<Vec<u8>>)> = conn
+            .prepare("SELECT seq, envelope, receipt FROM batches ORDER BY seq")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(
+            rows,
+            vec![
+                (1, vec![], Some(vec![0xEE])),
+                (2, vec![0xDD, 0xEE, 0xFF], None)
+            ]
+        );
+    }
+
+    #[test]
     fn a_newer_file_is_refused_untouched() {
         let mut conn = Connection::open_in_memory().unwrap();
         conn.pragma_update(None, "user_version", VERSION + 1)
