@@ -30,6 +30,7 @@ mod error;
 pub mod import;
 mod listing;
 pub mod outbox;
+pub mod platform;
 pub mod pin;
 mod schema;
 pub mod status;
