@@ -13,7 +13,7 @@ mod common;
 use common::app_e2e::{E2e, PATIENCE, PIN, SMALL_PHONE};
 use fantoccini::Locator;
 use std::time::{Duration, Instant};
-use tournee::app::prefs::Prefs;
+use tournee::device::prefs::Prefs;
 use tournee::domain::wire::enroll_link::EnrollLink;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

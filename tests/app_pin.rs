@@ -9,9 +9,9 @@ mod common;
 use common::ssr::{page, settle};
 
 use dioxus::prelude::{ScopeId, VirtualDom};
-use tournee::app::prefs::Prefs;
 use tournee::app::screens::unlock;
 use tournee::app::{App, AppProps, Screen, Session, Ui};
+use tournee::device::prefs::Prefs;
 use tournee::device::{Listing, Pin, Store};
 use tournee::domain::Lang;
 

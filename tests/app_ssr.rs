@@ -8,10 +8,10 @@ use common::ssr::{page, settle};
 use dioxus::prelude::{ScopeId, VirtualDom, WritableExt};
 use std::time::Duration;
 use tournee::app::form::Form;
-use tournee::app::prefs::Prefs;
 use tournee::app::screens::{new_contact, today, unlock};
 use tournee::app::state::SaveError;
 use tournee::app::{App, AppProps, Screen, Session, Ui};
+use tournee::device::prefs::Prefs;
 use tournee::device::{Listing, Pin, Store};
 use tournee::domain::{Field, Lang, Record};
 

@@ -4,8 +4,8 @@
 //! count and its wait, the store, the preferences) is shared.
 
 use std::time::Duration;
-use tournee::app::prefs::Prefs;
 use tournee::app::{Phone, Screen, Session};
+use tournee::device::prefs::Prefs;
 use tournee::domain::ContactDraft;
 
 const PIN: &str = "482193";

@@ -9,7 +9,7 @@
 //! the PIN screen whatever other browsers did, and its data key leaves
 //! memory as soon as it locks or its socket closes.
 
-use super::{App, AppProps, Phone, background};
+use super::{App, AppProps, Phone};
 use axum::Router;
 use axum::extract::WebSocketUpgrade;
 use axum::response::{Html, Redirect};
@@ -57,22 +57,22 @@ pub fn app_routes(phone: Phone) -> Router {
                             VirtualDom::new_with_props(App, props)
                         })
                         .await;
-                    // The socket is gone: so is its key, now rather than
-                    // whenever the last clone of the session is dropped.
-                    session.close();
+                    // The socket is gone: so is its view, now rather than
+                    // whenever the last clone of the session is dropped
+                    // (the key goes with the last unlocked view).
+                    session.close().await;
                 })
             }),
         )
 }
 
-/// Serves the app on `listener` until `shutdown` resolves; starts the
-/// periodic sync for the life of the process.
+/// Serves the app on `listener` until `shutdown` resolves; the phone's
+/// engine syncs by itself meanwhile.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     phone: Phone,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    background::run_periodically(phone.clone());
     axum::serve(listener, router(phone))
         .with_graceful_shutdown(shutdown)
         .await

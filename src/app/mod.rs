@@ -1,9 +1,11 @@
 //! The worker app: Dioxus components over the [`crate::device`] engine.
 //!
-//! The UI never speaks SQL or HTTP: taps call [`state::Session`], which
-//! calls the device engine; uploads run in [`background`]. Each view (a
-//! liveview connection, a window) has a session of its own, locked at
-//! first; what the whole phone shares is its [`Phone`]. One component
+//! The UI never speaks SQL or HTTP, and holds no store: taps call the
+//! async commands of [`state::Session`], a client of the phone's engine
+//! ([`crate::device::engine`]), and screens render the engine's last
+//! snapshot. Each view (a liveview connection, a window) has a session of
+//! its own, locked at first; what the whole phone shares is its
+//! [`Phone`], whose engine runs sync and enrollment by itself. One component
 //! per screen under [`screens`]; the New contact form's logic lives in
 //! [`form`] so tests can drive it without a browser. Styles are embedded
 //! from `assets/app.css` so a plain `cargo build` is styled and nothing is
@@ -11,21 +13,20 @@
 //!
 //! The same [`App`] is served over liveview (`tournee app`, the demo and
 //! tests), and runs in a desktop window or on a phone through the
-//! `desktop` and `mobile` features (`native`). PIN steps derive keys
-//! off the UI thread ([`screens::pin_step`]).
+//! `desktop` and `mobile` features (`native`). PIN steps derive keys in
+//! the engine's thread, never the UI's ([`screens::pin_step`]).
 
-pub mod background;
 pub mod form;
 #[cfg(feature = "liveview")]
 pub mod liveview;
 #[cfg(any(feature = "desktop", feature = "mobile"))]
 pub mod native;
 pub mod phone;
-pub mod prefs;
 pub mod scan;
 pub mod screens;
 pub mod state;
 
+pub use crate::device::prefs;
 use crate::domain::i18n::{Lang, Msg};
 use dioxus::prelude::*;
 pub use phone::Phone;
@@ -55,6 +56,8 @@ pub struct Ui {
     pub pin_busy: Signal<Option<PinStep>>,
     /// Why the last PIN step failed, for the part of the screen that asked.
     pub pin_error: Signal<Option<(PinStep, String)>>,
+    /// A save is on its way to the engine: Save waits for it.
+    pub saving: Signal<bool>,
 }
 
 /// The slow steps (PBKDF2 over the PIN), run by [`screens::pin_step`].
@@ -85,9 +88,13 @@ impl Ui {
         self.screen.set(screen);
     }
 
-    /// Locks the phone and forgets the form (it may hold a person code).
+    /// Locks this view and forgets the form (it may hold a person code).
     pub fn lock_out(mut self, session: &Session) {
-        session.lock();
+        let session = session.clone();
+        spawn(async move {
+            session.lock().await;
+            self.refresh();
+        });
         self.form.set(form::Form::default());
         self.go(Screen::Unlock);
     }
@@ -97,22 +104,35 @@ impl Ui {
     }
 }
 
+/// Runs `command` on the session, then re-renders with the snapshot it
+/// left: the way every tap reaches the engine.
+pub fn act<F>(ui: Ui, session: &Session, command: impl FnOnce(Session) -> F + 'static)
+where
+    F: std::future::Future<Output = ()> + 'static,
+{
+    let session = session.clone();
+    spawn(async move {
+        command(session).await;
+        ui.refresh();
+    });
+}
+
 /// The root of one view. `start` forces a first screen (tests); otherwise
-/// the session decides (first run, locked, home). A view shows only what
-/// its own session unlocked.
+/// the session decides (first run, locked, home) once the engine's first
+/// snapshot is in. A view shows only what its own session unlocked.
 #[component]
 pub fn App(session: Session, start: Option<Screen>) -> Element {
-    // A view opened long after the last tap starts locked.
-    session.lock_if_idle();
-    let first = start.unwrap_or_else(|| session.start_screen());
-    let screen = use_signal(|| first);
+    let first = start.or_else(|| session.is_loaded().then(|| session.start_screen()));
+    let screen = use_signal(|| first.unwrap_or(Screen::Unlock));
+    let mut decided = use_signal(|| first.is_some());
     let rev = use_signal(|| 0u64);
     let notice = use_signal(|| None::<String>);
     let form = use_signal(form::Form::default);
     let problem = use_signal(|| None::<state::SaveError>);
     let pin_busy = use_signal(|| None::<PinStep>);
     let pin_error = use_signal(|| None::<(PinStep, String)>);
-    let ui = use_context_provider(|| Ui {
+    let saving = use_signal(|| false);
+    let mut ui = use_context_provider(|| Ui {
         screen,
         rev,
         notice,
@@ -120,23 +140,38 @@ pub fn App(session: Session, start: Option<Screen>) -> Element {
         problem,
         pin_busy,
         pin_error,
+        saving,
     });
     use_context_provider(|| session.clone());
 
-    let ticking = session.clone();
+    let watching = session.clone();
     use_future(move || {
-        let session = ticking.clone();
+        let session = watching.clone();
         async move {
-            background::sync_now(&session);
+            session.refresh().await;
+            if !*decided.peek() {
+                ui.screen.set(session.start_screen());
+                decided.set(true);
+            }
+            ui.refresh();
             loop {
-                tokio::time::sleep(Duration::from_secs(3)).await;
-                session.lock_if_idle();
-                // Locked here, by the timer thread, or by another view that
-                // wiped the phone or changed its PIN: the form (it may
+                // What the engine says changed, or every few seconds for
+                // the clocks on screen (the sync chip, the PIN wait).
+                let event = std::pin::pin!(session.next_event());
+                let tick = std::pin::pin!(crate::device::platform::sleep(Duration::from_secs(3)));
+                if let futures_util::future::Either::Left((None, _)) =
+                    futures_util::future::select(event, tick).await
+                {
+                    return;
+                }
+                session.refresh().await;
+                // Locked by the engine (inactivity, another view that
+                // wiped the phone or changed its PIN): the form (it may
                 // hold a person code) goes with the key.
                 let open_screen = !matches!(*ui.screen.peek(), Screen::Unlock | Screen::FirstRun);
                 if !session.is_unlocked() && open_screen {
-                    ui.lock_out(&session);
+                    ui.form.set(form::Form::default());
+                    ui.go(Screen::Unlock);
                 }
                 ui.refresh();
             }
@@ -145,13 +180,19 @@ pub fn App(session: Session, start: Option<Screen>) -> Element {
 
     // Subscribe to the revision so language and theme changes apply at once.
     let _ = (ui.rev)();
+    if !session.is_loaded() || !decided() {
+        return rsx! {
+            style { dangerous_inner_html: CSS }
+            div { class: "app dark" }
+        };
+    }
     let prefs = session.prefs();
     let theme = match prefs.theme {
         Theme::Dark => "app dark",
         Theme::Light => "app light",
     };
     let unlocked = session.is_unlocked();
-    let has_store = session.phone().has_store();
+    let has_store = session.has_store();
     let creating = (ui.pin_busy)() == Some(PinStep::Create);
     let current = match (ui.screen)() {
         screen if unlocked => screen,
@@ -168,7 +209,10 @@ pub fn App(session: Session, start: Option<Screen>) -> Element {
         div {
             class: "{theme}",
             lang: prefs.lang.code(),
-            onclick: move |_| touching.touch(),
+            onclick: move |_| {
+                let session = touching.clone();
+                spawn(async move { session.touch().await });
+            },
             if unlocked {
                 TopBar {}
             }

@@ -3,13 +3,12 @@
 //! keeps its store. Not compiled by the default build, which needs no
 //! system GUI libraries.
 
-use super::{App, Phone, background};
+use super::{App, Phone};
 use dioxus::prelude::*;
 use std::path::PathBuf;
 
 /// Opens the app and runs until its window closes.
 pub fn launch(phone: Phone) {
-    background::run_periodically(phone.clone());
     #[cfg(feature = "desktop")]
     let builder = {
         use dioxus::desktop::{Config, LogicalSize, WindowBuilder};

@@ -1,31 +1,26 @@
 //! The session of one view of the app (a liveview connection, a desktop
-//! window): the store it unlocked (or none while locked) and its
-//! inactivity clock, over what the whole phone shares ([`Phone`]).
+//! window): its client of the engine, and the last [`Snapshot`] the
+//! engine gave it, which is what every screen reads while rendering.
 //!
-//! Every screen goes through the methods here, never through SQL or HTTP,
-//! so tests can drive exactly what a tap does without a browser. The store
-//! sits behind a plain mutex: each call holds it for one short local
-//! operation. Network work never holds it (see [`super::background`]).
-//! The data key leaves memory when the view locks or goes away (its
-//! socket closed, [`mod@super::liveview`] locks it at once).
+//! Screens never reach the store, SQL or HTTP: taps call the async
+//! commands here, which go to the engine and then read a new snapshot;
+//! the app's root also reads one whenever the engine says something
+//! changed (a sync delivered, another view saved, the inactivity lock).
+//! Reading from the snapshot keeps rendering synchronous on every
+//! renderer, the web's included, where the engine is in another thread.
 
-use super::background::SyncFlags;
-use super::phone::{Phone, lock};
-pub use super::prefs::{FREE_PIN_TRIES, PinTries, Prefs, Theme};
-use crate::device::{Listed, Listing, Status, Store, StoreError};
+pub use crate::device::engine::pin_wait_message;
+use crate::device::engine::{Answer, Client, Command, Event, Reply, Snapshot};
+pub use crate::device::prefs::{FREE_PIN_TRIES, PinTries, Prefs, Theme};
+use crate::device::{Listed, Status, StoreError};
 use crate::domain::catalog::Catalog;
 use crate::domain::error::{FieldError, Invalid};
-use crate::domain::i18n::{Lang, Msg, tr};
+use crate::domain::i18n::{Lang, Msg};
 use crate::domain::ids::RecordId;
 use crate::domain::{Contact, Record};
 use chrono::{DateTime, FixedOffset, Local};
-use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
-use zeroize::Zeroizing;
-
-mod pins;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
 /// Where the app is; the screens of an unlocked phone come after `Home`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,66 +37,18 @@ pub enum Screen {
     Settings,
 }
 
-/// An unlocked store, and the PIN that opened it so the background sync
-/// can open its own connection (a sync must never wait on a tap, nor a
-/// tap on the network).
-struct Open {
-    store: Store,
-    pin: Zeroizing<String>,
-    /// The PIN would be refused as a new one (an old 4-digit store).
-    weak: bool,
-}
-
-/// What one view holds: nothing of it is seen by another view.
-pub(super) struct View {
-    open: Mutex<Option<Open>>,
-    last_activity: Mutex<Instant>,
-    /// The view is gone for good (its socket closed): an unlock still
-    /// running on its thread must not leave the key behind it.
-    closed: AtomicBool,
-}
-
-impl Default for View {
-    fn default() -> View {
-        View {
-            open: Mutex::new(None),
-            last_activity: Mutex::new(Instant::now()),
-            closed: AtomicBool::new(false),
-        }
-    }
-}
-
-impl View {
-    pub(super) fn is_unlocked(&self) -> bool {
-        lock(&self.open).is_some()
-    }
-
-    /// Drops the store and the PIN: the data key leaves memory with them.
-    pub(super) fn lock(&self) {
-        *lock(&self.open) = None;
-    }
-
-    pub(super) fn lock_if_idle(&self, after: Duration) -> bool {
-        let idle = lock(&self.last_activity).elapsed();
-        if idle >= after && self.is_unlocked() {
-            self.lock();
-            return true;
-        }
-        false
-    }
-}
-
 /// A cheap handle on one view of a phone; clones are the same view.
 #[derive(Clone)]
 pub struct Session {
-    phone: Phone,
-    view: Arc<View>,
+    client: Client,
+    /// The last snapshot; `None` until the first one arrived.
+    seen: Arc<Mutex<Option<Snapshot>>>,
 }
 
 /// Components compare props; two handles are equal when they are one view.
 impl PartialEq for Session {
     fn eq(&self, other: &Session) -> bool {
-        Arc::ptr_eq(&self.view, &other.view)
+        self.client == other.client
     }
 }
 
@@ -109,40 +56,72 @@ pub fn now() -> DateTime<FixedOffset> {
     Local::now().fixed_offset()
 }
 
-/// "Too many wrong PINs in a row. Wait 1 min 30 s…", whole seconds
-/// rounded up so it never says 0 s while still waiting.
-pub fn pin_wait_message(wait: Duration, lang: Lang) -> String {
-    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-    let words = match (secs / 60, secs % 60) {
-        (0, s) => format!("{s} s"),
-        (m, 0) => format!("{m} min"),
-        (m, s) => format!("{m} min {s} s"),
-    };
-    tr(lang, Msg::AppPinWait, &[("value", &words)])
+fn done(reply: Reply) -> Result<(), String> {
+    reply.map(drop)
 }
 
 impl Session {
+    pub(super) fn over(client: Client) -> Session {
+        Session {
+            client,
+            seen: Arc::new(Mutex::new(None)),
+        }
+    }
+
     /// A phone on `home` and a first view of it, locked.
-    pub fn new(home: &Path) -> Session {
-        Phone::new(home).session()
+    pub fn new(home: &std::path::Path) -> Session {
+        super::Phone::new(home).session()
     }
 
-    pub(super) fn from_parts(phone: Phone, view: Arc<View>) -> Session {
-        Session { phone, view }
+    /// Another view of the same phone, locked.
+    pub fn another_view(&self) -> Session {
+        Session::over(self.client.another_view())
     }
 
-    /// The phone this view belongs to (`phone().session()` opens another).
-    pub fn phone(&self) -> &Phone {
-        &self.phone
+    fn seen(&self) -> MutexGuard<'_, Option<Snapshot>> {
+        // A panic elsewhere must not brick the view: the data is still sound.
+        self.seen
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
     }
 
-    pub fn home(&self) -> &Path {
-        self.phone.home()
+    /// Reads what the snapshot says (the defaults before the first one).
+    fn read<T>(&self, look: impl FnOnce(&Snapshot) -> T) -> T {
+        match &*self.seen() {
+            Some(snapshot) => look(snapshot),
+            None => look(&Snapshot::default()),
+        }
+    }
+
+    /// Whether a snapshot arrived yet: before, the app shows nothing.
+    pub fn is_loaded(&self) -> bool {
+        self.seen().is_some()
+    }
+
+    /// Asks the engine for this view's snapshot.
+    pub async fn refresh(&self) {
+        if let Ok(Answer::Snapshot(snapshot)) =
+            self.client.call(Command::Snapshot, self.lang()).await
+        {
+            *self.seen() = Some(*snapshot);
+        }
+    }
+
+    /// Sends a command, then reads the snapshot it changed.
+    async fn send(&self, command: Command) -> Reply {
+        let reply = self.client.call(command, self.lang()).await;
+        self.refresh().await;
+        reply
+    }
+
+    /// The next change the engine reports; `None` once it is gone.
+    pub async fn next_event(&self) -> Option<Event> {
+        self.client.next_event().await
     }
 
     /// The screen to show when nothing else was asked for.
     pub fn start_screen(&self) -> Screen {
-        if !self.phone.has_store() {
+        if !self.has_store() {
             Screen::FirstRun
         } else if self.is_unlocked() {
             Screen::Home
@@ -151,149 +130,218 @@ impl Session {
         }
     }
 
+    pub fn has_store(&self) -> bool {
+        self.read(|s| s.has_store)
+    }
+
     pub fn prefs(&self) -> Prefs {
-        self.phone.prefs()
+        self.read(|s| s.prefs)
     }
 
     pub fn lang(&self) -> Lang {
-        self.phone.lang()
-    }
-
-    /// Changes the worker's choices (for every view of the phone) and
-    /// keeps them for the next start.
-    pub fn update_prefs(&self, change: impl FnOnce(&mut Prefs)) {
-        self.phone.update_prefs(change)
+        self.prefs().lang
     }
 
     pub fn is_unlocked(&self) -> bool {
-        self.view.is_unlocked()
+        self.read(|s| s.unlocked)
     }
 
-    /// Locks this view only: the data key it holds leaves memory.
-    pub fn lock(&self) {
-        self.view.lock();
+    /// True when this view was unlocked with a PIN that the rule for new
+    /// PINs would refuse: the app asks for a new one.
+    pub fn pin_is_weak(&self) -> bool {
+        self.read(|s| s.weak_pin)
     }
 
-    /// The view is gone (its socket closed, its window shut): locks it now
-    /// rather than when the last handle is dropped, and for good.
-    pub fn close(&self) {
-        self.view.closed.store(true, Ordering::SeqCst);
-        self.view.lock();
+    /// How long before the next PIN may be tried, if a wait was on at
+    /// the last snapshot.
+    pub fn pin_wait(&self) -> Option<Duration> {
+        self.read(|s| s.pin_wait)
     }
 
-    /// A tap happened: this view's inactivity clock starts again.
-    pub fn touch(&self) {
-        *lock(&self.view.last_activity) = Instant::now();
-    }
-
-    /// Locks if the worker has been away from this view longer than the
-    /// chosen delay; true when it did.
-    pub fn lock_if_idle(&self) -> bool {
-        self.view.lock_if_idle(self.prefs().lock_after)
-    }
-
-    /// Runs `f` on the open store; a locked view answers with the
-    /// wrong-PIN message, which sends the worker back to the PIN screen.
-    pub fn with_store<T>(
-        &self,
-        f: impl FnOnce(&mut Store) -> Result<T, StoreError>,
-    ) -> Result<T, String> {
-        let lang = self.lang();
-        let mut guard = lock(&self.view.open);
-        let open = guard
-            .as_mut()
-            .ok_or_else(|| StoreError::WrongPin.message(lang))?;
-        f(&mut open.store).map_err(|e| e.message(lang))
-    }
-
-    /// The PIN, for the background sync's own connection.
-    pub(super) fn pin_copy(&self) -> Option<Zeroizing<String>> {
-        lock(&self.view.open).as_ref().map(|open| open.pin.clone())
-    }
-
-    pub fn sync_flags(&self) -> &SyncFlags {
-        self.phone.sync_flags()
-    }
-
-    pub(super) fn shared_enroll_state(
-        &self,
-    ) -> (&AtomicBool, &Mutex<Option<Result<String, String>>>) {
-        self.phone.enroll_state()
-    }
-
-    pub fn is_enrolling(&self) -> bool {
-        self.shared_enroll_state().0.load(Ordering::SeqCst)
-    }
-
-    pub fn last_enroll_outcome(&self) -> Option<Result<String, String>> {
-        lock(self.shared_enroll_state().1).clone()
-    }
-
-    pub fn is_enrolled(&self) -> bool {
-        self.with_store(|store| store.enrollment())
-            .ok()
-            .flatten()
-            .is_some()
-    }
-
-    /// True while an upload is actually under way (not merely planned).
-    pub fn is_syncing(&self) -> bool {
-        self.sync_flags().sending.load(Ordering::SeqCst)
-    }
-
-    /// The outcome of the last sync this session ran: batches delivered,
-    /// or the message to show.
-    pub fn last_sync_outcome(&self) -> Option<Result<usize, String>> {
-        lock(&self.sync_flags().last).clone()
+    /// The store could not be read, or this view is locked: the message.
+    fn unreadable(&self, s: &Snapshot) -> String {
+        s.problem
+            .clone()
+            .unwrap_or_else(|| StoreError::WrongPin.message(s.prefs.lang))
     }
 
     pub fn catalog(&self) -> Result<Catalog, String> {
-        self.with_store(|store| store.catalog())
+        self.read(|s| s.catalog.clone().ok_or_else(|| self.unreadable(s)))
     }
 
     /// The status, with the counts of the worker's day (what Today lists).
     pub fn status(&self) -> Result<Status, String> {
-        let lang = self.lang();
-        let end = self.prefs().day_end;
-        self.with_store(|store| store.work_day_status(end.day_of(&now()), end, lang))
+        self.read(|s| s.status.clone().ok_or_else(|| self.unreadable(s)))
     }
 
     /// The records of the worker's day (a night shift's after midnight
     /// too), sent or not, oldest first.
     pub fn today(&self) -> Result<Vec<Listed>, String> {
-        let end = self.prefs().day_end;
-        self.with_store(|store| store.list(Listing::WorkDay(end.day_of(&now()), end)))
+        self.read(|s| match &s.status {
+            Some(_) => Ok(s.today.clone()),
+            None => Err(self.unreadable(s)),
+        })
     }
 
-    /// The last contact of the worker's day still standing: what "repeat" copies and
-    /// where the zone is remembered from.
+    /// Unix milliseconds of the last receipt.
+    pub fn last_receipt_at(&self) -> Option<i64> {
+        self.read(|s| s.last_receipt_at)
+    }
+
+    /// The last contact of the worker's day still standing: what "repeat"
+    /// copies and where the zone is remembered from.
     pub fn last_contact(&self) -> Option<Contact> {
-        let records = self.today().ok()?;
-        records
-            .into_iter()
-            .rev()
-            .find_map(|listed| match listed.record {
-                Record::Contact(contact) if !listed.voided => Some(contact),
-                _ => None,
-            })
+        self.read(|s| {
+            s.today
+                .iter()
+                .rev()
+                .find_map(|listed| match &listed.record {
+                    Record::Contact(contact) if !listed.voided => Some(contact.clone()),
+                    _ => None,
+                })
+        })
     }
 
-    pub fn save(&self, contact: &Contact) -> Result<(), String> {
-        self.touch();
-        self.with_store(|store| store.save(contact))
+    pub fn is_enrolled(&self) -> bool {
+        self.read(|s| s.enrolled)
+    }
+
+    pub fn is_enrolling(&self) -> bool {
+        self.read(|s| s.enroll.running)
+    }
+
+    pub fn last_enroll_outcome(&self) -> Option<Result<String, String>> {
+        self.read(|s| s.enroll.last.clone())
+    }
+
+    /// True while an upload is actually under way (not merely planned).
+    pub fn is_syncing(&self) -> bool {
+        self.read(|s| s.sync.sending)
+    }
+
+    /// The outcome of the last sync: batches delivered, or the message.
+    pub fn last_sync_outcome(&self) -> Option<Result<usize, String>> {
+        self.read(|s| s.sync.last.clone())
+    }
+
+    /// First run: the PIN typed twice, then an empty store.
+    pub async fn create(&self, pin: &str, again: &str) -> Result<(), String> {
+        done(
+            self.send(Command::Create {
+                pin: pin.into(),
+                again: again.into(),
+            })
+            .await,
+        )
+    }
+
+    /// Opens the store with `pin` (PBKDF2, in the engine's thread).
+    pub async fn unlock(&self, pin: &str) -> Result<(), String> {
+        done(self.send(Command::Unlock { pin: pin.into() }).await)
+    }
+
+    /// Locks this view only; the key goes when no view is unlocked.
+    pub async fn lock(&self) {
+        let _ = self.send(Command::Lock).await;
+    }
+
+    /// The view is gone (its socket closed, its window shut): locks it
+    /// now rather than when the last handle is dropped.
+    pub async fn close(&self) {
+        let _ = self.client.call(Command::CloseView, self.lang()).await;
+    }
+
+    /// A tap happened: this view's inactivity clock starts again.
+    pub async fn touch(&self) {
+        let _ = self.client.call(Command::Touch, self.lang()).await;
+    }
+
+    pub async fn save(&self, contact: &Contact) -> Result<(), String> {
+        done(
+            self.send(Command::Save {
+                contact: contact.clone(),
+            })
+            .await,
+        )
     }
 
     /// Checks and saves a form; field errors come back for the form.
-    pub fn save_draft(&self, draft: &crate::domain::ContactDraft) -> Result<RecordId, SaveError> {
+    pub async fn save_draft(
+        &self,
+        draft: &crate::domain::ContactDraft,
+    ) -> Result<RecordId, SaveError> {
         let catalog = self.catalog().map_err(SaveError::Store)?;
         let contact = draft.parse(&catalog, now()).map_err(SaveError::Fields)?;
-        self.save(&contact).map_err(SaveError::Store)?;
+        self.save(&contact).await.map_err(SaveError::Store)?;
         Ok(contact.record_id)
     }
 
-    pub fn void(&self, target: RecordId) -> Result<(), String> {
-        self.touch();
-        self.with_store(|store| store.void(target, now()).map(|_| ()))
+    pub async fn void(&self, target: RecordId) -> Result<(), String> {
+        done(self.send(Command::Void { target }).await)
+    }
+
+    /// Starts a sync now unless one runs; false when the phone is locked
+    /// or not enrolled.
+    pub async fn sync_now(&self) -> bool {
+        matches!(self.send(Command::SyncNow).await, Ok(Answer::Started(true)))
+    }
+
+    /// Starts enrolling; the outcome shows in a later snapshot.
+    pub async fn enroll(&self, server: &str, code: &str, label: &str) -> bool {
+        let command = Command::Enroll {
+            server: server.into(),
+            code: code.into(),
+            label: label.into(),
+        };
+        matches!(self.send(command).await, Ok(Answer::Started(true)))
+    }
+
+    /// Writes every unsent batch to a file; what to tell the worker.
+    pub async fn export(&self) -> Result<String, String> {
+        match self.send(Command::Export).await? {
+            Answer::Exported { count, file } => Ok(crate::domain::i18n::tr(
+                self.lang(),
+                Msg::Exported,
+                &[("count", &count), ("path", &file)],
+            )),
+            _ => Err(Msg::AppNoResources.text(self.lang()).to_string()),
+        }
+    }
+
+    /// Settings: the current PIN, then the new one twice. The other views
+    /// of the phone lock.
+    pub async fn change_pin(&self, current: &str, new: &str, again: &str) -> Result<(), String> {
+        let command = Command::ChangePin {
+            current: current.into(),
+            new: new.into(),
+            again: again.into(),
+        };
+        done(self.send(command).await)
+    }
+
+    /// Right after unlocking with a weak PIN: the new one twice.
+    pub async fn strengthen_pin(&self, new: &str, again: &str) -> Result<(), String> {
+        let command = Command::StrengthenPin {
+            new: new.into(),
+            again: again.into(),
+        };
+        done(self.send(command).await)
+    }
+
+    /// Erases the store once the PIN proves the holder may.
+    pub async fn wipe(&self, pin: &str) -> Result<(), String> {
+        done(self.send(Command::Wipe { pin: pin.into() }).await)
+    }
+
+    /// Changes the worker's choices (for every view of the phone); the
+    /// engine keeps them for the next start.
+    pub async fn update_prefs(&self, change: impl FnOnce(&mut Prefs)) {
+        if !self.is_loaded() {
+            self.refresh().await;
+        }
+        let mut prefs = self.prefs();
+        change(&mut prefs);
+        let _ = self.send(Command::SetPrefs { prefs }).await;
     }
 }
 

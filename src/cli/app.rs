@@ -4,8 +4,8 @@
 //! for a browser.
 
 use super::{Failure, Outcome};
-use crate::app::prefs::Prefs;
 use crate::app::{Phone, liveview};
+use crate::device::prefs::Prefs;
 use crate::domain::i18n::{Lang, Msg, tr};
 use clap::Args;
 use std::net::SocketAddr;
@@ -32,11 +32,16 @@ pub fn run(args: AppArgs, lang: Lang) -> Outcome {
         .or_else(|| dirs::data_dir().map(|d| d.join("tournee")))
         .unwrap_or_else(|| PathBuf::from(".tournee"));
     // The language picked in Settings wins over the command's default.
-    let chosen = Prefs::exists_in(&home);
-    let phone = Phone::new(&home);
-    if !chosen {
-        phone.update_prefs(|p| p.lang = lang);
+    if !Prefs::exists_in(&home) {
+        // Not being able to write it is no reason to refuse to start.
+        let _ = Prefs {
+            lang,
+            ..Prefs::default()
+        }
+        .save(&home);
     }
+    let phone =
+        Phone::start(&home, Default::default()).map_err(|e| Failure::system(e.to_string()))?;
     #[cfg(feature = "desktop")]
     if args.listen.is_none() {
         crate::app::native::launch(phone);

@@ -125,7 +125,7 @@ fn home(args: &DeviceArgs) -> PathBuf {
 /// When the worker's day ends, as chosen in the app on this home, so the
 /// terminal and the phone agree on what "today" holds and when it goes.
 fn day_end(args: &DeviceArgs) -> DayEnd {
-    crate::app::prefs::Prefs::load(&home(args)).day_end
+    crate::device::prefs::Prefs::load(&home(args)).day_end
 }
 
 fn now() -> DateTime<FixedOffset> {

@@ -3,7 +3,7 @@
 
 use super::error::StoreError;
 use super::store::{Store, put_sealed};
-use super::sync::Client;
+use super::sync::{Client, StoreAccess};
 use super::sync_error::SyncError;
 use crate::domain::Catalog;
 use crate::domain::crypto::sign::Signer;
@@ -90,14 +90,14 @@ impl Store {
 /// a supervisor. The server's bundle is trusted only if its signing key
 /// matches the fingerprint carried by the code and its signature verifies.
 pub async fn enroll(
-    store: &mut Store,
+    store: &mut impl StoreAccess,
     client: &Client,
     server_url: &str,
     code_text: &str,
     label: &str,
 ) -> Result<Enrollment, SyncError> {
     let server_url = ServerAddress::parse(server_url).map_err(SyncError::BadAddress)?;
-    if store.enrollment()?.is_some() {
+    if store.with(|store| store.enrollment())?.is_some() {
         return Err(SyncError::AlreadyEnrolled);
     }
     let code = EnrollCode::parse(code_text).ok_or(SyncError::BadCode)?;
@@ -131,6 +131,6 @@ pub async fn enroll(
     enrollment
         .sealing_key()
         .map_err(|_| SyncError::NotTournee("the bundle has no usable sealing key".into()))?;
-    store.save_enrollment(&enrollment, &pkcs8, &bundle.catalog)?;
+    store.with(|store| store.save_enrollment(&enrollment, &pkcs8, &bundle.catalog))?;
     Ok(enrollment)
 }

@@ -22,7 +22,7 @@ pub enum Listing {
 }
 
 /// A record as the worker sees it in a list.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Listed {
     pub record: Record,
     /// A later void removes this contact from every figure.

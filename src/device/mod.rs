@@ -25,13 +25,15 @@
 //! Not a zone, a material, a count, a code or a date.
 
 mod counts;
+pub mod engine;
 pub mod enrollment;
 mod error;
 pub mod import;
 mod listing;
 pub mod outbox;
-pub mod platform;
 pub mod pin;
+pub mod platform;
+pub mod prefs;
 mod schema;
 pub mod status;
 pub mod store;
@@ -44,6 +46,7 @@ pub use counts::DayCounts;
 pub use enrollment::{Enrollment, enroll};
 pub use error::StoreError;
 pub use pin::{Pin, PinKind};
+pub use prefs::{Prefs, Theme};
 pub use status::Status;
 pub use store::{Listed, Listing, Store};
 pub use sync::{Client, SyncOptions, SyncReport, sync};

@@ -11,7 +11,7 @@ use crate::domain::i18n::{Lang, Msg, tr};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Status {
     pub waiting_records: u64,
     pub waiting_batches: u64,

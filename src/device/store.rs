@@ -165,6 +165,27 @@ impl Store {
         Ok(())
     }
 
+    /// Whether `pin` opens this store, for a second view unlocking a
+    /// store already open: one key derivation, no second connection.
+    pub fn check_pin(&self, pin: &Pin) -> Result<(), StoreError> {
+        DataKey::unwrap(&read_wrapped(&self.conn)?, pin).map(drop)
+    }
+
+    /// Re-wraps the data key under `new` without asking for the current
+    /// PIN again: only for the engine, right after it checked that PIN at
+    /// unlock and found it too weak for today's rule.
+    pub fn replace_weak_pin(&mut self, new: &Pin) -> Result<(), StoreError> {
+        if new.is_weak() {
+            return Err(StoreError::BadPin(Pin::rule()));
+        }
+        let wrapped = self.key.wrap(new)?;
+        self.conn.execute(
+            "UPDATE vault SET salt = ?1, iterations = ?2, sealed = ?3 WHERE id = 1",
+            params![wrapped.salt, wrapped.iterations, wrapped.sealed],
+        )?;
+        Ok(())
+    }
+
     pub fn catalog(&self) -> Result<Catalog, StoreError> {
         self.value(CATALOG)?
             .ok_or_else(|| StoreError::Damaged("no catalog".into()))

@@ -8,7 +8,6 @@
 //! anything on the device; the same bytes are simply sent again later and
 //! the server's dedup answers with the same receipt.
 
-use super::enrollment::Enrollment;
 use super::error::StoreError;
 use super::store::Store;
 use super::sync_error::SyncError;
@@ -260,97 +259,151 @@ fn check_receipt(body: &[u8], envelope: &[u8], server_key: &[u8]) -> Result<Rece
     Ok(receipt)
 }
 
+/// Where a sync finds the store between two network exchanges: a
+/// [`Store`] held throughout (`tournee device sync`), or the engine's,
+/// which keeps serving taps meanwhile and may lock before the answer
+/// comes back ([`SyncError::Locked`]). The store is never borrowed across
+/// an exchange.
+pub trait StoreAccess {
+    fn with<T>(
+        &mut self,
+        work: impl FnOnce(&mut Store) -> Result<T, StoreError>,
+    ) -> Result<T, SyncError>;
+}
+
+impl StoreAccess for Store {
+    fn with<T>(
+        &mut self,
+        work: impl FnOnce(&mut Store) -> Result<T, StoreError>,
+    ) -> Result<T, SyncError> {
+        Ok(work(self)?)
+    }
+}
+
 /// Seals what is pending, sends every unsent batch, verifies receipts,
 /// purges, and refreshes the catalog. Remembers the outcome for `status`.
 ///
 /// A `server` in the options that is not an address is bad input, refused
 /// before anything is sealed or sent, and not remembered as a sync problem.
 pub async fn sync(store: &mut Store, options: &SyncOptions) -> Result<SyncReport, SyncError> {
+    sync_with(store, options).await
+}
+
+/// [`sync`] over any [`StoreAccess`]: the engine's way.
+pub async fn sync_with(
+    store: &mut impl StoreAccess,
+    options: &SyncOptions,
+) -> Result<SyncReport, SyncError> {
     let server = match &options.server {
         Some(text) => Some(ServerAddress::parse(text).map_err(SyncError::BadAddress)?),
         None => None,
     };
     let outcome = run(store, options, server).await;
-    let mut state = store.sync_state()?;
-    match &outcome {
-        Ok(_) => {
-            state.last_sync_at = Some(
-                chrono::Local::now()
-                    .fixed_offset()
-                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
-            );
-            state.last_error_kind = None;
-            state.last_error_detail = None;
-        }
-        Err(error) => {
-            state.last_error_kind = Some(error.kind().to_string());
-            state.last_error_detail = Some(error.detail());
-            if matches!(error, SyncError::Revoked)
-                && let Some(mut enrollment) = store.enrollment()?
-            {
-                enrollment.revoked = true;
-                store.put_enrollment(&enrollment)?;
+    if matches!(outcome, Err(SyncError::Locked)) {
+        // Nothing to remember it in: the store is closed.
+        return outcome;
+    }
+    let remembered = store.with(|store| {
+        let mut state = store.sync_state()?;
+        match &outcome {
+            Ok(_) => {
+                state.last_sync_at = Some(
+                    chrono::Local::now()
+                        .fixed_offset()
+                        .to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+                );
+                state.last_error_kind = None;
+                state.last_error_detail = None;
+            }
+            Err(error) => {
+                state.last_error_kind = Some(error.kind().to_string());
+                state.last_error_detail = Some(error.detail());
+                if matches!(error, SyncError::Revoked)
+                    && let Some(mut enrollment) = store.enrollment()?
+                {
+                    enrollment.revoked = true;
+                    store.put_enrollment(&enrollment)?;
+                }
             }
         }
+        store.put_value(SYNC_STATE, &state)
+    });
+    match remembered {
+        Err(SyncError::Locked) | Ok(()) => outcome,
+        Err(error) => Err(error),
     }
-    store.put_value(SYNC_STATE, &state)?;
-    outcome
 }
 
 async fn run(
-    store: &mut Store,
+    store: &mut impl StoreAccess,
     options: &SyncOptions,
     server: Option<ServerAddress>,
 ) -> Result<SyncReport, SyncError> {
-    let mut enrollment: Enrollment = store.enrollment()?.ok_or(SyncError::NotEnrolled)?;
+    let now_ms = || chrono::Utc::now().timestamp_millis();
+    let (mut enrollment, sealed, batches) = store.with(|store| {
+        let enrollment = store.enrollment()?;
+        let sealed = match enrollment {
+            Some(_) => store.seal_pending(now_ms())?,
+            None => 0,
+        };
+        Ok((enrollment, sealed, store.unsent_batches()?))
+    })?;
+    let Some(enrollment_now) = enrollment.as_mut() else {
+        return Err(SyncError::NotEnrolled);
+    };
     // The enrolled address was checked when it was saved (or, before this
     // check existed, by a server that answered there).
     let server = server.map_or_else(
-        || enrollment.server_url.trim_end_matches('/').to_string(),
+        || enrollment_now.server_url.trim_end_matches('/').to_string(),
         |s| s.as_str().to_string(),
     );
-    let server_key = enrollment.signing_key()?;
+    let server_key = enrollment_now.signing_key()?;
     let client = Client::new(options)?;
-    let now_ms = || chrono::Utc::now().timestamp_millis();
     let mut report = SyncReport {
-        sealed: store.seal_pending(now_ms())?,
+        sealed,
         ..Default::default()
     };
 
-    for batch in store.unsent_batches()? {
+    for batch in batches {
         let mut attempt = 0;
         let body = loop {
             match client.upload(&server, &batch.envelope).await {
                 Ok(body) => break body,
                 Err(error) if error.is_transient() && attempt + 1 < options.attempts => {
-                    tokio::time::sleep(backoff(options, attempt)).await;
+                    super::platform::sleep(backoff(options, attempt)).await;
                     attempt += 1;
                 }
                 Err(error) => return Err(error),
             }
         };
         check_receipt(&body, &batch.envelope, &server_key)?;
-        store.mark_delivered(batch.seq, &body, now_ms())?;
+        store.with(|store| store.mark_delivered(batch.seq, &body, now_ms()))?;
         report.delivered += 1;
     }
-    report.purged = store.purge_delivered(
-        chrono::Local::now().fixed_offset(),
-        options.day_end,
-        options.retention.as_millis() as i64,
-    )?;
+    report.purged = store.with(|store| {
+        store.purge_delivered(
+            chrono::Local::now().fixed_offset(),
+            options.day_end,
+            options.retention.as_millis() as i64,
+        )
+    })?;
 
     let signed = client.catalog(&server).await?;
     let catalog: Catalog = verify_json(&signed, Purpose::Catalog, &server_key)
         .map_err(|e| SyncError::BadReceipt(format!("catalog: {e}")))?;
-    if catalog.version > store.catalog()?.version && catalog.validate().is_ok() {
-        report.catalog_version = Some(catalog.version);
-        store.replace_catalog(&catalog)?;
-    }
-    if enrollment.server_url != server || enrollment.revoked {
-        enrollment.server_url = server;
-        enrollment.revoked = false;
-        store.put_enrollment(&enrollment)?;
-    }
+    let enrollment = enrollment_now;
+    store.with(|store| {
+        if catalog.version > store.catalog()?.version && catalog.validate().is_ok() {
+            report.catalog_version = Some(catalog.version);
+            store.replace_catalog(&catalog)?;
+        }
+        if enrollment.server_url != server || enrollment.revoked {
+            enrollment.server_url = server;
+            enrollment.revoked = false;
+            store.put_enrollment(enrollment)?;
+        }
+        Ok(())
+    })?;
     Ok(report)
 }
 

@@ -35,6 +35,11 @@ pub enum SyncError {
     /// This device could not set up its HTTPS client (TLS); nothing was sent.
     #[error("the HTTPS client could not be set up: {0}")]
     Client(String),
+    /// The phone locked while an answer was on its way: the store is
+    /// closed, so the receipt waits for the next sync (the server answers
+    /// the same batch with the same receipt).
+    #[error("the phone locked during the sync")]
+    Locked,
     #[error("{0}")]
     Store(#[from] StoreError),
 }
@@ -56,6 +61,7 @@ impl SyncError {
             SyncError::BadReceipt(_) => "bad_receipt",
             SyncError::BadAddress(_) => "bad_address",
             SyncError::Client(_) => "client",
+            SyncError::Locked => "locked",
             SyncError::Store(_) => "storage",
         }
     }
@@ -131,6 +137,7 @@ pub fn message_for(kind: &str, detail: &str, lang: Lang) -> String {
             return FieldError::new(Field::Server, Problem::BadAddress { value }).message(lang);
         }
         "client" => Msg::SyncClient,
+        "locked" => Msg::SyncLocked,
         _ => Msg::SyncStorage,
     };
     let detail = match (kind, detail) {

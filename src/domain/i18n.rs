@@ -188,6 +188,8 @@ messages! {
         "The server's receipt is not valid: something on the network changed the answer. Nothing was erased; the upload will be retried.";
     SyncClient => "Ce téléphone n'arrive pas à préparer une connexion sécurisée (TLS). Rien n'a été envoyé ni effacé; redémarrez l'application, et avertissez la coordination si cela se répète.",
         "This phone cannot set up a secure connection (TLS). Nothing was sent or erased; restart the app, and tell your coordinator if it happens again.";
+    SyncLocked => "Le téléphone s'est verrouillé pendant l'envoi. Rien n'est perdu : l'envoi reprendra après le déverrouillage.",
+        "The phone locked during the sync. Nothing is lost: sending resumes after you unlock.";
     SyncStorage => "Erreur de stockage pendant la synchronisation : {value}.", "Storage error during sync: {value}.";
     Enrolled => "Inscrit auprès de {value} (appareil {id}).", "Enrolled with {value} (device {id}).";
     Synced => "Synchronisé. Lots livrés : {count} ; en attente : {value}.", "Synced. Batches delivered: {count}; waiting: {value}.";

@@ -7,7 +7,7 @@
 
 use super::ErrorLine;
 use super::scan::ScanQr;
-use crate::app::{Session, Ui, background};
+use crate::app::{Session, Ui};
 use crate::domain::i18n::Msg;
 use crate::domain::wire::enroll_link::EnrollLink;
 use dioxus::prelude::*;
@@ -56,12 +56,14 @@ pub fn Enroll() -> Element {
             }
             typed = link.code;
         }
-        if background::enroll(&starting, &address, &typed, &label()) {
-            code.set(String::new());
-            let watched = starting.clone();
-            super::refresh_when_done(ui, move || watched.is_enrolling());
-        }
-        ui.refresh();
+        let session = starting.clone();
+        let label = label();
+        spawn(async move {
+            if session.enroll(&address, &typed, &label).await {
+                code.set(String::new());
+            }
+            ui.refresh();
+        });
     };
     rsx! {
         div { class: "group enroll",

@@ -60,7 +60,7 @@ pub fn FirstRun() -> Element {
             ui,
             &creating,
             PinStep::Create,
-            move |session| session.create(&first, &second),
+            move |session| async move { session.create(&first, &second).await },
             |ui| ui.refresh(),
         );
     };

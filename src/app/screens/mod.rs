@@ -1,5 +1,6 @@
-//! One component per screen. Each reads the [`super::Session`] and the
-//! [`super::Ui`] signals from context and calls session methods on taps.
+//! One component per screen. Each reads the [`super::Session`]'s last
+//! snapshot and the [`super::Ui`] signals from context, and sends the
+//! session's async commands on taps.
 
 pub mod chip;
 pub mod enroll;
@@ -14,50 +15,40 @@ pub mod sync;
 pub mod today;
 pub mod unlock;
 
-use super::{PinStep, Session, Ui, background};
+use super::{PinStep, Session, Ui};
 use crate::device::Pin;
 use crate::domain::i18n::{Lang, Msg, tr};
 use dioxus::prelude::*;
 
-/// Re-renders as soon as background work a tap started is over, not at the
-/// next 3-second tick, so its outcome (enrolled, sent) shows at once. The
-/// watch ends with the screen that started it; the tick still comes.
-pub fn refresh_when_done(ui: Ui, busy: impl Fn() -> bool + 'static) {
-    spawn(async move {
-        while busy() {
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        }
-        ui.refresh();
-    });
-}
-
-/// Runs a PIN step off the UI thread: its button says it is working
-/// meanwhile and a second tap does nothing; `then` gets the outcome back
-/// on the UI side, a failure is kept for the screen to show. The task
-/// belongs to the app's root, so it finishes even if the screen that
-/// started it is gone (an unlock still lands on Home).
-pub fn pin_step(
+/// Runs a PIN step in the engine (its thread derives the key, never the
+/// UI's): its button says it is working meanwhile and a second tap does
+/// nothing; `then` gets the outcome back on the UI side, a failure is
+/// kept for the screen to show. The task belongs to the app's root, so it
+/// finishes even if the screen that started it is gone (an unlock still
+/// lands on Home).
+pub fn pin_step<F>(
     mut ui: Ui,
     session: &Session,
     step: PinStep,
-    work: impl FnOnce(&Session) -> Result<(), String> + Send + 'static,
+    work: impl FnOnce(Session) -> F + 'static,
     then: impl FnOnce(Ui) + 'static,
-) {
+) where
+    F: std::future::Future<Output = Result<(), String>> + 'static,
+{
     if ui.pin_busy.peek().is_some() {
         return;
     }
     ui.pin_busy.set(Some(step));
     ui.pin_error.set(None);
-    let (worker, session) = (session.clone(), session.clone());
+    let session = session.clone();
     dioxus::core::spawn_forever(async move {
-        let outcome = background::off_ui(move || work(&worker))
-            .await
-            .unwrap_or_else(|| Err(Msg::AppNoResources.text(session.lang()).to_string()));
+        let outcome = work(session).await;
         ui.pin_busy.set(None);
         match outcome {
             Ok(()) => then(ui),
             Err(message) => ui.pin_error.set(Some((step, message))),
         }
+        ui.refresh();
     });
 }
 

@@ -5,7 +5,6 @@
 //! worker's language.
 
 use super::ErrorLine;
-use crate::app::background;
 use crate::app::form::{Form, materials_by_use};
 use crate::app::state::SaveError;
 use crate::app::{Screen, Session, Ui};
@@ -201,7 +200,11 @@ pub fn NewContact() -> Element {
                 button {
                     class: "primary big",
                     "data-testid": "save",
-                    onclick: move |_| save(&saving, ui),
+                    disabled: (ui.saving)(),
+                    onclick: move |_| {
+                        let session = saving.clone();
+                        spawn(async move { save(session, ui).await });
+                    },
                     {Msg::AppSave.text(lang)}
                 }
             }
@@ -212,11 +215,18 @@ pub fn NewContact() -> Element {
 /// The Save button: checks and writes the form, then back home with
 /// "Contact saved." and an upload a few seconds later; or the problems,
 /// next to their fields.
-pub fn save(session: &Session, mut ui: Ui) {
-    match session.save_draft(&(ui.form)().draft()) {
+pub async fn save(session: Session, mut ui: Ui) {
+    // One save per tap, however fast the second tap comes.
+    if *ui.saving.peek() {
+        return;
+    }
+    ui.saving.set(true);
+    let draft = ui.form.peek().draft();
+    let outcome = session.save_draft(&draft).await;
+    ui.saving.set(false);
+    match outcome {
         Ok(_) => {
             ui.form.set(Form::default());
-            background::sync_soon(session);
             ui.go(Screen::Home);
             let saved = Msg::AppContactSaved.text(session.lang());
             ui.notice.set(Some(saved.to_string()));

@@ -29,7 +29,7 @@ pub fn SaferPin() -> Element {
             ui,
             &session,
             PinStep::Change,
-            move |session| session.strengthen_pin(&first, &second),
+            move |session| async move { session.strengthen_pin(&first, &second).await },
             move |mut ui| {
                 ui.go(Screen::Home);
                 ui.notice.set(Some(Msg::PinChanged.text(lang).to_string()));

@@ -31,7 +31,7 @@ pub fn ChangePin() -> Element {
             ui,
             &session,
             PinStep::Change,
-            move |session| session.change_pin(&old, &first, &second),
+            move |session| async move { session.change_pin(&old, &first, &second).await },
             move |mut ui| ui.notice.set(Some(Msg::PinChanged.text(lang).to_string())),
         );
     };
@@ -79,7 +79,7 @@ pub fn Wipe() -> Element {
             ui,
             &session,
             PinStep::Wipe,
-            move |session| session.wipe(&typed),
+            move |session| async move { session.wipe(&typed).await },
             move |mut ui| {
                 ui.go(Screen::FirstRun);
                 ui.notice.set(Some(Msg::AppWiped.text(lang).to_string()));

@@ -57,8 +57,8 @@ pub fn Settings() -> Element {
                             onclick: {
                                 let session = session.clone();
                                 move |_| {
-                                    session.update_prefs(|p| p.lang = choice);
-                                    ui.refresh();
+                                    let session = session.clone();
+                                    crate::app::act(ui, &session, move |s| async move { s.update_prefs(|p| p.lang = choice).await });
                                 }
                             },
                             "{name}"
@@ -75,8 +75,8 @@ pub fn Settings() -> Element {
                             onclick: {
                                 let session = session.clone();
                                 move |_| {
-                                    session.update_prefs(|p| p.lock_after = Duration::from_secs(minutes * 60));
-                                    ui.refresh();
+                                    let session = session.clone();
+                                    crate::app::act(ui, &session, move |s| async move { s.update_prefs(|p| p.lock_after = Duration::from_secs(minutes * 60)).await });
                                 }
                             },
                             {tr(lang, Msg::SettingsMinutes, &[("count", &minutes)])}
@@ -95,8 +95,8 @@ pub fn Settings() -> Element {
                             onclick: {
                                 let session = session.clone();
                                 move |_| {
-                                    session.update_prefs(|p| p.day_end = end);
-                                    ui.refresh();
+                                    let session = session.clone();
+                                    crate::app::act(ui, &session, move |s| async move { s.update_prefs(|p| p.day_end = end).await });
                                 }
                             },
                             {format!("{:02}:00", end.hour())}
@@ -113,8 +113,8 @@ pub fn Settings() -> Element {
                             onclick: {
                                 let session = session.clone();
                                 move |_| {
-                                    session.update_prefs(|p| p.theme = theme);
-                                    ui.refresh();
+                                    let session = session.clone();
+                                    crate::app::act(ui, &session, move |s| async move { s.update_prefs(|p| p.theme = theme).await });
                                 }
                             },
                             {msg.text(lang)}

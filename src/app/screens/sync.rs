@@ -5,7 +5,7 @@ use super::chip::relative;
 use super::enroll::Enroll;
 use super::{ErrorLine, Notice};
 use crate::app::state::now;
-use crate::app::{Session, Ui, background};
+use crate::app::{Session, Ui};
 use crate::domain::i18n::{Msg, tr};
 use dioxus::prelude::*;
 
@@ -20,9 +20,7 @@ pub fn SyncScreen() -> Element {
         Err(message) => return rsx! { ErrorLine { text: Some(message) } },
     };
     let receipt = session
-        .with_store(|store| store.last_receipt_at())
-        .ok()
-        .flatten()
+        .last_receipt_at()
         .and_then(chrono::DateTime::from_timestamp_millis)
         .map(|at| {
             let at = at.fixed_offset().to_rfc3339();
@@ -47,23 +45,27 @@ pub fn SyncScreen() -> Element {
     };
     let syncing = session.clone();
     let sync_now = move |_| {
-        let text = if background::sync_now(&syncing) || syncing.sync_flags().busy() {
-            Msg::AppSyncStarted.text(lang)
-        } else {
-            Msg::SyncNotEnrolled.text(lang)
-        };
-        ui.notice.set(Some(text.to_string()));
-        ui.refresh();
-        let watched = syncing.clone();
-        super::refresh_when_done(ui, move || watched.sync_flags().busy());
+        let session = syncing.clone();
+        spawn(async move {
+            let text = if session.sync_now().await {
+                Msg::AppSyncStarted.text(lang)
+            } else {
+                Msg::SyncNotEnrolled.text(lang)
+            };
+            ui.notice.set(Some(text.to_string()));
+            ui.refresh();
+        });
     };
     let exporting = session.clone();
     let export = move |_| {
-        let text = match export_file(&exporting) {
-            Ok(text) | Err(text) => text,
-        };
-        ui.notice.set(Some(text));
-        ui.refresh();
+        let session = exporting.clone();
+        spawn(async move {
+            let text = match session.export().await {
+                Ok(text) | Err(text) => text,
+            };
+            ui.notice.set(Some(text));
+            ui.refresh();
+        });
     };
     let enrolled = status.enrolled;
     rsx! {
@@ -92,36 +94,4 @@ pub fn SyncScreen() -> Element {
             }
         }
     }
-}
-
-/// Seals what is waiting and writes every unsent batch to a file in the
-/// phone's `exports` folder, for a supervisor to import by hand.
-fn export_file(session: &Session) -> Result<String, String> {
-    let lang = session.lang();
-    if !session.is_enrolled() {
-        return Err(Msg::SyncNotEnrolled.text(lang).to_string());
-    }
-    let (bytes, count) = session.with_store(|store| {
-        store.seal_pending(chrono::Utc::now().timestamp_millis())?;
-        store.export_batches()
-    })?;
-    let dir = session.home().join("exports");
-    let path = dir.join(format!(
-        "tournee-{}.batches",
-        chrono::Local::now().format("%Y%m%d-%H%M%S")
-    ));
-    let unwritable = |e: std::io::Error| {
-        tr(
-            lang,
-            Msg::FileUnreadable,
-            &[("path", &path.display()), ("value", &e)],
-        )
-    };
-    std::fs::create_dir_all(&dir).map_err(unwritable)?;
-    std::fs::write(&path, bytes).map_err(unwritable)?;
-    Ok(tr(
-        lang,
-        Msg::Exported,
-        &[("count", &count), ("path", &path.display())],
-    ))
 }

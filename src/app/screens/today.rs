@@ -75,8 +75,12 @@ pub fn Today() -> Element {
                                     onclick: {
                                         let session = session.clone();
                                         move |_| {
-                                            error.set(void(&session, ui, contact.record_id).err());
-                                            confirm.set(None);
+                                            let session = session.clone();
+                                            let target = contact.record_id;
+                                            spawn(async move {
+                                                error.set(void(&session, ui, target).await.err());
+                                                confirm.set(None);
+                                            });
                                         }
                                     },
                                     {Msg::AppVoidYes.text(lang)}
@@ -100,8 +104,8 @@ pub fn Today() -> Element {
 
 /// "Oui, annuler": voids the contact, says so, and refreshes the counts;
 /// or the reason it could not, for the worker to read.
-pub fn void(session: &Session, mut ui: Ui, target: RecordId) -> Result<(), String> {
-    session.void(target)?;
+pub async fn void(session: &Session, mut ui: Ui, target: RecordId) -> Result<(), String> {
+    session.void(target).await?;
     let voided = Msg::AppContactVoided.text(session.lang());
     ui.notice.set(Some(voided.to_string()));
     ui.refresh();

@@ -6,7 +6,7 @@
 
 use super::{ErrorLine, LettersToggle, PinField, PinStepButton, pin_error, pin_step};
 use crate::app::state::pin_wait_message;
-use crate::app::{PinStep, Screen, Session, Ui, background};
+use crate::app::{PinStep, Screen, Session, Ui};
 use crate::domain::i18n::Msg;
 use dioxus::prelude::*;
 use std::time::Duration;
@@ -25,10 +25,11 @@ pub fn Unlock() -> Element {
         async move {
             let mut was_waiting = false;
             loop {
-                tokio::time::sleep(Duration::from_secs(1)).await;
+                crate::device::platform::sleep(Duration::from_secs(1)).await;
                 let waiting = session.pin_wait().is_some();
                 // One more tick as the wait ends re-enables the button.
                 if waiting || was_waiting {
+                    session.refresh().await;
                     tick += 1;
                 }
                 was_waiting = waiting;
@@ -81,7 +82,7 @@ pub fn Unlock() -> Element {
     }
 }
 
-/// "Ouvrir": tries the PIN off the UI thread; Home when it opens (and
+/// "Ouvrir": the engine tries the PIN on its own thread; Home when it opens (and
 /// whatever waited while locked goes out), or first the safer-PIN screen
 /// for a PIN too short; the reason when it does not open.
 pub fn open(session: &Session, ui: Ui, pin: String) {
@@ -90,9 +91,8 @@ pub fn open(session: &Session, ui: Ui, pin: String) {
         ui,
         session,
         PinStep::Unlock,
-        move |session| session.unlock(&pin),
+        move |session| async move { session.unlock(&pin).await },
         move |ui| {
-            background::sync_now(&opened);
             if opened.pin_is_weak() {
                 ui.go(Screen::SaferPin);
             } else {

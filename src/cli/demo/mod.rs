@@ -9,7 +9,7 @@
 mod fleet;
 
 use super::{Failure, Outcome};
-use crate::app::{Phone, background, liveview};
+use crate::app::{Phone, liveview};
 use crate::device::{Client, Pin, Store, SyncOptions, enroll};
 use crate::domain::i18n::Lang;
 use crate::server::supervisors::{Password, SupervisorName};
@@ -152,7 +152,6 @@ async fn demo(args: DemoArgs, root: PathBuf) -> Outcome {
         .await
         .map_err(|e| sys(e.to_string()))?;
     drop(store);
-    background::run_periodically(phone);
 
     println!(
         "Tournée — démo / demo ({:.1} s)",

@@ -5,7 +5,7 @@
 //! count must be readable before the store is open, which is the point
 //! of it.
 
-use crate::device::DayEnd;
+use super::DayEnd;
 use crate::domain::i18n::Lang;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -18,7 +18,7 @@ pub enum Theme {
     Light,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Prefs {
     pub lang: Lang,
     pub lock_after: Duration,
@@ -50,7 +50,7 @@ impl Default for Prefs {
 /// fraction of a second; from the fifth wrong one in a row the app makes
 /// them wait, and a restart does not reset the count. It never erases
 /// anything: a worker who mistyped must not lose a night of contacts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PinTries {
     pub wrong_in_a_row: u32,
     /// Unix seconds of the last wrong PIN.

@@ -1,0 +1,137 @@
+//! The engine's network work: sync attempts and enrollment, run as tasks
+//! on the engine's thread. They reach the store through the engine
+//! between exchanges, never across one, so taps are served meanwhile;
+//! if every view locked in between, the store is closed and the attempt
+//! stops there ([`SyncError::Locked`]).
+
+use super::Engine;
+use super::message::Event;
+use crate::device::platform::{Instant, spawn_local, thread_cpu_time};
+use crate::device::sync::{StoreAccess, SyncOptions, sync_with};
+use crate::device::{Client, Store, StoreError, SyncError};
+use crate::domain::i18n::{Msg, tr};
+
+/// The engine's open store, as the sync and enrollment see it.
+struct EngineStore(Engine);
+
+impl StoreAccess for EngineStore {
+    fn with<T>(
+        &mut self,
+        work: impl FnOnce(&mut Store) -> Result<T, StoreError>,
+    ) -> Result<T, SyncError> {
+        let mut state = self.0.state();
+        let open = state.open.as_mut().ok_or(SyncError::Locked)?;
+        Ok(work(&mut open.store)?)
+    }
+}
+
+impl Engine {
+    /// Starts a sync attempt now unless the store is closed or not
+    /// enrolled; while one runs, asks it for one more round. Returns
+    /// whether an attempt is under way.
+    pub(super) fn start_sync(&self) -> bool {
+        let mut state = self.state();
+        let enrolled = state
+            .open
+            .as_ref()
+            .is_some_and(|open| matches!(open.store.enrollment(), Ok(Some(_))));
+        if !enrolled {
+            return false;
+        }
+        state.sync_due = None;
+        state.next_periodic = Instant::now() + state.options.period;
+        if state.sync.busy {
+            state.sync_again = true;
+            return true;
+        }
+        state.sync.busy = true;
+        drop(state);
+        spawn_local(self.clone().sync_rounds());
+        true
+    }
+
+    async fn sync_rounds(self) {
+        loop {
+            let options = {
+                let mut state = self.state();
+                state.sync.sending = true;
+                SyncOptions {
+                    day_end: state.prefs.day_end,
+                    ..state.options.sync.clone()
+                }
+            };
+            self.tell_all(Event::Network);
+            let cpu = thread_cpu_time();
+            let outcome = sync_with(&mut EngineStore(self.clone()), &options).await;
+            let again = {
+                let mut state = self.state();
+                let lang = state.lang();
+                state.stats.sync_attempts += 1;
+                state.stats.last_sync_cpu = cpu
+                    .zip(thread_cpu_time())
+                    .map(|(start, end)| end.saturating_sub(start));
+                state.sync.sending = false;
+                state.sync.last = Some(
+                    outcome
+                        .as_ref()
+                        .map(|report| report.delivered)
+                        .map_err(|e| e.message(lang)),
+                );
+                let again = std::mem::take(&mut state.sync_again) && state.open.is_some();
+                if !again {
+                    state.sync.busy = false;
+                }
+                again
+            };
+            let delivered = matches!(outcome, Ok(ref report) if report.delivered > 0 || report.catalog_version.is_some());
+            self.tell_all(if delivered {
+                Event::Records
+            } else {
+                Event::Network
+            });
+            if !again {
+                return;
+            }
+        }
+    }
+
+    /// Starts enrolling with `server` unless an enrollment runs already.
+    pub(super) fn start_enroll(&self, server: String, code: String, label: String) -> bool {
+        let mut state = self.state();
+        if state.enroll.running {
+            return false;
+        }
+        state.enroll.running = true;
+        drop(state);
+        let engine = self.clone();
+        spawn_local(async move {
+            let lang = engine.state().lang();
+            let outcome = async {
+                let client = Client::new(&SyncOptions::default())?;
+                let mut store = EngineStore(engine.clone());
+                crate::device::enroll(&mut store, &client, server.trim(), &code, &label).await
+            }
+            .await
+            .map(|enrolled| {
+                tr(
+                    lang,
+                    Msg::Enrolled,
+                    &[("value", &enrolled.org_name), ("id", &enrolled.device_id)],
+                )
+            })
+            .map_err(|e| e.message(lang));
+            let enrolled = outcome.is_ok();
+            {
+                let mut state = engine.state();
+                state.enroll.running = false;
+                state.enroll.last = Some(outcome);
+            }
+            engine.tell_all(Event::Records);
+            if enrolled {
+                // What was logged offline goes out now.
+                engine.start_sync();
+            }
+        });
+        true
+    }
+}
