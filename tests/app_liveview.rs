@@ -114,7 +114,7 @@ async fn a_new_socket_starts_at_the_pin_screen_while_another_view_of_the_phone_i
     let phone = Phone::new(home.path());
     // A worker's view, unlocked (what the first browser did).
     let worker = phone.session();
-    worker.create("482193", "482193").unwrap();
+    worker.create("482193", "482193").await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -132,8 +132,9 @@ async fn a_new_socket_starts_at_the_pin_screen_while_another_view_of_the_phone_i
         !edits.contains("Verrouiller"),
         "no lock button: nothing open"
     );
+    worker.refresh().await;
     assert!(worker.is_unlocked(), "the worker's view is untouched");
-    assert_eq!(phone.unlocked_sessions(), 1);
+    assert_eq!(worker.stats().await.unlocked_views, 1);
 
     // Closing the socket locks nothing of the worker's.
     drop(socket);
@@ -142,6 +143,7 @@ async fn a_new_socket_starts_at_the_pin_screen_while_another_view_of_the_phone_i
         again.contains("Tourn\u{e9}e est verrouill\u{e9}"),
         "{again}"
     );
+    worker.refresh().await;
     assert!(worker.is_unlocked());
     assert!(worker.status().is_ok());
 

@@ -1,5 +1,5 @@
 //! Views of one phone (each liveview connection, a desktop window) through
-//! the same session methods the screens call, on a real store: each view
+//! the same session commands the screens send to the engine, on a real store: each view
 //! unlocks and locks on its own, while what is the phone's (the wrong-PIN
 //! count and its wait, the store, the preferences) is shared.
 
@@ -21,92 +21,107 @@ fn draft() -> ContactDraft {
 }
 
 /// A phone past its first run, and the view that made its store, open.
-fn phone() -> (tempfile::TempDir, Phone, Session) {
+async fn phone() -> (tempfile::TempDir, Phone, Session) {
     let home = tempfile::tempdir().unwrap();
     let phone = Phone::new(home.path());
     let first = phone.session();
-    first.create(PIN, PIN).unwrap();
+    first.create(PIN, PIN).await.unwrap();
     (home, phone, first)
 }
 
-#[test]
-fn a_new_view_of_the_phone_starts_locked_while_another_is_open() {
+#[tokio::test]
+async fn a_new_view_of_the_phone_starts_locked_while_another_is_open() {
     let home = tempfile::tempdir().unwrap();
     let phone = Phone::new(home.path());
     let first = phone.session();
-    first.create(PIN, PIN).unwrap();
+    first.create(PIN, PIN).await.unwrap();
     assert_eq!(first.start_screen(), Screen::Home);
 
     let second = phone.session();
+    second.refresh().await;
     assert!(!second.is_unlocked());
     assert_eq!(second.start_screen(), Screen::Unlock);
     assert!(
         second.status().unwrap_err().starts_with("NIP incorrect"),
         "a locked view reads nothing"
     );
+    first.refresh().await;
     assert!(first.is_unlocked());
-    assert_eq!(phone.unlocked_sessions(), 1);
+    assert_eq!(first.stats().await.unlocked_views, 1);
 }
 
-#[test]
-fn locking_one_view_leaves_the_other_open_and_saving() {
+#[tokio::test]
+async fn locking_one_view_leaves_the_other_open_and_saving() {
     let home = tempfile::tempdir().unwrap();
     let phone = Phone::new(home.path());
     let first = phone.session();
-    first.create(PIN, PIN).unwrap();
+    first.create(PIN, PIN).await.unwrap();
     let second = phone.session();
-    second.unlock(PIN).unwrap();
-    assert_eq!(phone.unlocked_sessions(), 2);
+    second.unlock(PIN).await.unwrap();
+    assert_eq!(second.stats().await.unlocked_views, 2);
 
-    second.lock();
+    second.lock().await;
     assert!(!second.is_unlocked());
+    first.refresh().await;
     assert!(first.is_unlocked());
-    first.save_draft(&draft()).unwrap();
+    first.save_draft(&draft()).await.unwrap();
 
-    // The inactivity lock of one view is its own too.
-    second.unlock(PIN).unwrap();
-    first.update_prefs(|p| p.lock_after = Duration::ZERO);
-    assert!(second.lock_if_idle());
-    assert!(first.is_unlocked(), "only the view that checked its clock");
+    // The inactivity lock is each view's own too: the one the worker
+    // keeps tapping stays open.
+    second.unlock(PIN).await.unwrap();
+    first.update_prefs(|p| p.lock_after = Duration::from_secs(2)).await;
+    for _ in 0..8 {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        first.touch().await;
+    }
+    second.refresh().await;
+    first.refresh().await;
+    assert!(!second.is_unlocked(), "idle for 4 s, locked");
+    assert!(first.is_unlocked(), "touched every half second");
     assert_eq!(first.status().unwrap().today.contacts, 1);
 }
 
-#[test]
-fn a_view_that_goes_away_takes_its_key_with_it() {
-    let (_home, phone, _first) = phone();
+#[tokio::test]
+async fn a_view_that_goes_away_takes_its_key_with_it() {
+    let (_home, phone, _first) = phone().await;
     let view = phone.session();
-    view.unlock(PIN).unwrap();
-    assert_eq!(phone.unlocked_sessions(), 2);
+    view.unlock(PIN).await.unwrap();
+    assert_eq!(view.stats().await.unlocked_views, 2);
     drop(view);
-    assert_eq!(phone.unlocked_sessions(), 1);
+    let first = phone.session();
+    assert_eq!(first.stats().await.unlocked_views, 1);
 }
 
-#[test]
-fn a_closed_view_keeps_no_key_even_from_an_unlock_that_ends_after_the_close() {
-    let (_home, phone, first) = phone();
+#[tokio::test]
+async fn a_closed_view_keeps_no_key_even_from_an_unlock_that_ends_after_the_close() {
+    let (_home, phone, first) = phone().await;
     let view = phone.session();
-    view.unlock(PIN).unwrap();
-    view.close();
+    view.unlock(PIN).await.unwrap();
+    view.close().await;
+    view.refresh().await;
     assert!(!view.is_unlocked());
-    // What an unlock still running on its thread when the socket closed
-    // does at its end: the key is not kept.
-    view.unlock(PIN).unwrap();
+    // An unlock sent after the socket closed (it was on its way): the
+    // view is gone, nothing is unlocked for it.
+    assert!(view.unlock(PIN).await.is_err());
     assert!(!view.is_unlocked());
+    first.refresh().await;
     assert!(first.is_unlocked());
-    assert_eq!(phone.unlocked_sessions(), 1);
+    assert_eq!(first.stats().await.unlocked_views, 1);
+    let _ = phone;
 }
 
-#[test]
-fn wrong_pins_typed_in_one_view_make_every_view_of_the_phone_wait() {
-    let (home, phone, _first) = phone();
+#[tokio::test]
+async fn wrong_pins_typed_in_one_view_make_every_view_of_the_phone_wait() {
+    let (home, phone, _first) = phone().await;
     let thief = phone.session();
     for _ in 0..5 {
-        assert!(thief.unlock("000000").is_err());
+        assert!(thief.unlock("000000").await.is_err());
     }
     // A fresh connection does not start the count over.
     let another = phone.session();
+    another.refresh().await;
     assert!(another.pin_wait().is_some());
-    let refused = another.unlock(PIN).unwrap_err();
+    let refused = another.unlock(PIN).await.unwrap_err();
     assert!(
         refused.starts_with("Trop de NIP incorrects de suite"),
         "{refused}"
@@ -115,25 +130,25 @@ fn wrong_pins_typed_in_one_view_make_every_view_of_the_phone_wait() {
     assert_eq!(Prefs::load(home.path()).pin_tries.wrong_in_a_row, 5);
 }
 
-#[test]
-fn pins_tried_at_once_from_many_views_still_meet_the_wait_after_the_fifth() {
-    let (home, phone, _first) = phone();
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pins_tried_at_once_from_many_views_still_meet_the_wait_after_the_fifth() {
+    let (home, phone, _first) = phone().await;
     let thief = phone.session();
     for _ in 0..4 {
-        assert!(thief.unlock("000000").is_err());
+        assert!(thief.unlock("000000").await.is_err());
     }
     // Eight connections each try a PIN at the same moment: one is tried,
     // the seven others meet the wait its failure started.
     let tries: Vec<_> = (0..8)
         .map(|n| {
             let view = phone.session();
-            std::thread::spawn(move || view.unlock(&format!("11111{n}")))
+            tokio::spawn(async move { view.unlock(&format!("11111{n}")).await })
         })
         .collect();
-    let outcomes: Vec<String> = tries
-        .into_iter()
-        .map(|t| t.join().unwrap().unwrap_err())
-        .collect();
+    let mut outcomes: Vec<String> = Vec::new();
+    for t in tries {
+        outcomes.push(t.await.unwrap().unwrap_err());
+    }
     assert_eq!(Prefs::load(home.path()).pin_tries.wrong_in_a_row, 5);
     let waited = outcomes
         .iter()
@@ -142,42 +157,47 @@ fn pins_tried_at_once_from_many_views_still_meet_the_wait_after_the_fifth() {
     assert_eq!(waited, 7, "{outcomes:#?}");
 }
 
-#[test]
-fn a_new_pin_in_one_view_locks_the_others_and_a_wipe_locks_every_view() {
+#[tokio::test]
+async fn a_new_pin_in_one_view_locks_the_others_and_a_wipe_locks_every_view() {
     let home = tempfile::tempdir().unwrap();
     let phone = Phone::new(home.path());
     let first = phone.session();
-    first.create(PIN, PIN).unwrap();
+    first.create(PIN, PIN).await.unwrap();
     let second = phone.session();
-    second.unlock(PIN).unwrap();
+    second.unlock(PIN).await.unwrap();
 
-    first.change_pin(PIN, "135791", "135791").unwrap();
+    first.change_pin(PIN, "135791", "135791").await.unwrap();
     assert!(first.is_unlocked());
+    second.refresh().await;
     assert!(!second.is_unlocked(), "it must show it knows the new PIN");
-    assert!(second.unlock(PIN).is_err());
-    second.unlock("135791").unwrap();
+    assert!(second.unlock(PIN).await.is_err());
+    second.unlock("135791").await.unwrap();
 
-    second.wipe("135791").unwrap();
-    assert_eq!(phone.unlocked_sessions(), 0);
+    second.wipe("135791").await.unwrap();
+    assert_eq!(second.stats().await.unlocked_views, 0);
+    first.refresh().await;
     assert_eq!(first.start_screen(), Screen::FirstRun);
 }
 
-#[test]
-fn two_views_making_the_store_at_once_leave_one_store_that_the_winner_holds() {
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_views_making_the_store_at_once_leave_one_store_that_the_winner_holds() {
     let home = tempfile::tempdir().unwrap();
     let phone = Phone::new(home.path());
     let makers: Vec<_> = ["482193", "735142"]
         .into_iter()
         .map(|pin| {
             let view = phone.session();
-            std::thread::spawn(move || (pin, view.create(pin, pin).is_ok(), view))
+            tokio::spawn(async move { (pin, view.create(pin, pin).await.is_ok(), view) })
         })
         .collect();
-    let done: Vec<_> = makers.into_iter().map(|m| m.join().unwrap()).collect();
+    let mut done = Vec::new();
+    for m in makers {
+        done.push(m.await.unwrap());
+    }
     let winners: Vec<_> = done.iter().filter(|(_, made, _)| *made).collect();
     assert_eq!(winners.len(), 1, "exactly one store is made");
     let (pin, _, view) = winners[0];
     assert!(view.is_unlocked());
     let other = phone.session();
-    other.unlock(pin).unwrap();
+    other.unlock(pin).await.unwrap();
 }

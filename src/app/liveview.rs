@@ -48,6 +48,8 @@ pub fn app_routes(phone: Phone) -> Router {
             get(move |ws: WebSocketUpgrade| async move {
                 ws.on_upgrade(move |socket| async move {
                     let session = phone.session();
+                    // The first render is the real screen, not a blank.
+                    session.refresh().await;
                     let props = AppProps {
                         session: session.clone(),
                         start: None,

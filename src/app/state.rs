@@ -10,7 +10,7 @@
 //! renderer, the web's included, where the engine is in another thread.
 
 pub use crate::device::engine::pin_wait_message;
-use crate::device::engine::{Answer, Client, Command, Event, Reply, Snapshot};
+use crate::device::engine::{Answer, Client, Command, Event, Reply, Snapshot, Stats};
 pub use crate::device::prefs::{FREE_PIN_TRIES, PinTries, Prefs, Theme};
 use crate::device::{Listed, Status, StoreError};
 use crate::domain::catalog::Catalog;
@@ -112,6 +112,14 @@ impl Session {
         let reply = self.client.call(command, self.lang()).await;
         self.refresh().await;
         reply
+    }
+
+    /// The engine's counters (key derivations, sync attempts, views).
+    pub async fn stats(&self) -> Stats {
+        match self.client.call(Command::Stats, self.lang()).await {
+            Ok(Answer::Stats(stats)) => stats,
+            _ => Stats::default(),
+        }
     }
 
     /// The next change the engine reports; `None` once it is gone.

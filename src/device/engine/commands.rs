@@ -127,6 +127,13 @@ impl State {
 impl Engine {
     /// Handles one command from `view`.
     pub fn handle(&self, view: ViewId, command: Command) -> Reply {
+        // A view already closed (its socket gone while a PIN step was on
+        // its way) gets nothing unlocked, nothing kept.
+        let known = self.state().views.contains_key(&view);
+        if !known && !matches!(command, Command::Snapshot | Command::CloseView | Command::Stats) {
+            let lang = self.state().lang();
+            return Err(StoreError::WrongPin.message(lang));
+        }
         match command {
             Command::Snapshot => Ok(Answer::Snapshot(Box::new(self.snapshot(view)))),
             Command::Create { pin, again } => self.create(view, &pin, &again),
@@ -191,6 +198,8 @@ impl Engine {
                 let state = self.state();
                 Ok(Answer::Stats(Stats {
                     key_derivations: key_derivations(),
+                    unlocked_views: state.views.values().filter(|v| v.unlocked).count(),
+                    holds_key: state.open.is_some(),
                     ..state.stats
                 }))
             }

@@ -161,4 +161,8 @@ pub struct Stats {
     /// The engine thread's CPU time during the last attempt, where the
     /// platform says.
     pub last_sync_cpu: Option<Duration>,
+    /// Views holding the store unlocked now.
+    pub unlocked_views: usize,
+    /// Whether the data key is in memory.
+    pub holds_key: bool,
 }
