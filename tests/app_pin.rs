@@ -50,13 +50,13 @@ fn a_new_store_refuses_a_four_digit_pin_in_plain_words_and_takes_a_passphrase() 
     let home = tempfile::tempdir().unwrap();
     let session = Session::new(home.path());
     for short in ["4821", "48213", "abcdefg", "12-34-56-78"] {
-        assert_eq!(session.create(short, short).unwrap_err(), RULE_FR);
+        assert_eq!(wait(session.create(short, short)).unwrap_err(), RULE_FR);
         assert!(!Store::exists(home.path()), "nothing made for {short:?}");
     }
-    session.update_prefs(|p| p.lang = Lang::En);
-    assert_eq!(session.create("4821", "4821").unwrap_err(), RULE_EN);
+    wait(session.update_prefs(|p| p.lang = Lang::En));
+    assert_eq!(wait(session.create("4821", "4821")).unwrap_err(), RULE_EN);
 
-    session.create("tuque bleue", "tuque bleue").unwrap();
+    wait(session.create("tuque bleue", "tuque bleue")).unwrap();
     assert!(session.is_unlocked());
     assert!(!session.pin_is_weak());
     Store::open(home.path(), &Pin::parse("tuque bleue").unwrap()).unwrap();
@@ -76,7 +76,7 @@ fn first_run_states_the_rule_and_offers_a_keyboard_with_letters() {
             "inputmode=\"numeric\"",
         ],
     );
-    session.update_prefs(|p| p.lang = Lang::En);
+    wait(session.update_prefs(|p| p.lang = Lang::En));
     let en = page(&dom_at(&session, None));
     assert_has(
         &en,
@@ -91,9 +91,9 @@ fn first_run_states_the_rule_and_offers_a_keyboard_with_letters() {
 fn changing_the_pin_in_settings_refuses_a_short_new_one_and_keeps_the_old() {
     let home = tempfile::tempdir().unwrap();
     let session = Session::new(home.path());
-    session.create("482193", "482193").unwrap();
+    wait(session.create("482193", "482193")).unwrap();
     assert_eq!(
-        session.change_pin("482193", "1357", "1357").unwrap_err(),
+        wait(session.change_pin("482193", "1357", "1357")).unwrap_err(),
         RULE_FR
     );
     Store::open(home.path(), &Pin::parse("482193").unwrap()).unwrap();
@@ -154,7 +154,7 @@ fn an_old_four_digit_store_opens_with_every_record_then_asks_for_a_longer_pin() 
     // "Later": Home now, and the screen again at the next unlock.
     let home_page = press(&mut dom, |ui| ui.go(Screen::Home));
     assert_has(&home_page, &["Nouveau contact", "Contacts aujourd'hui : 3"]);
-    session.lock();
+    wait(session.lock());
     let mut dom = dom_at(&session, None);
     press(&mut dom, |ui| unlock::open(&session, ui, "4821".into()));
     settle(&runtime, &mut dom, |html| {
@@ -162,7 +162,7 @@ fn an_old_four_digit_store_opens_with_every_record_then_asks_for_a_longer_pin() 
     });
 
     // A short new PIN is refused again; a passphrase replaces the old one.
-    assert_eq!(session.strengthen_pin("1357", "1357").unwrap_err(), RULE_FR);
+    assert_eq!(wait(session.strengthen_pin("1357", "1357")).unwrap_err(), RULE_FR);
     session
         .strengthen_pin("tuque bleue de nuit", "tuque bleue de nuit")
         .unwrap();
@@ -173,7 +173,7 @@ fn an_old_four_digit_store_opens_with_every_record_then_asks_for_a_longer_pin() 
     drop(store);
 
     // Next unlock: straight to Home.
-    session.lock();
+    wait(session.lock());
     let mut dom = dom_at(&session, None);
     press(&mut dom, |ui| {
         unlock::open(&session, ui, "tuque bleue de nuit".into())
@@ -186,8 +186,8 @@ fn the_safer_pin_screen_speaks_english_too() {
     let home = tempfile::tempdir().unwrap();
     common::old_store::make(home.path(), "4821", &["pontiac"]);
     let session = Session::new(home.path());
-    session.update_prefs(|p| p.lang = Lang::En);
-    session.unlock("4821").unwrap();
+    wait(session.update_prefs(|p| p.lang = Lang::En));
+    wait(session.unlock("4821")).unwrap();
     let html = page(&dom_at(&session, Some(Screen::SaferPin)));
     assert_has(
         &html,
@@ -205,17 +205,17 @@ fn the_safer_pin_screen_speaks_english_too() {
 fn the_pin_field_shows_the_keypad_the_pin_was_last_typed_on() {
     let home = tempfile::tempdir().unwrap();
     let session = Session::new(home.path());
-    session.create("482193", "482193").unwrap();
-    session.lock();
+    wait(session.create("482193", "482193")).unwrap();
+    wait(session.lock());
     let digits = page(&dom_at(&session, None));
     assert_has(&digits, &["inputmode=\"numeric\""]);
     assert!(!digits.contains("inputmode=\"text\""), "{digits}");
 
-    session.unlock("482193").unwrap();
+    wait(session.unlock("482193")).unwrap();
     session
         .change_pin("482193", "la nuit tombe", "la nuit tombe")
         .unwrap();
-    session.lock();
+    wait(session.lock());
     assert!(Prefs::load(home.path()).pin_letters);
     let letters = page(&dom_at(&session, None));
     assert_has(&letters, &["inputmode=\"text\""]);

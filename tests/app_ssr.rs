@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::ssr::{page, settle};
+use common::ssr::{page, settle, wait};
 use dioxus::prelude::{ScopeId, VirtualDom, WritableExt};
 use std::time::Duration;
 use tournee::app::form::Form;
@@ -18,6 +18,7 @@ use tournee::domain::{Field, Lang, Record};
 const PIN: &str = "482193";
 
 fn render(session: &Session, start: Option<Screen>) -> String {
+    wait(session.refresh());
     let mut dom = VirtualDom::new_with_props(
         App,
         AppProps {
@@ -32,7 +33,7 @@ fn render(session: &Session, start: Option<Screen>) -> String {
 /// The page as a worker reads it: apostrophes unescaped, and without the
 /// embedded style sheet, whose comments must not satisfy an assertion.
 fn in_lang(session: &Session, lang: Lang, start: Option<Screen>) -> String {
-    session.update_prefs(|p| p.lang = lang);
+    wait(session.update_prefs(|p| p.lang = lang));
     render(session, start)
 }
 
@@ -40,7 +41,7 @@ fn in_lang(session: &Session, lang: Lang, start: Option<Screen>) -> String {
 fn unlocked() -> (tempfile::TempDir, Session) {
     let home = tempfile::tempdir().unwrap();
     let session = Session::new(home.path());
-    session.create(PIN, PIN).unwrap();
+    wait(session.create(PIN, PIN)).unwrap();
     (home, session)
 }
 
@@ -69,7 +70,7 @@ fn a_new_phone_opens_on_first_run_in_french_then_english() {
     assert_has(&en, &["Welcome to Tournée", "PIN (again)", "Next"]);
 
     // Second step, once the PIN is set: enroll with a code, or go offline.
-    session.create(PIN, PIN).unwrap();
+    wait(session.create(PIN, PIN)).unwrap();
     let fr = in_lang(&session, Lang::Fr, Some(Screen::FirstRun));
     assert_has(
         &fr,
@@ -95,7 +96,7 @@ fn a_new_phone_opens_on_first_run_in_french_then_english() {
 #[test]
 fn a_locked_phone_asks_for_the_pin_and_offers_no_screen_behind_it() {
     let (_home, session) = unlocked();
-    session.lock();
+    wait(session.lock());
     let fr = in_lang(&session, Lang::Fr, Some(Screen::Home));
     assert_has(
         &fr,
@@ -167,7 +168,7 @@ fn returned_syringes_and_duration_are_saved_shown_in_today_and_repeat_keeps_only
     form.step_returned(true);
     form.step_returned(true);
     form.duration = "20".into();
-    session.save_draft(&form.draft()).unwrap();
+    wait(session.save_draft(&form.draft())).unwrap();
     let fr = in_lang(&session, Lang::Fr, Some(Screen::Today));
     assert_has(&fr, &["Seringues récupérées 3", "20 min"]);
     let en = in_lang(&session, Lang::En, Some(Screen::Today));
@@ -178,8 +179,8 @@ fn returned_syringes_and_duration_are_saved_shown_in_today_and_repeat_keeps_only
     let mut again = Form::repeat(&session.last_contact().unwrap());
     assert_eq!((again.returned, again.duration.as_str()), (3, ""));
     again.step("seringues", true);
-    session.save_draft(&again.draft()).unwrap();
-    session.lock();
+    wait(session.save_draft(&again.draft())).unwrap();
+    wait(session.lock());
     let store = Store::open(home.path(), &Pin::parse(PIN).unwrap()).unwrap();
     let saved: Vec<_> = store
         .list(Listing::Pending)
@@ -207,7 +208,7 @@ fn a_duration_out_of_range_is_refused_next_to_its_field() {
         let mut form = typical();
         form.duration = "0".into();
         ui.form.set(form);
-        new_contact::save(&session, ui);
+        wait(new_contact::save(session.clone(), ui));
     });
     assert_has(&html, &["Rien n'a été enregistré"]);
     // The error sits between the duration field and the person code.
@@ -253,8 +254,8 @@ fn saving_the_form_writes_a_real_contact_to_the_store() {
     let (home, session) = unlocked();
     let mut form = typical();
     form.code = "Tremblay 1990".into();
-    session.save_draft(&form.draft()).unwrap();
-    session.lock();
+    wait(session.save_draft(&form.draft())).unwrap();
+    wait(session.lock());
 
     let store = Store::open(home.path(), &Pin::parse(PIN).unwrap()).unwrap();
     let pending = store.list(Listing::Pending).unwrap();
@@ -270,11 +271,11 @@ fn saving_the_form_writes_a_real_contact_to_the_store() {
 #[test]
 fn repeat_the_last_then_one_more_syringe_then_save_makes_a_second_contact() {
     let (_home, session) = unlocked();
-    session.save_draft(&typical().draft()).unwrap();
+    wait(session.save_draft(&typical().draft())).unwrap();
     // The three taps: "Répéter le dernier", "+" on syringes, "Enregistrer".
     let mut form = Form::repeat(&session.last_contact().unwrap());
     form.step("seringues", true);
-    session.save_draft(&form.draft()).unwrap();
+    wait(session.save_draft(&form.draft())).unwrap();
     let status = session.status().unwrap();
     assert_eq!(status.today.contacts, 2);
     assert_eq!(status.today.materials.get("seringues"), Some(&3));
@@ -289,7 +290,7 @@ fn repeat_the_last_then_one_more_syringe_then_save_makes_a_second_contact() {
 fn a_form_missing_fields_saves_nothing_and_says_why_in_the_workers_language() {
     let (_home, session) = unlocked();
     let form = Form::fresh(None);
-    let Err(error) = session.save_draft(&form.draft()) else {
+    let Err(error) = wait(session.save_draft(&form.draft())) else {
         panic!("an empty zone must not save");
     };
     assert!(matches!(error, SaveError::Fields(_)));
@@ -304,7 +305,7 @@ fn today_lists_contacts_with_void_but_never_the_person_code() {
     let (_home, session) = unlocked();
     let mut form = typical();
     form.code = "Tremblay 1990".into();
-    session.save_draft(&form.draft()).unwrap();
+    wait(session.save_draft(&form.draft())).unwrap();
     let fr = in_lang(&session, Lang::Fr, Some(Screen::Today));
     assert_has(
         &fr,
@@ -324,12 +325,12 @@ fn today_lists_contacts_with_void_but_never_the_person_code() {
 #[test]
 fn voiding_takes_the_contact_out_of_todays_counts() {
     let (_home, session) = unlocked();
-    let id = session.save_draft(&typical().draft()).unwrap();
-    session.void(id).unwrap();
+    let id = wait(session.save_draft(&typical().draft())).unwrap();
+    wait(session.void(id)).unwrap();
     assert_eq!(session.status().unwrap().today.contacts, 0);
     let fr = in_lang(&session, Lang::Fr, Some(Screen::Today));
     assert_has(&fr, &["annulé"]);
-    assert!(session.void(id).is_err(), "a second void is refused");
+    assert!(wait(session.void(id)).is_err(), "a second void is refused");
 }
 
 #[test]
@@ -348,7 +349,7 @@ fn the_empty_day_says_so() {
 #[test]
 fn sync_screen_says_what_waits_and_offers_enrollment_before_sync() {
     let (_home, session) = unlocked();
-    session.save_draft(&typical().draft()).unwrap();
+    wait(session.save_draft(&typical().draft())).unwrap();
     let fr = in_lang(&session, Lang::Fr, Some(Screen::Sync));
     assert_has(
         &fr,
@@ -404,23 +405,22 @@ fn settings_offer_language_auto_lock_and_theme() {
 fn changing_the_pin_needs_the_current_one_and_the_new_one_twice() {
     let (home, session) = unlocked();
     assert!(
-        session
-            .change_pin("0000", "135791", "135791")
+        wait(session.change_pin("0000", "135791", "135791"))
             .unwrap_err()
             .starts_with("NIP incorrect")
     );
-    assert!(session.change_pin(PIN, "135791", "135792").is_err());
-    session.change_pin(PIN, "135791", "135791").unwrap();
+    assert!(wait(session.change_pin(PIN, "135791", "135792")).is_err());
+    wait(session.change_pin(PIN, "135791", "135791")).unwrap();
     Store::open(home.path(), &Pin::parse("135791").unwrap()).unwrap();
 }
 
 #[test]
 fn wiping_needs_the_pin_then_leaves_a_first_run() {
     let (home, session) = unlocked();
-    session.save_draft(&typical().draft()).unwrap();
-    assert!(session.wipe("0000").is_err());
+    wait(session.save_draft(&typical().draft())).unwrap();
+    assert!(wait(session.wipe("0000")).is_err());
     assert!(session.is_unlocked(), "a wrong PIN wipes nothing");
-    session.wipe(PIN).unwrap();
+    wait(session.wipe(PIN)).unwrap();
     assert!(!Store::exists(home.path()));
     assert_eq!(session.start_screen(), Screen::FirstRun);
 }
@@ -428,9 +428,13 @@ fn wiping_needs_the_pin_then_leaves_a_first_run() {
 #[test]
 fn the_phone_locks_itself_after_the_chosen_inactivity() {
     let (_home, session) = unlocked();
-    assert!(!session.lock_if_idle(), "5 minutes by default");
-    session.update_prefs(|p| p.lock_after = Duration::ZERO);
-    assert!(session.lock_if_idle());
+    std::thread::sleep(Duration::from_millis(1500));
+    wait(session.refresh());
+    assert!(session.is_unlocked(), "5 minutes by default");
+    wait(session.update_prefs(|p| p.lock_after = Duration::ZERO));
+    // The engine's clock looks every second.
+    std::thread::sleep(Duration::from_millis(1500));
+    wait(session.refresh());
     assert_eq!(session.start_screen(), Screen::Unlock);
 }
 
@@ -438,20 +442,20 @@ fn the_phone_locks_itself_after_the_chosen_inactivity() {
 fn pins_are_checked_in_plain_words() {
     let home = tempfile::tempdir().unwrap();
     let session = Session::new(home.path());
-    let mismatch = session.create(PIN, "999999").unwrap_err();
+    let mismatch = wait(session.create(PIN, "999999")).unwrap_err();
     assert!(mismatch.contains("ne correspondent pas"), "{mismatch}");
-    session.create(PIN, PIN).unwrap();
-    session.lock();
-    let wrong = session.unlock("0000").unwrap_err();
+    wait(session.create(PIN, PIN)).unwrap();
+    wait(session.lock());
+    let wrong = wait(session.unlock("0000")).unwrap_err();
     assert!(wrong.starts_with("NIP incorrect"), "{wrong}");
-    session.unlock(PIN).unwrap();
+    wait(session.unlock(PIN)).unwrap();
     assert!(session.is_unlocked());
 }
 
 #[test]
 fn switching_language_applies_at_once_to_every_view() {
     let (_home, session) = unlocked();
-    session.update_prefs(|p| p.lang = Lang::Fr);
+    wait(session.update_prefs(|p| p.lang = Lang::Fr));
     // The app's inactivity clock is a tokio timer, as under liveview.
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let _inside = runtime.enter();
@@ -467,7 +471,7 @@ fn switching_language_applies_at_once_to_every_view() {
     // What the "English" chip's handler does.
     dom.in_runtime(|| {
         let ui: Ui = dioxus::core::consume_context_from_scope(ScopeId::APP).unwrap();
-        session.update_prefs(|p| p.lang = Lang::En);
+        wait(session.update_prefs(|p| p.lang = Lang::En));
         ui.refresh();
     });
     dom.render_immediate_to_vec();
@@ -485,6 +489,7 @@ fn switching_language_applies_at_once_to_every_view() {
 /// A live virtual DOM on `start`, for tests that press buttons through
 /// the components' own handlers.
 fn dom_at(session: &Session, start: Screen) -> VirtualDom {
+    wait(session.refresh());
     let mut dom = VirtualDom::new_with_props(
         App,
         AppProps {
@@ -513,7 +518,7 @@ fn the_save_button_writes_to_the_store_and_goes_home_with_a_notice() {
     let mut dom = dom_at(&session, Screen::NewContact);
     let html = press(&mut dom, |mut ui| {
         ui.form.set(typical());
-        new_contact::save(&session, ui);
+        wait(new_contact::save(session.clone(), ui));
     });
     assert_has(
         &html,
@@ -523,7 +528,7 @@ fn the_save_button_writes_to_the_store_and_goes_home_with_a_notice() {
             "Répéter le dernier",
         ],
     );
-    session.lock();
+    wait(session.lock());
     let store = Store::open(home.path(), &Pin::parse(PIN).unwrap()).unwrap();
     assert_eq!(store.list(Listing::Pending).unwrap().len(), 1);
 }
@@ -549,11 +554,11 @@ fn a_save_with_missing_fields_shows_each_problem_next_to_its_field() {
             "Nothing was saved",
         ),
     ] {
-        session.update_prefs(|p| p.lang = lang);
+        wait(session.update_prefs(|p| p.lang = lang));
         let mut dom = dom_at(&session, Screen::NewContact);
         let html = press(&mut dom, |mut ui| {
             ui.form.set(Form::fresh(None));
-            new_contact::save(&session, ui);
+            wait(new_contact::save(session.clone(), ui));
         });
         assert_has(&html, &[zone_error, age_error, summary]);
         // Next to its field: inside the zone group, before the next title.
@@ -569,16 +574,16 @@ fn yes_void_takes_the_contact_out_and_says_so() {
     let (_home, session) = unlocked();
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let _inside = runtime.enter();
-    let id = session.save_draft(&typical().draft()).unwrap();
+    let id = wait(session.save_draft(&typical().draft())).unwrap();
     let mut dom = dom_at(&session, Screen::Today);
-    let html = press(&mut dom, |ui| today::void(&session, ui, id).unwrap());
+    let html = press(&mut dom, |ui| wait(today::void(&session, ui, id)).unwrap());
     assert_has(&html, &["Contact annulé.", "record voided", "annulé"]);
     assert!(
         !html.contains("Annuler ce contact"),
         "a voided contact offers no second void"
     );
     let again = press(&mut dom, |ui| {
-        let error = today::void(&session, ui, id).unwrap_err();
+        let error = wait(today::void(&session, ui, id)).unwrap_err();
         assert!(error.contains("déjà annulé"), "{error}");
     });
     assert!(again.contains("record voided"));
@@ -587,7 +592,8 @@ fn yes_void_takes_the_contact_out_and_says_so() {
 #[test]
 fn a_view_opened_after_the_inactivity_delay_starts_locked() {
     let (_home, session) = unlocked();
-    session.update_prefs(|p| p.lock_after = Duration::ZERO);
+    wait(session.update_prefs(|p| p.lock_after = Duration::ZERO));
+    std::thread::sleep(Duration::from_millis(1500));
     let html = render(&session, None);
     assert_has(&html, &["Tournée est verrouillé"]);
     assert!(!session.is_unlocked());
@@ -596,7 +602,7 @@ fn a_view_opened_after_the_inactivity_delay_starts_locked() {
 #[test]
 fn unlocking_runs_off_the_ui_thread_and_says_so_meanwhile() {
     let (_home, session) = unlocked();
-    session.lock();
+    wait(session.lock());
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let _inside = runtime.enter();
     let mut dom = dom_at(&session, Screen::Unlock);
@@ -622,8 +628,8 @@ fn unlocking_runs_off_the_ui_thread_and_says_so_meanwhile() {
     assert!(!html.contains("Déverrouillage…"), "{html}");
 
     // A wrong PIN comes back the same way, as a message on the PIN screen.
-    session.update_prefs(|p| p.lang = Lang::En);
-    session.lock();
+    wait(session.update_prefs(|p| p.lang = Lang::En));
+    wait(session.lock());
     let mut dom = dom_at(&session, Screen::Unlock);
     let html = press(&mut dom, |ui| unlock::open(&session, ui, "0000".into()));
     assert_has(&html, &[">Unlocking…</button>"]);
@@ -644,7 +650,7 @@ fn creating_the_pin_runs_off_the_ui_thread_then_offers_enrollment() {
             ui,
             &session,
             tournee::app::PinStep::Create,
-            |session| session.create(PIN, PIN),
+            |session| async move { session.create(PIN, PIN).await },
             |ui| ui.refresh(),
         );
     });
@@ -659,20 +665,20 @@ fn creating_the_pin_runs_off_the_ui_thread_then_offers_enrollment() {
 #[test]
 fn five_wrong_pins_in_a_row_make_the_worker_wait_even_after_a_restart() {
     let (home, session) = unlocked();
-    session.save_draft(&typical().draft()).unwrap();
-    session.lock();
+    wait(session.save_draft(&typical().draft())).unwrap();
+    wait(session.lock());
     for _ in 0..4 {
-        let wrong = session.unlock("0000").unwrap_err();
+        let wrong = wait(session.unlock("0000")).unwrap_err();
         assert_eq!(wrong, "NIP incorrect. Rien n'a été ouvert.");
     }
-    let fifth = session.unlock("0000").unwrap_err();
+    let fifth = wait(session.unlock("0000")).unwrap_err();
     assert!(fifth.starts_with("NIP incorrect"), "{fifth}");
     assert!(
         fifth.contains("Attendez 30 s avant de réessayer"),
         "{fifth}"
     );
     // Even the right PIN waits now: nothing is tried.
-    let refused = session.unlock(PIN).unwrap_err();
+    let refused = wait(session.unlock(PIN)).unwrap_err();
     assert!(
         refused.starts_with("Trop de NIP incorrects de suite"),
         "{refused}"
@@ -683,6 +689,7 @@ fn five_wrong_pins_in_a_row_make_the_worker_wait_even_after_a_restart() {
     // in the worker's language, with the button off.
     drop(session);
     let session = Session::new(home.path());
+    wait(session.refresh());
     assert!(session.pin_wait().is_some());
     let en = in_lang(&session, Lang::En, None);
     assert_has(
@@ -693,7 +700,7 @@ fn five_wrong_pins_in_a_row_make_the_worker_wait_even_after_a_restart() {
             "data-testid=\"pin-wait\"",
         ],
     );
-    assert!(session.unlock(PIN).is_err());
+    assert!(wait(session.unlock(PIN)).is_err());
 
     // Once the wait is over (here: the mark moved 31 s back), the right
     // PIN opens, the count starts over, and every contact is still there.
@@ -702,7 +709,7 @@ fn five_wrong_pins_in_a_row_make_the_worker_wait_even_after_a_restart() {
     prefs.pin_tries.last_wrong_at = prefs.pin_tries.last_wrong_at.map(|at| at - 31);
     prefs.save(home.path()).unwrap();
     let session = Session::new(home.path());
-    session.unlock(PIN).unwrap();
+    wait(session.unlock(PIN)).unwrap();
     assert_eq!(Prefs::load(home.path()).pin_tries.wrong_in_a_row, 0);
     assert_eq!(session.status().unwrap().today.contacts, 1);
 }
@@ -710,15 +717,15 @@ fn five_wrong_pins_in_a_row_make_the_worker_wait_even_after_a_restart() {
 #[test]
 fn the_wait_doubles_with_each_wrong_pin_after_the_fifth() {
     let (home, session) = unlocked();
-    session.update_prefs(|p| p.lang = Lang::En);
-    session.lock();
+    wait(session.update_prefs(|p| p.lang = Lang::En));
+    wait(session.lock());
     let mut prefs = Prefs::load(home.path());
     // Five wrong PINs long ago: the next wrong one waits a minute.
     prefs.pin_tries.wrong_in_a_row = 5;
     prefs.pin_tries.last_wrong_at = Some(0);
     prefs.save(home.path()).unwrap();
     let session = Session::new(home.path());
-    let sixth = session.unlock("0000").unwrap_err();
+    let sixth = wait(session.unlock("0000")).unwrap_err();
     assert!(sixth.contains("Wait 1 min before trying again"), "{sixth}");
     let wait = session.pin_wait().unwrap();
     assert!(wait > Duration::from_secs(55) && wait <= Duration::from_secs(60));
@@ -743,7 +750,7 @@ fn settings_offer_when_the_work_day_ends_06_00_first_and_keep_the_choice() {
         html[start..at].contains("chip-pick on")
     };
     assert!(on(&fr, 6) && !on(&fr, 4), "{fr}");
-    session.update_prefs(|p| p.day_end = tournee::device::DayEnd::at(4).unwrap());
+    wait(session.update_prefs(|p| p.day_end = tournee::device::DayEnd::at(4).unwrap()));
     assert_eq!(Prefs::load(home.path()).day_end.hour(), 4);
     let en = in_lang(&session, Lang::En, Some(Screen::Settings));
     assert_has(&en, &["End of the work day", "04:00"]);

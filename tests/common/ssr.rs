@@ -13,7 +13,7 @@ pub fn page(dom: &VirtualDom) -> String {
     }
 }
 
-/// Runs the dom's tasks (the PIN step's thread reports back through one)
+/// Runs the dom's tasks (the engine's answers come back through them)
 /// until `done` says yes to the page, or fails after a long while.
 pub fn settle(
     runtime: &tokio::runtime::Runtime,
@@ -35,4 +35,10 @@ pub fn settle(
             "never settled:\n{html}"
         );
     }
+}
+
+/// Waits for an async session command from a plain test or a component's
+/// handler: the engine answers from its own thread, so any executor does.
+pub fn wait<F: std::future::Future>(future: F) -> F::Output {
+    futures_executor::block_on(future)
 }
