@@ -1,6 +1,6 @@
 //! The app's background work against the real server on 127.0.0.1:0:
 //! enrolling from the first-run screen's handler, then a save that goes
-//! out by itself through `sync_now`, without the UI's store waiting; and
+//! out through the engine's sync, while the engine keeps serving taps; and
 //! the night staying on the phone after it went out.
 
 mod common;
@@ -11,7 +11,7 @@ use std::time::Duration;
 use tournee::app::form::Form;
 use tournee::app::screens::chip::chip;
 use tournee::app::state::now;
-use tournee::app::{App, AppProps, Screen, Session, background};
+use tournee::app::{App, AppProps, Screen, Session};
 use tournee::device::{DayEnd, Listing, Pin, Store, SyncOptions, sync};
 use tournee::domain::{Lang, Record};
 
@@ -32,21 +32,18 @@ fn render(session: &Session, screen: Screen) -> String {
 
 async fn enrolled(server: &TestServer, home: &std::path::Path) -> Session {
     let session = Session::new(home);
-    session.create(PIN, PIN).unwrap();
-    assert!(background::enroll(
-        &session,
-        &server.url,
-        &server.code(),
-        "Nuit"
-    ));
-    until("enrollment", || !session.is_enrolling()).await;
+    session.create(PIN, PIN).await.unwrap();
+    assert!(session.enroll(&server.url, &server.code(), "Nuit").await);
+    until("enrollment", &session, |s| !s.is_enrolling()).await;
+    // The engine syncs once enrolled; that first round ends first.
+    until("sync", &session, |s| !s.sync_busy()).await;
     assert!(session.is_enrolled());
     session
 }
 
 async fn synced(session: &Session) {
-    assert!(background::sync_now(session));
-    until("sync", || !session.sync_flags().busy()).await;
+    assert!(session.sync_now().await);
+    until("sync", session, |s| !s.sync_busy()).await;
     assert!(
         matches!(session.last_sync_outcome(), Some(Ok(_))),
         "{:?}",
@@ -65,9 +62,10 @@ fn today_and_home(session: &Session) -> (usize, u64) {
     (standing, session.status().unwrap().today.contacts)
 }
 
-async fn until(what: &str, mut done: impl FnMut() -> bool) {
+async fn until(what: &str, session: &Session, done: impl Fn(&Session) -> bool) {
     for _ in 0..300 {
-        if done() {
+        session.refresh().await;
+        if done(session) {
             return;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -80,15 +78,11 @@ async fn an_enrolled_app_sends_a_saved_contact_in_the_background_and_says_all_se
     let server = TestServer::spawn().await;
     let home = tempfile::tempdir().unwrap();
     let session = Session::new(home.path());
-    session.create(PIN, PIN).unwrap();
+    session.create(PIN, PIN).await.unwrap();
 
-    assert!(background::enroll(
-        &session,
-        &server.url,
-        &server.code(),
-        "Nuit 3"
-    ));
-    until("enrollment", || !session.is_enrolling()).await;
+    assert!(session.enroll(&server.url, &server.code(), "Nuit 3").await);
+    until("enrollment", &session, |s| !s.is_enrolling()).await;
+    until("sync", &session, |s| !s.sync_busy()).await;
     let enrolled = session.last_enroll_outcome().unwrap().unwrap();
     assert!(enrolled.starts_with("Inscrit auprès de"), "{enrolled}");
     assert!(session.is_enrolled());
@@ -97,13 +91,13 @@ async fn an_enrolled_app_sends_a_saved_contact_in_the_background_and_says_all_se
     form.zone = "pontiac".into();
     form.age_band = "18-24".into();
     form.step("seringues", true);
-    session.save_draft(&form.draft()).unwrap();
+    session.save_draft(&form.draft()).await.unwrap();
     assert_eq!(session.status().unwrap().waiting_records, 1);
 
-    assert!(background::sync_now(&session));
+    assert!(session.sync_now().await);
     // The UI's store stays usable while the upload runs.
     session.status().unwrap();
-    until("sync", || !session.sync_flags().busy()).await;
+    until("sync", &session, |s| !s.sync_busy()).await;
     assert_eq!(session.last_sync_outcome(), Some(Ok(1)));
     assert_eq!(server.envelopes(), 1);
 
@@ -122,29 +116,29 @@ async fn a_refused_code_is_explained_and_nothing_is_enrolled() {
     let server = TestServer::spawn().await;
     let home = tempfile::tempdir().unwrap();
     let session = Session::new(home.path());
-    session.create("482193", "482193").unwrap();
-    session.update_prefs(|p| p.lang = Lang::En);
-    assert!(background::enroll(&session, &server.url, "not a code", ""));
-    until("enrollment", || !session.is_enrolling()).await;
+    session.create("482193", "482193").await.unwrap();
+    session.update_prefs(|p| p.lang = Lang::En).await;
+    assert!(session.enroll(&server.url, "not a code", "").await);
+    until("enrollment", &session, |s| !s.is_enrolling()).await;
     let error = session.last_enroll_outcome().unwrap().unwrap_err();
     assert!(error.starts_with("Unreadable enrollment code"), "{error}");
     assert!(!session.is_enrolled());
-    assert!(!background::sync_now(&session), "no sync before enrollment");
+    assert!(!session.sync_now().await, "no sync before enrollment");
 }
 
 #[tokio::test]
 async fn an_address_that_is_not_http_or_https_is_explained_as_such_not_as_no_network() {
     let home = tempfile::tempdir().unwrap();
     let session = Session::new(home.path());
-    session.create("482193", "482193").unwrap();
-    session.update_prefs(|p| p.lang = Lang::En);
+    session.create("482193", "482193").await.unwrap();
+    session.update_prefs(|p| p.lang = Lang::En).await;
     for address in [
         "ftp://tournee.example.org",
         "file:///etc/passwd",
         "https://exa mple.org",
     ] {
-        assert!(background::enroll(&session, address, "ABCD-EFGH", ""));
-        until("enrollment", || !session.is_enrolling()).await;
+        assert!(session.enroll(address, "ABCD-EFGH", "").await);
+        until("enrollment", &session, |s| !s.is_enrolling()).await;
         let error = session.last_enroll_outcome().unwrap().unwrap_err();
         assert!(
             error.starts_with(&format!("server address: \"{address}\" is not a server address. Allowed: http:// or https://")),
@@ -163,7 +157,7 @@ async fn after_a_sync_today_lists_the_contact_as_sent_repeat_works_and_a_void_re
     form.zone = "pontiac".into();
     form.age_band = "18-24".into();
     form.step("seringues", true);
-    let first = session.save_draft(&form.draft()).unwrap();
+    let first = session.save_draft(&form.draft()).await.unwrap();
     let month = now().format("%Y-%m").to_string();
     synced(&session).await;
     assert_eq!(month_tally(&server, &month).contacts, 1);
@@ -192,14 +186,17 @@ async fn after_a_sync_today_lists_the_contact_as_sent_repeat_works_and_a_void_re
         .last_contact()
         .expect("the sent contact is the last");
     assert_eq!(last.record_id, first);
-    let again = session.save_draft(&Form::repeat(&last).draft()).unwrap();
+    let again = session
+        .save_draft(&Form::repeat(&last).draft())
+        .await
+        .unwrap();
     assert_ne!(again, first);
     assert_eq!(today_and_home(&session), (2, 2));
     synced(&session).await;
     assert_eq!(month_tally(&server, &month).contacts, 2);
 
     // Voiding the sent contact from the phone: the void goes out next.
-    session.void(first).unwrap();
+    session.void(first).await.unwrap();
     assert_eq!(today_and_home(&session), (1, 1));
     assert_eq!(session.status().unwrap().waiting_records, 1);
     synced(&session).await;
@@ -213,8 +210,8 @@ async fn after_a_sync_today_lists_the_contact_as_sent_repeat_works_and_a_void_re
     );
 
     // Locking and unlocking before the day is over keeps the night.
-    session.lock();
-    session.unlock(PIN).unwrap();
+    session.lock().await;
+    session.unlock(PIN).await.unwrap();
     assert_eq!(
         session.today().unwrap().len(),
         3,
@@ -251,12 +248,9 @@ async fn unlocking_erases_what_an_earlier_night_left_once_the_server_signed_for_
         assert_eq!((report.delivered, report.purged), (1, 0));
         assert_eq!(store.list(night).unwrap().len(), 1);
     }
-    session.lock();
-    session.unlock(PIN).unwrap();
-    assert!(
-        session
-            .with_store(|store| store.list(night))
-            .unwrap()
-            .is_empty()
-    );
+    session.lock().await;
+    session.unlock(PIN).await.unwrap();
+    session.lock().await;
+    let store = Store::open(home.path(), &Pin::parse(PIN).unwrap()).unwrap();
+    assert!(store.list(night).unwrap().is_empty());
 }

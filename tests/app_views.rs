@@ -69,7 +69,9 @@ async fn locking_one_view_leaves_the_other_open_and_saving() {
     // The inactivity lock is each view's own too: the one the worker
     // keeps tapping stays open.
     second.unlock(PIN).await.unwrap();
-    first.update_prefs(|p| p.lock_after = Duration::from_secs(2)).await;
+    first
+        .update_prefs(|p| p.lock_after = Duration::from_secs(2))
+        .await;
     for _ in 0..8 {
         tokio::time::sleep(Duration::from_millis(500)).await;
         first.touch().await;

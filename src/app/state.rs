@@ -227,6 +227,11 @@ impl Session {
         self.read(|s| s.sync.sending)
     }
 
+    /// A sync attempt is planned or running.
+    pub fn sync_busy(&self) -> bool {
+        self.read(|s| s.sync.busy)
+    }
+
     /// The outcome of the last sync: batches delivered, or the message.
     pub fn last_sync_outcome(&self) -> Option<Result<usize, String>> {
         self.read(|s| s.sync.last.clone())

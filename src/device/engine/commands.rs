@@ -130,7 +130,12 @@ impl Engine {
         // A view already closed (its socket gone while a PIN step was on
         // its way) gets nothing unlocked, nothing kept.
         let known = self.state().views.contains_key(&view);
-        if !known && !matches!(command, Command::Snapshot | Command::CloseView | Command::Stats) {
+        if !known
+            && !matches!(
+                command,
+                Command::Snapshot | Command::CloseView | Command::Stats
+            )
+        {
             let lang = self.state().lang();
             return Err(StoreError::WrongPin.message(lang));
         }
