@@ -35,7 +35,7 @@ async fn e2e_a_second_browser_starts_locked_and_locking_or_closing_it_leaves_the
         "nothing behind the lock"
     );
     second.shot("01-locked").await;
-    assert_eq!(e2e.phone.unlocked_sessions(), 1);
+    assert_eq!(e2e.phone.stats().await.unlocked_views, 1);
 
     // The first is still on Home and still saves.
     e2e.wait_text(&E2e::css("new-contact"), "still Home", |t| {
@@ -52,12 +52,12 @@ async fn e2e_a_second_browser_starts_locked_and_locking_or_closing_it_leaves_the
             t == "Nouveau contact"
         })
         .await;
-    assert_eq!(e2e.phone.unlocked_sessions(), 2);
+    assert_eq!(e2e.phone.stats().await.unlocked_views, 2);
     second.tap_id("lock").await;
     second
         .wait_text("h1", "locked again", |t| t == "Tournée est verrouillé")
         .await;
-    assert_eq!(e2e.phone.unlocked_sessions(), 1);
+    assert_eq!(e2e.phone.stats().await.unlocked_views, 1);
     e2e.save_a_contact().await;
     e2e.shot("02-first-still-open").await;
 
@@ -70,10 +70,10 @@ async fn e2e_a_second_browser_starts_locked_and_locking_or_closing_it_leaves_the
             t == "Nouveau contact"
         })
         .await;
-    assert_eq!(e2e.phone.unlocked_sessions(), 2);
+    assert_eq!(e2e.phone.stats().await.unlocked_views, 2);
     second.finish().await;
     let started = Instant::now();
-    while e2e.phone.unlocked_sessions() > 1 {
+    while e2e.phone.stats().await.unlocked_views > 1 {
         assert!(
             started.elapsed() < PATIENCE,
             "the closed socket kept its key"

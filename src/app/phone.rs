@@ -38,6 +38,11 @@ impl Phone {
         Session::over(self.engine.view())
     }
 
+    /// The engine's counters, through a view made for the asking.
+    pub async fn stats(&self) -> crate::device::engine::Stats {
+        self.session().stats().await
+    }
+
     pub fn home(&self) -> &Path {
         &self.home
     }

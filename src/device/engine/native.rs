@@ -23,7 +23,8 @@ enum Request {
     },
     Call {
         view: ViewId,
-        command: Command,
+        // Boxed: a contact makes a command far bigger than an `Open`.
+        command: Box<Command>,
         reply: Option<oneshot::Sender<Reply>>,
     },
 }
@@ -60,7 +61,7 @@ impl EngineHandle {
                                 command,
                                 reply,
                             } => {
-                                let answer = engine.handle(view, command);
+                                let answer = engine.handle(view, *command);
                                 if let Some(reply) = reply {
                                     let _ = reply.send(answer);
                                 }
@@ -98,7 +99,7 @@ impl Drop for Link {
     fn drop(&mut self) {
         let _ = self.engine.requests.send(Request::Call {
             view: self.view,
-            command: Command::CloseView,
+            command: Box::new(Command::CloseView),
             reply: None,
         });
     }
@@ -132,7 +133,7 @@ impl Client {
         let (reply, answer) = oneshot::channel();
         let sent = self.0.engine.requests.send(Request::Call {
             view: self.0.view,
-            command,
+            command: Box::new(command),
             reply: Some(reply),
         });
         let stopped = || Msg::AppNoResources.text(lang).to_string();

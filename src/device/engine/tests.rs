@@ -23,12 +23,14 @@ fn snapshot(engine: &Engine, view: u64) -> Snapshot {
 }
 
 fn contact(catalog: &Catalog) -> Contact {
-    let mut draft = crate::domain::ContactDraft::default();
-    draft.zone = catalog.zones[0].id.as_str().to_string();
-    draft.kind = "known".into();
-    draft.people = "1".into();
-    draft.age_band = catalog.age_bands[0].id.as_str().to_string();
-    draft.gender = Some(catalog.genders[0].id.as_str().to_string());
+    let draft = crate::domain::ContactDraft {
+        zone: catalog.zones[0].id.as_str().to_string(),
+        kind: "known".into(),
+        people: "1".into(),
+        age_band: catalog.age_bands[0].id.as_str().to_string(),
+        gender: Some(catalog.genders[0].id.as_str().to_string()),
+        ..Default::default()
+    };
     draft
         .parse(catalog, super::commands::now())
         .expect("a valid contact")
