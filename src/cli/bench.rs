@@ -5,7 +5,8 @@
 //! Device save latency: one contact saved (sealed, indexed, day counts
 //! updated, committed with a full fsync) into a store already holding N
 //! records, against a raw SQLite insert of a row the same size into a table
-//! holding N rows, with the same durability settings.
+//! holding N rows, with the same durability settings; the same save sent
+//! through the engine ([`super::bench_engine`]).
 
 use super::{Failure, Outcome};
 use crate::device::{Pin, Store};
@@ -141,6 +142,15 @@ pub fn run(args: BenchArgs, _lang: crate::domain::Lang) -> Outcome {
     let ratio = save.p50_ms / raw.p50_ms;
     let catalog = Catalog::default_quebec();
     let now = Local::now().fixed_offset();
+    let through = super::bench_engine::save(stored, samples, |i| contact(&catalog, i, now))?;
+    #[cfg(feature = "server")]
+    let idle = Some(super::bench_engine::idle_sync(if args.quick {
+        10
+    } else {
+        50
+    })?);
+    #[cfg(not(feature = "server"))]
+    let idle: Option<super::bench_engine::SyncFigure> = None;
     let sync_size = if args.quick { 5_000 } else { 20_000 };
     let sample: Vec<Contact> = (0..sync_size).map(|i| contact(&catalog, i, now)).collect();
     let (sealing, wire) = super::bench_sync::sealing(&sample)?;
@@ -159,6 +169,15 @@ pub fn run(args: BenchArgs, _lang: crate::domain::Lang) -> Outcome {
                 "raw_sqlite_p50_ms": raw.p50_ms,
                 "raw_sqlite_p99_ms": raw.p99_ms,
                 "ratio_p50": ratio,
+            },
+            "engine": {
+                "save_p50_ms": through.p50_ms,
+                "save_p99_ms": through.p99_ms,
+                "direct_save_p50_ms": save.p50_ms,
+                "direct_save_p99_ms": save.p99_ms,
+                "idle_sync_attempts": idle.as_ref().map(|f| f.attempts),
+                "key_derivations_per_sync_attempt": idle.as_ref().map(|f| f.key_derivations_per_attempt),
+                "idle_sync_cpu_ms": idle.as_ref().map(|f| f.cpu_ms_per_attempt),
             },
             "sealing": {
                 "records": sealing.records,
@@ -193,6 +212,27 @@ pub fn run(args: BenchArgs, _lang: crate::domain::Lang) -> Outcome {
         println!(
             "({samples} saves of one contact, {row_bytes}-byte sealed rows, WAL + synchronous=FULL)"
         );
+        println!(
+            "save through the engine, p50          {:>8.3} ms    {:>8.3} ms direct             {:.2}",
+            through.p50_ms,
+            save.p50_ms,
+            through.p50_ms / save.p50_ms
+        );
+        println!(
+            "save through the engine, p99          {:>8.3} ms    {:>8.3} ms direct             {:.2}",
+            through.p99_ms,
+            save.p99_ms,
+            through.p99_ms / save.p99_ms
+        );
+        match &idle {
+            Some(idle) => println!(
+                "idle background sync attempt          {:>8.3} ms CPU (engine thread), key derivations per attempt: {} ({} attempts)",
+                idle.cpu_ms_per_attempt, idle.key_derivations_per_attempt, idle.attempts
+            ),
+            None => {
+                println!("(no sync figure: this tournee was built without the \"server\" feature)")
+            }
+        }
         println!(
             "sealing {} records            {:>8.1} MB/s  {:>8.1} MB/s raw ChaCha20-Poly1305  {:.3}  ({:.0} records/s)",
             sealing.records,

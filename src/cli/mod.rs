@@ -17,6 +17,7 @@ mod admin;
 #[cfg(feature = "liveview")]
 mod app;
 mod bench;
+mod bench_engine;
 #[cfg(feature = "server")]
 mod bench_ingest;
 #[cfg(feature = "server")]
