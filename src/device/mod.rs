@@ -16,8 +16,9 @@
 //! - [`outbox`]: sealing pending records into batches, delivery, purge,
 //!   export for hand delivery; delivered records stay until the worker's
 //!   day is over ([`workday`]).
-//! - [`sync`]: the HTTP client (reqwest, rustls): uploads with backoff,
-//!   receipt checks, catalog refresh; [`status`] says what is waiting.
+//! - [`sync`]: uploads with backoff, receipt checks, catalog refresh,
+//!   over `http`'s client (reqwest: rustls natively, fetch in a
+//!   browser); [`status`] says what is waiting.
 //!
 //! What an attacker who copies the store directory learns: how many
 //! records there are, when each record id was made (UUIDv7 carries its
@@ -27,6 +28,7 @@
 mod counts;
 pub mod enrollment;
 mod error;
+mod http;
 pub mod import;
 mod listing;
 pub mod outbox;
