@@ -1,6 +1,12 @@
 //! The HTTP side of syncing: one client with timeouts and no redirects,
 //! answers read with a size bound, and transport failures told apart
 //! (never connected, timed out, cut) for the worker's message.
+//!
+//! Natively reqwest runs over hyper and rustls; in a browser over `fetch`,
+//! which has no connect timeout and no redirect policy to set: there the
+//! whole exchange (answer included) is bounded by the request timeout, and
+//! redirects are the browser's to follow (the web app talks to its own
+//! origin; a portal's page that comes back instead is still not Tournée).
 
 use super::sync::SyncOptions;
 use super::sync_error::SyncError;
@@ -10,20 +16,51 @@ use crate::domain::wire::enroll::{EnrollRequest, Signed};
 /// captive portal does, never what a Tournée server does.
 pub struct Client {
     http: reqwest::Client,
+    /// Set on each request in a browser, where the client has no timeout.
+    #[cfg(target_arch = "wasm32")]
+    request_timeout: std::time::Duration,
 }
 
 impl Client {
     /// Fails only if the TLS backend cannot start (no usable crypto
     /// provider or root certificates): rare, and said in plain words.
     pub fn new(options: &SyncOptions) -> Result<Client, SyncError> {
-        let http = reqwest::Client::builder()
+        let builder = reqwest::Client::builder();
+        #[cfg(not(target_arch = "wasm32"))]
+        let builder = builder
             .connect_timeout(options.connect_timeout)
             .timeout(options.request_timeout)
-            .redirect(reqwest::redirect::Policy::none())
+            .redirect(reqwest::redirect::Policy::none());
+        let http = builder
             .user_agent(concat!("tournee/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| SyncError::Client(e.to_string()))?;
-        Ok(Client { http })
+        Ok(Client {
+            http,
+            #[cfg(target_arch = "wasm32")]
+            request_timeout: options.request_timeout,
+        })
+    }
+
+    fn post(&self, url: String) -> reqwest::RequestBuilder {
+        self.bounded(self.http.post(url))
+    }
+
+    fn get(&self, url: String) -> reqwest::RequestBuilder {
+        self.bounded(self.http.get(url))
+    }
+
+    /// Natively the client's own timeouts apply; `fetch` is given the
+    /// request timeout on each request (an abort signal, which also
+    /// stops reading the answer).
+    #[cfg(not(target_arch = "wasm32"))]
+    fn bounded(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        request
+    }
+
+    #[cfg(target_arch = "wasm32")]
+    fn bounded(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        request.timeout(self.request_timeout)
     }
 
     pub(super) async fn enroll(
@@ -32,7 +69,6 @@ impl Client {
         request: &EnrollRequest,
     ) -> Result<Signed, SyncError> {
         let response = self
-            .http
             .post(format!("{server}/api/v1/enroll"))
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .body(serde_json::to_vec(request).expect("requests serialize"))
@@ -49,7 +85,6 @@ impl Client {
 
     pub(super) async fn upload(&self, server: &str, envelope: &[u8]) -> Result<Vec<u8>, SyncError> {
         let response = self
-            .http
             .post(format!("{server}/api/v1/batches"))
             .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
             .body(envelope.to_vec())
@@ -65,7 +100,6 @@ impl Client {
 
     pub(super) async fn catalog(&self, server: &str) -> Result<Signed, SyncError> {
         let response = self
-            .http
             .get(format!("{server}/api/v1/catalog"))
             .send()
             .await
@@ -83,17 +117,35 @@ const MAX_ANSWER_BYTES: usize = 4 * 1024 * 1024;
 
 /// The whole body; refused as soon as it grows past [`MAX_ANSWER_BYTES`],
 /// so an endless answer cannot fill the phone's memory before the timeout.
+#[cfg(not(target_arch = "wasm32"))]
 async fn body(mut response: reqwest::Response) -> Result<Vec<u8>, SyncError> {
     let mut body = Vec::new();
     while let Some(chunk) = response.chunk().await.map_err(offline)? {
-        if body.len() + chunk.len() > MAX_ANSWER_BYTES {
-            return Err(SyncError::NotTournee(format!(
-                "an answer of more than {MAX_ANSWER_BYTES} bytes"
-            )));
-        }
-        body.extend_from_slice(&chunk);
+        bounded_extend(&mut body, &chunk)?;
     }
     Ok(body)
+}
+
+/// The same over `fetch`'s stream of the body.
+#[cfg(target_arch = "wasm32")]
+async fn body(response: reqwest::Response) -> Result<Vec<u8>, SyncError> {
+    use futures_util::StreamExt;
+    let mut body = Vec::new();
+    let mut chunks = response.bytes_stream();
+    while let Some(chunk) = chunks.next().await {
+        bounded_extend(&mut body, &chunk.map_err(offline)?)?;
+    }
+    Ok(body)
+}
+
+fn bounded_extend(body: &mut Vec<u8>, chunk: &[u8]) -> Result<(), SyncError> {
+    if body.len() + chunk.len() > MAX_ANSWER_BYTES {
+        return Err(SyncError::NotTournee(format!(
+            "an answer of more than {MAX_ANSWER_BYTES} bytes"
+        )));
+    }
+    body.extend_from_slice(chunk);
+    Ok(())
 }
 
 /// A JSON body; anything else (a portal's HTML) is not Tournée talking.
@@ -108,12 +160,24 @@ fn offline(error: reqwest::Error) -> SyncError {
     // A key, not a sentence: the message is written in the reader's language.
     let kind = if error.is_timeout() {
         "timeout"
-    } else if error.is_connect() || never_connected(&error) {
+    } else if connect_failed(&error) || never_connected(&error) {
         "unreachable"
     } else {
         "cut"
     };
     SyncError::Offline(kind.into())
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn connect_failed(error: &reqwest::Error) -> bool {
+    error.is_connect()
+}
+
+/// `fetch` does not say why it failed: a failed request (a `TypeError`,
+/// reqwest's request kind, before any answer) is a connection never made.
+#[cfg(target_arch = "wasm32")]
+fn connect_failed(error: &reqwest::Error) -> bool {
+    error.is_request()
 }
 
 /// Whether the connection was never made (refused, no route, no DNS).

@@ -1,7 +1,8 @@
 //! The offline engine: everything a phone does without a screen.
 //!
 //! - [`store`]: the encrypted local store. One SQLite file (WAL) under the
-//!   device's home directory; every record sealed with ChaCha20-Poly1305
+//!   device's home directory (in a browser, in the origin's private file
+//!   system, with a rollback journal); every record sealed with ChaCha20-Poly1305
 //!   under a random data key, the record id as associated data; per-day
 //!   counts sealed the same way; the catalog sealed too.
 //! - [`vault`]: the data key and its wrapping by the worker's PIN
@@ -31,9 +32,11 @@ mod error;
 mod http;
 pub mod import;
 mod listing;
+#[cfg(target_arch = "wasm32")]
+mod opfs;
 pub mod outbox;
-pub mod platform;
 pub mod pin;
+pub mod platform;
 mod schema;
 pub mod status;
 pub mod store;
@@ -47,7 +50,7 @@ pub use enrollment::{Enrollment, enroll};
 pub use error::StoreError;
 pub use pin::{Pin, PinKind};
 pub use status::Status;
-pub use store::{Listed, Listing, Store};
+pub use store::{Listed, Listing, Location, Store};
 pub use sync::{Client, SyncOptions, SyncReport, sync};
 pub use sync_error::SyncError;
 pub use workday::DayEnd;
