@@ -26,13 +26,15 @@ impl Client {
     /// provider or root certificates): rare, and said in plain words.
     pub fn new(options: &SyncOptions) -> Result<Client, SyncError> {
         let builder = reqwest::Client::builder();
+        // In a browser the user agent is the browser's: setting the header
+        // would at best be ignored, at worst cost a CORS preflight.
         #[cfg(not(target_arch = "wasm32"))]
         let builder = builder
             .connect_timeout(options.connect_timeout)
             .timeout(options.request_timeout)
-            .redirect(reqwest::redirect::Policy::none());
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("tournee/", env!("CARGO_PKG_VERSION")));
         let http = builder
-            .user_agent(concat!("tournee/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| SyncError::Client(e.to_string()))?;
         Ok(Client {
