@@ -50,6 +50,8 @@ pub use enrollment::{Enrollment, enroll};
 pub use error::StoreError;
 pub use pin::{Pin, PinKind};
 pub use status::Status;
+#[cfg(target_arch = "wasm32")]
+pub use store::install_opfs;
 pub use store::{Listed, Listing, Location, Store};
 pub use sync::{Client, SyncOptions, SyncReport, sync};
 pub use sync_error::SyncError;
