@@ -44,7 +44,7 @@ pub struct Store {
 /// Where a store lives. Natively the device's home directory, which holds
 /// the store's [`FILE_NAME`] (and the app's `prefs.json`); made from a
 /// `&Path` or a `PathBuf`. In a browser, the store file's name in the
-/// origin's private file system ([`install_opfs`] first), by default
+/// origin's private file system (`install_opfs` first), by default
 /// [`FILE_NAME`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Location {
@@ -231,6 +231,8 @@ impl Store {
         location.into().file()
     }
 
+    /// Whether a store is at `location` (in a browser, false until
+    /// `install_opfs` has run: opening then says why).
     pub fn exists(location: impl Into<Location>) -> bool {
         location.into().holds_store().unwrap_or(false)
     }
