@@ -17,7 +17,8 @@
 //! `dashboard` come with the `server` feature (default), with the commands
 //! over them; `app::liveview` and `tournee app` come with `liveview`
 //! (default), `app::native` with `desktop` or `mobile`; `tournee demo`
-//! needs both `server` and `liveview`.
+//! needs both `server` and `liveview`. For `wasm32-unknown-unknown`
+//! (README "The web build"), with no feature, only `domain` and `device`.
 //!
 //! - [`domain`]: no I/O. Contacts and voids, the catalog (materials, zones,
 //!   referrals, interventions, age bands, genders), validation by parse
@@ -61,7 +62,11 @@
 // No `unsafe` anywhere: the crypto and storage crates carry what needs it.
 #![forbid(unsafe_code)]
 
+// The engine builds for wasm32 (`device`, `domain`: the web build's
+// worker); the app and the command line do not yet.
+#[cfg(not(target_arch = "wasm32"))]
 pub mod app;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 #[cfg(feature = "server")]
 pub mod dashboard;

@@ -3,6 +3,7 @@
 
 #![forbid(unsafe_code)]
 
+#[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
     #[cfg(all(feature = "mobile", any(target_os = "android", target_os = "ios")))]
     {
@@ -13,3 +14,8 @@ fn main() -> std::process::ExitCode {
     #[allow(unreachable_code)]
     tournee::cli::main()
 }
+
+// In a browser the engine is a library driven by the page's worker: there
+// is no command line to run.
+#[cfg(target_arch = "wasm32")]
+fn main() {}

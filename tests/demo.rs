@@ -168,7 +168,7 @@ async fn the_demo_serves_a_dashboard_with_three_months_and_a_worker_app_then_sto
         !pin.is_weak(),
         "the printed PIN meets the rule for new PINs"
     );
-    let mut store = Store::open(&data.join("app-phone"), &pin).unwrap();
+    let mut store = Store::open(data.join("app-phone"), &pin).unwrap();
     let catalog = store.catalog().unwrap();
     let now = Local::now().fixed_offset();
     let contact = tournee::domain::ContactDraft {

@@ -1,6 +1,6 @@
 //! The device store through its library API, on real SQLite files in a
 //! temporary directory: durability across reopening, PIN handling, voids,
-//! per-day counts, and the promise that no plaintext reaches the disk.
+//! per-day counts, erasing, and the promise that no plaintext reaches the disk.
 
 use chrono::{DateTime, Duration, FixedOffset};
 use tournee::device::{Listing, Pin, Store, StoreError};
@@ -102,6 +102,30 @@ fn creating_over_an_existing_store_or_opening_a_missing_one_is_refused() {
     assert!(matches!(again, Err(StoreError::Exists(_))));
     // The first PIN still opens it: the refused create changed nothing.
     Store::open(dir.path(), &pin("246813")).unwrap();
+}
+
+#[test]
+fn erasing_a_store_removes_its_file_and_journals_and_leaves_the_rest_of_home() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("prefs.json"), "{}").unwrap();
+    let store = Store::create(dir.path(), &pin("246813"), &Catalog::default_quebec()).unwrap();
+    let location = store.location().clone();
+    assert_eq!(location, tournee::device::Location::from(dir.path()));
+    assert!(dir.path().join("tournee.db-wal").exists());
+    drop(store);
+    // A journal left by a crash goes too.
+    std::fs::write(dir.path().join("tournee.db-journal"), "").unwrap();
+    Store::erase(&location).unwrap();
+    assert!(!Store::exists(dir.path()));
+    let mut left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["prefs.json"]);
+    // Nothing to erase is not an error, and a new store can be made there.
+    Store::erase(dir.path()).unwrap();
+    Store::create(dir.path(), &pin("246813"), &Catalog::default_quebec()).unwrap();
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! The offline engine: everything a phone does without a screen.
 //!
 //! - [`store`]: the encrypted local store. One SQLite file (WAL) under the
-//!   device's home directory; every record sealed with ChaCha20-Poly1305
+//!   device's home directory (in a browser, in the origin's private file
+//!   system, with a rollback journal); every record sealed with ChaCha20-Poly1305
 //!   under a random data key, the record id as associated data; per-day
 //!   counts sealed the same way; the catalog sealed too.
 //! - [`vault`]: the data key and its wrapping by the worker's PIN
@@ -16,8 +17,9 @@
 //! - [`outbox`]: sealing pending records into batches, delivery, purge,
 //!   export for hand delivery; delivered records stay until the worker's
 //!   day is over ([`workday`]).
-//! - [`sync`]: the HTTP client (reqwest, rustls): uploads with backoff,
-//!   receipt checks, catalog refresh; [`status`] says what is waiting.
+//! - [`sync`]: uploads with backoff, receipt checks, catalog refresh,
+//!   over `http`'s client (reqwest: rustls natively, fetch in a
+//!   browser); [`status`] says what is waiting.
 //!
 //! What an attacker who copies the store directory learns: how many
 //! records there are, when each record id was made (UUIDv7 carries its
@@ -28,8 +30,11 @@ mod counts;
 pub mod engine;
 pub mod enrollment;
 mod error;
+mod http;
 pub mod import;
 mod listing;
+#[cfg(target_arch = "wasm32")]
+mod opfs;
 pub mod outbox;
 pub mod pin;
 pub mod platform;
@@ -48,7 +53,9 @@ pub use error::StoreError;
 pub use pin::{Pin, PinKind};
 pub use prefs::{Prefs, Theme};
 pub use status::Status;
-pub use store::{Listed, Listing, Store};
+#[cfg(target_arch = "wasm32")]
+pub use store::install_opfs;
+pub use store::{Listed, Listing, Location, Store};
 pub use sync::{Client, SyncOptions, SyncReport, sync};
 pub use sync_error::SyncError;
 pub use workday::DayEnd;

@@ -135,7 +135,9 @@ impl Store {
         // The WAL still holds the pages the envelope filled until they are
         // overwritten; writing them back and truncating it leaves no copy.
         // A reader on another connection may hold some back: they go at
-        // the next delivery's checkpoint.
+        // the next delivery's checkpoint. (In a browser there is no WAL:
+        // the rollback journal is truncated at each commit.)
+        #[cfg(not(target_arch = "wasm32"))]
         self.conn
             .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         Ok(())

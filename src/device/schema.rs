@@ -58,16 +58,31 @@ const MIGRATIONS: &[&str] = &[
 
 pub const VERSION: i64 = MIGRATIONS.len() as i64;
 
+/// The journal: natively a WAL (readers do not wait for the writer: the
+/// app's screens and its background sync). In a browser the OPFS pool has
+/// no shared memory for a WAL (SQLite answers `delete`), and the engine
+/// has one connection anyway: a rollback journal, truncated rather than
+/// deleted at each commit, so the pool keeps its file (no slot given back
+/// and taken again per transaction) and no copy of old pages stays in it.
+#[cfg(not(target_arch = "wasm32"))]
+const JOURNAL_MODE: &str = "WAL";
+#[cfg(target_arch = "wasm32")]
+const JOURNAL_MODE: &str = "TRUNCATE";
+
 /// Settings every connection needs. `synchronous=FULL` makes each commit
 /// durable across a power cut (a phone battery dying mid-save);
 /// `secure_delete` zeroes freed pages; `temp_store=MEMORY` keeps SQLite
 /// from writing temporary files next to the store.
 pub fn configure(conn: &Connection) -> Result<(), StoreError> {
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
-    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
-    if !mode.eq_ignore_ascii_case("wal") {
+    let mode: String = conn.query_row(
+        &format!("PRAGMA journal_mode = {JOURNAL_MODE}"),
+        [],
+        |row| row.get(0),
+    )?;
+    if !mode.eq_ignore_ascii_case(JOURNAL_MODE) {
         return Err(StoreError::Damaged(format!(
-            "journal mode {mode} instead of WAL"
+            "journal mode {mode} instead of {JOURNAL_MODE}"
         )));
     }
     conn.execute_batch(

@@ -1,4 +1,5 @@
-//! The encrypted local store: one SQLite file under the device's home.
+//! The encrypted local store: one SQLite file under the device's home
+//! (natively a directory, in a browser a name in the OPFS pool: [`Location`]).
 //!
 //! Columns hold only what SQLite must compare (record ids, blind day tags,
 //! states); every contact field lives inside a sealed blob. Every change is
@@ -37,6 +38,158 @@ pub struct Store {
     pub(super) conn: Connection,
     pub(super) key: DataKey,
     path: PathBuf,
+    location: Location,
+}
+
+/// Where a store lives. Natively the device's home directory, which holds
+/// the store's [`FILE_NAME`] (and the app's `prefs.json`); made from a
+/// `&Path` or a `PathBuf`. In a browser, the store file's name in the
+/// origin's private file system (`install_opfs` first), by default
+/// [`FILE_NAME`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    #[cfg(not(target_arch = "wasm32"))]
+    dir: PathBuf,
+    #[cfg(target_arch = "wasm32")]
+    name: String,
+}
+
+#[cfg(target_arch = "wasm32")]
+pub use super::opfs::install_opfs;
+
+impl Location {
+    /// The store's file: natively `tournee.db` in the directory; in a
+    /// browser the name in the pool (for messages and `Store::path`).
+    pub fn file(&self) -> PathBuf {
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            self.dir.join(FILE_NAME)
+        }
+        #[cfg(target_arch = "wasm32")]
+        {
+            PathBuf::from(&self.name)
+        }
+    }
+
+    /// The device's home directory.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// A store file of this name in the OPFS pool.
+    #[cfg(target_arch = "wasm32")]
+    pub fn named(name: impl Into<String>) -> Location {
+        Location { name: name.into() }
+    }
+
+    #[cfg(target_arch = "wasm32")]
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The store file and the journals SQLite may leave beside it, the
+    /// file first: a journal must not go while its database stays.
+    fn files(&self) -> [PathBuf; 4] {
+        ["", "-wal", "-shm", "-journal"].map(|suffix| {
+            let mut file = self.file().into_os_string();
+            file.push(suffix);
+            PathBuf::from(file)
+        })
+    }
+
+    /// Whether the store file is there; in a browser an error when the
+    /// pool is not installed.
+    fn holds_store(&self) -> Result<bool, StoreError> {
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            Ok(self.file().exists())
+        }
+        #[cfg(target_arch = "wasm32")]
+        {
+            super::opfs::contains(&self.name)
+        }
+    }
+
+    /// Makes room for a new store: natively the home directory, owner only.
+    fn prepare(&self) -> Result<(), StoreError> {
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            std::fs::create_dir_all(&self.dir)?;
+            owner_only(&self.dir, 0o700)
+        }
+        #[cfg(target_arch = "wasm32")]
+        {
+            super::opfs::installed()
+        }
+    }
+
+    fn connect(&self, flags: OpenFlags) -> Result<Connection, StoreError> {
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            Ok(Connection::open_with_flags(self.file(), flags)?)
+        }
+        #[cfg(target_arch = "wasm32")]
+        {
+            super::opfs::installed()?;
+            Ok(Connection::open_with_flags_and_vfs(
+                &self.name,
+                flags,
+                super::opfs::VFS,
+            )?)
+        }
+    }
+
+    /// Removes one file; one already gone is fine.
+    fn remove(file: &Path) -> Result<(), StoreError> {
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            match std::fs::remove_file(file) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
+                _ => Ok(()),
+            }
+        }
+        #[cfg(target_arch = "wasm32")]
+        {
+            super::opfs::remove(&file.to_string_lossy())
+        }
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+impl Default for Location {
+    fn default() -> Location {
+        Location::named(FILE_NAME)
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl From<&Path> for Location {
+    fn from(dir: &Path) -> Location {
+        Location {
+            dir: dir.to_path_buf(),
+        }
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl From<&PathBuf> for Location {
+    fn from(dir: &PathBuf) -> Location {
+        Location::from(dir.as_path())
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl From<PathBuf> for Location {
+    fn from(dir: PathBuf) -> Location {
+        Location { dir }
+    }
+}
+
+impl From<&Location> for Location {
+    fn from(location: &Location) -> Location {
+        location.clone()
+    }
 }
 
 impl std::fmt::Debug for Store {
@@ -73,44 +226,49 @@ fn owner_only(_path: &Path, _mode: u32) -> Result<(), StoreError> {
 }
 
 impl Store {
-    pub fn path_in(dir: &Path) -> PathBuf {
-        dir.join(FILE_NAME)
+    /// The store's file at `location` (natively `tournee.db` in the directory).
+    pub fn path_in(location: impl Into<Location>) -> PathBuf {
+        location.into().file()
     }
 
-    pub fn exists(dir: &Path) -> bool {
-        Store::path_in(dir).exists()
+    /// Whether a store is at `location` (in a browser, false until
+    /// `install_opfs` has run: opening then says why).
+    pub fn exists(location: impl Into<Location>) -> bool {
+        location.into().holds_store().unwrap_or(false)
     }
 
-    /// Creates a new store in `dir` with a fresh data key wrapped by `pin`
-    /// and `catalog` as its lists. Refuses a PIN that does not meet the
-    /// rule for new ones ([`Pin::choose`]) and an existing store; on
+    /// Creates a new store at `location` with a fresh data key wrapped by
+    /// `pin` and `catalog` as its lists. Refuses a PIN that does not meet
+    /// the rule for new ones ([`Pin::choose`]) and an existing store; on
     /// failure, leaves no half-made file behind.
-    pub fn create(dir: &Path, pin: &Pin, catalog: &Catalog) -> Result<Store, StoreError> {
+    pub fn create(
+        location: impl Into<Location>,
+        pin: &Pin,
+        catalog: &Catalog,
+    ) -> Result<Store, StoreError> {
+        let location = location.into();
         if pin.is_weak() {
             return Err(StoreError::BadPin(Pin::rule()));
         }
-        let path = Store::path_in(dir);
-        if path.exists() {
-            return Err(StoreError::Exists(path));
+        if location.holds_store()? {
+            return Err(StoreError::Exists(location.file()));
         }
-        std::fs::create_dir_all(dir)?;
-        owner_only(dir, 0o700)?;
-        let made = Store::build(&path, pin, catalog);
+        location.prepare()?;
+        let made = Store::build(location.clone(), pin, catalog);
         if made.is_err() {
-            for suffix in ["", "-wal", "-shm", "-journal"] {
-                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-            }
+            let _ = Store::erase(&location);
         }
         made
     }
 
-    fn build(path: &Path, pin: &Pin, catalog: &Catalog) -> Result<Store, StoreError> {
+    fn build(location: Location, pin: &Pin, catalog: &Catalog) -> Result<Store, StoreError> {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let mut conn = Connection::open_with_flags(path, flags)?;
+        let path = location.file();
+        let mut conn = location.connect(flags)?;
         // SQLite gives the WAL and shared-memory files the database's mode.
-        owner_only(path, 0o600)?;
+        owner_only(&path, 0o600)?;
         schema::configure(&conn)?;
         schema::migrate(&mut conn)?;
         let key = DataKey::generate()?;
@@ -122,30 +280,54 @@ impl Store {
         let mut store = Store {
             conn,
             key,
-            path: path.to_path_buf(),
+            path,
+            location,
         };
         store.replace_catalog(catalog)?;
         Ok(store)
     }
 
-    /// Opens the store in `dir` with the worker's PIN. A wrong PIN opens
-    /// nothing.
-    pub fn open(dir: &Path, pin: &Pin) -> Result<Store, StoreError> {
-        let path = Store::path_in(dir);
-        if !path.exists() {
+    /// Opens the store at `location` with the worker's PIN. A wrong PIN
+    /// opens nothing.
+    pub fn open(location: impl Into<Location>, pin: &Pin) -> Result<Store, StoreError> {
+        let location = location.into();
+        let path = location.file();
+        if !location.holds_store()? {
             return Err(StoreError::Missing(path));
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let mut conn = Connection::open_with_flags(&path, flags)?;
+        let mut conn = location.connect(flags)?;
         schema::configure(&conn)?;
         schema::migrate(&mut conn)?;
         let wrapped = read_wrapped(&conn)?;
         let key = DataKey::unwrap(&wrapped, pin)?;
-        Ok(Store { conn, key, path })
+        Ok(Store {
+            conn,
+            key,
+            path,
+            location,
+        })
+    }
+
+    /// Removes the store at `location` and the journals beside it (its
+    /// WAL and shared memory, or a rollback journal); what is already
+    /// gone is fine. The store must be closed (dropped) first: in a
+    /// browser an open file is refused, natively its connection would go
+    /// on writing to a file that no longer has a name.
+    pub fn erase(location: impl Into<Location>) -> Result<(), StoreError> {
+        for file in location.into().files() {
+            Location::remove(&file)?;
+        }
+        Ok(())
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Where this store lives, for [`Store::erase`] once it is closed.
+    pub fn location(&self) -> &Location {
+        &self.location
     }
 
     /// Re-wraps the data key under `new`; records are not touched. The

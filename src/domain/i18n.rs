@@ -60,6 +60,8 @@ macro_rules! messages {
         }
     };
 }
+// Used by the command line and the dashboard, which the web build lacks.
+#[cfg_attr(target_arch = "wasm32", allow(unused_imports))]
 pub(crate) use messages;
 
 messages! {

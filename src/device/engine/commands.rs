@@ -221,11 +221,9 @@ impl Engine {
         if pin != again {
             return Err(Msg::PinMismatch.text(lang).to_string());
         }
-        let home = state.home.clone();
-        let made = std::fs::create_dir_all(&home)
-            .map_err(StoreError::Io)
-            .and_then(|()| Store::create(&home, &parsed, &Catalog::default_quebec()));
-        let store = made.map_err(|e| e.message(lang))?;
+        // The store makes its folder (owner-only) itself.
+        let store = Store::create(&state.location, &parsed, &Catalog::default_quebec())
+            .map_err(|e| e.message(lang))?;
         state.open = Some(Open { store, weak: false });
         state.unlock_view(view);
         state.remember_keyboard(parsed.kind());
@@ -249,7 +247,7 @@ impl Engine {
         let parsed = Pin::parse(pin).map_err(|_| StoreError::WrongPin.message(lang))?;
         let checked = match &state.open {
             Some(open) => open.store.check_pin(&parsed).map(|()| None),
-            None => Store::open(&state.home, &parsed).map(Some),
+            None => Store::open(&state.location, &parsed).map(Some),
         };
         match checked {
             Ok(opened) => {
@@ -343,12 +341,12 @@ impl Engine {
             state.views.get(&view).is_some_and(|v| v.unlocked),
         ) {
             (Some(open), true) => open.store.check_pin(&parsed),
-            _ => Store::open(&state.home, &parsed).map(drop),
+            _ => Store::open(&state.location, &parsed).map(drop),
         };
         checked.map_err(|e| e.message(lang))?;
         state.open = None;
         state.lock_others(None);
-        erase(&state.home).map_err(|e| e.message(lang))?;
+        Store::erase(&state.location).map_err(|e| e.message(lang))?;
         state.sync = Default::default();
         state.enroll = Default::default();
         drop(state);
@@ -392,18 +390,4 @@ impl Engine {
             file: path.display().to_string(),
         })
     }
-}
-
-/// The store file and its journals, gone; one already missing is fine.
-fn erase(home: &std::path::Path) -> Result<(), StoreError> {
-    let file = Store::path_in(home);
-    for suffix in ["", "-wal", "-shm", "-journal"] {
-        let mut path = file.clone().into_os_string();
-        path.push(suffix);
-        match std::fs::remove_file(&path) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(StoreError::Io(e)),
-            _ => {}
-        }
-    }
-    Ok(())
 }

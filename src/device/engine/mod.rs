@@ -33,7 +33,7 @@ pub use native::{Client, EngineHandle};
 
 use super::platform::Instant;
 use super::prefs::Prefs;
-use super::store::Store;
+use super::store::{Location, Store};
 use super::sync::SyncOptions;
 use std::cell::{RefCell, RefMut};
 use std::collections::BTreeMap;
@@ -66,6 +66,18 @@ impl Default for EngineOptions {
     }
 }
 
+/// The store in the phone's home natively; in a browser, the default
+/// name in the OPFS pool (the home there only names the prefs).
+fn store_location(home: &Path) -> Location {
+    #[cfg(not(target_arch = "wasm32"))]
+    return Location::from(home);
+    #[cfg(target_arch = "wasm32")]
+    {
+        let _ = home;
+        Location::default()
+    }
+}
+
 /// A handle on the engine's state; clones are the same engine. Not `Send`:
 /// it lives on the engine's thread (or worker) only.
 #[derive(Clone)]
@@ -86,7 +98,10 @@ struct View {
 }
 
 struct State {
+    /// Where the prefs and exports live (natively, the store's folder).
     home: PathBuf,
+    /// Where the store lives.
+    location: Location,
     options: EngineOptions,
     prefs: Prefs,
     open: Option<Open>,
@@ -111,6 +126,7 @@ impl Engine {
         let now = Instant::now();
         Engine(Rc::new(RefCell::new(State {
             home: home.to_path_buf(),
+            location: store_location(home),
             prefs: Prefs::load(home),
             next_periodic: now + options.period,
             options,

@@ -12,7 +12,7 @@ impl Engine {
         let pin_wait = state.pin_wait();
         let prefs = state.prefs;
         let lang = state.lang();
-        let has_store = state.open.is_some() || Store::exists(&state.home);
+        let has_store = state.open.is_some() || Store::exists(&state.location);
         let mut snapshot = Snapshot {
             has_store,
             prefs,
