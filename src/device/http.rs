@@ -13,7 +13,9 @@ use super::sync_error::SyncError;
 use crate::domain::wire::enroll::{EnrollRequest, Signed};
 
 /// An HTTP client with timeouts and no redirects: a redirect is what a
-/// captive portal does, never what a Tournée server does.
+/// captive portal does, never what a Tournée server does. Clones share
+/// one connection pool.
+#[derive(Clone)]
 pub struct Client {
     http: reqwest::Client,
     /// Set on each request in a browser, where the client has no timeout.

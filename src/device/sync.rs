@@ -148,16 +148,27 @@ pub async fn sync(store: &mut Store, options: &SyncOptions) -> Result<SyncReport
     sync_with(store, options).await
 }
 
-/// [`sync`] over any [`StoreAccess`]: the engine's way.
+/// [`sync`] over any [`StoreAccess`], with an HTTP client of its own.
 pub async fn sync_with(
     store: &mut impl StoreAccess,
+    options: &SyncOptions,
+) -> Result<SyncReport, SyncError> {
+    let client = Client::new(options)?;
+    sync_using(store, &client, options).await
+}
+
+/// [`sync_with`] over a client kept between attempts (the engine's way:
+/// its connection to the server stays open, its TLS set up once).
+pub async fn sync_using(
+    store: &mut impl StoreAccess,
+    client: &Client,
     options: &SyncOptions,
 ) -> Result<SyncReport, SyncError> {
     let server = match &options.server {
         Some(text) => Some(ServerAddress::parse(text).map_err(SyncError::BadAddress)?),
         None => None,
     };
-    let outcome = run(store, options, server).await;
+    let outcome = run(store, client, options, server).await;
     if matches!(outcome, Err(SyncError::Locked)) {
         // Nothing to remember it in: the store is closed.
         return outcome;
@@ -195,6 +206,7 @@ pub async fn sync_with(
 
 async fn run(
     store: &mut impl StoreAccess,
+    client: &Client,
     options: &SyncOptions,
     server: Option<ServerAddress>,
 ) -> Result<SyncReport, SyncError> {
@@ -217,7 +229,6 @@ async fn run(
         |s| s.as_str().to_string(),
     );
     let server_key = enrollment_now.signing_key()?;
-    let client = Client::new(options)?;
     let mut report = SyncReport {
         sealed,
         ..Default::default()

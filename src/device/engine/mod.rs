@@ -118,6 +118,7 @@ struct State {
     next_periodic: Instant,
     enroll: EnrollInfo,
     stats: Stats,
+    http: Option<super::Client>,
 }
 
 impl Engine {
@@ -138,6 +139,7 @@ impl Engine {
             sync_due: None,
             enroll: EnrollInfo::default(),
             stats: Stats::default(),
+            http: None,
         })))
     }
 

@@ -7,7 +7,7 @@
 use super::Engine;
 use super::message::Event;
 use crate::device::platform::{Instant, spawn_local, thread_cpu_time};
-use crate::device::sync::{StoreAccess, SyncOptions, sync_with};
+use crate::device::sync::{StoreAccess, SyncOptions, sync_using};
 use crate::device::{Client, Store, StoreError, SyncError};
 use crate::domain::i18n::{Msg, tr};
 
@@ -22,6 +22,17 @@ impl StoreAccess for EngineStore {
         let mut state = self.0.state();
         let open = state.open.as_mut().ok_or(SyncError::Locked)?;
         Ok(work(&mut open.store)?)
+    }
+}
+
+impl super::State {
+    /// The engine's HTTP client, made at its first use and kept: one
+    /// connection pool and one TLS setup for the life of the engine.
+    fn http(&mut self) -> Result<Client, SyncError> {
+        if self.http.is_none() {
+            self.http = Some(Client::new(&self.options.sync)?);
+        }
+        Ok(self.http.clone().expect("just made"))
     }
 }
 
@@ -52,17 +63,21 @@ impl Engine {
 
     async fn sync_rounds(self) {
         loop {
-            let options = {
+            let (options, client) = {
                 let mut state = self.state();
                 state.sync.sending = true;
-                SyncOptions {
+                let options = SyncOptions {
                     day_end: state.prefs.day_end,
                     ..state.options.sync.clone()
-                }
+                };
+                (options, state.http())
             };
             self.tell_all(Event::Network);
             let cpu = thread_cpu_time();
-            let outcome = sync_with(&mut EngineStore(self.clone()), &options).await;
+            let outcome = match client {
+                Ok(client) => sync_using(&mut EngineStore(self.clone()), &client, &options).await,
+                Err(error) => Err(error),
+            };
             let again = {
                 let mut state = self.state();
                 let lang = state.lang();
@@ -106,8 +121,9 @@ impl Engine {
         let engine = self.clone();
         spawn_local(async move {
             let lang = engine.state().lang();
+            let client = engine.state().http();
             let outcome = async {
-                let client = Client::new(&SyncOptions::default())?;
+                let client = client?;
                 let mut store = EngineStore(engine.clone());
                 crate::device::enroll(&mut store, &client, server.trim(), &code, &label).await
             }
