@@ -19,7 +19,10 @@ fn sources(dir: &Path, found: &mut Vec<(String, String)>) {
 #[test]
 fn the_app_reaches_the_phone_only_through_the_engine() {
     let mut files = Vec::new();
-    sources(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src/app"), &mut files);
+    sources(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src/app"),
+        &mut files,
+    );
     assert!(files.len() > 10, "the app's sources are where they were");
     let banned = [
         "rusqlite",

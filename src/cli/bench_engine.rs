@@ -7,7 +7,9 @@
 
 use super::Failure;
 use super::bench_sync::sys;
-use crate::device::engine::{Answer, Client, Command, EngineHandle, EngineOptions, Stats};
+#[cfg(feature = "server")]
+use crate::device::engine::Stats;
+use crate::device::engine::{Answer, Client, Command, EngineHandle, EngineOptions};
 use crate::device::{Pin, Store};
 use crate::domain::i18n::Lang;
 use crate::domain::{Catalog, Contact};
@@ -93,6 +95,7 @@ pub fn save(
     })?
 }
 
+#[cfg(feature = "server")]
 async fn stats(client: &Client) -> Result<Stats, Failure> {
     match call(client, Command::Stats).await? {
         Answer::Stats(stats) => Ok(stats),
@@ -101,6 +104,7 @@ async fn stats(client: &Client) -> Result<Stats, Failure> {
 }
 
 /// Waits until no sync attempt is planned or running.
+#[cfg(feature = "server")]
 async fn synced(client: &Client) -> Result<(), Failure> {
     for _ in 0..1_200 {
         if let Answer::Snapshot(snapshot) = call(client, Command::Snapshot).await?
