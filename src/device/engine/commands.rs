@@ -188,6 +188,13 @@ impl Engine {
             Command::Wipe { pin } => self.wipe(view, &pin),
             Command::SetPrefs { prefs } => {
                 let mut state = self.state();
+                // Behind the PIN screen only the language and theme may
+                // change: the auto-lock delay and the end of the day
+                // decide how long the phone stays open and keeps records.
+                let guarded = |p: &Prefs| (p.lock_after, p.day_end, p.pin_letters);
+                if guarded(&prefs) != guarded(&state.prefs) {
+                    state.store_for(view)?;
+                }
                 let tries = state.prefs.pin_tries;
                 state.save_prefs(|p| {
                     *p = Prefs {

@@ -192,6 +192,23 @@ fn changing_the_pin_locks_the_other_views_and_wipe_locks_all() {
 }
 
 #[test]
+fn behind_the_pin_screen_only_the_language_and_theme_change() {
+    let (_home, engine) = engine();
+    engine.open_view(1, |_| {});
+    create(&engine, 1);
+    engine.open_view(2, |_| {});
+    let mut prefs = snapshot(&engine, 2).prefs;
+    prefs.lang = crate::domain::Lang::En;
+    engine.handle(2, Command::SetPrefs { prefs }).unwrap();
+    prefs.lock_after = std::time::Duration::from_secs(3600);
+    assert!(engine.handle(2, Command::SetPrefs { prefs }).is_err());
+    assert_eq!(snapshot(&engine, 1).prefs.lang, crate::domain::Lang::En);
+    assert_ne!(snapshot(&engine, 1).prefs.lock_after, prefs.lock_after);
+    engine.handle(1, Command::SetPrefs { prefs }).unwrap();
+    assert_eq!(snapshot(&engine, 1).prefs.lock_after, prefs.lock_after);
+}
+
+#[test]
 fn messages_are_plain_data() {
     let command = Command::Unlock { pin: PIN.into() };
     let text = serde_json::to_string(&command).unwrap();
