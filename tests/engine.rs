@@ -44,6 +44,26 @@ async fn settled(client: &Client) -> Snapshot {
     panic!("the engine's background work did not end within 15 s");
 }
 
+/// A new phone's engine on `home`, its store made and enrolled with
+/// `server` by one view, which stays unlocked.
+async fn enrolled_view(server: &TestServer, home: &std::path::Path) -> Client {
+    let engine = EngineHandle::start(home, EngineOptions::default()).unwrap();
+    let view = engine.view();
+    let create = Command::Create {
+        pin: PIN.into(),
+        again: PIN.into(),
+    };
+    call(&view, create).await;
+    let enroll = Command::Enroll {
+        server: server.url.clone(),
+        code: server.code(),
+        label: "Nuit".into(),
+    };
+    assert_eq!(call(&view, enroll).await, Answer::Started(true));
+    assert!(settled(&view).await.enrolled);
+    view
+}
+
 fn now_contact() -> Contact {
     let at = chrono::Local::now()
         .fixed_offset()
@@ -55,23 +75,7 @@ fn now_contact() -> Contact {
 async fn a_view_enrolls_saves_syncs_without_deriving_a_key_and_voids_what_was_sent() {
     let server = TestServer::spawn().await;
     let home = tempfile::tempdir().unwrap();
-    let engine = EngineHandle::start(home.path(), EngineOptions::default()).unwrap();
-    let view = engine.view();
-    call(
-        &view,
-        Command::Create {
-            pin: PIN.into(),
-            again: PIN.into(),
-        },
-    )
-    .await;
-    let enroll = Command::Enroll {
-        server: server.url.clone(),
-        code: server.code(),
-        label: "Nuit".into(),
-    };
-    assert_eq!(call(&view, enroll).await, Answer::Started(true));
-    assert!(settled(&view).await.enrolled);
+    let view = enrolled_view(&server, home.path()).await;
 
     let contact = now_contact();
     let id = contact.record_id;
@@ -104,23 +108,7 @@ async fn a_view_enrolls_saves_syncs_without_deriving_a_key_and_voids_what_was_se
 async fn what_an_earlier_day_left_goes_once_signed_for_and_todays_stays() {
     let server = TestServer::spawn().await;
     let home = tempfile::tempdir().unwrap();
-    let engine = EngineHandle::start(home.path(), EngineOptions::default()).unwrap();
-    let view = engine.view();
-    call(
-        &view,
-        Command::Create {
-            pin: PIN.into(),
-            again: PIN.into(),
-        },
-    )
-    .await;
-    let enroll = Command::Enroll {
-        server: server.url.clone(),
-        code: server.code(),
-        label: "Nuit".into(),
-    };
-    call(&view, enroll).await;
-    settled(&view).await;
+    let view = enrolled_view(&server, home.path()).await;
     let old = contact_at(
         "2026-03-04T22:00:00-05:00",
         "pontiac",

@@ -131,27 +131,7 @@ pub fn idle_sync(attempts: u64) -> Result<SyncFigure, Failure> {
         .build()
         .map_err(sys)?;
     runtime.block_on(async {
-        let data = tempfile::tempdir().map_err(sys)?;
-        let server = crate::server::Server::open(data.path()).map_err(sys)?;
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .map_err(sys)?;
-        let url = format!("http://{}", listener.local_addr().map_err(sys)?);
-        tokio::spawn(crate::server::serve(
-            listener,
-            server,
-            std::future::pending(),
-        ));
-        let code =
-            crate::server::admin::create_enroll_code(data.path(), "bench", 1).map_err(sys)?;
-        let home = tempfile::tempdir().map_err(sys)?;
-        let pin = Pin::parse(PIN).expect("valid pin");
-        let mut store =
-            Store::create(home.path(), &pin, &Catalog::default_quebec()).map_err(sys)?;
-        let http = crate::device::Client::new(&Default::default()).map_err(sys)?;
-        crate::device::enroll(&mut store, &http, &url, &code, "bench")
-            .await
-            .map_err(sys)?;
+        let (_data, home, store) = super::bench_ingest::enrolled_phone().await?;
         drop(store);
 
         let client = unlocked(home.path(), quiet()).await?;

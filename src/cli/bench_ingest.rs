@@ -88,6 +88,37 @@ impl ServerFigures {
     }
 }
 
+/// A real server on 127.0.0.1 (served by the caller's runtime) and a
+/// phone store enrolled with it, PIN "bench-pin": the server's data
+/// folder, the phone's home, its open store.
+pub(super) async fn enrolled_phone()
+-> Result<(tempfile::TempDir, tempfile::TempDir, Store), Failure> {
+    let data = tempfile::tempdir().map_err(sys)?;
+    let server = crate::server::Server::open(data.path()).map_err(sys)?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .map_err(sys)?;
+    let url = format!("http://{}", listener.local_addr().map_err(sys)?);
+    tokio::spawn(crate::server::serve(
+        listener,
+        server,
+        std::future::pending(),
+    ));
+    let code = crate::server::admin::create_enroll_code(data.path(), "bench", 1).map_err(sys)?;
+    let home = tempfile::tempdir().map_err(sys)?;
+    let mut store = Store::create(
+        home.path(),
+        &Pin::parse("bench-pin").expect("pin"),
+        &Catalog::default_quebec(),
+    )
+    .map_err(sys)?;
+    let client = crate::device::Client::new(&SyncOptions::default()).map_err(sys)?;
+    enroll(&mut store, &client, &url, &code, "bench")
+        .await
+        .map_err(sys)?;
+    Ok((data, home, store))
+}
+
 fn ingest(contacts: &[Contact]) -> Result<IngestFigure, Failure> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -95,30 +126,7 @@ fn ingest(contacts: &[Contact]) -> Result<IngestFigure, Failure> {
         .build()
         .map_err(sys)?;
     runtime.block_on(async {
-        let data = tempfile::tempdir().map_err(sys)?;
-        let server = crate::server::Server::open(data.path()).map_err(sys)?;
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .map_err(sys)?;
-        let url = format!("http://{}", listener.local_addr().map_err(sys)?);
-        tokio::spawn(crate::server::serve(
-            listener,
-            server,
-            std::future::pending(),
-        ));
-        let code =
-            crate::server::admin::create_enroll_code(data.path(), "bench", 1).map_err(sys)?;
-        let home = tempfile::tempdir().map_err(sys)?;
-        let mut store = Store::create(
-            home.path(),
-            &Pin::parse("bench-pin").expect("pin"),
-            &Catalog::default_quebec(),
-        )
-        .map_err(sys)?;
-        let client = crate::device::Client::new(&SyncOptions::default()).map_err(sys)?;
-        enroll(&mut store, &client, &url, &code, "bench")
-            .await
-            .map_err(sys)?;
+        let (_data, _home, mut store) = enrolled_phone().await?;
         store.save_all(contacts).map_err(sys)?;
 
         let start = Instant::now();

@@ -339,6 +339,11 @@ impl Store {
             return Err(StoreError::BadPin(Pin::rule()));
         }
         DataKey::unwrap(&read_wrapped(&self.conn)?, current)?;
+        self.wrap_under(new)
+    }
+
+    /// The data key, wrapped under `new` in place of the old wrap.
+    fn wrap_under(&mut self, new: &Pin) -> Result<(), StoreError> {
         let wrapped = self.key.wrap(new)?;
         self.conn.execute(
             "UPDATE vault SET salt = ?1, iterations = ?2, sealed = ?3 WHERE id = 1",
@@ -360,12 +365,7 @@ impl Store {
         if new.is_weak() {
             return Err(StoreError::BadPin(Pin::rule()));
         }
-        let wrapped = self.key.wrap(new)?;
-        self.conn.execute(
-            "UPDATE vault SET salt = ?1, iterations = ?2, sealed = ?3 WHERE id = 1",
-            params![wrapped.salt, wrapped.iterations, wrapped.sealed],
-        )?;
-        Ok(())
+        self.wrap_under(new)
     }
 
     pub fn catalog(&self) -> Result<Catalog, StoreError> {
