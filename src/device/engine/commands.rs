@@ -106,6 +106,16 @@ impl State {
         }
     }
 
+    /// Whether `pin` is the store's: checked against the open store (one
+    /// derivation, no second connection), or by opening it, which is then
+    /// returned.
+    fn check_pin(&self, pin: &Pin) -> Result<Option<Store>, StoreError> {
+        match &self.open {
+            Some(open) => open.store.check_pin(pin).map(|()| None),
+            None => Store::open(&self.location, pin).map(Some),
+        }
+    }
+
     fn unlock_view(&mut self, view: ViewId) {
         if let Some(v) = self.views.get_mut(&view) {
             v.unlocked = true;
@@ -148,7 +158,7 @@ impl Engine {
                     v.unlocked = false;
                 }
                 self.forget_key_if_unused();
-                self.tell_all(Event::Lock);
+                self.tell_others(view, Event::Lock);
                 Ok(Answer::Done)
             }
             Command::CloseView => {
@@ -203,7 +213,7 @@ impl Engine {
                     }
                 });
                 drop(state);
-                self.tell_all(Event::Prefs);
+                self.tell_others(view, Event::Prefs);
                 Ok(Answer::Done)
             }
             Command::Stats => {
@@ -235,7 +245,7 @@ impl Engine {
         state.unlock_view(view);
         state.remember_keyboard(parsed.kind());
         drop(state);
-        self.tell_all(Event::Lock);
+        self.tell_others(view, Event::Lock);
         Ok(Answer::Done)
     }
 
@@ -252,11 +262,7 @@ impl Engine {
         // A too-short PIN cannot be right; say "wrong PIN" rather than
         // teach lengths. It is not counted: it costs no key derivation.
         let parsed = Pin::parse(pin).map_err(|_| StoreError::WrongPin.message(lang))?;
-        let checked = match &state.open {
-            Some(open) => open.store.check_pin(&parsed).map(|()| None),
-            None => Store::open(&state.location, &parsed).map(Some),
-        };
-        match checked {
+        match state.check_pin(&parsed) {
             Ok(opened) => {
                 state.right_pin();
                 if let Some(mut store) = opened {
@@ -278,7 +284,7 @@ impl Engine {
             Err(other) => return Err(other.message(lang)),
         }
         drop(state);
-        self.tell_all(Event::Lock);
+        self.tell_others(view, Event::Lock);
         self.start_sync();
         Ok(Answer::Done)
     }
@@ -302,7 +308,7 @@ impl Engine {
             v.last_activity = Instant::now();
         }
         drop(state);
-        self.tell_all(Event::Records);
+        self.tell_others(view, Event::Records);
         Ok(Answer::Done)
     }
 
@@ -333,7 +339,7 @@ impl Engine {
         state.lock_others(Some(view));
         state.remember_keyboard(new_pin.kind());
         drop(state);
-        self.tell_all(Event::Lock);
+        self.tell_others(view, Event::Lock);
         Ok(Answer::Done)
     }
 
@@ -343,21 +349,14 @@ impl Engine {
         let mut state = self.state();
         let lang = state.lang();
         let parsed = Pin::parse(pin).map_err(|_| StoreError::WrongPin.message(lang))?;
-        let checked = match (
-            &state.open,
-            state.views.get(&view).is_some_and(|v| v.unlocked),
-        ) {
-            (Some(open), true) => open.store.check_pin(&parsed),
-            _ => Store::open(&state.location, &parsed).map(drop),
-        };
-        checked.map_err(|e| e.message(lang))?;
+        state.check_pin(&parsed).map_err(|e| e.message(lang))?;
         state.open = None;
         state.lock_others(None);
         Store::erase(&state.location).map_err(|e| e.message(lang))?;
         state.sync = Default::default();
         state.enroll = Default::default();
         drop(state);
-        self.tell_all(Event::Lock);
+        self.tell_others(view, Event::Lock);
         Ok(Answer::Done)
     }
 
@@ -391,7 +390,7 @@ impl Engine {
         std::fs::create_dir_all(&dir).map_err(unwritable)?;
         std::fs::write(&path, bytes).map_err(unwritable)?;
         drop(state);
-        self.tell_all(Event::Records);
+        self.tell_others(view, Event::Records);
         Ok(Answer::Exported {
             count,
             file: path.display().to_string(),

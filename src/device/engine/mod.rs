@@ -215,6 +215,16 @@ impl Engine {
         }
     }
 
+    /// Tells every view but the one whose command made the change: that
+    /// one reads its snapshot after the reply anyway.
+    fn tell_others(&self, from: ViewId, event: Event) {
+        for (id, view) in self.state().views.iter() {
+            if *id != from {
+                (view.tell)(event);
+            }
+        }
+    }
+
     /// No view is unlocked: the store closes and the data key leaves memory.
     fn forget_key_if_unused(&self) {
         let mut state = self.state();
