@@ -73,17 +73,22 @@ fn open_with(key: &LessSafeKey, aad: &[u8], sealed: &[u8]) -> Option<Vec<u8>> {
     Some(plain.to_vec())
 }
 
-/// PBKDF2 runs since the process started: `tournee bench` shows that a
-/// background sync costs none (only unlock, a PIN change and wipe do).
-static DERIVATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+thread_local! {
+    /// PBKDF2 runs on this thread: `tournee bench` shows that a background
+    /// sync costs none (only unlock, a PIN change and wipe do). Per thread
+    /// because an engine does all its work on its own thread (a Web Worker
+    /// in the browser), so two engines in one process (tests run in
+    /// parallel) never count each other's unlocks.
+    static DERIVATIONS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
 
-/// How many keys were derived from a PIN in this process so far.
+/// How many keys were derived from a PIN on the calling thread so far.
 pub fn key_derivations() -> u64 {
-    DERIVATIONS.load(std::sync::atomic::Ordering::Relaxed)
+    DERIVATIONS.with(|d| d.get())
 }
 
 fn pin_key(pin: &Pin, salt: &[u8], iterations: u32) -> Result<LessSafeKey, StoreError> {
-    DERIVATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    DERIVATIONS.with(|d| d.set(d.get() + 1));
     let rounds = NonZeroU32::new(iterations)
         .filter(|n| n.get() >= PBKDF2_ITERATIONS)
         .ok_or_else(|| {
