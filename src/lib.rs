@@ -18,7 +18,10 @@
 //! over them; `app::liveview` and `tournee app` come with `liveview`
 //! (default), `app::native` with `desktop` or `mobile`; `tournee demo`
 //! needs both `server` and `liveview`. For `wasm32-unknown-unknown`
-//! (README "The web build"), with no feature, only `domain` and `device`.
+//! (README "The web app"), with no feature, only `domain` and `device`;
+//! with `web`, the app's page and the engine's worker besides
+//! (`app::web`, `device::engine::web`), which `src/build.rs` builds for
+//! `tournee serve` to hand out (feature `web-app`, default).
 //!
 //! - [`domain`]: no I/O. Contacts and voids, the catalog (materials, zones,
 //!   referrals, interventions, age bands, genders), validation by parse
@@ -62,9 +65,10 @@
 // No `unsafe` anywhere: the crypto and storage crates carry what needs it.
 #![forbid(unsafe_code)]
 
-// The engine builds for wasm32 (`device`, `domain`: the web build's
-// worker); the app and the command line do not yet.
-#[cfg(not(target_arch = "wasm32"))]
+// The engine builds for wasm32 (`device`, `domain`: the web app's
+// worker); the app too with the `web` feature (its page); the command
+// line never does.
+#[cfg(any(not(target_arch = "wasm32"), feature = "web"))]
 pub mod app;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;

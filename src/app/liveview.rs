@@ -2,8 +2,10 @@
 //! and driven through a websocket, so a plain browser runs it (the demo,
 //! end-to-end tests) with no wasm and nothing fetched from elsewhere.
 //!
-//! Served under `/app` (page) and `/app/ws` (socket); `/` redirects there
-//! because dioxus-liveview's own router answers 404 on a bare `/`.
+//! Served under `/app` (page) and `/app/ws` (socket) by `tournee app`;
+//! `/` redirects there because dioxus-liveview's own router answers 404
+//! on a bare `/`. The demo moves it to `/live` when the binary carries the
+//! offline web app, which then has `/app/`.
 //!
 //! Every socket is a view of its own ([`Phone::session`]): it starts at
 //! the PIN screen whatever other browsers did, and its data key leaves
@@ -28,6 +30,12 @@ pub fn router(phone: Phone) -> Router {
 /// `/app` and its socket only, to sit beside other routes (the demo puts
 /// the dashboard at `/`).
 pub fn app_routes(phone: Phone) -> Router {
+    app_routes_at(phone, "/app")
+}
+
+/// The page at `base` and its socket at `base/ws`.
+pub fn app_routes_at(phone: Phone, base: &str) -> Router {
+    let socket_path = format!("{base}/ws");
     let pool = Arc::new(LiveViewPool::new());
     let page = Html(format!(
         r#"<!DOCTYPE html>
@@ -39,12 +47,12 @@ pub fn app_routes(phone: Phone) -> Router {
 </head>
 <body><div id="main"></div>{}</body>
 </html>"#,
-        interpreter_glue("/app/ws")
+        interpreter_glue(&socket_path)
     ));
     Router::new()
-        .route("/app", get(move || async move { page.clone() }))
+        .route(base, get(move || async move { page.clone() }))
         .route(
-            "/app/ws",
+            &socket_path,
             get(move |ws: WebSocketUpgrade| async move {
                 ws.on_upgrade(move |socket| async move {
                     let session = phone.session();

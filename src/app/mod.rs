@@ -21,14 +21,18 @@ pub mod form;
 pub mod liveview;
 #[cfg(any(feature = "desktop", feature = "mobile"))]
 pub mod native;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod phone;
 pub mod scan;
 pub mod screens;
 pub mod state;
+#[cfg(all(target_arch = "wasm32", feature = "web"))]
+pub mod web;
 
 pub use crate::device::prefs;
 use crate::domain::i18n::{Lang, Msg};
 use dioxus::prelude::*;
+#[cfg(not(target_arch = "wasm32"))]
 pub use phone::Phone;
 pub use state::{Screen, Session, Theme};
 use std::time::Duration;
@@ -187,6 +191,19 @@ pub fn App(session: Session, start: Option<Screen>) -> Element {
         };
     }
     let prefs = session.prefs();
+    if let Some(why) = session.storage_problem() {
+        // Another tab holds the phone, or the browser has no private file
+        // system: nothing can be logged here, and the worker reads why.
+        return rsx! {
+            style { dangerous_inner_html: CSS }
+            div { class: "app dark", lang: prefs.lang.code(),
+                main {
+                    h1 { "Tournée" }
+                    p { class: "error", role: "alert", "data-testid": "storage-problem", "{why}" }
+                }
+            }
+        };
+    }
     let theme = match prefs.theme {
         Theme::Dark => "app dark",
         Theme::Light => "app light",

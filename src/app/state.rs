@@ -61,7 +61,7 @@ fn done(reply: Reply) -> Result<(), String> {
 }
 
 impl Session {
-    pub(super) fn over(client: Client) -> Session {
+    pub(crate) fn over(client: Client) -> Session {
         Session {
             client,
             seen: Arc::new(Mutex::new(None)),
@@ -69,6 +69,7 @@ impl Session {
     }
 
     /// A phone on `home` and a first view of it, locked.
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn new(home: &std::path::Path) -> Session {
         super::Phone::new(home).session()
     }
@@ -152,6 +153,23 @@ impl Session {
 
     pub fn is_unlocked(&self) -> bool {
         self.read(|s| s.unlocked)
+    }
+
+    /// Why this phone's storage cannot be used here at all (a browser
+    /// tab: the app is open in another one, or no private file system).
+    pub fn storage_problem(&self) -> Option<String> {
+        self.read(|s| s.storage.clone())
+    }
+
+    /// In a browser, whether it granted persistent storage.
+    pub fn storage_persisted(&self) -> Option<bool> {
+        self.client.storage_persisted()
+    }
+
+    /// In a browser, the page's own origin: the server the app came from,
+    /// the one it enrolls with.
+    pub fn page_origin(&self) -> Option<String> {
+        self.client.page_origin()
     }
 
     /// True when this view was unlocked with a PIN that the rule for new

@@ -154,6 +154,14 @@ fn pages(server: Server, settings: &DashboardSection) -> Router {
 /// The whole site of `tournee serve`: the device API and the dashboard,
 /// every answer with the headers of [`headers`].
 pub fn site(server: Server, settings: &DashboardSection) -> Router {
+    // The web app carries its own headers (its page runs scripts, which
+    // the dashboard's policy forbids).
+    site_without_app(server, settings).merge(http::web_app::routes())
+}
+
+/// [`site`] with `/app/` left free (the demo puts the live app there
+/// when this binary carries no web app).
+pub fn site_without_app(server: Server, settings: &DashboardSection) -> Router {
     headers::secure(
         http::router(server.clone())
             .merge(pages(server, settings))

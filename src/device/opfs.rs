@@ -69,6 +69,41 @@ fn with_pool<T>(
     })
 }
 
+/// The prefs' file in the pool: a one-row SQLite database, since the
+/// pool holds only SQLite files (no contact data: see `prefs`).
+const PREFS: &str = "tournee-prefs.db";
+
+fn prefs_connection() -> std::io::Result<rusqlite::Connection> {
+    installed().map_err(std::io::Error::other)?;
+    let connection = rusqlite::Connection::open_with_flags_and_vfs(
+        PREFS,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_CREATE,
+        VFS,
+    )
+    .map_err(std::io::Error::other)?;
+    connection
+        .execute_batch("CREATE TABLE IF NOT EXISTS prefs (id INTEGER PRIMARY KEY CHECK (id = 1), json TEXT NOT NULL)")
+        .map_err(std::io::Error::other)?;
+    Ok(connection)
+}
+
+/// The prefs' JSON text, as `prefs.json` holds it natively.
+pub(super) fn read_prefs() -> std::io::Result<String> {
+    prefs_connection()?
+        .query_row("SELECT json FROM prefs WHERE id = 1", [], |row| row.get(0))
+        .map_err(std::io::Error::other)
+}
+
+pub(super) fn write_prefs(json: &str) -> std::io::Result<()> {
+    prefs_connection()?
+        .execute(
+            "INSERT INTO prefs (id, json) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET json = excluded.json",
+            [json],
+        )
+        .map(drop)
+        .map_err(std::io::Error::other)
+}
+
 /// The pool's failures are the device's storage failing, as an I/O error
 /// would be natively.
 fn storage(error: impl std::fmt::Display) -> StoreError {

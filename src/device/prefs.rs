@@ -1,7 +1,9 @@
 //! The worker's choices (language, auto-lock delay, theme, the keyboard
-//! the PIN is typed on, the hour the worker's day ends) and the count of wrong PINs in a row, kept in a
-//! small `prefs.json` beside the store so they survive a restart. Nothing
-//! in it says anything about a contact, so it is not encrypted; the PIN
+//! the PIN is typed on, the hour the worker's day ends) and the count of
+//! wrong PINs in a row, kept in a small `prefs.json` beside the store so
+//! they survive a restart (in a browser, the same text in a small file of
+//! the OPFS pool: a reload must not reset the wrong-PIN wait). Nothing in
+//! it says anything about a contact, so it is not encrypted; the PIN
 //! count must be readable before the store is open, which is the point
 //! of it.
 
@@ -125,7 +127,14 @@ impl Prefs {
     /// The saved choices, or the defaults when there are none or the file
     /// cannot be read (a bad file must not keep the worker out).
     pub fn load(home: &Path) -> Prefs {
-        let Ok(text) = std::fs::read_to_string(Prefs::path_in(home)) else {
+        #[cfg(not(target_arch = "wasm32"))]
+        let text = std::fs::read_to_string(Prefs::path_in(home));
+        #[cfg(target_arch = "wasm32")]
+        let text = {
+            let _ = home;
+            super::opfs::read_prefs()
+        };
+        let Ok(text) = text else {
             return Prefs::default();
         };
         match serde_json::from_str::<Saved>(&text) {
@@ -163,8 +172,16 @@ impl Prefs {
             day_end_hour: Some(self.day_end.hour()),
         };
         let text = serde_json::to_string_pretty(&saved).map_err(std::io::Error::other)?;
-        std::fs::create_dir_all(home)?;
-        std::fs::write(Prefs::path_in(home), text)
+        #[cfg(target_arch = "wasm32")]
+        {
+            let _ = home;
+            super::opfs::write_prefs(&text)
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            std::fs::create_dir_all(home)?;
+            std::fs::write(Prefs::path_in(home), text)
+        }
     }
 }
 

@@ -421,6 +421,11 @@ messages! {
         "Sent contacts stay on the phone, encrypted, until this time the next morning: you can see them and void them.";
     ThemeDark => "Sombre", "Dark";
     ThemeLight => "Clair", "Light";
+    SettingsStorage => "Stockage du navigateur", "Browser storage";
+    SettingsPersisted => "Persistant : le navigateur ne l'effacera pas pour faire de la place.",
+        "Persistent: the browser will not erase it to free space.";
+    SettingsNotPersisted => "Non persistant : le navigateur peut l'effacer s'il manque de place. Ajoutez l'application à l'écran d'accueil (sur iPhone, c'est indispensable) et synchronisez souvent.",
+        "Not persistent: the browser may erase it when short of space. Add the app to the Home Screen (on an iPhone you must) and sync often.";
     SettingsDevice => "Appareil", "Device";
     AppNext => "Suivant", "Next";
     AppOneLess => "Un de moins : {value}", "One fewer: {value}";
@@ -431,6 +436,10 @@ messages! {
     AppServerAddress => "Adresse du serveur", "Server address";
     AppNoResources => "Le téléphone manque de ressources pour le moment : fermez d'autres applications et réessayez. Rien n'a été effacé.",
         "The phone is short of resources right now: close other apps and try again. Nothing was erased.";
+    AppOpenElsewhere => "Tournée est déjà ouverte dans un autre onglet ou une autre fenêtre de ce navigateur. Fermez-la : cette page prendra le relais.",
+        "Tournée is already open in another tab or window of this browser. Close it: this page will take over.";
+    AppStorageUnavailable => "Ce navigateur ne peut pas garder les données de Tournée ({value}). Rien ne peut être enregistré ici : ouvrez l'application dans Chrome ou Safari, hors navigation privée.",
+        "This browser cannot keep Tournée's data ({value}). Nothing can be logged here: open the app in Chrome or Safari, outside private browsing.";
     AppScan => "Balayer le code QR", "Scan the QR code";
     AppScanStop => "Arrêter la caméra", "Stop the camera";
     AppScanLooking => "Visez le code QR affiché par la coordination.",

@@ -160,7 +160,7 @@ impl E2e {
 }
 
 impl Tab {
-    async fn on(name: &str, chrome: Browser, app_url: &str) -> Tab {
+    pub async fn on(name: &str, chrome: Browser, app_url: &str) -> Tab {
         let browser = chrome.client.clone();
         browser.goto(app_url).await.unwrap();
         Tab {
@@ -174,6 +174,12 @@ impl Tab {
     pub fn css(testid: &str) -> String {
         format!("[data-testid='{testid}']")
     }
+
+    /// The browser's profile folder (`--user-data-dir`): all it keeps.
+    pub fn profile(&self) -> &std::path::Path {
+        self.chrome.profile()
+    }
+
     /// Polls until `selector` matches, then until `accept` says yes to it.
     pub async fn wait_text(
         &self,

@@ -127,6 +127,11 @@ impl Browser {
         }
     }
 
+    /// The profile folder (`--user-data-dir`), removed on drop.
+    pub fn profile(&self) -> &Path {
+        self._profile.path()
+    }
+
     pub async fn shot(&self, name: &str) {
         let png = self.client.screenshot().await.unwrap();
         std::fs::write(screenshot_dir().join(format!("{name}.png")), png).unwrap();

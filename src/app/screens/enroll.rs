@@ -2,6 +2,7 @@
 //! an optional phone name, typed or filled by scanning the dashboard's QR
 //! code (a pasted QR text works in the code field too). The network call
 //! runs in the background; the outcome shows here as soon as it is over.
+//! In a browser the address is already the page's own origin.
 //! Once the phone is enrolled only the outcome stays, so what comes next
 //! is in view.
 
@@ -17,7 +18,9 @@ pub fn Enroll() -> Element {
     let session = use_context::<Session>();
     let ui = use_context::<Ui>();
     let _ = (ui.rev)();
-    let mut server = use_signal(String::new);
+    // In a browser the app came from its server: that is the address.
+    let origin = session.page_origin();
+    let mut server = use_signal(|| origin.clone().unwrap_or_default());
     let mut code = use_signal(String::new);
     let mut label = use_signal(String::new);
     let lang = session.lang();

@@ -188,6 +188,7 @@ pub fn NewContact() -> Element {
                 input {
                     r#type: "password",
                     autocomplete: "off",
+                    "data-testid": "person-code",
                     value: "{form.code}",
                     oninput: move |e| ui.form.with_mut(|f| f.code = e.value()),
                 }

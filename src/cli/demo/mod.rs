@@ -131,9 +131,17 @@ async fn demo(args: DemoArgs, root: PathBuf) -> Outcome {
     let phone = Phone::new(&app_home);
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let ready = Arc::new(AtomicBool::new(false));
-    let site = crate::dashboard::site(server, &config.dashboard)
-        .merge(liveview::app_routes(phone.clone()))
-        .layer(middleware::from_fn_with_state(ready.clone(), ready_gate));
+    // The offline web app at /app/ where this binary carries it, the live
+    // app beside it at /live; without it, the live app at /app.
+    let web_app = crate::server::http::web_app::not_built().is_none();
+    let site = if web_app {
+        crate::dashboard::site(server, &config.dashboard)
+            .merge(liveview::app_routes_at(phone.clone(), "/live"))
+    } else {
+        crate::dashboard::site_without_app(server, &config.dashboard)
+            .merge(liveview::app_routes(phone.clone()))
+    };
+    let site = site.layer(middleware::from_fn_with_state(ready.clone(), ready_gate));
     let serving = tokio::spawn(crate::server::http::serve_router(listener, site, async {
         let _ = stop_rx.await;
     }));
@@ -170,7 +178,21 @@ async fn demo(args: DemoArgs, root: PathBuf) -> Outcome {
     println!();
     println!("  Tableau de bord / Dashboard:   {url}/");
     println!("    Connexion / Sign-in:          {SUPERVISOR} / {password}");
-    println!("  Application de l'intervenant·e / Worker app:   {url}/app");
+    if web_app {
+        // A code for the browser that opens the offline app: its own phone.
+        let code = admin::create_enroll_code(&data, "Téléphone web (démo)", 1)
+            .map_err(|e| sys(e.to_string()))?;
+        println!("  Application hors ligne / Offline app:   {url}/app/");
+        println!("    Code d'inscription / Enrollment code: {code}");
+        println!("  Application en direct / Live app:   {url}/live");
+    } else {
+        println!("  Application de l'intervenant·e / Worker app:   {url}/app");
+        if let Some(why) = crate::server::http::web_app::not_built() {
+            println!(
+                "    Application en direct : l'application hors ligne n'est pas compilée ici / Live app: the offline app is not built here ({why}; README, \"The web app\")"
+            );
+        }
+    }
     println!("    NIP / PIN:                    {APP_PIN}");
     println!();
     println!("  Ctrl-C pour arrêter / to stop.");

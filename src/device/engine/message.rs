@@ -147,6 +147,10 @@ pub struct Snapshot {
     pub last_receipt_at: Option<i64>,
     /// Why the store could not be read, if it could not.
     pub problem: Option<String>,
+    /// Why this phone's storage cannot be used at all here (in a browser:
+    /// another tab holds it, or there is no private file system); while
+    /// it is set nothing can be logged, and the app says so.
+    pub storage: Option<String>,
     pub sync: SyncInfo,
     pub enroll: EnrollInfo,
 }
@@ -154,7 +158,7 @@ pub struct Snapshot {
 /// What `tournee bench` reads.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stats {
-    /// Keys derived from a PIN in this process (PBKDF2 runs).
+    /// Keys derived from a PIN on the engine's thread (PBKDF2 runs).
     pub key_derivations: u64,
     /// Sync attempts finished since the engine started.
     pub sync_attempts: u64,

@@ -30,6 +30,10 @@ pub use commands::pin_wait_message;
 pub use message::{Answer, Command, EnrollInfo, Event, Reply, Snapshot, Stats, SyncInfo, ViewId};
 #[cfg(not(target_arch = "wasm32"))]
 pub use native::{Client, EngineHandle};
+#[cfg(all(target_arch = "wasm32", feature = "web"))]
+pub mod web;
+#[cfg(all(target_arch = "wasm32", feature = "web"))]
+pub use web::{Client, EngineHandle};
 
 use super::platform::Instant;
 use super::prefs::Prefs;
@@ -53,6 +57,9 @@ pub struct EngineOptions {
     pub period: Duration,
     /// How often the engine checks its clocks (inactivity, planned syncs).
     pub tick: Duration,
+    /// How long after a failed attempt (no signal, server down) to try
+    /// again; doubled at each failure in a row, up to `period`.
+    pub retry: Duration,
 }
 
 impl Default for EngineOptions {
@@ -62,6 +69,7 @@ impl Default for EngineOptions {
             after_save: Duration::from_secs(5),
             period: Duration::from_secs(5 * 60),
             tick: Duration::from_secs(1),
+            retry: Duration::from_secs(15),
         }
     }
 }
@@ -116,6 +124,8 @@ struct State {
     /// A planned attempt (a few seconds after a save).
     sync_due: Option<Instant>,
     next_periodic: Instant,
+    /// Attempts that failed in a row: the next retry waits longer.
+    failed_syncs: u32,
     enroll: EnrollInfo,
     stats: Stats,
     http: Option<super::Client>,
@@ -130,6 +140,7 @@ impl Engine {
             location: store_location(home),
             prefs: Prefs::load(home),
             next_periodic: now + options.period,
+            failed_syncs: 0,
             options,
             open: None,
             views: BTreeMap::new(),

@@ -148,4 +148,16 @@ impl Client {
     pub async fn next_event(&self) -> Option<Event> {
         self.0.events.lock().await.recv().await
     }
+
+    /// Natively the store is a file of the app's own: no browser decides
+    /// whether to keep it (see the web client).
+    pub fn storage_persisted(&self) -> Option<bool> {
+        None
+    }
+
+    /// Natively the app did not come from a server: the worker types its
+    /// address (or scans it).
+    pub fn page_origin(&self) -> Option<String> {
+        None
+    }
 }

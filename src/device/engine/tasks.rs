@@ -25,6 +25,17 @@ impl StoreAccess for EngineStore {
     }
 }
 
+/// After `failures` failed attempts in a row: `first`, doubled each time,
+/// never past `cap`.
+fn retry_wait(
+    first: std::time::Duration,
+    failures: u32,
+    cap: std::time::Duration,
+) -> std::time::Duration {
+    let doublings = failures.saturating_sub(1).min(16);
+    first.saturating_mul(1u32 << doublings).min(cap)
+}
+
 impl super::State {
     /// The engine's HTTP client, made at its first use and kept: one
     /// connection pool and one TLS setup for the life of the engine.
@@ -92,6 +103,22 @@ impl Engine {
                         .map(|report| report.delivered)
                         .map_err(|e| e.message(lang)),
                 );
+                match &outcome {
+                    Ok(_) => state.failed_syncs = 0,
+                    Err(SyncError::Locked) => {}
+                    // The signal or the server will be back: try again
+                    // soon rather than at the next period.
+                    Err(_) => {
+                        state.failed_syncs = state.failed_syncs.saturating_add(1);
+                        let wait = retry_wait(
+                            state.options.retry,
+                            state.failed_syncs,
+                            state.options.period,
+                        );
+                        let at = Instant::now() + wait;
+                        state.sync_due = Some(state.sync_due.map_or(at, |due| due.min(at)));
+                    }
+                }
                 let again = std::mem::take(&mut state.sync_again) && state.open.is_some();
                 if !again {
                     state.sync.busy = false;
@@ -149,5 +176,21 @@ impl Engine {
             }
         });
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::retry_wait;
+    use std::time::Duration;
+
+    #[test]
+    fn a_failed_sync_is_retried_sooner_then_later_never_past_the_period() {
+        let (first, cap) = (Duration::from_secs(15), Duration::from_secs(300));
+        let waits: Vec<u64> = (1..=7)
+            .map(|n| retry_wait(first, n, cap).as_secs())
+            .collect();
+        assert_eq!(waits, [15, 30, 60, 120, 240, 300, 300]);
+        assert_eq!(retry_wait(first, u32::MAX, cap), cap);
     }
 }

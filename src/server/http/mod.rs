@@ -13,6 +13,7 @@ mod enroll;
 pub mod error;
 mod listen;
 mod slots;
+pub mod web_app;
 
 pub use batches::RECEIPT_TYPE;
 pub use listen::ConnectionLimits;

@@ -1,0 +1,375 @@
+//! The offline web app end to end, in headless Chromium emulating a
+//! 390 x 844 phone, against a real `tournee serve` on loopback that the
+//! test stops and starts again on the same port (the origin includes it).
+//! First visit: PIN twice, enrollment by code (the address is the page's
+//! own), two contacts. Server stopped: the app starts from its service
+//! worker, unlocks, logs two more, keeps all four across a reload and
+//! refuses a wrong PIN. Server back: the app syncs by itself and the
+//! server holds exactly the four. Then the browser's profile folder is
+//! searched for what was logged (person codes, zone and material ids, in
+//! UTF-8 and UTF-16): nothing. axe-core checks every screen.
+//!
+//! It prints figures as a report (never asserted): the bundle's bytes,
+//! an offline reload to the unlock screen, unlock in the browser against
+//! native, and the time from the Save tap to the saved notice.
+
+mod common;
+
+use common::app_e2e::{PHONE, PIN, Tab};
+use common::browser::Browser;
+use fantoccini::Locator;
+use std::io::Write as _;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use tournee::domain::catalog::{CatalogEntry, CatalogId};
+
+/// Unlike anything in the app's code or the default catalog, so a hit in
+/// the profile can only come from what the test logged.
+const ZONE: &str = "zone-essai-qv7k";
+const MATERIAL: &str = "materiel-essai-wz3p";
+const CODES: [&str; 4] = ["KQ7XW2", "ZP4MV9", "HX8TC3", "RB5NJ6"];
+
+struct Serve {
+    child: Child,
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Serve {
+    async fn start(data: &Path, port: u16) -> Serve {
+        let child = Command::new(env!("CARGO_BIN_EXE_tournee"))
+            .args(["serve", "--data"])
+            .arg(data)
+            .args(["--listen", &format!("127.0.0.1:{port}")])
+            .env_remove("TOURNEE_LANG")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("tournee serve starts");
+        let serve = Serve { child };
+        let started = Instant::now();
+        let client = reqwest::Client::new();
+        loop {
+            let health = client
+                .get(format!("http://127.0.0.1:{port}/healthz"))
+                .send()
+                .await;
+            if health.is_ok_and(|answer| answer.status().is_success()) {
+                return serve;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "tournee serve did not answer on port {port}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    fn stop(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A zone and a material only this test uses, in the server's catalog
+/// before the phone enrolls (it gets the catalog at enrollment).
+fn add_test_entries(data: &Path) {
+    let mut catalog = tournee::server::admin::catalog(data).unwrap();
+    let entry = |id: &str, fr: &str, en: &str| CatalogEntry {
+        id: CatalogId::parse(id).unwrap(),
+        fr: fr.into(),
+        en: en.into(),
+        active: true,
+    };
+    catalog
+        .zones
+        .push(entry(ZONE, "Secteur d'essai", "Test area"));
+    catalog
+        .materials
+        .push(entry(MATERIAL, "Matériel d'essai", "Test supply"));
+    catalog.version += 1;
+    tournee::server::admin::replace_catalog(data, &catalog).unwrap();
+}
+
+fn contacts_on_server(data: &Path) -> u64 {
+    tournee::server::admin::list_devices(data)
+        .unwrap()
+        .iter()
+        .map(|d| d.records)
+        .sum()
+}
+
+/// Runs `script` (with `done` as its callback) and returns its answer.
+async fn script(tab: &Tab, script: &str) -> serde_json::Value {
+    tab.browser
+        .execute_async(
+            &format!("const done = arguments[arguments.length - 1]; {script}"),
+            vec![],
+        )
+        .await
+        .unwrap()
+}
+
+/// Unlocks and waits for Home; returns how long the unlock took.
+async fn unlock(tab: &Tab, pin: &str) -> Duration {
+    tab.fill("pin", pin).await;
+    let tapped = Instant::now();
+    tab.tap_id("unlock").await;
+    tab.wait_for(&Tab::css("new-contact")).await;
+    tapped.elapsed()
+}
+
+/// A contact with a person code, the test zone and the test material;
+/// returns the time from the Save tap to the saved notice.
+async fn log_contact(tab: &Tab, code: &str) -> Duration {
+    tab.tap_id("tab-home").await;
+    tab.tap_id("new-contact").await;
+    tab.tap(&format!("[data-testid='zone'] [data-id='{ZONE}']"))
+        .await;
+    tab.tap("[data-testid='kind'] [data-id='known']").await;
+    tab.tap("[data-testid='age-band'] [data-id='18-24']").await;
+    tab.tap(&format!(
+        "[data-testid='material-{MATERIAL}'] [data-testid='more']"
+    ))
+    .await;
+    tab.fill("person-code", code).await;
+    let tapped = Instant::now();
+    tab.tap_id("save").await;
+    tab.wait_text(".notice", "the saved notice", |t| {
+        t == "Contact enregistré."
+    })
+    .await;
+    tapped.elapsed()
+}
+
+/// How many records Today lists, and how many of them are marked sent.
+async fn today(tab: &Tab) -> (usize, usize) {
+    tab.tap_id("tab-today").await;
+    tab.wait_for(&Tab::css("records")).await;
+    let listed = tab
+        .browser
+        .find_all(Locator::Css("[data-testid='records'] > li"))
+        .await
+        .unwrap()
+        .len();
+    let sent = tab
+        .browser
+        .find_all(Locator::Css("[data-testid='records'] [data-testid='sent']"))
+        .await
+        .unwrap()
+        .len();
+    (listed, sent)
+}
+
+/// Every file of the profile that holds `needle` in UTF-8 or UTF-16.
+fn files_holding(dir: &Path, needle: &str, hits: &mut Vec<String>) {
+    let utf16le: Vec<u8> = needle
+        .encode_utf16()
+        .flat_map(|u| u.to_le_bytes())
+        .collect();
+    let utf16be: Vec<u8> = needle
+        .encode_utf16()
+        .flat_map(|u| u.to_be_bytes())
+        .collect();
+    let forms = [needle.as_bytes().to_vec(), utf16le, utf16be];
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files_holding(&path, needle, hits);
+        } else if let Ok(bytes) = std::fs::read(&path) {
+            let lower = bytes.to_ascii_lowercase();
+            for form in &forms {
+                let form = form.to_ascii_lowercase();
+                if lower.windows(form.len()).any(|w| w == form.as_slice()) {
+                    hits.push(format!("{needle} in {}", path.display()));
+                }
+            }
+        }
+    }
+}
+
+fn median_and_worst(mut times: Vec<Duration>) -> (f64, f64) {
+    times.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    (ms(times[times.len() / 2]), ms(*times.last().unwrap()))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_web_app_logs_offline_and_syncs_by_itself_when_the_server_is_back() {
+    if let Some(why) = tournee::server::http::web_app::not_built() {
+        panic!(
+            "the offline web app is not in this build ({why}): install the wasm32 target, clang and llvm (README, \"The web app\")"
+        );
+    }
+    let data = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let serve = Serve::start(data.path(), port).await;
+    add_test_entries(data.path());
+    let origin = format!("http://127.0.0.1:{port}");
+    let app_url = format!("{origin}/app/");
+
+    let chrome = Browser::phone(PHONE.0, PHONE.1).await;
+    let tab = Tab::on("web-app", chrome, &app_url).await;
+
+    // First visit: the PIN twice, then enrollment with the page's address.
+    tab.fill("pin", PIN).await;
+    tab.fill("pin-again", PIN).await;
+    tab.shot("01-first-run").await;
+    tab.tap_id("pin-next").await;
+    tab.wait_for(&Tab::css("enroll-code")).await;
+    let address = tab
+        .browser
+        .execute(
+            "return document.querySelector(\"[data-testid='server-address']\").value;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        address,
+        serde_json::json!(origin),
+        "the address is the page's"
+    );
+    let code = tournee::server::admin::create_enroll_code(data.path(), "web", 1).unwrap();
+    tab.fill("enroll-code", &code).await;
+    tab.shot("02-enroll").await;
+    tab.tap_id("enroll").await;
+    tab.wait_text(&Tab::css("enrolled"), "the enrollment", |t| {
+        t.starts_with("Inscrit auprès de")
+    })
+    .await;
+    tab.tap_id("continue").await;
+    tab.wait_for(&Tab::css("new-contact")).await;
+    tab.shot("03-home").await;
+
+    let mut saves = Vec::new();
+    for code in &CODES[..2] {
+        saves.push(log_contact(&tab, code).await);
+    }
+    // The service worker holds the whole build before the server goes
+    // (every file but itself, and the page at `./`).
+    let cached = script(
+        &tab,
+        "navigator.serviceWorker.ready
+           .then(() => caches.keys())
+           .then(names => Promise.all(names.map(n => caches.open(n).then(c => c.keys()))))
+           .then(lists => done(lists.flat().length))
+           .catch(e => done('no service worker: ' + e));",
+    )
+    .await;
+    let files = tournee::server::http::web_app::files().len() as u64;
+    assert!(
+        cached.as_u64().is_some_and(|n| n >= files),
+        "precached {cached} of {files} files"
+    );
+
+    // The server goes away; the app starts from its service worker.
+    serve.stop();
+    let reloaded = Instant::now();
+    tab.browser.goto(&app_url).await.unwrap();
+    tab.wait_for(&Tab::css("unlock")).await;
+    let offline_start = reloaded.elapsed();
+    tab.shot("04-offline-unlock").await;
+    let browser_unlock = unlock(&tab, PIN).await;
+    for code in &CODES[2..] {
+        saves.push(log_contact(&tab, code).await);
+    }
+    tab.browser.goto(&app_url).await.unwrap();
+    tab.wait_for(&Tab::css("unlock")).await;
+    tab.fill("pin", "000000").await;
+    tab.tap_id("unlock").await;
+    tab.wait_text(".error", "the wrong PIN's message", |t| !t.is_empty())
+        .await;
+    tab.shot("05-wrong-pin").await;
+    unlock(&tab, PIN).await;
+    assert_eq!(today(&tab).await, (4, 0), "all four kept, none sent");
+    tab.shot("06-today-offline").await;
+
+    // The server is back on the same port: the phone syncs by itself.
+    let serve = Serve::start(data.path(), port).await;
+    let started = Instant::now();
+    while contacts_on_server(data.path()) < 4 {
+        assert!(
+            started.elapsed() < Duration::from_secs(90),
+            "the phone did not sync by itself: the server holds {}",
+            contacts_on_server(data.path())
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    tab.tap_id("tab-home").await;
+    tab.wait_text(&Tab::css("sync-chip"), "nothing waiting", |t| {
+        t.starts_with("Tout est envoyé")
+    })
+    .await;
+    let (listed, sent) = today(&tab).await;
+    assert_eq!((listed, sent), (4, 4), "the four listed as sent");
+    tab.shot("07-today-sent").await;
+    assert_eq!(contacts_on_server(data.path()), 4, "exactly the four, once");
+
+    // Nothing logged is readable in what the browser keeps.
+    let profile = tab.profile().to_path_buf();
+    let mut hits = Vec::new();
+    for needle in CODES.iter().copied().chain([ZONE, MATERIAL]) {
+        files_holding(&profile, needle, &mut hits);
+    }
+    assert!(
+        hits.is_empty(),
+        "plaintext in the profile:\n{}",
+        hits.join("\n")
+    );
+
+    // Figures, as a report.
+    let native_unlock = {
+        let home = tempfile::tempdir().unwrap();
+        let pin = tournee::device::Pin::choose(PIN).unwrap();
+        let catalog = tournee::domain::Catalog::default_quebec();
+        drop(tournee::device::Store::create(home.path(), &pin, &catalog).unwrap());
+        let started = Instant::now();
+        drop(tournee::device::Store::open(home.path(), &pin).unwrap());
+        started.elapsed()
+    };
+    let (raw, zipped) = bundle_bytes();
+    let (p50, worst) = median_and_worst(saves);
+    let mut out = std::io::stderr();
+    let _ = writeln!(
+        out,
+        "web app figures: bundle {raw} bytes ({zipped} gzipped); offline reload to unlock screen {:.0} ms; \
+         unlock in the browser {:.0} ms vs native {:.0} ms (x{:.1}); Save tap to notice p50 {p50:.0} ms, worst {worst:.0} ms (4 saves)",
+        offline_start.as_secs_f64() * 1000.0,
+        browser_unlock.as_secs_f64() * 1000.0,
+        native_unlock.as_secs_f64() * 1000.0,
+        browser_unlock.as_secs_f64() / native_unlock.as_secs_f64(),
+    );
+    drop(serve);
+    tab.finish().await;
+}
+
+/// The bytes a phone downloads at its first visit, raw and gzipped.
+fn bundle_bytes() -> (usize, usize) {
+    let mut raw = 0;
+    let mut zipped = 0;
+    for (_, bytes) in tournee::server::http::web_app::files() {
+        raw += bytes.len();
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        encoder.write_all(bytes).unwrap();
+        zipped += encoder.finish().unwrap().len();
+    }
+    (raw, zipped)
+}
