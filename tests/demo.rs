@@ -95,11 +95,23 @@ async fn the_demo_serves_a_dashboard_with_three_months_and_a_worker_app_then_sto
         text.push_str(&line);
     }
     assert!(text.contains("Tableau de bord / Dashboard"), "{text}");
-    assert!(text.contains("Worker app"), "{text}");
+    let web_app = tournee::server::http::web_app::not_built().is_none();
+    if web_app {
+        assert!(text.contains("Offline app"), "{text}");
+        assert!(text.contains("Live app"), "{text}");
+    } else {
+        assert!(text.contains("Worker app"), "{text}");
+    }
     let dashboard = after(&text, "Dashboard:");
     let base = dashboard.trim_end_matches('/').to_string();
     let password = after(&text, "Sign-in:");
-    assert_eq!(after(&text, "Worker app:"), format!("{base}/app"));
+    if web_app {
+        assert_eq!(after(&text, "Offline app:"), format!("{base}/app/"));
+        assert_eq!(after(&text, "Live app:"), format!("{base}/live"));
+        assert!(!after(&text, "Enrollment code:").is_empty(), "{text}");
+    } else {
+        assert_eq!(after(&text, "Worker app:"), format!("{base}/app"));
+    }
     assert_eq!(base, format!("http://{listen}"));
     let (starting, phones_when_ready) = health.await.unwrap();
     assert!(starting > 0, "/healthz said ok before the demo was ready");
@@ -112,10 +124,17 @@ async fn the_demo_serves_a_dashboard_with_three_months_and_a_worker_app_then_sto
     let audit = web.get("/audit").await;
     assert_eq!(audit.status, 200);
     assert!(audit.body.contains("Travail de rue Outaouais (démo)"));
-    // The worker app's page is served on the same port.
-    let app = web.get("/app").await;
+    // The worker app's page is served on the same port: the offline one
+    // where this binary carries it, and the live one beside it.
+    let live = if web_app { "/live" } else { "/app" };
+    let app = web.get(live).await;
     assert_eq!(app.status, 200);
-    assert!(app.body.contains("/app/ws"));
+    assert!(app.body.contains(&format!("{live}/ws")), "{}", app.body);
+    if web_app {
+        let page = web.get("/app/").await;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("start.js"), "{}", page.body);
+    }
 
     // Three months of work: each of the last three months has contacts,
     // and people came back.

@@ -261,10 +261,9 @@ struct Port {
     pending: Rc<Pending>,
     next_id: Cell<u64>,
     next_view: Cell<ViewId>,
-    _listeners: (
-        Closure<dyn FnMut(MessageEvent)>,
-        Closure<dyn FnMut(JsValue)>,
-    ),
+    // Kept alive as long as the port: the worker calls them.
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(JsValue)>,
 }
 
 /// A tab's way to the worker's engine; clones are the same worker.
@@ -315,7 +314,8 @@ impl EngineHandle {
             pending,
             next_id: Cell::new(1),
             next_view: Cell::new(1),
-            _listeners: (on_message, on_error),
+            _on_message: on_message,
+            _on_error: on_error,
         })))
     }
 
@@ -349,11 +349,10 @@ impl EngineHandle {
 }
 
 fn describe(error: JsValue) -> String {
-    js_sys::Error::try_from(error.clone())
-        .ok()
-        .map(|e| String::from(e.message()))
-        .or_else(|| error.as_string())
-        .unwrap_or_else(|| "unknown error".into())
+    match error.dyn_ref::<js_sys::Error>() {
+        Some(error) => String::from(error.message()),
+        None => error.as_string().unwrap_or_else(|| "unknown error".into()),
+    }
 }
 
 struct Link {
