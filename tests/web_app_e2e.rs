@@ -5,7 +5,8 @@
 //! own), two contacts. Server stopped: the app starts from its service
 //! worker, unlocks, logs two more, keeps all four across a reload and
 //! refuses a wrong PIN. Server back: the app syncs by itself and the
-//! server holds exactly the four. Then the browser's profile folder is
+//! server holds exactly the four. A second tab says the app is open in
+//! the first and leaves it alone. Then the browser's profile folder is
 //! searched for what was logged (person codes, zone and material ids, in
 //! UTF-8 and UTF-16): nothing. axe-core checks every screen.
 //!
@@ -322,6 +323,23 @@ async fn the_web_app_logs_offline_and_syncs_by_itself_when_the_server_is_back() 
     assert_eq!((listed, sent), (4, 4), "the four listed as sent");
     tab.shot("07-today-sent").await;
     assert_eq!(contacts_on_server(data.path()), 4, "exactly the four, once");
+
+    // A second tab of the same browser: the phone is open in the first, so
+    // it says so (a Web Lock) instead of opening the same store twice.
+    let first = tab.browser.window().await.unwrap();
+    let second = tab.browser.new_window(true).await.unwrap();
+    tab.browser.switch_to_window(second.handle).await.unwrap();
+    tab.browser.goto(&app_url).await.unwrap();
+    tab.wait_text(
+        &Tab::css("storage-problem"),
+        "the open-elsewhere message",
+        |t| t.contains("déjà ouverte dans un autre onglet"),
+    )
+    .await;
+    tab.shot("08-second-tab").await;
+    tab.browser.close_window().await.unwrap();
+    tab.browser.switch_to_window(first).await.unwrap();
+    assert_eq!(today(&tab).await, (4, 4), "the first tab goes on as it was");
 
     // Nothing logged is readable in what the browser keeps.
     let profile = tab.profile().to_path_buf();

@@ -66,13 +66,26 @@ async fn the_web_app_is_served_with_its_types_cache_lifetimes_and_gzip() {
 
     let worker = get("/app/sw.js".into(), false).await.unwrap();
     assert_eq!(worker.headers()["cache-control"], "no-cache");
-    assert!(worker.headers()["content-type"].to_str().unwrap().starts_with("text/javascript"));
+    assert!(
+        worker.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/javascript")
+    );
     let script = worker.text().await.unwrap();
-    assert!(script.contains("/api/"), "the service worker leaves /api/ alone");
+    assert!(
+        script.contains("/api/"),
+        "the service worker leaves /api/ alone"
+    );
     assert!(!script.contains("{version}") && !script.contains("{files}"));
 
-    let manifest = get("/app/manifest.webmanifest".into(), false).await.unwrap();
-    assert_eq!(manifest.headers()["content-type"], "application/manifest+json");
+    let manifest = get("/app/manifest.webmanifest".into(), false)
+        .await
+        .unwrap();
+    assert_eq!(
+        manifest.headers()["content-type"],
+        "application/manifest+json"
+    );
     let manifest: serde_json::Value =
         serde_json::from_slice(&manifest.bytes().await.unwrap()).unwrap();
     assert_eq!(manifest["start_url"], "/app/");
@@ -105,7 +118,12 @@ async fn the_web_app_is_served_with_its_types_cache_lifetimes_and_gzip() {
         .unwrap()
         .1;
     assert_eq!(plain, original, "gzip gives back the very file");
-    assert!(zipped.len() < original.len() / 2, "{} of {}", zipped.len(), original.len());
+    assert!(
+        zipped.len() < original.len() / 2,
+        "{} of {}",
+        zipped.len(),
+        original.len()
+    );
 
     let unknown = get("/app/b/nothing-here.js".into(), false).await.unwrap();
     assert_eq!(unknown.status(), 404);
