@@ -151,6 +151,11 @@ async fn every_page_a_signed_in_crawl_reaches_carries_the_security_headers() {
         .await;
     assert_eq!(code.status, 200, "{}", code.body);
     assert!(code.body.contains("<svg"));
+    // Where the phone gets the offline app, as text and as a QR code.
+    if tournee::server::http::web_app::not_built().is_none() {
+        assert!(code.body.contains("/app/"), "{}", code.body);
+        assert_eq!(code.body.matches("<svg").count(), 2, "{}", code.body);
+    }
     assert_guarded("POST /enroll", &code, true);
     assert_within_policy("POST /enroll", &code.body);
 

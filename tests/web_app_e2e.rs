@@ -259,6 +259,13 @@ async fn the_web_app_logs_offline_and_syncs_by_itself_when_the_server_is_back() 
     tab.tap_id("continue").await;
     tab.wait_for(&Tab::css("new-contact")).await;
     tab.shot("03-home").await;
+    // Settings says whether the browser promised to keep the store.
+    tab.tap_id("tab-settings").await;
+    tab.wait_text(&Tab::css("storage-persisted"), "the storage line", |t| {
+        t.starts_with("Persistant") || t.starts_with("Non persistant")
+    })
+    .await;
+    tab.shot("03-settings").await;
 
     let mut saves = Vec::new();
     for code in &CODES[..2] {

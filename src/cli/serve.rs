@@ -102,6 +102,10 @@ pub fn run(args: ServeArgs, lang: Lang) -> Outcome {
         let shutdown = shutdown_signal().map_err(cannot_listen)?;
         let keys = server.keys();
         println!("{}", tr(lang, Msg::ServeListening, &[("value", &address)]));
+        match server::http::web_app::not_built() {
+            None => println!("{}", tr(lang, Msg::ServeWebApp, &[("value", &address)])),
+            Some(why) => eprintln!("{}", tr(lang, Msg::ServeNoWebApp, &[("value", &why)])),
+        }
         println!(
             "{}",
             tr(

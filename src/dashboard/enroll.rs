@@ -92,6 +92,15 @@ pub async fn create(
         Some(address) => qr_svg(&EnrollLink::to_text(address, &code.text)),
         None => qr_svg(&code.text),
     };
+    // Where the phone gets the offline app, when this binary carries it.
+    let app = address
+        .as_ref()
+        .filter(|_| crate::server::http::web_app::not_built().is_none())
+        .map(|address| {
+            let app = format!("{}/app/", address.trim_end_matches('/'));
+            let qr = qr_svg(&app);
+            (app, qr)
+        });
     let groups: Vec<String> = code.text.split('-').map(str::to_string).collect();
     let expires = Word::EnrollExpires.fill(lang, &[("when", &page::when(code.expires_ms))]);
     let heading = Word::EnrollCodeFor.fill(lang, &[("label", &label)]);
@@ -118,6 +127,17 @@ pub async fn create(
         }
         p { class: "notice", "{expires}" }
         p { {Word::EnrollHowTo.text(lang)} }
+        if let Some((app, app_qr)) = app {
+            h2 { {Word::EnrollAppTitle.text(lang)} }
+            p { {Word::EnrollAppAddress.fill(lang, &[("address", &app)])} }
+            div {
+                class: "qr",
+                role: "img",
+                "aria-label": Word::EnrollAppQr.text(lang),
+                dangerous_inner_html: "{app_qr}",
+            }
+            p { {Word::EnrollAppHowTo.text(lang)} }
+        }
         p { a { href: "/enroll", {Word::EnrollAnother.text(lang)} } }
     };
     (

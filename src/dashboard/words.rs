@@ -181,6 +181,11 @@ messages! {
     EnrollBadLabel => "Nom du téléphone : écrivez de 1 à {max} caractères, sans caractère de contrôle.", "Phone's label: write 1 to {max} characters, without control characters.";
     EnrollBadHours => "Validité : un nombre entier d'heures, de 1 à {max}.", "Validity: a whole number of hours, 1 to {max}.";
     EnrollAnother => "Créer un autre code", "Create another code";
+    EnrollAppTitle => "Ouvrir l'application sur le téléphone", "Open the app on the phone";
+    EnrollAppHowTo => "Sur le téléphone, ouvrez cette adresse une fois avec du réseau (Chrome sur Android, Safari sur iPhone), puis ajoutez-la à l'écran d'accueil : sur iPhone, c'est indispensable, sinon Safari efface ses données après 7 jours sans visite. Ensuite, l'application fonctionne sans réseau ; à la première ouverture, choisissez un NIP puis entrez le code ci-dessus.",
+        "On the phone, open this address once with network (Chrome on Android, Safari on iPhone), then add it to the Home Screen: on an iPhone you must, or Safari erases its data after 7 days without a visit. The app then works without network; at the first start, choose a PIN, then enter the code above.";
+    EnrollAppAddress => "Adresse de l'application : {address}", "The app's address: {address}";
+    EnrollAppQr => "Code QR de l'adresse de l'application", "QR code of the app's address";
     // Catalog
     CatalogVersion => "Version {version} du catalogue. Les téléphones reçoivent chaque nouvelle version à leur prochaine synchronisation.", "Catalog version {version}. Phones get each new version at their next sync.";
     CatalogId => "Identifiant", "Id";

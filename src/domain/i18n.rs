@@ -272,6 +272,8 @@ messages! {
     IngestEquivocation => "un autre lot porte déjà ce numéro pour cet appareil (alerte enregistrée)",
         "another batch already has this number for this device (alert recorded)";
     ServeListening => "Serveur Tournée à l'écoute sur http://{value}", "Tournée server listening on http://{value}";
+    ServeWebApp => "Application hors ligne des téléphones : http://{value}/app/ (les téléphones ont besoin de HTTPS devant ce serveur)", "Phones' offline app: http://{value}/app/ (phones need HTTPS in front of this server)";
+    ServeNoWebApp => "Attention : ce serveur n'a pas l'application hors ligne ({value}) ; /app/ explique comment l'ajouter.", "Warning: this server has no offline app ({value}); /app/ says how to add it.";
     ServeIdentity => "Organisme : {value} ({id}). Empreinte de la clé de signature : {key}",
         "Organization: {value} ({id}). Signing key fingerprint: {key}";
     ServeStopped => "Serveur arrêté proprement.", "Server stopped cleanly.";

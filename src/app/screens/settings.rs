@@ -127,6 +127,19 @@ pub fn Settings() -> Element {
                 p { "{device}" }
                 p { "{catalog}" }
             }
+            // In a browser only: whether it promised to keep the store.
+            if let Some(persisted) = session.storage_persisted() {
+                div { class: "group",
+                    h2 { {Msg::SettingsStorage.text(lang)} }
+                    p { "data-testid": "storage-persisted",
+                        if persisted {
+                            {Msg::SettingsPersisted.text(lang)}
+                        } else {
+                            {Msg::SettingsNotPersisted.text(lang)}
+                        }
+                    }
+                }
+            }
             super::security::ChangePin {}
             super::security::Wipe {}
         }

@@ -88,7 +88,11 @@ pub fn SyncScreen() -> Element {
                     onclick: sync_now,
                     {Msg::AppSyncNow.text(lang)}
                 }
-                button { class: "secondary big", onclick: export, {Msg::AppExport.text(lang)} }
+                // A file on the phone natively; a browser has no folder
+                // of the app's to write it to.
+                if cfg!(not(target_arch = "wasm32")) {
+                    button { class: "secondary big", onclick: export, {Msg::AppExport.text(lang)} }
+                }
             } else {
                 Enroll {}
             }
