@@ -82,7 +82,6 @@ pub fn serve_in_worker(early: js_sys::Array) {
 
 /// Why the engine cannot run (yet): the lock is elsewhere, or the
 /// storage failed to open.
-#[derive(Clone)]
 enum Waiting {
     Elsewhere,
     Broken(String),
@@ -115,7 +114,7 @@ impl Waiting {
 
 async fn serve(scope: DedicatedWorkerGlobalScope, mut incoming: mpsc::UnboundedReceiver<String>) {
     let mut views: Vec<ViewId> = Vec::new();
-    let waiting = Rc::new(RefCell::new(Some(Waiting::Elsewhere)));
+    let waiting = Waiting::Elsewhere;
     let (granted, mut lock) = oneshot::channel::<()>();
     hold_lock(granted);
     // Until the lock is ours, answer from here; the engine starts after.
@@ -130,8 +129,7 @@ async fn serve(scope: DedicatedWorkerGlobalScope, mut incoming: mpsc::UnboundedR
         }
     }
     if let Err(error) = crate::device::install_opfs().await {
-        let why = Waiting::Broken(error.to_string());
-        *waiting.borrow_mut() = Some(why);
+        let waiting = Waiting::Broken(error.to_string());
         for view in &views {
             post(
                 &scope,
@@ -186,13 +184,12 @@ fn open(engine: &Engine, scope: &DedicatedWorkerGlobalScope, view: ViewId) {
 fn waiting_answer(
     scope: &DedicatedWorkerGlobalScope,
     text: &str,
-    waiting: &Rc<RefCell<Option<Waiting>>>,
+    why: &Waiting,
     views: &mut Vec<ViewId>,
 ) {
     let Ok(message) = serde_json::from_str::<ToEngine>(text) else {
         return;
     };
-    let why = waiting.borrow().clone().unwrap_or(Waiting::Elsewhere);
     match message {
         ToEngine::Open { view } => views.push(view),
         ToEngine::Call {
