@@ -440,6 +440,8 @@ messages! {
         "The phone is short of resources right now: close other apps and try again. Nothing was erased.";
     AppOpenElsewhere => "Tournée est déjà ouverte dans un autre onglet ou une autre fenêtre de ce navigateur. Fermez-la : cette page prendra le relais.",
         "Tournée is already open in another tab or window of this browser. Close it: this page will take over.";
+    AppNotSecure => "Cette adresse n'est pas protégée (elle ne commence pas par https://) : le navigateur n'y garde aucune donnée, rien ne peut donc être enregistré ici. Ouvrez l'application à l'adresse en https:// que votre coordination vous a donnée.",
+        "This address is not secure (it does not start with https://): the browser keeps no data for it, so nothing can be logged here. Open the app at the https:// address your coordinator gave you.";
     AppStorageUnavailable => "Ce navigateur ne peut pas garder les données de Tournée ({value}). Rien ne peut être enregistré ici : ouvrez l'application dans Chrome ou Safari, hors navigation privée.",
         "This browser cannot keep Tournée's data ({value}). Nothing can be logged here: open the app in Chrome or Safari, outside private browsing.";
     AppScan => "Balayer le code QR", "Scan the QR code";

@@ -46,22 +46,35 @@ pub fn screenshot_dir() -> PathBuf {
 impl Browser {
     /// A headless Chromium with a desktop window of `width` x `height`.
     pub async fn start(width: u32, height: u32) -> Browser {
-        Browser::launch(width, height, false, None).await
+        Browser::launch(width, height, false, &[]).await
     }
 
     /// A headless Chromium emulating a phone's `width` x `height`
     /// viewport (headless windows are never under 500 px).
     pub async fn phone(width: u32, height: u32) -> Browser {
-        Browser::launch(width, height, true, None).await
+        Browser::launch(width, height, true, &[]).await
     }
 
     /// A phone whose camera films `video` (a Y4M file) over and over, and
     /// that allows the page to use it without asking.
     pub async fn phone_with_camera(width: u32, height: u32, video: &Path) -> Browser {
-        Browser::launch(width, height, true, Some(video)).await
+        let flags = [
+            "--use-fake-ui-for-media-stream".to_string(),
+            "--use-fake-device-for-media-stream".to_string(),
+            format!("--use-file-for-fake-video-capture={}", video.display()),
+        ];
+        Browser::launch(width, height, true, &flags).await
     }
 
-    async fn launch(width: u32, height: u32, phone: bool, camera: Option<&Path>) -> Browser {
+    /// A phone whose browser resolves `host` to 127.0.0.1: a page from
+    /// `http://host:port` is then an insecure context (no service worker,
+    /// no private file system, no Web Locks), as on a server without TLS.
+    pub async fn phone_resolving(width: u32, height: u32, host: &str) -> Browser {
+        let flags = [format!("--host-resolver-rules=MAP {host} 127.0.0.1")];
+        Browser::launch(width, height, true, &flags).await
+    }
+
+    async fn launch(width: u32, height: u32, phone: bool, flags: &[String]) -> Browser {
         use std::os::unix::process::CommandExt;
         let _ = rustls::crypto::ring::default_provider().install_default();
         let chrome = std::env::var("CHROME").unwrap_or_else(|_| "/usr/bin/chromium".into());
@@ -93,12 +106,8 @@ impl Browser {
                     format!("--user-data-dir={}", profile.path().display()),
                 ],
         });
-        if let Some(video) = camera {
-            let args = options["args"].as_array_mut().expect("a list");
-            args.push("--use-fake-ui-for-media-stream".into());
-            args.push("--use-fake-device-for-media-stream".into());
-            args.push(format!("--use-file-for-fake-video-capture={}", video.display()).into());
-        }
+        let args = options["args"].as_array_mut().expect("a list");
+        args.extend(flags.iter().map(|flag| flag.as_str().into()));
         if phone {
             options["mobileEmulation"] = serde_json::json!({
                 "deviceMetrics": { "width": width, "height": height, "pixelRatio": 1.0 },

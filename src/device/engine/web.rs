@@ -80,10 +80,12 @@ pub fn serve_in_worker(early: js_sys::Array) {
     wasm_bindgen_futures::spawn_local(serve(scope, incoming));
 }
 
-/// Why the engine cannot run (yet): the lock is elsewhere, or the
-/// storage failed to open.
+/// Why the engine cannot run (yet): the lock is elsewhere, the page is
+/// not a secure context (plain HTTP under a real name: the browser gives
+/// it no private file system), or the storage failed to open.
 enum Waiting {
     Elsewhere,
+    NotSecure,
     Broken(String),
 }
 
@@ -91,6 +93,7 @@ impl Waiting {
     fn text(&self, lang: Lang) -> String {
         match self {
             Waiting::Elsewhere => Msg::AppOpenElsewhere.text(lang).to_string(),
+            Waiting::NotSecure => Msg::AppNotSecure.text(lang).to_string(),
             Waiting::Broken(why) => tr(lang, Msg::AppStorageUnavailable, &[("value", why)]),
         }
     }
@@ -114,6 +117,16 @@ impl Waiting {
 
 async fn serve(scope: DedicatedWorkerGlobalScope, mut incoming: mpsc::UnboundedReceiver<String>) {
     let mut views: Vec<ViewId> = Vec::new();
+    let secure = js_sys::Reflect::get(&scope, &"isSecureContext".into())
+        .is_ok_and(|secure| secure.is_truthy());
+    if !secure {
+        // Told apart from a broken storage: the cure is the address, not
+        // the browser.
+        while let Some(text) = incoming.recv().await {
+            waiting_answer(&scope, &text, &Waiting::NotSecure, &mut views);
+        }
+        return;
+    }
     let waiting = Waiting::Elsewhere;
     let (granted, mut lock) = oneshot::channel::<()>();
     hold_lock(granted);
