@@ -188,7 +188,7 @@ fn returned_syringes_and_duration_are_saved_shown_in_today_and_repeat_keeps_only
         .into_iter()
         .filter_map(|listed| match listed.record {
             Record::Contact(contact) => Some(contact),
-            Record::Void(_) => None,
+            _ => None,
         })
         .collect();
     assert_eq!(saved.len(), 2);

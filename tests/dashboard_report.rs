@@ -177,6 +177,10 @@ async fn the_report_page_and_csv_hold_the_numbers_of_tournee_report() {
             let path = match section {
                 "totals" => measure.to_string(),
                 "materials" | "referrals" | "interventions" => format!("{section}.{key}"),
+                "overdoses" => format!("overdoses.{measure}"),
+                _ if section.starts_with("overdoses_") => {
+                    format!("overdoses.{}.{key}", &section["overdoses_".len()..])
+                }
                 _ => format!("{section}.{key}.{measure}"),
             };
             let on_page = shown.iter().find(|(p, _)| *p == path);

@@ -29,7 +29,9 @@ enum DeviceCommand {
     Init,
     /// Log a contact; prints its record id.
     Log(Box<LogArgs>),
-    /// Void a contact logged by mistake.
+    /// Log an overdose response; prints its record id.
+    Overdose(Box<super::device_overdose::OverdoseArgs>),
+    /// Void a contact or an overdose response logged by mistake.
     Void {
         /// The record id printed by `log` or shown by `list`.
         record_id: String,
@@ -214,6 +216,20 @@ pub fn run(args: DeviceArgs, lang: Lang) -> Outcome {
             };
             store.save(&contact).map_err(store_error)?;
             println!("{}", contact.record_id);
+        }
+        DeviceCommand::Overdose(args_of) => {
+            let mut store = open(&args, lang)?;
+            let catalog = store.catalog().map_err(store_error)?;
+            let (draft, mut errors) = super::device_overdose::draft(args_of);
+            let overdose = match draft.parse(&catalog, now()) {
+                Ok(overdose) if errors.is_empty() => overdose,
+                parsed => {
+                    errors.extend(parsed.err().map(|invalid| invalid.0).unwrap_or_default());
+                    return Err(field_errors(errors, lang));
+                }
+            };
+            store.save_overdose(&overdose).map_err(store_error)?;
+            println!("{}", overdose.record_id);
         }
         DeviceCommand::Void { record_id } => {
             let target = RecordId::parse(record_id).map_err(|e| field_errors([e], lang))?;

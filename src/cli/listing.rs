@@ -6,7 +6,7 @@
 
 use crate::device::{Listed, Status};
 use crate::domain::escape::printable;
-use crate::domain::i18n::{Lang, Msg, tr};
+use crate::domain::i18n::{Lang, Msg, counted, tr};
 use crate::domain::{Catalog, Record, Section};
 use serde_json::Value;
 use std::fmt::Write;
@@ -71,6 +71,28 @@ pub fn records_text(records: &[Listed], catalog: &Catalog, lang: Lang) -> String
                     let _ = write!(line, "  [{}]", Msg::Voided.text(lang));
                 }
                 let _ = writeln!(out, "{line}  {}", c.record_id);
+            }
+            Record::Overdose(o) => {
+                let mut line = format!(
+                    "{}  {}  {}  {}  {}",
+                    o.occurred_at.format("%Y-%m-%d %H:%M"),
+                    Msg::OverdoseResponse.text(lang),
+                    printable(catalog.label(Section::Zones, o.zone.as_str(), lang)),
+                    counted(
+                        lang,
+                        o.doses().into(),
+                        Msg::NaloxoneDose,
+                        Msg::NaloxoneDoses
+                    ),
+                    o.outcome.label(lang),
+                );
+                if listed.delivered {
+                    let _ = write!(line, "  [{}]", Msg::AppSent.text(lang));
+                }
+                if listed.voided {
+                    let _ = write!(line, "  [{}]", Msg::Voided.text(lang));
+                }
+                let _ = writeln!(out, "{line}  {}", o.record_id);
             }
             Record::Void(v) => {
                 let what = tr(lang, Msg::VoidOf, &[("value", &v.target)]);

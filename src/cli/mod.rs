@@ -26,6 +26,7 @@ mod bench_sync;
 #[cfg(all(feature = "server", feature = "liveview"))]
 mod demo;
 mod device;
+mod device_overdose;
 mod listing;
 #[cfg(feature = "server")]
 pub mod lossy;

@@ -15,6 +15,7 @@ pub mod page;
 pub mod phones;
 pub mod quarantine;
 pub mod report;
+mod report_overdoses;
 pub mod signin;
 pub mod words;
 

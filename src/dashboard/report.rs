@@ -208,6 +208,13 @@ async fn show(dash: Dash, user: Signed, query: ReportQuery, printable: bool) -> 
         for axis in Axis::ALL {
             {tables.breakdown(axis)}
         }
+        {super::report_overdoses::section(
+            lang,
+            &figures.catalog,
+            [&this.overdoses, &previous.overdoses, &last_year.overdoses],
+            || tables.month_headers(),
+            NOT_COMPARED,
+        )}
     };
     page::render(frame, body).into_response()
 }

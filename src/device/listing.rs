@@ -86,5 +86,6 @@ pub(super) fn moment(record: &Record) -> DateTime<FixedOffset> {
     match record {
         Record::Contact(contact) => contact.occurred_at,
         Record::Void(void) => void.voided_at,
+        Record::Overdose(overdose) => overdose.occurred_at,
     }
 }

@@ -10,7 +10,7 @@ use super::error::StoreError;
 use super::pin::Pin;
 use super::schema;
 use super::vault::{DataKey, TagStream, WrappedKey};
-use crate::domain::{Catalog, Contact, Record, RecordId, Void};
+use crate::domain::{Catalog, Contact, Overdose, Record, RecordId, Void};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
 use serde::Serialize;
@@ -447,7 +447,16 @@ impl Store {
         Ok(())
     }
 
-    /// Voids a contact: saves a void record naming it and takes it out of
+    /// Saves an overdose response, sealed like a contact, to go out in
+    /// the next batch.
+    pub fn save_overdose(&mut self, overdose: &Overdose) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        insert_record(&tx, &self.key, &Record::Overdose(overdose.clone()))?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Voids a contact or an overdose response: saves a void record naming it and takes it out of
     /// its day's counts. The contact itself stays, to be synced as logged.
     /// A contact already sent can be voided while it is on the phone (until
     /// its day is over): the void goes out in the next batch.
@@ -471,7 +480,8 @@ impl Store {
         // Delivered and purged: the server holds it now.
         let sealed = sealed.ok_or(StoreError::AlreadySent(target))?;
         let contact = match decode::<Record>(&self.key.open(target.as_bytes(), &sealed)?)? {
-            Record::Contact(contact) => contact,
+            Record::Contact(contact) => Some(contact),
+            Record::Overdose(_) => None,
             Record::Void(_) => return Err(StoreError::VoidOfVoid(target)),
         };
         let void = Void::new(target, now);
@@ -480,9 +490,11 @@ impl Store {
             "UPDATE records SET voided = 1 WHERE record_id = ?1",
             [target.as_bytes().as_slice()],
         )?;
-        counts::update(&tx, &self.key, contact.local_date(), |counts| {
-            counts.remove(&contact)
-        })?;
+        if let Some(contact) = contact {
+            counts::update(&tx, &self.key, contact.local_date(), |counts| {
+                counts.remove(&contact)
+            })?;
+        }
         tx.commit()?;
         Ok(void)
     }

@@ -87,16 +87,20 @@ pub enum Section {
     Interventions,
     AgeBands,
     Genders,
+    LocationTypes,
+    Substances,
 }
 
 impl Section {
-    pub const ALL: [Section; 6] = [
+    pub const ALL: [Section; 8] = [
         Section::Zones,
         Section::AgeBands,
         Section::Genders,
         Section::Materials,
         Section::Referrals,
         Section::Interventions,
+        Section::LocationTypes,
+        Section::Substances,
     ];
 
     /// Stable name, as in the catalog's JSON.
@@ -108,6 +112,8 @@ impl Section {
             Section::Interventions => "interventions",
             Section::AgeBands => "age_bands",
             Section::Genders => "genders",
+            Section::LocationTypes => "location_types",
+            Section::Substances => "substances",
         }
     }
 
@@ -119,6 +125,8 @@ impl Section {
             Section::Interventions => Msg::SectionInterventions,
             Section::AgeBands => Msg::SectionAgeBands,
             Section::Genders => Msg::SectionGenders,
+            Section::LocationTypes => Msg::SectionLocationTypes,
+            Section::Substances => Msg::SectionSubstances,
         };
         msg.text(lang)
     }
@@ -131,6 +139,8 @@ impl Section {
             Section::Interventions => Field::Interventions,
             Section::AgeBands => Field::AgeBand,
             Section::Genders => Field::Gender,
+            Section::LocationTypes => Field::LocationType,
+            Section::Substances => Field::Substances,
         }
     }
 }
@@ -152,6 +162,13 @@ pub struct Catalog {
     pub interventions: Vec<CatalogEntry>,
     pub age_bands: Vec<CatalogEntry>,
     pub genders: Vec<CatalogEntry>,
+    /// Added in schema 2 (overdose responses): a catalog stored by an
+    /// earlier release has none and gets the default lists, the same on
+    /// the server and on its phones, until the organization edits them.
+    #[serde(default = "super::catalog_default::location_types")]
+    pub location_types: Vec<CatalogEntry>,
+    #[serde(default = "super::catalog_default::substances")]
+    pub substances: Vec<CatalogEntry>,
 }
 
 /// Why a catalog itself is unusable (it comes from a server or a file).
@@ -180,6 +197,21 @@ impl Catalog {
             Section::Interventions => &self.interventions,
             Section::AgeBands => &self.age_bands,
             Section::Genders => &self.genders,
+            Section::LocationTypes => &self.location_types,
+            Section::Substances => &self.substances,
+        }
+    }
+
+    pub fn section_mut(&mut self, section: Section) -> &mut Vec<CatalogEntry> {
+        match section {
+            Section::Materials => &mut self.materials,
+            Section::Zones => &mut self.zones,
+            Section::Referrals => &mut self.referrals,
+            Section::Interventions => &mut self.interventions,
+            Section::AgeBands => &mut self.age_bands,
+            Section::Genders => &mut self.genders,
+            Section::LocationTypes => &mut self.location_types,
+            Section::Substances => &mut self.substances,
         }
     }
 

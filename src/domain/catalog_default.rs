@@ -133,5 +133,45 @@ pub(super) fn build() -> Catalog {
             ("autre", "Autre", "Other"),
             ("inconnu", "Inconnu", "Unknown"),
         ]),
+        location_types: location_types(),
+        substances: substances(),
     }
+}
+
+/// Where a contact or an overdose happened, after NEO's location types.
+pub(super) fn location_types() -> Vec<CatalogEntry> {
+    entries(&[
+        ("rue-parc", "Rue ou parc", "Street or park"),
+        ("logement", "Logement", "Residence"),
+        ("refuge", "Refuge ou hébergement", "Shelter or housing"),
+        ("campement", "Campement", "Encampment"),
+        ("bar-fete", "Bar ou fête", "Bar or party"),
+        ("vehicule", "Véhicule", "Vehicle"),
+        (
+            "site-consommation",
+            "Site de consommation",
+            "Consumption site",
+        ),
+        ("autre", "Autre lieu", "Other place"),
+    ])
+}
+
+/// What the person is thought to have taken before an overdose.
+pub(super) fn substances() -> Vec<CatalogEntry> {
+    entries(&[
+        (
+            "opioides",
+            "Opioïdes (fentanyl, héroïne…)",
+            "Opioids (fentanyl, heroin…)",
+        ),
+        (
+            "stimulants",
+            "Stimulants (cocaïne, crack, méthamphétamine)",
+            "Stimulants (cocaine, crack, methamphetamine)",
+        ),
+        ("benzodiazepines", "Benzodiazépines", "Benzodiazepines"),
+        ("xylazine", "Xylazine", "Xylazine"),
+        ("alcool", "Alcool", "Alcohol"),
+        ("inconnue", "Inconnue", "Unknown"),
+    ])
 }

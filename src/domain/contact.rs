@@ -82,6 +82,8 @@ macro_rules! bounded {
     };
 }
 
+pub(crate) use bounded;
+
 bounded!(
     /// People met in one contact: 1 to 500 (a big encampment, not a crowd).
     PeopleCount(u16), Field::People, 1, 500
@@ -207,6 +209,8 @@ impl Void {
 pub enum Record {
     Contact(Contact),
     Void(Void),
+    /// Since batch schema 2.
+    Overdose(super::overdose::Overdose),
 }
 
 impl Record {
@@ -214,6 +218,7 @@ impl Record {
         match self {
             Record::Contact(c) => c.record_id,
             Record::Void(v) => v.record_id,
+            Record::Overdose(o) => o.record_id,
         }
     }
 
@@ -222,6 +227,7 @@ impl Record {
         match self {
             Record::Contact(c) => c.local_date(),
             Record::Void(v) => v.voided_at.date_naive(),
+            Record::Overdose(o) => o.local_date(),
         }
     }
 }

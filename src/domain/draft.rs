@@ -55,7 +55,7 @@ pub fn split_list(cell: &str) -> Vec<String> {
         .collect()
 }
 
-fn present(text: &Option<String>) -> Option<&str> {
+pub(super) fn present(text: &Option<String>) -> Option<&str> {
     text.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
@@ -143,7 +143,7 @@ impl ContactDraft {
     }
 }
 
-fn required(field: Field, text: &str) -> Result<(), FieldError> {
+pub(super) fn required(field: Field, text: &str) -> Result<(), FieldError> {
     if text.trim().is_empty() {
         Err(FieldError::new(field, Problem::Required))
     } else {
@@ -153,19 +153,19 @@ fn required(field: Field, text: &str) -> Result<(), FieldError> {
 
 /// The problems found so far, in field order.
 #[derive(Default)]
-struct Found(Vec<FieldError>);
+pub(super) struct Found(pub(super) Vec<FieldError>);
 
 impl Found {
-    fn keep<T>(&mut self, result: Result<T, FieldError>) -> Option<T> {
+    pub(super) fn keep<T>(&mut self, result: Result<T, FieldError>) -> Option<T> {
         result.map_err(|error| self.0.push(error)).ok()
     }
 
-    fn push(&mut self, field: Field, problem: Problem) {
+    pub(super) fn push(&mut self, field: Field, problem: Problem) {
         self.0.push(FieldError::new(field, problem));
     }
 
     /// A set of chips: duplicates collapse, since picking twice means once.
-    fn chips(
+    pub(super) fn chips(
         &mut self,
         catalog: &Catalog,
         section: Section,

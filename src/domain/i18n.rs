@@ -79,6 +79,26 @@ messages! {
     FieldInterventions => "interventions", "interventions";
     FieldPersonCode => "code de la personne", "person code";
     FieldDuration => "durée (minutes)", "duration (minutes)";
+    FieldLocationType => "type de lieu", "location type";
+    FieldResponders => "qui est intervenu", "who responded";
+    FieldNasalDoses => "doses de naloxone par voie nasale", "naloxone doses, nasal";
+    FieldInjectedDoses => "doses de naloxone injectées", "naloxone doses, injected";
+    FieldCall911 => "appel au 911", "911 call";
+    FieldOutcome => "issue", "outcome";
+    FieldSubstances => "substances soupçonnées", "suspected substances";
+    ResponderWorker => "Intervenante ou intervenant", "Worker";
+    ResponderPeer => "Pair aidant", "Peer";
+    ResponderBystander => "Témoin", "Bystander";
+    Call911Called => "911 appelé", "911 called";
+    Call911FearOfPolice => "Pas appelé : peur de la police", "Not called: fear of police";
+    Call911Recovered => "Pas appelé : la personne a repris conscience", "Not called: the person recovered";
+    Call911Refused => "Pas appelé : refusé", "Not called: refused";
+    Call911Other => "Pas appelé : autre raison", "Not called: other reason";
+    OutcomeRecoveredOnSite => "Rétablie sur place", "Recovered on site";
+    OutcomeTransported => "Transportée à l'hôpital", "Transported to hospital";
+    OutcomeRefusedTransport => "A refusé le transport", "Refused transport";
+    OutcomeDeath => "Décès", "Death";
+    OutcomeUnknown => "Inconnue", "Unknown";
     FieldRecordId => "identifiant d'enregistrement", "record id";
     FieldPin => "NIP", "PIN";
     FieldCsvColumns => "colonnes du fichier", "file columns";
@@ -223,6 +243,9 @@ messages! {
     ListEmpty => "Aucun enregistrement.", "No records.";
     Voided => "annulé", "voided";
     VoidOf => "annulation de {value}", "void of {value}";
+    OverdoseResponse => "Surdose", "Overdose";
+    NaloxoneDose => "naloxone : {value} dose", "naloxone: {value} dose";
+    NaloxoneDoses => "naloxone : {value} doses", "naloxone: {value} doses";
     People => "pers.", "people";
     WithCode => "avec code", "with code";
     Retired => "(retiré)", "(retired)";
@@ -242,6 +265,8 @@ messages! {
     SectionInterventions => "Interventions", "Interventions";
     SectionAgeBands => "Tranches d'âge", "Age bands";
     SectionGenders => "Genres", "Genders";
+    SectionLocationTypes => "Types de lieux", "Location types";
+    SectionSubstances => "Substances soupçonnées", "Suspected substances";
 
     // The server and its supervisor commands.
     ServerNewer => "Cette base de données vient d'une version plus récente de Tournée (schéma {value}). Mettez le serveur à jour; rien n'a été changé.",
@@ -504,6 +529,12 @@ messages! {
     ReportReturningPeople => "Personnes déjà rencontrées (estimation)", "Returning people (estimate)";
     ReportReturnedSyringes => "Seringues récupérées", "Returned syringes";
     ReportQuantity => "Quantité", "Quantity";
+    ReportOverdoses => "Surdoses", "Overdose responses";
+    ReportOverdoseResponses => "Interventions en cas de surdose", "Overdose responses";
+    ReportOverdoseStayed => "Quelqu'un est resté avec la personne", "Someone stayed with the person";
+    ReportOverdoseAmbulance => "Une ambulance est venue", "An ambulance came";
+    ReportOverdoseDebrief => "Retour sur l'intervention demandé", "Debriefing asked for";
+    ReportOverdoseCount => "Interventions", "Responses";
     ReportNothing => "Rien à signaler ce mois-ci.", "Nothing recorded this month.";
     ReportEstimates => "Les personnes distinctes, nouvelles et déjà rencontrées sont des estimations fondées sur les codes de personne : une personne rencontrée sans code n'y est pas comptée.",
         "Distinct, new and returning people are estimates based on person codes: a person met without a code is not counted.";
@@ -527,6 +558,17 @@ messages! {
 
 /// Fills a message's `{name}` placeholders. Unknown names are left as they
 /// are, so a missing argument shows up in tests instead of vanishing.
+/// `n` with the singular or the plural message, by each language's rule:
+/// French takes the singular for 0 and 1, English for 1 only. Both
+/// messages take `{value}`.
+pub fn counted(lang: Lang, n: u64, one: Msg, many: Msg) -> String {
+    let singular = match lang {
+        Lang::Fr => n < 2,
+        Lang::En => n == 1,
+    };
+    tr(lang, if singular { one } else { many }, &[("value", &n)])
+}
+
 pub fn tr(lang: Lang, msg: Msg, args: &[(&str, &dyn Display)]) -> String {
     fill(msg.text(lang), args)
 }

@@ -8,6 +8,7 @@
 
 pub mod catalog;
 mod catalog_default;
+mod choice;
 pub mod contact;
 pub mod crypto;
 pub mod draft;
@@ -15,6 +16,7 @@ pub mod error;
 pub mod escape;
 pub mod i18n;
 pub mod ids;
+pub mod overdose;
 pub mod person_code;
 pub mod report;
 pub mod time;
@@ -26,4 +28,5 @@ pub use draft::ContactDraft;
 pub use error::{Field, FieldError, Invalid, Problem};
 pub use i18n::{Lang, Msg};
 pub use ids::RecordId;
+pub use overdose::{Overdose, OverdoseDraft};
 pub use person_code::PersonCode;

@@ -196,6 +196,21 @@ const MIGRATIONS: &[&str] = &[
     ) STRICT, WITHOUT ROWID;
     CREATE INDEX contacts_by_month ON contacts (month);
     CREATE INDEX audit_by_time ON audit (at);",
+    // 8: records other than contacts (batch schema 2: overdose responses),
+    // one row each with its kind and its checked facts, voidable like a
+    // contact; counted in the same rollups under dimensions of their own.
+    "CREATE TABLE events (
+        record_id BLOB PRIMARY KEY,
+        device_id BLOB NOT NULL,
+        kind TEXT NOT NULL,
+        month TEXT NOT NULL,
+        occurred_at INTEGER NOT NULL,
+        facts TEXT NOT NULL,
+        voided INTEGER NOT NULL DEFAULT 0
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX events_by_time ON events (kind, occurred_at);
+    CREATE INDEX events_by_month ON events (month);
+    CREATE INDEX events_by_device ON events (device_id);",
 ];
 
 /// The first version whose applied envelopes keep no ciphertext: a file

@@ -7,7 +7,7 @@
 //! dimension, key), so a month's tally reads a few hundred rows whatever
 //! the number of contacts stored.
 
-use super::apply::prepare::ContactFacts;
+use super::apply::prepare::{ContactFacts, EventFacts};
 use super::error::ServerError;
 use crate::domain::RecordId;
 use crate::domain::report::tally::NO_GENDER;
@@ -36,6 +36,18 @@ pub trait Ledger {
     fn mark_voided(&mut self, id: RecordId) -> Result<(), ServerError>;
     /// Adds (`sign` = 1) or removes (`sign` = -1) a contact from every rollup.
     fn count(&mut self, facts: &ContactFacts, sign: i64) -> Result<(), ServerError>;
+    /// A stored record other than a contact, and whether it is voided.
+    fn event(&mut self, id: RecordId) -> Result<Option<(EventFacts, bool)>, ServerError>;
+    fn insert_event(
+        &mut self,
+        id: RecordId,
+        device: Uuid,
+        facts: &EventFacts,
+        voided: bool,
+    ) -> Result<(), ServerError>;
+    fn mark_event_voided(&mut self, id: RecordId) -> Result<(), ServerError>;
+    /// Adds or removes such a record from its rollups.
+    fn count_event(&mut self, facts: &EventFacts, sign: i64) -> Result<(), ServerError>;
 }
 
 pub struct SqliteLedger<'a, 'c> {
@@ -183,6 +195,86 @@ impl Ledger for SqliteLedger<'_, '_> {
             self.tx
                 .prepare_cached("DELETE FROM person_months WHERE pseudonym = ?1 AND month = ?2 AND contacts <= 0")?
                 .execute(params![bytes, month])?;
+        }
+        Ok(())
+    }
+
+    fn event(&mut self, id: RecordId) -> Result<Option<(EventFacts, bool)>, ServerError> {
+        let row: Option<(String, bool)> = self
+            .tx
+            .prepare_cached("SELECT facts, voided FROM events WHERE record_id = ?1")?
+            .query_row([id_bytes(&id)], |row| Ok((row.get(0)?, row.get(1)?)))
+            .optional()?;
+        row.map(|(json, voided)| {
+            serde_json::from_str(&json)
+                .map(|facts| (facts, voided))
+                .map_err(|e| ServerError::Damaged(format!("stored record {id}: {e}")))
+        })
+        .transpose()
+    }
+
+    fn insert_event(
+        &mut self,
+        id: RecordId,
+        device: Uuid,
+        facts: &EventFacts,
+        voided: bool,
+    ) -> Result<(), ServerError> {
+        let json = serde_json::to_string(facts).expect("facts serialize");
+        self.tx
+            .prepare_cached("INSERT INTO events (record_id, device_id, kind, month, occurred_at, facts, voided) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?
+            .execute(params![
+                id_bytes(&id),
+                device.as_bytes().as_slice(),
+                facts.kind(),
+                facts.month().to_string(),
+                facts.occurred_at().timestamp_millis(),
+                json,
+                voided
+            ])?;
+        Ok(())
+    }
+
+    fn mark_event_voided(&mut self, id: RecordId) -> Result<(), ServerError> {
+        self.tx
+            .prepare_cached("UPDATE events SET voided = 1 WHERE record_id = ?1")?
+            .execute([id_bytes(&id)])?;
+        Ok(())
+    }
+
+    fn count_event(&mut self, facts: &EventFacts, sign: i64) -> Result<(), ServerError> {
+        match facts {
+            EventFacts::Overdose(o) => {
+                let month = o.month.to_string();
+                let doses = i64::from(o.nasal_doses) + i64::from(o.injected_doses);
+                self.bump(&month, "overdose", "", sign, 0, sign * doses)?;
+                self.bump(&month, "od_outcome", o.outcome.key(), sign, 0, 0)?;
+                self.bump(&month, "od_911", o.call_911.key(), sign, 0, 0)?;
+                self.bump(&month, "od_zone", &o.zone, sign, 0, 0)?;
+                if let Some(place) = &o.location_type {
+                    self.bump(&month, "od_location", place, sign, 0, 0)?;
+                }
+                for (route, given) in [("nasal", o.nasal_doses), ("injected", o.injected_doses)] {
+                    if given > 0 {
+                        self.bump(&month, "od_route", route, sign, 0, sign * i64::from(given))?;
+                    }
+                }
+                for responder in &o.responders {
+                    self.bump(&month, "od_responder", responder, sign, 0, 0)?;
+                }
+                for substance in &o.substances {
+                    self.bump(&month, "od_substance", substance, sign, 0, 0)?;
+                }
+                for (flag, set) in [
+                    ("stayed", o.stayed),
+                    ("ambulance", o.ambulance),
+                    ("debrief", o.debrief_wanted),
+                ] {
+                    if set {
+                        self.bump(&month, "od_flag", flag, sign, 0, 0)?;
+                    }
+                }
+            }
         }
         Ok(())
     }

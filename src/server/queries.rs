@@ -19,7 +19,7 @@ pub struct DeviceRow {
     pub last_seen_at_ms: Option<i64>,
     /// Envelopes stored for this device.
     pub batches: u64,
-    /// Records applied from those envelopes (contacts and voids) and still
+    /// Records applied from those envelopes (contacts, overdose responses and voids) and still
     /// held one by one: the retention policy purges old ones.
     pub records: u64,
 }
@@ -93,6 +93,7 @@ const DEVICE_COLUMNS: &str = "d.device_id, d.public_key, d.label, d.app_version,
      d.revoked_at, d.last_seen_at,
      (SELECT COUNT(*) FROM envelopes e WHERE e.device_id = d.device_id),
      (SELECT COUNT(*) FROM contacts c WHERE c.device_id = d.device_id)
+       + (SELECT COUNT(*) FROM events ev WHERE ev.device_id = d.device_id)
        + (SELECT COUNT(*) FROM voids v WHERE v.device_id = d.device_id)";
 
 fn device_row(row: &Row) -> rusqlite::Result<DeviceRow> {

@@ -196,6 +196,7 @@ pub fn plan(conn: &Connection, policy: &Policy, now_ms: i64) -> Result<Plan, Ser
         .map_or(i64::MIN, |t| t.timestamp_millis());
     let mut months = conn.prepare(
         "SELECT month FROM contacts WHERE month < ?1 UNION SELECT month FROM person_months WHERE month < ?1
+         UNION SELECT month FROM events WHERE month < ?1
          ORDER BY 1",
     )?;
     let months = months
@@ -306,6 +307,8 @@ pub fn purge(
              (SELECT pseudonym FROM person_months WHERE month >= ?1)",
         "DELETE FROM voids WHERE target IN (SELECT record_id FROM contacts WHERE month < ?1)",
         "DELETE FROM contacts WHERE month < ?1",
+        "DELETE FROM voids WHERE target IN (SELECT record_id FROM events WHERE month < ?1)",
+        "DELETE FROM events WHERE month < ?1",
         "DELETE FROM person_months WHERE month < ?1",
     ] {
         tx.execute(sql, [&kept])?;

@@ -6,7 +6,7 @@
 
 use super::error::ServerError;
 use crate::domain::report::tally::NO_GENDER;
-use crate::domain::report::{Breakdown, MonthTally, Summary, YearMonth};
+use crate::domain::report::{Breakdown, MonthTally, OverdoseTally, Summary, YearMonth};
 use crate::domain::{Catalog, Section};
 use rusqlite::{Connection, params};
 use std::collections::BTreeMap;
@@ -37,6 +37,17 @@ pub fn month_tally(
         zeros(map, catalog, section, Breakdown::default());
     }
     tally.by_gender.entry(NO_GENDER.to_string()).or_default();
+    tally.overdoses = OverdoseTally::with_every_choice();
+    for (section, map) in [
+        (Section::Zones, &mut tally.overdoses.by_zone),
+        (
+            Section::LocationTypes,
+            &mut tally.overdoses.by_location_type,
+        ),
+        (Section::Substances, &mut tally.overdoses.by_substance),
+    ] {
+        zeros(map, catalog, section, 0);
+    }
 
     let mut rows = conn.prepare_cached(
         "SELECT dim, key, contacts, people, quantity FROM rollups WHERE month = ?1",
@@ -69,6 +80,20 @@ pub fn month_tally(
             "material" => _ = tally.materials.insert(id, quantity),
             "referral" => _ = tally.referrals.insert(id, contacts),
             "intervention" => _ = tally.interventions.insert(id, contacts),
+            "overdose" => tally.overdoses.responses = contacts,
+            "od_route" if id == "nasal" => tally.overdoses.nasal_doses = quantity,
+            "od_route" => tally.overdoses.injected_doses = quantity,
+            "od_outcome" => _ = tally.overdoses.by_outcome.insert(id, contacts),
+            "od_911" => _ = tally.overdoses.by_call_911.insert(id, contacts),
+            "od_zone" => _ = tally.overdoses.by_zone.insert(id, contacts),
+            "od_location" => _ = tally.overdoses.by_location_type.insert(id, contacts),
+            "od_responder" => _ = tally.overdoses.by_responder.insert(id, contacts),
+            "od_substance" => _ = tally.overdoses.by_substance.insert(id, contacts),
+            "od_flag" => match id.as_str() {
+                "stayed" => tally.overdoses.someone_stayed = contacts,
+                "ambulance" => tally.overdoses.ambulance = contacts,
+                _ => tally.overdoses.debrief_wanted = contacts,
+            },
             _ => {}
         }
     }
@@ -77,6 +102,12 @@ pub fn month_tally(
         (Section::Materials, &mut tally.materials),
         (Section::Referrals, &mut tally.referrals),
         (Section::Interventions, &mut tally.interventions),
+        (Section::Zones, &mut tally.overdoses.by_zone),
+        (
+            Section::LocationTypes,
+            &mut tally.overdoses.by_location_type,
+        ),
+        (Section::Substances, &mut tally.overdoses.by_substance),
     ] {
         map.retain(|id, n| *n > 0 || catalog.entry(section, id).is_some_and(|e| e.active));
     }

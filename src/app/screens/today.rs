@@ -39,7 +39,7 @@ pub fn Today() -> Element {
         .rev()
         .filter_map(|listed| match listed.record {
             Record::Contact(contact) => Some((contact, listed.voided, listed.delivered)),
-            Record::Void(_) => None,
+            Record::Void(_) | Record::Overdose(_) => None,
         })
         .collect();
     rsx! {

@@ -13,7 +13,10 @@
 //!
 //! - `month` on every row, so that months can be stacked in one sheet.
 //! - `section`: `totals`, `materials`, `referrals`, `interventions`,
-//!   `by_zone`, `by_age_band`, `by_gender`, in that order.
+//!   `by_zone`, `by_age_band`, `by_gender`, then the overdose responses:
+//!   `overdoses` (their head figures, the measure naming each) and one
+//!   `overdoses_<group>` per group (`overdoses_by_outcome`, …, measure
+//!   `responses`), in that order.
 //! - `key`: the catalog id (empty for totals); ids are slugs, never labels,
 //!   so a sheet keeps working when a label is renamed.
 //! - `measure`: what is counted, named as in the JSON: a total's field name;
@@ -27,7 +30,8 @@
 //!
 //! The JSON path of a value: `<measure>` for totals (`previous_month.<measure>`
 //! for the comparison columns), `<section>.<key>` for materials, referrals
-//! and interventions, `<section>.<key>.<measure>` for breakdowns. Every
+//! and interventions, `<section>.<key>.<measure>` for breakdowns,
+//! `overdoses.<measure>` and `overdoses.<group>.<key>` for overdoses. Every
 //! field is ASCII, so no spreadsheet misreads the encoding.
 //!
 //! Spreadsheets run a cell that starts with `=`, `+`, `-` or `@` as a
@@ -141,6 +145,20 @@ pub fn render(p: &PublishedTally) -> Result<String, CsvError> {
             }
         }
     }
+    for (measure, value) in p.overdoses.heads() {
+        row("overdoses", "", measure, value, [None, None])?;
+    }
+    for (group, map) in p.overdoses.groups() {
+        for (id, &value) in map {
+            row(
+                &format!("overdoses_{group}"),
+                id,
+                "responses",
+                value,
+                [None, None],
+            )?;
+        }
+    }
     let bytes = out
         .into_inner()
         .map_err(|e| csv::Error::from(e.into_error()))?;
@@ -160,6 +178,10 @@ mod tests {
         match section {
             "totals" => &json[measure],
             "materials" | "referrals" | "interventions" => &json[section][key],
+            "overdoses" => &json["overdoses"][measure],
+            _ if section.starts_with("overdoses_") => {
+                &json["overdoses"][&section["overdoses_".len()..]][key]
+            }
             _ => &json[section][key][measure],
         }
     }
@@ -193,8 +215,9 @@ mod tests {
             let tally = sample();
             let json = to_json(&tally, suppress);
             let rows = parse(&to_csv(&tally, suppress).expect("csv"));
-            // 8 totals, 2 + 1 + 1 catalog counts, 2 measures x (3 + 1 + 1) rows.
-            assert_eq!(rows.len(), 8 + 4 + 10, "one row per figure");
+            // 8 totals, 2 + 1 + 1 catalog counts, 2 measures x (3 + 1 + 1)
+            // rows; 6 overdose figures, 3 outcomes and 1 call.
+            assert_eq!(rows.len(), 8 + 4 + 10 + 6 + 4, "one row per figure");
             for row in &rows {
                 let (section, key, measure) = (&row[1], &row[2], &row[3]);
                 assert_eq!(&row[0], "2026-03");

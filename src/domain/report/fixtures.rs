@@ -1,5 +1,6 @@
 //! A month to test the writers with, its numbers chosen by hand.
 
+use super::overdose::OverdoseTally;
 use super::tally::{Breakdown, MonthTally, Summary};
 
 /// 40 contacts; Pontiac has 1, so Papineau hides beside it.
@@ -35,5 +36,19 @@ pub fn sample() -> MonthTally {
             unique_people: 3,
         },
         same_month_last_year: Summary::default(),
+        overdoses: OverdoseTally {
+            responses: 6,
+            nasal_doses: 9,
+            injected_doses: 1,
+            by_outcome: [
+                ("recovered-on-site".into(), 5),
+                ("transported".into(), 1),
+                ("death".into(), 0),
+            ]
+            .into(),
+            by_call_911: [("called".into(), 6)].into(),
+            someone_stayed: 6,
+            ..OverdoseTally::default()
+        },
     }
 }

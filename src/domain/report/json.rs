@@ -45,6 +45,14 @@ pub fn render(p: &PublishedTally) -> Value {
         "same_month_last_year".into(),
         summary(&p.same_month_last_year),
     );
+    let mut overdoses = Map::new();
+    for (name, value) in p.overdoses.heads() {
+        overdoses.insert(name.into(), cell(value));
+    }
+    for (name, map) in p.overdoses.groups() {
+        overdoses.insert(name.into(), counts(map));
+    }
+    out.insert("overdoses".into(), Value::Object(overdoses));
     Value::Object(out)
 }
 

@@ -10,6 +10,7 @@
 //! thousands separator; `<5` and `x` are written as in the JSON and CSV,
 //! and explained under the title whenever they appear.
 
+use super::overdose;
 use super::published::{Axis, BreakdownCells, Cell, Measure, PublishedTally};
 use super::suppress::publish;
 use super::tally::{MonthTally, YearMonth};
@@ -82,9 +83,42 @@ pub fn render(p: &PublishedTally, catalog: &Catalog, lang: Lang) -> String {
             });
         table(&mut out, &header, rows, lang);
     }
+    overdoses(&mut out, p, catalog, lang);
     out.truncate(out.trim_end().len());
     out.push('\n');
     out
+}
+
+/// The overdose responses: the head figures, then one table per group.
+fn overdoses(out: &mut String, p: &PublishedTally, catalog: &Catalog, lang: Lang) {
+    let o = &p.overdoses;
+    line(out, &format!("## {}", Msg::ReportOverdoses.text(lang)));
+    let header = [Msg::ReportFigure.text(lang), Msg::ReportQuantity.text(lang)];
+    let rows = o
+        .heads()
+        .into_iter()
+        .map(|(name, cell)| vec![escape(overdose::head_label(name, lang)), count(cell, lang)]);
+    table(out, &header, rows, lang);
+    for (group, map) in o.groups() {
+        let title = overdose::group_title(group, lang);
+        line(out, &format!("### {title}"));
+        let header = [title, Msg::ReportOverdoseCount.text(lang)];
+        let rows: Vec<(&String, &Cell)> = match overdose::group_section(group) {
+            Some(section) => ordered(catalog, section, map),
+            None => {
+                let mut rows: Vec<_> = map.iter().collect();
+                rows.sort_by_key(|(id, _)| overdose::choice_rank(group, id));
+                rows
+            }
+        };
+        let rows = rows.into_iter().map(|(id, &cell)| {
+            vec![
+                escape(&overdose::key_label(group, id, catalog, lang)),
+                count(cell, lang),
+            ]
+        });
+        table(out, &header, rows, lang);
+    }
 }
 
 /// The key figures, this month beside the comparison months.

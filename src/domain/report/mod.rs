@@ -13,6 +13,7 @@ pub mod csv;
 mod fixtures;
 pub mod json;
 pub mod markdown;
+pub mod overdose;
 pub mod published;
 pub mod suppress;
 pub mod tally;
@@ -20,6 +21,7 @@ pub mod tally;
 pub use csv::{CsvError, to_csv};
 pub use json::to_json;
 pub use markdown::to_markdown;
+pub use overdose::{OverdoseTally, PublishedOverdoses};
 pub use published::{
     Axis, BreakdownCells, Cell, LinkedGroup, Measure, PublishedTally, SummaryCells,
 };

@@ -6,6 +6,7 @@
 //! or off; [`PublishedTally::exact`] is the unsuppressed form and
 //! [`super::suppress()`] the suppressed one.
 
+use super::overdose::PublishedOverdoses;
 use super::tally::{Breakdown, MonthTally, Summary};
 use crate::domain::catalog::Section;
 use std::collections::BTreeMap;
@@ -198,6 +199,8 @@ pub struct PublishedTally {
     /// [`super::suppress`](mod@super::suppress)). Not in the JSON: a reader
     /// sees a breakdown, or the code or history pair, entirely in `x`.
     pub withheld: Vec<LinkedGroup>,
+    /// With their own suppression rule (see [`super::overdose`]).
+    pub overdoses: PublishedOverdoses,
 }
 
 impl PublishedTally {
@@ -208,7 +211,10 @@ impl PublishedTally {
 
     /// Every figure from 1 to 4 as `<5`, nothing else hidden yet.
     pub(super) fn primary(tally: &MonthTally) -> PublishedTally {
-        PublishedTally::map(tally, Cell::primary)
+        PublishedTally {
+            overdoses: PublishedOverdoses::suppressed(&tally.overdoses),
+            ..PublishedTally::map(tally, Cell::primary)
+        }
     }
 
     fn map(tally: &MonthTally, cell: fn(u64) -> Cell) -> PublishedTally {
@@ -252,6 +258,7 @@ impl PublishedTally {
             previous_month: summary(&tally.previous_month),
             same_month_last_year: summary(&tally.same_month_last_year),
             withheld: Vec::new(),
+            overdoses: PublishedOverdoses::exact(&tally.overdoses),
         }
     }
 
@@ -298,6 +305,7 @@ impl PublishedTally {
             .chain(summaries)
             .chain(maps)
             .chain(rows)
+            .chain(self.overdoses.has_markers().then_some(Cell::Hidden))
             .any(|cell| cell.marker().is_some())
     }
 }

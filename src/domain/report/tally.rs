@@ -138,6 +138,9 @@ pub struct MonthTally {
     pub by_gender: BTreeMap<String, Breakdown>,
     pub previous_month: Summary,
     pub same_month_last_year: Summary,
+    /// Since schema 2; a tally written before has none.
+    #[serde(default)]
+    pub overdoses: super::overdose::OverdoseTally,
 }
 
 /// The key under which contacts without a gender are counted.

@@ -10,7 +10,11 @@ use flate2::write::DeflateEncoder;
 use serde::{Deserialize, Serialize};
 use std::io::{Read, Write};
 
-pub const SCHEMA_VERSION: u8 = 1;
+/// The newest schema: 2 adds overdose responses. The server still reads
+/// 1, what phones of the previous release send (contacts and voids).
+pub const SCHEMA_VERSION: u8 = 2;
+/// The oldest schema a server accepts.
+pub const OLDEST_SCHEMA: u8 = 1;
 const COMPRESSION_DEFLATE: u8 = 1;
 const PREFIX_LEN: usize = 6;
 const MIN_PADDED: usize = 1024;
@@ -40,13 +44,31 @@ pub fn is_padded_len(len: usize) -> bool {
 
 /// Encodes records as the batch plaintext. The caller keeps within
 /// [`MAX_RECORDS`] and [`MAX_PLAINTEXT`]; [`decode`] refuses more.
+/// The version is the oldest that can carry the records: a batch of
+/// contacts and voids is still schema 1, so a server not yet updated keeps
+/// taking the phone's contacts; an overdose response needs 2.
 pub fn encode(records: &[Record]) -> Vec<u8> {
+    encode_as(needed_schema(records), records)
+}
+
+/// The oldest schema that can carry `records`.
+pub fn needed_schema(records: &[Record]) -> u8 {
+    if records.iter().any(|r| matches!(r, Record::Overdose(_))) {
+        2
+    } else {
+        OLDEST_SCHEMA
+    }
+}
+
+/// Encodes under an older schema, as a phone of that release did (tests
+/// and benches make such batches with today's code).
+pub fn encode_as(version: u8, records: &[Record]) -> Vec<u8> {
     let json = serde_json::to_vec(&DocumentRef { records }).expect("records serialize");
     let mut encoder = DeflateEncoder::new(Vec::new(), Compression::default());
     encoder.write_all(&json).expect("writing to memory");
     let compressed = encoder.finish().expect("writing to memory");
     let mut out = Vec::with_capacity(padded_len(PREFIX_LEN + compressed.len()));
-    out.push(SCHEMA_VERSION);
+    out.push(version);
     out.push(COMPRESSION_DEFLATE);
     out.extend_from_slice(&(compressed.len() as u32).to_be_bytes());
     out.extend_from_slice(&compressed);
@@ -69,7 +91,7 @@ pub fn decode(plaintext: &[u8]) -> Result<Vec<Record>, WireError> {
     }
     let mut cursor = plaintext;
     let [version, compression] = read_array::<2>(&mut cursor)?;
-    if version != SCHEMA_VERSION {
+    if !(OLDEST_SCHEMA..=SCHEMA_VERSION).contains(&version) {
         return Err(WireError::Version(version));
     }
     if compression != COMPRESSION_DEFLATE {
@@ -102,6 +124,17 @@ pub fn decode(plaintext: &[u8]) -> Result<Vec<Record>, WireError> {
         serde_json::from_slice(&json).map_err(|e| WireError::Batch(e.to_string()))?;
     if document.records.len() > MAX_RECORDS {
         return Err(WireError::TooManyRecords(document.records.len()));
+    }
+    if version < 2
+        && let Some(index) = document
+            .records
+            .iter()
+            .position(|r| matches!(r, Record::Overdose(_)))
+    {
+        return Err(WireError::Batch(format!(
+            "record {}: an overdose response needs batch schema 2, this batch says {version}",
+            index + 1
+        )));
     }
     Ok(document.records)
 }
@@ -186,6 +219,35 @@ mod tests {
         let many = records(MAX_RECORDS + 1);
         assert_eq!(decode(&encode(&many[..MAX_RECORDS])).unwrap().len(), 500);
         assert_eq!(decode(&encode(&many)), Err(WireError::TooManyRecords(501)));
+    }
+
+    #[test]
+    fn schema_1_batches_still_decode_but_cannot_carry_overdoses() {
+        let old = records(3);
+        let encoded = encode_as(1, &old);
+        assert_eq!(encoded[0], 1);
+        assert_eq!(decode(&encoded).unwrap(), old);
+        let overdose = crate::domain::OverdoseDraft {
+            zone: "gatineau".into(),
+            responders: vec!["peer".into()],
+            call_911: "called".into(),
+            outcome: "transported".into(),
+            ..Default::default()
+        }
+        .parse(
+            &Catalog::default_quebec(),
+            chrono::Local::now().fixed_offset(),
+        )
+        .unwrap();
+        let mixed = [old[0].clone(), Record::Overdose(overdose)];
+        assert_eq!(encode(&old)[0], 1, "contacts alone stay schema 1");
+        assert_eq!(encode(&mixed)[0], 2);
+        assert_eq!(decode(&encode(&mixed)).unwrap(), mixed);
+        assert!(matches!(
+            decode(&encode_as(1, &mixed)),
+            Err(WireError::Batch(why)) if why.starts_with("record 2: an overdose response needs batch schema 2")
+        ));
+        assert_eq!(decode(&encode_as(3, &old)), Err(WireError::Version(3)));
     }
 
     #[test]

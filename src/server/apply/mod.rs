@@ -53,6 +53,16 @@ pub fn apply_records(
                     ledger.count(&facts, 1)?;
                 }
             }
+            Prepared::Event { record_id, facts } => {
+                if ledger.event(record_id)?.is_some() {
+                    continue;
+                }
+                let voided = ledger.voided_in_advance(record_id)?;
+                ledger.insert_event(record_id, device, &facts, voided)?;
+                if !voided {
+                    ledger.count_event(&facts, 1)?;
+                }
+            }
             Prepared::Void { record_id, target } => {
                 if ledger.void_known(record_id)? {
                     continue;
@@ -61,6 +71,9 @@ pub fn apply_records(
                 if let Some((facts, false)) = ledger.contact(target)? {
                     ledger.mark_voided(target)?;
                     ledger.count(&facts, -1)?;
+                } else if let Some((facts, false)) = ledger.event(target)? {
+                    ledger.mark_event_voided(target)?;
+                    ledger.count_event(&facts, -1)?;
                 }
             }
         }

@@ -14,8 +14,9 @@
 //! applying, so a batch applied late (hand-delivered, re-applied after a
 //! fix) is judged as it was when sealed.
 
+use crate::domain::overdose::{Call911, Outcome};
 use crate::domain::report::YearMonth;
-use crate::domain::{Catalog, Contact, IdPolicy, Kind, Record, RecordId, Section};
+use crate::domain::{Catalog, Contact, IdPolicy, Kind, Overdose, Record, RecordId, Section};
 use crate::server::pseudonym::PseudonymKey;
 use chrono::{DateTime, Duration, FixedOffset};
 use serde::{Deserialize, Serialize};
@@ -41,11 +42,62 @@ pub struct ContactFacts {
     pub pseudonym: Option<String>,
 }
 
+/// What the server keeps of a record other than a contact, by kind.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum EventFacts {
+    Overdose(OverdoseFacts),
+}
+
+impl EventFacts {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            EventFacts::Overdose(_) => "overdose",
+        }
+    }
+
+    pub fn month(&self) -> YearMonth {
+        match self {
+            EventFacts::Overdose(o) => o.month,
+        }
+    }
+
+    pub fn occurred_at(&self) -> DateTime<FixedOffset> {
+        match self {
+            EventFacts::Overdose(o) => o.occurred_at,
+        }
+    }
+}
+
+/// An overdose response as counted: every field of the record (none of
+/// them names anyone), its ids checked against the catalog.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OverdoseFacts {
+    pub occurred_at: DateTime<FixedOffset>,
+    pub month: YearMonth,
+    pub zone: String,
+    pub location_type: Option<String>,
+    /// Keys of [`crate::domain::overdose::Responder`].
+    pub responders: Vec<String>,
+    pub nasal_doses: u8,
+    pub injected_doses: u8,
+    pub call_911: Call911,
+    pub stayed: bool,
+    pub ambulance: bool,
+    pub outcome: Outcome,
+    pub substances: Vec<String>,
+    pub debrief_wanted: bool,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Prepared {
     Contact {
         record_id: RecordId,
         facts: ContactFacts,
+    },
+    Event {
+        record_id: RecordId,
+        facts: EventFacts,
     },
     Void {
         record_id: RecordId,
@@ -121,6 +173,15 @@ pub fn prepare(
                 let record_id = contact.record_id;
                 facts(contact, catalog, window, key)
                     .map(|facts| Prepared::Contact { record_id, facts })
+                    .map_err(|why| format!("record {} ({record_id}): {why}", index + 1))
+            }
+            Record::Overdose(overdose) => {
+                let record_id = overdose.record_id;
+                overdose_facts(overdose, catalog, window)
+                    .map(|facts| Prepared::Event {
+                        record_id,
+                        facts: EventFacts::Overdose(facts),
+                    })
                     .map_err(|why| format!("record {} ({record_id}): {why}", index + 1))
             }
             Record::Void(void) => {
@@ -202,6 +263,53 @@ fn facts(
             .person_code
             .as_ref()
             .map(|code| hex::encode(key.pseudonym(code))),
+    })
+}
+
+fn overdose_facts(
+    overdose: Overdose,
+    catalog: &Catalog,
+    window: Window,
+) -> Result<OverdoseFacts, String> {
+    let check = |section: Section, id: &str| {
+        catalog
+            .check(section, id, IdPolicy::AllowRetired)
+            .map(|id| id.to_string())
+            .map_err(|e| e.to_string())
+    };
+    if !is_v7(&overdose.record_id) {
+        return Err("record_id must be a UUIDv7".into());
+    }
+    if overdose.responders.is_empty() {
+        return Err("an overdose response names at least one responder".into());
+    }
+    let month = window.check(overdose.occurred_at)?;
+    Ok(OverdoseFacts {
+        occurred_at: overdose.occurred_at,
+        month,
+        zone: check(Section::Zones, overdose.zone.as_str())?,
+        location_type: overdose
+            .location_type
+            .as_ref()
+            .map(|l| check(Section::LocationTypes, l.as_str()))
+            .transpose()?,
+        responders: overdose
+            .responders
+            .iter()
+            .map(|r| r.key().to_string())
+            .collect(),
+        nasal_doses: overdose.nasal_doses.get(),
+        injected_doses: overdose.injected_doses.get(),
+        call_911: overdose.call_911,
+        stayed: overdose.stayed,
+        ambulance: overdose.ambulance,
+        outcome: overdose.outcome,
+        substances: overdose
+            .substances
+            .iter()
+            .map(|id| check(Section::Substances, id.as_str()))
+            .collect::<Result<_, _>>()?,
+        debrief_wanted: overdose.debrief_wanted,
     })
 }
 

@@ -12,11 +12,13 @@ use rusqlite::{Connection, TransactionBehavior};
 
 /// The sections supervisors edit here (age bands and genders are fixed by
 /// the funders' categories).
-pub const EDITABLE: [Section; 4] = [
+pub const EDITABLE: [Section; 6] = [
     Section::Materials,
     Section::Zones,
     Section::Referrals,
     Section::Interventions,
+    Section::LocationTypes,
+    Section::Substances,
 ];
 
 /// A label's length, in characters.
@@ -84,14 +86,7 @@ fn label(text: &str, lang: &'static str) -> Result<String, Refusal> {
 }
 
 fn entries(catalog: &mut Catalog, section: Section) -> &mut Vec<CatalogEntry> {
-    match section {
-        Section::Materials => &mut catalog.materials,
-        Section::Zones => &mut catalog.zones,
-        Section::Referrals => &mut catalog.referrals,
-        Section::Interventions => &mut catalog.interventions,
-        Section::AgeBands => &mut catalog.age_bands,
-        Section::Genders => &mut catalog.genders,
-    }
+    catalog.section_mut(section)
 }
 
 impl Change {

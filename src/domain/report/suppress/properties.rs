@@ -133,6 +133,7 @@ pub(super) fn consistent(rng: &mut Rng) -> MonthTally {
             people_reached: rng.count(),
             unique_people: rng.count(),
         },
+        overdoses: Default::default(),
     }
 }
 
