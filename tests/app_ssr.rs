@@ -576,14 +576,16 @@ fn yes_void_takes_the_contact_out_and_says_so() {
     let _inside = runtime.enter();
     let id = wait(session.save_draft(&typical().draft())).unwrap();
     let mut dom = dom_at(&session, Screen::Today);
-    let html = press(&mut dom, |ui| wait(today::void(&session, ui, id)).unwrap());
+    let html = press(&mut dom, |ui| {
+        wait(today::void(&session, ui, id, today::Kind::Contact)).unwrap()
+    });
     assert_has(&html, &["Contact annulé.", "record voided", "annulé"]);
     assert!(
         !html.contains("Annuler ce contact"),
         "a voided contact offers no second void"
     );
     let again = press(&mut dom, |ui| {
-        let error = wait(today::void(&session, ui, id)).unwrap_err();
+        let error = wait(today::void(&session, ui, id, today::Kind::Contact)).unwrap_err();
         assert!(error.contains("déjà annulé"), "{error}");
     });
     assert!(again.contains("record voided"));

@@ -53,6 +53,8 @@ pub struct Ui {
     pub notice: Signal<Option<String>>,
     /// The New contact form, filled by Home (fresh or "repeat the last").
     pub form: Signal<form::Form>,
+    /// The overdose response form, as filled so far.
+    pub overdose: Signal<crate::domain::OverdoseDraft>,
     /// Why the last save did not happen, shown next to the fields.
     pub problem: Signal<Option<state::SaveError>>,
     /// A PIN step running off the UI thread, for its button to say so
@@ -132,6 +134,7 @@ pub fn App(session: Session, start: Option<Screen>) -> Element {
     let rev = use_signal(|| 0u64);
     let notice = use_signal(|| None::<String>);
     let form = use_signal(form::Form::default);
+    let overdose = use_signal(crate::domain::OverdoseDraft::default);
     let problem = use_signal(|| None::<state::SaveError>);
     let pin_busy = use_signal(|| None::<PinStep>);
     let pin_error = use_signal(|| None::<(PinStep, String)>);
@@ -141,6 +144,7 @@ pub fn App(session: Session, start: Option<Screen>) -> Element {
         rev,
         notice,
         form,
+        overdose,
         problem,
         pin_busy,
         pin_error,
@@ -240,6 +244,7 @@ pub fn App(session: Session, start: Option<Screen>) -> Element {
                     Screen::SaferPin => rsx! { screens::safer_pin::SaferPin {} },
                     Screen::Home => rsx! { screens::home::Home {} },
                     Screen::NewContact => rsx! { screens::new_contact::NewContact {} },
+                    Screen::Overdose => rsx! { screens::overdose::OverdoseForm {} },
                     Screen::Today => rsx! { screens::today::Today {} },
                     Screen::Sync => rsx! { screens::sync::SyncScreen {} },
                     Screen::Settings => rsx! { screens::settings::Settings {} },

@@ -26,6 +26,8 @@ use std::time::Duration;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Screen {
     FirstRun,
+    /// The overdose response form.
+    Overdose,
     Unlock,
     /// Right after unlocking with a PIN too short for today's rule: why
     /// it matters and the way to a new one (or "later").
@@ -305,6 +307,19 @@ impl Session {
         let contact = draft.parse(&catalog, now()).map_err(SaveError::Fields)?;
         self.save(&contact).await.map_err(SaveError::Store)?;
         Ok(contact.record_id)
+    }
+
+    /// Checks and saves an overdose response; field errors come back for
+    /// the form.
+    pub async fn save_overdose_draft(
+        &self,
+        draft: &crate::domain::OverdoseDraft,
+    ) -> Result<RecordId, SaveError> {
+        let catalog = self.catalog().map_err(SaveError::Store)?;
+        let overdose = draft.parse(&catalog, now()).map_err(SaveError::Fields)?;
+        let record_id = overdose.record_id;
+        done(self.send(Command::SaveOverdose { overdose }).await).map_err(SaveError::Store)?;
+        Ok(record_id)
     }
 
     pub async fn void(&self, target: RecordId) -> Result<(), String> {

@@ -424,12 +424,19 @@ messages! {
     AppSave => "Enregistrer", "Save";
     AppCancel => "Annuler", "Cancel";
     AppContactSaved => "Contact enregistré.", "Contact saved.";
+    AppOverdose => "Surdose", "Overdose";
+    AppOverdoseSaved => "Surdose enregistrée.", "Overdose response saved.";
+    AppOverdoseDebrief => "Je veux un retour sur l'intervention", "I want a debriefing";
     AppFixFields => "Rien n'a été enregistré : corrigez les champs marqués.", "Nothing was saved: fix the marked fields.";
     AppCodeHint => "Facultatif. Le code n'est jamais réaffiché.", "Optional. The code is never shown again.";
     AppTodayEmpty => "Aucun contact aujourd'hui.", "No contacts today.";
     AppVoid => "Annuler ce contact", "Void this contact";
     AppVoidConfirm => "Annuler ce contact? Il sera retiré des chiffres et l'annulation sera envoyée au serveur.",
         "Void this contact? It will be taken out of the figures and the void will be sent to the server.";
+    AppVoidOverdose => "Annuler cette surdose", "Void this overdose response";
+    AppVoidOverdoseConfirm => "Annuler cette surdose? Elle sera retirée des chiffres et l'annulation sera envoyée au serveur.",
+        "Void this overdose response? It will be taken out of the figures and the void will be sent to the server.";
+    AppOverdoseVoided => "Surdose annulée.", "Overdose response voided.";
     AppVoidYes => "Oui, annuler", "Yes, void it";
     AppVoidNo => "Non, garder", "No, keep it";
     AppContactVoided => "Contact annulé.", "Contact voided.";

@@ -1,10 +1,11 @@
-//! Home: the big "Nouveau contact" button, "Répéter le dernier", today's
-//! counts and the sync chip.
+//! Home: the big "Nouveau contact" button, "Répéter le dernier",
+//! "Surdose", today's counts and the sync chip.
 
 use super::{ErrorLine, Notice, chip};
 use crate::app::form::Form;
 use crate::app::state::now;
 use crate::app::{Screen, Session, Ui};
+use crate::domain::OverdoseDraft;
 use crate::domain::i18n::{Msg, tr};
 use dioxus::prelude::*;
 
@@ -22,6 +23,17 @@ pub fn Home() -> Element {
     let new_contact = move |_| {
         ui.form.set(Form::fresh(fresh_from.as_ref()));
         ui.go(Screen::NewContact);
+    };
+    let zone_from = session.last_contact();
+    let overdose = move |_| {
+        ui.overdose.set(OverdoseDraft {
+            zone: zone_from
+                .as_ref()
+                .map(|c| c.zone.to_string())
+                .unwrap_or_default(),
+            ..OverdoseDraft::default()
+        });
+        ui.go(Screen::Overdose);
     };
     let repeat = move |_| {
         if let Some(last) = &last {
@@ -59,6 +71,12 @@ pub fn Home() -> Element {
                 disabled: !has_last,
                 onclick: repeat,
                 {Msg::AppRepeatLast.text(lang)}
+            }
+            button {
+                class: "secondary big",
+                "data-testid": "new-overdose",
+                onclick: overdose,
+                {Msg::AppOverdose.text(lang)}
             }
             p { class: "counts", "data-testid": "counts", "{counts}" }
             if let Some((class, words)) = chip_view {

@@ -7,6 +7,7 @@ pub mod enroll;
 pub mod first_run;
 pub mod home;
 pub mod new_contact;
+pub mod overdose;
 pub mod safer_pin;
 pub mod scan;
 pub mod security;

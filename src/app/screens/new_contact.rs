@@ -237,7 +237,7 @@ pub async fn save(session: Session, mut ui: Ui) {
 }
 
 /// Active entries of a section as (id, label) in the worker's language.
-fn entries(catalog: &Catalog, section: Section, lang: Lang) -> Vec<(String, String)> {
+pub(super) fn entries(catalog: &Catalog, section: Section, lang: Lang) -> Vec<(String, String)> {
     catalog
         .section(section)
         .iter()
@@ -248,7 +248,7 @@ fn entries(catalog: &Catalog, section: Section, lang: Lang) -> Vec<(String, Stri
 
 /// A row of chips; `picked` ones are highlighted and pressed.
 #[component]
-fn Chips(
+pub(super) fn Chips(
     /// The group's `data-testid`; each chip carries its entry's id in `data-id`.
     name: &'static str,
     title: &'static str,

@@ -1,12 +1,12 @@
-//! Today: the worker's day's contacts (a night shift's after midnight
-//! too), newest first, each saying whether it was sent and voidable after
+//! Today: the worker's day's contacts and overdose responses (a night
+//! shift's after midnight too), newest first, each saying whether it was sent and voidable after
 //! a confirmation, sent or not. The person code is never shown, only whether there was one.
 
 use super::{ErrorLine, Notice};
 use crate::app::{Session, Ui};
 use crate::domain::catalog::Section;
-use crate::domain::i18n::{Lang, Msg, tr};
-use crate::domain::{Catalog, Contact, Record, RecordId};
+use crate::domain::i18n::{Lang, Msg, counted, tr};
+use crate::domain::{Catalog, Contact, Overdose, Record, RecordId};
 use dioxus::prelude::*;
 
 #[component]
@@ -34,12 +34,24 @@ pub fn Today() -> Element {
             ],
         )
     });
-    let rows: Vec<(Contact, bool, bool)> = records
+    let rows: Vec<(RecordId, String, bool, bool, Kind)> = records
         .into_iter()
         .rev()
-        .filter_map(|listed| match listed.record {
-            Record::Contact(contact) => Some((contact, listed.voided, listed.delivered)),
-            Record::Void(_) | Record::Overdose(_) => None,
+        .filter_map(|listed| {
+            let (id, text, kind) = match &listed.record {
+                Record::Contact(contact) => (
+                    contact.record_id,
+                    summary(contact, &catalog, lang),
+                    Kind::Contact,
+                ),
+                Record::Overdose(overdose) => (
+                    overdose.record_id,
+                    overdose_summary(overdose, &catalog, lang),
+                    Kind::Overdose,
+                ),
+                Record::Void(_) => return None,
+            };
+            Some((id, text, listed.voided, listed.delivered, kind))
         })
         .collect();
     rsx! {
@@ -53,22 +65,22 @@ pub fn Today() -> Element {
                 p { class: "counts", "data-testid": "counts", "{counts}" }
             }
             ul { class: "records", "data-testid": "records",
-                for (contact, voided, sent) in rows {
+                for (record_id, text, voided, sent, kind) in rows {
                     li {
-                        key: "{contact.record_id}",
+                        key: "{record_id}",
                         class: if voided { "record voided" } else { "record" },
-                        p { class: "summary", {summary(&contact, &catalog, lang)} }
+                        p { class: "summary", "{text}" }
                         if sent {
                             span { class: "tag sent", "data-testid": "sent", {Msg::AppSent.text(lang)} }
                         }
                         if voided {
                             span { class: "tag", {Msg::Voided.text(lang)} }
-                        } else if confirm() == Some(contact.record_id) {
+                        } else if confirm() == Some(record_id) {
                             div {
                                 class: "confirm",
                                 role: "alertdialog",
                                 "aria-labelledby": "void-question",
-                                p { id: "void-question", {Msg::AppVoidConfirm.text(lang)} }
+                                p { id: "void-question", {kind.confirm().text(lang)} }
                                 button {
                                     class: "danger",
                                     "data-testid": "void-yes",
@@ -76,9 +88,9 @@ pub fn Today() -> Element {
                                         let session = session.clone();
                                         move |_| {
                                             let session = session.clone();
-                                            let target = contact.record_id;
+                                            let target = record_id;
                                             spawn(async move {
-                                                error.set(void(&session, ui, target).await.err());
+                                                error.set(void(&session, ui, target, kind).await.err());
                                                 confirm.set(None);
                                             });
                                         }
@@ -91,8 +103,8 @@ pub fn Today() -> Element {
                             button {
                                 class: "secondary",
                                 "data-testid": "void",
-                                onclick: move |_| confirm.set(Some(contact.record_id)),
-                                {Msg::AppVoid.text(lang)}
+                                onclick: move |_| confirm.set(Some(record_id)),
+                                {kind.void().text(lang)}
                             }
                         }
                     }
@@ -102,14 +114,68 @@ pub fn Today() -> Element {
     }
 }
 
-/// "Oui, annuler": voids the contact, says so, and refreshes the counts;
+/// What a row of Today is, for the words of its void button.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Contact,
+    Overdose,
+}
+
+impl Kind {
+    fn void(self) -> Msg {
+        match self {
+            Kind::Contact => Msg::AppVoid,
+            Kind::Overdose => Msg::AppVoidOverdose,
+        }
+    }
+
+    fn confirm(self) -> Msg {
+        match self {
+            Kind::Contact => Msg::AppVoidConfirm,
+            Kind::Overdose => Msg::AppVoidOverdoseConfirm,
+        }
+    }
+
+    fn voided(self) -> Msg {
+        match self {
+            Kind::Contact => Msg::AppContactVoided,
+            Kind::Overdose => Msg::AppOverdoseVoided,
+        }
+    }
+}
+
+/// "Oui, annuler": voids the record, says so, and refreshes the counts;
 /// or the reason it could not, for the worker to read.
-pub async fn void(session: &Session, mut ui: Ui, target: RecordId) -> Result<(), String> {
+pub async fn void(
+    session: &Session,
+    mut ui: Ui,
+    target: RecordId,
+    kind: Kind,
+) -> Result<(), String> {
     session.void(target).await?;
-    let voided = Msg::AppContactVoided.text(session.lang());
+    let voided = kind.voided().text(session.lang());
     ui.notice.set(Some(voided.to_string()));
     ui.refresh();
     Ok(())
+}
+
+/// "01:10 · Surdose · Gatineau · naloxone : 2 doses · Rétablie sur place".
+fn overdose_summary(overdose: &Overdose, catalog: &Catalog, lang: Lang) -> String {
+    [
+        overdose.occurred_at.format("%H:%M").to_string(),
+        Msg::OverdoseResponse.text(lang).to_string(),
+        catalog
+            .label(Section::Zones, overdose.zone.as_str(), lang)
+            .to_string(),
+        counted(
+            lang,
+            overdose.doses().into(),
+            Msg::NaloxoneDose,
+            Msg::NaloxoneDoses,
+        ),
+        overdose.outcome.label(lang).to_string(),
+    ]
+    .join(" · ")
 }
 
 /// "23:05 · Gatineau · Personne connue · 1 pers. · Seringues 10".

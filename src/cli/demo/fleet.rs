@@ -4,7 +4,7 @@
 //! the same seed tell the same story.
 
 use crate::device::{Client, Pin, Store, SyncOptions, enroll, sync};
-use crate::domain::{Catalog, ContactDraft};
+use crate::domain::{Catalog, ContactDraft, OverdoseDraft};
 use crate::server::admin;
 use chrono::{DateTime, Datelike, Duration, FixedOffset, Local, NaiveDate, TimeZone};
 use rand::rngs::SmallRng;
@@ -70,6 +70,7 @@ const TEAMS: &[Team] = &[
 pub struct Story {
     pub phones: usize,
     pub contacts: u64,
+    pub overdoses: u64,
     pub hand_delivered_batches: usize,
 }
 
@@ -235,6 +236,84 @@ fn night(
         .collect()
 }
 
+/// An overdose response as the field sees them: mostly opioids, most
+/// people brought back with one or two nasal doses, 911 often not called
+/// (fear of the police first), now and then a transport, rarely worse.
+fn overdose_draft(rng: &mut SmallRng, team: &Team, at: DateTime<FixedOffset>) -> OverdoseDraft {
+    let mut responders = vec!["worker".to_string()];
+    if rng.random_bool(0.4) {
+        responders.push(
+            if rng.random_bool(0.5) {
+                "peer"
+            } else {
+                "bystander"
+            }
+            .into(),
+        );
+    }
+    let call = weighted(
+        rng,
+        &[
+            ("called", 45),
+            ("fear-of-police", 25),
+            ("recovered", 18),
+            ("refused", 8),
+            ("other", 4),
+        ],
+    );
+    let outcome = weighted(
+        rng,
+        &[
+            ("recovered-on-site", 60),
+            ("transported", 22),
+            ("refused-transport", 12),
+            ("unknown", 5),
+            ("death", 1),
+        ],
+    );
+    let mut substances = vec!["opioides".to_string()];
+    if rng.random_bool(0.3) {
+        substances.push(
+            weighted(
+                rng,
+                &[
+                    ("stimulants", 5),
+                    ("xylazine", 3),
+                    ("benzodiazepines", 2),
+                    ("alcool", 2),
+                ],
+            )
+            .into(),
+        );
+    }
+    OverdoseDraft {
+        occurred_at: Some(at),
+        zone: team.zones[rng.random_range(0..team.zones.len())].to_string(),
+        location_type: Some(
+            weighted(
+                rng,
+                &[
+                    ("rue-parc", 10),
+                    ("logement", 5),
+                    ("campement", 4),
+                    ("refuge", 3),
+                    ("site-consommation", 2),
+                ],
+            )
+            .into(),
+        ),
+        responders,
+        nasal_doses: Some(rng.random_range(1..=3u8).to_string()),
+        injected_doses: rng.random_bool(0.1).then(|| "1".to_string()),
+        call_911: call.into(),
+        stayed: rng.random_bool(0.85),
+        ambulance: call == "called" && rng.random_bool(0.8),
+        outcome: outcome.into(),
+        substances,
+        debrief_wanted: outcome != "recovered-on-site" && rng.random_bool(0.5),
+    }
+}
+
 fn failed(what: &str, error: impl std::fmt::Display) -> String {
     format!("{what}: {error}")
 }
@@ -257,6 +336,7 @@ pub async fn play(url: &str, data: &Path, phones_dir: &Path, seed: u64) -> Resul
     let mut story = Story {
         phones: TEAMS.len(),
         contacts: 0,
+        overdoses: 0,
         hand_delivered_batches: 0,
     };
     for (index, team) in TEAMS.iter().enumerate() {
@@ -278,6 +358,19 @@ pub async fn play(url: &str, data: &Path, phones_dir: &Path, seed: u64) -> Resul
                         .map_err(|e| failed(team.label, e))?;
                     store.save(&contact).map_err(|e| failed(team.label, e))?;
                     story.contacts += 1;
+                }
+                // About one night out in twenty-five, an overdose.
+                let late = date
+                    .and_hms_opt(23, 40, 0)
+                    .and_then(|t| Local.from_local_datetime(&t).earliest());
+                if let Some(at) = late.filter(|_| rng.random_bool(0.04)) {
+                    let overdose = overdose_draft(&mut rng, team, at.fixed_offset())
+                        .parse(&catalog, now)
+                        .map_err(|e| failed(team.label, e))?;
+                    store
+                        .save_overdose(&overdose)
+                        .map_err(|e| failed(team.label, e))?;
+                    story.overdoses += 1;
                 }
             }
             // Phones sync when they have a network: weekly here, so the

@@ -166,12 +166,14 @@ async fn demo(args: DemoArgs, root: PathBuf) -> Outcome {
         started.elapsed().as_secs_f64()
     );
     println!(
-        "  {} téléphones, {} contacts sur 3 mois, lots remis en main propre : {} / {} phones, {} contacts over 3 months, batches hand-delivered: {}",
+        "  {} téléphones, {} contacts sur 3 mois, interventions en cas de surdose : {}, lots remis en main propre : {} / {} phones, {} contacts over 3 months, overdose responses: {}, batches hand-delivered: {}",
         story.phones,
         story.contacts,
+        story.overdoses,
         story.hand_delivered_batches,
         story.phones,
         story.contacts,
+        story.overdoses,
         story.hand_delivered_batches
     );
     println!("  Données / Data: {}", root.display());

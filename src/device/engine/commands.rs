@@ -173,6 +173,9 @@ impl Engine {
                 Ok(Answer::Done)
             }
             Command::Save { contact } => self.change_records(view, |store| store.save(&contact)),
+            Command::SaveOverdose { overdose } => {
+                self.change_records(view, |store| store.save_overdose(&overdose))
+            }
             Command::Void { target } => {
                 self.change_records(view, |store| store.void(target, now()).map(drop))
             }

@@ -6,7 +6,7 @@
 use crate::device::prefs::Prefs;
 use crate::device::{Listed, Status};
 use crate::domain::ids::RecordId;
-use crate::domain::{Catalog, Contact};
+use crate::domain::{Catalog, Contact, Overdose};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
@@ -36,6 +36,10 @@ pub enum Command {
     /// Saves a contact; a sync follows a few seconds later.
     Save {
         contact: Contact,
+    },
+    /// Saves an overdose response; a sync follows as after a contact.
+    SaveOverdose {
+        overdose: Overdose,
     },
     /// Voids a record of the worker's day, sent or not.
     Void {
