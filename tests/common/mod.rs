@@ -47,7 +47,12 @@ impl TestServer {
     }
 
     pub async fn spawn() -> TestServer {
-        let data = tempfile::tempdir().unwrap();
+        TestServer::spawn_in(tempfile::tempdir().unwrap()).await
+    }
+
+    /// A server over a data directory already filled (a copy of one an
+    /// earlier release wrote, say).
+    pub async fn spawn_in(data: tempfile::TempDir) -> TestServer {
         let server = tournee::server::Server::open(data.path()).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());

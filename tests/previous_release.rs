@@ -1,0 +1,120 @@
+//! Files the previous release wrote, opened by this one: a server's data
+//! directory and a phone's home under `tests/previous_release/`, made on
+//! 2026-12-02 by the release before batch schema 2 (commit 78f1231) with
+//! its own binary: `tournee serve`, `tournee device init`, `enroll`, two
+//! contacts logged and synced, two more logged and left waiting (PIN
+//! 482193). This release must open both as they are, count what was
+//! synced, send what waited (schema 1, as then), and take the new records
+//! (an overdose response, schema 2) from the same phone. The keys in the
+//! saved server folder belong to that throwaway test organization only.
+
+mod common;
+
+use common::{TestServer, month_tally};
+use std::path::Path;
+use std::process::Command;
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A copy of a saved folder: the test never changes the saved files.
+fn copy_of(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let saved = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/previous_release")
+        .join(name);
+    copy_dir(&saved, dir.path());
+    dir
+}
+
+fn device(home: &Path, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_tournee"))
+        .arg("device")
+        .arg("--home")
+        .arg(home)
+        .args(args)
+        .env("TOURNEE_PIN", "482193")
+        .env_remove("TOURNEE_LANG")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_previous_releases_server_and_phone_open_count_and_sync() {
+    let server = TestServer::spawn_in(copy_of("server")).await;
+    let november = month_tally(&server, "2026-11");
+    assert_eq!(november.contacts, 2, "the two contacts synced then");
+    assert_eq!(november.people_reached, 4);
+    assert_eq!(november.materials["seringues"], 10);
+    assert_eq!(november.materials["trousses-naloxone"], 2);
+    assert_eq!(november.materials["condoms"], 6);
+    assert_eq!(november.referrals["clsc"], 1);
+    assert_eq!(
+        november.unique_people, 1,
+        "one person code, its pseudonym kept"
+    );
+    assert_eq!(november.overdoses.responses, 0);
+
+    let phone = copy_of("phone");
+    let home = phone.path().to_path_buf();
+    let url = server.url.clone();
+    let (waiting, synced, listed) = tokio::task::spawn_blocking(move || {
+        let waiting = device(&home, &["list"]);
+        // The server moved (a new port): the phone is told where it is.
+        let synced = device(&home, &["sync", "--server", &url]);
+        device(
+            &home,
+            &[
+                "overdose",
+                "--zone",
+                "gatineau",
+                "--responder",
+                "worker",
+                "--nasal",
+                "1",
+                "--call-911",
+                "called",
+                "--ambulance",
+                "--outcome",
+                "transported",
+            ],
+        );
+        device(&home, &["sync", "--server", &url]);
+        (waiting, synced, device(&home, &["list", "--json"]))
+    })
+    .await
+    .unwrap();
+    assert!(
+        waiting.contains("Papineau") && waiting.contains("50 à 64 ans"),
+        "{waiting}"
+    );
+    assert_eq!(waiting.lines().count(), 2, "{waiting}");
+    assert!(synced.starts_with("Synchronisé."), "{synced}");
+    assert_eq!(listed.trim(), "[]", "nothing waits any more");
+
+    let november = month_tally(&server, "2026-11");
+    assert_eq!(november.contacts, 4, "the two that waited arrived");
+    assert_eq!(november.materials["stericups"], 4);
+    assert_eq!(november.returned_syringes, 12);
+    // Logged now: a phone refuses dates more than a year back.
+    let month = chrono::Local::now().format("%Y-%m").to_string();
+    let now = month_tally(&server, &month);
+    assert_eq!(now.overdoses.responses, 1);
+    assert_eq!(now.overdoses.by_outcome["transported"], 1);
+}
