@@ -44,11 +44,27 @@ async fn sign_in(browser: &Browser) {
 async fn every_page_passes_axe_and_starts_with_a_skip_link() {
     let server = TestServer::spawn().await;
     supervisor(server.data.path(), "Marie", PASSWORD);
-    // Something to show: two phones' contacts.
+    // Something to show: two phones' contacts, and an overdose response
+    // (its list and its declaration).
     for zone in ["gatineau", "pontiac"] {
         let mut phone = TestDevice::enroll(&server).await;
         phone.log(zone, 10);
         phone.log(zone, 3);
+        let overdose = tournee::domain::OverdoseDraft {
+            zone: zone.into(),
+            responders: vec!["peer".into()],
+            nasal_doses: Some("2".into()),
+            call_911: "recovered".into(),
+            outcome: "recovered-on-site".into(),
+            substances: vec!["opioides".into()],
+            ..Default::default()
+        }
+        .parse(
+            &tournee::domain::Catalog::default_quebec(),
+            chrono::Local::now().fixed_offset(),
+        )
+        .unwrap();
+        phone.store.save_overdose(&overdose).unwrap();
         tournee::device::sync(&mut phone.store, &options(None))
             .await
             .unwrap();

@@ -135,6 +135,7 @@ async fn every_page_a_signed_in_crawl_reaches_carries_the_security_headers() {
         "/enroll",
         "/catalog",
         "/quarantine",
+        "/overdoses",
     ] {
         assert!(seen.contains(kind), "the crawl reached {kind}: {seen:?}");
     }

@@ -229,6 +229,38 @@ async fn overdose_responses_are_logged_voided_synced_and_counted_exactly() {
         assert!(page.body.contains(&cell), "{cell} not on the page");
     }
     assert!(page.body.contains("Interventions en cas de surdose"));
+    // Each response as the declaration public health asks for.
+    let list = web.get(&format!("/overdoses?month={month}")).await;
+    assert_eq!(list.status, 200, "{}", list.body);
+    for id in &ids {
+        assert!(list.body.contains(&format!("/overdoses/{id}")), "{id}");
+    }
+    assert_eq!(
+        list.body.matches(">annulé<").count(),
+        1,
+        "the voided one marked"
+    );
+    let declaration = web.get(&format!("/overdoses/{}", ids[0])).await;
+    assert_eq!(declaration.status, 200);
+    let text = declaration
+        .body
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'");
+    for part in [
+        "Déclaration d'utilisation de naloxone",
+        "OP00261",
+        "Rue ou parc",
+        "Intervenante ou intervenant, Témoin",
+        "Pas appelé : peur de la police",
+        "Rétablie sur place",
+        "Opioïdes (fentanyl, héroïne…), Xylazine",
+    ] {
+        assert!(text.contains(part), "{part} not in the declaration");
+    }
+    let elsewhere = web
+        .get("/overdoses/01937a6e-0000-7000-8000-000000000000")
+        .await;
+    assert_eq!(elsewhere.status, 404);
     let csv = web.get(&format!("/report.csv?month={month}")).await;
     assert!(
         csv.body

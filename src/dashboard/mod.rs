@@ -11,6 +11,7 @@ pub mod auth;
 pub mod catalog;
 pub mod enroll;
 pub mod headers;
+pub mod overdoses;
 pub mod page;
 pub mod phones;
 pub mod quarantine;
@@ -121,6 +122,8 @@ fn routes() -> Vec<(&'static str, MethodRouter<Dash>)> {
         ("/report", get(report::page)),
         ("/report/print", get(report::print)),
         ("/report.csv", get(report::csv)),
+        ("/overdoses", get(overdoses::list)),
+        ("/overdoses/{record_id}", get(overdoses::show)),
         ("/enroll", get(enroll::form).post(enroll::create)),
         ("/catalog", get(catalog::page).post(catalog::change)),
         ("/dashboard.css", get(stylesheet)),

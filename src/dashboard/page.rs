@@ -19,17 +19,19 @@ pub enum Nav {
     Catalog,
     Quarantine,
     Report,
+    Overdoses,
     Audit,
 }
 
 impl Nav {
-    pub const ALL: [Nav; 7] = [
+    pub const ALL: [Nav; 8] = [
         Nav::Activity,
         Nav::Phones,
         Nav::Enroll,
         Nav::Catalog,
         Nav::Quarantine,
         Nav::Report,
+        Nav::Overdoses,
         Nav::Audit,
     ];
 
@@ -41,6 +43,7 @@ impl Nav {
             Nav::Catalog => "/catalog",
             Nav::Quarantine => "/quarantine",
             Nav::Report => "/report",
+            Nav::Overdoses => "/overdoses",
             Nav::Audit => "/audit",
         }
     }
@@ -53,6 +56,7 @@ impl Nav {
             Nav::Catalog => Word::NavCatalog,
             Nav::Quarantine => Word::NavQuarantine,
             Nav::Report => Word::NavReport,
+            Nav::Overdoses => Word::NavOverdoses,
             Nav::Audit => Word::NavAudit,
         }
     }

@@ -21,7 +21,22 @@ messages! {
     NavCatalog => "Catalogue", "Catalog";
     NavQuarantine => "Quarantaine", "Quarantine";
     NavReport => "Rapport mensuel", "Monthly report";
+    NavOverdoses => "Surdoses", "Overdoses";
     NavAudit => "Journal", "Audit log";
+    // Overdose responses
+    OverdosesTitle => "Surdoses — {month}", "Overdose responses — {month}";
+    OverdosesShow => "Afficher", "Show";
+    OverdosesNone => "Aucune intervention en cas de surdose ce mois-là.", "No overdose response that month.";
+    OverdoseNaloxone => "Naloxone", "Naloxone";
+    OverdoseDoses => "nasale : {nasal}, injectée : {injected}", "nasal: {nasal}, injected: {injected}";
+    OverdoseDeclaration => "Déclaration", "Declaration";
+    OverdoseOpen => "Voir la déclaration", "See the declaration";
+    OverdoseDeclarationOf => "Déclaration d'utilisation de naloxone — {when}", "Naloxone use declaration — {when}";
+    OverdoseDeclarationHint => "Les champs que la santé publique demande après chaque surdose soupçonnée (déclaration d'utilisation de la naloxone, formulaire OP00261) : à imprimer ou à reporter dans son formulaire. Aucun de ces champs ne nomme quelqu'un.", "The fields public health asks after every suspected overdose (naloxone use declaration, form OP00261): print them or copy them into its form. None of these fields names anyone.";
+    OverdoseWhen => "Date et heure (horloge du téléphone)", "Date and time (the phone's clock)";
+    OverdoseVoided => "Cette intervention a été annulée depuis le téléphone : elle n'est plus comptée.", "This response was voided from the phone: it is no longer counted.";
+    UnknownOverdose => "Aucune intervention en cas de surdose ne porte ce numéro.", "No overdose response has this number.";
+    BackToOverdoses => "Retour aux surdoses", "Back to overdose responses";
     // Sign-in
     SignInTitle => "Connexion des superviseur·e·s", "Supervisor sign-in";
     SignInName => "Nom", "Name";

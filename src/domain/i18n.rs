@@ -565,6 +565,15 @@ messages! {
 
 /// Fills a message's `{name}` placeholders. Unknown names are left as they
 /// are, so a missing argument shows up in tests instead of vanishing.
+/// `text` with its first letter a capital: a field's name, written for
+/// the middle of a sentence, used as a heading.
+pub fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
 /// `n` with the singular or the plural message, by each language's rule:
 /// French takes the singular for 0 and 1, English for 1 only. Both
 /// messages take `{value}`.

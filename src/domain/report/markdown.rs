@@ -16,7 +16,7 @@ use super::suppress::publish;
 use super::tally::{MonthTally, YearMonth};
 use crate::domain::catalog::{Catalog, Section};
 use crate::domain::escape::markdown_text;
-use crate::domain::i18n::{Lang, Msg, grouped, tr};
+use crate::domain::i18n::{Lang, Msg, capitalized, grouped, tr};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -94,15 +94,17 @@ fn overdoses(out: &mut String, p: &PublishedTally, catalog: &Catalog, lang: Lang
     let o = &p.overdoses;
     line(out, &format!("## {}", Msg::ReportOverdoses.text(lang)));
     let header = [Msg::ReportFigure.text(lang), Msg::ReportQuantity.text(lang)];
-    let rows = o
-        .heads()
-        .into_iter()
-        .map(|(name, cell)| vec![escape(overdose::head_label(name, lang)), count(cell, lang)]);
+    let rows = o.heads().into_iter().map(|(name, cell)| {
+        vec![
+            escape(&capitalized(overdose::head_label(name, lang))),
+            count(cell, lang),
+        ]
+    });
     table(out, &header, rows, lang);
     for (group, map) in o.groups() {
-        let title = overdose::group_title(group, lang);
+        let title = capitalized(overdose::group_title(group, lang));
         line(out, &format!("### {title}"));
-        let header = [title, Msg::ReportOverdoseCount.text(lang)];
+        let header = [title.as_str(), Msg::ReportOverdoseCount.text(lang)];
         let rows: Vec<(&String, &Cell)> = match overdose::group_section(group) {
             Some(section) => ordered(catalog, section, map),
             None => {

@@ -8,6 +8,7 @@ pub mod activity;
 pub mod audit;
 pub mod catalog;
 pub mod enrollment;
+pub mod overdoses;
 pub mod phones;
 pub mod quarantine;
 pub mod report;
