@@ -52,6 +52,17 @@ async fn e2e_an_overdose_response_by_taps_reaches_the_report() {
         .await;
     e2e.tap("[data-testid='substances'] [data-id='opioides']")
         .await;
+    // What was said about a choice goes once it is made.
+    for group in ["responders", "call-911", "outcome"] {
+        let left = e2e
+            .browser
+            .find_all(fantoccini::Locator::Css(&format!(
+                "[data-testid='{group}'] .error"
+            )))
+            .await
+            .unwrap();
+        assert!(left.is_empty(), "{group} still says it is missing");
+    }
     e2e.shot("02-filled").await;
     e2e.tap_id("save").await;
     e2e.wait_text(".notice", "the saved notice", |t| {

@@ -143,6 +143,16 @@ async fn overdose_responses_are_logged_voided_synced_and_counted_exactly() {
         );
         ok(&phone, &["void", &ids[2]]);
         let listed = ok(&phone, &["list"]);
+        let json: serde_json::Value =
+            serde_json::from_str(&ok(&phone, &["list", "--json"])).unwrap();
+        let voided: Vec<bool> = json
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["type"] == "overdose")
+            .map(|r| r["voided"].as_bool().unwrap())
+            .collect();
+        assert_eq!(voided, [false, false, true], "{json}");
         ok(&phone, &["sync"]);
         (ids, refused, listed)
     })

@@ -94,6 +94,23 @@ impl Ui {
         self.screen.set(screen);
     }
 
+    /// The worker changed `field`: its message from the last save goes
+    /// (it was about the value before).
+    pub fn settle(mut self, field: crate::domain::error::Field) {
+        let stale = self
+            .problem
+            .peek()
+            .as_ref()
+            .is_some_and(|p| p.for_field(field).is_some());
+        if stale {
+            self.problem.with_mut(|p| {
+                if let Some(p) = p {
+                    p.settle(field);
+                }
+            });
+        }
+    }
+
     /// Locks this view and forgets the form (it may hold a person code).
     pub fn lock_out(mut self, session: &Session) {
         let session = session.clone();

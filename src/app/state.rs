@@ -407,4 +407,11 @@ impl SaveError {
             SaveError::Store(_) => None,
         }
     }
+
+    /// Forgets what was said about `field`.
+    pub fn settle(&mut self, field: crate::domain::error::Field) {
+        if let SaveError::Fields(invalid) = self {
+            invalid.0.retain(|e| e.field != field);
+        }
+    }
 }

@@ -20,6 +20,8 @@ pub fn records_json(records: &[Listed]) -> String {
                 let had_code = map.remove("person_code").is_some();
                 if matches!(listed.record, Record::Contact(_)) {
                     map.insert("has_code".into(), Value::Bool(had_code));
+                }
+                if !matches!(listed.record, Record::Void(_)) {
                     map.insert("voided".into(), Value::Bool(listed.voided));
                     map.insert("sent".into(), Value::Bool(listed.delivered));
                 }

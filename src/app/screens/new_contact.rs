@@ -59,7 +59,10 @@ pub fn NewContact() -> Element {
                 items: entries(&catalog, Section::Zones, lang),
                 picked: vec![form.zone.clone()],
                 error: error_for(Field::Zone),
-                onpick: move |id: String| ui.form.with_mut(|f| f.zone = id),
+                onpick: move |id: String| {
+                    ui.settle(Field::Zone);
+                    ui.form.with_mut(|f| f.zone = id);
+                },
             }
             Chips {
                 name: "kind",
@@ -67,7 +70,10 @@ pub fn NewContact() -> Element {
                 items: kinds,
                 picked: vec![form.kind.clone()],
                 error: error_for(Field::Kind),
-                onpick: move |id: String| ui.form.with_mut(|f| f.kind = id),
+                onpick: move |id: String| {
+                    ui.settle(Field::Kind);
+                    ui.form.with_mut(|f| f.kind = id);
+                },
             }
             div { class: "group",
                 h2 { {Msg::FieldPeople.text(lang)} }
@@ -94,7 +100,10 @@ pub fn NewContact() -> Element {
                 items: entries(&catalog, Section::AgeBands, lang),
                 picked: vec![form.age_band.clone()],
                 error: error_for(Field::AgeBand),
-                onpick: move |id: String| ui.form.with_mut(|f| f.age_band = id),
+                onpick: move |id: String| {
+                    ui.settle(Field::AgeBand);
+                    ui.form.with_mut(|f| f.age_band = id);
+                },
             }
             Chips {
                 name: "gender",
@@ -102,7 +111,10 @@ pub fn NewContact() -> Element {
                 items: entries(&catalog, Section::Genders, lang),
                 picked: form.gender.iter().cloned().collect::<Vec<_>>(),
                 error: error_for(Field::Gender),
-                onpick: move |id: String| ui.form.with_mut(|f| f.toggle_gender(&id)),
+                onpick: move |id: String| {
+                    ui.settle(Field::Gender);
+                    ui.form.with_mut(|f| f.toggle_gender(&id));
+                },
             }
             div { class: "group",
                 h2 { {Msg::FieldMaterials.text(lang)} }
@@ -159,7 +171,10 @@ pub fn NewContact() -> Element {
                 items: entries(&catalog, Section::Referrals, lang),
                 picked: form.referrals.iter().cloned().collect::<Vec<_>>(),
                 error: error_for(Field::Referrals),
-                onpick: move |id: String| ui.form.with_mut(|f| Form::toggle(&mut f.referrals, &id)),
+                onpick: move |id: String| {
+                    ui.settle(Field::Referrals);
+                    ui.form.with_mut(|f| Form::toggle(&mut f.referrals, &id));
+                },
             }
             Chips {
                 name: "interventions",
@@ -167,7 +182,10 @@ pub fn NewContact() -> Element {
                 items: entries(&catalog, Section::Interventions, lang),
                 picked: form.interventions.iter().cloned().collect::<Vec<_>>(),
                 error: error_for(Field::Interventions),
-                onpick: move |id: String| ui.form.with_mut(|f| Form::toggle(&mut f.interventions, &id)),
+                onpick: move |id: String| {
+                    ui.settle(Field::Interventions);
+                    ui.form.with_mut(|f| Form::toggle(&mut f.interventions, &id));
+                },
             }
             label { class: "field",
                 span { {Msg::FieldDuration.text(lang)} }

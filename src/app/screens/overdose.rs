@@ -76,7 +76,10 @@ pub fn OverdoseForm() -> Element {
                 items: entries(&catalog, Section::Zones, lang),
                 picked: vec![form.zone.clone()],
                 error: error_for(Field::Zone),
-                onpick: move |id: String| ui.overdose.with_mut(|f| f.zone = id),
+                onpick: move |id: String| {
+                    ui.settle(Field::Zone);
+                    ui.overdose.with_mut(|f| f.zone = id);
+                },
             }
             Chips {
                 name: "location-type",
@@ -84,7 +87,10 @@ pub fn OverdoseForm() -> Element {
                 items: entries(&catalog, Section::LocationTypes, lang),
                 picked: form.location_type.iter().cloned().collect::<Vec<_>>(),
                 error: error_for(Field::LocationType),
-                onpick: move |id: String| ui.overdose.with_mut(|f| toggle_one(&mut f.location_type, id)),
+                onpick: move |id: String| {
+                    ui.settle(Field::LocationType);
+                    ui.overdose.with_mut(|f| toggle_one(&mut f.location_type, id));
+                },
             }
             Chips {
                 name: "responders",
@@ -92,7 +98,10 @@ pub fn OverdoseForm() -> Element {
                 items: responders,
                 picked: form.responders.clone(),
                 error: error_for(Field::Responders),
-                onpick: move |id: String| ui.overdose.with_mut(|f| toggle(&mut f.responders, id)),
+                onpick: move |id: String| {
+                    ui.settle(Field::Responders);
+                    ui.overdose.with_mut(|f| toggle(&mut f.responders, id));
+                },
             }
             {dose_stepper(lang, ui, "nasal-doses", Field::NasalDoses, &form.nasal_doses, error_for(Field::NasalDoses))}
             {dose_stepper(lang, ui, "injected-doses", Field::InjectedDoses, &form.injected_doses, error_for(Field::InjectedDoses))}
@@ -102,7 +111,10 @@ pub fn OverdoseForm() -> Element {
                 items: calls,
                 picked: vec![form.call_911.clone()],
                 error: error_for(Field::Call911),
-                onpick: move |id: String| ui.overdose.with_mut(|f| f.call_911 = id),
+                onpick: move |id: String| {
+                    ui.settle(Field::Call911);
+                    ui.overdose.with_mut(|f| f.call_911 = id);
+                },
             }
             div { class: "group switches",
                 for (name, msg, on) in switches {
@@ -125,7 +137,10 @@ pub fn OverdoseForm() -> Element {
                 items: outcomes,
                 picked: vec![form.outcome.clone()],
                 error: error_for(Field::Outcome),
-                onpick: move |id: String| ui.overdose.with_mut(|f| f.outcome = id),
+                onpick: move |id: String| {
+                    ui.settle(Field::Outcome);
+                    ui.overdose.with_mut(|f| f.outcome = id);
+                },
             }
             Chips {
                 name: "substances",
@@ -133,7 +148,10 @@ pub fn OverdoseForm() -> Element {
                 items: entries(&catalog, Section::Substances, lang),
                 picked: form.substances.clone(),
                 error: error_for(Field::Substances),
-                onpick: move |id: String| ui.overdose.with_mut(|f| toggle(&mut f.substances, id)),
+                onpick: move |id: String| {
+                    ui.settle(Field::Substances);
+                    ui.overdose.with_mut(|f| toggle(&mut f.substances, id));
+                },
             }
             div { class: "group switches",
                 button {
@@ -179,6 +197,7 @@ fn dose_stepper(
         } else {
             count.saturating_sub(1)
         };
+        ui.settle(field);
         ui.overdose.with_mut(|f| {
             let slot = if field == Field::NasalDoses {
                 &mut f.nasal_doses
