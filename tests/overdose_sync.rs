@@ -6,32 +6,9 @@
 
 mod common;
 
+use common::cli::{device, device_ok as ok};
 use common::web::{Web, supervisor};
 use common::{TestServer, month_tally};
-use std::path::Path;
-use std::process::{Command, Output};
-
-fn device(home: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tournee"))
-        .arg("device")
-        .arg("--home")
-        .arg(home)
-        .args(args)
-        .env("TOURNEE_PIN", "482193")
-        .env_remove("TOURNEE_LANG")
-        .output()
-        .unwrap()
-}
-
-fn ok(home: &Path, args: &[&str]) -> String {
-    let out = device(home, args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn overdose_responses_are_logged_voided_synced_and_counted_exactly() {

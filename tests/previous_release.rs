@@ -10,9 +10,9 @@
 
 mod common;
 
+use common::cli::device_ok as device;
 use common::{TestServer, month_tally};
 use std::path::Path;
-use std::process::Command;
 
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
@@ -35,24 +35,6 @@ fn copy_of(name: &str) -> tempfile::TempDir {
         .join(name);
     copy_dir(&saved, dir.path());
     dir
-}
-
-fn device(home: &Path, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_tournee"))
-        .arg("device")
-        .arg("--home")
-        .arg(home)
-        .args(args)
-        .env("TOURNEE_PIN", "482193")
-        .env_remove("TOURNEE_LANG")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

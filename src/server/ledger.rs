@@ -59,6 +59,26 @@ fn id_bytes(id: &RecordId) -> &[u8] {
 }
 
 impl SqliteLedger<'_, '_> {
+    /// A stored record's facts and whether it is voided, by `sql` (which
+    /// selects `facts, voided` for the record id `?1`).
+    fn facts<T: serde::de::DeserializeOwned>(
+        &self,
+        sql: &str,
+        id: RecordId,
+    ) -> Result<Option<(T, bool)>, ServerError> {
+        let row: Option<(String, bool)> = self
+            .tx
+            .prepare_cached(sql)?
+            .query_row([id_bytes(&id)], |row| Ok((row.get(0)?, row.get(1)?)))
+            .optional()?;
+        row.map(|(json, voided)| {
+            serde_json::from_str(&json)
+                .map(|facts| (facts, voided))
+                .map_err(|e| ServerError::Damaged(format!("stored record {id}: {e}")))
+        })
+        .transpose()
+    }
+
     fn bump(
         &self,
         month: &str,
@@ -83,17 +103,10 @@ impl SqliteLedger<'_, '_> {
 
 impl Ledger for SqliteLedger<'_, '_> {
     fn contact(&mut self, id: RecordId) -> Result<Option<(ContactFacts, bool)>, ServerError> {
-        let row: Option<(String, bool)> = self
-            .tx
-            .prepare_cached("SELECT facts, voided FROM contacts WHERE record_id = ?1")?
-            .query_row([id_bytes(&id)], |row| Ok((row.get(0)?, row.get(1)?)))
-            .optional()?;
-        row.map(|(json, voided)| {
-            serde_json::from_str(&json)
-                .map(|facts| (facts, voided))
-                .map_err(|e| ServerError::Damaged(format!("stored contact {id}: {e}")))
-        })
-        .transpose()
+        self.facts(
+            "SELECT facts, voided FROM contacts WHERE record_id = ?1",
+            id,
+        )
     }
 
     fn void_known(&mut self, void_id: RecordId) -> Result<bool, ServerError> {
@@ -200,17 +213,7 @@ impl Ledger for SqliteLedger<'_, '_> {
     }
 
     fn event(&mut self, id: RecordId) -> Result<Option<(EventFacts, bool)>, ServerError> {
-        let row: Option<(String, bool)> = self
-            .tx
-            .prepare_cached("SELECT facts, voided FROM events WHERE record_id = ?1")?
-            .query_row([id_bytes(&id)], |row| Ok((row.get(0)?, row.get(1)?)))
-            .optional()?;
-        row.map(|(json, voided)| {
-            serde_json::from_str(&json)
-                .map(|facts| (facts, voided))
-                .map_err(|e| ServerError::Damaged(format!("stored record {id}: {e}")))
-        })
-        .transpose()
+        self.facts("SELECT facts, voided FROM events WHERE record_id = ?1", id)
     }
 
     fn insert_event(

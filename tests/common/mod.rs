@@ -17,6 +17,7 @@ use tournee::domain::{Catalog, Contact, ContactDraft};
 
 pub mod app_e2e;
 pub mod browser;
+pub mod cli;
 pub mod old_store;
 pub mod ssr;
 pub mod web;

@@ -16,10 +16,30 @@ pub mod sync;
 pub mod today;
 pub mod unlock;
 
+use super::state::SaveError;
 use super::{PinStep, Session, Ui};
 use crate::device::Pin;
+use crate::domain::error::Field;
 use crate::domain::i18n::{Lang, Msg, tr};
 use dioxus::prelude::*;
+
+/// What the last save said about `field`, in the worker's language.
+pub fn field_error(problem: Signal<Option<SaveError>>, field: Field, lang: Lang) -> Option<String> {
+    problem
+        .read()
+        .as_ref()
+        .and_then(|p| p.for_field(field).map(|e| e.message(lang)))
+}
+
+/// The line under a form after a save that did not happen: what the
+/// store said, or to fix the marked fields.
+pub fn general_error(problem: Signal<Option<SaveError>>, lang: Lang) -> Option<String> {
+    match &*problem.read() {
+        Some(SaveError::Store(message)) => Some(message.clone()),
+        Some(SaveError::Fields(_)) => Some(Msg::AppFixFields.text(lang).to_string()),
+        None => None,
+    }
+}
 
 /// Runs a PIN step in the engine (its thread derives the key, never the
 /// UI's): its button says it is working meanwhile and a second tap does

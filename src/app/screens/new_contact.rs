@@ -4,9 +4,8 @@
 //! and person code; save. Problems show next to their field, in the
 //! worker's language.
 
-use super::ErrorLine;
+use super::{ErrorLine, field_error, general_error};
 use crate::app::form::{Form, materials_by_use};
-use crate::app::state::SaveError;
 use crate::app::{Screen, Session, Ui};
 use crate::domain::catalog::Section;
 use crate::domain::error::Field;
@@ -30,17 +29,8 @@ pub fn NewContact() -> Element {
         .map(|s| s.today.materials)
         .unwrap_or_default();
     let form = (ui.form)();
-    let error_for = |field: Field| {
-        problem
-            .read()
-            .as_ref()
-            .and_then(|p| p.for_field(field).map(|e| e.message(lang)))
-    };
-    let general = match &*problem.read() {
-        Some(SaveError::Store(message)) => Some(message.clone()),
-        Some(SaveError::Fields(_)) => Some(Msg::AppFixFields.text(lang).to_string()),
-        None => None,
-    };
+    let error_for = |field: Field| field_error(problem, field, lang);
+    let general = general_error(problem, lang);
 
     let saving = session.clone();
     let kinds: Vec<(String, String)> = [Kind::First, Kind::Known, Kind::Group]

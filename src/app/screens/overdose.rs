@@ -4,9 +4,8 @@
 //! the outcome, the suspected substances, a debriefing wanted. Only chips,
 //! steppers and switches: nothing to type, no name, no free text.
 
-use super::ErrorLine;
 use super::new_contact::{Chips, entries};
-use crate::app::state::SaveError;
+use super::{ErrorLine, field_error, general_error};
 use crate::app::{Screen, Session, Ui};
 use crate::domain::OverdoseDraft;
 use crate::domain::catalog::Section;
@@ -27,17 +26,8 @@ pub fn OverdoseForm() -> Element {
         Err(message) => return rsx! { ErrorLine { text: Some(message) } },
     };
     let form = (ui.overdose)();
-    let error_for = |field: Field| {
-        problem
-            .read()
-            .as_ref()
-            .and_then(|p| p.for_field(field).map(|e| e.message(lang)))
-    };
-    let general = match &*problem.read() {
-        Some(SaveError::Store(message)) => Some(message.clone()),
-        Some(SaveError::Fields(_)) => Some(Msg::AppFixFields.text(lang).to_string()),
-        None => None,
-    };
+    let error_for = |field: Field| field_error(problem, field, lang);
+    let general = general_error(problem, lang);
     let choices = |keys: Vec<(&'static str, &'static str)>| {
         keys.into_iter()
             .map(|(k, l)| (k.to_string(), l.to_string()))
