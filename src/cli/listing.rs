@@ -66,12 +66,7 @@ pub fn records_text(records: &[Listed], catalog: &Catalog, lang: Lang) -> String
                 if c.person_code.is_some() {
                     let _ = write!(line, "  [{}]", Msg::WithCode.text(lang));
                 }
-                if listed.delivered {
-                    let _ = write!(line, "  [{}]", Msg::AppSent.text(lang));
-                }
-                if listed.voided {
-                    let _ = write!(line, "  [{}]", Msg::Voided.text(lang));
-                }
+                state_tags(&mut line, listed, lang);
                 let _ = writeln!(out, "{line}  {}", c.record_id);
             }
             Record::Overdose(o) => {
@@ -88,12 +83,7 @@ pub fn records_text(records: &[Listed], catalog: &Catalog, lang: Lang) -> String
                     ),
                     o.outcome.label(lang),
                 );
-                if listed.delivered {
-                    let _ = write!(line, "  [{}]", Msg::AppSent.text(lang));
-                }
-                if listed.voided {
-                    let _ = write!(line, "  [{}]", Msg::Voided.text(lang));
-                }
+                state_tags(&mut line, listed, lang);
                 let _ = writeln!(out, "{line}  {}", o.record_id);
             }
             Record::Void(v) => {
@@ -108,6 +98,16 @@ pub fn records_text(records: &[Listed], catalog: &Catalog, lang: Lang) -> String
         }
     }
     out
+}
+
+/// "[envoyé]", "[annulé]" after a record's line, as they apply.
+fn state_tags(line: &mut String, listed: &Listed, lang: Lang) {
+    if listed.delivered {
+        let _ = write!(line, "  [{}]", Msg::AppSent.text(lang));
+    }
+    if listed.voided {
+        let _ = write!(line, "  [{}]", Msg::Voided.text(lang));
+    }
 }
 
 pub fn status_json(status: &Status) -> String {

@@ -128,10 +128,7 @@ impl OverdoseDraft {
             found.push(Field::Responders, Problem::Required);
         }
         let doses = |found: &mut Found, field: Field, text: &Option<String>| match present(text) {
-            Some(text) => found.keep(
-                parse_int(field, text, Doses::MIN.into(), Doses::MAX.into())
-                    .and_then(|n| Doses::new(field, n)),
-            ),
+            Some(text) => found.keep(Doses::parse(field, text)),
             None => Doses::new(field, 0).ok(),
         };
         let nasal_doses = doses(&mut found, Field::NasalDoses, &self.nasal_doses);

@@ -122,10 +122,7 @@ async fn serve(scope: DedicatedWorkerGlobalScope, mut incoming: mpsc::UnboundedR
     if !secure {
         // Told apart from a broken storage: the cure is the address, not
         // the browser.
-        while let Some(text) = incoming.recv().await {
-            waiting_answer(&scope, &text, &Waiting::NotSecure, &mut views);
-        }
-        return;
+        return answer_for_good(&scope, incoming, &Waiting::NotSecure, views).await;
     }
     let waiting = Waiting::Elsewhere;
     let (granted, mut lock) = oneshot::channel::<()>();
@@ -152,10 +149,7 @@ async fn serve(scope: DedicatedWorkerGlobalScope, mut incoming: mpsc::UnboundedR
                 },
             );
         }
-        while let Some(text) = incoming.recv().await {
-            waiting_answer(&scope, &text, &waiting, &mut views);
-        }
-        return;
+        return answer_for_good(&scope, incoming, &waiting, views).await;
     }
     let engine = Engine::new(Path::new("/"), EngineOptions::default());
     wasm_bindgen_futures::spawn_local(engine.clone().run_timers());
@@ -184,6 +178,18 @@ async fn serve(scope: DedicatedWorkerGlobalScope, mut incoming: mpsc::UnboundedR
                 }
             }
         }
+    }
+}
+
+/// The engine will not run in this tab: every message gets `why`.
+async fn answer_for_good(
+    scope: &DedicatedWorkerGlobalScope,
+    mut incoming: mpsc::UnboundedReceiver<String>,
+    why: &Waiting,
+    mut views: Vec<ViewId>,
+) {
+    while let Some(text) = incoming.recv().await {
+        waiting_answer(scope, &text, why, &mut views);
     }
 }
 
