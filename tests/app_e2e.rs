@@ -51,12 +51,8 @@ async fn e2e_enroll_log_by_taps_repeat_and_sync() {
     e2e.tap("[data-testid='age-band'] [data-id='18-24']").await;
     e2e.tap("[data-testid='material-seringues'] [data-testid='more']")
         .await;
-    e2e.wait_text(
-        "[data-testid='material-seringues'] .qty",
-        "one syringe",
-        |t| t == "1",
-    )
-    .await;
+    e2e.wait_value("[data-testid='material-seringues'] input.qty", "1")
+        .await;
     e2e.tap("[data-testid='returned-syringes'] [data-testid='more']")
         .await;
     e2e.tap("[data-testid='returned-syringes'] [data-testid='more']")
@@ -111,12 +107,8 @@ async fn e2e_enroll_log_by_taps_repeat_and_sync() {
     e2e.assert_in_view("save").await;
     e2e.tap("[data-testid='material-seringues'] [data-testid='more']")
         .await;
-    e2e.wait_text(
-        "[data-testid='material-seringues'] .qty",
-        "two syringes",
-        |t| t == "2",
-    )
-    .await;
+    e2e.wait_value("[data-testid='material-seringues'] input.qty", "2")
+        .await;
     e2e.shot("06-repeat").await;
     e2e.tap_id("save").await;
     e2e.wait_text(".notice", "the saved notice", |t| {

@@ -220,7 +220,7 @@ fn a_duration_out_of_range_is_refused_next_to_its_field() {
 }
 
 #[test]
-fn new_contact_shows_chips_steppers_and_save_in_both_languages() {
+fn new_contact_shows_chips_steppers_bundles_and_save_in_both_languages() {
     let (_home, session) = unlocked();
     let fr = in_lang(&session, Lang::Fr, Some(Screen::NewContact));
     assert_has(
@@ -230,7 +230,9 @@ fn new_contact_shows_chips_steppers_and_save_in_both_languages() {
             "Personne connue",
             "25 à 34 ans",
             "Seringues",
-            "Un de plus : Seringues",
+            "+10 : Seringues",
+            "Quantité : Seringues",
+            "Ajouter Trousse d'injection : 10 Eau stérile, 10 Seringues",
             "Enregistrer",
             "code de la personne",
         ],
@@ -242,7 +244,8 @@ fn new_contact_shows_chips_steppers_and_save_in_both_languages() {
             "Known person",
             "25 to 34",
             "Syringes",
-            "One more: Syringes",
+            "+5: Syringes",
+            "Add Injection kit: 10 Sterile water",
             "Save",
             "person code",
         ],

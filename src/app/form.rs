@@ -2,6 +2,7 @@
 //! counted, an optional code. It turns into a [`ContactDraft`], so the app
 //! checks exactly what the CLI and CSV import check.
 
+use crate::domain::bundle::Bundle;
 use crate::domain::catalog::{Catalog, Section};
 use crate::domain::{Contact, ContactDraft};
 use std::collections::{BTreeMap, BTreeSet};
@@ -67,16 +68,47 @@ impl Form {
 
     /// One tap on + or −; never below zero, never past [`MAX_STEP`].
     pub fn step(&mut self, material: &str, up: bool) {
-        let now = self.quantity(material);
-        let next = if up {
-            (now + 1).min(MAX_STEP)
+        if up {
+            self.add(material, 1);
         } else {
-            now.saturating_sub(1)
-        };
-        if next == 0 {
+            let less = self.quantity(material).saturating_sub(1);
+            self.put(material, less);
+        }
+    }
+
+    /// One tap on +1, +5 or +10 (or a bundle's share): never past [`MAX_STEP`].
+    pub fn add(&mut self, material: &str, more: u32) {
+        let next = self.quantity(material).saturating_add(more).min(MAX_STEP);
+        self.put(material, next);
+    }
+
+    /// A quantity typed on the numeric keypad. Only digits count (a
+    /// keypad gives nothing else); an empty field is none. A number too
+    /// big is kept as typed, so the save names the field and the limit
+    /// rather than quietly lowering it.
+    pub fn type_quantity(&mut self, material: &str, text: &str) {
+        let digits: String = text.chars().filter(char::is_ascii_digit).take(7).collect();
+        self.put(material, digits.parse().unwrap_or(0));
+    }
+
+    /// Adds each material of `bundle` that can still be handed out (a
+    /// retired material stays out of new contacts).
+    pub fn add_bundle(&mut self, bundle: &Bundle, catalog: &Catalog) {
+        for (id, qty) in &bundle.materials {
+            if catalog
+                .entry(Section::Materials, id.as_str())
+                .is_some_and(|e| e.active)
+            {
+                self.add(id.as_str(), *qty);
+            }
+        }
+    }
+
+    fn put(&mut self, material: &str, quantity: u32) {
+        if quantity == 0 {
             self.materials.remove(material);
         } else {
-            self.materials.insert(material.to_string(), next);
+            self.materials.insert(material.to_string(), quantity);
         }
     }
 
@@ -95,6 +127,15 @@ impl Form {
         } else {
             self.people.saturating_sub(1).max(1)
         };
+    }
+
+    /// A kind picked: a group is at least two people, a person is one
+    /// unless the worker already counted more.
+    pub fn pick_kind(&mut self, kind: &str) {
+        self.kind = kind.to_string();
+        if kind == crate::domain::Kind::Group.key() {
+            self.people = self.people.max(2);
+        }
     }
 
     /// Tapping a picked chip again unpicks it (gender is optional).
@@ -134,13 +175,29 @@ impl Form {
     }
 }
 
-/// Active materials, most handed out today first, then in catalog order,
-/// so the usual ones sit under the thumb.
-pub fn materials_by_use(catalog: &Catalog, today: &BTreeMap<String, u64>) -> Vec<String> {
-    let mut ids = catalog.active_ids(Section::Materials);
+/// Active entries of `section`, the ones this phone uses most first
+/// (`usual`: id -> how much), then in catalog order, so the usual ones sit
+/// under the thumb.
+pub fn by_use(catalog: &Catalog, section: Section, usual: &BTreeMap<String, u64>) -> Vec<String> {
+    let mut ids = catalog.active_ids(section);
     // A stable sort keeps catalog order among equals.
-    ids.sort_by_key(|id| std::cmp::Reverse(today.get(id).copied().unwrap_or(0)));
+    ids.sort_by_key(|id| std::cmp::Reverse(usual.get(id).copied().unwrap_or(0)));
     ids
+}
+
+/// Active bundles, those whose materials this phone hands out most first
+/// (a bundle leaves no trace of its own in a record, only its materials).
+pub fn bundles_by_use<'a>(catalog: &'a Catalog, usual: &BTreeMap<String, u64>) -> Vec<&'a Bundle> {
+    let mut bundles: Vec<&Bundle> = catalog.bundles.iter().filter(|b| b.active).collect();
+    bundles.sort_by_key(|b| {
+        let used: u64 = b
+            .materials
+            .keys()
+            .map(|m| usual.get(m.as_str()).copied().unwrap_or(0))
+            .sum();
+        std::cmp::Reverse(used)
+    });
+    bundles
 }
 
 #[cfg(test)]
@@ -188,6 +245,51 @@ mod tests {
         let mut today = BTreeMap::new();
         let last = catalog.active_ids(Section::Materials).pop().unwrap();
         today.insert(last.clone(), 7);
-        assert_eq!(materials_by_use(&catalog, &today)[0], last);
+        assert_eq!(by_use(&catalog, Section::Materials, &today)[0], last);
+    }
+
+    #[test]
+    fn plus_five_plus_ten_typed_and_bundles_add_up() {
+        let catalog = Catalog::default_quebec();
+        let mut form = Form::fresh(None);
+        form.add("seringues", 10);
+        form.add("seringues", 5);
+        assert_eq!(form.quantity("seringues"), 15);
+        form.type_quantity("trousses-naloxone", "2");
+        assert_eq!(form.quantity("trousses-naloxone"), 2);
+        form.type_quantity("trousses-naloxone", "");
+        assert_eq!(form.quantity("trousses-naloxone"), 0);
+        form.add_bundle(catalog.bundle("trousse-injection").unwrap(), &catalog);
+        assert_eq!(form.quantity("seringues"), 25);
+        assert_eq!(form.quantity("stericups"), 10);
+        form.add("seringues", 5000);
+        assert_eq!(form.quantity("seringues"), MAX_STEP);
+    }
+
+    #[test]
+    fn a_number_too_big_is_kept_for_the_save_to_name() {
+        let catalog = Catalog::default_quebec();
+        let mut form = Form::fresh(None);
+        form.zone = "pontiac".into();
+        form.age_band = "18-24".into();
+        form.type_quantity("seringues", "20000");
+        let now = chrono::Local::now().fixed_offset();
+        let invalid = form.draft().parse(&catalog, now).unwrap_err();
+        assert_eq!(invalid.0[0].field, crate::domain::Field::Materials);
+    }
+
+    #[test]
+    fn a_bundle_leaves_out_a_retired_material() {
+        let mut catalog = Catalog::default_quebec();
+        let at = catalog
+            .materials
+            .iter()
+            .position(|m| m.id.as_str() == "eau-sterile")
+            .unwrap();
+        catalog.materials[at].active = false;
+        let mut form = Form::fresh(None);
+        form.add_bundle(catalog.bundle("trousse-injection").unwrap(), &catalog);
+        assert_eq!(form.quantity("eau-sterile"), 0);
+        assert_eq!(form.quantity("seringues"), 10);
     }
 }

@@ -20,6 +20,10 @@ pub struct DayCounts {
     pub returned_syringes: u64,
     /// Material id -> quantity handed out that day.
     pub materials: BTreeMap<String, u64>,
+    /// Referral id -> contacts with that referral (kept since fast entry:
+    /// a day counted by an earlier release has none).
+    #[serde(default)]
+    pub referrals: BTreeMap<String, u64>,
 }
 
 impl DayCounts {
@@ -29,6 +33,9 @@ impl DayCounts {
         self.returned_syringes += u64::from(contact.returned_syringes.get());
         for (id, qty) in &contact.materials {
             *self.materials.entry(id.to_string()).or_default() += u64::from(qty.get());
+        }
+        for id in &contact.referrals {
+            *self.referrals.entry(id.to_string()).or_default() += 1;
         }
     }
 
@@ -49,6 +56,14 @@ impl DayCounts {
                 }
             }
         }
+        for id in &contact.referrals {
+            if let Some(total) = self.referrals.get_mut(id.as_str()) {
+                *total = total.saturating_sub(1);
+                if *total == 0 {
+                    self.referrals.remove(id.as_str());
+                }
+            }
+        }
     }
 
     pub fn merge(&mut self, other: &DayCounts) {
@@ -57,6 +72,9 @@ impl DayCounts {
         self.returned_syringes += other.returned_syringes;
         for (id, qty) in &other.materials {
             *self.materials.entry(id.clone()).or_default() += qty;
+        }
+        for (id, count) in &other.referrals {
+            *self.referrals.entry(id.clone()).or_default() += count;
         }
     }
 }

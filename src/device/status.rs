@@ -25,7 +25,15 @@ pub struct Status {
     pub device_id: Option<String>,
     pub catalog_version: u32,
     pub today: DayCounts,
+    /// The last [`USUAL_DAYS`] calendar days together: what this phone
+    /// usually hands out and refers to, so the form puts it first.
+    #[serde(default)]
+    pub usual: DayCounts,
 }
+
+/// How far back "usual" looks: four weeks, long enough for a weekly
+/// outing, short enough to follow a change of season or of team.
+pub const USUAL_DAYS: u64 = 28;
 
 impl Status {
     /// What waits and when it last went out, one line each, for the app's
@@ -54,7 +62,7 @@ impl Status {
 impl Store {
     /// The status with the counts of the calendar day `today`.
     pub fn status(&self, today: NaiveDate, lang: Lang) -> Result<Status, StoreError> {
-        self.status_with(self.day_counts(today)?, lang)
+        self.status_with(self.day_counts(today)?, today, lang)
     }
 
     /// The status with the counts of the worker's day that began on
@@ -66,7 +74,7 @@ impl Store {
         end: DayEnd,
         lang: Lang,
     ) -> Result<Status, StoreError> {
-        self.status_with(self.work_day_counts(day, end)?, lang)
+        self.status_with(self.work_day_counts(day, end)?, day, lang)
     }
 
     /// What the worker's day holds, voids taken out. Its records are never
@@ -83,7 +91,25 @@ impl Store {
         Ok(counts)
     }
 
-    fn status_with(&self, today: DayCounts, lang: Lang) -> Result<Status, StoreError> {
+    /// The calendar days from `day` back [`USUAL_DAYS`], summed. Day
+    /// counts outlive their records, so this is the phone's own habit
+    /// even after the night's records are purged.
+    pub fn usual_counts(&self, day: NaiveDate) -> Result<DayCounts, StoreError> {
+        let mut usual = DayCounts::default();
+        for back in 0..USUAL_DAYS {
+            if let Some(earlier) = day.checked_sub_days(chrono::Days::new(back)) {
+                usual.merge(&self.day_counts(earlier)?);
+            }
+        }
+        Ok(usual)
+    }
+
+    fn status_with(
+        &self,
+        today: DayCounts,
+        day: NaiveDate,
+        lang: Lang,
+    ) -> Result<Status, StoreError> {
         let enrollment = self.enrollment()?;
         let state = self.sync_state()?;
         let last_error = state
@@ -102,6 +128,7 @@ impl Store {
             device_id: enrollment.as_ref().map(|e| e.device_id.to_string()),
             catalog_version: self.catalog()?.version,
             today,
+            usual: self.usual_counts(day)?,
         })
     }
 }

@@ -1,11 +1,13 @@
 //! The catalog: the lists a worker picks from (materials, zones, referral
-//! and intervention types, age bands, genders).
+//! and intervention types, age bands, genders, location types,
+//! substances) and the bundles that fill a form in one tap.
 //!
 //! The server owns it; devices receive a signed copy. Each entry has a
 //! stable slug id that never changes meaning, French and English labels,
 //! and an `active` flag: a retired entry cannot be picked for a new
 //! contact, but stays valid for records made while it was active.
 
+use super::bundle::Bundle;
 use super::error::{Field, FieldError, Problem};
 use super::i18n::{Lang, Msg};
 use serde::{Deserialize, Serialize};
@@ -169,6 +171,10 @@ pub struct Catalog {
     pub location_types: Vec<CatalogEntry>,
     #[serde(default = "super::catalog_default::substances")]
     pub substances: Vec<CatalogEntry>,
+    /// Added with fast entry: kits that add their materials in one tap.
+    /// Phones of the previous release ignore them.
+    #[serde(default = "super::bundle::defaults")]
+    pub bundles: Vec<Bundle>,
 }
 
 /// Why a catalog itself is unusable (it comes from a server or a file).
@@ -180,6 +186,10 @@ pub enum CatalogError {
     MissingLabel { section: &'static str, id: String },
     #[error("catalog section {section} has no active entry; a contact could not be logged")]
     NothingActive { section: &'static str },
+    #[error("bundle \"{id}\" holds \"{material}\", which is not a material of this catalog")]
+    BundleMaterial { id: String, material: String },
+    #[error("bundle \"{id}\" must hold 1 to {max} of each material, and at least one material", max = Bundle::MAX_QUANTITY)]
+    BundleQuantity { id: String },
 }
 
 impl Catalog {
@@ -213,6 +223,10 @@ impl Catalog {
             Section::LocationTypes => &mut self.location_types,
             Section::Substances => &mut self.substances,
         }
+    }
+
+    pub fn bundle(&self, id: &str) -> Option<&Bundle> {
+        self.bundles.iter().find(|b| b.id.as_str() == id)
     }
 
     pub fn entry(&self, section: Section, id: &str) -> Option<&CatalogEntry> {
@@ -278,6 +292,40 @@ impl Catalog {
                         id: entry.id.to_string(),
                     });
                 }
+            }
+        }
+        let mut seen = HashSet::new();
+        for bundle in &self.bundles {
+            let id = bundle.id.to_string();
+            if !seen.insert(bundle.id.as_str()) {
+                return Err(CatalogError::DuplicateId {
+                    section: "bundles",
+                    id,
+                });
+            }
+            if bundle.fr.trim().is_empty() || bundle.en.trim().is_empty() {
+                return Err(CatalogError::MissingLabel {
+                    section: "bundles",
+                    id,
+                });
+            }
+            if let Some(material) = bundle
+                .materials
+                .keys()
+                .find(|m| self.entry(Section::Materials, m.as_str()).is_none())
+            {
+                return Err(CatalogError::BundleMaterial {
+                    id,
+                    material: material.to_string(),
+                });
+            }
+            if bundle.materials.is_empty()
+                || bundle
+                    .materials
+                    .values()
+                    .any(|q| !(1..=Bundle::MAX_QUANTITY).contains(q))
+            {
+                return Err(CatalogError::BundleQuantity { id });
             }
         }
         for section in [Section::Zones, Section::AgeBands] {

@@ -135,6 +135,7 @@ pub(super) fn build() -> Catalog {
         ]),
         location_types: location_types(),
         substances: substances(),
+        bundles: super::bundle::defaults(),
     }
 }
 

@@ -464,6 +464,12 @@ messages! {
     AppNext => "Suivant", "Next";
     AppOneLess => "Un de moins : {value}", "One fewer: {value}";
     AppOneMore => "Un de plus : {value}", "One more: {value}";
+    AppMoreChoices => "Autres choix ({count})", "More choices ({count})";
+    AppOtherMaterials => "Autres matériels ({count})", "Other materials ({count})";
+    AppAddSome => "+{count} : {value}", "+{count}: {value}";
+    AppQuantityOf => "Quantité : {value}", "Quantity: {value}";
+    AppAddBundle => "Ajouter {value} : {what}", "Add {value}: {what}";
+    AppBundles => "trousses prêtes et autres matériels", "ready-made kits and other materials";
     AppEnrollTitle => "Inscrire ce téléphone", "Enroll this phone";
     AppEnrollIntro => "Balayez le code QR de la coordination, ou entrez l'adresse du serveur et le code qu'elle vous donne.",
         "Scan your coordinator's QR code, or enter the server address and the code they give you.";

@@ -6,6 +6,7 @@
 //! was checked with. Errors name the field and what is allowed, in French and
 //! English ([`i18n`]).
 
+pub mod bundle;
 pub mod catalog;
 mod catalog_default;
 mod choice;

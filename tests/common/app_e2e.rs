@@ -209,6 +209,30 @@ impl Tab {
         }
     }
 
+    /// Polls until the input under `selector` holds `want`.
+    pub async fn wait_value(&self, selector: &str, want: &str) {
+        let started = Instant::now();
+        let mut last = None;
+        loop {
+            if let Ok(element) = self.browser.find(Locator::Css(selector)).await
+                && let Ok(value) = element.prop("value").await
+            {
+                if value.as_deref() == Some(want) {
+                    return;
+                }
+                last = value;
+            }
+            if started.elapsed() > PATIENCE {
+                self.shot("timeout").await;
+                panic!(
+                    "{}: {selector} never held {want:?}; last: {last:?}",
+                    self.name
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     pub async fn wait_for(&self, selector: &str) {
         self.wait_text(selector, "the element", |_| true).await;
     }

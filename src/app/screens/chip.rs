@@ -99,6 +99,7 @@ mod tests {
             device_id: None,
             catalog_version: 1,
             today: Default::default(),
+            usual: Default::default(),
         };
         let now = at("2026-11-21T23:00:00-05:00");
         let (class, words) = chip(&status, false, now, Lang::Fr);

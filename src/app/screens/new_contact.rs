@@ -1,17 +1,23 @@
-//! New contact, on one screen: zone, kind, people, age band and gender as
-//! chips; materials as +/− steppers, most used first, then returned
-//! syringes; referrals and interventions as chips; an optional duration
-//! and person code; save. Problems show next to their field, in the
-//! worker's language.
+//! New contact, on one screen: zone (folded to the last one), kind and
+//! age band as chips (people only for a group); the usual materials,
+//! bundles and referrals (see [`super::materials`]); then gender, returned
+//! syringes, interventions, an optional duration and person code; Save
+//! always in view. A typical contact fits above the fold of a 390 x 844
+//! phone. Problems show next to their field, in the worker's language.
 
+use super::materials::{Materials, Part};
+use super::picker::{Chips, entries, labelled};
 use super::{ErrorLine, field_error, general_error};
-use crate::app::form::{Form, materials_by_use};
+use crate::app::form::{Form, by_use};
 use crate::app::{Screen, Session, Ui};
+use crate::domain::Kind;
 use crate::domain::catalog::Section;
 use crate::domain::error::Field;
-use crate::domain::i18n::{Lang, Msg, tr};
-use crate::domain::{Catalog, Kind};
+use crate::domain::i18n::{Msg, tr};
 use dioxus::prelude::*;
+
+/// Referral chips shown before "more choices": the phone's usual ones.
+pub const FIRST_REFERRALS: usize = 4;
 
 #[component]
 pub fn NewContact() -> Element {
@@ -24,11 +30,10 @@ pub fn NewContact() -> Element {
         Ok(catalog) => catalog,
         Err(message) => return rsx! { ErrorLine { text: Some(message) } },
     };
-    let today = session
-        .status()
-        .map(|s| s.today.materials)
-        .unwrap_or_default();
+    // What this phone usually hands out and refers to comes first.
+    let usual = session.status().map(|s| s.usual).unwrap_or_default();
     let form = (ui.form)();
+    let more_materials = use_signal(|| false);
     let error_for = |field: Field| field_error(problem, field, lang);
     let general = general_error(problem, lang);
 
@@ -49,6 +54,9 @@ pub fn NewContact() -> Element {
                 items: entries(&catalog, Section::Zones, lang),
                 picked: vec![form.zone.clone()],
                 error: error_for(Field::Zone),
+                // Picked (the last contact's): only it and "more choices".
+                fold: (!form.zone.is_empty()).then_some(0),
+                lang,
                 onpick: move |id: String| {
                     ui.settle(Field::Zone);
                     ui.form.with_mut(|f| f.zone = id);
@@ -62,9 +70,10 @@ pub fn NewContact() -> Element {
                 error: error_for(Field::Kind),
                 onpick: move |id: String| {
                     ui.settle(Field::Kind);
-                    ui.form.with_mut(|f| f.kind = id);
+                    ui.form.with_mut(|f| f.pick_kind(&id));
                 },
             }
+            if form.kind == Kind::Group.key() || people > 1 {
             div { class: "group",
                 h2 { {Msg::FieldPeople.text(lang)} }
                 div { class: "stepper",
@@ -84,6 +93,7 @@ pub fn NewContact() -> Element {
                 }
                 ErrorLine { text: error_for(Field::People) }
             }
+            }
             Chips {
                 name: "age-band",
                 title: Msg::FieldAgeBand.text(lang),
@@ -95,6 +105,22 @@ pub fn NewContact() -> Element {
                     ui.form.with_mut(|f| f.age_band = id);
                 },
             }
+            Materials { catalog: catalog.clone(), usual: usual.materials.clone(), form: form.clone(), lang, part: Part::Usual, open: more_materials }
+            ErrorLine { text: error_for(Field::Materials) }
+            Chips {
+                name: "referrals",
+                title: Msg::FieldReferrals.text(lang),
+                items: labelled(&catalog, Section::Referrals, &by_use(&catalog, Section::Referrals, &usual.referrals), lang),
+                picked: form.referrals.iter().cloned().collect::<Vec<_>>(),
+                error: error_for(Field::Referrals),
+                fold: Some(FIRST_REFERRALS),
+                lang,
+                onpick: move |id: String| {
+                    ui.settle(Field::Referrals);
+                    ui.form.with_mut(|f| Form::toggle(&mut f.referrals, &id));
+                },
+            }
+            Materials { catalog: catalog.clone(), usual: usual.materials.clone(), form: form.clone(), lang, part: Part::More, open: more_materials }
             Chips {
                 name: "gender",
                 title: Msg::FieldGender.text(lang),
@@ -105,35 +131,6 @@ pub fn NewContact() -> Element {
                     ui.settle(Field::Gender);
                     ui.form.with_mut(|f| f.toggle_gender(&id));
                 },
-            }
-            div { class: "group",
-                h2 { {Msg::FieldMaterials.text(lang)} }
-                for id in materials_by_use(&catalog, &today) {
-                    div { key: "{id}", class: "stepper row", "data-testid": "material-{id}",
-                        span { class: "label", {catalog.label(Section::Materials, &id, lang).to_string()} }
-                        button {
-                            class: "step",
-                            "aria-label": tr(lang, Msg::AppOneLess, &[("value", &catalog.label(Section::Materials, &id, lang))]),
-                            onclick: {
-                                let id = id.clone();
-                                move |_| ui.form.with_mut(|f| f.step(&id, false))
-                            },
-                            "−"
-                        }
-                        span { class: "qty", {form.quantity(&id).to_string()} }
-                        button {
-                            class: "step",
-                            "data-testid": "more",
-                            "aria-label": tr(lang, Msg::AppOneMore, &[("value", &catalog.label(Section::Materials, &id, lang))]),
-                            onclick: {
-                                let id = id.clone();
-                                move |_| ui.form.with_mut(|f| f.step(&id, true))
-                            },
-                            "+"
-                        }
-                    }
-                }
-                ErrorLine { text: error_for(Field::Materials) }
             }
             div { class: "group",
                 h2 { {Msg::FieldReturnedSyringes.text(lang)} }
@@ -154,17 +151,6 @@ pub fn NewContact() -> Element {
                     }
                 }
                 ErrorLine { text: error_for(Field::ReturnedSyringes) }
-            }
-            Chips {
-                name: "referrals",
-                title: Msg::FieldReferrals.text(lang),
-                items: entries(&catalog, Section::Referrals, lang),
-                picked: form.referrals.iter().cloned().collect::<Vec<_>>(),
-                error: error_for(Field::Referrals),
-                onpick: move |id: String| {
-                    ui.settle(Field::Referrals);
-                    ui.form.with_mut(|f| Form::toggle(&mut f.referrals, &id));
-                },
             }
             Chips {
                 name: "interventions",
@@ -241,49 +227,5 @@ pub async fn save(session: Session, mut ui: Ui) {
             ui.notice.set(Some(saved.to_string()));
         }
         Err(error) => ui.problem.set(Some(error)),
-    }
-}
-
-/// Active entries of a section as (id, label) in the worker's language.
-pub(super) fn entries(catalog: &Catalog, section: Section, lang: Lang) -> Vec<(String, String)> {
-    catalog
-        .section(section)
-        .iter()
-        .filter(|e| e.active)
-        .map(|e| (e.id.to_string(), e.label(lang).to_string()))
-        .collect()
-}
-
-/// A row of chips; `picked` ones are highlighted and pressed.
-#[component]
-pub(super) fn Chips(
-    /// The group's `data-testid`; each chip carries its entry's id in `data-id`.
-    name: &'static str,
-    title: &'static str,
-    items: Vec<(String, String)>,
-    picked: Vec<String>,
-    error: Option<String>,
-    onpick: EventHandler<String>,
-) -> Element {
-    rsx! {
-        div { class: "group", "data-testid": name,
-            h2 { "{title}" }
-            div { class: "chips",
-                for (id, label) in items {
-                    button {
-                        key: "{id}",
-                        "data-id": "{id}",
-                        class: if picked.contains(&id) { "chip-pick on" } else { "chip-pick" },
-                        "aria-pressed": picked.contains(&id).to_string(),
-                        onclick: {
-                            let id = id.clone();
-                            move |_| onpick.call(id.clone())
-                        },
-                        "{label}"
-                    }
-                }
-            }
-            ErrorLine { text: error }
-        }
     }
 }

@@ -4,7 +4,7 @@
 //! the outcome, the suspected substances, a debriefing wanted. Only chips,
 //! steppers and switches: nothing to type, no name, no free text.
 
-use super::new_contact::{Chips, entries};
+use super::picker::{Chips, entries};
 use super::{ErrorLine, field_error, general_error};
 use crate::app::{Screen, Session, Ui};
 use crate::domain::OverdoseDraft;
