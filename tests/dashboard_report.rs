@@ -339,16 +339,30 @@ async fn a_catalog_change_reaches_a_device_at_its_next_sync() {
             &[
                 ("csrf", &csrf),
                 ("action", "retire"),
-                ("section", "genders"),
+                ("section", "sexes"),
                 ("id", "homme"),
             ],
         )
         .await;
     assert_eq!(english.status, 400);
     assert!(
-        unescape(&english.body)
-            .contains("Section: choose materials, zones, referrals or interventions.")
+        unescape(&english.body).contains("Section: choose a section of the catalog, or the kits.")
     );
+    let empty_kit = web
+        .post(
+            "/catalog",
+            &[
+                ("csrf", &csrf),
+                ("action", "add"),
+                ("section", "bundles"),
+                ("fr", "Vide"),
+                ("en", "Empty"),
+                ("qty-condoms", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(empty_kit.status, 400);
+    assert!(unescape(&empty_kit.body).contains("A kit holds at least one material"));
     web.get("/lang/fr?back=%2Fcatalog").await;
     assert_eq!(admin::catalog(server.data.path()).unwrap().version, before);
 
@@ -389,6 +403,36 @@ async fn a_catalog_change_reaches_a_device_at_its_next_sync() {
     assert!(list.contains("Catalogue enregistré : version"));
     assert!(list.contains(">Masques<") && list.contains(">Masks<"));
     assert!(list.contains("Réactiver"), "condoms can come back");
+    // Age bands, genders and bundles are edited the same way; an item
+    // added without an id gets one made from its French label.
+    for form in [
+        vec![
+            ("action", "add"),
+            ("section", "age_bands"),
+            ("id", ""),
+            ("fr", "Moins de 12 ans"),
+            ("en", "Under 12"),
+        ],
+        vec![
+            ("action", "retire"),
+            ("section", "genders"),
+            ("id", "autre"),
+        ],
+        vec![
+            ("action", "add"),
+            ("section", "bundles"),
+            ("fr", "Trousse d'hiver"),
+            ("en", "Winter kit"),
+            ("qty-lubrifiant", "4"),
+            ("qty-masques", "2"),
+            ("qty-seringues", ""),
+        ],
+    ] {
+        let mut form = form;
+        form.push(("csrf", csrf.as_str()));
+        let done = web.post("/catalog", &form).await;
+        assert_eq!(done.status, 303, "{form:?}: {}", done.body);
+    }
     let again = web
         .post(
             "/catalog",
@@ -403,9 +447,22 @@ async fn a_catalog_change_reaches_a_device_at_its_next_sync() {
     assert_eq!(again.status, 400, "no new version for nothing");
 
     let report = sync(&mut phone.store, &options(None)).await.unwrap();
-    assert_eq!(report.catalog_version, Some(before + 2));
+    assert_eq!(report.catalog_version, Some(before + 5));
     let catalog = phone.store.catalog().unwrap();
-    assert_eq!(catalog.version, before + 2);
+    assert_eq!(catalog.version, before + 5);
+    assert_eq!(
+        catalog
+            .entry(Section::AgeBands, "moins-de-12-ans")
+            .unwrap()
+            .en,
+        "Under 12"
+    );
+    assert!(!catalog.entry(Section::Genders, "autre").unwrap().active);
+    let kit = catalog.bundle("trousse-d-hiver").unwrap();
+    assert_eq!(
+        kit.contents(&catalog, tournee::domain::Lang::Fr),
+        "4 Lubrifiant, 2 Masques"
+    );
     assert!(catalog.entry(Section::Materials, "masques").unwrap().active);
     assert!(!catalog.entry(Section::Materials, "condoms").unwrap().active);
 
