@@ -23,27 +23,8 @@ impl Thumb<'_> {
     /// One click on `selector`, which must be in view and uncovered with
     /// the page where it is (never scrolled: a scroll is not a tap).
     async fn click(&mut self, selector: &str) {
-        self.tab.wait_for(selector).await;
-        let seen = self
-            .tab
-            .browser
-            .execute(
-                "const e = document.querySelector(arguments[0]);
-                 const r = e.getBoundingClientRect();
-                 const where = JSON.stringify([r.left, r.top, r.right, r.bottom]) +
-                   ' in ' + innerWidth + 'x' + innerHeight + ', scrolled ' + scrollY;
-                 if (scrollY !== 0) return 'the page was scrolled: ' + where;
-                 if (r.top < 0 || r.left < 0 || r.bottom > innerHeight || r.right > innerWidth)
-                   return 'off screen: ' + where;
-                 const hit = document.elementFromPoint((r.left + r.right) / 2, (r.top + r.bottom) / 2);
-                 if (!(hit === e || e.contains(hit)))
-                   return 'covered by ' + (hit ? hit.outerHTML.slice(0, 80) : 'nothing') + ': ' + where;
-                 return 'ok';",
-                vec![selector.into()],
-            )
-            .await
-            .unwrap();
-        if seen != serde_json::json!("ok") {
+        let seen = self.tab.where_on_screen(selector).await;
+        if seen != "ok" {
             self.tab.shot("not-in-view").await;
             panic!(
                 "click {}: {selector} needs a scroll: {seen}",

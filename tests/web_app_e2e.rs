@@ -198,10 +198,14 @@ async fn log_contact(tab: &Tab, code: Option<&str>) -> Duration {
         .await;
     tab.tap("[data-testid='kind'] [data-id='known']").await;
     tab.tap("[data-testid='age-band'] [data-id='18-24']").await;
-    tab.tap(&format!(
-        "[data-testid='material-{MATERIAL}'] [data-testid='more']"
-    ))
-    .await;
+    // A material new to this phone is under "Autres matériels" until it
+    // has been handed out once; then it is among the usual ones.
+    let row = format!("[data-testid='material-{MATERIAL}']");
+    let shown = tab.browser.find_all(Locator::Css(&row)).await.unwrap();
+    if shown.is_empty() {
+        tab.tap_id("other-materials").await;
+    }
+    tab.tap(&format!("{row} [data-testid='more']")).await;
     if let Some(code) = code {
         tab.fill("person-code", code).await;
     }

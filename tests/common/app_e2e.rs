@@ -296,16 +296,33 @@ impl Tab {
     /// sees without scrolling.
     pub async fn assert_in_view(&self, testid: &str) {
         let selector = Tab::css(testid);
-        self.wait_for(&selector).await;
+        self.browser
+            .execute("window.scrollTo(0, 0);", vec![])
+            .await
+            .unwrap();
+        let seen = self.where_on_screen(&selector).await;
+        if seen != "ok" {
+            self.shot("not-in-view").await;
+            panic!(
+                "{}: {testid} is not in view without scrolling: {seen}",
+                self.name
+            );
+        }
+    }
+
+    /// "ok" when `selector` is whole on screen, uncovered, with the page
+    /// never scrolled; otherwise where it is and why it cannot be tapped.
+    pub async fn where_on_screen(&self, selector: &str) -> String {
+        self.wait_for(selector).await;
         let seen = self
             .browser
             .execute(
-                "window.scrollTo(0, 0);
-                 const e = document.querySelector(arguments[0]);
+                "const e = document.querySelector(arguments[0]);
                  if (!e) return 'missing';
                  const r = e.getBoundingClientRect();
                  const where = JSON.stringify([r.left, r.top, r.right, r.bottom]) +
-                   ' in ' + innerWidth + 'x' + innerHeight;
+                   ' in ' + innerWidth + 'x' + innerHeight + ', scrolled ' + scrollY;
+                 if (scrollY !== 0) return 'the page was scrolled: ' + where;
                  if (r.top < 0 || r.left < 0 || r.bottom > innerHeight || r.right > innerWidth)
                    return 'off screen: ' + where;
                  const hit = document.elementFromPoint((r.left + r.right) / 2, (r.top + r.bottom) / 2);
@@ -316,13 +333,7 @@ impl Tab {
             )
             .await
             .unwrap();
-        if seen != serde_json::json!("ok") {
-            self.shot("not-in-view").await;
-            panic!(
-                "{}: {testid} is not in view without scrolling: {seen}",
-                self.name
-            );
-        }
+        seen.as_str().unwrap_or("not a string").to_string()
     }
 
     /// Saves this step's screen and checks it with axe-core: serious and
