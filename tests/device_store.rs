@@ -202,6 +202,34 @@ fn per_day_counts_follow_each_contacts_local_date() {
 }
 
 #[test]
+fn usual_counts_sum_the_earlier_days_and_the_worker_s_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::create(dir.path(), &pin("246813"), &Catalog::default_quebec()).unwrap();
+    let mut earlier = draft("papineau", ("condoms", "4"), None);
+    earlier.occurred_at = Some(now() - Duration::days(3));
+    let earlier = earlier.parse(&Catalog::default_quebec(), now()).unwrap();
+    let mut too_old = draft("papineau", ("garrots", "9"), None);
+    too_old.occurred_at = Some(now() - Duration::days(40));
+    let too_old = too_old
+        .parse(&Catalog::default_quebec(), now())
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    store.save_all(&[earlier.clone(), too_old]).unwrap();
+    let day = now().date_naive();
+    let mut tonight = tournee::device::DayCounts::default();
+    tonight.add(&contact("papineau", ("seringues", "10"), None));
+    let usual = store.usual_counts(day, &tonight).unwrap();
+    assert_eq!(usual.materials["condoms"], 4);
+    assert_eq!(usual.materials["seringues"], 10);
+    assert_eq!(usual.referrals["aide-juridique"], 2);
+    assert!(!usual.materials.contains_key("garrots"), "past four weeks");
+    // Read once for the day: the next view adds tonight's new counts.
+    tonight.add(&contact("papineau", ("seringues", "5"), None));
+    let usual = store.usual_counts(day, &tonight).unwrap();
+    assert_eq!(usual.materials["seringues"], 15);
+    assert_eq!(usual.materials["condoms"], 4);
+}
+
+#[test]
 fn the_same_paper_sheet_cannot_be_imported_twice() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::create(dir.path(), &pin("246813"), &Catalog::default_quebec()).unwrap();

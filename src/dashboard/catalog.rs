@@ -228,6 +228,18 @@ fn new_id(lang: Lang, key: &str) -> Element {
     }
 }
 
+/// The submit button that retires an active item or brings a retired one back.
+fn retire_or_back(lang: Lang, active: bool) -> Element {
+    let (action, word) = if active {
+        ("retire", Word::CatalogRetire)
+    } else {
+        ("reactivate", Word::CatalogReactivate)
+    };
+    rsx! {
+        button { r#type: "submit", name: "action", value: action, {word.text(lang)} }
+    }
+}
+
 fn state(lang: Lang, active: bool) -> &'static str {
     if active {
         Word::CatalogActive.text(lang)
@@ -278,11 +290,7 @@ fn section_block(user: &Signed, current: &Catalog, section: Section) -> Element 
                             }
                             form { method: "post", action: "/catalog", class: "inline",
                                 {hidden(&csrf, key, entry.id.as_str())}
-                                if entry.active {
-                                    button { r#type: "submit", name: "action", value: "retire", {Word::CatalogRetire.text(lang)} }
-                                } else {
-                                    button { r#type: "submit", name: "action", value: "reactivate", {Word::CatalogReactivate.text(lang)} }
-                                }
+                                {retire_or_back(lang, entry.active)}
                                 button { r#type: "submit", name: "action", value: "up", disabled: at == 0,
                                     "aria-label": Word::CatalogUp.fill(lang, &[("value", &entry.fr)]), "↑" }
                                 button { r#type: "submit", name: "action", value: "down", disabled: at == last,
@@ -374,11 +382,7 @@ fn bundles_block(user: &Signed, current: &Catalog) -> Element {
                             }
                             form { method: "post", action: "/catalog", class: "inline",
                                 {hidden(&csrf, "bundles", bundle.id.as_str())}
-                                if bundle.active {
-                                    button { r#type: "submit", name: "action", value: "retire", {Word::CatalogRetire.text(lang)} }
-                                } else {
-                                    button { r#type: "submit", name: "action", value: "reactivate", {Word::CatalogReactivate.text(lang)} }
-                                }
+                                {retire_or_back(lang, bundle.active)}
                             }
                         }
                     }

@@ -91,16 +91,29 @@ impl Store {
         Ok(counts)
     }
 
-    /// The calendar days from `day` back [`USUAL_DAYS`], summed. Day
-    /// counts outlive their records, so this is the phone's own habit
-    /// even after the night's records are purged.
-    pub fn usual_counts(&self, day: NaiveDate) -> Result<DayCounts, StoreError> {
-        let mut usual = DayCounts::default();
-        for back in 0..USUAL_DAYS {
-            if let Some(earlier) = day.checked_sub_days(chrono::Days::new(back)) {
-                usual.merge(&self.day_counts(earlier)?);
+    /// What this phone usually hands out: the [`USUAL_DAYS`] - 1 calendar
+    /// days before `day`, then `today` (the worker's day, already
+    /// counted). Day counts outlive their records, so this is the phone's
+    /// own habit even after the nights' records are purged. The earlier
+    /// days are read once per day, not at every view refresh: they only
+    /// change when a past contact is voided, and then by one row of a
+    /// ranking.
+    pub fn usual_counts(&self, day: NaiveDate, today: &DayCounts) -> Result<DayCounts, StoreError> {
+        let mut cached = self.earlier_days.borrow_mut();
+        let mut usual = match &*cached {
+            Some((read_for, earlier)) if *read_for == day => earlier.clone(),
+            _ => {
+                let mut earlier = DayCounts::default();
+                for back in 1..USUAL_DAYS {
+                    if let Some(before) = day.checked_sub_days(chrono::Days::new(back)) {
+                        earlier.merge(&self.day_counts(before)?);
+                    }
+                }
+                *cached = Some((day, earlier.clone()));
+                earlier
             }
-        }
+        };
+        usual.merge(today);
         Ok(usual)
     }
 
@@ -127,8 +140,8 @@ impl Store {
             server: enrollment.as_ref().map(|e| e.server_url.clone()),
             device_id: enrollment.as_ref().map(|e| e.device_id.to_string()),
             catalog_version: self.catalog()?.version,
+            usual: self.usual_counts(day, &today)?,
             today,
-            usual: self.usual_counts(day)?,
         })
     }
 }

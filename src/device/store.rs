@@ -39,6 +39,9 @@ pub struct Store {
     pub(super) key: DataKey,
     path: PathBuf,
     location: Location,
+    /// The days before the worker's day, summed for "usual" (see
+    /// `Store::usual_counts`), kept for the day they were read for.
+    pub(super) earlier_days: std::cell::RefCell<Option<(NaiveDate, DayCounts)>>,
 }
 
 /// Where a store lives. Natively the device's home directory, which holds
@@ -282,6 +285,7 @@ impl Store {
             key,
             path,
             location,
+            earlier_days: Default::default(),
         };
         store.replace_catalog(catalog)?;
         Ok(store)
@@ -306,6 +310,7 @@ impl Store {
             key,
             path,
             location,
+            earlier_days: Default::default(),
         })
     }
 

@@ -50,13 +50,13 @@ pub fn NewContact() -> Element {
             h1 { {Msg::AppNewContact.text(lang)} }
             Chips {
                 name: "zone",
+                lang,
                 title: Msg::FieldZone.text(lang),
                 items: entries(&catalog, Section::Zones, lang),
                 picked: vec![form.zone.clone()],
                 error: error_for(Field::Zone),
                 // Picked (the last contact's): only it and "more choices".
                 fold: (!form.zone.is_empty()).then_some(0),
-                lang,
                 onpick: move |id: String| {
                     ui.settle(Field::Zone);
                     ui.form.with_mut(|f| f.zone = id);
@@ -64,6 +64,7 @@ pub fn NewContact() -> Element {
             }
             Chips {
                 name: "kind",
+                lang,
                 title: Msg::FieldKind.text(lang),
                 items: kinds,
                 picked: vec![form.kind.clone()],
@@ -96,6 +97,7 @@ pub fn NewContact() -> Element {
             }
             Chips {
                 name: "age-band",
+                lang,
                 title: Msg::FieldAgeBand.text(lang),
                 items: entries(&catalog, Section::AgeBands, lang),
                 picked: vec![form.age_band.clone()],
@@ -109,12 +111,12 @@ pub fn NewContact() -> Element {
             ErrorLine { text: error_for(Field::Materials) }
             Chips {
                 name: "referrals",
+                lang,
                 title: Msg::FieldReferrals.text(lang),
                 items: labelled(&catalog, Section::Referrals, &by_use(&catalog, Section::Referrals, &usual.referrals), lang),
                 picked: form.referrals.iter().cloned().collect::<Vec<_>>(),
                 error: error_for(Field::Referrals),
                 fold: Some(FIRST_REFERRALS),
-                lang,
                 onpick: move |id: String| {
                     ui.settle(Field::Referrals);
                     ui.form.with_mut(|f| Form::toggle(&mut f.referrals, &id));
@@ -123,6 +125,7 @@ pub fn NewContact() -> Element {
             Materials { catalog: catalog.clone(), usual: usual.materials.clone(), form: form.clone(), lang, part: Part::More, open: more_materials }
             Chips {
                 name: "gender",
+                lang,
                 title: Msg::FieldGender.text(lang),
                 items: entries(&catalog, Section::Genders, lang),
                 picked: form.gender.iter().cloned().collect::<Vec<_>>(),
@@ -154,6 +157,7 @@ pub fn NewContact() -> Element {
             }
             Chips {
                 name: "interventions",
+                lang,
                 title: Msg::FieldInterventions.text(lang),
                 items: entries(&catalog, Section::Interventions, lang),
                 picked: form.interventions.iter().cloned().collect::<Vec<_>>(),

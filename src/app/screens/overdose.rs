@@ -62,6 +62,7 @@ pub fn OverdoseForm() -> Element {
             h1 { {Msg::AppOverdose.text(lang)} }
             Chips {
                 name: "zone",
+                lang,
                 title: Msg::FieldZone.text(lang),
                 items: entries(&catalog, Section::Zones, lang),
                 picked: vec![form.zone.clone()],
@@ -73,6 +74,7 @@ pub fn OverdoseForm() -> Element {
             }
             Chips {
                 name: "location-type",
+                lang,
                 title: Msg::FieldLocationType.text(lang),
                 items: entries(&catalog, Section::LocationTypes, lang),
                 picked: form.location_type.iter().cloned().collect::<Vec<_>>(),
@@ -84,6 +86,7 @@ pub fn OverdoseForm() -> Element {
             }
             Chips {
                 name: "responders",
+                lang,
                 title: Msg::FieldResponders.text(lang),
                 items: responders,
                 picked: form.responders.clone(),
@@ -97,6 +100,7 @@ pub fn OverdoseForm() -> Element {
             {dose_stepper(lang, ui, "injected-doses", Field::InjectedDoses, &form.injected_doses, error_for(Field::InjectedDoses))}
             Chips {
                 name: "call-911",
+                lang,
                 title: Msg::FieldCall911.text(lang),
                 items: calls,
                 picked: vec![form.call_911.clone()],
@@ -123,6 +127,7 @@ pub fn OverdoseForm() -> Element {
             }
             Chips {
                 name: "outcome",
+                lang,
                 title: Msg::FieldOutcome.text(lang),
                 items: outcomes,
                 picked: vec![form.outcome.clone()],
@@ -134,6 +139,7 @@ pub fn OverdoseForm() -> Element {
             }
             Chips {
                 name: "substances",
+                lang,
                 title: Msg::FieldSubstances.text(lang),
                 items: entries(&catalog, Section::Substances, lang),
                 picked: form.substances.clone(),

@@ -43,8 +43,8 @@ pub fn Chips(
     picked: Vec<String>,
     error: Option<String>,
     onpick: EventHandler<String>,
+    lang: Lang,
     #[props(default)] fold: Option<usize>,
-    #[props(default)] lang: Option<Lang>,
 ) -> Element {
     let mut open = use_signal(|| false);
     let hidden = match fold {
@@ -64,7 +64,6 @@ pub fn Chips(
             .collect(),
         _ => items,
     };
-    let lang = lang.unwrap_or(Lang::Fr);
     rsx! {
         div { class: "group", "data-testid": name, role: "group", "aria-label": "{title}",
             h2 { "{title}" }

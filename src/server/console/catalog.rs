@@ -268,11 +268,9 @@ impl Change {
             }
             (Change::Move { up, .. }, Some(at)) => {
                 let to = if *up { at.checked_sub(1) } else { Some(at + 1) };
-                match to {
-                    Some(to) if to < list.len() => list.swap(at, to),
-                    _ => return Err(Refusal::Unchanged),
-                }
-                format!("move {} to place {}", asked, to.unwrap_or(at) + 1)
+                let to = to.filter(|to| *to < list.len()).ok_or(Refusal::Unchanged)?;
+                list.swap(at, to);
+                format!("move {asked} to place {}", to + 1)
             }
             (
                 Change::PutBundle { .. }
