@@ -230,6 +230,53 @@ fn usual_counts_sum_the_earlier_days_and_the_worker_s_day() {
 }
 
 #[test]
+fn a_shift_left_open_past_its_day_ends_at_its_last_record_with_its_zones() {
+    use tournee::device::DayEnd;
+    use tournee::domain::{OpenShift, ShiftEnd};
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = Catalog::default_quebec();
+    let mut store = Store::create(dir.path(), &pin("246813"), &catalog).unwrap();
+    let started = now() - Duration::days(2);
+    let open = OpenShift::start(started, "2", &["papineau".into()], &catalog).unwrap();
+    store.put_open_shift(&open).unwrap();
+    // Changing the team keeps the start.
+    let later = OpenShift::start(started + Duration::hours(1), "3", &[], &catalog).unwrap();
+    store.put_open_shift(&later).unwrap();
+    assert_eq!(store.open_shift().unwrap().unwrap().started_at, started);
+    let mut during = draft("pontiac", ("condoms", "4"), None);
+    during.occurred_at = Some(started + Duration::minutes(75));
+    store.save(&during.parse(&catalog, now()).unwrap()).unwrap();
+    let end = DayEnd::DEFAULT;
+    let shift = store.end_shift_if_day_over(now(), end).unwrap().unwrap();
+    assert_eq!(shift.ended_by, ShiftEnd::DayOver);
+    assert_eq!(shift.minutes(), 75, "ended at its last record");
+    assert_eq!(shift.team_size.get(), 3);
+    let zones: Vec<&str> = shift.zones.iter().map(|z| z.as_str()).collect();
+    assert_eq!(
+        zones,
+        ["pontiac"],
+        "the later team set no zone; its contact's zone joins"
+    );
+    assert!(store.open_shift().unwrap().is_none());
+    assert!(store.end_shift_if_day_over(now(), end).unwrap().is_none());
+    let pending = store.list(Listing::Pending).unwrap();
+    assert!(matches!(pending.last().unwrap().record, Record::Shift(_)));
+    // Tonight's shift stays open.
+    store
+        .put_open_shift(&OpenShift::start(now(), "1", &[], &catalog).unwrap())
+        .unwrap();
+    assert!(store.end_shift_if_day_over(now(), end).unwrap().is_none());
+    assert!(matches!(
+        store.end_shift(now() - Duration::hours(1), ShiftEnd::Worker, end),
+        Ok(s) if s.minutes() == 0
+    ));
+    assert!(matches!(
+        store.end_shift(now(), ShiftEnd::Worker, end),
+        Err(StoreError::NoShift)
+    ));
+}
+
+#[test]
 fn the_same_paper_sheet_cannot_be_imported_twice() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::create(dir.path(), &pin("246813"), &Catalog::default_quebec()).unwrap();

@@ -1,6 +1,7 @@
 //! `tournee device`: a headless phone. Every subcommand opens the store in
 //! `--home` with the worker's PIN, does one thing, and closes it.
 
+use super::device_shift::{self, ShiftCommand};
 use super::{Failure, Outcome, listing, pin};
 use crate::device::import::{self, ImportError};
 use crate::device::{
@@ -9,7 +10,7 @@ use crate::device::{
 use crate::domain::draft::parse_material_pair;
 use crate::domain::i18n::{Lang, Msg, tr};
 use crate::domain::time::parse_occurred_at;
-use crate::domain::{Catalog, ContactDraft, FieldError, RecordId};
+use crate::domain::{Catalog, ContactDraft, FieldError, OpenShift, RecordId, ShiftEnd};
 use chrono::{DateTime, FixedOffset, Local};
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
@@ -31,7 +32,12 @@ enum DeviceCommand {
     Log(Box<LogArgs>),
     /// Log an overdose response; prints its record id.
     Overdose(Box<super::device_overdose::OverdoseArgs>),
-    /// Void a contact or an overdose response logged by mistake.
+    /// Start or end an outing (une tournée).
+    #[command(subcommand)]
+    Shift(super::device_shift::ShiftCommand),
+    /// Log a safety incident (needle-stick, assault, threat…); prints its record id.
+    Incident(super::device_shift::IncidentArgs),
+    /// Void a record logged by mistake (a contact, an overdose response, a shift, an incident).
     Void {
         /// The record id printed by `log` or shown by `list`.
         record_id: String,
@@ -230,6 +236,45 @@ pub fn run(args: DeviceArgs, lang: Lang) -> Outcome {
             };
             store.save_overdose(&overdose).map_err(store_error)?;
             println!("{}", overdose.record_id);
+        }
+        DeviceCommand::Shift(ShiftCommand::Start { team, zones, at }) => {
+            let mut store = open(&args, lang)?;
+            let catalog = store.catalog().map_err(store_error)?;
+            let at = device_shift::moment(at, now()).map_err(|e| field_errors([e], lang))?;
+            let open = OpenShift::start(at, team, zones, &catalog)
+                .map_err(|invalid| field_errors(invalid.0, lang))?;
+            store.put_open_shift(&open).map_err(store_error)?;
+            let started = store.open_shift().map_err(store_error)?.unwrap_or(open);
+            println!(
+                "{}",
+                tr(
+                    lang,
+                    Msg::ShiftStarted,
+                    &[("value", &started.started_at.format("%Y-%m-%d %H:%M"))]
+                )
+            );
+        }
+        DeviceCommand::Shift(ShiftCommand::End { at }) => {
+            let mut store = open(&args, lang)?;
+            let at = device_shift::moment(at, now()).map_err(|e| field_errors([e], lang))?;
+            let shift = store
+                .end_shift(at, ShiftEnd::Worker, day_end(&args))
+                .map_err(store_error)?;
+            println!("{}", shift.record_id);
+        }
+        DeviceCommand::Incident(args_of) => {
+            let mut store = open(&args, lang)?;
+            let catalog = store.catalog().map_err(store_error)?;
+            let (draft, mut errors) = device_shift::incident_draft(args_of);
+            let incident = match draft.parse(&catalog, now()) {
+                Ok(incident) if errors.is_empty() => incident,
+                parsed => {
+                    errors.extend(parsed.err().map(|invalid| invalid.0).unwrap_or_default());
+                    return Err(field_errors(errors, lang));
+                }
+            };
+            store.save_incident(&incident).map_err(store_error)?;
+            println!("{}", incident.record_id);
         }
         DeviceCommand::Void { record_id } => {
             let target = RecordId::parse(record_id).map_err(|e| field_errors([e], lang))?;

@@ -86,6 +86,24 @@ pub fn records_text(records: &[Listed], catalog: &Catalog, lang: Lang) -> String
                 state_tags(&mut line, listed, lang);
                 let _ = writeln!(out, "{line}  {}", o.record_id);
             }
+            Record::Shift(s) => {
+                let mut line = format!(
+                    "{}  {}",
+                    s.started_at.format("%Y-%m-%d"),
+                    printable(&s.summary(catalog, lang))
+                );
+                state_tags(&mut line, listed, lang);
+                let _ = writeln!(out, "{line}  {}", s.record_id);
+            }
+            Record::Incident(i) => {
+                let mut line = format!(
+                    "{}  {}",
+                    i.occurred_at.format("%Y-%m-%d"),
+                    printable(&i.summary(catalog, lang))
+                );
+                state_tags(&mut line, listed, lang);
+                let _ = writeln!(out, "{line}  {}", i.record_id);
+            }
             Record::Void(v) => {
                 let what = tr(lang, Msg::VoidOf, &[("value", &v.target)]);
                 let _ = writeln!(

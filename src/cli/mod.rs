@@ -27,6 +27,7 @@ mod bench_sync;
 mod demo;
 mod device;
 mod device_overdose;
+mod device_shift;
 mod listing;
 #[cfg(feature = "server")]
 pub mod lossy;

@@ -215,6 +215,13 @@ async fn show(dash: Dash, user: Signed, query: ReportQuery, printable: bool) -> 
             || tables.month_headers(),
             NOT_COMPARED,
         )}
+        {super::report_field_work::section(
+            lang,
+            &figures.catalog,
+            [&this.field_work, &previous.field_work, &last_year.field_work],
+            || tables.month_headers(),
+            NOT_COMPARED,
+        )}
     };
     page::render(frame, body).into_response()
 }

@@ -11,9 +11,9 @@ use crate::domain::report::overdose::{self, PublishedOverdoses};
 use dioxus::prelude::*;
 use std::collections::BTreeMap;
 
-/// One row: its JSON path, its label, this month's cell and the two
-/// comparison months' texts.
-type Row = (String, String, Cell, String, String);
+/// One row: its JSON path, its label, and the texts of this month and
+/// the two comparison months.
+pub(super) type Row = (String, String, String, String, String);
 
 pub fn section(
     lang: Lang,
@@ -33,7 +33,7 @@ pub fn section(
             (
                 format!("overdoses.{name}"),
                 overdose::head_label(name, lang).to_string(),
-                cell,
+                count(cell, lang),
                 show(Some(b)),
                 show(Some(c)),
             )
@@ -51,7 +51,7 @@ pub fn section(
                     (
                         format!("overdoses.{group}.{id}"),
                         overdose::key_label(group, id, catalog, lang),
-                        cell,
+                        count(cell, lang),
                         show(b.get(id).copied()),
                         show(c.get(id).copied()),
                     )
@@ -88,7 +88,7 @@ fn keys<'a>(
         .collect()
 }
 
-fn table(
+pub(super) fn table(
     lang: Lang,
     title: &str,
     measure: &str,
@@ -109,10 +109,10 @@ fn table(
                     }
                 }
                 tbody {
-                    for (key, label, cell, b, c) in rows {
+                    for (key, label, a, b, c) in rows {
                         tr {
                             th { scope: "row", "{label}" }
-                            td { class: "n", "data-figure": "{key}", {count(cell, lang)} }
+                            td { class: "n", "data-figure": "{key}", "{a}" }
                             td { class: "n", "{b}" }
                             td { class: "n", "{c}" }
                         }

@@ -28,6 +28,8 @@ pub enum StoreError {
     VoidOfVoid(RecordId),
     #[error("this file was already imported")]
     AlreadyImported,
+    #[error("no shift is under way")]
+    NoShift,
     #[error("storage error: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("storage error: {0}")]
@@ -61,6 +63,7 @@ impl StoreError {
             StoreError::AlreadySent(id) => tr(lang, Msg::AlreadySent, &[("value", id)]),
             StoreError::VoidOfVoid(id) => tr(lang, Msg::CannotVoidVoid, &[("value", id)]),
             StoreError::AlreadyImported => Msg::AlreadyImported.text(lang).to_string(),
+            StoreError::NoShift => Msg::NoShift.text(lang).to_string(),
             StoreError::Sqlite(e) => tr(lang, Msg::StoreIo, &[("value", e)]),
             StoreError::Io(e) => tr(lang, Msg::StoreIo, &[("value", e)]),
         }

@@ -87,5 +87,7 @@ pub(super) fn moment(record: &Record) -> DateTime<FixedOffset> {
         Record::Contact(contact) => contact.occurred_at,
         Record::Void(void) => void.voided_at,
         Record::Overdose(overdose) => overdose.occurred_at,
+        Record::Shift(shift) => shift.started_at,
+        Record::Incident(incident) => incident.occurred_at,
     }
 }

@@ -40,6 +40,7 @@ pub mod pin;
 pub mod platform;
 pub mod prefs;
 mod schema;
+mod shift;
 pub mod status;
 pub mod store;
 pub mod sync;

@@ -486,7 +486,7 @@ impl Store {
         let sealed = sealed.ok_or(StoreError::AlreadySent(target))?;
         let contact = match decode::<Record>(&self.key.open(target.as_bytes(), &sealed)?)? {
             Record::Contact(contact) => Some(contact),
-            Record::Overdose(_) => None,
+            Record::Overdose(_) | Record::Shift(_) | Record::Incident(_) => None,
             Record::Void(_) => return Err(StoreError::VoidOfVoid(target)),
         };
         let void = Void::new(target, now);
@@ -580,7 +580,11 @@ fn save_in(tx: &Transaction<'_>, key: &DataKey, contacts: &[Contact]) -> Result<
     Ok(())
 }
 
-fn insert_record(tx: &Transaction<'_>, key: &DataKey, record: &Record) -> Result<(), StoreError> {
+pub(super) fn insert_record(
+    tx: &Transaction<'_>,
+    key: &DataKey,
+    record: &Record,
+) -> Result<(), StoreError> {
     let id = record.record_id();
     let sealed = key.seal(id.as_bytes(), &padded_json(record))?;
     let tag = day_tag(key, record.local_date());

@@ -213,6 +213,8 @@ async fn run(
     let now_ms = || chrono::Utc::now().timestamp_millis();
     let (mut enrollment, sealed, batches) = store.with(|store| {
         let enrollment = store.enrollment()?;
+        // A shift left open past its day goes out with the night's records.
+        store.end_shift_if_day_over(chrono::Local::now().fixed_offset(), options.day_end)?;
         let sealed = match enrollment {
             Some(_) => store.seal_pending(now_ms())?,
             None => 0,

@@ -91,10 +91,11 @@ pub enum Section {
     Genders,
     LocationTypes,
     Substances,
+    IncidentTypes,
 }
 
 impl Section {
-    pub const ALL: [Section; 8] = [
+    pub const ALL: [Section; 9] = [
         Section::Zones,
         Section::AgeBands,
         Section::Genders,
@@ -103,6 +104,7 @@ impl Section {
         Section::Interventions,
         Section::LocationTypes,
         Section::Substances,
+        Section::IncidentTypes,
     ];
 
     /// Stable name, as in the catalog's JSON.
@@ -116,6 +118,7 @@ impl Section {
             Section::Genders => "genders",
             Section::LocationTypes => "location_types",
             Section::Substances => "substances",
+            Section::IncidentTypes => "incident_types",
         }
     }
 
@@ -129,6 +132,7 @@ impl Section {
             Section::Genders => Msg::SectionGenders,
             Section::LocationTypes => Msg::SectionLocationTypes,
             Section::Substances => Msg::SectionSubstances,
+            Section::IncidentTypes => Msg::SectionIncidentTypes,
         };
         msg.text(lang)
     }
@@ -143,6 +147,7 @@ impl Section {
             Section::Genders => Field::Gender,
             Section::LocationTypes => Field::LocationType,
             Section::Substances => Field::Substances,
+            Section::IncidentTypes => Field::IncidentType,
         }
     }
 }
@@ -171,6 +176,9 @@ pub struct Catalog {
     pub location_types: Vec<CatalogEntry>,
     #[serde(default = "super::catalog_default::substances")]
     pub substances: Vec<CatalogEntry>,
+    /// Added with shifts and incidents, defaulted the same way.
+    #[serde(default = "super::catalog_default::incident_types")]
+    pub incident_types: Vec<CatalogEntry>,
     /// Added with fast entry: kits that add their materials in one tap.
     /// Phones of the previous release ignore them.
     #[serde(default = "super::bundle::defaults")]
@@ -209,6 +217,7 @@ impl Catalog {
             Section::Genders => &self.genders,
             Section::LocationTypes => &self.location_types,
             Section::Substances => &self.substances,
+            Section::IncidentTypes => &self.incident_types,
         }
     }
 
@@ -222,6 +231,7 @@ impl Catalog {
             Section::Genders => &mut self.genders,
             Section::LocationTypes => &mut self.location_types,
             Section::Substances => &mut self.substances,
+            Section::IncidentTypes => &mut self.incident_types,
         }
     }
 

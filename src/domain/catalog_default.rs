@@ -135,6 +135,7 @@ pub(super) fn build() -> Catalog {
         ]),
         location_types: location_types(),
         substances: substances(),
+        incident_types: incident_types(),
         bundles: super::bundle::defaults(),
     }
 }
@@ -174,5 +175,25 @@ pub(super) fn substances() -> Vec<CatalogEntry> {
         ("xylazine", "Xylazine", "Xylazine"),
         ("alcool", "Alcool", "Alcohol"),
         ("inconnue", "Inconnue", "Unknown"),
+    ])
+}
+
+/// What can go wrong for a worker in the street, as outreach teams'
+/// shift reports list it.
+pub(super) fn incident_types() -> Vec<CatalogEntry> {
+    entries(&[
+        (
+            "piqure-accidentelle",
+            "Piqûre accidentelle",
+            "Needle-stick injury",
+        ),
+        ("agression", "Agression physique", "Physical assault"),
+        ("menace", "Menace ou intimidation", "Threat or intimidation"),
+        (
+            "surdose-temoin",
+            "Surdose vue par l'équipe",
+            "Overdose witnessed by the team",
+        ),
+        ("autre", "Autre incident", "Other incident"),
     ])
 }

@@ -211,14 +211,28 @@ pub enum Record {
     Void(Void),
     /// Since batch schema 2.
     Overdose(super::overdose::Overdose),
+    /// Since batch schema 2.
+    Shift(super::shift::Shift),
+    /// Since batch schema 2.
+    Incident(super::incident::Incident),
 }
 
 impl Record {
+    /// The oldest batch schema that carries this record.
+    pub fn schema(&self) -> u8 {
+        match self {
+            Record::Contact(_) | Record::Void(_) => 1,
+            Record::Overdose(_) | Record::Shift(_) | Record::Incident(_) => 2,
+        }
+    }
+
     pub fn record_id(&self) -> RecordId {
         match self {
             Record::Contact(c) => c.record_id,
             Record::Void(v) => v.record_id,
             Record::Overdose(o) => o.record_id,
+            Record::Shift(s) => s.record_id,
+            Record::Incident(i) => i.record_id,
         }
     }
 
@@ -228,6 +242,8 @@ impl Record {
             Record::Contact(c) => c.local_date(),
             Record::Void(v) => v.voided_at.date_naive(),
             Record::Overdose(o) => o.local_date(),
+            Record::Shift(s) => s.local_date(),
+            Record::Incident(i) => i.local_date(),
         }
     }
 }

@@ -86,6 +86,11 @@ messages! {
     FieldCall911 => "appel au 911", "911 call";
     FieldOutcome => "issue", "outcome";
     FieldSubstances => "substances soupçonnées", "suspected substances";
+    FieldTeamSize => "taille de l'équipe", "team size";
+    FieldShiftEnd => "fin de la tournée", "end of the shift";
+    FieldIncidentType => "type d'incident", "incident type";
+    ShiftEndWorker => "Terminée par l'équipe", "Ended by the team";
+    ShiftEndDayOver => "Terminée à la fin de la journée (fin oubliée)", "Ended with the day (end not tapped)";
     ResponderWorker => "Intervenante ou intervenant", "Worker";
     ResponderPeer => "Pair aidant", "Peer";
     ResponderBystander => "Témoin", "Bystander";
@@ -169,6 +174,8 @@ messages! {
         "{value} was already sent to the server and erased from the phone. Ask your coordinator to void it on the dashboard.";
     CannotVoidVoid => "{value} est une annulation; on ne peut pas l'annuler.",
         "{value} is a void; it cannot be voided.";
+    NoShift => "Aucune tournée n'est commencée sur ce téléphone. Rien n'a été changé.",
+        "No shift is under way on this phone. Nothing was changed.";
     AlreadyImported => "Ce fichier a déjà été importé. Rien n'a été importé une deuxième fois.",
         "This file was already imported. Nothing was imported a second time.";
     ImportRejected => "Aucun contact importé. Erreurs : {count}. Corrigez le fichier et recommencez.",
@@ -244,6 +251,10 @@ messages! {
     Voided => "annulé", "voided";
     VoidOf => "annulation de {value}", "void of {value}";
     OverdoseResponse => "Surdose", "Overdose";
+    ShiftRecord => "Tournée", "Shift";
+    ShiftStarted => "Tournée commencée à {value}.", "Shift started at {value}.";
+    ShiftTeam => "Équipe : {count}", "Team: {count}";
+    IncidentRecord => "Incident", "Incident";
     NaloxoneDose => "naloxone : {value} dose", "naloxone: {value} dose";
     NaloxoneDoses => "naloxone : {value} doses", "naloxone: {value} doses";
     People => "pers.", "people";
@@ -267,6 +278,7 @@ messages! {
     SectionGenders => "Genres", "Genders";
     SectionLocationTypes => "Types de lieux", "Location types";
     SectionSubstances => "Substances soupçonnées", "Suspected substances";
+    SectionIncidentTypes => "Types d'incidents", "Incident types";
 
     // The server and its supervisor commands.
     ServerNewer => "Cette base de données vient d'une version plus récente de Tournée (schéma {value}). Mettez le serveur à jour; rien n'a été changé.",
@@ -437,6 +449,14 @@ messages! {
     AppVoidOverdoseConfirm => "Annuler cette surdose? Elle sera retirée des chiffres et l'annulation sera envoyée au serveur.",
         "Void this overdose response? It will be taken out of the figures and the void will be sent to the server.";
     AppOverdoseVoided => "Surdose annulée.", "Overdose response voided.";
+    AppVoidShift => "Retirer cette tournée", "Void this shift";
+    AppVoidShiftConfirm => "Retirer cette tournée? Ses heures seront retirées des chiffres et le retrait sera envoyé au serveur. Ses contacts restent.",
+        "Void this shift? Its hours will be taken out of the figures and the void sent to the server. Its contacts stay.";
+    AppShiftVoided => "Tournée retirée.", "Shift voided.";
+    AppVoidIncident => "Retirer cet incident", "Void this incident";
+    AppVoidIncidentConfirm => "Retirer cet incident? Il sera retiré des chiffres et le retrait sera envoyé au serveur.",
+        "Void this incident? It will be taken out of the figures and the void sent to the server.";
+    AppIncidentVoided => "Incident retiré.", "Incident voided.";
     AppVoidYes => "Oui, annuler", "Yes, void it";
     AppVoidNo => "Non, garder", "No, keep it";
     AppContactVoided => "Contact annulé.", "Contact voided.";
@@ -548,6 +568,15 @@ messages! {
     ReportOverdoseAmbulance => "Une ambulance est venue", "An ambulance came";
     ReportOverdoseDebrief => "Retour sur l'intervention demandé", "Debriefing asked for";
     ReportOverdoseCount => "Interventions", "Responses";
+    ReportFieldWork => "Travail de terrain", "Field work";
+    ReportOutings => "Sorties", "Outings";
+    ReportHoursInField => "Heures sur le terrain", "Hours in the field";
+    ReportWorkerHours => "Heures-intervenant sur le terrain", "Worker hours in the field";
+    ReportContactsDuringOutings => "Contacts faits pendant une sortie", "Contacts made during an outing";
+    ReportEndNotTapped => "Sorties sans fin indiquée (fermées à la fin de la journée)", "Outings with no end tapped (closed with the day)";
+    ReportOutingsByZone => "Sorties par zone", "Outings by zone";
+    ReportIncidents => "Incidents de sécurité", "Safety incidents";
+    ReportIncidentsDebrief => "Incidents avec retour demandé", "Incidents with a debriefing asked for";
     ReportNothing => "Rien à signaler ce mois-ci.", "Nothing recorded this month.";
     ReportEstimates => "Les personnes distinctes, nouvelles et déjà rencontrées sont des estimations fondées sur les codes de personne : une personne rencontrée sans code n'y est pas comptée.",
         "Distinct, new and returning people are estimates based on person codes: a person met without a code is not counted.";

@@ -211,6 +211,17 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX events_by_time ON events (kind, occurred_at);
     CREATE INDEX events_by_month ON events (month);
     CREATE INDEX events_by_device ON events (device_id);",
+    // 9: shifts and incidents (still batch schema 2). A shift's end, so
+    // the contacts made during it are found by phone and time; and the
+    // supervisor's follow-up of an incident, one row per incident.
+    "ALTER TABLE events ADD COLUMN ended_at INTEGER;
+    CREATE INDEX contacts_by_device_time ON contacts (device_id, occurred_at);
+    CREATE TABLE incident_followups (
+        record_id BLOB PRIMARY KEY,
+        action TEXT NOT NULL,
+        supervisor TEXT NOT NULL,
+        at INTEGER NOT NULL
+    ) STRICT, WITHOUT ROWID;",
 ];
 
 /// The first version whose applied envelopes keep no ciphertext: a file

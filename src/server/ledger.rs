@@ -225,7 +225,7 @@ impl Ledger for SqliteLedger<'_, '_> {
     ) -> Result<(), ServerError> {
         let json = serde_json::to_string(facts).expect("facts serialize");
         self.tx
-            .prepare_cached("INSERT INTO events (record_id, device_id, kind, month, occurred_at, facts, voided) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?
+            .prepare_cached("INSERT INTO events (record_id, device_id, kind, month, occurred_at, facts, voided, ended_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")?
             .execute(params![
                 id_bytes(&id),
                 device.as_bytes().as_slice(),
@@ -233,7 +233,11 @@ impl Ledger for SqliteLedger<'_, '_> {
                 facts.month().to_string(),
                 facts.occurred_at().timestamp_millis(),
                 json,
-                voided
+                voided,
+                match facts {
+                    EventFacts::Shift(s) => Some(s.ended_at.timestamp_millis()),
+                    _ => None,
+                }
             ])?;
         Ok(())
     }
@@ -276,6 +280,24 @@ impl Ledger for SqliteLedger<'_, '_> {
                     if set {
                         self.bump(&month, "od_flag", flag, sign, 0, 0)?;
                     }
+                }
+            }
+            // An outing: `people` is its team, `quantity` its minutes.
+            EventFacts::Shift(s) => {
+                let month = s.month.to_string();
+                let (team, minutes) = (i64::from(s.team_size), s.minutes());
+                self.bump(&month, "shift", "", sign, sign * team, sign * minutes)?;
+                self.bump(&month, "shift_staff", "", 0, 0, sign * minutes * team)?;
+                self.bump(&month, "shift_end", s.ended_by.key(), sign, 0, 0)?;
+                for zone in &s.zones {
+                    self.bump(&month, "shift_zone", zone, sign, 0, 0)?;
+                }
+            }
+            EventFacts::Incident(i) => {
+                let month = i.month.to_string();
+                self.bump(&month, "incident", &i.incident_type, sign, 0, 0)?;
+                if i.debrief_wanted {
+                    self.bump(&month, "incident_flag", "debrief", sign, 0, 0)?;
                 }
             }
         }

@@ -45,6 +45,8 @@ pub fn month_tally(
             &mut tally.overdoses.by_location_type,
         ),
         (Section::Substances, &mut tally.overdoses.by_substance),
+        (Section::Zones, &mut tally.field_work.by_zone),
+        (Section::IncidentTypes, &mut tally.field_work.incidents),
     ] {
         zeros(map, catalog, section, 0);
     }
@@ -89,6 +91,15 @@ pub fn month_tally(
             "od_location" => _ = tally.overdoses.by_location_type.insert(id, contacts),
             "od_responder" => _ = tally.overdoses.by_responder.insert(id, contacts),
             "od_substance" => _ = tally.overdoses.by_substance.insert(id, contacts),
+            "shift" => {
+                tally.field_work.outings = contacts;
+                tally.field_work.minutes = quantity;
+            }
+            "shift_staff" => tally.field_work.worker_minutes = quantity,
+            "shift_end" if id == "day-over" => tally.field_work.forgotten_ends = contacts,
+            "shift_zone" => _ = tally.field_work.by_zone.insert(id, contacts),
+            "incident" => _ = tally.field_work.incidents.insert(id, contacts),
+            "incident_flag" => tally.field_work.incidents_debrief = contacts,
             "od_flag" => match id.as_str() {
                 "stayed" => tally.overdoses.someone_stayed = contacts,
                 "ambulance" => tally.overdoses.ambulance = contacts,
@@ -108,10 +119,13 @@ pub fn month_tally(
             &mut tally.overdoses.by_location_type,
         ),
         (Section::Substances, &mut tally.overdoses.by_substance),
+        (Section::Zones, &mut tally.field_work.by_zone),
+        (Section::IncidentTypes, &mut tally.field_work.incidents),
     ] {
         map.retain(|id, n| *n > 0 || catalog.entry(section, id).is_some_and(|e| e.active));
     }
 
+    tally.field_work.contacts_during = contacts_during_outings(conn, &key)?;
     let (unique, new) = people(conn, &key)?;
     tally.unique_people = unique;
     tally.new_people = new;
@@ -194,4 +208,20 @@ fn pseudonyms(conn: &Connection, month: &str) -> Result<u64, ServerError> {
         .prepare_cached("SELECT count(*) FROM person_months WHERE month = ?1")?
         .query_row([month], |r| r.get(0))?;
     Ok(count as u64)
+}
+
+/// Contacts of the month's outings: the same phone's, logged between an
+/// outing's start and end, neither voided; read from the month's few
+/// outings through the (device, time) index, never a scan of contacts. A contact two overlapping
+/// outings of one phone cover counts once.
+fn contacts_during_outings(conn: &Connection, month: &str) -> Result<u64, ServerError> {
+    let n: i64 = conn.query_row(
+        "SELECT count(DISTINCT c.record_id) FROM events e
+         JOIN contacts c ON c.device_id = e.device_id
+             AND c.occurred_at BETWEEN e.occurred_at AND e.ended_at
+         WHERE e.kind = 'shift' AND e.month = ?1 AND e.voided = 0 AND c.voided = 0",
+        [month],
+        |row| row.get(0),
+    )?;
+    Ok(n as u64)
 }

@@ -49,6 +49,14 @@ pub fn Today() -> Element {
                     overdose_summary(overdose, &catalog, lang),
                     Kind::Overdose,
                 ),
+                Record::Shift(shift) => {
+                    (shift.record_id, shift.summary(&catalog, lang), Kind::Shift)
+                }
+                Record::Incident(incident) => (
+                    incident.record_id,
+                    incident.summary(&catalog, lang),
+                    Kind::Incident,
+                ),
                 Record::Void(_) => return None,
             };
             Some((id, text, listed.voided, listed.delivered, kind))
@@ -119,6 +127,8 @@ pub fn Today() -> Element {
 pub enum Kind {
     Contact,
     Overdose,
+    Shift,
+    Incident,
 }
 
 impl Kind {
@@ -126,6 +136,8 @@ impl Kind {
         match self {
             Kind::Contact => Msg::AppVoid,
             Kind::Overdose => Msg::AppVoidOverdose,
+            Kind::Shift => Msg::AppVoidShift,
+            Kind::Incident => Msg::AppVoidIncident,
         }
     }
 
@@ -133,6 +145,8 @@ impl Kind {
         match self {
             Kind::Contact => Msg::AppVoidConfirm,
             Kind::Overdose => Msg::AppVoidOverdoseConfirm,
+            Kind::Shift => Msg::AppVoidShiftConfirm,
+            Kind::Incident => Msg::AppVoidIncidentConfirm,
         }
     }
 
@@ -140,6 +154,8 @@ impl Kind {
         match self {
             Kind::Contact => Msg::AppContactVoided,
             Kind::Overdose => Msg::AppOverdoseVoided,
+            Kind::Shift => Msg::AppShiftVoided,
+            Kind::Incident => Msg::AppIncidentVoided,
         }
     }
 }

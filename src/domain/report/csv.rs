@@ -16,7 +16,9 @@
 //!   `by_zone`, `by_age_band`, `by_gender`, then the overdose responses:
 //!   `overdoses` (their head figures, the measure naming each) and one
 //!   `overdoses_<group>` per group (`overdoses_by_outcome`, …, measure
-//!   `responses`), in that order.
+//!   `responses`), then the field work: `field_work` (its head figures)
+//!   and `field_work_<group>` (`field_work_by_zone`, and in the internal
+//!   version `field_work_incidents`, measure `count`); its times are minutes.
 //! - `key`: the catalog id (empty for totals); ids are slugs, never labels,
 //!   so a sheet keeps working when a label is renamed.
 //! - `measure`: what is counted, named as in the JSON: a total's field name;
@@ -159,6 +161,20 @@ pub fn render(p: &PublishedTally) -> Result<String, CsvError> {
             )?;
         }
     }
+    for (measure, value) in &p.field_work.heads {
+        row("field_work", "", measure, *value, [None, None])?;
+    }
+    for (group, map) in &p.field_work.groups {
+        for (id, &value) in map {
+            row(
+                &format!("field_work_{group}"),
+                id,
+                "count",
+                value,
+                [None, None],
+            )?;
+        }
+    }
     let bytes = out
         .into_inner()
         .map_err(|e| csv::Error::from(e.into_error()))?;
@@ -179,6 +195,10 @@ mod tests {
             "totals" => &json[measure],
             "materials" | "referrals" | "interventions" => &json[section][key],
             "overdoses" => &json["overdoses"][measure],
+            "field_work" => &json["field_work"][measure],
+            _ if section.starts_with("field_work_") => {
+                &json["field_work"][&section["field_work_".len()..]][key]
+            }
             _ if section.starts_with("overdoses_") => {
                 &json["overdoses"][&section["overdoses_".len()..]][key]
             }
@@ -217,7 +237,13 @@ mod tests {
             let rows = parse(&to_csv(&tally, suppress).expect("csv"));
             // 8 totals, 2 + 1 + 1 catalog counts, 2 measures x (3 + 1 + 1)
             // rows; 6 overdose figures, 3 outcomes and 1 call.
-            assert_eq!(rows.len(), 8 + 4 + 10 + 6 + 4, "one row per figure");
+            // 5 field-work figures, 6 with the internal one's incidents.
+            let field_work = if suppress { 5 } else { 6 };
+            assert_eq!(
+                rows.len(),
+                8 + 4 + 10 + 6 + 4 + field_work,
+                "one row per figure"
+            );
             for row in &rows {
                 let (section, key, measure) = (&row[1], &row[2], &row[3]);
                 assert_eq!(&row[0], "2026-03");

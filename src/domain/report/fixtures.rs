@@ -50,5 +50,6 @@ pub fn sample() -> MonthTally {
             someone_stayed: 6,
             ..OverdoseTally::default()
         },
+        field_work: Default::default(),
     }
 }

@@ -53,6 +53,14 @@ pub fn render(p: &PublishedTally) -> Value {
         overdoses.insert(name.into(), counts(map));
     }
     out.insert("overdoses".into(), Value::Object(overdoses));
+    let mut field_work = Map::new();
+    for (name, value) in &p.field_work.heads {
+        field_work.insert((*name).into(), cell(*value));
+    }
+    for (name, map) in &p.field_work.groups {
+        field_work.insert((*name).into(), counts(map));
+    }
+    out.insert("field_work".into(), Value::Object(field_work));
     Value::Object(out)
 }
 

@@ -10,6 +10,7 @@
 //! thousands separator; `<5` and `x` are written as in the JSON and CSV,
 //! and explained under the title whenever they appear.
 
+use super::field_work;
 use super::overdose;
 use super::published::{Axis, BreakdownCells, Cell, Measure, PublishedTally};
 use super::suppress::publish;
@@ -84,6 +85,7 @@ pub fn render(p: &PublishedTally, catalog: &Catalog, lang: Lang) -> String {
         table(&mut out, &header, rows, lang);
     }
     overdoses(&mut out, p, catalog, lang);
+    field_work(&mut out, p, catalog, lang);
     out.truncate(out.trim_end().len());
     out.push('\n');
     out
@@ -119,6 +121,34 @@ fn overdoses(out: &mut String, p: &PublishedTally, catalog: &Catalog, lang: Lang
                 count(cell, lang),
             ]
         });
+        table(out, &header, rows, lang);
+    }
+}
+
+/// The outings, hours and incidents: the head figures, then each group.
+fn field_work(out: &mut String, p: &PublishedTally, catalog: &Catalog, lang: Lang) {
+    let f = &p.field_work;
+    line(out, &format!("## {}", Msg::ReportFieldWork.text(lang)));
+    let header = [Msg::ReportFigure.text(lang), Msg::ReportQuantity.text(lang)];
+    let rows = f.heads.iter().map(|(name, cell)| {
+        vec![
+            escape(field_work::head_label(name, lang)),
+            field_work::shown(name, *cell, lang),
+        ]
+    });
+    table(out, &header, rows, lang);
+    for (group, map) in &f.groups {
+        let title = field_work::group_title(group, lang);
+        line(out, &format!("### {title}"));
+        let header = [title, field_work::group_measure(group, lang)];
+        let rows = ordered(catalog, field_work::group_section(group), map)
+            .into_iter()
+            .map(|(id, &cell)| {
+                vec![
+                    escape(&field_work::key_label(group, id, catalog, lang)),
+                    count(cell, lang),
+                ]
+            });
         table(out, &header, rows, lang);
     }
 }

@@ -9,6 +9,7 @@
 //! [`PublishedTally`], so a figure hidden in one format is hidden in all.
 
 pub mod csv;
+pub mod field_work;
 #[cfg(test)]
 mod fixtures;
 pub mod json;
@@ -19,6 +20,7 @@ pub mod suppress;
 pub mod tally;
 
 pub use csv::{CsvError, to_csv};
+pub use field_work::{FieldWorkTally, PublishedFieldWork};
 pub use json::to_json;
 pub use markdown::to_markdown;
 pub use overdose::{OverdoseTally, PublishedOverdoses};

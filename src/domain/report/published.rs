@@ -201,6 +201,9 @@ pub struct PublishedTally {
     pub withheld: Vec<LinkedGroup>,
     /// With their own suppression rule (see [`super::overdose`]).
     pub overdoses: PublishedOverdoses,
+    /// Exact in both versions; incidents in the internal one only (see
+    /// [`super::field_work`]).
+    pub field_work: super::field_work::PublishedFieldWork,
 }
 
 impl PublishedTally {
@@ -213,6 +216,7 @@ impl PublishedTally {
     pub(super) fn primary(tally: &MonthTally) -> PublishedTally {
         PublishedTally {
             overdoses: PublishedOverdoses::suppressed(&tally.overdoses),
+            field_work: super::field_work::PublishedFieldWork::of(&tally.field_work, false),
             ..PublishedTally::map(tally, Cell::primary)
         }
     }
@@ -259,6 +263,7 @@ impl PublishedTally {
             same_month_last_year: summary(&tally.same_month_last_year),
             withheld: Vec::new(),
             overdoses: PublishedOverdoses::exact(&tally.overdoses),
+            field_work: super::field_work::PublishedFieldWork::of(&tally.field_work, true),
         }
     }
 

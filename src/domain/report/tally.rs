@@ -141,6 +141,9 @@ pub struct MonthTally {
     /// Since schema 2; a tally written before has none.
     #[serde(default)]
     pub overdoses: super::overdose::OverdoseTally,
+    /// Since shifts and incidents; a tally written before has none.
+    #[serde(default)]
+    pub field_work: super::field_work::FieldWorkTally,
 }
 
 /// The key under which contacts without a gender are counted.

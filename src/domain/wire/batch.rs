@@ -10,7 +10,7 @@ use flate2::write::DeflateEncoder;
 use serde::{Deserialize, Serialize};
 use std::io::{Read, Write};
 
-/// The newest schema: 2 adds overdose responses. The server still reads
+/// The newest schema: 2 adds overdose responses, shifts and incidents. The server still reads
 /// 1, what phones of the previous release send (contacts and voids).
 pub const SCHEMA_VERSION: u8 = 2;
 /// The oldest schema a server accepts.
@@ -53,11 +53,11 @@ pub fn encode(records: &[Record]) -> Vec<u8> {
 
 /// The oldest schema that can carry `records`.
 pub fn needed_schema(records: &[Record]) -> u8 {
-    if records.iter().any(|r| matches!(r, Record::Overdose(_))) {
-        2
-    } else {
-        OLDEST_SCHEMA
-    }
+    records
+        .iter()
+        .map(Record::schema)
+        .max()
+        .unwrap_or(OLDEST_SCHEMA)
 }
 
 /// Encodes under an older schema, as a phone of that release did (tests
@@ -125,15 +125,21 @@ pub fn decode(plaintext: &[u8]) -> Result<Vec<Record>, WireError> {
     if document.records.len() > MAX_RECORDS {
         return Err(WireError::TooManyRecords(document.records.len()));
     }
-    if version < 2
-        && let Some(index) = document
-            .records
-            .iter()
-            .position(|r| matches!(r, Record::Overdose(_)))
+    if let Some((index, record)) = document
+        .records
+        .iter()
+        .enumerate()
+        .find(|(_, r)| r.schema() > version)
     {
         return Err(WireError::Batch(format!(
-            "record {}: an overdose response needs batch schema 2, this batch says {version}",
-            index + 1
+            "record {}: a{} needs batch schema {}, this batch says {version}",
+            index + 1,
+            match record {
+                Record::Overdose(_) => "n overdose response",
+                Record::Shift(_) => " shift",
+                _ => "n incident",
+            },
+            record.schema()
         )));
     }
     Ok(document.records)

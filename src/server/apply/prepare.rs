@@ -16,7 +16,10 @@
 
 use crate::domain::overdose::{Call911, Outcome};
 use crate::domain::report::YearMonth;
-use crate::domain::{Catalog, Contact, IdPolicy, Kind, Overdose, Record, RecordId, Section};
+use crate::domain::shift::ShiftEnd;
+use crate::domain::{
+    Catalog, Contact, IdPolicy, Incident, Kind, Overdose, Record, RecordId, Section, Shift,
+};
 use crate::server::pseudonym::PseudonymKey;
 use chrono::{DateTime, Duration, FixedOffset};
 use serde::{Deserialize, Serialize};
@@ -47,24 +50,32 @@ pub struct ContactFacts {
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum EventFacts {
     Overdose(OverdoseFacts),
+    Shift(ShiftFacts),
+    Incident(IncidentFacts),
 }
 
 impl EventFacts {
     pub fn kind(&self) -> &'static str {
         match self {
             EventFacts::Overdose(_) => "overdose",
+            EventFacts::Shift(_) => "shift",
+            EventFacts::Incident(_) => "incident",
         }
     }
 
     pub fn month(&self) -> YearMonth {
         match self {
             EventFacts::Overdose(o) => o.month,
+            EventFacts::Shift(s) => s.month,
+            EventFacts::Incident(i) => i.month,
         }
     }
 
     pub fn occurred_at(&self) -> DateTime<FixedOffset> {
         match self {
             EventFacts::Overdose(o) => o.occurred_at,
+            EventFacts::Shift(s) => s.started_at,
+            EventFacts::Incident(i) => i.occurred_at,
         }
     }
 }
@@ -86,6 +97,37 @@ pub struct OverdoseFacts {
     pub ambulance: bool,
     pub outcome: Outcome,
     pub substances: Vec<String>,
+    pub debrief_wanted: bool,
+}
+
+/// An outing as counted: its start and end, the team, the zones. The
+/// contacts made during it are the same phone's between the two.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShiftFacts {
+    pub started_at: DateTime<FixedOffset>,
+    pub ended_at: DateTime<FixedOffset>,
+    /// The month it started in.
+    pub month: YearMonth,
+    pub team_size: u8,
+    pub zones: Vec<String>,
+    pub ended_by: ShiftEnd,
+}
+
+impl ShiftFacts {
+    pub fn minutes(&self) -> i64 {
+        (self.ended_at - self.started_at).num_minutes()
+    }
+}
+
+/// A safety incident as counted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncidentFacts {
+    pub occurred_at: DateTime<FixedOffset>,
+    pub month: YearMonth,
+    pub zone: String,
+    /// An id of the catalog's incident types (not `kind`: the tag of
+    /// [`EventFacts`] is).
+    pub incident_type: String,
     pub debrief_wanted: bool,
 }
 
@@ -181,6 +223,24 @@ pub fn prepare(
                     .map(|facts| Prepared::Event {
                         record_id,
                         facts: EventFacts::Overdose(facts),
+                    })
+                    .map_err(|why| format!("record {} ({record_id}): {why}", index + 1))
+            }
+            Record::Shift(shift) => {
+                let record_id = shift.record_id;
+                shift_facts(shift, catalog, window)
+                    .map(|facts| Prepared::Event {
+                        record_id,
+                        facts: EventFacts::Shift(facts),
+                    })
+                    .map_err(|why| format!("record {} ({record_id}): {why}", index + 1))
+            }
+            Record::Incident(incident) => {
+                let record_id = incident.record_id;
+                incident_facts(incident, catalog, window)
+                    .map(|facts| Prepared::Event {
+                        record_id,
+                        facts: EventFacts::Incident(facts),
                     })
                     .map_err(|why| format!("record {} ({record_id}): {why}", index + 1))
             }
@@ -311,6 +371,54 @@ fn overdose_facts(
             .collect::<Result<_, _>>()?,
         debrief_wanted: overdose.debrief_wanted,
     })
+}
+
+fn shift_facts(shift: Shift, catalog: &Catalog, window: Window) -> Result<ShiftFacts, String> {
+    if !is_v7(&shift.record_id) {
+        return Err("record_id must be a UUIDv7".into());
+    }
+    shift.check()?;
+    // Its end, the later moment, must be no later than sealing allows.
+    window.check(shift.ended_at)?;
+    let month = window.check(shift.started_at)?;
+    Ok(ShiftFacts {
+        started_at: shift.started_at,
+        ended_at: shift.ended_at,
+        month,
+        team_size: shift.team_size.get(),
+        zones: shift
+            .zones
+            .iter()
+            .map(|z| checked(catalog, Section::Zones, z.as_str()))
+            .collect::<Result<_, _>>()?,
+        ended_by: shift.ended_by,
+    })
+}
+
+fn incident_facts(
+    incident: Incident,
+    catalog: &Catalog,
+    window: Window,
+) -> Result<IncidentFacts, String> {
+    if !is_v7(&incident.record_id) {
+        return Err("record_id must be a UUIDv7".into());
+    }
+    Ok(IncidentFacts {
+        occurred_at: incident.occurred_at,
+        month: window.check(incident.occurred_at)?,
+        zone: checked(catalog, Section::Zones, incident.zone.as_str())?,
+        incident_type: checked(catalog, Section::IncidentTypes, incident.kind.as_str())?,
+        debrief_wanted: incident.debrief_wanted,
+    })
+}
+
+/// An id of `section`, retired ones included: the record may predate the
+/// retirement.
+fn checked(catalog: &Catalog, section: Section, id: &str) -> Result<String, String> {
+    catalog
+        .check(section, id, IdPolicy::AllowRetired)
+        .map(|id| id.to_string())
+        .map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

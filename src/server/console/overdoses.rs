@@ -38,6 +38,9 @@ fn read((record_id, phone, json, voided): Raw) -> Result<OverdoseRow, ServerErro
             facts,
             voided,
         }),
+        Ok(_) => Err(ServerError::Damaged(format!(
+            "stored record {record_id} is filed as an overdose response but is not one"
+        ))),
         Err(e) => Err(ServerError::Damaged(format!(
             "stored record {record_id}: {e}"
         ))),

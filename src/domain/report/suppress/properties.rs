@@ -134,6 +134,7 @@ pub(super) fn consistent(rng: &mut Rng) -> MonthTally {
             unique_people: rng.count(),
         },
         overdoses: Default::default(),
+        field_work: Default::default(),
     }
 }
 
