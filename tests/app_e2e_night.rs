@@ -79,12 +79,12 @@ async fn e2e_after_a_sync_the_night_stays_listed_repeatable_and_voidable() {
         .await;
     e2e.shot("02-void-confirm").await;
     e2e.tap_id("void-yes").await;
-    e2e.wait_text(".notice", "the voided notice", |t| t == "Contact annulé.")
+    e2e.wait_text(".notice", "the voided notice", |t| t == "Contact retiré.")
         .await;
     e2e.wait_text(
         "[data-testid='records'] li:nth-child(2)",
         "sent and voided",
-        |t| t.contains("envoyé") && t.contains("annulé"),
+        |t| t.contains("envoyé") && t.contains("retiré"),
     )
     .await;
     e2e.shot("03-voided").await;

@@ -99,12 +99,12 @@ async fn e2e_an_overdose_response_by_taps_reaches_the_report() {
 
     // Logged by mistake: voided from Today, and out of the figures.
     e2e.wait_text("[data-testid='void']", "the void button", |t| {
-        t == "Annuler cette surdose"
+        t == "Retirer cette surdose"
     })
     .await;
     e2e.tap_id("void").await;
     e2e.tap_id("void-yes").await;
-    e2e.wait_text(".notice", "the voided notice", |t| t == "Surdose annulée.")
+    e2e.wait_text(".notice", "the voided notice", |t| t == "Surdose retirée.")
         .await;
     e2e.shot("04-voided").await;
     let started = Instant::now();

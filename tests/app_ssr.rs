@@ -317,7 +317,7 @@ fn today_lists_contacts_with_void_but_never_the_person_code() {
             "Personne connue",
             "Seringues 1",
             "avec code",
-            "Annuler ce contact",
+            "Retirer ce contact",
         ],
     );
     assert!(!fr.to_uppercase().contains("TREMBLAY"));
@@ -332,7 +332,7 @@ fn voiding_takes_the_contact_out_of_todays_counts() {
     wait(session.void(id)).unwrap();
     assert_eq!(session.status().unwrap().today.contacts, 0);
     let fr = in_lang(&session, Lang::Fr, Some(Screen::Today));
-    assert_has(&fr, &["annulé"]);
+    assert_has(&fr, &["retiré"]);
     assert!(wait(session.void(id)).is_err(), "a second void is refused");
 }
 
@@ -582,14 +582,14 @@ fn yes_void_takes_the_contact_out_and_says_so() {
     let html = press(&mut dom, |ui| {
         wait(today::void(&session, ui, id, today::Kind::Contact)).unwrap()
     });
-    assert_has(&html, &["Contact annulé.", "record voided", "annulé"]);
+    assert_has(&html, &["Contact retiré.", "record voided", "retiré"]);
     assert!(
-        !html.contains("Annuler ce contact"),
+        !html.contains("Retirer ce contact"),
         "a voided contact offers no second void"
     );
     let again = press(&mut dom, |ui| {
         let error = wait(today::void(&session, ui, id, today::Kind::Contact)).unwrap_err();
-        assert!(error.contains("déjà annulé"), "{error}");
+        assert!(error.contains("déjà retiré"), "{error}");
     });
     assert!(again.contains("record voided"));
 }

@@ -205,7 +205,7 @@ async fn after_a_sync_today_lists_the_contact_as_sent_repeat_works_and_a_void_re
     assert_eq!(today_and_home(&session), (1, 1));
     let page = render(&session, Screen::Today);
     assert!(
-        page.contains(">annulé<") && page.contains(">envoyé<"),
+        page.contains(">retiré<") && page.contains(">envoyé<"),
         "{page}"
     );
 

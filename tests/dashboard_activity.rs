@@ -187,11 +187,11 @@ async fn voiding_from_the_dashboard_takes_the_contact_out_once_and_is_audited() 
         (1, 1, 10)
     );
     let page = web.get(&location).await.body;
-    assert!(page.contains("Le contact est annulé"));
-    assert!(page.contains("Ce contact est annulé : saisi deux fois"));
+    assert!(page.contains("Le contact est retiré"));
+    assert!(page.contains("Ce contact est retiré : saisi deux fois"));
     assert!(!page.contains("name=\"reason\""), "no second void form");
     let list = web.get("/activity").await.body;
-    assert!(list.contains("Annulé"));
+    assert!(list.contains("Retiré"));
 
     // Twice: refused politely, nothing moves.
     let again = web
@@ -206,12 +206,12 @@ async fn voiding_from_the_dashboard_takes_the_contact_out_once_and_is_audited() 
         web.get(&format!("{path}?done=already"))
             .await
             .body
-            .contains("déjà annulé")
+            .contains("déjà retiré")
     );
     assert_eq!(month(&server, "2025-11"), after);
 
     let audit = web.get("/audit").await.body;
-    assert!(audit.contains("Annulation d"), "{audit}");
+    assert!(audit.contains("Retrait d"), "{audit}");
     assert!(audit.contains(&mistaken.record_id.to_string()));
     assert!(audit.contains("saisi deux fois"));
     assert!(!audit.contains("encore"));

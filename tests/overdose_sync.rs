@@ -150,7 +150,7 @@ async fn overdose_responses_are_logged_voided_synced_and_counted_exactly() {
     }
     assert_eq!(listed.matches("Surdose").count(), 3, "{listed}");
     assert!(listed.contains("naloxone : 2 doses"), "{listed}");
-    assert!(listed.contains("[annulé]"), "{listed}");
+    assert!(listed.contains("[retiré]"), "{listed}");
 
     // Three responses, a void: four records more on the server.
     assert_eq!(server.records(), 5);
@@ -223,7 +223,7 @@ async fn overdose_responses_are_logged_voided_synced_and_counted_exactly() {
         assert!(list.body.contains(&format!("/overdoses/{id}")), "{id}");
     }
     assert_eq!(
-        list.body.matches(">annulé<").count(),
+        list.body.matches(">retiré<").count(),
         1,
         "the voided one marked"
     );

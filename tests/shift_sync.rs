@@ -197,4 +197,51 @@ async fn an_outing_its_contacts_and_its_incidents_are_synced_and_counted_exactly
     let csv = web.get(&format!("/report.csv?month={month}")).await;
     assert!(csv.body.contains(",field_work,,outings,1,"), "{}", csv.body);
     assert_eq!(shift_id.len(), 36);
+
+    // The supervisor sees the incidents and records a follow-up, audited.
+    let list = web.get(&format!("/incidents?month={month}")).await;
+    assert_eq!(list.status, 200, "{}", list.body);
+    let text = list.body.replace("&#39;", "'").replace("&#x27;", "'");
+    assert!(text.contains("Piqûre accidentelle"), "{text}");
+    assert!(text.contains("Retour demandé par l'équipe"));
+    assert_eq!(
+        text.matches(">retiré<").count(),
+        1,
+        "the voided threat marked"
+    );
+    let at = text.find("action=\"/incidents/").expect("a follow-up form");
+    let path = &text[at + 8..];
+    let path = path[..path.find('"').unwrap()].to_string();
+    let csrf = web.csrf(&format!("/incidents?month={month}")).await;
+    let bad = web
+        .post(&path, &[("action", "rien"), ("csrf", &csrf)])
+        .await;
+    assert_eq!(bad.status, 400);
+    assert!(bad.body.contains("care-referred"), "{}", bad.body);
+    let done = web
+        .post(&path, &[("action", "care-referred"), ("csrf", &csrf)])
+        .await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    let list = web.get(&format!("/incidents?month={month}")).await;
+    assert!(
+        list.body
+            .contains("Orientation vers des soins — Marie Tremblay")
+    );
+    assert!(!list.body.contains(&path), "no second form for it");
+    let unknown = web
+        .post(
+            "/incidents/01937a6e-0000-7000-8000-000000000000/follow-up",
+            &[("action", "declared"), ("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(unknown.status, 404);
+    let audit = web.get("/audit").await.body;
+    assert!(
+        audit.contains("Suivi d&#39;un incident") || audit.contains("Suivi d'un incident"),
+        "{audit}"
+    );
+    assert!(
+        audit.contains("Orientation vers des soins"),
+        "the detail in the reader's language"
+    );
 }

@@ -55,6 +55,8 @@ pub struct Ui {
     pub form: Signal<form::Form>,
     /// The overdose response form, as filled so far.
     pub overdose: Signal<crate::domain::OverdoseDraft>,
+    /// The safety incident form, as filled so far.
+    pub incident: Signal<crate::domain::IncidentDraft>,
     /// Why the last save did not happen, shown next to the fields.
     pub problem: Signal<Option<state::SaveError>>,
     /// A PIN step running off the UI thread, for its button to say so
@@ -152,6 +154,7 @@ pub fn App(session: Session, start: Option<Screen>) -> Element {
     let notice = use_signal(|| None::<String>);
     let form = use_signal(form::Form::default);
     let overdose = use_signal(crate::domain::OverdoseDraft::default);
+    let incident = use_signal(crate::domain::IncidentDraft::default);
     let problem = use_signal(|| None::<state::SaveError>);
     let pin_busy = use_signal(|| None::<PinStep>);
     let pin_error = use_signal(|| None::<(PinStep, String)>);
@@ -162,6 +165,7 @@ pub fn App(session: Session, start: Option<Screen>) -> Element {
         notice,
         form,
         overdose,
+        incident,
         problem,
         pin_busy,
         pin_error,
@@ -262,6 +266,7 @@ pub fn App(session: Session, start: Option<Screen>) -> Element {
                     Screen::Home => rsx! { screens::home::Home {} },
                     Screen::NewContact => rsx! { screens::new_contact::NewContact {} },
                     Screen::Overdose => rsx! { screens::overdose::OverdoseForm {} },
+                    Screen::Incident => rsx! { screens::incident::IncidentForm {} },
                     Screen::Today => rsx! { screens::today::Today {} },
                     Screen::Sync => rsx! { screens::sync::SyncScreen {} },
                     Screen::Settings => rsx! { screens::settings::Settings {} },

@@ -28,6 +28,8 @@ pub enum Screen {
     FirstRun,
     /// The overdose response form.
     Overdose,
+    /// The safety incident form.
+    Incident,
     Unlock,
     /// Right after unlocking with a PIN too short for today's rule: why
     /// it matters and the way to a new one (or "later").
@@ -319,6 +321,38 @@ impl Session {
         let overdose = draft.parse(&catalog, now()).map_err(SaveError::Fields)?;
         let record_id = overdose.record_id;
         done(self.send(Command::SaveOverdose { overdose }).await).map_err(SaveError::Store)?;
+        Ok(record_id)
+    }
+
+    /// The shift under way on this phone, if any.
+    pub fn open_shift(&self) -> Option<crate::domain::OpenShift> {
+        self.read(|s| s.shift.clone())
+    }
+
+    /// "Début de tournée" with `team` workers, or the team changed for
+    /// the shift under way.
+    pub async fn start_shift(&self, team: u8) -> Result<(), String> {
+        let catalog = self.catalog()?;
+        let lang = self.lang();
+        let shift = crate::domain::OpenShift::start(now(), &team.to_string(), &[], &catalog)
+            .map_err(|invalid| invalid.messages(lang).join(" "))?;
+        done(self.send(Command::StartShift { shift }).await)
+    }
+
+    /// "Fin de tournée".
+    pub async fn end_shift(&self) -> Result<(), String> {
+        done(self.send(Command::EndShift).await)
+    }
+
+    /// Checks and saves an incident; field errors come back for the form.
+    pub async fn save_incident_draft(
+        &self,
+        draft: &crate::domain::IncidentDraft,
+    ) -> Result<RecordId, SaveError> {
+        let catalog = self.catalog().map_err(SaveError::Store)?;
+        let incident = draft.parse(&catalog, now()).map_err(SaveError::Fields)?;
+        let record_id = incident.record_id;
+        done(self.send(Command::SaveIncident { incident }).await).map_err(SaveError::Store)?;
         Ok(record_id)
     }
 

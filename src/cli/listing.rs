@@ -118,7 +118,7 @@ pub fn records_text(records: &[Listed], catalog: &Catalog, lang: Lang) -> String
     out
 }
 
-/// "[envoyé]", "[annulé]" after a record's line, as they apply.
+/// "[envoyé]", "[retiré]" after a record's line, as they apply.
 fn state_tags(line: &mut String, listed: &Listed, lang: Lang) {
     if listed.delivered {
         let _ = write!(line, "  [{}]", Msg::AppSent.text(lang));

@@ -22,7 +22,7 @@ messages! {
     MonthsNone => "aucun", "none";
     MonthRange => "{first} à {last}", "{first} to {last}";
     Contacts => "contacts : {value}", "contacts: {value}";
-    Voids => "annulations de ces contacts : {value}", "voids of those contacts: {value}";
+    Voids => "retraits de ces contacts : {value}", "voids of those contacts: {value}";
     PseudonymMonths => "pseudonymes par mois : {value}", "pseudonyms by month: {value}";
     Forgotten => "pseudonymes oubliés (vus dans aucun mois gardé) : {value}", "pseudonyms forgotten (seen in no kept month): {value}";
     Quarantined => "lots en quarantaine reçus avant ce mois, avec leurs codes scellés : {value}", "quarantined batches received before that month, with their sealed codes: {value}";

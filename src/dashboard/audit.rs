@@ -29,6 +29,7 @@ pub fn action_word(action: Option<Action>) -> Word {
         Some(Action::Export) => Word::ActExport,
         Some(Action::Reapply) => Word::ActReapply,
         Some(Action::Purge) => Word::ActPurge,
+        Some(Action::FollowUp) => Word::ActFollowUp,
         None => Word::ActUnknown,
     }
 }
@@ -77,7 +78,7 @@ pub async fn page(
                             td { "{entry.actor}" }
                             td { {action_word(entry.action).text(lang)} }
                             td { "{entry.target}" }
-                            td { "{entry.detail}" }
+                            td { {detail(&entry, lang)} }
                         }
                     }
                 }
@@ -86,4 +87,21 @@ pub async fn page(
         }
     };
     page::render(frame, body).into_response()
+}
+
+/// An entry's detail in the reader's language where it is a code this
+/// program knows (a follow-up), else as written.
+fn detail(entry: &audit::Entry, lang: crate::domain::Lang) -> String {
+    match entry.action {
+        Some(Action::FollowUp) => {
+            let known = crate::server::console::incidents::FollowUp::parse(&entry.detail);
+            match known {
+                Some(f) => super::incidents::follow_up_word(Some(f))
+                    .text(lang)
+                    .to_string(),
+                None => entry.detail.clone(),
+            }
+        }
+        _ => entry.detail.clone(),
+    }
 }

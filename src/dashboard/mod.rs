@@ -11,6 +11,7 @@ pub mod auth;
 pub mod catalog;
 pub mod enroll;
 pub mod headers;
+pub mod incidents;
 pub mod overdoses;
 pub mod page;
 pub mod phones;
@@ -125,6 +126,11 @@ fn routes() -> Vec<(&'static str, MethodRouter<Dash>)> {
         ("/report.csv", get(report::csv)),
         ("/overdoses", get(overdoses::list)),
         ("/overdoses/{record_id}", get(overdoses::show)),
+        ("/incidents", get(incidents::list)),
+        (
+            "/incidents/{record_id}/follow-up",
+            post(incidents::follow_up),
+        ),
         ("/enroll", get(enroll::form).post(enroll::create)),
         ("/catalog", get(catalog::page).post(catalog::change)),
         ("/dashboard.css", get(stylesheet)),

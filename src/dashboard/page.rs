@@ -20,11 +20,12 @@ pub enum Nav {
     Quarantine,
     Report,
     Overdoses,
+    Incidents,
     Audit,
 }
 
 impl Nav {
-    pub const ALL: [Nav; 8] = [
+    pub const ALL: [Nav; 9] = [
         Nav::Activity,
         Nav::Phones,
         Nav::Enroll,
@@ -32,6 +33,7 @@ impl Nav {
         Nav::Quarantine,
         Nav::Report,
         Nav::Overdoses,
+        Nav::Incidents,
         Nav::Audit,
     ];
 
@@ -44,6 +46,7 @@ impl Nav {
             Nav::Quarantine => "/quarantine",
             Nav::Report => "/report",
             Nav::Overdoses => "/overdoses",
+            Nav::Incidents => "/incidents",
             Nav::Audit => "/audit",
         }
     }
@@ -57,6 +60,7 @@ impl Nav {
             Nav::Quarantine => Word::NavQuarantine,
             Nav::Report => Word::NavReport,
             Nav::Overdoses => Word::NavOverdoses,
+            Nav::Incidents => Word::NavIncidents,
             Nav::Audit => Word::NavAudit,
         }
     }

@@ -22,6 +22,20 @@ messages! {
     NavQuarantine => "Quarantaine", "Quarantine";
     NavReport => "Rapport mensuel", "Monthly report";
     NavOverdoses => "Surdoses", "Overdoses";
+    NavIncidents => "Incidents", "Incidents";
+    IncidentsTitle => "Incidents de sécurité — {month}", "Safety incidents — {month}";
+    IncidentsNone => "Aucun incident de sécurité ce mois-là.", "No safety incident that month.";
+    IncidentFollowUp => "Suivi", "Follow-up";
+    IncidentFollowUpSave => "Enregistrer le suivi", "Save the follow-up";
+    IncidentFollowed => "{value} — {name}, {when}", "{value} — {name}, {when}";
+    IncidentDebriefWanted => "Retour demandé par l'équipe", "The team asked to talk it over";
+    IncidentBadFollowUp => "Suivi : « {value} » n'est pas un suivi connu. Valeurs permises : {allowed}.", "Follow-up: \"{value}\" is not a known follow-up. Allowed: {allowed}.";
+    UnknownIncident => "Aucun incident n'a cet identifiant.", "No incident has that id.";
+    FollowDebriefed => "Retour fait avec l'équipe", "Talked it over with the team";
+    FollowCareReferred => "Orientation vers des soins", "Referred to care";
+    FollowDeclared => "Accident du travail déclaré", "Declared as a work accident";
+    FollowNothingNeeded => "Aucun suivi nécessaire", "No follow-up needed";
+    ActFollowUp => "Suivi d'un incident", "Incident followed up";
     NavAudit => "Journal", "Audit log";
     // Overdose responses
     OverdosesTitle => "Surdoses — {month}", "Overdose responses — {month}";
@@ -34,7 +48,7 @@ messages! {
     OverdoseDeclarationOf => "Déclaration d'utilisation de naloxone — {when}", "Naloxone use declaration — {when}";
     OverdoseDeclarationHint => "Les champs que la santé publique demande après chaque surdose soupçonnée (déclaration d'utilisation de la naloxone, formulaire OP00261) : à imprimer ou à reporter dans son formulaire. Aucun de ces champs ne nomme quelqu'un.", "The fields public health asks after every suspected overdose (naloxone use declaration, form OP00261): print them or copy them into its form. None of these fields names anyone.";
     OverdoseWhen => "Date et heure (horloge du téléphone)", "Date and time (the phone's clock)";
-    OverdoseVoided => "Cette intervention a été annulée depuis le téléphone : elle n'est plus comptée.", "This response was voided from the phone: it is no longer counted.";
+    OverdoseVoided => "Cette intervention a été retirée depuis le téléphone : elle n'est plus comptée.", "This response was voided from the phone: it is no longer counted.";
     UnknownOverdose => "Aucune intervention en cas de surdose ne porte ce numéro.", "No overdose response has this number.";
     BackToOverdoses => "Retour aux surdoses", "Back to overdose responses";
     // Sign-in
@@ -65,7 +79,7 @@ messages! {
     ActSignIn => "Connexion", "Sign-in";
     ActSignInRefused => "Connexion refusée", "Sign-in refused";
     ActSignOut => "Déconnexion", "Sign-out";
-    ActVoid => "Annulation d'un contact", "Contact voided";
+    ActVoid => "Retrait d'un contact", "Contact voided";
     ActRevoke => "Téléphone révoqué", "Phone revoked";
     ActCatalog => "Catalogue modifié", "Catalog changed";
     ActEnrollCode => "Code d'inscription créé", "Enrollment code created";
@@ -104,8 +118,8 @@ messages! {
     ColMaterials => "Matériel", "Materials";
     ColState => "État", "State";
     ColDetail => "Détail", "Detail";
-    StateVoided => "Annulé", "Voided";
-    StateCounted => "Compté", "Counted";
+    StateVoided => "Retiré des chiffres", "Taken out of the figures";
+    StateCounted => "Dans les chiffres", "In the figures";
     SeeDetail => "Voir le contact du {when}", "See the contact of {when}";
     NoneGiven => "Aucun", "None";
     // A contact
@@ -122,15 +136,15 @@ messages! {
     Yes => "oui", "yes";
     No => "non", "no";
     NotSaid => "non précisé", "not given";
-    VoidedBecause => "Ce contact est annulé : {reason}", "This contact is voided: {reason}";
-    VoidedFromPhone => "Ce contact a été annulé depuis le téléphone.", "This contact was voided from the phone.";
-    VoidHeading => "Annuler ce contact", "Void this contact";
-    VoidExplain => "Le contact sera retiré de tous les chiffres. L'annulation et sa raison sont inscrites au journal.", "The contact will be taken out of every figure. The void and its reason go to the audit log.";
+    VoidedBecause => "Ce contact est retiré : {reason}", "This contact is voided: {reason}";
+    VoidedFromPhone => "Ce contact a été retiré depuis le téléphone.", "This contact was voided from the phone.";
+    VoidHeading => "Retirer ce contact", "Void this contact";
+    VoidExplain => "Le contact sera retiré de tous les chiffres. Le retrait et sa raison sont inscrits au journal.", "The contact will be taken out of every figure. The void and its reason go to the audit log.";
     VoidReason => "Raison (obligatoire, 200 caractères au plus)", "Reason (required, at most 200 characters)";
-    VoidButton => "Annuler le contact", "Void the contact";
+    VoidButton => "Retirer le contact", "Void the contact";
     VoidReasonMissing => "Écrivez une raison de 1 à 200 caractères.", "Write a reason of 1 to 200 characters.";
-    VoidDone => "Le contact est annulé et retiré des chiffres.", "The contact is voided and taken out of the figures.";
-    VoidAlready => "Ce contact était déjà annulé; rien n'a changé.", "This contact was already voided; nothing changed.";
+    VoidDone => "Le contact est retiré des chiffres.", "The contact is voided and taken out of the figures.";
+    VoidAlready => "Ce contact était déjà retiré; rien n'a changé.", "This contact was already voided; nothing changed.";
     BackToActivity => "Retour à l'activité", "Back to activity";
     // Phones
     PhonesTitle => "Téléphones", "Phones";

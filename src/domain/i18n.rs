@@ -169,10 +169,10 @@ messages! {
     StoreIo => "Erreur d'accès au stockage : {value}. Rien n'a été enregistré.",
         "Storage error: {value}. Nothing was saved.";
     RecordNotFound => "Aucun enregistrement {value} dans ce carnet.", "No record {value} in this store.";
-    AlreadyVoided => "L'enregistrement {value} est déjà annulé.", "Record {value} is already voided.";
-    AlreadySent => "{value} a déjà été envoyé au serveur et effacé du téléphone. Demandez à la coordination de l'annuler dans le tableau de bord.",
+    AlreadyVoided => "L'enregistrement {value} est déjà retiré.", "Record {value} is already voided.";
+    AlreadySent => "{value} a déjà été envoyé au serveur et effacé du téléphone. Demandez à la coordination de le retirer dans le tableau de bord.",
         "{value} was already sent to the server and erased from the phone. Ask your coordinator to void it on the dashboard.";
-    CannotVoidVoid => "{value} est une annulation; on ne peut pas l'annuler.",
+    CannotVoidVoid => "{value} est un retrait; on ne peut pas le retirer.",
         "{value} is a void; it cannot be voided.";
     NoShift => "Aucune tournée n'est commencée sur ce téléphone. Rien n'a été changé.",
         "No shift is under way on this phone. Nothing was changed.";
@@ -238,7 +238,7 @@ messages! {
     // Command results.
     StoreCreated => "Carnet créé dans {path}.", "Store created in {path}.";
     Saved => "Enregistré : {value}", "Saved: {value}";
-    VoidSaved => "Annulé : {value} (annulation {id})", "Voided: {value} (void {id})";
+    VoidSaved => "Retiré : {value} (retrait {id})", "Voided: {value} (void {id})";
     PinChanged => "NIP changé.", "PIN changed.";
     Imported => "Contacts importés : {count}.", "Contacts imported: {count}.";
     StatusWaiting => "Enregistrements en attente d'envoi : {count}.", "Records waiting to be sent: {count}.";
@@ -248,8 +248,8 @@ messages! {
         "Not enrolled with a server yet: everything stays on the device, encrypted.";
     StatusCatalog => "Listes : version {value}.", "Lists: version {value}.";
     ListEmpty => "Aucun enregistrement.", "No records.";
-    Voided => "annulé", "voided";
-    VoidOf => "annulation de {value}", "void of {value}";
+    Voided => "retiré", "voided";
+    VoidOf => "retrait de {value}", "void of {value}";
     OverdoseResponse => "Surdose", "Overdose";
     ShiftRecord => "Tournée", "Shift";
     ShiftStarted => "Tournée commencée à {value}.", "Shift started at {value}.";
@@ -442,13 +442,23 @@ messages! {
     AppFixFields => "Rien n'a été enregistré : corrigez les champs marqués.", "Nothing was saved: fix the marked fields.";
     AppCodeHint => "Facultatif. Le code n'est jamais réaffiché.", "Optional. The code is never shown again.";
     AppTodayEmpty => "Aucun contact aujourd'hui.", "No contacts today.";
-    AppVoid => "Annuler ce contact", "Void this contact";
-    AppVoidConfirm => "Annuler ce contact? Il sera retiré des chiffres et l'annulation sera envoyée au serveur.",
+    AppVoid => "Retirer ce contact", "Void this contact";
+    AppVoidConfirm => "Retirer ce contact? Il sera retiré des chiffres et le retrait sera envoyé au serveur.",
         "Void this contact? It will be taken out of the figures and the void will be sent to the server.";
-    AppVoidOverdose => "Annuler cette surdose", "Void this overdose response";
-    AppVoidOverdoseConfirm => "Annuler cette surdose? Elle sera retirée des chiffres et l'annulation sera envoyée au serveur.",
+    AppVoidOverdose => "Retirer cette surdose", "Void this overdose response";
+    AppVoidOverdoseConfirm => "Retirer cette surdose? Elle sera retirée des chiffres et le retrait sera envoyé au serveur.",
         "Void this overdose response? It will be taken out of the figures and the void will be sent to the server.";
-    AppOverdoseVoided => "Surdose annulée.", "Overdose response voided.";
+    AppOverdoseVoided => "Surdose retirée.", "Overdose response voided.";
+    AppStartShift => "Début de tournée", "Start of shift";
+    AppEndShift => "Fin de tournée", "End of shift";
+    AppOnShift => "En tournée depuis {value}", "On shift since {value}";
+    AppTeamLess => "Une personne de moins dans l'équipe", "One fewer on the team";
+    AppTeamMore => "Une personne de plus dans l'équipe", "One more on the team";
+    AppShiftSaved => "Tournée enregistrée.", "Shift saved.";
+    AppIncident => "Incident de sécurité", "Safety incident";
+    AppIncidentDebrief => "Je veux en parler avec une ou un responsable", "I want to talk it over with a supervisor";
+    AppIncidentSaved => "Incident enregistré. Il sera envoyé à votre équipe de supervision avec le prochain envoi.",
+        "Incident saved. It goes to your supervisors with the next sending.";
     AppVoidShift => "Retirer cette tournée", "Void this shift";
     AppVoidShiftConfirm => "Retirer cette tournée? Ses heures seront retirées des chiffres et le retrait sera envoyé au serveur. Ses contacts restent.",
         "Void this shift? Its hours will be taken out of the figures and the void sent to the server. Its contacts stay.";
@@ -457,9 +467,9 @@ messages! {
     AppVoidIncidentConfirm => "Retirer cet incident? Il sera retiré des chiffres et le retrait sera envoyé au serveur.",
         "Void this incident? It will be taken out of the figures and the void sent to the server.";
     AppIncidentVoided => "Incident retiré.", "Incident voided.";
-    AppVoidYes => "Oui, annuler", "Yes, void it";
+    AppVoidYes => "Oui, retirer", "Yes, void it";
     AppVoidNo => "Non, garder", "No, keep it";
-    AppContactVoided => "Contact annulé.", "Contact voided.";
+    AppContactVoided => "Contact retiré.", "Contact voided.";
     AppSent => "envoyé", "sent";
     AppSyncNow => "Synchroniser maintenant", "Sync now";
     AppSyncStarted => "Envoi lancé; vous pouvez continuer à travailler.", "Sending started; you can keep working.";
@@ -471,7 +481,7 @@ messages! {
     SettingsMinutes => "{count} min", "{count} min";
     SettingsTheme => "Thème", "Theme";
     SettingsDayEnd => "Fin de la journée de travail", "End of the work day";
-    SettingsDayEndHelp => "Les contacts envoyés restent sur le téléphone, chiffrés, jusqu'à cette heure le lendemain matin : vous pouvez les revoir et les annuler.",
+    SettingsDayEndHelp => "Les contacts envoyés restent sur le téléphone, chiffrés, jusqu'à cette heure le lendemain matin : vous pouvez les revoir et les retirer.",
         "Sent contacts stay on the phone, encrypted, until this time the next morning: you can see them and void them.";
     ThemeDark => "Sombre", "Dark";
     ThemeLight => "Clair", "Light";

@@ -1,12 +1,13 @@
 //! Home: the big "Nouveau contact" button, "Répéter le dernier",
-//! "Surdose", today's counts and the sync chip.
+//! "Surdose", the outing under way, "Incident", today's counts and the
+//! sync chip.
 
 use super::{ErrorLine, Notice, chip};
 use crate::app::form::Form;
 use crate::app::state::now;
 use crate::app::{Screen, Session, Ui};
-use crate::domain::OverdoseDraft;
 use crate::domain::i18n::{Msg, tr};
+use crate::domain::{IncidentDraft, OverdoseDraft};
 use dioxus::prelude::*;
 
 #[component]
@@ -34,6 +35,17 @@ pub fn Home() -> Element {
             ..OverdoseDraft::default()
         });
         ui.go(Screen::Overdose);
+    };
+    let zone_for_incident = session.last_contact();
+    let incident = move |_| {
+        ui.incident.set(IncidentDraft {
+            zone: zone_for_incident
+                .as_ref()
+                .map(|c| c.zone.to_string())
+                .unwrap_or_default(),
+            ..IncidentDraft::default()
+        });
+        ui.go(Screen::Incident);
     };
     let repeat = move |_| {
         if let Some(last) = &last {
@@ -77,6 +89,13 @@ pub fn Home() -> Element {
                 "data-testid": "new-overdose",
                 onclick: overdose,
                 {Msg::AppOverdose.text(lang)}
+            }
+            super::shift::ShiftBlock {}
+            button {
+                class: "secondary",
+                "data-testid": "new-incident",
+                onclick: incident,
+                {Msg::AppIncident.text(lang)}
             }
             p { class: "counts", "data-testid": "counts", "{counts}" }
             if let Some((class, words)) = chip_view {

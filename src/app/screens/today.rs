@@ -160,7 +160,7 @@ impl Kind {
     }
 }
 
-/// "Oui, annuler": voids the record, says so, and refreshes the counts;
+/// "Oui, retirer": voids the record, says so, and refreshes the counts;
 /// or the reason it could not, for the worker to read.
 pub async fn void(
     session: &Session,

@@ -4,7 +4,7 @@
 //! the same seed tell the same story.
 
 use crate::device::{Client, Pin, Store, SyncOptions, enroll, sync};
-use crate::domain::{Catalog, ContactDraft, OverdoseDraft};
+use crate::domain::{Catalog, ContactDraft, IncidentDraft, OpenShift, OverdoseDraft, ShiftEnd};
 use crate::server::admin;
 use chrono::{DateTime, Datelike, Duration, FixedOffset, Local, NaiveDate, TimeZone};
 use rand::rngs::SmallRng;
@@ -71,6 +71,8 @@ pub struct Story {
     pub phones: usize,
     pub contacts: u64,
     pub overdoses: u64,
+    pub shifts: u64,
+    pub incidents: u64,
     pub hand_delivered_batches: usize,
 }
 
@@ -337,6 +339,8 @@ pub async fn play(url: &str, data: &Path, phones_dir: &Path, seed: u64) -> Resul
         phones: TEAMS.len(),
         contacts: 0,
         overdoses: 0,
+        shifts: 0,
+        incidents: 0,
         hand_delivered_batches: 0,
     };
     for (index, team) in TEAMS.iter().enumerate() {
@@ -352,6 +356,17 @@ pub async fn play(url: &str, data: &Path, phones_dir: &Path, seed: u64) -> Resul
         for back in (1..=days).rev() {
             let date = today - Duration::days(back);
             if rng.random_bool(team.out_rate) {
+                // "Début de tournée" at 19:00, in pairs, sometimes three.
+                let out = local_at(date, 19, 0);
+                if let Some(out) = out.filter(|at| *at <= now) {
+                    let team_size = if rng.random_bool(0.2) { "3" } else { "2" };
+                    let planned = [team.zones[0].to_string()];
+                    let shift = OpenShift::start(out, team_size, &planned, &catalog)
+                        .map_err(|e| failed(team.label, format!("{e:?}")))?;
+                    store
+                        .put_open_shift(&shift)
+                        .map_err(|e| failed(team.label, e))?;
+                }
                 for draft in night(&mut rng, &catalog, team, &own, date) {
                     let contact = draft
                         .parse(&catalog, now)
@@ -371,6 +386,57 @@ pub async fn play(url: &str, data: &Path, phones_dir: &Path, seed: u64) -> Resul
                         .save_overdose(&overdose)
                         .map_err(|e| failed(team.label, e))?;
                     story.overdoses += 1;
+                }
+                // About one night in thirty, a safety incident.
+                let incident_at = local_at(date, 22, 15).filter(|at| *at <= now);
+                if let Some(at) = incident_at.filter(|_| rng.random_bool(0.035)) {
+                    let kind = weighted(
+                        &mut rng,
+                        &[
+                            ("piqure-accidentelle", 3),
+                            ("menace", 5),
+                            ("agression", 2),
+                            ("autre", 2),
+                        ],
+                    );
+                    let incident = IncidentDraft {
+                        occurred_at: Some(at),
+                        zone: team.zones[0].into(),
+                        kind: kind.into(),
+                        debrief_wanted: rng.random_bool(0.6),
+                    }
+                    .parse(&catalog, now)
+                    .map_err(|e| failed(team.label, format!("{e:?}")))?;
+                    store
+                        .save_incident(&incident)
+                        .map_err(|e| failed(team.label, e))?;
+                    story.incidents += 1;
+                }
+                // "Fin de tournée" near 02:00; one night in twelve it is
+                // forgotten and the phone closes it with the day.
+                let back_in = local_at(date + Duration::days(1), 2, rng.random_range(0..40));
+                let shift_open = store
+                    .open_shift()
+                    .map_err(|e| failed(team.label, e))?
+                    .is_some();
+                if shift_open {
+                    let day_end = crate::device::DayEnd::DEFAULT;
+                    match back_in.filter(|at| *at <= now && !rng.random_bool(1.0 / 12.0)) {
+                        Some(at) => store.end_shift(at, ShiftEnd::Worker, day_end).map(drop),
+                        None => {
+                            let morning = local_at(date + Duration::days(1), 7, 0).unwrap_or(now);
+                            store
+                                .end_shift_if_day_over(morning.min(now), day_end)
+                                .map(drop)
+                        }
+                    }
+                    .map_err(|e| failed(team.label, e))?;
+                    story.shifts += u64::from(
+                        store
+                            .open_shift()
+                            .map_err(|e| failed(team.label, e))?
+                            .is_none(),
+                    );
                 }
             }
             // Phones sync when they have a network: weekly here, so the
@@ -399,4 +465,11 @@ pub async fn play(url: &str, data: &Path, phones_dir: &Path, seed: u64) -> Resul
             .map_err(|e| failed(team.label, e))?;
     }
     Ok(story)
+}
+
+/// `hour:minute` on `date`, local time, if that moment exists (a change
+/// of time skips an hour in spring).
+fn local_at(date: NaiveDate, hour: u32, minute: u32) -> Option<DateTime<FixedOffset>> {
+    let time = date.and_hms_opt(hour, minute, 0)?;
+    Some(Local.from_local_datetime(&time).earliest()?.fixed_offset())
 }

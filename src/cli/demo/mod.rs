@@ -176,6 +176,10 @@ async fn demo(args: DemoArgs, root: PathBuf) -> Outcome {
         story.overdoses,
         story.hand_delivered_batches
     );
+    println!(
+        "  Tournées : {}, incidents de sécurité : {} / Shifts: {}, safety incidents: {}",
+        story.shifts, story.incidents, story.shifts, story.incidents
+    );
     println!("  Données / Data: {}", root.display());
     println!();
     println!("  Tableau de bord / Dashboard:   {url}/");

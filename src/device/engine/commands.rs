@@ -176,6 +176,20 @@ impl Engine {
             Command::SaveOverdose { overdose } => {
                 self.change_records(view, |store| store.save_overdose(&overdose))
             }
+            Command::StartShift { shift } => {
+                self.change_records(view, |store| store.put_open_shift(&shift))
+            }
+            Command::EndShift => {
+                let day_end = self.state().prefs.day_end;
+                self.change_records(view, |store| {
+                    store
+                        .end_shift(now(), crate::domain::ShiftEnd::Worker, day_end)
+                        .map(drop)
+                })
+            }
+            Command::SaveIncident { incident } => {
+                self.change_records(view, |store| store.save_incident(&incident))
+            }
             Command::Void { target } => {
                 self.change_records(view, |store| store.void(target, now()).map(drop))
             }

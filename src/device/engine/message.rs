@@ -6,7 +6,7 @@
 use crate::device::prefs::Prefs;
 use crate::device::{Listed, Status};
 use crate::domain::ids::RecordId;
-use crate::domain::{Catalog, Contact, Overdose};
+use crate::domain::{Catalog, Contact, Incident, OpenShift, Overdose};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
@@ -40,6 +40,17 @@ pub enum Command {
     /// Saves an overdose response; a sync follows as after a contact.
     SaveOverdose {
         overdose: Overdose,
+    },
+    /// "Début de tournée", or a new team size for the shift under way
+    /// (its start stays).
+    StartShift {
+        shift: OpenShift,
+    },
+    /// "Fin de tournée": the shift's record joins the outbox.
+    EndShift,
+    /// Saves a safety incident; a sync follows as after a contact.
+    SaveIncident {
+        incident: Incident,
     },
     /// Voids a record of the worker's day, sent or not.
     Void {
@@ -147,6 +158,9 @@ pub struct Snapshot {
     /// The worker's day's records, oldest first, sent or not.
     pub today: Vec<Listed>,
     pub catalog: Option<Catalog>,
+    /// The shift under way, if one was started and not ended.
+    #[serde(default)]
+    pub shift: Option<OpenShift>,
     /// Unix milliseconds of the last receipt.
     pub last_receipt_at: Option<i64>,
     /// Why the store could not be read, if it could not.

@@ -35,10 +35,12 @@ impl Engine {
                 store.list(Listing::WorkDay(day, end))?,
                 store.catalog()?,
                 store.last_receipt_at()?,
+                store.open_shift()?,
             ))
         })();
         match read {
-            Ok((status, today, catalog, receipt)) => {
+            Ok((status, today, catalog, receipt, shift)) => {
+                snapshot.shift = shift;
                 snapshot.enrolled = status.enrolled;
                 snapshot.status = Some(status);
                 snapshot.today = today;

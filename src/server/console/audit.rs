@@ -24,10 +24,12 @@ pub enum Action {
     /// The retention policy destroyed what it no longer allows (see
     /// [`crate::server::retention`]); also written by `tournee admin purge`.
     Purge,
+    /// A supervisor recorded what was done about a safety incident.
+    FollowUp,
 }
 
 impl Action {
-    pub const ALL: [Action; 10] = [
+    pub const ALL: [Action; 11] = [
         Action::SignIn,
         Action::SignInRefused,
         Action::SignOut,
@@ -38,6 +40,7 @@ impl Action {
         Action::Export,
         Action::Reapply,
         Action::Purge,
+        Action::FollowUp,
     ];
 
     pub fn code(self) -> &'static str {
@@ -52,6 +55,7 @@ impl Action {
             Action::Export => "export",
             Action::Reapply => "reapply",
             Action::Purge => "purge",
+            Action::FollowUp => "follow_up",
         }
     }
 
