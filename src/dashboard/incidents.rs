@@ -10,7 +10,6 @@ use super::words::Word;
 use crate::domain::RecordId;
 use crate::domain::catalog::Section;
 use crate::domain::i18n::{Lang, Msg};
-use crate::domain::report::YearMonth;
 use crate::domain::report::markdown::month_name;
 use crate::server::console::incidents::{self, FollowUp};
 use crate::server::now_ms;
@@ -43,20 +42,9 @@ pub async fn list(
     Query(query): Query<MonthQuery>,
 ) -> Response {
     let lang = user.lang;
-    let month = match query
-        .month
-        .as_deref()
-        .map(str::trim)
-        .filter(|m| !m.is_empty())
-    {
-        None => YearMonth::of(chrono::Local::now().date_naive()),
-        Some(text) => match YearMonth::parse(text) {
-            Some(month) => month,
-            None => {
-                let message = Word::ReportBadMonth.fill(lang, &[("value", &text)]);
-                return page::problem(lang, StatusCode::BAD_REQUEST, message);
-            }
-        },
+    let month = match super::overdoses::month_asked(query.month.as_deref(), lang) {
+        Ok(month) => month,
+        Err(page) => return *page,
     };
     let found = dash
         .server

@@ -25,6 +25,18 @@ pub struct MonthQuery {
     month: Option<String>,
 }
 
+/// The month a list page was asked for, this month when none was given,
+/// or the page that says the month cannot be read.
+pub fn month_asked(text: Option<&str>, lang: Lang) -> Result<YearMonth, Box<Response>> {
+    match text.map(str::trim).filter(|m| !m.is_empty()) {
+        None => Ok(YearMonth::of(chrono::Local::now().date_naive())),
+        Some(text) => YearMonth::parse(text).ok_or_else(|| {
+            let message = Word::ReportBadMonth.fill(lang, &[("value", &text)]);
+            Box::new(page::problem(lang, StatusCode::BAD_REQUEST, message))
+        }),
+    }
+}
+
 /// `GET /overdoses?month=YYYY-MM` (this month when not given).
 pub async fn list(
     State(dash): State<Dash>,
@@ -32,20 +44,9 @@ pub async fn list(
     Query(query): Query<MonthQuery>,
 ) -> Response {
     let lang = user.lang;
-    let month = match query
-        .month
-        .as_deref()
-        .map(str::trim)
-        .filter(|m| !m.is_empty())
-    {
-        None => YearMonth::of(chrono::Local::now().date_naive()),
-        Some(text) => match YearMonth::parse(text) {
-            Some(month) => month,
-            None => {
-                let message = Word::ReportBadMonth.fill(lang, &[("value", &text)]);
-                return page::problem(lang, StatusCode::BAD_REQUEST, message);
-            }
-        },
+    let month = match month_asked(query.month.as_deref(), lang) {
+        Ok(month) => month,
+        Err(page) => return *page,
     };
     let found = dash
         .server

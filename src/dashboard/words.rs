@@ -27,7 +27,7 @@ messages! {
     IncidentsNone => "Aucun incident de sécurité ce mois-là.", "No safety incident that month.";
     IncidentFollowUp => "Suivi", "Follow-up";
     IncidentFollowUpSave => "Enregistrer le suivi", "Save the follow-up";
-    IncidentFollowed => "{value} — {name}, {when}", "{value} — {name}, {when}";
+    IncidentFollowed => "{value} — par {name}, le {when}", "{value} — by {name} on {when}";
     IncidentDebriefWanted => "Retour demandé par l'équipe", "The team asked to talk it over";
     IncidentBadFollowUp => "Suivi : « {value} » n'est pas un suivi connu. Valeurs permises : {allowed}.", "Follow-up: \"{value}\" is not a known follow-up. Allowed: {allowed}.";
     UnknownIncident => "Aucun incident n'a cet identifiant.", "No incident has that id.";
