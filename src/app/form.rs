@@ -4,6 +4,7 @@
 
 use crate::domain::bundle::Bundle;
 use crate::domain::catalog::{Catalog, Section};
+use crate::domain::naloxone::NALOXONE_KITS;
 use crate::domain::{Contact, ContactDraft};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -23,6 +24,14 @@ pub struct Form {
     pub code: String,
     /// Minutes, as typed; empty when not given (it is optional).
     pub duration: String,
+    pub mode: Option<String>,
+    pub location: Option<String>,
+    /// Materials handed out for others (secondary distribution).
+    pub for_others: BTreeMap<String, u32>,
+    /// The naloxone kits' detail, sent only while kits are counted.
+    pub kit_form: Option<String>,
+    pub kit_supply: Option<String>,
+    pub trained: u32,
 }
 
 /// Steppers stop here: a bigger gift is a typo more often than not.
@@ -59,27 +68,62 @@ impl Form {
             interventions: last.interventions.iter().map(|i| i.to_string()).collect(),
             code: String::new(),
             duration: String::new(),
+            mode: last.mode.as_ref().map(|m| m.to_string()),
+            location: last.location_type.as_ref().map(|l| l.to_string()),
+            for_others: last
+                .materials_for_others
+                .iter()
+                .map(|(id, qty)| (id.to_string(), qty.get()))
+                .collect(),
+            kit_form: last.naloxone.map(|n| n.form.key().to_string()),
+            kit_supply: last.naloxone.map(|n| n.supply.key().to_string()),
+            // People trained are this contact's own.
+            trained: 0,
+        }
+    }
+
+    fn bag(&self, others: bool) -> &BTreeMap<String, u32> {
+        if others {
+            &self.for_others
+        } else {
+            &self.materials
         }
     }
 
     pub fn quantity(&self, material: &str) -> u32 {
-        self.materials.get(material).copied().unwrap_or(0)
+        self.quantity_in(false, material)
+    }
+
+    /// The quantity for the person, or for others.
+    pub fn quantity_in(&self, others: bool, material: &str) -> u32 {
+        self.bag(others).get(material).copied().unwrap_or(0)
     }
 
     /// One tap on + or −; never below zero, never past [`MAX_STEP`].
     pub fn step(&mut self, material: &str, up: bool) {
+        self.step_in(false, material, up)
+    }
+
+    pub fn step_in(&mut self, others: bool, material: &str, up: bool) {
         if up {
-            self.add(material, 1);
+            self.add_in(others, material, 1);
         } else {
-            let less = self.quantity(material).saturating_sub(1);
-            self.put(material, less);
+            let less = self.quantity_in(others, material).saturating_sub(1);
+            self.put(others, material, less);
         }
     }
 
     /// One tap on +1, +5 or +10 (or a bundle's share): never past [`MAX_STEP`].
     pub fn add(&mut self, material: &str, more: u32) {
-        let next = self.quantity(material).saturating_add(more).min(MAX_STEP);
-        self.put(material, next);
+        self.add_in(false, material, more)
+    }
+
+    pub fn add_in(&mut self, others: bool, material: &str, more: u32) {
+        let next = self
+            .quantity_in(others, material)
+            .saturating_add(more)
+            .min(MAX_STEP);
+        self.put(others, material, next);
     }
 
     /// A quantity typed on the numeric keypad. Only digits count (a
@@ -87,8 +131,27 @@ impl Form {
     /// big is kept as typed, so the save names the field and the limit
     /// rather than quietly lowering it.
     pub fn type_quantity(&mut self, material: &str, text: &str) {
+        self.type_in(false, material, text)
+    }
+
+    pub fn type_in(&mut self, others: bool, material: &str, text: &str) {
         let digits: String = text.chars().filter(char::is_ascii_digit).take(7).collect();
-        self.put(material, digits.parse().unwrap_or(0));
+        self.put(others, material, digits.parse().unwrap_or(0));
+    }
+
+    /// Naloxone kits counted, for the person and for others: the detail
+    /// shows, and is sent, only then.
+    pub fn naloxone_kits(&self) -> u32 {
+        self.quantity_in(false, NALOXONE_KITS) + self.quantity_in(true, NALOXONE_KITS)
+    }
+
+    /// Tapping a picked single choice again unpicks it.
+    pub fn toggle_one(choice: &mut Option<String>, id: &str) {
+        if choice.as_deref() == Some(id) {
+            *choice = None;
+        } else {
+            *choice = Some(id.to_string());
+        }
     }
 
     /// Adds each material of `bundle` that can still be handed out (a
@@ -104,11 +167,16 @@ impl Form {
         }
     }
 
-    fn put(&mut self, material: &str, quantity: u32) {
-        if quantity == 0 {
-            self.materials.remove(material);
+    fn put(&mut self, others: bool, material: &str, quantity: u32) {
+        let bag = if others {
+            &mut self.for_others
         } else {
-            self.materials.insert(material.to_string(), quantity);
+            &mut self.materials
+        };
+        if quantity == 0 {
+            bag.remove(material);
+        } else {
+            bag.insert(material.to_string(), quantity);
         }
     }
 
@@ -118,6 +186,15 @@ impl Form {
             (self.returned + 1).min(MAX_STEP)
         } else {
             self.returned.saturating_sub(1)
+        };
+    }
+
+    /// One tap on the people trained's + or −: 0 to 50.
+    pub fn step_trained(&mut self, up: bool) {
+        self.trained = if up {
+            (self.trained + 1).min(50)
+        } else {
+            self.trained.saturating_sub(1)
         };
     }
 
@@ -140,11 +217,7 @@ impl Form {
 
     /// Tapping a picked chip again unpicks it (gender is optional).
     pub fn toggle_gender(&mut self, id: &str) {
-        if self.gender.as_deref() == Some(id) {
-            self.gender = None;
-        } else {
-            self.gender = Some(id.to_string());
-        }
+        Form::toggle_one(&mut self.gender, id)
     }
 
     pub fn toggle(set: &mut BTreeSet<String>, id: &str) {
@@ -154,6 +227,8 @@ impl Form {
     }
 
     pub fn draft(&self) -> ContactDraft {
+        // A detail left from kits since removed describes nothing.
+        let kits = self.naloxone_kits() > 0;
         ContactDraft {
             occurred_at: None,
             zone: self.zone.clone(),
@@ -171,6 +246,16 @@ impl Form {
             interventions: self.interventions.iter().cloned().collect(),
             code: Some(self.code.clone()),
             duration_min: Some(self.duration.trim().to_string()).filter(|d| !d.is_empty()),
+            mode: self.mode.clone(),
+            location_type: self.location.clone(),
+            materials_for_others: self
+                .for_others
+                .iter()
+                .map(|(id, qty)| (id.clone(), qty.to_string()))
+                .collect(),
+            kit_form: kits.then(|| self.kit_form.clone()).flatten(),
+            kit_supply: kits.then(|| self.kit_supply.clone()).flatten(),
+            people_trained: (kits && self.trained > 0).then(|| self.trained.to_string()),
         }
     }
 }

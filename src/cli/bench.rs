@@ -65,6 +65,8 @@ fn contact(catalog: &Catalog, i: usize, now: DateTime<FixedOffset>) -> Contact {
         interventions: vec![pick(&catalog.interventions)],
         code: i.is_multiple_of(3).then(|| format!("CODE{}", i % 5000)),
         duration_min: None,
+
+        ..ContactDraft::default()
     };
     draft.parse(catalog, now).expect("bench contacts are valid")
 }

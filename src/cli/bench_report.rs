@@ -65,6 +65,14 @@ fn facts(i: usize, catalog: &Catalog) -> ContactFacts {
                 (i / MONTHS / 3 % 50_000) as u128 * 0x9e37_79b9_7f4a_7c15
             )
         }),
+        mode: Some(pick(&catalog.contact_modes, i / 19)),
+        location_type: Some(pick(&catalog.location_types, i / 23)),
+        materials_for_others: if i.is_multiple_of(8) {
+            BTreeMap::from([(pick(&catalog.materials, i + 2), 5)])
+        } else {
+            BTreeMap::new()
+        },
+        naloxone: None,
     }
 }
 

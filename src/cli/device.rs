@@ -10,7 +10,7 @@ use crate::device::{
 use crate::domain::draft::parse_material_pair;
 use crate::domain::i18n::{Lang, Msg, tr};
 use crate::domain::time::parse_occurred_at;
-use crate::domain::{Catalog, ContactDraft, FieldError, OpenShift, RecordId, ShiftEnd};
+use crate::domain::{Catalog, ContactDraft, Field, FieldError, OpenShift, RecordId, ShiftEnd};
 use chrono::{DateTime, FixedOffset, Local};
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
@@ -121,6 +121,25 @@ struct LogArgs {
     /// Minutes spent.
     #[arg(long)]
     duration: Option<String>,
+    /// How: a contact mode of the catalog (en-personne, telephone-texto…).
+    #[arg(long)]
+    mode: Option<String>,
+    /// Where: a location type of the catalog (rue-parc, refuge…).
+    #[arg(long)]
+    location: Option<String>,
+    /// ID=QTY handed out for others (secondary distribution), repeatable.
+    #[arg(long = "for-others")]
+    for_others: Vec<String>,
+    /// The naloxone kits' form: nasal or injectable.
+    #[arg(long)]
+    kit_form: Option<String>,
+    /// first, or the reason of a replacement: used, lost, stolen,
+    /// confiscated, expired, other.
+    #[arg(long)]
+    kit: Option<String>,
+    /// People shown how to give naloxone on the spot.
+    #[arg(long)]
+    trained: Option<String>,
 }
 
 fn home(args: &DeviceArgs) -> PathBuf {
@@ -430,11 +449,18 @@ fn draft(log: &LogArgs) -> (ContactDraft, Vec<FieldError>) {
             .map_err(|e| errors.push(e))
             .ok()
     });
-    let materials = log
-        .materials
-        .iter()
-        .filter_map(|m| parse_material_pair(m).map_err(|e| errors.push(e)).ok())
-        .collect();
+    let mut pairs = |typed: &[String], field: Field| -> Vec<(String, String)> {
+        typed
+            .iter()
+            .filter_map(|m| {
+                parse_material_pair(m)
+                    .map_err(|e| errors.push(FieldError::new(field, e.problem)))
+                    .ok()
+            })
+            .collect()
+    };
+    let materials = pairs(&log.materials, Field::Materials);
+    let materials_for_others = pairs(&log.for_others, Field::MaterialsForOthers);
     let draft = ContactDraft {
         occurred_at,
         zone: log.zone.clone(),
@@ -448,6 +474,12 @@ fn draft(log: &LogArgs) -> (ContactDraft, Vec<FieldError>) {
         interventions: log.interventions.clone(),
         code: log.code.clone(),
         duration_min: log.duration.clone(),
+        mode: log.mode.clone(),
+        location_type: log.location.clone(),
+        materials_for_others,
+        kit_form: log.kit_form.clone(),
+        kit_supply: log.kit.clone(),
+        people_trained: log.trained.clone(),
     };
     (draft, errors)
 }

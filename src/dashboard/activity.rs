@@ -5,8 +5,9 @@ use super::Dash;
 use super::auth::{Posted, Signed};
 use super::page::{self, Frame, Nav};
 use super::words::Word;
-use crate::domain::i18n::Lang;
+use crate::domain::i18n::{Lang, Msg};
 use crate::domain::{Catalog, RecordId, Section};
+use crate::server::apply::prepare::ContactFacts;
 use crate::server::console::activity::{self, ContactRow, Filter, VoidOutcome};
 use crate::server::now_ms;
 use axum::extract::{Path, Query, State};
@@ -117,12 +118,15 @@ pub fn parse_filter(query: &ActivityQuery, lang: Lang) -> Result<Filter, String>
 }
 
 /// "Seringues × 10, Condoms × 2", or "None".
-fn materials_summary(row: &ContactRow, catalog: &Catalog, lang: Lang) -> String {
-    if row.facts.materials.is_empty() {
+fn materials_summary(
+    materials: &std::collections::BTreeMap<String, u64>,
+    catalog: &Catalog,
+    lang: Lang,
+) -> String {
+    if materials.is_empty() {
         return Word::NoneGiven.text(lang).to_string();
     }
-    row.facts
-        .materials
+    materials
         .iter()
         .map(|(id, quantity)| {
             format!(
@@ -264,7 +268,7 @@ pub async fn list(
                     .to_string(),
                 row.facts.kind.label(lang),
                 row.facts.people,
-                materials_summary(&row, &catalog, lang),
+                materials_summary(&row.facts.materials, &catalog, lang),
                 row.voided,
             )
         })
@@ -319,6 +323,34 @@ pub struct DetailQuery {
     done: Option<String>,
 }
 
+/// A chosen label, or "non précisé" for a contact that did not say.
+fn said(label: Option<String>, lang: Lang) -> String {
+    label.unwrap_or_else(|| Word::NotSaid.text(lang).to_string())
+}
+
+/// "2 trousses — Nasale, Première trousse, 1 personne formée", or that the
+/// kits were not described.
+fn naloxone(f: &ContactFacts, lang: Lang) -> String {
+    use crate::domain::i18n::counted;
+    match &f.naloxone {
+        Some(n) => format!(
+            "{} — {}, {}, {}",
+            counted(lang, n.kits, Msg::KitsOne, Msg::KitsMany),
+            n.form.label(lang),
+            n.supply.label(lang),
+            counted(lang, n.trained, Msg::TrainedOne, Msg::TrainedMany),
+        ),
+        None if gives_kits(f) => Word::NaloxoneNotDescribed.text(lang).to_string(),
+        None => Word::NoneGivenFeminine.text(lang).to_string(),
+    }
+}
+
+fn gives_kits(f: &ContactFacts) -> bool {
+    [&f.materials, &f.materials_for_others]
+        .iter()
+        .any(|m| m.contains_key(crate::domain::naloxone::NALOXONE_KITS))
+}
+
 /// The contact's page: its facts (no pseudonym: only whether it had a
 /// person code) and, unless voided, the void form.
 fn detail(
@@ -334,7 +366,7 @@ fn detail(
     let label = |section: Section, id: &str| catalog.label(section, id, lang).to_string();
     let list = |section: Section, ids: &[String]| {
         if ids.is_empty() {
-            Word::NoneGiven.text(lang).to_string()
+            Word::NoneGivenFeminine.text(lang).to_string()
         } else {
             ids.iter()
                 .map(|id| label(section, id))
@@ -361,9 +393,30 @@ fn detail(
             ),
         ),
         (
-            Word::ColMaterials.text(lang),
-            materials_summary(&row, catalog, lang),
+            Word::ContactMode.text(lang),
+            said(
+                f.mode.as_deref().map(|m| label(Section::ContactModes, m)),
+                lang,
+            ),
         ),
+        (
+            Word::ContactPlace.text(lang),
+            said(
+                f.location_type
+                    .as_deref()
+                    .map(|l| label(Section::LocationTypes, l)),
+                lang,
+            ),
+        ),
+        (
+            Word::ColMaterials.text(lang),
+            materials_summary(&f.materials, catalog, lang),
+        ),
+        (
+            Word::ContactForOthers.text(lang),
+            materials_summary(&f.materials_for_others, catalog, lang),
+        ),
+        (Word::ContactNaloxone.text(lang), naloxone(f, lang)),
         (
             Word::ContactReturned.text(lang),
             f.returned_syringes.to_string(),
@@ -378,8 +431,10 @@ fn detail(
         ),
         (
             Word::ContactDuration.text(lang),
-            f.duration_min
-                .map_or_else(|| Word::NotSaid.text(lang).to_string(), |d| d.to_string()),
+            f.duration_min.map_or_else(
+                || Word::NotSaidFeminine.text(lang).to_string(),
+                |d| d.to_string(),
+            ),
         ),
         (
             Word::ContactWithCode.text(lang),

@@ -17,7 +17,7 @@ pub mod page;
 pub mod phones;
 pub mod quarantine;
 pub mod report;
-mod report_field_work;
+mod report_figures;
 mod report_overdoses;
 pub mod signin;
 pub mod words;

@@ -215,10 +215,17 @@ async fn show(dash: Dash, user: Signed, query: ReportQuery, printable: bool) -> 
             || tables.month_headers(),
             NOT_COMPARED,
         )}
-        {super::report_field_work::section(
+        {super::report_figures::section(
             lang,
             &figures.catalog,
             [&this.field_work, &previous.field_work, &last_year.field_work],
+            || tables.month_headers(),
+            NOT_COMPARED,
+        )}
+        {super::report_figures::section(
+            lang,
+            &figures.catalog,
+            [&this.details, &previous.details, &last_year.details],
             || tables.month_headers(),
             NOT_COMPARED,
         )}

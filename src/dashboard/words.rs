@@ -122,6 +122,7 @@ messages! {
     StateCounted => "Dans les chiffres", "In the figures";
     SeeDetail => "Voir le contact du {when}", "See the contact of {when}";
     NoneGiven => "Aucun", "None";
+    NoneGivenFeminine => "Aucune", "None";
     // A contact
     ContactTitle => "Contact du {when}", "Contact of {when}";
     ContactRecord => "Identifiant", "Record id";
@@ -136,6 +137,12 @@ messages! {
     Yes => "oui", "yes";
     No => "non", "no";
     NotSaid => "non précisé", "not given";
+    NotSaidFeminine => "non précisée", "not given";
+    ContactMode => "Mode de contact", "Contact mode";
+    ContactPlace => "Type de lieu", "Location type";
+    ContactForOthers => "Matériel pour d'autres personnes", "Materials for others";
+    ContactNaloxone => "Trousses de naloxone", "Naloxone kits";
+    NaloxoneNotDescribed => "non décrites", "not described";
     VoidedBecause => "Ce contact est retiré : {reason}", "This contact is voided: {reason}";
     VoidedFromPhone => "Ce contact a été retiré depuis le téléphone.", "This contact was voided from the phone.";
     VoidHeading => "Retirer ce contact", "Void this contact";

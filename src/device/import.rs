@@ -277,6 +277,8 @@ fn parse_row<Tz: TimeZone>(
         interventions: split_list(&cell("interventions")),
         code: optional("code"),
         duration_min: optional("duration"),
+
+        ..ContactDraft::default()
     };
     // A missing date was reported once already; the draft fell back to now.
     match draft.parse(catalog, now) {

@@ -1,6 +1,6 @@
 //! The catalog: the lists a worker picks from (materials, zones, referral
-//! and intervention types, age bands, genders, location types,
-//! substances) and the bundles that fill a form in one tap.
+//! and intervention types, age bands, genders, contact modes, location
+//! types, substances, incident types) and the bundles that fill a form in one tap.
 //!
 //! The server owns it; devices receive a signed copy. Each entry has a
 //! stable slug id that never changes meaning, French and English labels,
@@ -92,13 +92,15 @@ pub enum Section {
     LocationTypes,
     Substances,
     IncidentTypes,
+    ContactModes,
 }
 
 impl Section {
-    pub const ALL: [Section; 9] = [
+    pub const ALL: [Section; 10] = [
         Section::Zones,
         Section::AgeBands,
         Section::Genders,
+        Section::ContactModes,
         Section::Materials,
         Section::Referrals,
         Section::Interventions,
@@ -119,6 +121,7 @@ impl Section {
             Section::LocationTypes => "location_types",
             Section::Substances => "substances",
             Section::IncidentTypes => "incident_types",
+            Section::ContactModes => "contact_modes",
         }
     }
 
@@ -133,6 +136,7 @@ impl Section {
             Section::LocationTypes => Msg::SectionLocationTypes,
             Section::Substances => Msg::SectionSubstances,
             Section::IncidentTypes => Msg::SectionIncidentTypes,
+            Section::ContactModes => Msg::SectionContactModes,
         };
         msg.text(lang)
     }
@@ -148,6 +152,7 @@ impl Section {
             Section::LocationTypes => Field::LocationType,
             Section::Substances => Field::Substances,
             Section::IncidentTypes => Field::IncidentType,
+            Section::ContactModes => Field::ContactMode,
         }
     }
 }
@@ -179,6 +184,10 @@ pub struct Catalog {
     /// Added with shifts and incidents, defaulted the same way.
     #[serde(default = "super::catalog_default::incident_types")]
     pub incident_types: Vec<CatalogEntry>,
+    /// Added with contact version 2 (in person, phone, social media),
+    /// defaulted the same way.
+    #[serde(default = "super::catalog_default::contact_modes")]
+    pub contact_modes: Vec<CatalogEntry>,
     /// Added with fast entry: kits that add their materials in one tap.
     /// Phones of the previous release ignore them.
     #[serde(default = "super::bundle::defaults")]
@@ -218,6 +227,7 @@ impl Catalog {
             Section::LocationTypes => &self.location_types,
             Section::Substances => &self.substances,
             Section::IncidentTypes => &self.incident_types,
+            Section::ContactModes => &self.contact_modes,
         }
     }
 
@@ -232,6 +242,7 @@ impl Catalog {
             Section::LocationTypes => &mut self.location_types,
             Section::Substances => &mut self.substances,
             Section::IncidentTypes => &mut self.incident_types,
+            Section::ContactModes => &mut self.contact_modes,
         }
     }
 

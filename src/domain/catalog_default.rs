@@ -136,6 +136,7 @@ pub(super) fn build() -> Catalog {
         location_types: location_types(),
         substances: substances(),
         incident_types: incident_types(),
+        contact_modes: contact_modes(),
         bundles: super::bundle::defaults(),
     }
 }
@@ -155,6 +156,16 @@ pub(super) fn location_types() -> Vec<CatalogEntry> {
             "Consumption site",
         ),
         ("autre", "Autre lieu", "Other place"),
+    ])
+}
+
+/// How the worker and the person were in touch (street work is more and
+/// more by text and social media as well as in person).
+pub(super) fn contact_modes() -> Vec<CatalogEntry> {
+    entries(&[
+        ("en-personne", "En personne", "In person"),
+        ("telephone-texto", "Téléphone ou texto", "Phone or text"),
+        ("medias-sociaux", "Médias sociaux", "Social media"),
     ])
 }
 

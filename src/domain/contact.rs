@@ -167,12 +167,45 @@ pub struct Contact {
     pub person_code: Option<PersonCode>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_min: Option<DurationMin>,
+    /// Since contact version 2 (batch schema 2): how the worker and the
+    /// person were in touch, a [`Section::ContactModes`](super::Section) id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<CatalogId>,
+    /// Since version 2: where, a location type of the catalog.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location_type: Option<CatalogId>,
+    /// Since version 2: materials handed to the person to pass on to
+    /// others (secondary distribution), counted apart from `materials`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub materials_for_others: BTreeMap<CatalogId, Quantity>,
+    /// Since version 2: what the naloxone kits handed out were.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub naloxone: Option<super::naloxone::NaloxoneKits>,
 }
 
 impl Contact {
     /// The local date the contact belongs to (its own offset, not UTC).
     pub fn local_date(&self) -> NaiveDate {
         self.occurred_at.date_naive()
+    }
+
+    /// Whether it carries a field of contact version 2, which a server of
+    /// the previous release could not read.
+    pub fn is_v2(&self) -> bool {
+        self.mode.is_some()
+            || self.location_type.is_some()
+            || !self.materials_for_others.is_empty()
+            || self.naloxone.is_some()
+    }
+
+    /// Naloxone kits handed out, for the person and for others.
+    pub fn naloxone_kits(&self) -> u32 {
+        [&self.materials, &self.materials_for_others]
+            .iter()
+            .flat_map(|m| m.iter())
+            .filter(|(id, _)| id.as_str() == super::naloxone::NALOXONE_KITS)
+            .map(|(_, q)| q.get())
+            .sum()
     }
 
     /// The same shape at a new time with a new id: "repeat the last".
@@ -221,6 +254,7 @@ impl Record {
     /// The oldest batch schema that carries this record.
     pub fn schema(&self) -> u8 {
         match self {
+            Record::Contact(c) if c.is_v2() => 2,
             Record::Contact(_) | Record::Void(_) => 1,
             Record::Overdose(_) | Record::Shift(_) | Record::Incident(_) => 2,
         }

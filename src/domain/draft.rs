@@ -5,6 +5,7 @@ use super::catalog::{Catalog, CatalogId, IdPolicy, Section};
 use super::contact::{Contact, DurationMin, Kind, PeopleCount, Quantity};
 use super::error::{Field, FieldError, Invalid, Problem};
 use super::ids::RecordId;
+use super::naloxone::{KitForm, KitSupply, NALOXONE_KITS, NaloxoneKits, Trained};
 use super::person_code::PersonCode;
 use super::time::check_plausible;
 use chrono::{DateTime, FixedOffset};
@@ -29,6 +30,14 @@ pub struct ContactDraft {
     pub interventions: Vec<String>,
     pub code: Option<String>,
     pub duration_min: Option<String>,
+    pub mode: Option<String>,
+    pub location_type: Option<String>,
+    /// (material id, quantity) pairs handed out for others.
+    pub materials_for_others: Vec<(String, String)>,
+    /// The naloxone detail: given when any of the three is.
+    pub kit_form: Option<String>,
+    pub kit_supply: Option<String>,
+    pub people_trained: Option<String>,
 }
 
 /// Splits `id=qty` as typed for one material.
@@ -90,30 +99,32 @@ impl ContactDraft {
         let duration_min = present(&self.duration_min)
             .and_then(|d| found.keep(DurationMin::parse(Field::Duration, d)));
 
-        let mut materials = BTreeMap::new();
-        let mut seen = BTreeSet::new();
-        for (id, qty) in &self.materials {
-            let id = found.keep(catalog.check(Section::Materials, id, policy));
-            let qty = found.keep(Quantity::parse(Field::Materials, qty));
-            let (Some(id), Some(qty)) = (id, qty) else {
-                continue;
-            };
-            if !seen.insert(id.clone()) {
-                found.push(
-                    Field::Materials,
-                    Problem::Duplicate {
-                        value: id.to_string(),
-                    },
-                );
-            } else if qty.get() > 0 {
-                materials.insert(id, qty);
-            }
-        }
+        let materials = found.quantities(catalog, Field::Materials, &self.materials);
+        let mode = present(&self.mode)
+            .and_then(|m| found.keep(catalog.check(Section::ContactModes, m, policy)));
+        let location_type = present(&self.location_type)
+            .and_then(|l| found.keep(catalog.check(Section::LocationTypes, l, policy)));
+        let materials_for_others = found.quantities(
+            catalog,
+            Field::MaterialsForOthers,
+            &self.materials_for_others,
+        );
+        let naloxone = self.naloxone(&mut found);
         let referrals = found.chips(catalog, Section::Referrals, &self.referrals);
         let interventions = found.chips(catalog, Section::Interventions, &self.interventions);
 
         if kind == Some(Kind::Group) && people.is_some_and(|p| p.get() < 2) {
             found.push(Field::People, Problem::GroupNeedsTwo);
+        }
+        let gives_kits = [&materials, &materials_for_others]
+            .iter()
+            .any(|m| m.keys().any(|id| id.as_str() == NALOXONE_KITS));
+        let detailed = [&self.kit_form, &self.kit_supply, &self.people_trained]
+            .into_iter()
+            .any(|text| present(text).is_some());
+        if detailed && !gives_kits {
+            let material = NALOXONE_KITS.to_string();
+            found.push(Field::KitForm, Problem::NoKits { material });
         }
 
         match (zone, kind, people, age_band, returned) {
@@ -137,9 +148,45 @@ impl ContactDraft {
                 interventions,
                 person_code,
                 duration_min,
+                mode,
+                location_type,
+                materials_for_others,
+                naloxone,
             }),
             _ => Err(Invalid(found.0)),
         }
+    }
+}
+
+impl ContactDraft {
+    /// The naloxone detail, when any of its fields is given: the form and
+    /// first-or-replacement are then both needed.
+    fn naloxone(&self, found: &mut Found) -> Option<NaloxoneKits> {
+        let (form, supply, trained) = (
+            present(&self.kit_form),
+            present(&self.kit_supply),
+            present(&self.people_trained),
+        );
+        if form.is_none() && supply.is_none() && trained.is_none() {
+            return None;
+        }
+        let form = found.keep(
+            required(Field::KitForm, form.unwrap_or_default())
+                .and_then(|_| KitForm::parse(form.unwrap_or_default())),
+        );
+        let supply = found.keep(
+            required(Field::KitSupply, supply.unwrap_or_default())
+                .and_then(|_| KitSupply::parse(supply.unwrap_or_default())),
+        );
+        let trained = match trained {
+            Some(text) => found.keep(Trained::parse(Field::PeopleTrained, text)),
+            None => Trained::new(Field::PeopleTrained, 0).ok(),
+        };
+        Some(NaloxoneKits {
+            form: form?,
+            supply: supply?,
+            trained: trained?,
+        })
     }
 }
 
@@ -162,6 +209,40 @@ impl Found {
 
     pub(super) fn push(&mut self, field: Field, problem: Problem) {
         self.0.push(FieldError::new(field, problem));
+    }
+
+    /// Typed (material, quantity) pairs for `field`: each material once,
+    /// zeros dropped (a stepper left at zero is not a gift).
+    fn quantities(
+        &mut self,
+        catalog: &Catalog,
+        field: Field,
+        typed: &[(String, String)],
+    ) -> BTreeMap<CatalogId, Quantity> {
+        let mut out = BTreeMap::new();
+        let mut seen = BTreeSet::new();
+        for (id, qty) in typed {
+            let id = self.keep(
+                catalog
+                    .check(Section::Materials, id, IdPolicy::ActiveOnly)
+                    .map_err(|e| FieldError::new(field, e.problem)),
+            );
+            let qty = self.keep(Quantity::parse(field, qty));
+            let (Some(id), Some(qty)) = (id, qty) else {
+                continue;
+            };
+            if !seen.insert(id.clone()) {
+                self.push(
+                    field,
+                    Problem::Duplicate {
+                        value: id.to_string(),
+                    },
+                );
+            } else if qty.get() > 0 {
+                out.insert(id, qty);
+            }
+        }
+        out
     }
 
     /// A set of chips: duplicates collapse, since picking twice means once.
@@ -239,6 +320,64 @@ mod tests {
         let found = problems(&draft);
         let fields: Vec<Field> = found.iter().map(|(f, _)| *f).collect();
         assert_eq!(fields, vec![Field::Zone, Field::People, Field::Materials]);
+    }
+
+    #[test]
+    fn a_version_2_contact_carries_mode_place_materials_for_others_and_its_kits() {
+        let mut draft = typical();
+        draft.mode = Some("telephone-texto".into());
+        draft.location_type = Some("refuge".into());
+        draft
+            .materials
+            .push(("trousses-naloxone".into(), "2".into()));
+        draft.materials_for_others = vec![("seringues".into(), "20".into())];
+        draft.kit_form = Some("nasal".into());
+        draft.kit_supply = Some("stolen".into());
+        draft.people_trained = Some("3".into());
+        let catalog = crate::domain::Catalog::default_quebec();
+        let contact = draft.parse(&catalog, now()).unwrap();
+        assert_eq!(contact.naloxone_kits(), 2);
+        assert_eq!(contact.materials_for_others.len(), 1);
+        let kits = contact.naloxone.unwrap();
+        assert_eq!(
+            (kits.form.key(), kits.supply.key(), kits.trained.get()),
+            ("nasal", "stolen", 3)
+        );
+        assert_eq!(crate::domain::Record::Contact(contact).schema(), 2);
+        let plain = typical().parse(&catalog, now()).unwrap();
+        assert_eq!(
+            crate::domain::Record::Contact(plain).schema(),
+            1,
+            "v1 servers still read it"
+        );
+    }
+
+    #[test]
+    fn a_naloxone_detail_needs_kits_a_form_and_first_or_replacement() {
+        let mut draft = typical();
+        draft.kit_form = Some("spray".into());
+        draft.people_trained = Some("51".into());
+        draft.materials_for_others = vec![("seringues".into(), "dix".into())];
+        draft.mode = Some("pigeon".into());
+        let found = problems(&draft);
+        let fields: Vec<Field> = found.iter().map(|(f, _)| *f).collect();
+        assert_eq!(
+            fields,
+            [
+                Field::ContactMode,
+                Field::MaterialsForOthers,
+                Field::KitForm,
+                Field::KitSupply,
+                Field::PeopleTrained,
+                Field::KitForm
+            ]
+        );
+        assert!(matches!(found[3].1, Problem::Required));
+        let message = FieldError::new(found[5].0, found[5].1.clone()).message(Lang::Fr);
+        assert!(
+            message.contains("aucune trousse de naloxone (trousses-naloxone)"),
+            "{message}"
+        );
     }
 
     #[test]

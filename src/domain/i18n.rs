@@ -89,6 +89,29 @@ messages! {
     FieldTeamSize => "taille de l'équipe", "team size";
     FieldShiftEnd => "fin de la tournée", "end of the shift";
     FieldIncidentType => "type d'incident", "incident type";
+    FieldContactMode => "mode de contact", "contact mode";
+    FieldMaterialsForOthers => "matériel pour d'autres personnes", "materials for others";
+    FieldKitForm => "forme des trousses de naloxone", "naloxone kit form";
+    FieldKitSupply => "première trousse ou remplacement", "first kit or replacement";
+    FieldPeopleTrained => "personnes formées à la naloxone", "people trained in naloxone";
+    KitFormNasal => "Nasale", "Nasal";
+    KitFormInjectable => "Injectable", "Injectable";
+    AppForOthers => "Pour d'autres personnes", "For others";
+    AppAddForOthers => "Matériel pour d'autres personnes…", "Materials for others…";
+    AppNaloxone => "Trousses de naloxone remises", "Naloxone kits handed out";
+    AppTrainedLess => "Une personne formée de moins", "One person trained fewer";
+    AppTrainedMore => "Une personne formée de plus", "One more person trained";
+    KitsOne => "{value} trousse", "{value} kit";
+    KitsMany => "{value} trousses", "{value} kits";
+    TrainedOne => "{value} personne formée", "{value} person trained";
+    TrainedMany => "{value} personnes formées", "{value} people trained";
+    KitSupplyFirst => "Première trousse", "First kit";
+    KitSupplyUsed => "Remplacement : utilisée", "Replacement: used";
+    KitSupplyLost => "Remplacement : perdue", "Replacement: lost";
+    KitSupplyStolen => "Remplacement : volée", "Replacement: stolen";
+    KitSupplyConfiscated => "Remplacement : confisquée", "Replacement: confiscated";
+    KitSupplyExpired => "Remplacement : expirée", "Replacement: expired";
+    KitSupplyOther => "Remplacement : autre raison", "Replacement: other reason";
     ShiftEndWorker => "Terminée par l'équipe", "Ended by the team";
     ShiftEndDayOver => "Terminée à la fin de la journée (fin oubliée)", "Ended with the day (end not tapped)";
     ResponderWorker => "Intervenante ou intervenant", "Worker";
@@ -128,6 +151,8 @@ messages! {
         "{field}: {value} is more than a year ago. Allowed: the last year.";
     ProblemGroupNeedsTwo => "{field} : un contact de groupe compte au moins 2 personnes.",
         "{field}: a group contact counts at least 2 people.";
+    ProblemNoKits => "{field} : ce contact ne remet aucune trousse de naloxone ({material}). Ajoutez les trousses remises, ou retirez le détail.",
+        "{field}: this contact hands out no naloxone kit ({material}). Add the kits handed out, or remove the detail.";
     ProblemDuplicate => "{field} : « {value} » apparaît deux fois.",
         "{field}: \"{value}\" appears twice.";
     ProblemBadPair => "{field} : « {value} » doit s'écrire id=quantité, par exemple seringues=10.",
@@ -279,6 +304,7 @@ messages! {
     SectionLocationTypes => "Types de lieux", "Location types";
     SectionSubstances => "Substances soupçonnées", "Suspected substances";
     SectionIncidentTypes => "Types d'incidents", "Incident types";
+    SectionContactModes => "Modes de contact", "Contact modes";
 
     // The server and its supervisor commands.
     ServerNewer => "Cette base de données vient d'une version plus récente de Tournée (schéma {value}). Mettez le serveur à jour; rien n'a été changé.",
@@ -587,6 +613,11 @@ messages! {
     ReportOutingsByZone => "Sorties par zone", "Outings by zone";
     ReportIncidents => "Incidents de sécurité", "Safety incidents";
     ReportIncidentsDebrief => "Incidents avec retour demandé", "Incidents with a debriefing asked for";
+    ReportDetails => "Modes, lieux et naloxone", "Modes, places and naloxone";
+    ReportKits => "Trousses", "Kits";
+    ReportKitsDetailed => "Trousses de naloxone décrites (forme, première ou remplacement)", "Naloxone kits described (form, first or replacement)";
+    ReportPeopleTrained => "Personnes formées à la naloxone sur place", "People trained in naloxone on the spot";
+    ReportMaterialsForOthers => "Matériel remis pour d'autres personnes", "Materials handed out for others";
     ReportNothing => "Rien à signaler ce mois-ci.", "Nothing recorded this month.";
     ReportEstimates => "Les personnes distinctes, nouvelles et déjà rencontrées sont des estimations fondées sur les codes de personne : une personne rencontrée sans code n'y est pas comptée.",
         "Distinct, new and returning people are estimates based on person codes: a person met without a code is not counted.";

@@ -18,6 +18,7 @@ pub mod escape;
 pub mod i18n;
 pub mod ids;
 pub mod incident;
+pub mod naloxone;
 pub mod overdose;
 pub mod person_code;
 pub mod report;

@@ -193,6 +193,28 @@ impl Ledger for SqliteLedger<'_, '_> {
         for id in &facts.referrals {
             self.bump(&month, "referral", id, sign, 0, 0)?;
         }
+        if let Some(mode) = &facts.mode {
+            self.bump(&month, "mode", mode, sign, people, 0)?;
+        }
+        if let Some(place) = &facts.location_type {
+            self.bump(&month, "location", place, sign, people, 0)?;
+        }
+        for (id, quantity) in &facts.materials_for_others {
+            self.bump(&month, "material_others", id, 0, 0, sign * *quantity as i64)?;
+        }
+        if let Some(kits) = &facts.naloxone {
+            let n = sign * kits.kits as i64;
+            self.bump(&month, "kit_form", kits.form.key(), sign, 0, n)?;
+            self.bump(&month, "kit_supply", kits.supply.key(), sign, 0, n)?;
+            self.bump(
+                &month,
+                "kit_trained",
+                "",
+                sign,
+                0,
+                sign * kits.trained as i64,
+            )?;
+        }
         for id in &facts.interventions {
             self.bump(&month, "intervention", id, sign, 0, 0)?;
         }

@@ -6,7 +6,9 @@
 
 use super::error::ServerError;
 use crate::domain::report::tally::NO_GENDER;
-use crate::domain::report::{Breakdown, MonthTally, OverdoseTally, Summary, YearMonth};
+use crate::domain::report::{
+    Breakdown, DetailsTally, MonthTally, OverdoseTally, Summary, YearMonth,
+};
 use crate::domain::{Catalog, Section};
 use rusqlite::{Connection, params};
 use std::collections::BTreeMap;
@@ -38,6 +40,7 @@ pub fn month_tally(
     }
     tally.by_gender.entry(NO_GENDER.to_string()).or_default();
     tally.overdoses = OverdoseTally::with_every_choice();
+    tally.details = DetailsTally::with_every_choice();
     for (section, map) in [
         (Section::Zones, &mut tally.overdoses.by_zone),
         (
@@ -47,6 +50,9 @@ pub fn month_tally(
         (Section::Substances, &mut tally.overdoses.by_substance),
         (Section::Zones, &mut tally.field_work.by_zone),
         (Section::IncidentTypes, &mut tally.field_work.incidents),
+        (Section::ContactModes, &mut tally.details.by_mode),
+        (Section::LocationTypes, &mut tally.details.by_location_type),
+        (Section::Materials, &mut tally.details.materials_for_others),
     ] {
         zeros(map, catalog, section, 0);
     }
@@ -100,6 +106,15 @@ pub fn month_tally(
             "shift_zone" => _ = tally.field_work.by_zone.insert(id, contacts),
             "incident" => _ = tally.field_work.incidents.insert(id, contacts),
             "incident_flag" => tally.field_work.incidents_debrief = contacts,
+            "mode" => _ = tally.details.by_mode.insert(id, contacts),
+            "location" => _ = tally.details.by_location_type.insert(id, contacts),
+            "material_others" => _ = tally.details.materials_for_others.insert(id, quantity),
+            "kit_form" => {
+                tally.details.kits_detailed += quantity;
+                tally.details.kits_by_form.insert(id, quantity);
+            }
+            "kit_supply" => _ = tally.details.kits_by_supply.insert(id, quantity),
+            "kit_trained" => tally.details.people_trained = quantity,
             "od_flag" => match id.as_str() {
                 "stayed" => tally.overdoses.someone_stayed = contacts,
                 "ambulance" => tally.overdoses.ambulance = contacts,
@@ -121,6 +136,9 @@ pub fn month_tally(
         (Section::Substances, &mut tally.overdoses.by_substance),
         (Section::Zones, &mut tally.field_work.by_zone),
         (Section::IncidentTypes, &mut tally.field_work.incidents),
+        (Section::ContactModes, &mut tally.details.by_mode),
+        (Section::LocationTypes, &mut tally.details.by_location_type),
+        (Section::Materials, &mut tally.details.materials_for_others),
     ] {
         map.retain(|id, n| *n > 0 || catalog.entry(section, id).is_some_and(|e| e.active));
     }

@@ -1,6 +1,6 @@
 //! Home: the big "Nouveau contact" button, "Répéter le dernier",
-//! "Surdose", the outing under way, "Incident", today's counts and the
-//! sync chip.
+//! "Surdose" and "Incident" side by side, today's counts, the sync chip,
+//! then the outing under way.
 
 use super::{ErrorLine, Notice, chip};
 use crate::app::form::Form;
@@ -84,18 +84,19 @@ pub fn Home() -> Element {
                 onclick: repeat,
                 {Msg::AppRepeatLast.text(lang)}
             }
-            button {
-                class: "secondary big",
-                "data-testid": "new-overdose",
-                onclick: overdose,
-                {Msg::AppOverdose.text(lang)}
-            }
-            super::shift::ShiftBlock {}
-            button {
-                class: "secondary",
-                "data-testid": "new-incident",
-                onclick: incident,
-                {Msg::AppIncident.text(lang)}
+            div { class: "pair",
+                button {
+                    class: "secondary big",
+                    "data-testid": "new-overdose",
+                    onclick: overdose,
+                    {Msg::AppOverdose.text(lang)}
+                }
+                button {
+                    class: "secondary big",
+                    "data-testid": "new-incident",
+                    onclick: incident,
+                    {Msg::AppIncident.text(lang)}
+                }
             }
             p { class: "counts", "data-testid": "counts", "{counts}" }
             if let Some((class, words)) = chip_view {
@@ -107,6 +108,9 @@ pub fn Home() -> Element {
                 }
             }
             ErrorLine { text: error }
+            // Below the day's state: tapped twice a night, it must not
+            // push the sync chip off a small phone's screen.
+            super::shift::ShiftBlock {}
         }
     }
 }

@@ -58,6 +58,7 @@ pub fn Materials(
                 quantity: form.quantity(id),
                 id: id.clone(),
                 lang,
+                others: false,
             }
         }
     };
@@ -121,11 +122,54 @@ pub fn Materials(
     }
 }
 
-/// One material: its name, −, the quantity (typed or stepped), +1, +5, +10.
+/// Materials handed out for others (secondary distribution), folded
+/// behind one button until the worker needs them: the same rows, counted
+/// apart from what the person takes for themself.
 #[component]
-fn Row(id: String, label: String, quantity: u32, lang: Lang) -> Element {
+pub fn ForOthers(
+    catalog: Catalog,
+    usual: BTreeMap<String, u64>,
+    form: Form,
+    lang: Lang,
+) -> Element {
+    let mut open = use_signal(|| false);
+    let title = Msg::AppForOthers.text(lang);
+    if !open() && form.for_others.is_empty() {
+        return rsx! {
+            button {
+                class: "chip-more wide",
+                "data-testid": "for-others",
+                "aria-expanded": "false",
+                onclick: move |_| open.set(true),
+                {Msg::AppAddForOthers.text(lang)}
+            }
+        };
+    }
+    let ids = by_use(&catalog, Section::Materials, &usual);
+    rsx! {
+        div { class: "group materials others", role: "group", "aria-label": title, "data-testid": "others",
+            h2 { "{title}" }
+            for id in ids.iter() {
+                Row {
+                    key: "{id}",
+                    label: catalog.label(Section::Materials, id, lang).to_string(),
+                    quantity: form.quantity_in(true, id),
+                    id: id.clone(),
+                    lang,
+                    others: true,
+                }
+            }
+        }
+    }
+}
+
+/// One material: its name, −, the quantity (typed or stepped), +1, +5, +10;
+/// for the person, or for others.
+#[component]
+fn Row(id: String, label: String, quantity: u32, lang: Lang, others: bool) -> Element {
     let mut ui = use_context::<Ui>();
-    let step = move |more: u32, id: String| move |_| ui.form.with_mut(|f| f.add(&id, more));
+    let step =
+        move |more: u32, id: String| move |_| ui.form.with_mut(|f| f.add_in(others, &id, more));
     let shown = if quantity == 0 {
         String::new()
     } else {
@@ -140,7 +184,7 @@ fn Row(id: String, label: String, quantity: u32, lang: Lang) -> Element {
                     "aria-label": tr(lang, Msg::AppOneLess, &[("value", &label)]),
                     onclick: {
                         let id = id.clone();
-                        move |_| ui.form.with_mut(|f| f.step(&id, false))
+                        move |_| ui.form.with_mut(|f| f.step_in(others, &id, false))
                     },
                     "−"
                 }
@@ -155,7 +199,7 @@ fn Row(id: String, label: String, quantity: u32, lang: Lang) -> Element {
                     value: "{shown}",
                     oninput: {
                         let id = id.clone();
-                        move |e: FormEvent| ui.form.with_mut(|f| f.type_quantity(&id, &e.value()))
+                        move |e: FormEvent| ui.form.with_mut(|f| f.type_in(others, &id, &e.value()))
                     },
                 }
                 button {

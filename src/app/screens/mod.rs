@@ -8,6 +8,7 @@ pub mod first_run;
 pub mod home;
 pub mod incident;
 pub mod materials;
+pub mod naloxone;
 pub mod new_contact;
 pub mod overdose;
 pub mod picker;

@@ -1,11 +1,14 @@
 //! New contact, on one screen: zone (folded to the last one), kind and
 //! age band as chips (people only for a group); the usual materials,
-//! bundles and referrals (see [`super::materials`]); then gender, returned
+//! bundles and referrals (see [`super::materials`]); then materials for
+//! others, the naloxone kits' detail once kits are counted (see
+//! [`super::naloxone`]), gender, contact mode, location type, returned
 //! syringes, interventions, an optional duration and person code; Save
 //! always in view. A typical contact fits above the fold of a 390 x 844
 //! phone. Problems show next to their field, in the worker's language.
 
-use super::materials::{Materials, Part};
+use super::materials::{ForOthers, Materials, Part};
+use super::naloxone::NaloxoneDetail;
 use super::picker::{Chips, entries, labelled};
 use super::{ErrorLine, field_error, general_error};
 use crate::app::form::{Form, by_use};
@@ -123,6 +126,13 @@ pub fn NewContact() -> Element {
                 },
             }
             Materials { catalog: catalog.clone(), usual: usual.materials.clone(), form: form.clone(), lang, part: Part::More, open: more_materials }
+            ForOthers { catalog: catalog.clone(), usual: usual.materials.clone(), form: form.clone(), lang }
+            ErrorLine { text: error_for(Field::MaterialsForOthers) }
+            NaloxoneDetail {
+                form: form.clone(),
+                lang,
+                errors: [error_for(Field::KitForm), error_for(Field::KitSupply), error_for(Field::PeopleTrained)],
+            }
             Chips {
                 name: "gender",
                 lang,
@@ -133,6 +143,31 @@ pub fn NewContact() -> Element {
                 onpick: move |id: String| {
                     ui.settle(Field::Gender);
                     ui.form.with_mut(|f| f.toggle_gender(&id));
+                },
+            }
+            Chips {
+                name: "mode",
+                lang,
+                title: Msg::FieldContactMode.text(lang),
+                items: entries(&catalog, Section::ContactModes, lang),
+                picked: form.mode.iter().cloned().collect::<Vec<_>>(),
+                error: error_for(Field::ContactMode),
+                onpick: move |id: String| {
+                    ui.settle(Field::ContactMode);
+                    ui.form.with_mut(|f| Form::toggle_one(&mut f.mode, &id));
+                },
+            }
+            Chips {
+                name: "location",
+                lang,
+                title: Msg::FieldLocationType.text(lang),
+                items: entries(&catalog, Section::LocationTypes, lang),
+                picked: form.location.iter().cloned().collect::<Vec<_>>(),
+                error: error_for(Field::LocationType),
+                fold: Some(3),
+                onpick: move |id: String| {
+                    ui.settle(Field::LocationType);
+                    ui.form.with_mut(|f| Form::toggle_one(&mut f.location, &id));
                 },
             }
             div { class: "group",

@@ -4,6 +4,7 @@
 //! the same seed tell the same story.
 
 use crate::device::{Client, Pin, Store, SyncOptions, enroll, sync};
+use crate::domain::naloxone::NALOXONE_KITS;
 use crate::domain::{Catalog, ContactDraft, IncidentDraft, OpenShift, OverdoseDraft, ShiftEnd};
 use crate::server::admin;
 use chrono::{DateTime, Datelike, Duration, FixedOffset, Local, NaiveDate, TimeZone};
@@ -122,6 +123,33 @@ const AGES: &[(&str, u32)] = &[("12-17", 4), ("18-24", 16), ("25-34", 30), ("35-
 
 /// One of `items`, each as likely as its weight (the tables above are
 /// never empty and their weights are positive).
+/// Street work is mostly in person; some follow-up by text.
+const MODES: &[(&str, u32)] = &[
+    ("en-personne", 88),
+    ("telephone-texto", 8),
+    ("medias-sociaux", 4),
+];
+
+const PLACES: &[(&str, u32)] = &[
+    ("rue-parc", 50),
+    ("campement", 12),
+    ("refuge", 14),
+    ("logement", 8),
+    ("bar-fete", 4),
+    ("vehicule", 4),
+    ("autre", 8),
+];
+
+/// Why a kit is replaced, as Take Home Naloxone programs see it.
+const SUPPLIES: &[(&str, u32)] = &[
+    ("first", 45),
+    ("used", 30),
+    ("lost", 10),
+    ("stolen", 5),
+    ("confiscated", 5),
+    ("expired", 5),
+];
+
 fn weighted<'a>(rng: &mut SmallRng, items: &'a [(&'a str, u32)]) -> &'a str {
     items
         .choose_weighted(rng, |(_, weight)| *weight)
@@ -174,6 +202,11 @@ fn contact_draft(
         }
         materials.push((id.to_string(), rng.random_range(*low..=*high).to_string()));
     }
+    // Phone and social-media contacts hand nothing out.
+    let mode = weighted(rng, MODES);
+    if mode != "en-personne" {
+        materials.clear();
+    }
     let gives_syringes = materials.iter().any(|(m, _)| m == "seringues");
     // Mostly women and men, now and then every other answer.
     let gender = catalog
@@ -187,7 +220,28 @@ fn contact_draft(
         })
         .map(|g| g.id.to_string())
         .ok();
+    let gives_kits = materials.iter().any(|(m, _)| m == NALOXONE_KITS);
+    let for_others = if gives_syringes && rng.random_bool(0.15) {
+        vec![("seringues".into(), rng.random_range(10..=40).to_string())]
+    } else {
+        vec![]
+    };
+    let described = gives_kits && rng.random_bool(0.8);
     ContactDraft {
+        mode: Some(mode.into()),
+        location_type: (mode == "en-personne" && rng.random_bool(0.7))
+            .then(|| weighted(rng, PLACES).into()),
+        materials_for_others: for_others,
+        kit_form: described.then(|| {
+            if rng.random_bool(0.9) {
+                "nasal"
+            } else {
+                "injectable"
+            }
+            .into()
+        }),
+        kit_supply: described.then(|| weighted(rng, SUPPLIES).into()),
+        people_trained: described.then(|| rng.random_range(0..=2).to_string()),
         occurred_at: Some(at),
         zone: team.zones[rng.random_range(0..team.zones.len())].to_string(),
         kind: kind.into(),
@@ -211,6 +265,7 @@ fn contact_draft(
         duration_min: rng
             .random_bool(0.3)
             .then(|| rng.random_range(2..45).to_string()),
+        ..ContactDraft::default()
     }
 }
 

@@ -18,7 +18,11 @@
 //!   `overdoses_<group>` per group (`overdoses_by_outcome`, …, measure
 //!   `responses`), then the field work: `field_work` (its head figures)
 //!   and `field_work_<group>` (`field_work_by_zone`, and in the internal
-//!   version `field_work_incidents`, measure `count`); its times are minutes.
+//!   version `field_work_incidents`, measure `count`); its times are minutes;
+//!   then `details` (naloxone kits described, people trained) and
+//!   `details_<group>`: `details_by_mode` and `details_by_location_type`
+//!   (measure `contacts`), `details_materials_for_others` (`quantity`),
+//!   `details_kits_by_form` and `details_kits_by_supply` (`kits`).
 //! - `key`: the catalog id (empty for totals); ids are slugs, never labels,
 //!   so a sheet keeps working when a label is renamed.
 //! - `measure`: what is counted, named as in the JSON: a total's field name;
@@ -33,7 +37,8 @@
 //! The JSON path of a value: `<measure>` for totals (`previous_month.<measure>`
 //! for the comparison columns), `<section>.<key>` for materials, referrals
 //! and interventions, `<section>.<key>.<measure>` for breakdowns,
-//! `overdoses.<measure>` and `overdoses.<group>.<key>` for overdoses. Every
+//! `overdoses.<measure>` and `overdoses.<group>.<key>` for overdoses, and
+//! the same for `field_work` and `details`. Every
 //! field is ASCII, so no spreadsheet misreads the encoding.
 //!
 //! Spreadsheets run a cell that starts with `=`, `+`, `-` or `@` as a
@@ -161,18 +166,15 @@ pub fn render(p: &PublishedTally) -> Result<String, CsvError> {
             )?;
         }
     }
-    for (measure, value) in &p.field_work.heads {
-        row("field_work", "", measure, *value, [None, None])?;
-    }
-    for (group, map) in &p.field_work.groups {
-        for (id, &value) in map {
-            row(
-                &format!("field_work_{group}"),
-                id,
-                "count",
-                value,
-                [None, None],
-            )?;
+    for figures in [&p.field_work, &p.details] {
+        for head in &figures.heads {
+            row(figures.name, "", head.name, head.cell, [None, None])?;
+        }
+        for group in &figures.groups {
+            let section = format!("{}_{}", figures.name, group.name);
+            for (id, &value) in &group.cells {
+                row(&section, id, group.measure.1, value, [None, None])?;
+            }
         }
     }
     let bytes = out
@@ -195,9 +197,12 @@ mod tests {
             "totals" => &json[measure],
             "materials" | "referrals" | "interventions" => &json[section][key],
             "overdoses" => &json["overdoses"][measure],
-            "field_work" => &json["field_work"][measure],
+            "field_work" | "details" => &json[section][measure],
             _ if section.starts_with("field_work_") => {
                 &json["field_work"][&section["field_work_".len()..]][key]
+            }
+            _ if section.starts_with("details_") => {
+                &json["details"][&section["details_".len()..]][key]
             }
             _ if section.starts_with("overdoses_") => {
                 &json["overdoses"][&section["overdoses_".len()..]][key]
@@ -237,11 +242,12 @@ mod tests {
             let rows = parse(&to_csv(&tally, suppress).expect("csv"));
             // 8 totals, 2 + 1 + 1 catalog counts, 2 measures x (3 + 1 + 1)
             // rows; 6 overdose figures, 3 outcomes and 1 call.
-            // 5 field-work figures, 6 with the internal one's incidents.
+            // 5 field-work figures, 6 with the internal one's incidents;
+            // 2 details heads, 2 modes, 1 material for others, 1 form.
             let field_work = if suppress { 5 } else { 6 };
             assert_eq!(
                 rows.len(),
-                8 + 4 + 10 + 6 + 4 + field_work,
+                8 + 4 + 10 + 6 + 4 + field_work + 6,
                 "one row per figure"
             );
             for row in &rows {

@@ -10,9 +10,10 @@
 //! The JSON and CSV carry minutes, exact, under the tally's own names;
 //! pages and prints show them as hours with one decimal.
 
+use super::figures::{Figures, Group, Head, Keys, Unit, cells};
 use super::published::Cell;
-use crate::domain::catalog::{Catalog, Section};
-use crate::domain::i18n::{Lang, Msg};
+use crate::domain::catalog::Section;
+use crate::domain::i18n::Msg;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -34,105 +35,79 @@ pub struct FieldWorkTally {
     pub incidents_debrief: u64,
 }
 
-/// Minutes as hours with one decimal, in the reader's way of writing
-/// numbers: "6,5" in French, "6.5" in English.
-pub fn hours(minutes: u64, lang: Lang) -> String {
-    let tenths = (minutes * 10 + 30) / 60;
-    let text = format!("{}.{}", tenths / 10, tenths % 10);
-    match lang {
-        Lang::Fr => text.replace('.', ","),
-        Lang::En => text,
-    }
-}
-
-/// Whether a head figure is a number of minutes.
-pub fn is_minutes(name: &str) -> bool {
-    matches!(name, "minutes" | "worker_minutes")
-}
-
-/// A head figure as a page shows it: minutes as hours.
-pub fn shown(name: &str, cell: Cell, lang: Lang) -> String {
-    match cell.count() {
-        Some(minutes) if is_minutes(name) => hours(minutes, lang),
-        _ => super::markdown::count(cell, lang),
-    }
-}
-
-/// Published field work: its figures by JSON name, in order.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PublishedFieldWork {
-    pub heads: Vec<(&'static str, Cell)>,
-    pub groups: Vec<(&'static str, BTreeMap<String, Cell>)>,
-}
-
-impl PublishedFieldWork {
+impl FieldWorkTally {
     /// Every figure; `internal` adds the incidents.
-    pub fn of(t: &FieldWorkTally, internal: bool) -> PublishedFieldWork {
-        let counts = |map: &BTreeMap<String, u64>| {
-            map.iter()
-                .map(|(k, &n)| (k.clone(), Cell::Count(n)))
-                .collect::<BTreeMap<_, _>>()
+    pub fn published(&self, internal: bool) -> Figures {
+        let head = |name, label, unit, n| Head {
+            name,
+            label,
+            unit,
+            cell: Cell::Count(n),
         };
         let mut heads = vec![
-            ("outings", Cell::Count(t.outings)),
-            ("minutes", Cell::Count(t.minutes)),
-            ("worker_minutes", Cell::Count(t.worker_minutes)),
-            ("contacts_during", Cell::Count(t.contacts_during)),
-            ("forgotten_ends", Cell::Count(t.forgotten_ends)),
+            head("outings", Msg::ReportOutings, Unit::Count, self.outings),
+            head(
+                "minutes",
+                Msg::ReportHoursInField,
+                Unit::Minutes,
+                self.minutes,
+            ),
+            head(
+                "worker_minutes",
+                Msg::ReportWorkerHours,
+                Unit::Minutes,
+                self.worker_minutes,
+            ),
+            head(
+                "contacts_during",
+                Msg::ReportContactsDuringOutings,
+                Unit::Count,
+                self.contacts_during,
+            ),
+            head(
+                "forgotten_ends",
+                Msg::ReportEndNotTapped,
+                Unit::Count,
+                self.forgotten_ends,
+            ),
         ];
-        let mut groups = vec![("by_zone", counts(&t.by_zone))];
+        let mut groups = vec![Group {
+            name: "by_zone",
+            title: Msg::ReportOutingsByZone,
+            measure: (Msg::ReportOutings, "count"),
+            keys: Keys::Catalog(Section::Zones),
+            cells: cells(&self.by_zone, Cell::Count),
+        }];
         if internal {
-            heads.push(("incidents_debrief", Cell::Count(t.incidents_debrief)));
-            groups.push(("incidents", counts(&t.incidents)));
+            heads.push(head(
+                "incidents_debrief",
+                Msg::ReportIncidentsDebrief,
+                Unit::Count,
+                self.incidents_debrief,
+            ));
+            groups.push(Group {
+                name: "incidents",
+                title: Msg::SectionIncidentTypes,
+                measure: (Msg::ReportIncidents, "count"),
+                keys: Keys::Catalog(Section::IncidentTypes),
+                cells: cells(&self.incidents, Cell::Count),
+            });
         }
-        PublishedFieldWork { heads, groups }
+        Figures {
+            name: "field_work",
+            title: Msg::ReportFieldWork,
+            heads,
+            groups,
+        }
     }
-}
-
-/// What a head figure is called, by its JSON name.
-pub fn head_label(name: &str, lang: Lang) -> &'static str {
-    match name {
-        "outings" => Msg::ReportOutings,
-        "minutes" => Msg::ReportHoursInField,
-        "worker_minutes" => Msg::ReportWorkerHours,
-        "contacts_during" => Msg::ReportContactsDuringOutings,
-        "forgotten_ends" => Msg::ReportEndNotTapped,
-        _ => Msg::ReportIncidentsDebrief,
-    }
-    .text(lang)
-}
-
-pub fn group_title(group: &str, lang: Lang) -> &'static str {
-    match group {
-        "by_zone" => Msg::ReportOutingsByZone,
-        _ => Msg::SectionIncidentTypes,
-    }
-    .text(lang)
-}
-
-/// What a group's rows count.
-pub fn group_measure(group: &str, lang: Lang) -> &'static str {
-    match group {
-        "by_zone" => Msg::ReportOutings,
-        _ => Msg::ReportIncidents,
-    }
-    .text(lang)
-}
-
-pub fn group_section(group: &str) -> Section {
-    match group {
-        "by_zone" => Section::Zones,
-        _ => Section::IncidentTypes,
-    }
-}
-
-pub fn key_label(group: &str, id: &str, catalog: &Catalog, lang: Lang) -> String {
-    catalog.label(group_section(group), id, lang).to_string()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::domain::Lang;
+    use crate::domain::report::figures::{hours, shown};
 
     #[test]
     fn minutes_show_as_hours_and_incidents_stay_internal() {
@@ -145,10 +120,10 @@ mod tests {
             ..FieldWorkTally::default()
         };
         t.incidents.insert("agression".into(), 1);
-        let internal = PublishedFieldWork::of(&t, true);
-        let external = PublishedFieldWork::of(&t, false);
-        assert!(internal.groups.iter().any(|(n, _)| *n == "incidents"));
-        let names: Vec<&str> = external.heads.iter().map(|(n, _)| *n).collect();
+        let internal = t.published(true);
+        let external = t.published(false);
+        assert!(internal.groups.iter().any(|g| g.name == "incidents"));
+        let names: Vec<&str> = external.heads.iter().map(|h| h.name).collect();
         assert_eq!(
             names,
             [
@@ -159,8 +134,8 @@ mod tests {
                 "forgotten_ends"
             ]
         );
-        assert!(external.groups.iter().all(|(n, _)| *n != "incidents"));
-        assert_eq!(shown("minutes", Cell::Count(390), Lang::Fr), "6,5");
-        assert_eq!(shown("outings", Cell::Count(3), Lang::Fr), "3");
+        assert!(external.groups.iter().all(|g| g.name != "incidents"));
+        assert_eq!(shown(Unit::Minutes, Cell::Count(390), Lang::Fr), "6,5");
+        assert_eq!(shown(Unit::Count, Cell::Count(3), Lang::Fr), "3");
     }
 }

@@ -1,5 +1,6 @@
 //! A month to test the writers with, its numbers chosen by hand.
 
+use super::details::DetailsTally;
 use super::overdose::OverdoseTally;
 use super::tally::{Breakdown, MonthTally, Summary};
 
@@ -51,5 +52,13 @@ pub fn sample() -> MonthTally {
             ..OverdoseTally::default()
         },
         field_work: Default::default(),
+        details: DetailsTally {
+            by_mode: [("en-personne".into(), 36), ("telephone-texto".into(), 4)].into(),
+            materials_for_others: [("seringues".into(), 60)].into(),
+            kits_detailed: 7,
+            people_trained: 3,
+            kits_by_form: [("nasal".into(), 7)].into(),
+            ..DetailsTally::default()
+        },
     }
 }

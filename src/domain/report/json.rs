@@ -53,14 +53,16 @@ pub fn render(p: &PublishedTally) -> Value {
         overdoses.insert(name.into(), counts(map));
     }
     out.insert("overdoses".into(), Value::Object(overdoses));
-    let mut field_work = Map::new();
-    for (name, value) in &p.field_work.heads {
-        field_work.insert((*name).into(), cell(*value));
+    for figures in [&p.field_work, &p.details] {
+        let mut section = Map::new();
+        for head in &figures.heads {
+            section.insert(head.name.into(), cell(head.cell));
+        }
+        for group in &figures.groups {
+            section.insert(group.name.into(), counts(&group.cells));
+        }
+        out.insert(figures.name.into(), Value::Object(section));
     }
-    for (name, map) in &p.field_work.groups {
-        field_work.insert((*name).into(), counts(map));
-    }
-    out.insert("field_work".into(), Value::Object(field_work));
     Value::Object(out)
 }
 

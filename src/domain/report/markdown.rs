@@ -10,7 +10,7 @@
 //! thousands separator; `<5` and `x` are written as in the JSON and CSV,
 //! and explained under the title whenever they appear.
 
-use super::field_work;
+use super::figures::{Figures, shown};
 use super::overdose;
 use super::published::{Axis, BreakdownCells, Cell, Measure, PublishedTally};
 use super::suppress::publish;
@@ -85,7 +85,8 @@ pub fn render(p: &PublishedTally, catalog: &Catalog, lang: Lang) -> String {
         table(&mut out, &header, rows, lang);
     }
     overdoses(&mut out, p, catalog, lang);
-    field_work(&mut out, p, catalog, lang);
+    figures(&mut out, &p.field_work, catalog, lang);
+    figures(&mut out, &p.details, catalog, lang);
     out.truncate(out.trim_end().len());
     out.push('\n');
     out
@@ -125,30 +126,26 @@ fn overdoses(out: &mut String, p: &PublishedTally, catalog: &Catalog, lang: Lang
     }
 }
 
-/// The outings, hours and incidents: the head figures, then each group.
-fn field_work(out: &mut String, p: &PublishedTally, catalog: &Catalog, lang: Lang) {
-    let f = &p.field_work;
-    line(out, &format!("## {}", Msg::ReportFieldWork.text(lang)));
+/// A section of figures (field work; modes, places and naloxone): the
+/// head figures, then each group.
+fn figures(out: &mut String, f: &Figures, catalog: &Catalog, lang: Lang) {
+    line(out, &format!("## {}", f.title.text(lang)));
     let header = [Msg::ReportFigure.text(lang), Msg::ReportQuantity.text(lang)];
-    let rows = f.heads.iter().map(|(name, cell)| {
+    let rows = f.heads.iter().map(|head| {
         vec![
-            escape(field_work::head_label(name, lang)),
-            field_work::shown(name, *cell, lang),
+            escape(head.label.text(lang)),
+            shown(head.unit, head.cell, lang),
         ]
     });
     table(out, &header, rows, lang);
-    for (group, map) in &f.groups {
-        let title = field_work::group_title(group, lang);
+    for group in &f.groups {
+        let title = group.title.text(lang);
         line(out, &format!("### {title}"));
-        let header = [title, field_work::group_measure(group, lang)];
-        let rows = ordered(catalog, field_work::group_section(group), map)
+        let header = [title, group.measure.0.text(lang)];
+        let rows = group
+            .rows(catalog, lang)
             .into_iter()
-            .map(|(id, &cell)| {
-                vec![
-                    escape(&field_work::key_label(group, id, catalog, lang)),
-                    count(cell, lang),
-                ]
-            });
+            .map(|(_, label, cell)| vec![escape(&label), count(cell, lang)]);
         table(out, &header, rows, lang);
     }
 }

@@ -9,7 +9,9 @@
 //! [`PublishedTally`], so a figure hidden in one format is hidden in all.
 
 pub mod csv;
+pub mod details;
 pub mod field_work;
+pub mod figures;
 #[cfg(test)]
 mod fixtures;
 pub mod json;
@@ -20,7 +22,9 @@ pub mod suppress;
 pub mod tally;
 
 pub use csv::{CsvError, to_csv};
-pub use field_work::{FieldWorkTally, PublishedFieldWork};
+pub use details::DetailsTally;
+pub use field_work::FieldWorkTally;
+pub use figures::Figures;
 pub use json::to_json;
 pub use markdown::to_markdown;
 pub use overdose::{OverdoseTally, PublishedOverdoses};

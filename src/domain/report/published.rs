@@ -203,7 +203,10 @@ pub struct PublishedTally {
     pub overdoses: PublishedOverdoses,
     /// Exact in both versions; incidents in the internal one only (see
     /// [`super::field_work`]).
-    pub field_work: super::field_work::PublishedFieldWork,
+    pub field_work: super::figures::Figures,
+    /// Modes, places, materials for others, naloxone kits, with their own
+    /// rule (see [`super::details`]).
+    pub details: super::figures::Figures,
 }
 
 impl PublishedTally {
@@ -216,7 +219,8 @@ impl PublishedTally {
     pub(super) fn primary(tally: &MonthTally) -> PublishedTally {
         PublishedTally {
             overdoses: PublishedOverdoses::suppressed(&tally.overdoses),
-            field_work: super::field_work::PublishedFieldWork::of(&tally.field_work, false),
+            field_work: tally.field_work.published(false),
+            details: tally.details.published(tally.contacts, true),
             ..PublishedTally::map(tally, Cell::primary)
         }
     }
@@ -263,7 +267,8 @@ impl PublishedTally {
             same_month_last_year: summary(&tally.same_month_last_year),
             withheld: Vec::new(),
             overdoses: PublishedOverdoses::exact(&tally.overdoses),
-            field_work: super::field_work::PublishedFieldWork::of(&tally.field_work, true),
+            field_work: tally.field_work.published(true),
+            details: tally.details.published(tally.contacts, false),
         }
     }
 

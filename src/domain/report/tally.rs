@@ -144,6 +144,9 @@ pub struct MonthTally {
     /// Since shifts and incidents; a tally written before has none.
     #[serde(default)]
     pub field_work: super::field_work::FieldWorkTally,
+    /// Since contact version 2; a tally written before has none.
+    #[serde(default)]
+    pub details: super::details::DetailsTally,
 }
 
 /// The key under which contacts without a gender are counted.

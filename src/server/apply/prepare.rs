@@ -14,11 +14,13 @@
 //! applying, so a batch applied late (hand-delivered, re-applied after a
 //! fix) is judged as it was when sealed.
 
+use crate::domain::naloxone::{KitForm, KitSupply, NALOXONE_KITS};
 use crate::domain::overdose::{Call911, Outcome};
 use crate::domain::report::YearMonth;
 use crate::domain::shift::ShiftEnd;
 use crate::domain::{
-    Catalog, Contact, IdPolicy, Incident, Kind, Overdose, Record, RecordId, Section, Shift,
+    Catalog, CatalogId, Contact, IdPolicy, Incident, Kind, Overdose, Quantity, Record, RecordId,
+    Section, Shift,
 };
 use crate::server::pseudonym::PseudonymKey;
 use chrono::{DateTime, Duration, FixedOffset};
@@ -43,6 +45,25 @@ pub struct ContactFacts {
     pub duration_min: Option<u16>,
     /// Hex of the 16-byte pseudonym, when the contact had a person code.
     pub pseudonym: Option<String>,
+    /// Contact version 2; facts stored before have none of these.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location_type: Option<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub materials_for_others: BTreeMap<String, u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub naloxone: Option<NaloxoneFacts>,
+}
+
+/// The naloxone kits of a contact: how many (for the person and for
+/// others), their form, first or replacement, people trained.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NaloxoneFacts {
+    pub kits: u64,
+    pub form: KitForm,
+    pub supply: KitSupply,
+    pub trained: u64,
 }
 
 /// What the server keeps of a record other than a contact, by kind.
@@ -282,16 +303,40 @@ fn facts(
     if contact.kind == Kind::Group && contact.people_count.get() < 2 {
         return Err("a group contact counts at least 2 people".into());
     }
-    let materials = contact
-        .materials
-        .iter()
-        .map(|(id, qty)| {
-            Ok((
-                check(Section::Materials, id.as_str())?,
-                u64::from(qty.get()),
-            ))
-        })
-        .collect::<Result<BTreeMap<_, _>, String>>()?;
+    let quantities = |map: &BTreeMap<CatalogId, Quantity>| {
+        map.iter()
+            .map(|(id, qty)| {
+                Ok((
+                    check(Section::Materials, id.as_str())?,
+                    u64::from(qty.get()),
+                ))
+            })
+            .collect::<Result<BTreeMap<_, _>, String>>()
+    };
+    let materials = quantities(&contact.materials)?;
+    let materials_for_others = quantities(&contact.materials_for_others)?;
+    let kits = u64::from(contact.naloxone_kits());
+    if contact.naloxone.is_some() && kits == 0 {
+        return Err(format!(
+            "the naloxone detail describes no kit: \"{NALOXONE_KITS}\" is not among the materials"
+        ));
+    }
+    let naloxone = contact.naloxone.map(|n| NaloxoneFacts {
+        kits,
+        form: n.form,
+        supply: n.supply,
+        trained: u64::from(n.trained.get()),
+    });
+    let mode = contact
+        .mode
+        .as_ref()
+        .map(|m| check(Section::ContactModes, m.as_str()))
+        .transpose()?;
+    let location_type = contact
+        .location_type
+        .as_ref()
+        .map(|l| check(Section::LocationTypes, l.as_str()))
+        .transpose()?;
     let referrals = contact
         .referrals
         .iter()
@@ -323,6 +368,10 @@ fn facts(
             .person_code
             .as_ref()
             .map(|code| hex::encode(key.pseudonym(code))),
+        mode,
+        location_type,
+        materials_for_others,
+        naloxone,
     })
 }
 

@@ -227,6 +227,7 @@ mod tests {
     use crate::domain::report::YearMonth;
     use crate::server::apply::apply_records;
     use crate::server::apply::prepare::Prepared;
+    use std::collections::BTreeMap;
 
     fn facts(at: &str, zone: &str, materials: &[(&str, u64)], code: bool) -> ContactFacts {
         let occurred_at = chrono::DateTime::parse_from_rfc3339(at).unwrap();
@@ -244,6 +245,10 @@ mod tests {
             interventions: Vec::new(),
             duration_min: None,
             pseudonym: code.then(|| "00112233445566778899aabbccddeeff".into()),
+            mode: None,
+            location_type: None,
+            materials_for_others: BTreeMap::new(),
+            naloxone: None,
         }
     }
 

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// The sections supervisors edit here: all of them. Age bands and
 /// genders too, so an organization can follow its funder's categories
 /// (retiring a band keeps the records made with it valid).
-pub const EDITABLE: [Section; 9] = Section::ALL;
+pub const EDITABLE: [Section; 10] = Section::ALL;
 
 /// A label's length, in characters.
 pub const MAX_LABEL_CHARS: usize = 80;

@@ -63,7 +63,7 @@ fn a_tally_without_small_counts_is_published_whole() {
     t.same_month_last_year.contacts = 35;
     // The external version leaves the team's incidents out, nothing else.
     let mut external = PublishedTally::exact(&t);
-    external.field_work = crate::domain::report::PublishedFieldWork::of(&t.field_work, false);
+    external.field_work = t.field_work.published(false);
     assert_eq!(suppress(&t), external);
     assert_eq!(publish(&t, false), PublishedTally::exact(&t));
 }

@@ -135,6 +135,7 @@ pub(super) fn consistent(rng: &mut Rng) -> MonthTally {
         },
         overdoses: Default::default(),
         field_work: Default::default(),
+        details: Default::default(),
     }
 }
 
