@@ -190,9 +190,12 @@ async fn the_report_page_and_csv_hold_the_numbers_of_tournee_report() {
                 _ if section.starts_with("overdoses_") => {
                     format!("overdoses.{}.{key}", &section["overdoses_".len()..])
                 }
-                "field_work" => format!("field_work.{measure}"),
+                "field_work" | "details" => format!("{section}.{measure}"),
                 _ if section.starts_with("field_work_") => {
                     format!("field_work.{}.{key}", &section["field_work_".len()..])
+                }
+                _ if section.starts_with("details_") => {
+                    format!("details.{}.{key}", &section["details_".len()..])
                 }
                 _ => format!("{section}.{key}.{measure}"),
             };

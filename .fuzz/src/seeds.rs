@@ -37,6 +37,7 @@ pub fn records() -> Vec<Record> {
         interventions: vec!["ecoute".into()],
         code: Some("Tremblay-87".into()),
         duration_min: Some("15".into()),
+        ..Default::default()
     }
     .parse(&keys.catalog, keys.now)
     .expect("a valid contact");

@@ -265,7 +265,6 @@ fn contact_draft(
         duration_min: rng
             .random_bool(0.3)
             .then(|| rng.random_range(2..45).to_string()),
-        ..ContactDraft::default()
     }
 }
 
