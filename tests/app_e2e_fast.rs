@@ -4,7 +4,9 @@
 //! syringes, 2 naloxone kits, referral to CLSC", from Home in at most six
 //! clicks, every one on something already on screen with the page never
 //! scrolled; the quantity typed on the keypad; then a bundle adds its
-//! materials in one tap. The server counts exactly what was tapped.
+//! materials in one tap; then the details of contact version 2 (naloxone
+//! kits' detail, materials for others, mode, place). The server counts
+//! exactly what was tapped.
 
 mod common;
 
@@ -105,9 +107,35 @@ async fn e2e_a_typical_contact_in_six_clicks_without_scrolling() {
     })
     .await;
 
+    // Version 2's details, below the fold: kits bring up their detail;
+    // materials for others count apart; mode and place are chips.
+    e2e.tap_id("new-contact").await;
+    e2e.tap("[data-testid='age-band'] [data-id='35-49']").await;
+    e2e.tap_id("other-materials").await;
+    e2e.tap("[data-testid='material-trousses-naloxone'] [data-testid='more']")
+        .await;
+    e2e.tap("[data-testid='kit-form'] [data-id='nasal']").await;
+    e2e.tap("[data-testid='kit-supply'] [data-id='first']")
+        .await;
+    e2e.tap("[data-testid='trained'] [data-testid='more']")
+        .await;
+    e2e.tap_id("for-others").await;
+    e2e.tap("[data-testid='others'] [data-testid='material-seringues'] [data-testid='more-10']")
+        .await;
+    e2e.tap("[data-testid='mode'] [data-id='en-personne']")
+        .await;
+    e2e.tap("[data-testid='location'] [data-id='refuge']")
+        .await;
+    e2e.shot("04-details").await;
+    e2e.tap_id("save").await;
+    e2e.wait_text(".notice", "the saved notice", |t| {
+        t == "Contact enregistré."
+    })
+    .await;
+
     let month = chrono::Local::now().format("%Y-%m").to_string();
     let started = Instant::now();
-    while month_tally(&e2e.server, &month).contacts < 3 {
+    while month_tally(&e2e.server, &month).contacts < 4 {
         assert!(
             started.elapsed() < Duration::from_secs(60),
             "the contacts were not sent by themselves"
@@ -115,14 +143,21 @@ async fn e2e_a_typical_contact_in_six_clicks_without_scrolling() {
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
     let tally = month_tally(&e2e.server, &month);
-    assert_eq!(tally.contacts, 3);
-    assert_eq!(tally.materials["seringues"], 25);
-    assert_eq!(tally.materials["trousses-naloxone"], 2);
+    assert_eq!(tally.contacts, 4);
+    assert_eq!(tally.materials["seringues"], 25, "not the ones for others");
+    assert_eq!(tally.materials["trousses-naloxone"], 3);
+    let details = &tally.details;
+    assert_eq!(details.materials_for_others["seringues"], 10);
+    assert_eq!(details.kits_by_form["nasal"], 1);
+    assert_eq!(details.kits_by_supply["first"], 1);
+    assert_eq!(details.people_trained, 1);
+    assert_eq!(details.by_mode["en-personne"], 1);
+    assert_eq!(details.by_location_type["refuge"], 1);
     assert_eq!(tally.materials["stericups"], 10);
     assert_eq!(tally.materials["eau-sterile"], 10);
     assert_eq!(tally.materials["tampons-alcool"], 10);
     assert_eq!(tally.referrals["clsc"], 1);
     assert_eq!(tally.by_age_band["25-34"].contacts, 1);
-    assert_eq!(tally.by_zone["pontiac"].contacts, 3);
+    assert_eq!(tally.by_zone["pontiac"].contacts, 4);
     e2e.finish().await;
 }
