@@ -124,8 +124,7 @@ async fn e2e_a_typical_contact_in_six_clicks_without_scrolling() {
         .await;
     e2e.tap("[data-testid='mode'] [data-id='en-personne']")
         .await;
-    e2e.tap("[data-testid='location'] [data-id='refuge']")
-        .await;
+    e2e.tap("[data-testid='location'] [data-id='refuge']").await;
     e2e.shot("04-details").await;
     e2e.tap_id("save").await;
     e2e.wait_text(".notice", "the saved notice", |t| {

@@ -104,7 +104,9 @@ async fn an_outing_its_contacts_and_its_incidents_are_synced_and_counted_exactly
         let no_shift = device(&phone, &["shift", "end"]);
         // After the outing: not one of its contacts.
         contact(&phone, base + Duration::minutes(160), "gatineau");
-        let listed = ok(&phone, &["list", "--today"]);
+        // What waits to be sent (not "--today": the worker's day ends at
+        // 06:00, and three hours back may be yesterday's).
+        let listed = ok(&phone, &["list"]);
         ok(&phone, &["sync"]);
         (shift_id, listed, refused, no_shift)
     })
@@ -198,6 +200,43 @@ async fn an_outing_its_contacts_and_its_incidents_are_synced_and_counted_exactly
     assert!(csv.body.contains(",field_work,,outings,1,"), "{}", csv.body);
     assert_eq!(shift_id.len(), 36);
 
+    // Activity lists every type, and narrows to one.
+    let all = web.get("/activity").await;
+    let text = all.body.replace("&#39;", "'").replace("&#x27;", "'");
+    assert!(
+        text.contains(">7 enregistrements<"),
+        "4 contacts, 2 incidents, 1 shift: {text}"
+    );
+    for kind in ["<td>Tournée</td>", "<td>Incident</td>", "<td>Contact</td>"] {
+        assert!(text.contains(kind), "{kind} not listed");
+    }
+    let shifts = web.get("/activity?record=shift").await;
+    assert!(shifts.body.contains("1 enregistrement<"), "{}", shifts.body);
+    assert!(shifts.body.contains("Équipe : 3"), "{}", shifts.body);
+    let incidents = web.get("/activity?record=incident&zone=gatineau").await;
+    assert!(
+        incidents.body.contains("1 enregistrement<"),
+        "{}",
+        incidents.body
+    );
+    assert!(incidents.body.contains("Piqûre accidentelle"));
+    let bad = web.get("/activity?record=vol").await;
+    assert_eq!(bad.status, 400);
+    assert!(
+        bad.body.contains("contact, overdose, shift, incident"),
+        "{}",
+        bad.body
+    );
+    let past = web.get("/activity?page=9").await;
+    assert!(
+        past.body
+            .contains("La page 9 est au-delà de la fin de la liste (dernière page : 1).")
+            && past.body.contains("page=1"),
+        "{}",
+        past.body
+    );
+    assert!(!past.body.contains("Aucun enregistrement ne correspond"));
+
     // The supervisor sees the incidents and records a follow-up, audited.
     let list = web.get(&format!("/incidents?month={month}")).await;
     assert_eq!(list.status, 200, "{}", list.body);
@@ -225,7 +264,7 @@ async fn an_outing_its_contacts_and_its_incidents_are_synced_and_counted_exactly
     let list = web.get(&format!("/incidents?month={month}")).await;
     assert!(
         list.body
-            .contains("Orientation vers des soins — Marie Tremblay")
+            .contains("Orientation vers des soins — par Marie Tremblay, le ")
     );
     assert!(!list.body.contains(&path), "no second form for it");
     let unknown = web

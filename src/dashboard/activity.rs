@@ -2,13 +2,14 @@
 //! form, kept across pages); a contact's detail; voiding it with a reason.
 
 use super::Dash;
+use super::activity_rows::{Line, line, type_label};
 use super::auth::{Posted, Signed};
 use super::page::{self, Frame, Nav};
 use super::words::Word;
 use crate::domain::i18n::{Lang, Msg};
 use crate::domain::{Catalog, RecordId, Section};
 use crate::server::apply::prepare::ContactFacts;
-use crate::server::console::activity::{self, ContactRow, Filter, VoidOutcome};
+use crate::server::console::activity::{self, ContactRow, Filter, RecordType, VoidOutcome};
 use crate::server::now_ms;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -38,6 +39,8 @@ pub struct ActivityQuery {
     referral: String,
     #[serde(default)]
     intervention: String,
+    #[serde(default)]
+    record: String,
     #[serde(default, skip_serializing)]
     page: String,
 }
@@ -53,6 +56,7 @@ impl ActivityQuery {
             ("material", &self.material),
             ("referral", &self.referral),
             ("intervention", &self.intervention),
+            ("record", &self.record),
         ]
         .into_iter()
         .filter(|(_, v)| !v.trim().is_empty())
@@ -114,11 +118,19 @@ pub fn parse_filter(query: &ActivityQuery, lang: Lang) -> Result<Filter, String>
         material: chosen(&query.material),
         referral: chosen(&query.referral),
         intervention: chosen(&query.intervention),
+        record: match chosen(&query.record) {
+            None => None,
+            Some(text) => Some(RecordType::parse(&text).ok_or_else(|| {
+                let allowed: Vec<&str> = RecordType::ALL.iter().map(|t| t.key()).collect();
+                Word::BadRecordType
+                    .fill(lang, &[("value", &text), ("allowed", &allowed.join(", "))])
+            })?),
+        },
     })
 }
 
 /// "Seringues × 10, Condoms × 2", or "None".
-fn materials_summary(
+pub fn materials_summary(
     materials: &std::collections::BTreeMap<String, u64>,
     catalog: &Catalog,
     lang: Lang,
@@ -161,13 +173,15 @@ fn select(
     word: Word,
     current: &str,
     choices: Vec<(String, String)>,
+    // "Tous" or "Toutes", agreeing with the field.
+    any: Word,
 ) -> Element {
     let current = current.trim().to_string();
     rsx! {
         div { class: "field",
             label { r#for: id, {word.text(lang)} }
             select { id: id, name: id,
-                option { value: "", selected: current.is_empty(), {Word::FilterAny.text(lang)} }
+                option { value: "", selected: current.is_empty(), {any.text(lang)} }
                 for (value, label) in choices {
                     option { selected: value == current, value: "{value}", "{label}" }
                 }
@@ -187,6 +201,10 @@ fn filter_form(
         .map(|(id, label)| (id.to_string(), label))
         .collect();
     let (from, to) = (query.from.clone(), query.to.clone());
+    let types = RecordType::ALL
+        .iter()
+        .map(|t| (t.key().to_string(), type_label(*t, lang).to_string()))
+        .collect();
     rsx! {
         form { class: "filters", method: "get", action: "/activity",
             div { class: "field",
@@ -199,11 +217,12 @@ fn filter_form(
                 input { id: "to", name: "to", r#type: "date", value: "{to}",
                     "aria-describedby": "date-hint" }
             }
-            {select(lang, "zone", Word::FilterZone, &query.zone, options(catalog, Section::Zones, lang))}
-            {select(lang, "device", Word::FilterPhone, &query.device, phones)}
-            {select(lang, "material", Word::FilterMaterial, &query.material, options(catalog, Section::Materials, lang))}
-            {select(lang, "referral", Word::FilterReferral, &query.referral, options(catalog, Section::Referrals, lang))}
-            {select(lang, "intervention", Word::FilterIntervention, &query.intervention, options(catalog, Section::Interventions, lang))}
+            {select(lang, "record", Word::FilterRecord, &query.record, types, Word::FilterAny)}
+            {select(lang, "zone", Word::FilterZone, &query.zone, options(catalog, Section::Zones, lang), Word::FilterAnyFeminine)}
+            {select(lang, "device", Word::FilterPhone, &query.device, phones, Word::FilterAny)}
+            {select(lang, "material", Word::FilterMaterial, &query.material, options(catalog, Section::Materials, lang), Word::FilterAny)}
+            {select(lang, "referral", Word::FilterReferral, &query.referral, options(catalog, Section::Referrals, lang), Word::FilterAnyFeminine)}
+            {select(lang, "intervention", Word::FilterIntervention, &query.intervention, options(catalog, Section::Interventions, lang), Word::FilterAnyFeminine)}
             button { class: "primary", r#type: "submit", {Word::FilterApply.text(lang)} }
             a { class: "button", href: "/activity", {Word::FilterClear.text(lang)} }
         }
@@ -254,30 +273,27 @@ pub async fn list(
         return (StatusCode::BAD_REQUEST, page::render(frame, body)).into_response();
     };
     let (rows, total) = rows.unwrap_or_default();
-    let rows: Vec<_> = rows
-        .into_iter()
+    let lines: Vec<(Line, String, String)> = rows
+        .iter()
         .map(|row| {
-            let when = page::when(row.occurred_at_ms);
-            (
-                row.record_id.to_string(),
-                when.clone(),
-                Word::SeeDetail.fill(lang, &[("when", &when)]),
-                row.phone.clone(),
-                catalog
-                    .label(Section::Zones, &row.facts.zone, lang)
-                    .to_string(),
-                row.facts.kind.label(lang),
-                row.facts.people,
-                materials_summary(&row.facts.materials, &catalog, lang),
-                row.voided,
-            )
+            let line = line(row, &catalog, lang);
+            let see = Word::SeeDetail.fill(lang, &[("when", &line.when)]);
+            (line, see, row.phone.clone())
         })
         .collect();
-    let count = Word::ActivityCount.fill(lang, &[("count", &total)]);
+    let count = Word::counted(lang, total, Word::ActivityCountOne, Word::ActivityCountMany);
+    let pages = total.div_ceil(u64::from(PER_PAGE)).max(1);
+    // A page past the end says so, rather than "nothing matches".
+    let past_end = lines.is_empty() && total > 0;
+    let past_end_words = Word::ActivityPastEnd.fill(lang, &[("page", &number), ("pages", &pages)]);
+    let last_page = query.href(pages as u32);
     let body = rsx! {
         {form}
         p { role: "status", "{count}" }
-        if rows.is_empty() {
+        if past_end {
+            p { "{past_end_words}" }
+            p { a { href: "{last_page}", {Word::ActivityLastPage.text(lang)} } }
+        } else if lines.is_empty() {
             p { {Word::ActivityEmpty.text(lang)} }
         } else {
             table { class: "list",
@@ -285,24 +301,28 @@ pub async fn list(
                     tr {
                         th { scope: "col", {Word::ColTime.text(lang)} }
                         th { scope: "col", {Word::ColPhone.text(lang)} }
-                        th { scope: "col", {Word::ColZone.text(lang)} }
                         th { scope: "col", {Word::ColKind.text(lang)} }
-                        th { scope: "col", {Word::ColPeople.text(lang)} }
-                        th { scope: "col", {Word::ColMaterials.text(lang)} }
+                        th { scope: "col", {Word::ColZone.text(lang)} }
+                        th { scope: "col", {Word::ColDetail.text(lang)} }
                         th { scope: "col", {Word::ColState.text(lang)} }
                     }
                 }
                 tbody {
-                    for (id, when, see, phone, zone, kind, people, materials, voided) in rows {
-                        tr {
-                            td { a { href: "/activity/{id}", "aria-label": "{see}", "{when}" } }
-                            td { "{phone}" }
-                            td { "{zone}" }
-                            td { "{kind}" }
-                            td { "{people}" }
-                            td { "{materials}" }
+                    for (line, see, phone) in lines {
+                        tr { key: "{line.id}",
                             td {
-                                if voided {
+                                if let Some(href) = &line.href {
+                                    a { href: "{href}", "aria-label": "{see}", "{line.when}" }
+                                } else {
+                                    "{line.when}"
+                                }
+                            }
+                            td { "{phone}" }
+                            td { "{line.kind}" }
+                            td { "{line.zone}" }
+                            td { "{line.detail}" }
+                            td {
+                                if line.voided {
                                     strong { {Word::StateVoided.text(lang)} }
                                 } else {
                                     {Word::StateCounted.text(lang)}

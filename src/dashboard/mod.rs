@@ -6,6 +6,7 @@
 //! `server` and `domain`.
 
 pub mod activity;
+mod activity_rows;
 pub mod audit;
 pub mod auth;
 pub mod catalog;

@@ -93,9 +93,18 @@ messages! {
     PageOf => "Page {page} de {pages}", "Page {page} of {pages}";
     Pagination => "Pages", "Pages";
     // Activity
-    ActivityTitle => "Activité : contacts reçus", "Activity: contacts received";
-    ActivityEmpty => "Aucun contact ne correspond.", "No contact matches.";
-    ActivityCount => "{count} contacts", "{count} contacts";
+    ActivityTitle => "Activité : enregistrements reçus", "Activity: records received";
+    ActivityEmpty => "Aucun enregistrement ne correspond.", "No record matches.";
+    ActivityCountOne => "{value} enregistrement", "{value} record";
+    ActivityCountMany => "{value} enregistrements", "{value} records";
+    ActivityPastEnd => "La page {page} est au-delà de la fin de la liste (dernière page : {pages}).", "Page {page} is past the end of the list (last page: {pages}).";
+    ActivityLastPage => "Aller à la dernière page", "Go to the last page";
+    FilterRecord => "Type d'enregistrement", "Record type";
+    BadRecordType => "Type d'enregistrement « {value} » : inconnu; permis : {allowed}.", "Record type \"{value}\": unknown; allowed: {allowed}.";
+    RecordContact => "Contact", "Contact";
+    RecordOverdose => "Surdose", "Overdose response";
+    RecordShift => "Tournée", "Shift";
+    RecordIncident => "Incident", "Incident";
     FilterFrom => "Du (date)", "From (date)";
     FilterTo => "Au (date)", "To (date)";
     FilterZone => "Zone", "Zone";
@@ -104,9 +113,10 @@ messages! {
     FilterReferral => "Référence", "Referral";
     FilterIntervention => "Intervention", "Intervention";
     FilterAny => "Tous", "Any";
+    FilterAnyFeminine => "Toutes", "Any";
     FilterApply => "Filtrer", "Filter";
     FilterClear => "Tout afficher", "Show all";
-    FilterDateHint => "AAAA-MM-JJ, heure du serveur", "YYYY-MM-DD, server time";
+    FilterDateHint => "Les dates se lisent à l'heure du serveur; « au » compte le jour entier.", "Dates are read in the server's time; \"to\" counts the whole day.";
     BadDate => "« {field} » n'est pas une date : écrivez-la AAAA-MM-JJ, par exemple 2026-11-30.", "“{field}” is not a date: write it YYYY-MM-DD, for example 2026-11-30.";
     BadDateOrder => "La date « {from} » vient après la date « {to} ».", "The “{from}” date comes after the “{to}” date.";
     RetiredMark => "{label} (retiré)", "{label} (retired)";
@@ -120,7 +130,7 @@ messages! {
     ColDetail => "Détail", "Detail";
     StateVoided => "Retiré des chiffres", "Taken out of the figures";
     StateCounted => "Dans les chiffres", "In the figures";
-    SeeDetail => "Voir le contact du {when}", "See the contact of {when}";
+    SeeDetail => "Voir l'enregistrement du {when}", "See the record of {when}";
     NoneGiven => "Aucun", "None";
     NoneGivenFeminine => "Aucune", "None";
     // A contact
@@ -159,7 +169,7 @@ messages! {
     PhonesSilentNote => "Les téléphones muets depuis plus de {days} jours sont mis en évidence.", "Phones silent for more than {days} days stand out.";
     ColLabel => "Nom", "Label";
     ColEnrolled => "Inscrit le", "Enrolled";
-    ColLastSync => "Dernière synchro", "Last sync";
+    ColLastSync => "Dernier envoi reçu", "Last upload received";
     ColRecords => "Enregistrements reçus", "Records received";
     ColQuarantined => "Lots en quarantaine", "Batches quarantined";
     ColGaps => "Lots manquants", "Missing batches";
@@ -263,6 +273,16 @@ messages! {
 impl Word {
     pub fn fill(self, lang: Lang, args: &[(&str, &dyn std::fmt::Display)]) -> String {
         crate::domain::i18n::fill(self.text(lang), args)
+    }
+
+    /// `n` with the singular or the plural word (`{value}` in both), by
+    /// each language's rule, as [`crate::domain::i18n::counted`].
+    pub fn counted(lang: Lang, n: u64, one: Word, many: Word) -> String {
+        let singular = match lang {
+            Lang::Fr => n < 2,
+            Lang::En => n == 1,
+        };
+        if singular { one } else { many }.fill(lang, &[("value", &n)])
     }
 }
 

@@ -101,6 +101,8 @@ messages! {
     AppNaloxone => "Trousses de naloxone remises", "Naloxone kits handed out";
     AppTrainedLess => "Une personne formée de moins", "One person trained fewer";
     AppTrainedMore => "Une personne formée de plus", "One more person trained";
+    PeopleOne => "{value} personne", "{value} person";
+    PeopleMany => "{value} personnes", "{value} people";
     KitsOne => "{value} trousse", "{value} kit";
     KitsMany => "{value} trousses", "{value} kits";
     TrainedOne => "{value} personne formée", "{value} person trained";
@@ -499,7 +501,9 @@ messages! {
     AppSent => "envoyé", "sent";
     AppSyncNow => "Synchroniser maintenant", "Sync now";
     AppSyncStarted => "Envoi lancé; vous pouvez continuer à travailler.", "Sending started; you can keep working.";
-    AppSyncDone => "Dernier envoi réussi. Lots livrés : {count}.", "Last send succeeded. Batches delivered: {count}.";
+    AppSyncDoneOne => "Dernier envoi réussi : {value} lot livré.", "Last send succeeded: {value} batch delivered.";
+    AppSyncDoneMany => "Dernier envoi réussi : {value} lots livrés.", "Last send succeeded: {value} batches delivered.";
+    AppSyncNothing => "Dernier envoi réussi : rien n'attendait.", "Last send succeeded: nothing was waiting.";
     AppLastReceipt => "Dernier reçu du serveur : {value}.", "Last receipt from the server: {value}.";
     AppExport => "Exporter vers un fichier", "Export to a file";
     SettingsLanguage => "Langue", "Language";

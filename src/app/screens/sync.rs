@@ -40,7 +40,14 @@ pub fn SyncScreen() -> Element {
         .as_ref()
         .map(|e| tr(lang, Msg::StatusLastError, &[("value", e)]));
     let outcome = match session.last_sync_outcome() {
-        Some(Ok(delivered)) => Some(tr(lang, Msg::AppSyncDone, &[("count", &delivered)])),
+        // "0 lots livrés" reads as a failure; nothing was waiting.
+        Some(Ok(0)) => Some(Msg::AppSyncNothing.text(lang).to_string()),
+        Some(Ok(delivered)) => Some(crate::domain::i18n::counted(
+            lang,
+            delivered as u64,
+            Msg::AppSyncDoneOne,
+            Msg::AppSyncDoneMany,
+        )),
         _ => None,
     };
     let syncing = session.clone();

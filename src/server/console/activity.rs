@@ -1,10 +1,11 @@
-//! The activity list: synced contacts newest first, narrowed by filters,
-//! a contact's detail, and voiding one from the dashboard (taken out of
-//! every figure and written to the audit log in one transaction).
+//! The activity list: every synced record (contacts, overdose responses,
+//! shifts, incidents) newest first, narrowed by filters, a contact's
+//! detail, and voiding one from the dashboard (taken out of every figure
+//! and written to the audit log in one transaction).
 
 use super::audit::{self, Action};
 use crate::domain::RecordId;
-use crate::server::apply::prepare::ContactFacts;
+use crate::server::apply::prepare::{ContactFacts, EventFacts};
 use crate::server::error::ServerError;
 use crate::server::ledger::{Ledger, SqliteLedger};
 use rusqlite::types::Value;
@@ -23,6 +24,65 @@ pub struct Filter {
     pub material: Option<String>,
     pub referral: Option<String>,
     pub intervention: Option<String>,
+    /// One type of record; `None` lists them all.
+    pub record: Option<RecordType>,
+}
+
+impl Filter {
+    /// Whether only a contact can match (a material, a referral or an
+    /// intervention is asked for).
+    fn contacts_only(&self) -> bool {
+        self.material.is_some() || self.referral.is_some() || self.intervention.is_some()
+    }
+}
+
+/// The types of record the list shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecordType {
+    Contact,
+    Overdose,
+    Shift,
+    Incident,
+}
+
+impl RecordType {
+    pub const ALL: [RecordType; 4] = [
+        RecordType::Contact,
+        RecordType::Overdose,
+        RecordType::Shift,
+        RecordType::Incident,
+    ];
+
+    /// As in the address, and (but for contacts) the events table's `kind`.
+    pub fn key(self) -> &'static str {
+        match self {
+            RecordType::Contact => "contact",
+            RecordType::Overdose => "overdose",
+            RecordType::Shift => "shift",
+            RecordType::Incident => "incident",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<RecordType> {
+        RecordType::ALL.into_iter().find(|t| t.key() == text)
+    }
+}
+
+/// What a listed record holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Stored {
+    Contact(ContactFacts),
+    Event(EventFacts),
+}
+
+/// One record of the list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActivityRow {
+    pub record_id: RecordId,
+    pub phone: String,
+    pub occurred_at_ms: i64,
+    pub stored: Stored,
+    pub voided: bool,
 }
 
 /// One stored contact as supervisors see it (the facts hold a pseudonym
@@ -38,13 +98,26 @@ pub struct ContactRow {
     pub void_reason: Option<String>,
 }
 
-fn where_clause(filter: &Filter) -> (String, Vec<Value>) {
+/// The conditions of `filter` on the contacts table (`events`: false) or
+/// on the events table, as a `WHERE` clause whose parameters are numbered
+/// after those already in `values`.
+fn where_clause(filter: &Filter, events: bool, values: &mut Vec<Value>) -> String {
+    let excluded = if events {
+        filter.record == Some(RecordType::Contact) || filter.contacts_only()
+    } else {
+        filter.record.is_some_and(|r| r != RecordType::Contact)
+    };
+    if excluded {
+        return "WHERE 0".into();
+    }
     let mut conditions = Vec::new();
-    let mut values = Vec::new();
     let mut add = |sql: &str, value: Value| {
         values.push(value);
         conditions.push(sql.replace('?', &format!("?{}", values.len())));
     };
+    if let (true, Some(kind)) = (events, filter.record) {
+        add("c.kind = ?", Value::Text(kind.key().into()));
+    }
     if let Some(from) = filter.from_ms {
         add("c.occurred_at >= ?", Value::Integer(from));
     }
@@ -52,10 +125,13 @@ fn where_clause(filter: &Filter) -> (String, Vec<Value>) {
         add("c.occurred_at < ?", Value::Integer(until));
     }
     if let Some(zone) = &filter.zone {
-        add(
-            "json_extract(c.facts, '$.zone') = ?",
-            Value::Text(zone.clone()),
-        );
+        // A shift has the zones it covered.
+        let sql = if events {
+            "(json_extract(c.facts, '$.zone') = ? OR EXISTS (SELECT 1 FROM json_each(c.facts, '$.zones') z WHERE z.value = ?))"
+        } else {
+            "json_extract(c.facts, '$.zone') = ?"
+        };
+        add(sql, Value::Text(zone.clone()));
     }
     if let Some(device) = filter.device {
         add("c.device_id = ?", Value::Blob(device.as_bytes().to_vec()));
@@ -78,12 +154,11 @@ fn where_clause(filter: &Filter) -> (String, Vec<Value>) {
             Value::Text(intervention.clone()),
         );
     }
-    let sql = if conditions.is_empty() {
+    if conditions.is_empty() {
         String::new()
     } else {
         format!("WHERE {}", conditions.join(" AND "))
-    };
-    (sql, values)
+    }
 }
 
 const COLUMNS: &str = "c.record_id, c.device_id, coalesce(d.label, ''), c.occurred_at, c.facts, c.voided, c.void_reason";
@@ -125,16 +200,21 @@ fn with_facts(raw: Raw) -> Result<ContactRow, ServerError> {
     })
 }
 
-/// One page of contacts, newest first, and how many match in all.
+/// One page of records of every type, newest first, and how many match
+/// in all. One compound query: each arm reads its table in time order.
 pub fn page(
     conn: &Connection,
     filter: &Filter,
     offset: u32,
     limit: u32,
-) -> Result<(Vec<ContactRow>, u64), ServerError> {
-    let (clause, mut values) = where_clause(filter);
+) -> Result<(Vec<ActivityRow>, u64), ServerError> {
+    let mut values = Vec::new();
+    let contacts = where_clause(filter, false, &mut values);
+    let events = where_clause(filter, true, &mut values);
     let total: i64 = conn.query_row(
-        &format!("SELECT count(*) FROM contacts c {clause}"),
+        &format!(
+            "SELECT (SELECT count(*) FROM contacts c {contacts}) + (SELECT count(*) FROM events c {events})"
+        ),
         params_from_iter(values.iter()),
         |r| r.get(0),
     )?;
@@ -142,16 +222,48 @@ pub fn page(
     values.push(Value::Integer(i64::from(limit)));
     values.push(Value::Integer(i64::from(offset)));
     let sql = format!(
-        "SELECT {COLUMNS} FROM contacts c LEFT JOIN devices d ON d.device_id = c.device_id
-         {clause} ORDER BY c.occurred_at DESC, c.record_id DESC LIMIT ?{} OFFSET ?{}",
+        "SELECT c.record_id, coalesce(d.label, ''), c.occurred_at, 'contact', c.facts, c.voided
+         FROM contacts c LEFT JOIN devices d ON d.device_id = c.device_id {contacts}
+         UNION ALL
+         SELECT c.record_id, coalesce(d.label, ''), c.occurred_at, c.kind, c.facts, c.voided
+         FROM events c LEFT JOIN devices d ON d.device_id = c.device_id {events}
+         ORDER BY 3 DESC, 1 DESC LIMIT ?{} OFFSET ?{}",
         at + 1,
         at + 2
     );
     let mut statement = conn.prepare(&sql)?;
     let raw = statement
-        .query_map(params_from_iter(values.iter()), raw_row)?
+        .query_map(params_from_iter(values.iter()), |row| {
+            Ok((
+                RecordId::from_bytes(row.get(0)?),
+                row.get::<_, String>(1)?,
+                row.get::<_, i64>(2)?,
+                row.get::<_, String>(3)?,
+                row.get::<_, String>(4)?,
+                row.get::<_, bool>(5)?,
+            ))
+        })?
         .collect::<Result<Vec<_>, _>>()?;
-    let rows = raw.into_iter().map(with_facts).collect::<Result<_, _>>()?;
+    let rows = raw
+        .into_iter()
+        .map(|(record_id, phone, occurred_at_ms, kind, json, voided)| {
+            let damaged = |e: serde_json::Error| {
+                ServerError::Damaged(format!("stored record {record_id}: {e}"))
+            };
+            let stored = if kind == "contact" {
+                Stored::Contact(serde_json::from_str(&json).map_err(damaged)?)
+            } else {
+                Stored::Event(serde_json::from_str(&json).map_err(damaged)?)
+            };
+            Ok(ActivityRow {
+                record_id,
+                phone,
+                occurred_at_ms,
+                stored,
+                voided,
+            })
+        })
+        .collect::<Result<_, ServerError>>()?;
     Ok((rows, total as u64))
 }
 
@@ -319,7 +431,10 @@ mod tests {
         let order: Vec<_> = all.iter().map(|r| r.record_id).collect();
         assert_eq!(order, vec![b, c, a]);
         assert_eq!(all[0].phone, "Téléphone 1");
-        assert_eq!(all[0].facts.materials["trousses-naloxone"], 1);
+        let Stored::Contact(newest) = &all[0].stored else {
+            panic!("a contact")
+        };
+        assert_eq!(newest.materials["trousses-naloxone"], 1);
 
         let zone = Filter {
             zone: Some("gatineau".into()),
@@ -357,6 +472,73 @@ mod tests {
         let (second, total) = page(&conn, &Filter::default(), 2, 2).unwrap();
         assert_eq!((second.len(), total), (1, 3));
         assert_eq!(second[0].record_id, a);
+    }
+
+    #[test]
+    fn shifts_and_incidents_are_listed_among_contacts_and_filtered_by_type_and_zone() {
+        use crate::domain::shift::ShiftEnd;
+        use crate::server::apply::prepare::{IncidentFacts, ShiftFacts};
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = crate::server::db::open(dir.path()).unwrap();
+        let device = Uuid::now_v7();
+        let time = |t: &str| chrono::DateTime::parse_from_rfc3339(t).unwrap();
+        let (contact, shift, incident) = (RecordId::new(), RecordId::new(), RecordId::new());
+        let month = YearMonth::parse("2026-11").unwrap();
+        let event = |record_id, facts| Prepared::Event { record_id, facts };
+        store(
+            &mut conn,
+            device,
+            vec![
+                stored(
+                    contact,
+                    facts("2026-11-02T21:00:00-05:00", "gatineau", &[], false),
+                ),
+                event(
+                    shift,
+                    EventFacts::Shift(ShiftFacts {
+                        started_at: time("2026-11-02T19:00:00-05:00"),
+                        ended_at: time("2026-11-03T01:00:00-05:00"),
+                        month,
+                        team_size: 2,
+                        zones: vec!["pontiac".into(), "gatineau".into()],
+                        ended_by: ShiftEnd::Worker,
+                    }),
+                ),
+                event(
+                    incident,
+                    EventFacts::Incident(IncidentFacts {
+                        occurred_at: time("2026-11-02T22:00:00-05:00"),
+                        month,
+                        zone: "papineau".into(),
+                        incident_type: "menace".into(),
+                        debrief_wanted: false,
+                    }),
+                ),
+            ],
+        );
+        let ids = |filter: Filter| -> Vec<RecordId> {
+            let (rows, total) = page(&conn, &filter, 0, 50).unwrap();
+            assert_eq!(rows.len() as u64, total);
+            rows.iter().map(|r| r.record_id).collect()
+        };
+        assert_eq!(ids(Filter::default()), [incident, contact, shift]);
+        let only = |record| Filter {
+            record: Some(record),
+            ..Filter::default()
+        };
+        assert_eq!(ids(only(RecordType::Shift)), [shift]);
+        assert_eq!(ids(only(RecordType::Contact)), [contact]);
+        assert_eq!(ids(only(RecordType::Overdose)), []);
+        let pontiac = Filter {
+            zone: Some("pontiac".into()),
+            ..Filter::default()
+        };
+        assert_eq!(ids(pontiac), [shift], "a shift is in every zone it covered");
+        let referral = Filter {
+            referral: Some("clsc".into()),
+            ..Filter::default()
+        };
+        assert_eq!(ids(referral), [contact], "only a contact has referrals");
     }
 
     #[test]
