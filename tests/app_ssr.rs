@@ -65,9 +65,12 @@ fn a_new_phone_opens_on_first_run_in_french_then_english() {
     let home = tempfile::tempdir().unwrap();
     let session = Session::new(home.path());
     let fr = in_lang(&session, Lang::Fr, None);
-    assert_has(&fr, &["Bienvenue dans Tournée", "NIP (encore)", "Suivant"]);
+    assert_has(
+        &fr,
+        &["Bienvenue dans Tournée", "Confirmez le NIP", "Suivant"],
+    );
     let en = in_lang(&session, Lang::En, None);
-    assert_has(&en, &["Welcome to Tournée", "PIN (again)", "Next"]);
+    assert_has(&en, &["Welcome to Tournée", "Confirm the PIN", "Next"]);
 
     // Second step, once the PIN is set: enroll with a code, or go offline.
     wait(session.create(PIN, PIN)).unwrap();

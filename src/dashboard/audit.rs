@@ -4,7 +4,9 @@ use super::Dash;
 use super::auth::Signed;
 use super::page::{self, Frame, Nav};
 use super::words::Word;
+use crate::domain::Lang;
 use crate::server::console::audit::{self, Action};
+use crate::server::console::incidents::FollowUp;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use dioxus::prelude::*;
@@ -89,19 +91,137 @@ pub async fn page(
     page::render(frame, body).into_response()
 }
 
-/// An entry's detail in the reader's language where it is a code this
-/// program knows (a follow-up), else as written.
-fn detail(entry: &audit::Entry, lang: crate::domain::Lang) -> String {
+/// An entry's detail in the reader's language where it is a form this
+/// program writes (a follow-up, an export, a catalog change…), else as
+/// written. Details are stored in one language so that the log itself
+/// never depends on who read it.
+fn detail(entry: &audit::Entry, lang: Lang) -> String {
+    let text = entry.detail.as_str();
     match entry.action {
-        Some(Action::FollowUp) => {
-            let known = crate::server::console::incidents::FollowUp::parse(&entry.detail);
-            match known {
-                Some(f) => super::incidents::follow_up_word(Some(f))
-                    .text(lang)
-                    .to_string(),
-                None => entry.detail.clone(),
+        Some(Action::FollowUp) => match FollowUp::parse(text) {
+            Some(f) => super::incidents::follow_up_word(Some(f))
+                .text(lang)
+                .to_string(),
+            None => text.to_string(),
+        },
+        Some(Action::Export) => match text {
+            "csv" => Word::AuditExportInternal.text(lang).to_string(),
+            "csv, external" => Word::AuditExportExternal.text(lang).to_string(),
+            _ => text.to_string(),
+        },
+        Some(Action::Reapply) => {
+            let counts = text
+                .strip_prefix("applied ")
+                .and_then(|rest| rest.split_once(", quarantined "));
+            match counts {
+                Some((applied, held)) => {
+                    Word::AuditReapplied.fill(lang, &[("applied", &applied), ("held", &held)])
+                }
+                None => text.to_string(),
             }
         }
-        _ => entry.detail.clone(),
+        Some(Action::EnrollCode) => match text.strip_suffix(" h") {
+            Some(hours) => Word::AuditCodeHours.fill(lang, &[("value", &hours)]),
+            None => text.to_string(),
+        },
+        Some(Action::CatalogChange) => catalog_change(text, lang),
+        _ => text.to_string(),
+    }
+}
+
+/// "add \"Gel\" / \"Gel\"; version 3 -> 4" as "ajout de « Gel » / « Gel »,
+/// version 3 → 4".
+fn catalog_change(text: &str, lang: Lang) -> String {
+    let (change, versions) = match text.rsplit_once("; version ") {
+        Some((change, versions)) => (change, Some(versions.replace(" -> ", " → "))),
+        None => (text, None),
+    };
+    let change = change.replace(" -> ", " → ");
+    let said = match lang {
+        Lang::En => change,
+        Lang::Fr => {
+            let prefixes = [
+                ("add bundle ", Word::AuditAddBundle),
+                ("add ", Word::AuditAdd),
+                ("rename ", Word::AuditRename),
+                ("bundle ", Word::AuditBundle),
+            ];
+            let known = prefixes
+                .iter()
+                .find_map(|(prefix, word)| change.strip_prefix(prefix).map(|rest| (word, rest)));
+            match (known, change.as_str()) {
+                (Some((word, rest)), _) => word.fill(lang, &[("value", &rest)]),
+                (None, "retire") => Word::AuditRetire.text(lang).to_string(),
+                (None, "reactivate") => Word::AuditReactivate.text(lang).to_string(),
+                (None, other) => match other
+                    .strip_prefix("move ")
+                    .and_then(|rest| rest.split_once(" to place "))
+                {
+                    Some((id, place)) => {
+                        Word::AuditMove.fill(lang, &[("value", &id), ("place", &place)])
+                    }
+                    None => other.to_string(),
+                },
+            }
+        }
+    };
+    match versions {
+        Some(versions) => Word::AuditVersion.fill(lang, &[("change", &said), ("value", &versions)]),
+        None => said,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn said(action: Action, text: &str, lang: Lang) -> String {
+        let entry = audit::Entry {
+            at_ms: 0,
+            actor: "Marie".into(),
+            action: Some(action),
+            target: String::new(),
+            detail: text.into(),
+        };
+        detail(&entry, lang)
+    }
+
+    #[test]
+    fn the_details_this_program_writes_are_told_in_the_readers_language() {
+        let fr = Lang::Fr;
+        assert_eq!(
+            said(
+                Action::CatalogChange,
+                "add \"Gel\" / \"Gel\"; version 3 -> 4",
+                fr
+            ),
+            "ajout de \"Gel\" / \"Gel\", version 3 → 4"
+        );
+        assert_eq!(
+            said(
+                Action::CatalogChange,
+                "move condoms to place 2; version 4 -> 5",
+                fr
+            ),
+            "condoms déplacé au rang 2, version 4 → 5"
+        );
+        assert_eq!(
+            said(Action::CatalogChange, "retire; version 5 -> 6", Lang::En),
+            "retire, version 5 → 6"
+        );
+        assert_eq!(
+            said(Action::Export, "csv, external", fr),
+            "CSV, version externe"
+        );
+        assert_eq!(
+            said(Action::Reapply, "applied 3, quarantined 0", fr),
+            "appliqués : 3; en quarantaine : 0"
+        );
+        assert_eq!(said(Action::EnrollCode, "24 h", fr), "valide 24 h");
+        assert_eq!(
+            said(Action::Void, "doublon saisi deux fois", Lang::En),
+            "doublon saisi deux fois",
+            "a supervisor's own words stay as written"
+        );
     }
 }

@@ -132,6 +132,18 @@ messages! {
     StateCounted => "Dans les chiffres", "In the figures";
     SeeDetail => "Voir l'enregistrement du {when}", "See the record of {when}";
     NoneGiven => "Aucun", "None";
+    AuditExportInternal => "CSV, version interne", "CSV, internal version";
+    AuditExportExternal => "CSV, version externe", "CSV, external version";
+    AuditReapplied => "appliqués : {applied}; en quarantaine : {held}", "applied: {applied}; quarantined: {held}";
+    AuditCodeHours => "valide {value} h", "valid {value} h";
+    AuditAdd => "ajout de {value}", "add {value}";
+    AuditAddBundle => "ajout de la trousse {value}", "add bundle {value}";
+    AuditRename => "nouveau nom : {value}", "rename {value}";
+    AuditBundle => "trousse modifiée : {value}", "bundle {value}";
+    AuditRetire => "retrait de la liste", "retired";
+    AuditReactivate => "remise dans la liste", "reactivated";
+    AuditMove => "{value} déplacé au rang {place}", "{value} moved to place {place}";
+    AuditVersion => "{change}, version {value}", "{change}, version {value}";
     NoneGivenFeminine => "Aucune", "None";
     // A contact
     ContactTitle => "Contact du {when}", "Contact of {when}";

@@ -288,9 +288,9 @@ messages! {
     WithCode => "avec code", "with code";
     Retired => "(retiré)", "(retired)";
     PromptPin => "NIP : ", "PIN: ";
-    PromptPinAgain => "NIP (encore) : ", "PIN (again): ";
+    PromptPinAgain => "Confirmez le NIP : ", "Confirm the PIN: ";
     PromptNewPin => "Nouveau NIP : ", "New PIN: ";
-    PromptNewPinAgain => "Nouveau NIP (encore) : ", "New PIN (again): ";
+    PromptNewPinAgain => "Confirmez le nouveau NIP : ", "Confirm the new PIN: ";
     ErrorPrefix => "erreur", "error";
 
     // Contact kinds and catalog sections.
@@ -436,7 +436,7 @@ messages! {
     AppFirstRunTitle => "Bienvenue dans Tournée", "Welcome to Tournée";
     AppFirstRunIntro => "Choisissez un NIP d'au moins {digits} chiffres, ou une phrase de passe d'au moins {chars} caractères dont au moins une lettre. Il protège les contacts sur ce téléphone; personne ne peut le retrouver si vous l'oubliez.",
         "Choose a PIN of at least {digits} digits, or a passphrase of at least {chars} characters including at least one letter. It protects the contacts on this phone; nobody can recover it if you forget it.";
-    AppPinAgain => "NIP (encore)", "PIN (again)";
+    AppPinAgain => "Confirmez le NIP", "Confirm the PIN";
     AppContinueOffline => "Continuer hors ligne", "Continue offline";
     AppOfflineNote => "Vous pourrez inscrire ce téléphone auprès de l'organisme plus tard; d'ici là, tout reste chiffré sur l'appareil.",
         "You can enroll this phone with your organization later; until then, everything stays encrypted on the device.";
@@ -560,7 +560,7 @@ messages! {
     AppEnrolling => "Inscription en cours…", "Enrolling…";
     AppCurrentPin => "NIP actuel", "Current PIN";
     AppNewPin => "Nouveau NIP", "New PIN";
-    AppNewPinAgain => "Nouveau NIP (encore)", "New PIN (again)";
+    AppNewPinAgain => "Confirmez le nouveau NIP", "Confirm the new PIN";
     AppChangePin => "Changer le NIP", "Change the PIN";
     AppWipe => "Effacer cet appareil", "Wipe this device";
     AppWipeWarning => "Efface tous les contacts de ce téléphone, même ceux pas encore envoyés, et son inscription. Entrez votre NIP pour confirmer.",
