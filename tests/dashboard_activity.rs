@@ -374,5 +374,8 @@ async fn quarantine_shows_a_broken_batch_and_reapply_fixes_it_after_the_catalog_
     assert_eq!(month(&server, "2025-11").by_zone["aylmer"].contacts, 1);
     let audit = web.get("/audit").await.body;
     assert!(audit.contains("Lots réappliqués"));
-    assert!(audit.contains("applied 1, quarantined 0"));
+    assert!(
+        audit.contains("appliqués : 1; en quarantaine : 0"),
+        "{audit}"
+    );
 }

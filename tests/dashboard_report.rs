@@ -233,7 +233,7 @@ async fn the_report_page_and_csv_hold_the_numbers_of_tournee_report() {
 
     let log = unescape(&web.get("/audit").await.body);
     assert!(log.contains("Exportation"));
-    assert!(log.contains("csv, external"));
+    assert!(log.contains("CSV, version externe"), "{log}");
 
     let bad = web.get("/report?month=2025-13").await;
     assert_eq!(bad.status, 400);

@@ -295,7 +295,12 @@ fn facts(
         return Err("record_id must be a UUIDv7".into());
     }
     let month = window.check(contact.occurred_at)?;
-    if let Some((id, _)) = contact.materials.iter().find(|(_, qty)| qty.get() == 0) {
+    if let Some((id, _)) = contact
+        .materials
+        .iter()
+        .chain(&contact.materials_for_others)
+        .find(|(_, qty)| qty.get() == 0)
+    {
         return Err(format!(
             "material \"{id}\" has quantity 0; allowed: 1 to 10000"
         ));
@@ -597,6 +602,22 @@ mod tests {
         );
         let why = prepare(vec![Record::Contact(zero)], &catalog, window, &key).unwrap_err();
         assert!(why.contains("\"condoms\" has quantity 0"), "{why}");
+        let mut for_others = good.clone();
+        for_others.materials_for_others.insert(
+            crate::domain::CatalogId::parse("seringues").unwrap(),
+            crate::domain::Quantity::new(crate::domain::Field::Materials, 0).unwrap(),
+        );
+        let why = prepare(vec![Record::Contact(for_others)], &catalog, window, &key).unwrap_err();
+        assert!(why.contains("\"seringues\" has quantity 0"), "{why}");
+        let mut no_kit = good.clone();
+        no_kit.naloxone = Some(crate::domain::naloxone::NaloxoneKits {
+            form: crate::domain::naloxone::KitForm::Nasal,
+            supply: crate::domain::naloxone::KitSupply::First,
+            trained: crate::domain::naloxone::Trained::new(crate::domain::Field::PeopleTrained, 0)
+                .unwrap(),
+        });
+        let why = prepare(vec![Record::Contact(no_kit)], &catalog, window, &key).unwrap_err();
+        assert!(why.contains("describes no kit"), "{why}");
         let mut v4 = good.clone();
         v4.record_id = RecordId::from_bytes([0x42; 16]);
         let why = prepare(vec![Record::Contact(v4)], &catalog, window, &key).unwrap_err();
