@@ -5,7 +5,8 @@
 //! contacts logged and synced, two more logged and left waiting (PIN
 //! 482193). This release must open both as they are, count what was
 //! synced, send what waited (schema 1, as then), and take the new records
-//! (an overdose response, schema 2) from the same phone. The keys in the
+//! (an overdose response and a contact of version 2, schema 2) from the same
+//! phone. The keys in the
 //! saved server folder belong to that throwaway test organization only.
 
 mod common;
@@ -77,6 +78,30 @@ async fn the_previous_releases_server_and_phone_open_count_and_sync() {
                 "transported",
             ],
         );
+        // A contact of version 2, from a phone whose stored catalog
+        // predates contact modes (they come from the defaults).
+        device(
+            &home,
+            &[
+                "log",
+                "--zone",
+                "gatineau",
+                "--kind",
+                "known",
+                "--people",
+                "1",
+                "--age-band",
+                "25-34",
+                "--mode",
+                "en-personne",
+                "--material",
+                "trousses-naloxone=1",
+                "--kit-form",
+                "nasal",
+                "--kit",
+                "first",
+            ],
+        );
         device(&home, &["sync", "--server", &url]);
         (waiting, synced, device(&home, &["list", "--json"]))
     })
@@ -99,4 +124,10 @@ async fn the_previous_releases_server_and_phone_open_count_and_sync() {
     let now = month_tally(&server, &month);
     assert_eq!(now.overdoses.responses, 1);
     assert_eq!(now.overdoses.by_outcome["transported"], 1);
+    assert_eq!(now.details.by_mode["en-personne"], 1);
+    assert_eq!(now.details.kits_by_form["nasal"], 1);
+    assert_eq!(
+        november.details.by_mode["en-personne"], 0,
+        "version 1 said no mode"
+    );
 }

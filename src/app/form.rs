@@ -4,7 +4,7 @@
 
 use crate::domain::bundle::Bundle;
 use crate::domain::catalog::{Catalog, Section};
-use crate::domain::naloxone::NALOXONE_KITS;
+use crate::domain::naloxone::{NALOXONE_KITS, Trained};
 use crate::domain::{Contact, ContactDraft};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -90,6 +90,14 @@ impl Form {
         }
     }
 
+    fn bag_mut(&mut self, others: bool) -> &mut BTreeMap<String, u32> {
+        if others {
+            &mut self.for_others
+        } else {
+            &mut self.materials
+        }
+    }
+
     pub fn quantity(&self, material: &str) -> u32 {
         self.quantity_in(false, material)
     }
@@ -168,11 +176,7 @@ impl Form {
     }
 
     fn put(&mut self, others: bool, material: &str, quantity: u32) {
-        let bag = if others {
-            &mut self.for_others
-        } else {
-            &mut self.materials
-        };
+        let bag = self.bag_mut(others);
         if quantity == 0 {
             bag.remove(material);
         } else {
@@ -192,7 +196,7 @@ impl Form {
     /// One tap on the people trained's + or −: 0 to 50.
     pub fn step_trained(&mut self, up: bool) {
         self.trained = if up {
-            (self.trained + 1).min(50)
+            (self.trained + 1).min(u32::from(Trained::MAX))
         } else {
             self.trained.saturating_sub(1)
         };

@@ -40,7 +40,7 @@ impl Store {
         day_end: DayEnd,
     ) -> Result<Shift, StoreError> {
         let open = self.open_shift()?.ok_or(StoreError::NoShift)?;
-        let visited = self.zones_since(&open, day_end)?;
+        let visited = self.zones_between(&open, at, by == ShiftEnd::Worker, day_end)?;
         let shift = open.end(at, by, visited);
         let tx = self.conn.transaction()?;
         insert_record(&tx, &self.key, &Record::Shift(shift.clone()))?;
@@ -63,8 +63,10 @@ impl Store {
         if !day_end.is_over(&open.started_at, &now) {
             return Ok(None);
         }
+        // Only the start's day: records after the day ended are the next
+        // day's, not the forgotten shift's.
         let last = self
-            .records_since(&open, day_end)?
+            .records_between(&open, now, false, day_end)?
             .iter()
             .map(moment)
             .max()
@@ -80,20 +82,40 @@ impl Store {
         Ok(())
     }
 
-    fn records_since(&self, open: &OpenShift, day_end: DayEnd) -> Result<Vec<Record>, StoreError> {
-        let day = day_end.day_of(&open.started_at);
-        Ok(self
-            .list(super::Listing::WorkDay(day, day_end))?
+    /// The records made from the shift's start to `until`, voided ones
+    /// out, in the work day of its start and, when `past_day_end` (a
+    /// shift the team ended itself may go on past the hour the day ends;
+    /// it lasts at most 16 hours), in that of `until`.
+    fn records_between(
+        &self,
+        open: &OpenShift,
+        until: DateTime<FixedOffset>,
+        past_day_end: bool,
+        day_end: DayEnd,
+    ) -> Result<Vec<Record>, StoreError> {
+        let first = day_end.day_of(&open.started_at);
+        let last = day_end.day_of(&until);
+        let mut listed = self.list(super::Listing::WorkDay(first, day_end))?;
+        if past_day_end && last != first {
+            listed.extend(self.list(super::Listing::WorkDay(last, day_end))?);
+        }
+        Ok(listed
             .into_iter()
-            .filter(|l| !l.voided && moment(&l.record) >= open.started_at)
+            .filter(|l| !l.voided && (open.started_at..=until).contains(&moment(&l.record)))
             .map(|l| l.record)
             .filter(|r| !matches!(r, Record::Void(_) | Record::Shift(_)))
             .collect())
     }
 
-    fn zones_since(&self, open: &OpenShift, day_end: DayEnd) -> Result<Vec<CatalogId>, StoreError> {
+    fn zones_between(
+        &self,
+        open: &OpenShift,
+        until: DateTime<FixedOffset>,
+        past_day_end: bool,
+        day_end: DayEnd,
+    ) -> Result<Vec<CatalogId>, StoreError> {
         Ok(self
-            .records_since(open, day_end)?
+            .records_between(open, until, past_day_end, day_end)?
             .into_iter()
             .filter_map(|record| match record {
                 Record::Contact(c) => Some(c.zone),

@@ -43,12 +43,12 @@ static FORMS: LazyLock<Vec<&'static str>> =
 static SUPPLIES: LazyLock<Vec<&'static str>> =
     LazyLock::new(|| KitSupply::ALL.iter().map(|s| s.key()).collect());
 
-fn form_label(key: &str, lang: Lang) -> &'static str {
-    KitForm::parse(key).map_or("?", |f| f.label(lang))
+fn form_label(key: &str, lang: Lang) -> Option<&'static str> {
+    KitForm::parse(key).ok().map(|f| f.label(lang))
 }
 
-fn supply_label(key: &str, lang: Lang) -> &'static str {
-    KitSupply::parse(key).map_or("?", |s| s.label(lang))
+fn supply_label(key: &str, lang: Lang) -> Option<&'static str> {
+    KitSupply::parse(key).ok().map(|s| s.label(lang))
 }
 
 fn small(n: u64) -> bool {

@@ -32,7 +32,10 @@ pub enum Keys {
     Catalog(Section),
     /// A closed list known to every release: its keys in the form's
     /// order, and each key's label.
-    Fixed(&'static [&'static str], fn(&str, Lang) -> &'static str),
+    Fixed(
+        &'static [&'static str],
+        fn(&str, Lang) -> Option<&'static str>,
+    ),
 }
 
 /// Two fixed lists are the same when their keys are: a function's address
@@ -82,9 +85,10 @@ impl Group {
                         };
                         (rank, label)
                     }
+                    // A key a newer release added shows as itself.
                     Keys::Fixed(keys, label) => {
                         let rank = keys.iter().position(|k| k == id);
-                        (rank, label(id, lang).to_string())
+                        (rank, label(id, lang).unwrap_or(id).to_string())
                     }
                 };
                 (rank.unwrap_or(usize::MAX), id.as_str(), label, cell)

@@ -316,6 +316,8 @@ impl PublishedTally {
             .chain(maps)
             .chain(rows)
             .chain(self.overdoses.has_markers().then_some(Cell::Hidden))
+            .chain(self.field_work.has_markers().then_some(Cell::Hidden))
+            .chain(self.details.has_markers().then_some(Cell::Hidden))
             .any(|cell| cell.marker().is_some())
     }
 }
@@ -360,5 +362,16 @@ mod tests {
         assert_eq!(exact.by_zone["gatineau"].people_reached, Cell::Count(4));
         assert!(!exact.has_markers());
         assert!(PublishedTally::primary(&tally).has_markers());
+    }
+
+    #[test]
+    fn a_marker_in_the_naloxone_figures_alone_still_calls_for_the_legend() {
+        let mut tally = MonthTally {
+            contacts: 40,
+            ..MonthTally::default()
+        };
+        tally.details.people_trained = 2;
+        assert!(PublishedTally::primary(&tally).has_markers());
+        assert!(!PublishedTally::exact(&tally).has_markers());
     }
 }
