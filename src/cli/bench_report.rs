@@ -110,7 +110,7 @@ pub fn measure(contacts: usize) -> Result<ReportFigure, Failure> {
     let fill = Instant::now();
     for chunk_start in (0..contacts).step_by(100_000) {
         let tx = conn.transaction().map_err(|e| sys(e.to_string()))?;
-        let mut ledger = SqliteLedger { tx: &tx };
+        let mut ledger = SqliteLedger::new(&tx);
         for i in chunk_start..(chunk_start + 100_000).min(contacts) {
             let facts = facts(i, &catalog);
             ledger

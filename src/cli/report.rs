@@ -1,11 +1,11 @@
-//! `tournee report`: a month's tallies from the server's data directory,
+//! `tournee report`: a period's tallies from the server's data directory,
 //! as JSON (stable field names), CSV or Markdown, with small-cell
 //! suppression for reports that leave the organization.
 
 use super::serve::{data_dir, settings};
 use super::{Failure, Outcome};
 use crate::domain::i18n::{Lang, Msg, tr};
-use crate::domain::report::{YearMonth, to_csv, to_json, to_markdown};
+use crate::domain::report::{Period, YearMonth, to_csv, to_json, to_markdown};
 use crate::server::admin;
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
@@ -25,9 +25,15 @@ pub struct ReportArgs {
     /// Settings file (TOML), as for `tournee serve`.
     #[arg(long)]
     config: Option<PathBuf>,
-    /// The month, YYYY-MM, by each contact's local date.
+    /// The period, by each record's local date: 2026-11 (a month), 2026-Q3
+    /// (a quarter), FY2026-2027 (the fiscal year, April to March),
+    /// FY2026-2027-Q1 (a fiscal quarter), YTD (the fiscal year to date) or
+    /// 2026-04-01..2026-09-30 (any days).
+    #[arg(long, required_unless_present = "month", conflicts_with = "month")]
+    period: Option<String>,
+    /// A month, YYYY-MM (the same as `--period YYYY-MM`).
     #[arg(long)]
-    month: String,
+    month: Option<String>,
     #[arg(long, value_enum, default_value = "json")]
     format: Format,
     /// Replace counts from 1 to 4 by "<5", and hide what would reveal them.
@@ -36,13 +42,18 @@ pub struct ReportArgs {
 }
 
 pub fn run(args: ReportArgs, lang: Lang) -> Outcome {
-    let month = YearMonth::parse(&args.month).ok_or_else(|| {
-        Failure::input(vec![tr(
-            lang,
-            Msg::ReportBadMonth,
-            &[("value", &args.month)],
-        )])
-    })?;
+    let today = chrono::Local::now().date_naive();
+    let period = match (&args.period, &args.month) {
+        (Some(text), _) => Period::parse(text, today)
+            .map_err(|_| Failure::input(vec![tr(lang, Msg::ReportBadPeriod, &[("value", text)])]))?,
+        (None, month) => {
+            let text = month.as_deref().unwrap_or_default();
+            let month = YearMonth::parse(text).ok_or_else(|| {
+                Failure::input(vec![tr(lang, Msg::ReportBadMonth, &[("value", &text)])])
+            })?;
+            Period::Month(month)
+        }
+    };
     let config = settings(args.config.as_deref(), lang)?;
     let dir = data_dir(args.data, &config);
     let fail = |e: crate::server::ServerError| Failure::server(e, lang);
@@ -53,7 +64,7 @@ pub fn run(args: ReportArgs, lang: Lang) -> Outcome {
             &[("path", &dir.display())],
         )]));
     }
-    let tally = admin::month_tally(&dir, month).map_err(fail)?;
+    let tally = admin::tally(&dir, period).map_err(fail)?;
     match args.format {
         Format::Json => {
             println!(

@@ -11,8 +11,9 @@ use super::words::Word;
 use crate::domain::Catalog;
 use crate::domain::catalog::Section;
 use crate::domain::i18n::{Lang, Msg, tr};
-use crate::domain::report::markdown::{count, month_name, ordered};
-use crate::domain::report::{Axis, Cell, Measure, PublishedTally, YearMonth, publish};
+use crate::domain::report::markdown::{Names, count, ordered};
+use crate::domain::report::period::{FISCAL_START, day_name, fiscal_year_of};
+use crate::domain::report::{Axis, Cell, Measure, Period, PublishedTally, YearMonth, publish};
 use crate::server::console::report;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -26,6 +27,9 @@ const NOT_COMPARED: &str = "—";
 
 #[derive(Deserialize, Default)]
 pub struct ReportQuery {
+    /// Any period `Period::parse` reads (`2026-Q3`, `FY2026-2027`, `YTD`…).
+    period: Option<String>,
+    /// The month-only release's parameter, still read by its links.
     month: Option<String>,
     external: Option<String>,
 }
@@ -35,20 +39,26 @@ impl ReportQuery {
         matches!(self.external.as_deref(), Some("1" | "on" | "true"))
     }
 
-    /// The month asked for, the previous complete month by default, or the
-    /// text that is not a month.
-    fn month(&self) -> Result<YearMonth, String> {
-        match self.month.as_deref().map(str::trim) {
-            None | Some("") => Ok(YearMonth::of(chrono::Local::now().date_naive()).previous()),
-            Some(text) => YearMonth::parse(text).ok_or_else(|| text.to_string()),
+    /// The period asked for, the previous complete month by default, or
+    /// the text that is not a period.
+    fn period(&self) -> Result<Period, String> {
+        let today = chrono::Local::now().date_naive();
+        let asked = [&self.period, &self.month]
+            .into_iter()
+            .flatten()
+            .map(|t| t.trim())
+            .find(|t| !t.is_empty());
+        match asked {
+            None => Ok(Period::Month(YearMonth::of(today).previous())),
+            Some(text) => Period::parse(text, today).map_err(|_| text.to_string()),
         }
     }
 
-    fn query(month: YearMonth, external: bool) -> String {
+    fn query(period: Period, external: bool) -> String {
         if external {
-            format!("month={month}&external=1")
+            format!("period={period}&external=1")
         } else {
-            format!("month={month}")
+            format!("period={period}")
         }
     }
 }
@@ -79,13 +89,13 @@ pub async fn csv(
 ) -> Response {
     let lang = user.lang;
     let external = query.external();
-    let month = match query.month() {
-        Ok(month) => month,
+    let period = match query.period() {
+        Ok(period) => period,
         Err(text) => {
             return page::problem(
                 lang,
                 StatusCode::BAD_REQUEST,
-                Word::ReportBadMonth.fill(lang, &[("value", &text)]),
+                Word::ReportBadPeriod.fill(lang, &[("value", &text)]),
             );
         }
     };
@@ -93,7 +103,7 @@ pub async fn csv(
     let answer = dash
         .server
         .call(move |conn, _| {
-            report::export_csv(conn, &actor, month, external, crate::server::now_ms())
+            report::export_csv(conn, &actor, period, external, crate::server::now_ms())
         })
         .await;
     match answer {
@@ -101,7 +111,7 @@ pub async fn csv(
             let suffix = if external { "-externe" } else { "" };
             page::download(
                 "text/csv; charset=utf-8",
-                &format!("tournee-{month}{suffix}.csv"),
+                &format!("tournee-{}{suffix}.csv", period.to_string().replace("..", "_")),
                 csv.into_bytes(),
             )
         }
@@ -113,53 +123,52 @@ async fn show(dash: Dash, user: Signed, query: ReportQuery, printable: bool) -> 
     let lang = user.lang;
     let external = query.external();
     let title = Word::NavReport.text(lang).to_string();
-    let month = match query.month() {
-        Ok(month) => month,
+    let period = match query.period() {
+        Ok(period) => period,
         Err(text) => {
-            let message = Word::ReportBadMonth.fill(lang, &[("value", &text)]);
+            let message = Word::ReportBadPeriod.fill(lang, &[("value", &text)]);
             let frame = Frame::signed(&user, dash.org_name(), Nav::Report, title);
-            let fallback = YearMonth::of(chrono::Local::now().date_naive()).previous();
             let body = rsx! {
                 p { class: "error", role: "alert", "{message}" }
-                {picker(lang, fallback, external)}
+                {picker(lang, &text, external)}
             };
             return (StatusCode::BAD_REQUEST, page::render(frame, body)).into_response();
         }
     };
     let figures = match dash
         .server
-        .call(move |conn, _| report::figures(conn, month))
+        .call(move |conn, _| report::figures(conn, period))
         .await
     {
         Ok(figures) => figures,
         Err(error) => return page::trouble(lang, &error),
     };
     let org = dash.org_name();
-    let name = month_name(month, lang);
-    let title = if printable {
-        tr(lang, Msg::ReportTitle, &[("month", &name)])
-    } else {
-        title
+    let this = publish(&figures.this, external);
+    // A comparison period before any data shows "n.d." in every cell.
+    let compared = |tally, available: bool| {
+        let published = publish(tally, external);
+        if available { published } else { published.missing() }
     };
+    let previous = compared(&figures.previous, this.previous.available());
+    let last_year = compared(&figures.last_year, this.last_year.available());
+    let names = Names::of(&this, lang);
+    let title = if printable { names.title.clone() } else { title };
     let frame = Frame::signed(&user, org.clone(), Nav::Report, title);
-    let this = publish(&figures.month, external);
-    let previous = publish(&figures.previous, external);
-    let last_year = publish(&figures.last_year, external);
+    let missing = names.missing_legend(&this);
+    let q = ReportQuery::query(period, external);
+    let generated = page::when(crate::server::now_ms());
+    let (from, to) = period.span();
+    let span = format!("{} – {}", day_name(from, lang), day_name(to, lang));
+    let period_line = Word::ReportPeriod.fill(lang, &[("period", &names.this), ("span", &span)]);
     let tables = Tables {
         lang,
         catalog: &figures.catalog,
         this: &this,
         previous: &previous,
         last_year: &last_year,
-        names: [
-            name.clone(),
-            month_name(month.previous(), lang),
-            month_name(month.a_year_before(), lang),
-        ],
+        names,
     };
-    let q = ReportQuery::query(month, external);
-    let generated = page::when(crate::server::now_ms());
-    let period = Word::ReportPeriod.fill(lang, &[("month", &name)]);
     let generated = Word::ReportGenerated.fill(lang, &[("when", &generated)]);
     let notice = if external {
         Word::ReportIsExternal
@@ -181,7 +190,7 @@ async fn show(dash: Dash, user: Signed, query: ReportQuery, printable: bool) -> 
                 {Word::ReportPrintHint.text(lang)}
             }
         } else {
-            {picker(lang, month, external)}
+            {picker(lang, &period.to_string(), external)}
             p { class: "no-print",
                 a { class: "button", href: "/report.csv?{q}", {Word::ReportCsv.text(lang)} }
                 " "
@@ -190,7 +199,7 @@ async fn show(dash: Dash, user: Signed, query: ReportQuery, printable: bool) -> 
         }
         div { class: "{head_class}",
             p { strong { "{org}" } }
-            p { "{period}" }
+            p { "{period_line}" }
             p { "{generated}" }
         }
         p { class: if external { "notice" } else { "warning" }, {notice.text(lang)} }
@@ -198,6 +207,9 @@ async fn show(dash: Dash, user: Signed, query: ReportQuery, printable: bool) -> 
             p { "{text}" }
         }
         if let Some(text) = withheld {
+            p { "{text}" }
+        }
+        if let Some(text) = missing {
             p { "{text}" }
         }
         {tables.key_figures()}
@@ -233,21 +245,43 @@ async fn show(dash: Dash, user: Signed, query: ReportQuery, printable: bool) -> 
     page::render(frame, body).into_response()
 }
 
-/// The month picker: a plain GET form. Browsers without a month field
-/// show a text field, which takes the same `YYYY-MM`.
-fn picker(lang: Lang, month: YearMonth, external: bool) -> Element {
+/// The period picker: a plain GET form with one text field (every form
+/// `Period::parse` reads, named under it), and links to the periods asked
+/// for most: last month, the last complete fiscal quarter, the fiscal year
+/// to date, the last fiscal year.
+fn picker(lang: Lang, period: &str, external: bool) -> Element {
+    let today = chrono::Local::now().date_naive();
+    let this_month = YearMonth::of(today);
+    let fiscal = fiscal_year_of(today);
+    // Fiscal quarters start in April, July, October and January.
+    let quarter_index = (this_month.month + 12 - FISCAL_START) % 12 / 3;
+    let last_quarter = if quarter_index == 0 {
+        Period::FiscalQuarter { year: fiscal - 1, quarter: 4 }
+    } else {
+        Period::FiscalQuarter { year: fiscal, quarter: quarter_index }
+    };
+    let shortcuts = [
+        (Word::ReportLastMonth, Period::Month(this_month.previous()).to_string()),
+        (Word::ReportLastQuarter, last_quarter.to_string()),
+        (Word::ReportFiscalToDate, "YTD".to_string()),
+        (Word::ReportLastFiscalYear, Period::FiscalYear(fiscal - 1).to_string()),
+    ];
+    let external_query = if external { "&external=1" } else { "" };
     rsx! {
         form { class: "filters no-print", method: "get", action: "/report",
             div { class: "field",
-                label { r#for: "month", {Word::ReportMonth.text(lang)} }
+                label { r#for: "period", {Word::ReportPeriodField.text(lang)} }
                 input {
-                    r#type: "month",
-                    id: "month",
-                    name: "month",
-                    value: "{month}",
-                    pattern: "[0-9]{{4}}-[0-9]{{2}}",
+                    r#type: "text",
+                    id: "period",
+                    name: "period",
+                    value: "{period}",
                     required: true,
+                    spellcheck: "false",
+                    autocomplete: "off",
+                    "aria-describedby": "period-hint",
                 }
+                p { class: "hint", id: "period-hint", {Word::ReportPeriodHint.text(lang)} }
             }
             div { class: "field",
                 label { r#for: "external",
@@ -263,6 +297,14 @@ fn picker(lang: Lang, month: YearMonth, external: bool) -> Element {
                 }
             }
             button { class: "primary", r#type: "submit", {Word::ReportShow.text(lang)} }
+        }
+        nav { class: "no-print shortcuts", "aria-label": Word::ReportPeriodField.text(lang),
+            {Word::ReportQuickPeriods.text(lang)}
+            " "
+            for (index, (word, text)) in shortcuts.into_iter().enumerate() {
+                if index > 0 { " · " }
+                a { href: "/report?period={text}{external_query}", {word.text(lang)} }
+            }
         }
     }
 }
@@ -291,8 +333,8 @@ struct Tables<'a> {
     this: &'a PublishedTally,
     previous: &'a PublishedTally,
     last_year: &'a PublishedTally,
-    /// This month, the previous one, the same one a year before.
-    names: [String; 3],
+    /// This period and the headers of the comparison columns.
+    names: Names,
 }
 
 impl Tables<'_> {
@@ -315,10 +357,7 @@ impl Tables<'_> {
     }
 
     fn month_headers(&self) -> Element {
-        let [this, previous, last] = self.names.clone();
-        let lang = self.lang;
-        let previous = tr(lang, Msg::ReportPreviousMonth, &[("month", &previous)]);
-        let last = tr(lang, Msg::ReportSameMonthLastYear, &[("month", &last)]);
+        let (this, previous, last) = (&self.names.this, &self.names.previous, &self.names.last_year);
         rsx! {
             th { scope: "col", class: "n", "{this}" }
             th { scope: "col", class: "n", "{previous}" }
@@ -329,7 +368,7 @@ impl Tables<'_> {
     fn key_figures(&self) -> Element {
         let lang = self.lang;
         let (p, prev, last) = (self.this, self.previous, self.last_year);
-        let (sp, sl) = (&p.previous_month, &p.same_month_last_year);
+        let (sp, sl) = (&p.previous, &p.last_year);
         // The comparison summary is the month's own (as in the CSV); the
         // other figures come from the comparison months' tallies.
         let rows: [(Msg, &str, Cell, Cell, Cell); 8] = [
@@ -475,9 +514,7 @@ impl Tables<'_> {
         let lang = self.lang;
         let section = axis.section();
         let title = section.title(lang);
-        let [this, previous, last] = self.names.clone();
-        let previous = tr(lang, Msg::ReportPreviousMonth, &[("month", &previous)]);
-        let last = tr(lang, Msg::ReportSameMonthLastYear, &[("month", &last)]);
+        let (this, previous, last) = (&self.names.this, &self.names.previous, &self.names.last_year);
         let rows: Vec<BreakdownRow> = ordered(self.catalog, section, self.this.breakdown(axis))
             .into_iter()
             .map(|(id, cells)| {
@@ -547,7 +584,7 @@ impl Tables<'_> {
         const WIDTH: usize = 640;
         const SPAN: usize = WIDTH - LABEL - 70;
         let lang = self.lang;
-        let label = Word::ReportChart.fill(lang, &[("what", &what), ("month", &self.names[0])]);
+        let label = Word::ReportChart.fill(lang, &[("what", &what), ("month", &self.names.this)]);
         let max = bars
             .iter()
             .filter_map(|(_, c)| c.count())
@@ -591,19 +628,31 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_month_defaults_to_the_previous_one_and_bad_text_is_named() {
+    fn the_period_defaults_to_the_previous_month_and_bad_text_is_named() {
         let none = ReportQuery::default();
-        let last = YearMonth::of(chrono::Local::now().date_naive()).previous();
-        assert_eq!(none.month(), Ok(last));
+        let last = Period::Month(YearMonth::of(chrono::Local::now().date_naive()).previous());
+        assert_eq!(none.period(), Ok(last));
         let bad = ReportQuery {
             month: Some("2026-13".into()),
             external: Some("1".into()),
+            ..ReportQuery::default()
         };
-        assert_eq!(bad.month(), Err("2026-13".into()));
+        assert_eq!(bad.period(), Err("2026-13".into()));
         assert!(bad.external());
+        let both = ReportQuery {
+            period: Some("FY2025-2026".into()),
+            month: Some("2026-01".into()),
+            ..ReportQuery::default()
+        };
+        assert_eq!(both.period(), Ok(Period::FiscalYear(2025)), "period wins");
+        let old_link = ReportQuery {
+            month: Some("2026-01".into()),
+            ..ReportQuery::default()
+        };
+        assert_eq!(old_link.period().unwrap().to_string(), "2026-01");
         assert_eq!(
-            ReportQuery::query(last, true),
-            format!("month={last}&external=1")
+            ReportQuery::query(Period::FiscalYear(2026), true),
+            "period=FY2026-2027&external=1"
         );
     }
 }

@@ -221,7 +221,17 @@ messages! {
     ReportPrintable => "Version imprimable", "Printable version";
     ReportPrintHint => "Imprimez avec la commande Imprimer du navigateur (Ctrl+P); le menu n'est pas imprimé.", "Print with the browser's Print command (Ctrl+P); the menu is not printed.";
     ReportBack => "Retour au rapport", "Back to the report";
-    ReportPeriod => "Période : {month}", "Period: {month}";
+    ReportPeriod => "Période : {period} ({span})", "Period: {period} ({span})";
+    ReportBadPeriod => "Période : « {value} » n'est pas une période. Écrivez par exemple 2026-11 (un mois), 2026-Q3 (un trimestre), FY2026-2027 (l'exercice d'avril à mars), FY2026-2027-Q1 (un trimestre de l'exercice), YTD (l'exercice jusqu'à aujourd'hui) ou 2026-04-01..2026-09-30 (des dates).",
+        "Period: \"{value}\" is not a period. Write for example 2026-11 (a month), 2026-Q3 (a quarter), FY2026-2027 (the fiscal year, April to March), FY2026-2027-Q1 (a fiscal quarter), YTD (the fiscal year to date) or 2026-04-01..2026-09-30 (dates).";
+    ReportPeriodField => "Période", "Period";
+    ReportPeriodHint => "Un mois (2026-11), un trimestre (2026-Q3), l'exercice (FY2026-2027), un trimestre de l'exercice (FY2026-2027-Q1), l'exercice à ce jour (YTD) ou des dates (2026-04-01..2026-09-30).",
+        "A month (2026-11), a quarter (2026-Q3), the fiscal year (FY2026-2027), a fiscal quarter (FY2026-2027-Q1), the fiscal year to date (YTD) or dates (2026-04-01..2026-09-30).";
+    ReportQuickPeriods => "Raccourcis :", "Shortcuts:";
+    ReportLastMonth => "Mois dernier", "Last month";
+    ReportLastQuarter => "Trimestre dernier", "Last quarter";
+    ReportFiscalToDate => "Exercice à ce jour", "Fiscal year to date";
+    ReportLastFiscalYear => "Exercice précédent", "Last fiscal year";
     ReportGenerated => "Produit le {when}", "Generated {when}";
     ReportChart => "Graphique : {what}, {month}", "Chart: {what}, {month}";
     ReportItem => "Élément", "Item";

@@ -593,6 +593,13 @@ messages! {
     ReportFigure => "Indicateur", "Figure";
     ReportPreviousMonth => "Mois précédent ({month})", "Previous month ({month})";
     ReportSameMonthLastYear => "Même mois l'an dernier ({month})", "Same month last year ({month})";
+    ReportPeriodTitle => "Bilan — {period}", "Report — {period}";
+    ReportPreviousPeriod => "Période précédente ({period})", "Previous period ({period})";
+    ReportSamePeriodLastYear => "Même période l'an dernier ({period})", "Same period last year ({period})";
+    ReportNotAvailable => "« {missing} » : non disponible, le serveur ne gardait encore aucune donnée pour cette période ou n'en garde plus les codes de personne (ce n'est pas un zéro).",
+        "\"{missing}\": not available, the server held no data for that period yet, or no longer keeps its person codes (it is not a zero).";
+    ReportBadPeriod => "période (--period) : « {value} » n'est pas une période. Formats : 2026-11 (mois), 2026-Q3 (trimestre), FY2026-2027 (exercice d'avril à mars), FY2026-2027-Q1 (trimestre de l'exercice), YTD (exercice jusqu'à aujourd'hui), 2026-04-01..2026-09-30 (dates).",
+        "period (--period): \"{value}\" is not a period. Formats: 2026-11 (month), 2026-Q3 (quarter), FY2026-2027 (fiscal year, April to March), FY2026-2027-Q1 (fiscal quarter), YTD (fiscal year to date), 2026-04-01..2026-09-30 (dates).";
     ReportContacts => "Contacts", "Contacts";
     ReportPeopleReached => "Personnes rejointes", "People reached";
     ReportWithCode => "Contacts avec code de personne", "Contacts with a person code";
@@ -622,7 +629,7 @@ messages! {
     ReportKitsDetailed => "Trousses de naloxone décrites (forme, première ou remplacement)", "Naloxone kits described (form, first or replacement)";
     ReportPeopleTrained => "Personnes formées à la naloxone sur place", "People trained in naloxone on the spot";
     ReportMaterialsForOthers => "Matériel remis pour d'autres personnes", "Materials handed out for others";
-    ReportNothing => "Rien à signaler ce mois-ci.", "Nothing recorded this month.";
+    ReportNothing => "Rien à signaler pour cette période.", "Nothing recorded in this period.";
     ReportEstimates => "Les personnes distinctes, nouvelles et déjà rencontrées sont des estimations fondées sur les codes de personne : une personne rencontrée sans code n'y est pas comptée.",
         "Distinct, new and returning people are estimates based on person codes: a person met without a code is not counted.";
     ReportSuppressed => "Confidentialité : « {small} » remplace un nombre de 1 à 4; « {hidden} » masque un nombre plus grand, pour qu'on ne puisse pas retrouver un « {small} » par soustraction; 0 est un vrai zéro.",

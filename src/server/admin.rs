@@ -14,7 +14,7 @@ use super::retention::{self, Plan, Policy};
 use super::supervisors::{self, Password, SupervisorError, SupervisorName, SupervisorRow};
 use super::tally;
 use super::{db, key_changes, now_ms, open_parts};
-use crate::domain::report::{MonthTally, YearMonth};
+use crate::domain::report::{Tally, YearMonth};
 use crate::domain::wire::Envelope;
 use crate::domain::wire::enroll::decode_hand_file;
 use std::path::Path;
@@ -188,10 +188,18 @@ pub fn catalog(data_dir: &Path) -> Result<crate::domain::Catalog, ServerError> {
 }
 
 /// The month's exact figures (see [`crate::server::tally`]).
-pub fn month_tally(data_dir: &Path, month: YearMonth) -> Result<MonthTally, ServerError> {
+pub fn month_tally(data_dir: &Path, month: YearMonth) -> Result<Tally, ServerError> {
+    tally(data_dir, crate::domain::report::Period::Month(month))
+}
+
+/// The period's exact figures, with its comparisons.
+pub fn tally(
+    data_dir: &Path,
+    period: crate::domain::report::Period,
+) -> Result<Tally, ServerError> {
     let conn = db::open(data_dir)?;
     let catalog = db::catalog(&conn)?;
-    tally::month_tally(&conn, &catalog, month)
+    tally::tally(&conn, &catalog, period)
 }
 
 /// What is kept of one envelope: the envelope itself until it applies,

@@ -222,7 +222,32 @@ const MIGRATIONS: &[&str] = &[
         supervisor TEXT NOT NULL,
         at INTEGER NOT NULL
     ) STRICT, WITHOUT ROWID;",
+    // 10: reports over any period (quarters, fiscal years, ranges of
+    // days). The rollups and who was seen, by local day as well as by
+    // month, and each event's local day; filled from the stored facts of
+    // the records already applied (see `ledger::SqliteLedger::backfill_days`).
+    "CREATE TABLE day_rollups (
+        day TEXT NOT NULL,
+        dim TEXT NOT NULL,
+        key TEXT NOT NULL,
+        contacts INTEGER NOT NULL DEFAULT 0,
+        people INTEGER NOT NULL DEFAULT 0,
+        quantity INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (day, dim, key)
+    ) STRICT, WITHOUT ROWID;
+    CREATE TABLE person_days (
+        pseudonym BLOB NOT NULL,
+        day TEXT NOT NULL,
+        contacts INTEGER NOT NULL,
+        PRIMARY KEY (pseudonym, day)
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX person_days_by_day ON person_days (day, pseudonym);
+    ALTER TABLE events ADD COLUMN day TEXT;
+    CREATE INDEX events_by_day ON events (kind, day);",
 ];
+
+/// The migration whose tables are filled from the records already stored.
+const DAYS_ADDED: usize = 10;
 
 /// The first version whose applied envelopes keep no ciphertext: a file
 /// migrated from before it is vacuumed once, so that no free page keeps
@@ -309,6 +334,9 @@ fn migrate(conn: &mut Connection) -> Result<i64, ServerError> {
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
+        if index + 1 == DAYS_ADDED {
+            super::ledger::SqliteLedger::new(&tx).backfill_days()?;
+        }
         tx.pragma_update(None, "user_version", index as i64 + 1)?;
         tx.commit()?;
     }

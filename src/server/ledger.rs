@@ -4,12 +4,15 @@
 //! without touching that logic; [`SqliteLedger`] is the embedded one.
 //!
 //! Rollups are kept as records are applied, one row per (month,
-//! dimension, key), so a month's tally reads a few hundred rows whatever
-//! the number of contacts stored.
+//! dimension, key) and one per (day, dimension, key), so a month's tally
+//! reads a few hundred rows whatever the number of contacts stored, and a
+//! period that starts or ends inside a month reads its loose days. Who was
+//! seen is kept the same two ways (`person_months`, `person_days`).
 
 use super::apply::prepare::{ContactFacts, EventFacts};
 use super::error::ServerError;
 use crate::domain::RecordId;
+use crate::domain::report::YearMonth;
 use crate::domain::report::tally::NO_GENDER;
 use rusqlite::{OptionalExtension, Transaction, params};
 use uuid::Uuid;
@@ -52,6 +55,14 @@ pub trait Ledger {
 
 pub struct SqliteLedger<'a, 'c> {
     pub tx: &'a Transaction<'c>,
+    /// Whether counts go to the monthly rows as well as the daily ones.
+    pub months: bool,
+}
+
+impl<'a, 'c> SqliteLedger<'a, 'c> {
+    pub fn new(tx: &'a Transaction<'c>) -> Self {
+        SqliteLedger { tx, months: true }
+    }
 }
 
 fn id_bytes(id: &RecordId) -> &[u8] {
@@ -81,23 +92,113 @@ impl SqliteLedger<'_, '_> {
 
     fn bump(
         &self,
-        month: &str,
+        at: &Day,
         dim: &str,
         key: &str,
         contacts: i64,
         people: i64,
         quantity: i64,
     ) -> Result<(), ServerError> {
+        if at.months {
+            self.tx
+                .prepare_cached(
+                    "INSERT INTO rollups (month, dim, key, contacts, people, quantity) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                     ON CONFLICT (month, dim, key) DO UPDATE SET
+                       contacts = contacts + excluded.contacts,
+                       people = people + excluded.people,
+                       quantity = quantity + excluded.quantity",
+                )?
+                .execute(params![at.month, dim, key, contacts, people, quantity])?;
+        }
         self.tx
             .prepare_cached(
-                "INSERT INTO rollups (month, dim, key, contacts, people, quantity) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT (month, dim, key) DO UPDATE SET
+                "INSERT INTO day_rollups (day, dim, key, contacts, people, quantity) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (day, dim, key) DO UPDATE SET
                    contacts = contacts + excluded.contacts,
                    people = people + excluded.people,
                    quantity = quantity + excluded.quantity",
             )?
-            .execute(params![month, dim, key, contacts, people, quantity])?;
+            .execute(params![at.day, dim, key, contacts, people, quantity])?;
         Ok(())
+    }
+
+    /// Counts `pseudonym` as seen (`sign` = 1) or not (-1) in the month and
+    /// on the day; a row that falls to 0 goes.
+    fn seen(&self, at: &Day, pseudonym: &str, sign: i64) -> Result<(), ServerError> {
+        let bytes = hex::decode(pseudonym).map_err(|_| ServerError::Damaged("pseudonym".into()))?;
+        let tables: &[(&str, &str)] = if at.months {
+            &[("person_months", "month"), ("person_days", "day")]
+        } else {
+            &[("person_days", "day")]
+        };
+        for (table, column) in tables {
+            let when = if *column == "month" { &at.month } else { &at.day };
+            self.tx
+                .prepare_cached(&format!(
+                    "INSERT INTO {table} (pseudonym, {column}, contacts) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (pseudonym, {column}) DO UPDATE SET contacts = contacts + excluded.contacts"
+                ))?
+                .execute(params![bytes, when, sign])?;
+            self.tx
+                .prepare_cached(&format!(
+                    "DELETE FROM {table} WHERE pseudonym = ?1 AND {column} = ?2 AND contacts <= 0"
+                ))?
+                .execute(params![bytes, when])?;
+        }
+        Ok(())
+    }
+
+    /// Writes the day-level rows of every record applied before they
+    /// existed (migration 10), from the facts stored with each.
+    pub fn backfill_days(&self) -> Result<(), ServerError> {
+        let mut ledger = SqliteLedger {
+            tx: self.tx,
+            months: false,
+        };
+        for (sql, is_event) in [
+            ("SELECT facts FROM contacts WHERE voided = 0", false),
+            ("SELECT facts FROM events WHERE voided = 0", true),
+        ] {
+            let mut statement = self.tx.prepare(sql)?;
+            let mut rows = statement.query([])?;
+            while let Some(row) = rows.next()? {
+                let json: String = row.get(0)?;
+                let damaged = |e: serde_json::Error| ServerError::Damaged(format!("stored facts: {e}"));
+                if is_event {
+                    let facts: EventFacts = serde_json::from_str(&json).map_err(damaged)?;
+                    ledger.count_event(&facts, 1)?;
+                } else {
+                    let facts: ContactFacts = serde_json::from_str(&json).map_err(damaged)?;
+                    ledger.count(&facts, 1)?;
+                }
+            }
+        }
+        self.tx.execute_batch(
+            "UPDATE events SET day = substr(json_extract(facts, '$.occurred_at'), 1, 10)
+               WHERE kind != 'shift';
+             UPDATE events SET day = substr(json_extract(facts, '$.started_at'), 1, 10)
+               WHERE kind = 'shift';",
+        )?;
+        Ok(())
+    }
+}
+
+/// Where a record counts: its local month and day.
+struct Day {
+    month: String,
+    day: String,
+    /// Whether the month's rows are written too (not when the day rows of
+    /// records already counted by month are filled in).
+    months: bool,
+}
+
+impl SqliteLedger<'_, '_> {
+    fn at(&self, occurred_at: chrono::DateTime<chrono::FixedOffset>) -> Day {
+        Day {
+            month: YearMonth::of(occurred_at.date_naive()).to_string(),
+            day: occurred_at.date_naive().to_string(),
+            months: self.months,
+        }
     }
 }
 
@@ -161,7 +262,7 @@ impl Ledger for SqliteLedger<'_, '_> {
     }
 
     fn count(&mut self, facts: &ContactFacts, sign: i64) -> Result<(), ServerError> {
-        let month = facts.month.to_string();
+        let month = self.at(facts.occurred_at);
         let people = sign * facts.people as i64;
         self.bump(
             &month,
@@ -219,17 +320,7 @@ impl Ledger for SqliteLedger<'_, '_> {
             self.bump(&month, "intervention", id, sign, 0, 0)?;
         }
         if let Some(pseudonym) = &facts.pseudonym {
-            let bytes =
-                hex::decode(pseudonym).map_err(|_| ServerError::Damaged("pseudonym".into()))?;
-            self.tx
-                .prepare_cached(
-                    "INSERT INTO person_months (pseudonym, month, contacts) VALUES (?1, ?2, ?3)
-                     ON CONFLICT (pseudonym, month) DO UPDATE SET contacts = contacts + excluded.contacts",
-                )?
-                .execute(params![bytes, month, sign])?;
-            self.tx
-                .prepare_cached("DELETE FROM person_months WHERE pseudonym = ?1 AND month = ?2 AND contacts <= 0")?
-                .execute(params![bytes, month])?;
+            self.seen(&month, pseudonym, sign)?;
         }
         Ok(())
     }
@@ -247,7 +338,7 @@ impl Ledger for SqliteLedger<'_, '_> {
     ) -> Result<(), ServerError> {
         let json = serde_json::to_string(facts).expect("facts serialize");
         self.tx
-            .prepare_cached("INSERT INTO events (record_id, device_id, kind, month, occurred_at, facts, voided, ended_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")?
+            .prepare_cached("INSERT INTO events (record_id, device_id, kind, month, occurred_at, facts, voided, ended_at, day) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")?
             .execute(params![
                 id_bytes(&id),
                 device.as_bytes().as_slice(),
@@ -259,7 +350,8 @@ impl Ledger for SqliteLedger<'_, '_> {
                 match facts {
                     EventFacts::Shift(s) => Some(s.ended_at.timestamp_millis()),
                     _ => None,
-                }
+                },
+                facts.occurred_at().date_naive().to_string()
             ])?;
         Ok(())
     }
@@ -274,7 +366,7 @@ impl Ledger for SqliteLedger<'_, '_> {
     fn count_event(&mut self, facts: &EventFacts, sign: i64) -> Result<(), ServerError> {
         match facts {
             EventFacts::Overdose(o) => {
-                let month = o.month.to_string();
+                let month = self.at(o.occurred_at);
                 let doses = i64::from(o.nasal_doses) + i64::from(o.injected_doses);
                 self.bump(&month, "overdose", "", sign, 0, sign * doses)?;
                 self.bump(&month, "od_outcome", o.outcome.key(), sign, 0, 0)?;
@@ -306,7 +398,7 @@ impl Ledger for SqliteLedger<'_, '_> {
             }
             // An outing: `people` is its team, `quantity` its minutes.
             EventFacts::Shift(s) => {
-                let month = s.month.to_string();
+                let month = self.at(s.started_at);
                 let (team, minutes) = (i64::from(s.team_size), s.minutes());
                 self.bump(&month, "shift", "", sign, sign * team, sign * minutes)?;
                 self.bump(&month, "shift_staff", "", 0, 0, sign * minutes * team)?;
@@ -316,7 +408,7 @@ impl Ledger for SqliteLedger<'_, '_> {
                 }
             }
             EventFacts::Incident(i) => {
-                let month = i.month.to_string();
+                let month = self.at(i.occurred_at);
                 self.bump(&month, "incident", &i.incident_type, sign, 0, 0)?;
                 if i.debrief_wanted {
                     self.bump(&month, "incident_flag", "debrief", sign, 0, 0)?;

@@ -310,6 +310,8 @@ pub fn purge(
         "DELETE FROM voids WHERE target IN (SELECT record_id FROM events WHERE month < ?1)",
         "DELETE FROM events WHERE month < ?1",
         "DELETE FROM person_months WHERE month < ?1",
+        // Days sort after their month's text: '2024-02-29' < '2024-03'.
+        "DELETE FROM person_days WHERE day < ?1",
     ] {
         tx.execute(sql, [&kept])?;
     }
@@ -349,7 +351,10 @@ pub fn purge(
 /// Keeps `month`'s distinct and new people as rollups, computed exactly as
 /// [`super::tally`] does while its pseudonyms are still there.
 fn freeze_people(conn: &Connection, month: &str) -> Result<(), ServerError> {
-    let (unique, new) = super::tally::live_people(conn, month)?;
+    let period = YearMonth::parse(month)
+        .map(crate::domain::report::Period::Month)
+        .ok_or_else(|| ServerError::Damaged(format!("month {month}")))?;
+    let (unique, new) = super::tally::live_people(conn, period)?;
     for (key, value) in [("unique", unique), ("new", new)] {
         conn.execute(
             "INSERT INTO rollups (month, dim, key, contacts) VALUES (?1, 'people', ?2, ?3)

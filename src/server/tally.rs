@@ -1,27 +1,45 @@
-//! A month's tally, read from the rollups kept by the apply step: a few
-//! hundred rows for the month and its two comparison months, plus the
-//! month's distinct pseudonyms, whatever the size of the database. For a
-//! month the retention policy purged, the people figures were kept as
-//! rollups (`dim = 'people'`) before its pseudonyms went.
+//! A period's tally, read from the rollups kept by the apply step: the
+//! monthly rows of its whole months and the daily rows of its loose days
+//! (a few hundred rows a month, a few thousand for a fiscal year, whatever
+//! the number of contacts stored), plus the distinct pseudonyms seen in it.
+//! For a month the retention policy purged, the people figures were kept
+//! as rollups (`dim = 'people'`) before its pseudonyms went.
 
 use super::error::ServerError;
 use crate::domain::report::tally::NO_GENDER;
 use crate::domain::report::{
-    Breakdown, DetailsTally, MonthTally, OverdoseTally, Summary, YearMonth,
+    Breakdown, Comparison, DetailsTally, OverdoseTally, Part, Period, Summary, Tally, YearMonth,
 };
 use crate::domain::{Catalog, Section};
 use rusqlite::{Connection, params};
 use std::collections::BTreeMap;
 
+/// A month's tally (the report of the month-only release).
 pub fn month_tally(
     conn: &Connection,
     catalog: &Catalog,
     month: YearMonth,
-) -> Result<MonthTally, ServerError> {
-    let key = month.to_string();
-    let mut tally = MonthTally {
-        month: key.clone(),
-        ..MonthTally::default()
+) -> Result<Tally, ServerError> {
+    tally(conn, catalog, Period::Month(month))
+}
+
+/// The period's tally with its two comparisons.
+pub fn tally(conn: &Connection, catalog: &Catalog, period: Period) -> Result<Tally, ServerError> {
+    let mut tally = figures(conn, catalog, period)?;
+    tally.previous = comparison(conn, period.previous())?;
+    tally.last_year = comparison(conn, period.a_year_before())?;
+    Ok(tally)
+}
+
+/// The period's figures without comparisons (a comparison period's own
+/// full figures, for the report's comparison columns).
+pub fn figures(conn: &Connection, catalog: &Catalog, period: Period) -> Result<Tally, ServerError> {
+    let (from, to) = period.span();
+    let mut tally = Tally {
+        period: period.to_string(),
+        from: from.to_string(),
+        to: to.to_string(),
+        ..Tally::default()
     };
     // Every active id is present, zero or not; retired ids only when counted.
     for (section, map) in [
@@ -57,17 +75,7 @@ pub fn month_tally(
         zeros(map, catalog, section, 0);
     }
 
-    let mut rows = conn.prepare_cached(
-        "SELECT dim, key, contacts, people, quantity FROM rollups WHERE month = ?1",
-    )?;
-    let mut rows = rows.query([&key])?;
-    while let Some(row) = rows.next()? {
-        let (dim, id): (String, String) = (row.get(0)?, row.get(1)?);
-        let (contacts, people, quantity) = (
-            row.get::<_, i64>(2)? as u64,
-            row.get::<_, i64>(3)? as u64,
-            row.get::<_, i64>(4)? as u64,
-        );
+    for ((dim, id), (contacts, people, quantity)) in rows(conn, period)? {
         let breakdown = Breakdown {
             contacts,
             people_reached: people,
@@ -143,14 +151,49 @@ pub fn month_tally(
         map.retain(|id, n| *n > 0 || catalog.entry(section, id).is_some_and(|e| e.active));
     }
 
-    tally.field_work.contacts_during = contacts_during_outings(conn, &key)?;
-    let (unique, new) = people(conn, &key)?;
-    tally.unique_people = unique;
-    tally.new_people = new;
-    tally.returning_people = unique - new;
-    tally.previous_month = summary(conn, month.previous())?;
-    tally.same_month_last_year = summary(conn, month.a_year_before())?;
+    tally.field_work.contacts_during = contacts_during_outings(conn, from, to)?;
+    match people(conn, period)? {
+        Some((unique, new)) => {
+            tally.unique_people = unique;
+            tally.new_people = new;
+            tally.returning_people = unique - new;
+        }
+        None => tally.people_unknown = true,
+    }
     Ok(tally)
+}
+
+/// Every (dimension, key) of the period, summed over its whole months'
+/// rows and its loose days' rows.
+type Rows = BTreeMap<(String, String), (u64, u64, u64)>;
+
+fn rows(conn: &Connection, period: Period) -> Result<Rows, ServerError> {
+    let mut sums = Rows::new();
+    for part in period.parts() {
+        let (sql, a, b) = match part {
+            Part::Months { first, last } => (
+                "SELECT dim, key, sum(contacts), sum(people), sum(quantity) FROM rollups
+                 WHERE month BETWEEN ?1 AND ?2 AND dim != 'people' GROUP BY dim, key",
+                first.to_string(),
+                last.to_string(),
+            ),
+            Part::Days { from, to } => (
+                "SELECT dim, key, sum(contacts), sum(people), sum(quantity) FROM day_rollups
+                 WHERE day BETWEEN ?1 AND ?2 GROUP BY dim, key",
+                from.to_string(),
+                to.to_string(),
+            ),
+        };
+        let mut statement = conn.prepare_cached(sql)?;
+        let mut found = statement.query(params![a, b])?;
+        while let Some(row) = found.next()? {
+            let sum = sums.entry((row.get(0)?, row.get(1)?)).or_default();
+            sum.0 += row.get::<_, i64>(2)? as u64;
+            sum.1 += row.get::<_, i64>(3)? as u64;
+            sum.2 += row.get::<_, i64>(4)? as u64;
+        }
+    }
+    Ok(sums)
 }
 
 fn zeros<T: Clone>(map: &mut BTreeMap<String, T>, catalog: &Catalog, section: Section, zero: T) {
@@ -159,12 +202,18 @@ fn zeros<T: Clone>(map: &mut BTreeMap<String, T>, catalog: &Catalog, section: Se
     }
 }
 
-/// Distinct people in the month, and those new in it: kept figures for a
-/// purged month, else counted from its pseudonyms.
-fn people(conn: &Connection, month: &str) -> Result<(u64, u64), ServerError> {
-    match frozen(conn, month)? {
-        Some(figures) => Ok(figures),
-        None => live_people(conn, month),
+/// Distinct people in the period, and those new in it (never seen before
+/// its first day): the kept figures of a purged month asked for alone,
+/// else counted from the pseudonyms; `None` when the period also spans a
+/// purged month, whose pseudonyms are gone.
+fn people(conn: &Connection, period: Period) -> Result<Option<(u64, u64)>, ServerError> {
+    let purged = super::retention::kept_from(conn)?.is_some_and(|kept| period.months().0 < kept);
+    if !purged {
+        return live_people(conn, period).map(Some);
+    }
+    match period.as_month() {
+        Some(month) => frozen(conn, &month.to_string()),
+        None => Ok(None),
     }
 }
 
@@ -185,60 +234,118 @@ fn frozen(conn: &Connection, month: &str) -> Result<Option<(u64, u64)>, ServerEr
     Ok(unique.zip(new))
 }
 
-/// Distinct pseudonyms in the month, and those never seen before it: in no
-/// earlier month, and not among those kept from purged months.
-pub(super) fn live_people(conn: &Connection, month: &str) -> Result<(u64, u64), ServerError> {
-    let new: i64 = conn
-        .prepare_cached(
-            "SELECT count(*) FROM person_months AS here WHERE here.month = ?1
-             AND NOT EXISTS (SELECT 1 FROM person_months AS before
-                             WHERE before.pseudonym = here.pseudonym AND before.month < ?1)
-             AND NOT EXISTS (SELECT 1 FROM pseudonyms_before_purge AS kept
-                             WHERE kept.pseudonym = here.pseudonym)",
-        )?
-        .query_row(params![month], |r| r.get(0))?;
-    Ok((pseudonyms(conn, month)?, new as u64))
-}
-
-fn summary(conn: &Connection, month: YearMonth) -> Result<Summary, ServerError> {
-    let key = month.to_string();
-    let (contacts, people): (i64, i64) = conn
-        .prepare_cached("SELECT coalesce(sum(contacts), 0), coalesce(sum(people), 0) FROM rollups WHERE month = ?1 AND dim = 'all'")?
-        .query_row([&key], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(Summary {
-        contacts: contacts as u64,
-        people_reached: people as u64,
-        unique_people: unique(conn, &key)?,
-    })
-}
-
-/// Distinct people in the month (the summary of a comparison month needs
-/// no new-or-returning, so a live month counts only its pseudonyms).
-fn unique(conn: &Connection, month: &str) -> Result<u64, ServerError> {
-    match frozen(conn, month)? {
-        Some((unique, _)) => Ok(unique),
-        None => pseudonyms(conn, month),
+/// Distinct pseudonyms in the period, and those never seen before its
+/// first day: in no earlier month, on no earlier day of its first month,
+/// and not among those kept from purged months.
+pub(super) fn live_people(conn: &Connection, period: Period) -> Result<(u64, u64), ServerError> {
+    let (from, _) = period.span();
+    let first_month = YearMonth::of(from);
+    // Each part's pseudonyms, as (table, column, first, last); unused
+    // slots name an empty range, so the statement stays one cached text.
+    let mut slots: Vec<(String, String)> = Vec::new();
+    let (mut months, mut days) = (None, Vec::new());
+    for part in period.parts() {
+        match part {
+            Part::Months { first, last } => months = Some((first.to_string(), last.to_string())),
+            Part::Days { from, to } => days.push((from.to_string(), to.to_string())),
+        }
     }
+    let nothing = || ("1".to_string(), "0".to_string());
+    slots.push(months.unwrap_or_else(nothing));
+    for index in 0..2 {
+        slots.push(days.get(index).cloned().unwrap_or_else(nothing));
+    }
+    let (unique, new): (i64, i64) = conn
+        .prepare_cached(
+            "WITH here (pseudonym) AS (
+                 SELECT pseudonym FROM person_months WHERE month BETWEEN ?1 AND ?2
+                 UNION SELECT pseudonym FROM person_days WHERE day BETWEEN ?3 AND ?4
+                 UNION SELECT pseudonym FROM person_days WHERE day BETWEEN ?5 AND ?6)
+             SELECT count(*), coalesce(sum(
+                 NOT EXISTS (SELECT 1 FROM person_months AS before
+                             WHERE before.pseudonym = here.pseudonym AND before.month < ?7)
+                 AND NOT EXISTS (SELECT 1 FROM person_days AS before
+                             WHERE before.pseudonym = here.pseudonym
+                             AND before.day >= ?8 AND before.day < ?9)
+                 AND NOT EXISTS (SELECT 1 FROM pseudonyms_before_purge AS kept
+                             WHERE kept.pseudonym = here.pseudonym)), 0)
+             FROM here",
+        )?
+        .query_row(
+            params![
+                slots[0].0,
+                slots[0].1,
+                slots[1].0,
+                slots[1].1,
+                slots[2].0,
+                slots[2].1,
+                first_month.to_string(),
+                crate::domain::report::period::first_day(first_month).to_string(),
+                from.to_string(),
+            ],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+    Ok((unique as u64, new as u64))
 }
 
-fn pseudonyms(conn: &Connection, month: &str) -> Result<u64, ServerError> {
-    let count: i64 = conn
-        .prepare_cached("SELECT count(*) FROM person_months WHERE month = ?1")?
-        .query_row([month], |r| r.get(0))?;
-    Ok(count as u64)
+/// A comparison period's headline figures, or none when the server held
+/// no record yet on its last day (a report of a program's first months
+/// says "n.d." rather than 0).
+fn comparison(conn: &Connection, period: Period) -> Result<Comparison, ServerError> {
+    let (_, to) = period.span();
+    let mut comparison = Comparison {
+        period: period.to_string(),
+        ..Comparison::default()
+    };
+    if first_day(conn)?.is_none_or(|first| first > to.to_string()) {
+        return Ok(comparison);
+    }
+    let (contacts, people) = rows(conn, period)?
+        .get(&("all".to_string(), String::new()))
+        .map_or((0, 0), |&(contacts, people, _)| (contacts, people));
+    let unique = people_of(conn, period)?;
+    comparison.people_unknown = unique.is_none();
+    comparison.figures = Some(Summary {
+        contacts,
+        people_reached: people,
+        unique_people: unique.unwrap_or(0),
+    });
+    Ok(comparison)
 }
 
-/// Contacts of the month's outings: the same phone's, logged between an
-/// outing's start and end, neither voided; read from the month's few
-/// outings through the (device, time) index, never a scan of contacts. A contact two overlapping
-/// outings of one phone cover counts once.
-fn contacts_during_outings(conn: &Connection, month: &str) -> Result<u64, ServerError> {
+fn people_of(conn: &Connection, period: Period) -> Result<Option<u64>, ServerError> {
+    Ok(people(conn, period)?.map(|(unique, _)| unique))
+}
+
+/// The first day the server holds a count for: a day of the daily rows,
+/// or the first of a month kept only as monthly rows (purged before the
+/// days were kept).
+fn first_day(conn: &Connection) -> Result<Option<String>, ServerError> {
+    let first: Option<String> = conn
+        .prepare_cached(
+            "SELECT min(first) FROM (
+                 SELECT min(day) AS first FROM day_rollups
+                 UNION ALL SELECT min(month) || '-01' FROM rollups)",
+        )?
+        .query_row([], |r| r.get(0))?;
+    Ok(first)
+}
+
+/// Contacts of the period's outings: the same phone's, logged between an
+/// outing's start and end, neither voided; read from the period's few
+/// outings through the (device, time) index, never a scan of contacts. A
+/// contact two overlapping outings of one phone cover counts once.
+fn contacts_during_outings(
+    conn: &Connection,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> Result<u64, ServerError> {
     let n: i64 = conn.query_row(
         "SELECT count(DISTINCT c.record_id) FROM events e
          JOIN contacts c ON c.device_id = e.device_id
              AND c.occurred_at BETWEEN e.occurred_at AND e.ended_at
-         WHERE e.kind = 'shift' AND e.month = ?1 AND e.voided = 0 AND c.voided = 0",
-        [month],
+         WHERE e.kind = 'shift' AND e.day BETWEEN ?1 AND ?2 AND e.voided = 0 AND c.voided = 0",
+        params![from.to_string(), to.to_string()],
         |row| row.get(0),
     )?;
     Ok(n as u64)

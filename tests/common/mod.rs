@@ -316,7 +316,7 @@ pub fn contact_at(
 }
 
 /// The server's tally of a month written `YYYY-MM`.
-pub fn month_tally(server: &TestServer, text: &str) -> tournee::domain::report::MonthTally {
+pub fn month_tally(server: &TestServer, text: &str) -> tournee::domain::report::Tally {
     tournee::server::admin::month_tally(
         server.data.path(),
         tournee::domain::report::YearMonth::parse(text).unwrap(),

@@ -11,7 +11,9 @@
 //! 2026-03,by_zone,papineau,people_reached,x,,
 //! ```
 //!
-//! - `month` on every row, so that months can be stacked in one sheet.
+//! - `month` on every row, so that months can be stacked in one sheet: the
+//!   period's canonical text (`2026-03`, `2026-Q3`, `FY2026-2027`,
+//!   `2026-04-01..2026-04-15`; the column keeps its first release's name).
 //! - `section`: `totals`, `materials`, `referrals`, `interventions`,
 //!   `by_zone`, `by_age_band`, `by_gender`, then the overdose responses:
 //!   `overdoses` (their head figures, the measure naming each) and one
@@ -32,7 +34,8 @@
 //! - `value`: the count, or `<5` or `x` as in the JSON.
 //! - `previous_month`, `same_month_last_year`: filled only for the three
 //!   figures the comparison months have (contacts, people reached, unique
-//!   people); empty means "not compared", never zero.
+//!   people); empty means "not compared", never zero; `n.d.` that the
+//!   comparison period has no figure (no data held yet then).
 //!
 //! The JSON path of a value: `<measure>` for totals (`previous_month.<measure>`
 //! for the comparison columns), `<section>.<key>` for materials, referrals
@@ -51,7 +54,7 @@
 
 use super::published::{Axis, Cell, Measure, PublishedTally};
 use super::suppress::publish;
-use super::tally::MonthTally;
+use super::tally::Tally;
 use crate::domain::escape::spreadsheet_text;
 use std::collections::BTreeMap;
 
@@ -75,7 +78,7 @@ pub enum CsvError {
 }
 
 /// The report as CSV, with `--suppress` applied when asked.
-pub fn to_csv(tally: &MonthTally, suppress: bool) -> Result<String, CsvError> {
+pub fn to_csv(tally: &Tally, suppress: bool) -> Result<String, CsvError> {
     render(&publish(tally, suppress))
 }
 
@@ -87,7 +90,7 @@ pub fn render(p: &PublishedTally) -> Result<String, CsvError> {
         |section: &str, key: &str, measure: &str, value: Cell, compared: [Option<Cell>; 2]| {
             let [previous, last_year] =
                 compared.map(|c| c.map(|c| c.to_string()).unwrap_or_default());
-            let text = [p.month.as_str(), section, key, measure].map(spreadsheet_text);
+            let text = [p.period.as_str(), section, key, measure].map(spreadsheet_text);
             let [month, section, key, measure] = text.each_ref().map(|t| t.as_ref());
             out.write_record([
                 month,
@@ -99,7 +102,7 @@ pub fn render(p: &PublishedTally) -> Result<String, CsvError> {
                 &last_year,
             ])
         };
-    let (prev, last) = (&p.previous_month, &p.same_month_last_year);
+    let (prev, last) = (&p.previous, &p.last_year);
     let totals = [
         (
             "contacts",

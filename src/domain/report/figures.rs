@@ -124,6 +124,14 @@ impl Figures {
             .and_then(|g| g.cells.get(id).copied())
     }
 
+    /// Every figure as [`Cell::Missing`] (a comparison period without data).
+    pub fn set_missing(&mut self) {
+        self.heads.iter_mut().for_each(|h| h.cell = Cell::Missing);
+        for group in &mut self.groups {
+            group.cells.values_mut().for_each(|c| *c = Cell::Missing);
+        }
+    }
+
     pub fn has_markers(&self) -> bool {
         self.heads
             .iter()

@@ -2,16 +2,19 @@
 
 use super::details::DetailsTally;
 use super::overdose::OverdoseTally;
-use super::tally::{Breakdown, MonthTally, Summary};
+use super::tally::{Breakdown, Comparison, Summary, Tally};
 
 /// 40 contacts; Pontiac has 1, so Papineau hides beside it.
-pub fn sample() -> MonthTally {
+pub fn sample() -> Tally {
     let row = |contacts, people_reached| Breakdown {
         contacts,
         people_reached,
     };
-    MonthTally {
-        month: "2026-03".into(),
+    Tally {
+        period: "2026-03".into(),
+        from: "2026-03-01".into(),
+        to: "2026-03-31".into(),
+        people_unknown: false,
         contacts: 40,
         people_reached: 52,
         contacts_with_code: 30,
@@ -31,12 +34,20 @@ pub fn sample() -> MonthTally {
         .into(),
         by_age_band: [("18-24".into(), row(40, 52))].into(),
         by_gender: [("inconnu".into(), row(40, 52))].into(),
-        previous_month: Summary {
-            contacts: 35,
-            people_reached: 44,
-            unique_people: 3,
+        previous: Comparison {
+            period: "2026-02".into(),
+            figures: Some(Summary {
+                contacts: 35,
+                people_reached: 44,
+                unique_people: 3,
+            }),
+            people_unknown: false,
         },
-        same_month_last_year: Summary::default(),
+        last_year: Comparison {
+            period: "2025-03".into(),
+            figures: Some(Summary::default()),
+            people_unknown: false,
+        },
         overdoses: OverdoseTally {
             responses: 6,
             nasal_doses: 9,

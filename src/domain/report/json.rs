@@ -1,5 +1,5 @@
 //! The JSON form of a month's report (`--format json`): exactly the fields
-//! and names of [`MonthTally`], which scripts and funders' templates read.
+//! and names of [`Tally`], which scripts and funders' templates read.
 //!
 //! A published count is a JSON number; `<5` and `x` are the strings
 //! [`Cell::SMALL`] and [`Cell::HIDDEN`]. Unsuppressed, the output is the
@@ -8,19 +8,26 @@
 
 use super::published::{BreakdownCells, Cell, PublishedTally, SummaryCells};
 use super::suppress::publish;
-use super::tally::MonthTally;
+use super::tally::{Tally, YearMonth};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
 /// The report as JSON, with `--suppress` applied when asked.
-pub fn to_json(tally: &MonthTally, suppress: bool) -> Value {
+pub fn to_json(tally: &Tally, suppress: bool) -> Value {
     render(&publish(tally, suppress))
 }
 
 /// The JSON of an already published tally.
 pub fn render(p: &PublishedTally) -> Value {
     let mut out = Map::new();
-    out.insert("month".into(), Value::String(p.month.clone()));
+    for (name, text) in [("period", &p.period), ("from", &p.from), ("to", &p.to)] {
+        out.insert(name.into(), Value::String(text.clone()));
+    }
+    // The month-only release's names, which scripts read, for a month.
+    let month = YearMonth::parse(&p.period).is_some();
+    if month {
+        out.insert("month".into(), Value::String(p.period.clone()));
+    }
     let heads = [
         ("contacts", p.contacts),
         ("people_reached", p.people_reached),
@@ -40,11 +47,17 @@ pub fn render(p: &PublishedTally) -> Value {
     out.insert("by_zone".into(), rows(&p.by_zone));
     out.insert("by_age_band".into(), rows(&p.by_age_band));
     out.insert("by_gender".into(), rows(&p.by_gender));
-    out.insert("previous_month".into(), summary(&p.previous_month));
-    out.insert(
-        "same_month_last_year".into(),
-        summary(&p.same_month_last_year),
-    );
+    for (name, month_name, compared) in [
+        ("previous_period", "previous_month", &p.previous),
+        ("same_period_last_year", "same_month_last_year", &p.last_year),
+    ] {
+        let mut figures = summary(compared);
+        if month {
+            out.insert(month_name.into(), Value::Object(figures.clone()));
+        }
+        figures.insert("period".into(), Value::String(compared.period.clone()));
+        out.insert(name.into(), Value::Object(figures));
+    }
     let mut overdoses = Map::new();
     for (name, value) in p.overdoses.heads() {
         overdoses.insert(name.into(), cell(value));
@@ -66,11 +79,12 @@ pub fn render(p: &PublishedTally) -> Value {
     Value::Object(out)
 }
 
-/// A count as a number, a marker as a string.
+/// A count as a number, a marker as a string, no figure as null.
 pub fn cell(cell: Cell) -> Value {
-    match (cell.count(), cell.marker()) {
-        (Some(n), _) => Value::from(n),
-        (None, marker) => Value::from(marker.unwrap_or(Cell::HIDDEN)),
+    match (cell, cell.count(), cell.marker()) {
+        (Cell::Missing, _, _) => Value::Null,
+        (_, Some(n), _) => Value::from(n),
+        (_, None, marker) => Value::from(marker.unwrap_or(Cell::HIDDEN)),
     }
 }
 
@@ -88,12 +102,12 @@ fn rows(map: &BTreeMap<String, BreakdownCells>) -> Value {
     Value::Object(map.iter().map(|(id, r)| (id.clone(), row(r))).collect())
 }
 
-fn summary(s: &SummaryCells) -> Value {
+fn summary(s: &SummaryCells) -> Map<String, Value> {
     let mut out = Map::new();
     out.insert("contacts".into(), cell(s.contacts));
     out.insert("people_reached".into(), cell(s.people_reached));
     out.insert("unique_people".into(), cell(s.unique_people));
-    Value::Object(out)
+    out
 }
 
 #[cfg(test)]
@@ -106,7 +120,39 @@ mod tests {
     fn unsuppressed_json_is_the_tally_itself_field_for_field() {
         let tally = sample();
         let expected = serde_json::to_value(&tally).expect("a tally serializes");
-        assert_eq!(to_json(&tally, false), expected);
+        let json = to_json(&tally, false);
+        for (name, value) in expected.as_object().unwrap() {
+            match name.as_str() {
+                "previous" | "last_year" => {}
+                "people_unknown" => assert!(json.get(name).is_none()),
+                _ => assert_eq!(&json[name], value, "{name}"),
+            }
+        }
+        let figures = &expected["previous"]["figures"];
+        for name in ["previous_month", "previous_period"] {
+            for measure in ["contacts", "people_reached", "unique_people"] {
+                assert_eq!(json[name][measure], figures[measure], "{name}.{measure}");
+            }
+        }
+        assert_eq!(json["previous_period"]["period"], "2026-02");
+        assert_eq!(json["month"], "2026-03");
+        assert_eq!((json["from"].as_str(), json["to"].as_str()), (Some("2026-03-01"), Some("2026-03-31")));
+    }
+
+    #[test]
+    fn a_comparison_without_data_is_null_and_a_quarter_has_no_month_names() {
+        let mut tally = sample();
+        tally.period = "2026-Q1".into();
+        tally.last_year.figures = None;
+        tally.people_unknown = true;
+        let json = to_json(&tally, true);
+        assert!(json.get("month").is_none() && json.get("previous_month").is_none());
+        assert_eq!(
+            json["same_period_last_year"],
+            json!({"period": "2025-03", "contacts": null, "people_reached": null, "unique_people": null})
+        );
+        assert_eq!(json["unique_people"], Value::Null);
+        assert_eq!(json["contacts"], json!(40));
     }
 
     #[test]
@@ -136,7 +182,6 @@ mod tests {
             json!({"contacts": 0, "people_reached": 0, "unique_people": 0})
         );
         let names = |v: &Value| v.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>());
-        let exact = serde_json::to_value(sample()).expect("a tally serializes");
-        assert_eq!(names(&value), names(&exact));
+        assert_eq!(names(&value), names(&to_json(&sample(), false)));
     }
 }

@@ -14,7 +14,8 @@ use super::figures::{Figures, shown};
 use super::overdose;
 use super::published::{Axis, BreakdownCells, Cell, Measure, PublishedTally};
 use super::suppress::publish;
-use super::tally::{MonthTally, YearMonth};
+use super::period::Period;
+use super::tally::{Tally, YearMonth};
 use crate::domain::catalog::{Catalog, Section};
 use crate::domain::escape::markdown_text;
 use crate::domain::i18n::{Lang, Msg, capitalized, grouped, tr};
@@ -25,22 +26,18 @@ use std::fmt::Write;
 const NOT_COMPARED: &str = "—";
 
 /// The report as Markdown, with `--suppress` applied when asked.
-pub fn to_markdown(tally: &MonthTally, catalog: &Catalog, lang: Lang, suppress: bool) -> String {
+pub fn to_markdown(tally: &Tally, catalog: &Catalog, lang: Lang, suppress: bool) -> String {
     render(&publish(tally, suppress), catalog, lang)
 }
 
 /// The Markdown of an already published tally.
 pub fn render(p: &PublishedTally, catalog: &Catalog, lang: Lang) -> String {
     let mut out = String::new();
-    let month = YearMonth::parse(&p.month);
-    let this_month = month.map_or_else(|| p.month.clone(), |m| month_name(m, lang));
-    line(
-        &mut out,
-        &format!(
-            "# {}",
-            tr(lang, Msg::ReportTitle, &[("month", &this_month)])
-        ),
-    );
+    let names = Names::of(p, lang);
+    line(&mut out, &format!("# {}", names.title));
+    if let Some(text) = names.missing_legend(p) {
+        line(&mut out, &text);
+    }
     if p.has_markers() {
         let markers: [(&str, &dyn std::fmt::Display); 2] =
             [("small", &Cell::SMALL), ("hidden", &Cell::HIDDEN)];
@@ -49,7 +46,7 @@ pub fn render(p: &PublishedTally, catalog: &Catalog, lang: Lang) -> String {
             line(&mut out, &tr(lang, Msg::ReportWithheld, &markers));
         }
     }
-    key_figures(&mut out, p, month, &this_month, lang);
+    key_figures(&mut out, p, &names, lang);
     let maps = [
         (Section::Materials, Msg::ReportQuantity, &p.materials),
         (Section::Referrals, Msg::ReportContacts, &p.referrals),
@@ -150,31 +147,73 @@ fn figures(out: &mut String, f: &Figures, catalog: &Catalog, lang: Lang) {
     }
 }
 
-/// The key figures, this month beside the comparison months.
-fn key_figures(
-    out: &mut String,
-    p: &PublishedTally,
-    month: Option<YearMonth>,
-    this_month: &str,
+/// The words naming a report's periods: its title, the period itself and
+/// its two comparison columns ("Mois précédent (octobre 2026)" for a month,
+/// "Période précédente (…)" otherwise).
+pub struct Names {
+    pub title: String,
+    pub this: String,
+    pub previous: String,
+    pub last_year: String,
     lang: Lang,
-) {
+}
+
+impl Names {
+    pub fn of(p: &PublishedTally, lang: Lang) -> Names {
+        let name = |text: &str| Period::canonical(text).map_or_else(|| text.to_string(), |period| period.name(lang));
+        let this = name(&p.period);
+        let month = YearMonth::parse(&p.period).is_some();
+        let other = |month_msg: Msg, period_msg: Msg, text: &str| {
+            if month {
+                tr(lang, month_msg, &[("month", &name(text))])
+            } else {
+                tr(lang, period_msg, &[("period", &name(text))])
+            }
+        };
+        Names {
+            title: if month {
+                tr(lang, Msg::ReportTitle, &[("month", &this)])
+            } else {
+                tr(lang, Msg::ReportPeriodTitle, &[("period", &this)])
+            },
+            previous: other(Msg::ReportPreviousMonth, Msg::ReportPreviousPeriod, &p.previous.period),
+            last_year: other(
+                Msg::ReportSameMonthLastYear,
+                Msg::ReportSamePeriodLastYear,
+                &p.last_year.period,
+            ),
+            this,
+            lang,
+        }
+    }
+
+    /// The sentence saying what "n.d." means, when the report shows one.
+    pub fn missing_legend(&self, p: &PublishedTally) -> Option<String> {
+        let missing = [&p.previous, &p.last_year]
+            .iter()
+            .flat_map(|s| [s.contacts, s.people_reached, s.unique_people])
+            .chain([p.unique_people, p.new_people, p.returning_people])
+            .any(|c| c == Cell::Missing);
+        missing.then(|| {
+            tr(
+                self.lang,
+                Msg::ReportNotAvailable,
+                &[("missing", &Cell::missing_text(self.lang))],
+            )
+        })
+    }
+}
+
+/// The key figures, this period beside the comparison periods.
+fn key_figures(out: &mut String, p: &PublishedTally, names: &Names, lang: Lang) {
     line(out, &format!("## {}", Msg::ReportKeyFigures.text(lang)));
-    let other = |msg: Msg, m: Option<YearMonth>| {
-        let name = m.map(|m| month_name(m, lang)).unwrap_or_default();
-        let text = tr(lang, msg, &[("month", &name)]);
-        // An unreadable month leaves "()": better no month than a wrong one.
-        text.replace(" ()", "")
-    };
     let header = [
         Msg::ReportFigure.text(lang).to_string(),
-        this_month.to_string(),
-        other(Msg::ReportPreviousMonth, month.map(YearMonth::previous)),
-        other(
-            Msg::ReportSameMonthLastYear,
-            month.map(YearMonth::a_year_before),
-        ),
+        names.this.clone(),
+        names.previous.clone(),
+        names.last_year.clone(),
     ];
-    let (prev, last) = (&p.previous_month, &p.same_month_last_year);
+    let (prev, last) = (&p.previous, &p.last_year);
     let figures = [
         (
             Msg::ReportContacts,
@@ -277,33 +316,14 @@ fn escape(text: &str) -> String {
 
 /// A count with the language's thousands separator, or its marker.
 pub fn count(cell: Cell, lang: Lang) -> String {
-    match cell.count() {
-        Some(n) => grouped(n, lang),
-        None => cell.to_string(),
+    match (cell, cell.count()) {
+        (Cell::Missing, _) => Cell::missing_text(lang).to_string(),
+        (_, Some(n)) => grouped(n, lang),
+        (_, None) => cell.to_string(),
     }
 }
 
-pub fn month_name(month: YearMonth, lang: Lang) -> String {
-    const NAMES: [Msg; 12] = [
-        Msg::MonthJanuary,
-        Msg::MonthFebruary,
-        Msg::MonthMarch,
-        Msg::MonthApril,
-        Msg::MonthMay,
-        Msg::MonthJune,
-        Msg::MonthJuly,
-        Msg::MonthAugust,
-        Msg::MonthSeptember,
-        Msg::MonthOctober,
-        Msg::MonthNovember,
-        Msg::MonthDecember,
-    ];
-    let index = month.month.saturating_sub(1) as usize;
-    match NAMES.get(index) {
-        Some(name) => format!("{} {}", name.text(lang), month.year),
-        None => month.to_string(),
-    }
-}
+pub use super::period::month_name;
 
 #[cfg(test)]
 mod tests;

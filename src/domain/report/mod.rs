@@ -3,7 +3,7 @@
 //! small-cell suppression in [`suppress`](mod@suppress)), and how they are
 //! written out ([`json`], [`csv`], [`markdown`]).
 //!
-//! The server computes a [`MonthTally`] from its rollups; this module only
+//! The server computes a [`Tally`] from its rollups; this module only
 //! shapes it, without I/O. Field names of the JSON form are stable: scripts
 //! and funders' templates depend on them. The three writers share one
 //! [`PublishedTally`], so a figure hidden in one format is hidden in all.
@@ -17,6 +17,7 @@ mod fixtures;
 pub mod json;
 pub mod markdown;
 pub mod overdose;
+pub mod period;
 pub mod published;
 pub mod suppress;
 pub mod tally;
@@ -32,4 +33,5 @@ pub use published::{
     Axis, BreakdownCells, Cell, LinkedGroup, Measure, PublishedTally, SummaryCells,
 };
 pub use suppress::{publish, suppress};
-pub use tally::{Breakdown, MonthTally, Summary, YearMonth};
+pub use period::{BadPeriod, Part, Period};
+pub use tally::{Breakdown, Comparison, Summary, Tally, YearMonth};

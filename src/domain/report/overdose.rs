@@ -101,6 +101,30 @@ impl PublishedOverdoses {
         }
     }
 
+    /// Every figure as [`Cell::Missing`] (a comparison period without data).
+    pub fn set_missing(&mut self) {
+        for cell in [
+            &mut self.responses,
+            &mut self.nasal_doses,
+            &mut self.injected_doses,
+            &mut self.someone_stayed,
+            &mut self.ambulance,
+            &mut self.debrief_wanted,
+        ] {
+            *cell = Cell::Missing;
+        }
+        for map in [
+            &mut self.by_outcome,
+            &mut self.by_call_911,
+            &mut self.by_zone,
+            &mut self.by_location_type,
+            &mut self.by_responder,
+            &mut self.by_substance,
+        ] {
+            map.values_mut().for_each(|c| *c = Cell::Missing);
+        }
+    }
+
     /// The rule of the module's documentation.
     pub fn suppressed(t: &OverdoseTally) -> PublishedOverdoses {
         let total = t.responses;

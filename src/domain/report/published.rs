@@ -1,13 +1,13 @@
 //! A tally as it leaves the server: every figure is an exact count, `<5`
 //! (a count from 1 to 4) or `x` (a count hidden to protect the small ones).
 //!
-//! [`PublishedTally`] mirrors [`MonthTally`] field for field, so that the
+//! [`PublishedTally`] mirrors [`Tally`] field for field, so that the
 //! JSON, CSV and Markdown writers share one shape whether suppression is on
 //! or off; [`PublishedTally::exact`] is the unsuppressed form and
 //! [`super::suppress()`] the suppressed one.
 
 use super::overdose::PublishedOverdoses;
-use super::tally::{Breakdown, MonthTally, Summary};
+use super::tally::{Breakdown, Comparison, Tally};
 use crate::domain::catalog::Section;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -22,6 +22,10 @@ pub enum Cell {
     /// A count hidden so that no small one can be worked out from the
     /// others, written [`Cell::HIDDEN`].
     Hidden,
+    /// No figure exists: a comparison period before the server held any
+    /// data, or people over a span that includes a purged month. Written
+    /// "n.d." or "n/a" (not 0, which would say nothing happened).
+    Missing,
 }
 
 impl Cell {
@@ -30,19 +34,30 @@ impl Cell {
     /// The marker of a secondarily hidden count. Statistics Canada's "x":
     /// short, the same in French and English, and it claims no value.
     pub const HIDDEN: &'static str = "x";
+    /// "Non disponible", "not available".
+    pub const MISSING_FR: &'static str = "n.d.";
+    pub const MISSING_EN: &'static str = "n/a";
+
+    /// The count, its marker, or "n.d." / "n/a", as a reader sees it.
+    pub fn missing_text(lang: crate::domain::i18n::Lang) -> &'static str {
+        match lang {
+            crate::domain::i18n::Lang::Fr => Cell::MISSING_FR,
+            crate::domain::i18n::Lang::En => Cell::MISSING_EN,
+        }
+    }
 
     /// The count, when it is published.
     pub fn count(self) -> Option<u64> {
         match self {
             Cell::Count(n) => Some(n),
-            Cell::Small | Cell::Hidden => None,
+            Cell::Small | Cell::Hidden | Cell::Missing => None,
         }
     }
 
     /// The marker written instead of the count, when there is one.
     pub fn marker(self) -> Option<&'static str> {
         match self {
-            Cell::Count(_) => None,
+            Cell::Count(_) | Cell::Missing => None,
             Cell::Small => Some(Cell::SMALL),
             Cell::Hidden => Some(Cell::HIDDEN),
         }
@@ -63,6 +78,7 @@ impl fmt::Display for Cell {
         match self {
             Cell::Count(n) => write!(f, "{n}"),
             Cell::Small | Cell::Hidden => f.write_str(self.marker().unwrap_or_default()),
+            Cell::Missing => f.write_str(Cell::MISSING_FR),
         }
     }
 }
@@ -78,7 +94,7 @@ pub enum Axis {
 impl Axis {
     pub const ALL: [Axis; 3] = [Axis::Zone, Axis::AgeBand, Axis::Gender];
 
-    /// The field name in [`MonthTally`] and its JSON.
+    /// The field name in [`Tally`] and its JSON.
     pub fn key(self) -> &'static str {
         match self {
             Axis::Zone => "by_zone",
@@ -96,7 +112,7 @@ impl Axis {
         }
     }
 
-    pub fn of(self, tally: &MonthTally) -> &BTreeMap<String, Breakdown> {
+    pub fn of(self, tally: &Tally) -> &BTreeMap<String, Breakdown> {
         match self {
             Axis::Zone => &tally.by_zone,
             Axis::AgeBand => &tally.by_age_band,
@@ -167,18 +183,30 @@ impl BreakdownCells {
     }
 }
 
-/// A comparison month as published.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A comparison period as published: [`Cell::Missing`] where it has no
+/// figure.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SummaryCells {
+    /// The period's canonical text.
+    pub period: String,
     pub contacts: Cell,
     pub people_reached: Cell,
     pub unique_people: Cell,
 }
 
-/// [`MonthTally`] with each figure as a [`Cell`]; same fields, same names.
+impl SummaryCells {
+    /// Whether the comparison has figures at all.
+    pub fn available(&self) -> bool {
+        self.contacts != Cell::Missing
+    }
+}
+
+/// [`Tally`] with each figure as a [`Cell`]; same fields, same names.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PublishedTally {
-    pub month: String,
+    pub period: String,
+    pub from: String,
+    pub to: String,
     pub contacts: Cell,
     pub people_reached: Cell,
     pub contacts_with_code: Cell,
@@ -193,8 +221,8 @@ pub struct PublishedTally {
     pub by_zone: BTreeMap<String, BreakdownCells>,
     pub by_age_band: BTreeMap<String, BreakdownCells>,
     pub by_gender: BTreeMap<String, BreakdownCells>,
-    pub previous_month: SummaryCells,
-    pub same_month_last_year: SummaryCells,
+    pub previous: SummaryCells,
+    pub last_year: SummaryCells,
     /// Groups withheld whole: every part `x`, zeros included (see
     /// [`super::suppress`](mod@super::suppress)). Not in the JSON: a reader
     /// sees a breakdown, or the code or history pair, entirely in `x`.
@@ -211,12 +239,12 @@ pub struct PublishedTally {
 
 impl PublishedTally {
     /// Every figure exactly as counted.
-    pub fn exact(tally: &MonthTally) -> PublishedTally {
+    pub fn exact(tally: &Tally) -> PublishedTally {
         PublishedTally::map(tally, Cell::Count)
     }
 
     /// Every figure from 1 to 4 as `<5`, nothing else hidden yet.
-    pub(super) fn primary(tally: &MonthTally) -> PublishedTally {
+    pub(super) fn primary(tally: &Tally) -> PublishedTally {
         PublishedTally {
             overdoses: PublishedOverdoses::suppressed(&tally.overdoses),
             field_work: tally.field_work.published(false),
@@ -225,7 +253,7 @@ impl PublishedTally {
         }
     }
 
-    fn map(tally: &MonthTally, cell: fn(u64) -> Cell) -> PublishedTally {
+    fn map(tally: &Tally, cell: fn(u64) -> Cell) -> PublishedTally {
         let counts = |map: &BTreeMap<String, u64>| {
             map.iter()
                 .map(|(id, &n)| (id.clone(), cell(n)))
@@ -242,13 +270,28 @@ impl PublishedTally {
                 })
                 .collect::<BTreeMap<_, _>>()
         };
-        let summary = |s: &Summary| SummaryCells {
-            contacts: cell(s.contacts),
-            people_reached: cell(s.people_reached),
-            unique_people: cell(s.unique_people),
+        let summary = |c: &Comparison| match &c.figures {
+            Some(s) => SummaryCells {
+                period: c.period.clone(),
+                contacts: cell(s.contacts),
+                people_reached: cell(s.people_reached),
+                unique_people: if c.people_unknown {
+                    Cell::Missing
+                } else {
+                    cell(s.unique_people)
+                },
+            },
+            None => SummaryCells {
+                period: c.period.clone(),
+                contacts: Cell::Missing,
+                people_reached: Cell::Missing,
+                unique_people: Cell::Missing,
+            },
         };
         PublishedTally {
-            month: tally.month.clone(),
+            period: tally.period.clone(),
+            from: tally.from.clone(),
+            to: tally.to.clone(),
             contacts: cell(tally.contacts),
             people_reached: cell(tally.people_reached),
             contacts_with_code: cell(tally.contacts_with_code),
@@ -263,12 +306,56 @@ impl PublishedTally {
             by_zone: rows(&tally.by_zone),
             by_age_band: rows(&tally.by_age_band),
             by_gender: rows(&tally.by_gender),
-            previous_month: summary(&tally.previous_month),
-            same_month_last_year: summary(&tally.same_month_last_year),
+            previous: summary(&tally.previous),
+            last_year: summary(&tally.last_year),
             withheld: Vec::new(),
             overdoses: PublishedOverdoses::exact(&tally.overdoses),
             field_work: tally.field_work.published(true),
             details: tally.details.published(tally.contacts, false),
+        }
+    }
+
+    /// The same figures, every one [`Cell::Missing`]: a comparison period
+    /// before the server held data.
+    pub fn missing(mut self) -> PublishedTally {
+        for cell in [
+            &mut self.contacts,
+            &mut self.people_reached,
+            &mut self.contacts_with_code,
+            &mut self.contacts_without_code,
+            &mut self.unique_people,
+            &mut self.new_people,
+            &mut self.returning_people,
+            &mut self.returned_syringes,
+        ] {
+            *cell = Cell::Missing;
+        }
+        for map in [&mut self.materials, &mut self.referrals, &mut self.interventions] {
+            map.values_mut().for_each(|c| *c = Cell::Missing);
+        }
+        for rows in [&mut self.by_zone, &mut self.by_age_band, &mut self.by_gender] {
+            for row in rows.values_mut() {
+                (row.contacts, row.people_reached) = (Cell::Missing, Cell::Missing);
+            }
+        }
+        for s in [&mut self.previous, &mut self.last_year] {
+            (s.contacts, s.people_reached, s.unique_people) =
+                (Cell::Missing, Cell::Missing, Cell::Missing);
+        }
+        self.withheld.clear();
+        self.overdoses.set_missing();
+        self.field_work.set_missing();
+        self.details.set_missing();
+        self
+    }
+
+    /// People not counted over the period are "n.d.", never 0 (set after
+    /// suppression: a 0 there hides nothing and reveals nothing).
+    pub(super) fn mark_people_unknown(&mut self, tally: &Tally) {
+        if tally.people_unknown {
+            self.unique_people = Cell::Missing;
+            self.new_people = Cell::Missing;
+            self.returning_people = Cell::Missing;
         }
     }
 
@@ -300,7 +387,7 @@ impl PublishedTally {
             self.returning_people,
             self.returned_syringes,
         ];
-        let summaries = [self.previous_month, self.same_month_last_year]
+        let summaries = [&self.previous, &self.last_year]
             .into_iter()
             .flat_map(|s| [s.contacts, s.people_reached, s.unique_people]);
         let maps = [&self.materials, &self.referrals, &self.interventions]
@@ -345,10 +432,10 @@ mod tests {
 
     #[test]
     fn the_exact_form_keeps_every_figure_and_has_no_marker() {
-        let mut tally = MonthTally {
-            month: "2026-03".into(),
+        let mut tally = Tally {
+            period: "2026-03".into(),
             contacts: 3,
-            ..MonthTally::default()
+            ..Tally::default()
         };
         tally.by_zone.insert(
             "gatineau".into(),
@@ -366,9 +453,9 @@ mod tests {
 
     #[test]
     fn a_marker_in_the_naloxone_figures_alone_still_calls_for_the_legend() {
-        let mut tally = MonthTally {
+        let mut tally = Tally {
             contacts: 40,
-            ..MonthTally::default()
+            ..Tally::default()
         };
         tally.details.people_trained = 2;
         assert!(PublishedTally::primary(&tally).has_markers());

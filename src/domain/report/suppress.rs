@@ -91,20 +91,22 @@ mod range;
 mod reader;
 
 use super::published::{Axis, Cell, LinkedGroup, Measure, PublishedTally};
-use super::tally::MonthTally;
+use super::tally::Tally;
 use model::{Model, Shown};
 
 /// The tally as published: exact, or with `--suppress` applied.
-pub fn publish(tally: &MonthTally, suppress: bool) -> PublishedTally {
-    if suppress {
+pub fn publish(tally: &Tally, suppress: bool) -> PublishedTally {
+    let mut published = if suppress {
         self::suppress(tally)
     } else {
         PublishedTally::exact(tally)
-    }
+    };
+    published.mark_people_unknown(tally);
+    published
 }
 
 /// Primary and secondary suppression, as the module documentation says.
-pub fn suppress(tally: &MonthTally) -> PublishedTally {
+pub fn suppress(tally: &Tally) -> PublishedTally {
     let mut published = PublishedTally::primary(tally);
     let mut linked = Linked::of(tally);
     linked.model.protect();
@@ -153,7 +155,7 @@ struct Linked {
 }
 
 impl Linked {
-    fn of(tally: &MonthTally) -> Linked {
+    fn of(tally: &Tally) -> Linked {
         let heads = [
             tally.contacts,
             tally.people_reached,

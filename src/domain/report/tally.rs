@@ -99,7 +99,7 @@ pub struct Breakdown {
     pub people_reached: u64,
 }
 
-/// The three headline figures of a comparison month.
+/// The three headline figures of a comparison period.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
     pub contacts: u64,
@@ -107,12 +107,45 @@ pub struct Summary {
     pub unique_people: u64,
 }
 
-/// One month's exact figures. Every active catalog id is present in the
-/// maps, with zero when nothing was recorded; retired ids appear only when
-/// they have a count that month.
+/// A comparison period: its canonical text and its figures, `None` when
+/// the server held no data yet then ("n.d.": not the same as 0). Its
+/// `unique_people` is `None` alone when people cannot be counted over it
+/// (see [`Tally::people_unknown`]).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MonthTally {
-    pub month: String,
+pub struct Comparison {
+    pub period: String,
+    pub figures: Option<Summary>,
+    #[serde(default)]
+    pub people_unknown: bool,
+}
+
+impl Comparison {
+    /// A comparison period with figures.
+    pub fn of(period: &str, figures: Summary) -> Comparison {
+        Comparison {
+            period: period.to_string(),
+            figures: Some(figures),
+            people_unknown: false,
+        }
+    }
+}
+
+/// One period's exact figures. Every active catalog id is present in the
+/// maps, with zero when nothing was recorded; retired ids appear only when
+/// they have a count in the period.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tally {
+    /// The period's canonical text (see [`super::period::Period`]): a
+    /// month is `YYYY-MM`, as in the month-only release.
+    pub period: String,
+    /// Its first and last local dates, `YYYY-MM-DD`.
+    pub from: String,
+    pub to: String,
+    /// The distinct, new and returning people could not be counted (they
+    /// read 0): the period spans several months and one of them was
+    /// purged, its person codes gone, only its own month's figures kept.
+    #[serde(default)]
+    pub people_unknown: bool,
     pub contacts: u64,
     /// Sum of people counts (a group of 5 reaches 5 people).
     pub people_reached: u64,
@@ -136,8 +169,10 @@ pub struct MonthTally {
     pub by_age_band: BTreeMap<String, Breakdown>,
     /// Contacts without a gender are counted under `inconnu`.
     pub by_gender: BTreeMap<String, Breakdown>,
-    pub previous_month: Summary,
-    pub same_month_last_year: Summary,
+    /// The period of the same length just before.
+    pub previous: Comparison,
+    /// The same period a year earlier.
+    pub last_year: Comparison,
     /// Since schema 2; a tally written before has none.
     #[serde(default)]
     pub overdoses: super::overdose::OverdoseTally,

@@ -153,7 +153,7 @@ pub fn apply_pending(
         let outcome = match open(&bytes, received_at_ms, keys, conn, pseudonyms) {
             Ok(records) => {
                 let tx = conn.transaction()?;
-                match apply_records(&mut SqliteLedger { tx: &tx }, device, records) {
+                match apply_records(&mut SqliteLedger::new(&tx), device, records) {
                     Ok(()) => {
                         tx.execute(
                             "UPDATE envelopes SET applied_at = ?1, bytes = NULL WHERE device_id = ?2 AND seq = ?3",

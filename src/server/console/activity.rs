@@ -303,7 +303,7 @@ pub fn void(
 ) -> Result<VoidOutcome, ServerError> {
     let tx = conn.transaction()?;
     let outcome = {
-        let mut ledger = SqliteLedger { tx: &tx };
+        let mut ledger = SqliteLedger::new(&tx);
         match ledger.contact(id)? {
             None => VoidOutcome::NotFound,
             Some((_, true)) => VoidOutcome::AlreadyVoided,
@@ -372,7 +372,7 @@ mod tests {
         )
         .unwrap();
         let tx = conn.transaction().unwrap();
-        apply_records(&mut SqliteLedger { tx: &tx }, device, records).unwrap();
+        apply_records(&mut SqliteLedger::new(&tx), device, records).unwrap();
         tx.commit().unwrap();
     }
 

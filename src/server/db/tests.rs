@@ -22,7 +22,7 @@ fn contacts_stored_before_version_4_get_their_time_in_utc_milliseconds() {
         conn.execute_batch(sql).unwrap();
     }
     conn.pragma_update(None, "user_version", 3).unwrap();
-    let facts = r#"{"occurred_at":"2025-10-31T23:30:00.250-04:00"}"#;
+    let facts = r#"{"occurred_at":"2025-10-31T23:30:00.250-04:00","month":"2025-10","zone":"gatineau","kind":"known","people":1,"age_band":"18-24","gender":null,"materials":{},"returned_syringes":0,"referrals":[],"interventions":[],"duration_min":null,"pseudonym":null}"#;
     conn.execute(
         "INSERT INTO contacts (record_id, device_id, month, facts) VALUES (x'01', x'02', '2025-10', ?1)",
         [facts],
@@ -36,6 +36,11 @@ fn contacts_stored_before_version_4_get_their_time_in_utc_milliseconds() {
         .unwrap()
         .timestamp_millis();
     assert_eq!(stored, expected);
+    // Migration 10 counted it by its local day, not its UTC one.
+    let day: String = conn
+        .query_row("SELECT day FROM day_rollups WHERE dim = 'all'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(day, "2025-10-31");
 }
 
 fn random(len: usize) -> Vec<u8> {

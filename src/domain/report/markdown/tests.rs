@@ -4,7 +4,7 @@ use super::*;
 use crate::domain::report::fixtures::sample;
 use crate::domain::report::tally::Breakdown;
 
-fn french(tally: &MonthTally, suppress: bool) -> String {
+fn french(tally: &Tally, suppress: bool) -> String {
     to_markdown(tally, &Catalog::default_quebec(), Lang::Fr, suppress)
 }
 
@@ -111,8 +111,8 @@ fn a_withheld_breakdown_is_explained_and_shows_only_markers() {
         contacts,
         people_reached,
     };
-    let mut tally = MonthTally {
-        month: "2026-03".into(),
+    let mut tally = Tally {
+        period: "2026-03".into(),
         contacts: 4,
         people_reached: 9,
         contacts_with_code: 4,
@@ -120,7 +120,7 @@ fn a_withheld_breakdown_is_explained_and_shows_only_markers() {
         new_people: 3,
         by_age_band: [("18-24".into(), row(2, 4)), ("25-34".into(), row(2, 5))].into(),
         by_gender: [("femme".into(), row(2, 5)), ("homme".into(), row(2, 4))].into(),
-        ..MonthTally::default()
+        ..Tally::default()
     };
     for zone in ["gatineau", "papineau", "pontiac", "collines-de-l-outaouais"] {
         tally.by_zone.insert(zone.into(), row(1, 2));
@@ -203,7 +203,9 @@ fn a_label_with_markdown_or_html_is_shown_as_text() {
 #[test]
 fn january_compares_with_december_of_the_year_before() {
     let mut tally = sample();
-    tally.month = "2026-01".into();
+    tally.period = "2026-01".into();
+    tally.previous.period = "2025-12".into();
+    tally.last_year.period = "2025-01".into();
     let text = french(&tally, false);
     assert_has(
         &text,
@@ -212,15 +214,22 @@ fn january_compares_with_december_of_the_year_before() {
 }
 
 #[test]
-fn an_unreadable_month_is_shown_as_is_without_inventing_comparison_months() {
+fn a_quarter_compares_with_periods_and_says_what_n_d_means() {
     let mut tally = sample();
-    tally.month = "mars".into();
+    tally.period = "FY2026-2027-Q1".into();
+    tally.previous.period = "FY2025-2026-Q4".into();
+    tally.last_year = crate::domain::report::Comparison {
+        period: "FY2025-2026-Q1".into(),
+        ..Default::default()
+    };
     let text = french(&tally, false);
-    assert_has(&text, "# Bilan mensuel — mars\n");
+    assert_has(&text, "# Bilan — 1er trimestre de l'exercice 2026-2027\n");
     assert_has(
         &text,
-        "| Indicateur | mars | Mois précédent | Même mois l'an dernier |\n",
+        "| Indicateur | 1er trimestre de l'exercice 2026-2027 | Période précédente (4e trimestre de l'exercice 2025-2026) | Même période l'an dernier (1er trimestre de l'exercice 2025-2026) |",
     );
+    assert_has(&text, "| Contacts | 40 | 35 | n.d. |");
+    assert_has(&text, "« n.d. » : non disponible");
 }
 
 #[test]
@@ -230,6 +239,6 @@ fn an_empty_section_says_there_is_nothing_to_report() {
     let text = french(&tally, false);
     assert_has(
         &text,
-        "## Interventions\n\nRien à signaler ce mois-ci.\n\n## Zones",
+        "## Interventions\n\nRien à signaler pour cette période.\n\n## Zones",
     );
 }

@@ -3,7 +3,7 @@
 //! column that must be withheld, a tally whose groups disagree.
 
 use super::*;
-use crate::domain::report::tally::{Breakdown, Summary};
+use crate::domain::report::tally::{Breakdown, Comparison, Summary};
 
 fn row(contacts: u64, people_reached: u64) -> Breakdown {
     Breakdown {
@@ -13,9 +13,9 @@ fn row(contacts: u64, people_reached: u64) -> Breakdown {
 }
 
 /// 40 contacts, 52 people, consistent in every group; tests bend it.
-fn tally() -> MonthTally {
-    let mut t = MonthTally {
-        month: "2026-03".into(),
+fn tally() -> Tally {
+    let mut t = Tally {
+        period: "2026-03".into(),
         contacts: 40,
         people_reached: 52,
         contacts_with_code: 30,
@@ -24,17 +24,17 @@ fn tally() -> MonthTally {
         new_people: 6,
         returning_people: 15,
         returned_syringes: 230,
-        previous_month: Summary {
+        previous: Comparison::of("2026-02", Summary {
             contacts: 37,
             people_reached: 3,
             unique_people: 0,
-        },
-        same_month_last_year: Summary {
+        }),
+        last_year: Comparison::of("2025-03", Summary {
             contacts: 4,
             people_reached: 41,
             unique_people: 18,
-        },
-        ..MonthTally::default()
+        }),
+        ..Tally::default()
     };
     t.materials = [("seringues", 400), ("condoms", 2), ("stericups", 0)]
         .map(|(k, v)| (k.to_string(), v))
@@ -59,8 +59,8 @@ fn a_tally_without_small_counts_is_published_whole() {
     let mut t = tally();
     t.materials.insert("condoms".into(), 12);
     t.referrals.insert("clsc".into(), 7);
-    t.previous_month.people_reached = 30;
-    t.same_month_last_year.contacts = 35;
+    t.previous.figures.as_mut().unwrap().people_reached = 30;
+    t.last_year.figures.as_mut().unwrap().contacts = 35;
     // The external version leaves the team's incidents out, nothing else.
     let mut external = PublishedTally::exact(&t);
     external.field_work = t.field_work.published(false);
@@ -76,10 +76,10 @@ fn independent_figures_get_primary_suppression_only() {
     assert_eq!(published.materials["stericups"], Cell::Count(0));
     assert_eq!(published.referrals["clsc"], Cell::Small);
     assert_eq!(published.referrals["hebergement"], Cell::Count(6));
-    assert_eq!(published.previous_month.contacts, Cell::Count(37));
-    assert_eq!(published.previous_month.people_reached, Cell::Small);
-    assert_eq!(published.previous_month.unique_people, Cell::Count(0));
-    assert_eq!(published.same_month_last_year.contacts, Cell::Small);
+    assert_eq!(published.previous.contacts, Cell::Count(37));
+    assert_eq!(published.previous.people_reached, Cell::Small);
+    assert_eq!(published.previous.unique_people, Cell::Count(0));
+    assert_eq!(published.last_year.contacts, Cell::Small);
     assert_eq!(published.returned_syringes, Cell::Count(230));
 }
 
@@ -181,8 +181,8 @@ fn two_ones_beside_zeros_hide_a_third_part_because_neither_can_be_zero() {
 
 #[test]
 fn a_small_total_hides_every_nonzero_part_and_publishes_its_zeros() {
-    let t = MonthTally {
-        month: "2026-03".into(),
+    let t = Tally {
+        period: "2026-03".into(),
         contacts: 3,
         people_reached: 3,
         contacts_with_code: 3,
@@ -201,7 +201,7 @@ fn a_small_total_hides_every_nonzero_part_and_publishes_its_zeros() {
         by_gender: [("femme", row(3, 3))]
             .map(|(k, v)| (k.to_string(), v))
             .into(),
-        ..MonthTally::default()
+        ..Tally::default()
     };
     let p = suppress(&t);
     assert_eq!(p.contacts, Cell::Small);
@@ -222,8 +222,8 @@ fn a_small_total_hides_every_nonzero_part_and_publishes_its_zeros() {
 fn four_single_contacts_under_a_small_total_withhold_their_breakdown() {
     // 4 contacts, one per zone: "<5" over four "<5" can only be 1 each.
     let zones = ["gatineau", "papineau", "pontiac", "collines-de-l-outaouais"];
-    let mut t = MonthTally {
-        month: "2026-03".into(),
+    let mut t = Tally {
+        period: "2026-03".into(),
         contacts: 4,
         people_reached: 9,
         contacts_with_code: 4,
@@ -235,7 +235,7 @@ fn four_single_contacts_under_a_small_total_withhold_their_breakdown() {
         by_gender: [("femme", row(2, 5)), ("homme", row(2, 4))]
             .map(|(k, v)| (k.to_string(), v))
             .into(),
-        ..MonthTally::default()
+        ..Tally::default()
     };
     t.by_zone = zones.map(|z| (z.to_string(), row(1, 2))).into();
     t.by_zone.insert("pontiac".into(), row(1, 3));

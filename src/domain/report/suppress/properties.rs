@@ -5,7 +5,7 @@
 
 use super::model::Shown;
 use super::*;
-use crate::domain::report::tally::{Breakdown, Summary};
+use crate::domain::report::tally::{Breakdown, Comparison, Summary};
 use std::collections::BTreeMap;
 
 /// SplitMix64: tiny, deterministic, good enough to shuffle counts.
@@ -66,7 +66,7 @@ const BANDS: [&str; 4] = ["12-17", "18-24", "25-34", "inconnu"];
 const GENDERS: [&str; 4] = ["femme", "homme", "non-binaire", "inconnu"];
 
 /// A tally where every linked group adds up, as the server computes it.
-pub(super) fn consistent(rng: &mut Rng) -> MonthTally {
+pub(super) fn consistent(rng: &mut Rng) -> Tally {
     let contacts = match rng.below(3) {
         0 => rng.below(9),
         1 => rng.below(25),
@@ -107,8 +107,11 @@ pub(super) fn consistent(rng: &mut Rng) -> MonthTally {
     // Referrals and interventions count contacts, so never more than all.
     let referrals = ["clsc", "hebergement"].map(|id| (id.to_string(), rng.below(contacts + 1)));
     let interventions = [("ecoute".to_string(), rng.below(contacts + 1))];
-    MonthTally {
-        month: "2026-03".into(),
+    Tally {
+        period: "2026-03".into(),
+        from: "2026-03-01".into(),
+        to: "2026-03-31".into(),
+        people_unknown: false,
         contacts,
         people_reached: contacts + extra,
         contacts_with_code: with_code,
@@ -123,16 +126,16 @@ pub(super) fn consistent(rng: &mut Rng) -> MonthTally {
         by_age_band,
         by_gender,
         returned_syringes: rng.count(),
-        previous_month: Summary {
+        previous: Comparison::of("2026-02", Summary {
             contacts: rng.count(),
             people_reached: rng.count(),
             unique_people: rng.count(),
-        },
-        same_month_last_year: Summary {
+        }),
+        last_year: Comparison::of("2025-03", Summary {
             contacts: rng.count(),
             people_reached: rng.count(),
             unique_people: rng.count(),
-        },
+        }),
         overdoses: Default::default(),
         field_work: Default::default(),
         details: Default::default(),
@@ -140,7 +143,7 @@ pub(super) fn consistent(rng: &mut Rng) -> MonthTally {
 }
 
 /// Any counts at all, groups adding up or not.
-fn arbitrary(rng: &mut Rng) -> MonthTally {
+fn arbitrary(rng: &mut Rng) -> Tally {
     let mut tally = consistent(rng);
     tally.contacts = rng.count();
     tally.people_reached = rng.count();
@@ -156,7 +159,7 @@ fn arbitrary(rng: &mut Rng) -> MonthTally {
 }
 
 /// Every figure with its exact value and how it was published.
-pub(super) fn figures(tally: &MonthTally, p: &PublishedTally) -> Vec<(String, u64, Cell)> {
+pub(super) fn figures(tally: &Tally, p: &PublishedTally) -> Vec<(String, u64, Cell)> {
     let mut out = vec![
         ("contacts".into(), tally.contacts, p.contacts),
         (
@@ -188,10 +191,11 @@ pub(super) fn figures(tally: &MonthTally, p: &PublishedTally) -> Vec<(String, u6
         ),
     ];
     let summaries = [
-        (&tally.previous_month, &p.previous_month),
-        (&tally.same_month_last_year, &p.same_month_last_year),
+        (&tally.previous, &p.previous),
+        (&tally.last_year, &p.last_year),
     ];
     for (i, (s, c)) in summaries.into_iter().enumerate() {
+        let s = s.figures.expect("a compared period");
         out.push((format!("{i}.contacts"), s.contacts, c.contacts));
         out.push((format!("{i}.people"), s.people_reached, c.people_reached));
         out.push((format!("{i}.unique"), s.unique_people, c.unique_people));
@@ -218,14 +222,14 @@ pub(super) fn figures(tally: &MonthTally, p: &PublishedTally) -> Vec<(String, u6
 }
 
 /// The reader's view: the published markers over the same model.
-fn reader(tally: &MonthTally, p: &PublishedTally) -> Linked {
+fn reader(tally: &Tally, p: &PublishedTally) -> Linked {
     let mut linked = Linked::of(tally);
     let mut copy = p.clone();
     for (cell, place) in linked.places.iter().enumerate() {
         let shown = match place.cell_mut(&mut copy).copied() {
             Some(Cell::Small) => Shown::Small,
             Some(Cell::Hidden) => Shown::Hidden,
-            Some(Cell::Count(_)) | None => Shown::Exact,
+            Some(Cell::Count(_) | Cell::Missing) | None => Shown::Exact,
         };
         linked.model.set_shown(cell, shown);
     }
@@ -239,7 +243,7 @@ fn reader(tally: &MonthTally, p: &PublishedTally) -> Linked {
 
 /// The linear groups, written out from the published tally: each with its
 /// total first, as (exact value, published cell).
-fn groups(t: &MonthTally, p: &PublishedTally) -> Vec<(LinkedGroup, Vec<(u64, Cell)>)> {
+fn groups(t: &Tally, p: &PublishedTally) -> Vec<(LinkedGroup, Vec<(u64, Cell)>)> {
     let mut out = vec![
         (
             LinkedGroup::ContactsByCode,
@@ -278,7 +282,7 @@ fn groups(t: &MonthTally, p: &PublishedTally) -> Vec<(LinkedGroup, Vec<(u64, Cel
 }
 
 /// What any output must satisfy, even for a tally that does not add up.
-pub(super) fn check_markers(tally: &MonthTally, p: &PublishedTally) {
+pub(super) fn check_markers(tally: &Tally, p: &PublishedTally) {
     let withheld = !p.withheld.is_empty();
     for (name, value, cell) in figures(tally, p) {
         match cell {
@@ -288,6 +292,7 @@ pub(super) fn check_markers(tally: &MonthTally, p: &PublishedTally) {
             }
             Cell::Small => assert!((1..=4).contains(&value), "{name}: <5 for {value}"),
             Cell::Hidden => assert!(value >= 5 || withheld, "{name}: x for {value}"),
+            Cell::Missing => panic!("{name}: a counted figure is never n.d."),
         }
     }
 }

@@ -19,6 +19,7 @@ fn brute_force_reader(p: &PublishedTally, cap: u64) -> Vec<(String, BTreeSet<u64
     let allowed = |cell: Cell, in_withheld: bool| -> Vec<u64> {
         match cell {
             Cell::Count(n) => vec![n],
+            Cell::Missing => (0..=cap).collect(),
             Cell::Small => (1..=4).collect(),
             Cell::Hidden if in_withheld => (0..=cap).collect(),
             Cell::Hidden => (5..=cap).collect(),
