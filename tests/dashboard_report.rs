@@ -66,9 +66,10 @@ fn leaves(json: &serde_json::Value) -> Vec<(String, String)> {
     let mut out = Vec::new();
     walk("", json, &mut out);
     out.retain(|(path, _)| {
-        path != "month"
-            && !path.starts_with("previous_month")
-            && !path.starts_with("same_month_last_year")
+        // The period and its comparisons are told in words, not as figures.
+        !["month", "period", "from", "to"].contains(&path.as_str())
+            && !path.starts_with("previous_")
+            && !path.starts_with("same_")
     });
     out.sort();
     out
@@ -237,7 +238,11 @@ async fn the_report_page_and_csv_hold_the_numbers_of_tournee_report() {
 
     let bad = web.get("/report?month=2025-13").await;
     assert_eq!(bad.status, 400);
-    assert!(unescape(&bad.body).contains("« 2025-13 » n'est pas un mois"));
+    assert!(unescape(&bad.body).contains("« 2025-13 » n'est pas une période"));
+    let bad = web.get("/report?period=2026-Q5").await;
+    assert_eq!(bad.status, 400);
+    assert!(unescape(&bad.body).contains("« 2026-Q5 » n'est pas une période"));
+    assert!(unescape(&bad.body).contains("2026-Q3 (un trimestre)"));
     assert_eq!(web.get("/report.csv?month=nope").await.status, 400);
     // Without a month: the previous complete month.
     assert_eq!(web.get("/report").await.status, 200);

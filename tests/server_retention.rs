@@ -155,6 +155,40 @@ async fn a_dry_run_says_what_would_go_and_the_purge_leaves_old_reports_byte_for_
         before,
         "old reports come from the rollups"
     );
+    // The two purged months together: A came in both, so their distinct
+    // people cannot be added up from each month's kept figures.
+    let (from, to) = (
+        tournee::domain::report::period::first_day(month(40)),
+        tournee::domain::report::period::last_day(month(39)),
+    );
+    let both: serde_json::Value = serde_json::from_str(&ok(
+        data,
+        &[
+            "report",
+            "--period",
+            &format!("{from}..{to}"),
+            "--format",
+            "json",
+        ],
+    ))
+    .unwrap();
+    assert_eq!(both["contacts"], 5, "{both}");
+    assert!(both["unique_people"].is_null(), "{both}");
+    assert!(both["new_people"].is_null(), "{both}");
+    let md = ok(
+        data,
+        &[
+            "report",
+            "--period",
+            &format!("{from}..{to}"),
+            "--format",
+            "md",
+        ],
+    );
+    assert!(
+        md.contains("| Personnes distinctes (estimation) | n.d. |"),
+        "{md}"
+    );
 
     let conn = db::open(data).unwrap();
     let (entries, _) = audit::page(&conn, 0, 10).unwrap();

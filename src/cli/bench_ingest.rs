@@ -60,6 +60,12 @@ impl ServerFigures {
                     "naive_group_by_ms": r.naive_ms,
                     "ratio": r.tally_ms / r.naive_ms,
                     "fill_seconds": r.fill_secs,
+                    "longer_periods": ([&r.year, &r.range]).map(|p| json!({
+                        "period": p.period,
+                        "tally_ms": p.ms,
+                        "contacts": p.contacts,
+                        "unique_people": p.people,
+                    })),
                 })
             })
             .collect();
@@ -84,6 +90,12 @@ impl ServerFigures {
                 r.naive_ms,
                 r.tally_ms / r.naive_ms
             );
+            for p in [&r.year, &r.range] {
+                println!(
+                    "  report {}, same store {:>8.3} ms    ({} contacts, {} people)",
+                    p.period, p.ms, p.contacts, p.people
+                );
+            }
         }
     }
 }

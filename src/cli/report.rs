@@ -44,8 +44,9 @@ pub struct ReportArgs {
 pub fn run(args: ReportArgs, lang: Lang) -> Outcome {
     let today = chrono::Local::now().date_naive();
     let period = match (&args.period, &args.month) {
-        (Some(text), _) => Period::parse(text, today)
-            .map_err(|_| Failure::input(vec![tr(lang, Msg::ReportBadPeriod, &[("value", text)])]))?,
+        (Some(text), _) => Period::parse(text, today).map_err(|_| {
+            Failure::input(vec![tr(lang, Msg::ReportBadPeriod, &[("value", text)])])
+        })?,
         (None, month) => {
             let text = month.as_deref().unwrap_or_default();
             let month = YearMonth::parse(text).ok_or_else(|| {

@@ -111,7 +111,10 @@ pub async fn csv(
             let suffix = if external { "-externe" } else { "" };
             page::download(
                 "text/csv; charset=utf-8",
-                &format!("tournee-{}{suffix}.csv", period.to_string().replace("..", "_")),
+                &format!(
+                    "tournee-{}{suffix}.csv",
+                    period.to_string().replace("..", "_")
+                ),
                 csv.into_bytes(),
             )
         }
@@ -148,12 +151,20 @@ async fn show(dash: Dash, user: Signed, query: ReportQuery, printable: bool) -> 
     // A comparison period before any data shows "n.d." in every cell.
     let compared = |tally, available: bool| {
         let published = publish(tally, external);
-        if available { published } else { published.missing() }
+        if available {
+            published
+        } else {
+            published.missing()
+        }
     };
     let previous = compared(&figures.previous, this.previous.available());
     let last_year = compared(&figures.last_year, this.last_year.available());
     let names = Names::of(&this, lang);
-    let title = if printable { names.title.clone() } else { title };
+    let title = if printable {
+        names.title.clone()
+    } else {
+        title
+    };
     let frame = Frame::signed(&user, org.clone(), Nav::Report, title);
     let missing = names.missing_legend(&this);
     let q = ReportQuery::query(period, external);
@@ -256,15 +267,27 @@ fn picker(lang: Lang, period: &str, external: bool) -> Element {
     // Fiscal quarters start in April, July, October and January.
     let quarter_index = (this_month.month + 12 - FISCAL_START) % 12 / 3;
     let last_quarter = if quarter_index == 0 {
-        Period::FiscalQuarter { year: fiscal - 1, quarter: 4 }
+        Period::FiscalQuarter {
+            year: fiscal - 1,
+            quarter: 4,
+        }
     } else {
-        Period::FiscalQuarter { year: fiscal, quarter: quarter_index }
+        Period::FiscalQuarter {
+            year: fiscal,
+            quarter: quarter_index,
+        }
     };
     let shortcuts = [
-        (Word::ReportLastMonth, Period::Month(this_month.previous()).to_string()),
+        (
+            Word::ReportLastMonth,
+            Period::Month(this_month.previous()).to_string(),
+        ),
         (Word::ReportLastQuarter, last_quarter.to_string()),
         (Word::ReportFiscalToDate, "YTD".to_string()),
-        (Word::ReportLastFiscalYear, Period::FiscalYear(fiscal - 1).to_string()),
+        (
+            Word::ReportLastFiscalYear,
+            Period::FiscalYear(fiscal - 1).to_string(),
+        ),
     ];
     let external_query = if external { "&external=1" } else { "" };
     rsx! {
@@ -357,7 +380,11 @@ impl Tables<'_> {
     }
 
     fn month_headers(&self) -> Element {
-        let (this, previous, last) = (&self.names.this, &self.names.previous, &self.names.last_year);
+        let (this, previous, last) = (
+            &self.names.this,
+            &self.names.previous,
+            &self.names.last_year,
+        );
         rsx! {
             th { scope: "col", class: "n", "{this}" }
             th { scope: "col", class: "n", "{previous}" }
@@ -514,7 +541,11 @@ impl Tables<'_> {
         let lang = self.lang;
         let section = axis.section();
         let title = section.title(lang);
-        let (this, previous, last) = (&self.names.this, &self.names.previous, &self.names.last_year);
+        let (this, previous, last) = (
+            &self.names.this,
+            &self.names.previous,
+            &self.names.last_year,
+        );
         let rows: Vec<BreakdownRow> = ordered(self.catalog, section, self.this.breakdown(axis))
             .into_iter()
             .map(|(id, cells)| {

@@ -193,10 +193,7 @@ pub fn month_tally(data_dir: &Path, month: YearMonth) -> Result<Tally, ServerErr
 }
 
 /// The period's exact figures, with its comparisons.
-pub fn tally(
-    data_dir: &Path,
-    period: crate::domain::report::Period,
-) -> Result<Tally, ServerError> {
+pub fn tally(data_dir: &Path, period: crate::domain::report::Period) -> Result<Tally, ServerError> {
     let conn = db::open(data_dir)?;
     let catalog = db::catalog(&conn)?;
     tally::tally(&conn, &catalog, period)

@@ -132,7 +132,11 @@ impl SqliteLedger<'_, '_> {
             &[("person_days", "day")]
         };
         for (table, column) in tables {
-            let when = if *column == "month" { &at.month } else { &at.day };
+            let when = if *column == "month" {
+                &at.month
+            } else {
+                &at.day
+            };
             self.tx
                 .prepare_cached(&format!(
                     "INSERT INTO {table} (pseudonym, {column}, contacts) VALUES (?1, ?2, ?3)
@@ -163,7 +167,8 @@ impl SqliteLedger<'_, '_> {
             let mut rows = statement.query([])?;
             while let Some(row) = rows.next()? {
                 let json: String = row.get(0)?;
-                let damaged = |e: serde_json::Error| ServerError::Damaged(format!("stored facts: {e}"));
+                let damaged =
+                    |e: serde_json::Error| ServerError::Damaged(format!("stored facts: {e}"));
                 if is_event {
                     let facts: EventFacts = serde_json::from_str(&json).map_err(damaged)?;
                     ledger.count_event(&facts, 1)?;

@@ -351,7 +351,7 @@ pub fn purge(
 /// Keeps `month`'s distinct and new people as rollups, computed exactly as
 /// [`super::tally`] does while its pseudonyms are still there.
 fn freeze_people(conn: &Connection, month: &str) -> Result<(), ServerError> {
-    let period = YearMonth::parse(month)
+    let period = stored_month(month)
         .map(crate::domain::report::Period::Month)
         .ok_or_else(|| ServerError::Damaged(format!("month {month}")))?;
     let (unique, new) = super::tally::live_people(conn, period)?;

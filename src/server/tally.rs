@@ -204,17 +204,28 @@ fn zeros<T: Clone>(map: &mut BTreeMap<String, T>, catalog: &Catalog, section: Se
 
 /// Distinct people in the period, and those new in it (never seen before
 /// its first day): the kept figures of a purged month asked for alone,
-/// else counted from the pseudonyms; `None` when the period also spans a
-/// purged month, whose pseudonyms are gone.
+/// else counted from the pseudonyms; `None` when the period spans several
+/// months one of which was purged with people in it.
 fn people(conn: &Connection, period: Period) -> Result<Option<(u64, u64)>, ServerError> {
-    let purged = super::retention::kept_from(conn)?.is_some_and(|kept| period.months().0 < kept);
-    if !purged {
-        return live_people(conn, period).map(Some);
+    if let Some(month) = period.as_month()
+        && let Some(figures) = frozen(conn, &month.to_string())?
+    {
+        return Ok(Some(figures));
     }
-    match period.as_month() {
-        Some(month) => frozen(conn, &month.to_string()),
-        None => Ok(None),
+    // A purged month without kept figures had no pseudonyms when it was
+    // purged, so the live count stays exact over it; one that had some
+    // cannot be merged with the others' pseudonyms.
+    let (first, last) = period.months();
+    let had_people: bool = conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM rollups WHERE dim = 'people' AND key = 'unique'
+                            AND contacts > 0 AND month BETWEEN ?1 AND ?2)",
+        )?
+        .query_row(params![first.to_string(), last.to_string()], |r| r.get(0))?;
+    if had_people {
+        return Ok(None);
     }
+    live_people(conn, period).map(Some)
 }
 
 /// The figures kept for a purged month, if it is one.

@@ -49,7 +49,11 @@ pub fn render(p: &PublishedTally) -> Value {
     out.insert("by_gender".into(), rows(&p.by_gender));
     for (name, month_name, compared) in [
         ("previous_period", "previous_month", &p.previous),
-        ("same_period_last_year", "same_month_last_year", &p.last_year),
+        (
+            "same_period_last_year",
+            "same_month_last_year",
+            &p.last_year,
+        ),
     ] {
         let mut figures = summary(compared);
         if month {
@@ -136,7 +140,10 @@ mod tests {
         }
         assert_eq!(json["previous_period"]["period"], "2026-02");
         assert_eq!(json["month"], "2026-03");
-        assert_eq!((json["from"].as_str(), json["to"].as_str()), (Some("2026-03-01"), Some("2026-03-31")));
+        assert_eq!(
+            (json["from"].as_str(), json["to"].as_str()),
+            (Some("2026-03-01"), Some("2026-03-31"))
+        );
     }
 
     #[test]

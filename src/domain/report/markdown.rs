@@ -12,9 +12,9 @@
 
 use super::figures::{Figures, shown};
 use super::overdose;
+use super::period::Period;
 use super::published::{Axis, BreakdownCells, Cell, Measure, PublishedTally};
 use super::suppress::publish;
-use super::period::Period;
 use super::tally::{Tally, YearMonth};
 use crate::domain::catalog::{Catalog, Section};
 use crate::domain::escape::markdown_text;
@@ -160,7 +160,9 @@ pub struct Names {
 
 impl Names {
     pub fn of(p: &PublishedTally, lang: Lang) -> Names {
-        let name = |text: &str| Period::canonical(text).map_or_else(|| text.to_string(), |period| period.name(lang));
+        let name = |text: &str| {
+            Period::canonical(text).map_or_else(|| text.to_string(), |period| period.name(lang))
+        };
         let this = name(&p.period);
         let month = YearMonth::parse(&p.period).is_some();
         let other = |month_msg: Msg, period_msg: Msg, text: &str| {
@@ -176,7 +178,11 @@ impl Names {
             } else {
                 tr(lang, Msg::ReportPeriodTitle, &[("period", &this)])
             },
-            previous: other(Msg::ReportPreviousMonth, Msg::ReportPreviousPeriod, &p.previous.period),
+            previous: other(
+                Msg::ReportPreviousMonth,
+                Msg::ReportPreviousPeriod,
+                &p.previous.period,
+            ),
             last_year: other(
                 Msg::ReportSameMonthLastYear,
                 Msg::ReportSamePeriodLastYear,

@@ -29,9 +29,9 @@ pub use figures::Figures;
 pub use json::to_json;
 pub use markdown::to_markdown;
 pub use overdose::{OverdoseTally, PublishedOverdoses};
+pub use period::{BadPeriod, Part, Period};
 pub use published::{
     Axis, BreakdownCells, Cell, LinkedGroup, Measure, PublishedTally, SummaryCells,
 };
 pub use suppress::{publish, suppress};
-pub use period::{BadPeriod, Part, Period};
 pub use tally::{Breakdown, Comparison, Summary, Tally, YearMonth};

@@ -17,16 +17,28 @@ pub const FISCAL_START: u32 = 4;
 pub enum Period {
     Month(YearMonth),
     /// Calendar quarter 1 to 4 (Q1 is January to March).
-    Quarter { year: i32, quarter: u32 },
+    Quarter {
+        year: i32,
+        quarter: u32,
+    },
     /// Quarter 1 to 4 of the fiscal year starting in April of `year`
     /// (Q1 is April to June).
-    FiscalQuarter { year: i32, quarter: u32 },
+    FiscalQuarter {
+        year: i32,
+        quarter: u32,
+    },
     /// April of `year` to March of the next year.
     FiscalYear(i32),
     /// The fiscal year starting in April of `year`, through `to`.
-    YearToDate { year: i32, to: NaiveDate },
+    YearToDate {
+        year: i32,
+        to: NaiveDate,
+    },
     /// Any days, both ends included.
-    Range { from: NaiveDate, to: NaiveDate },
+    Range {
+        from: NaiveDate,
+        to: NaiveDate,
+    },
 }
 
 /// Why a text is not a period; the message says what is allowed.
@@ -431,7 +443,13 @@ mod tests {
 
     #[test]
     fn the_canonical_text_reads_back_and_a_year_to_date_keeps_its_days() {
-        for text in ["2026-11", "2026-Q3", "FY2026-2027", "FY2026-2027-Q2", "2026-04-01..2026-04-15"] {
+        for text in [
+            "2026-11",
+            "2026-Q3",
+            "FY2026-2027",
+            "FY2026-2027-Q2",
+            "2026-04-01..2026-04-15",
+        ] {
             assert_eq!(parse(text).to_string(), text);
             assert_eq!(parse(&parse(text).to_string()), parse(text));
         }
@@ -441,8 +459,18 @@ mod tests {
     #[test]
     fn what_is_not_a_period_is_refused() {
         for bad in [
-            "", "2026", "2026-13", "2026-Q5", "2026-Q0", "FY2026", "FY2026-2028", "FY2026-2027-Q5",
-            "2026-09-30..2026-04-01", "2026-04-1..2026-04-30", "1999-01", "2026-02-30..2026-03-01",
+            "",
+            "2026",
+            "2026-13",
+            "2026-Q5",
+            "2026-Q0",
+            "FY2026",
+            "FY2026-2028",
+            "FY2026-2027-Q5",
+            "2026-09-30..2026-04-01",
+            "2026-04-1..2026-04-30",
+            "1999-01",
+            "2026-02-30..2026-03-01",
         ] {
             assert!(Period::parse(bad, day("2026-12-03")).is_err(), "{bad}");
         }
@@ -452,7 +480,10 @@ mod tests {
     fn comparisons_have_the_same_length_or_are_a_year_earlier() {
         assert_eq!(parse("2026-01").previous().to_string(), "2025-12");
         assert_eq!(parse("2026-Q1").previous().to_string(), "2025-Q4");
-        assert_eq!(parse("FY2026-2027-Q1").previous().to_string(), "FY2025-2026-Q4");
+        assert_eq!(
+            parse("FY2026-2027-Q1").previous().to_string(),
+            "FY2025-2026-Q4"
+        );
         assert_eq!(parse("FY2026-2027").previous().to_string(), "FY2025-2026");
         assert_eq!(
             parse("2026-04-11..2026-04-20").previous().to_string(),
@@ -464,7 +495,10 @@ mod tests {
         );
         assert_eq!(parse("YTD").previous().days(), parse("YTD").days());
         assert_eq!(parse("2026-Q3").a_year_before().to_string(), "2025-Q3");
-        assert_eq!(parse("YTD").a_year_before().to_string(), "2025-04-01..2025-12-03");
+        assert_eq!(
+            parse("YTD").a_year_before().to_string(),
+            "2025-04-01..2025-12-03"
+        );
         assert_eq!(
             parse("2024-02-01..2024-02-29").a_year_before().to_string(),
             "2023-02-01..2023-02-28"
@@ -481,7 +515,10 @@ mod tests {
             from: day(a),
             to: day(b),
         };
-        assert_eq!(parse("FY2026-2027").parts(), vec![months("2026-04", "2027-03")]);
+        assert_eq!(
+            parse("FY2026-2027").parts(),
+            vec![months("2026-04", "2027-03")]
+        );
         assert_eq!(parse("2026-11").parts(), vec![months("2026-11", "2026-11")]);
         assert_eq!(
             parse("2026-03-10..2026-03-20").parts(),
@@ -489,7 +526,10 @@ mod tests {
         );
         assert_eq!(
             parse("YTD").parts(),
-            vec![months("2026-04", "2026-11"), days("2026-12-01", "2026-12-03")]
+            vec![
+                months("2026-04", "2026-11"),
+                days("2026-12-01", "2026-12-03")
+            ]
         );
         assert_eq!(
             parse("2026-01-15..2026-04-10").parts(),
@@ -501,7 +541,10 @@ mod tests {
         );
         assert_eq!(
             parse("2026-01-15..2026-02-10").parts(),
-            vec![days("2026-01-15", "2026-01-31"), days("2026-02-01", "2026-02-10")]
+            vec![
+                days("2026-01-15", "2026-01-31"),
+                days("2026-02-01", "2026-02-10")
+            ]
         );
     }
 

@@ -330,10 +330,18 @@ impl PublishedTally {
         ] {
             *cell = Cell::Missing;
         }
-        for map in [&mut self.materials, &mut self.referrals, &mut self.interventions] {
+        for map in [
+            &mut self.materials,
+            &mut self.referrals,
+            &mut self.interventions,
+        ] {
             map.values_mut().for_each(|c| *c = Cell::Missing);
         }
-        for rows in [&mut self.by_zone, &mut self.by_age_band, &mut self.by_gender] {
+        for rows in [
+            &mut self.by_zone,
+            &mut self.by_age_band,
+            &mut self.by_gender,
+        ] {
             for row in rows.values_mut() {
                 (row.contacts, row.people_reached) = (Cell::Missing, Cell::Missing);
             }

@@ -38,7 +38,9 @@ fn contacts_stored_before_version_4_get_their_time_in_utc_milliseconds() {
     assert_eq!(stored, expected);
     // Migration 10 counted it by its local day, not its UTC one.
     let day: String = conn
-        .query_row("SELECT day FROM day_rollups WHERE dim = 'all'", [], |r| r.get(0))
+        .query_row("SELECT day FROM day_rollups WHERE dim = 'all'", [], |r| {
+            r.get(0)
+        })
         .unwrap();
     assert_eq!(day, "2025-10-31");
 }

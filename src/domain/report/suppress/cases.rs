@@ -24,16 +24,22 @@ fn tally() -> Tally {
         new_people: 6,
         returning_people: 15,
         returned_syringes: 230,
-        previous: Comparison::of("2026-02", Summary {
-            contacts: 37,
-            people_reached: 3,
-            unique_people: 0,
-        }),
-        last_year: Comparison::of("2025-03", Summary {
-            contacts: 4,
-            people_reached: 41,
-            unique_people: 18,
-        }),
+        previous: Comparison::of(
+            "2026-02",
+            Summary {
+                contacts: 37,
+                people_reached: 3,
+                unique_people: 0,
+            },
+        ),
+        last_year: Comparison::of(
+            "2025-03",
+            Summary {
+                contacts: 4,
+                people_reached: 41,
+                unique_people: 18,
+            },
+        ),
         ..Tally::default()
     };
     t.materials = [("seringues", 400), ("condoms", 2), ("stericups", 0)]

@@ -126,16 +126,22 @@ pub(super) fn consistent(rng: &mut Rng) -> Tally {
         by_age_band,
         by_gender,
         returned_syringes: rng.count(),
-        previous: Comparison::of("2026-02", Summary {
-            contacts: rng.count(),
-            people_reached: rng.count(),
-            unique_people: rng.count(),
-        }),
-        last_year: Comparison::of("2025-03", Summary {
-            contacts: rng.count(),
-            people_reached: rng.count(),
-            unique_people: rng.count(),
-        }),
+        previous: Comparison::of(
+            "2026-02",
+            Summary {
+                contacts: rng.count(),
+                people_reached: rng.count(),
+                unique_people: rng.count(),
+            },
+        ),
+        last_year: Comparison::of(
+            "2025-03",
+            Summary {
+                contacts: rng.count(),
+                people_reached: rng.count(),
+                unique_people: rng.count(),
+            },
+        ),
         overdoses: Default::default(),
         field_work: Default::default(),
         details: Default::default(),
