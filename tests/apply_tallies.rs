@@ -449,7 +449,7 @@ async fn tournee_report_prints_the_same_figures_as_json_csv_and_markdown() {
     );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let exact = month(&server, "2025-11");
-    assert_eq!(json, tournee::domain::report::to_json(&exact, false));
+    assert_eq!(json, tournee::domain::report::to_json(&exact, None));
     assert_eq!(
         (
             json["contacts"].as_u64(),

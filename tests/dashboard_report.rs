@@ -521,3 +521,82 @@ async fn a_catalog_change_reaches_a_device_at_its_next_sync() {
     assert!(log.contains("materials/masques"));
     assert!(log.contains("materials/condoms"));
 }
+
+#[tokio::test]
+async fn under_a_threshold_of_ten_one_to_nine_are_hidden_on_the_page_the_csv_and_the_cli() {
+    let mut config = tournee::server::Config::default();
+    config.reports.suppress_below = 10;
+    let server = TestServer::spawn_with(tempfile::tempdir().unwrap(), &config).await;
+    let mut phone = TestDevice::enroll(&server).await;
+    // 12 contacts: 7 in Gatineau, 5 in Pontiac; each shown under 5, neither under 10.
+    let contacts: Vec<Contact> = (1..=12)
+        .map(|day| {
+            let zone = if day <= 7 { "gatineau" } else { "pontiac" };
+            at(
+                &format!("2025-11-{day:02}T21:00:00-05:00"),
+                zone,
+                None,
+                &[("seringues", 10)],
+            )
+        })
+        .collect();
+    phone.store.save_all(&contacts).unwrap();
+    sync(&mut phone.store, &options(None)).await.unwrap();
+    let mut web = signed_in(&server).await;
+
+    let page = web.get("/report?period=2025-11&external=1").await;
+    assert_eq!(page.status, 200);
+    let shown = figures(&page.body);
+    let cell = |key: &str| {
+        shown
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    };
+    assert_eq!(cell("by_zone.gatineau.contacts"), Some("<10"));
+    assert_eq!(cell("by_zone.pontiac.contacts"), Some("<10"));
+    assert_eq!(cell("contacts"), Some("12"));
+    let text = unescape(&page.body);
+    assert!(
+        text.contains("« <10 » remplace un nombre de 1 à 9"),
+        "{text}"
+    );
+    // The internal version is exact whatever the threshold.
+    let internal = figures(&web.get("/report?period=2025-11").await.body);
+    assert!(internal.contains(&("by_zone.pontiac.contacts".into(), "5".into())));
+
+    let csv = web.get("/report.csv?period=2025-11&external=1").await;
+    assert_eq!(csv.status, 200);
+    assert!(
+        csv.body.contains("2025-11,by_zone,gatineau,contacts,<10,,"),
+        "{}",
+        csv.body
+    );
+    let log = unescape(&web.get("/audit").await.body);
+    assert!(log.contains("CSV, version externe (seuil 10)"), "{log}");
+
+    // `tournee report` reads the same setting from its settings file.
+    let file = server.data.path().join("tournee.toml");
+    std::fs::write(&file, "[reports]\nsuppress_below = 10\n").unwrap();
+    let config = file.to_str().unwrap();
+    let args = ["--config", config, "--month", "2025-11", "--suppress"];
+    let json: serde_json::Value = serde_json::from_slice(&server.report(&args)).unwrap();
+    assert_eq!(json["by_zone"]["pontiac"]["contacts"], "<10");
+    let args = ["--month", "2025-11", "--suppress"];
+    let json: serde_json::Value = serde_json::from_slice(&server.report(&args)).unwrap();
+    assert_eq!(json["by_zone"]["pontiac"]["contacts"], 5, "5 by default");
+
+    // Any other threshold is refused, naming the setting and what it takes.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tournee"))
+        .args(["report", "--data"])
+        .arg(server.data.path())
+        .args(["--month", "2025-11", "--suppress"])
+        .env("TOURNEE__REPORTS__SUPPRESS_BELOW", "7")
+        .env("TOURNEE_LANG", "fr")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("TOURNEE__REPORTS__SUPPRESS_BELOW"), "{err}");
+    assert!(err.contains("5 ou 10"), "{err}");
+}

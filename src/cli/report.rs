@@ -36,7 +36,8 @@ pub struct ReportArgs {
     month: Option<String>,
     #[arg(long, value_enum, default_value = "json")]
     format: Format,
-    /// Replace counts from 1 to 4 by "<5", and hide what would reveal them.
+    /// Replace counts from 1 to 4 by "<5" (1 to 9 by "<10" with `[reports]
+    /// suppress_below = 10`), and hide what would reveal them.
     #[arg(long)]
     suppress: bool,
 }
@@ -66,20 +67,21 @@ pub fn run(args: ReportArgs, lang: Lang) -> Outcome {
         )]));
     }
     let tally = admin::tally(&dir, period).map_err(fail)?;
+    let suppress = args.suppress.then(|| config.reports.threshold());
     match args.format {
         Format::Json => {
             println!(
                 "{}",
-                serde_json::to_string_pretty(&to_json(&tally, args.suppress)).expect("json")
+                serde_json::to_string_pretty(&to_json(&tally, suppress)).expect("json")
             );
         }
         Format::Csv => print!(
             "{}",
-            to_csv(&tally, args.suppress).map_err(|e| Failure::system(e.to_string()))?
+            to_csv(&tally, suppress).map_err(|e| Failure::system(e.to_string()))?
         ),
         Format::Md => {
             let catalog = admin::catalog(&dir).map_err(fail)?;
-            print!("{}", to_markdown(&tally, &catalog, lang, args.suppress));
+            print!("{}", to_markdown(&tally, &catalog, lang, suppress));
         }
     }
     Ok(())

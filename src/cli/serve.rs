@@ -131,7 +131,7 @@ pub fn run(args: ServeArgs, lang: Lang) -> Outcome {
             // anyone having to remember it.
             tokio::spawn(server.clone().purge_daily());
         }
-        let site = crate::dashboard::site(server, &config.dashboard);
+        let site = crate::dashboard::site(server, &config);
         let limits = server::http::ConnectionLimits::from(&config.limits);
         server::http::serve_router_with(listener, site, limits, shutdown)
             .await

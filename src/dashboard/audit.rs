@@ -107,7 +107,10 @@ fn detail(entry: &audit::Entry, lang: Lang) -> String {
         Some(Action::Export) => match text {
             "csv" => Word::AuditExportInternal.text(lang).to_string(),
             "csv, external" => Word::AuditExportExternal.text(lang).to_string(),
-            _ => text.to_string(),
+            _ => match text.strip_prefix("csv, external, under ") {
+                Some(n) => Word::AuditExportExternalUnder.fill(lang, &[("n", &n)]),
+                None => text.to_string(),
+            },
         },
         Some(Action::Reapply) => {
             let counts = text

@@ -23,7 +23,8 @@ mod report_overdoses;
 pub mod signin;
 pub mod words;
 
-use crate::server::config::DashboardSection;
+use crate::domain::report::Threshold;
+use crate::server::config::Config;
 use crate::server::console::sessions::{Lifetimes, PreTokens};
 use crate::server::limiter::{AccountKey, FailureLimiter};
 use crate::server::{Server, ServerError, http};
@@ -58,10 +59,11 @@ struct Inner {
     life: Lifetimes,
     secure_cookies: bool,
     silent_days: u32,
+    threshold: Threshold,
 }
 
 impl Dash {
-    pub fn new(server: Server, settings: &DashboardSection) -> Dash {
+    pub fn new(server: Server, settings: &Config) -> Dash {
         Dash {
             server,
             inner: Arc::new(Inner {
@@ -69,17 +71,23 @@ impl Dash {
                 by_address: FailureLimiter::new(SIGN_IN_FAILURES_PER_ADDRESS, SIGN_IN_WINDOW),
                 pre: OnceLock::new(),
                 life: Lifetimes {
-                    idle_ms: i64::from(settings.session_idle_minutes) * 60_000,
-                    max_ms: i64::from(settings.session_max_hours) * 3_600_000,
+                    idle_ms: i64::from(settings.dashboard.session_idle_minutes) * 60_000,
+                    max_ms: i64::from(settings.dashboard.session_max_hours) * 3_600_000,
                 },
-                secure_cookies: settings.secure_cookies,
-                silent_days: settings.silent_days,
+                secure_cookies: settings.dashboard.secure_cookies,
+                silent_days: settings.dashboard.silent_days,
+                threshold: settings.reports.threshold(),
             }),
         }
     }
 
     pub fn lifetimes(&self) -> Lifetimes {
         self.inner.life
+    }
+
+    /// The small-cell threshold of the external version of reports.
+    pub fn threshold(&self) -> Threshold {
+        self.inner.threshold
     }
 
     /// Phones silent longer than this many days stand out.
@@ -150,7 +158,7 @@ pub fn paths() -> Vec<&'static str> {
 /// The dashboard's routes. Every page but those of [`PUBLIC`] requires a
 /// session (see [`auth::Signed`]); forms are read up to
 /// [`auth::MAX_FORM_BYTES`].
-fn pages(server: Server, settings: &DashboardSection) -> Router {
+fn pages(server: Server, settings: &Config) -> Router {
     let timeout = server.request_timeout();
     let dash = Dash::new(server, settings);
     routes()
@@ -165,7 +173,7 @@ fn pages(server: Server, settings: &DashboardSection) -> Router {
 
 /// The whole site of `tournee serve`: the device API and the dashboard,
 /// every answer with the headers of [`headers`].
-pub fn site(server: Server, settings: &DashboardSection) -> Router {
+pub fn site(server: Server, settings: &Config) -> Router {
     // The web app carries its own headers (its page runs scripts, which
     // the dashboard's policy forbids).
     site_without_app(server, settings).merge(http::web_app::routes())
@@ -173,7 +181,7 @@ pub fn site(server: Server, settings: &DashboardSection) -> Router {
 
 /// [`site`] with `/app/` left free (the demo puts the live app there
 /// when this binary carries no web app).
-pub fn site_without_app(server: Server, settings: &DashboardSection) -> Router {
+pub fn site_without_app(server: Server, settings: &Config) -> Router {
     headers::secure(
         http::router(server.clone())
             .merge(pages(server, settings))

@@ -100,10 +100,11 @@ pub async fn csv(
         }
     };
     let actor = user.name.clone();
+    let suppress = external.then(|| dash.threshold());
     let answer = dash
         .server
         .call(move |conn, _| {
-            report::export_csv(conn, &actor, period, external, crate::server::now_ms())
+            report::export_csv(conn, &actor, period, suppress, crate::server::now_ms())
         })
         .await;
     match answer {
@@ -147,10 +148,11 @@ async fn show(dash: Dash, user: Signed, query: ReportQuery, printable: bool) -> 
         Err(error) => return page::trouble(lang, &error),
     };
     let org = dash.org_name();
-    let this = publish(&figures.this, external);
+    let suppress = external.then(|| dash.threshold());
+    let this = publish(&figures.this, suppress);
     // A comparison period before any data shows "n.d." in every cell.
     let compared = |tally, available: bool| {
-        let published = publish(tally, external);
+        let published = publish(tally, suppress);
         if available {
             published
         } else {
@@ -186,12 +188,12 @@ async fn show(dash: Dash, user: Signed, query: ReportQuery, printable: bool) -> 
     } else {
         Word::ReportIsInternal
     };
-    let markers: [(&str, &dyn std::fmt::Display); 2] =
-        [("small", &Cell::SMALL), ("hidden", &Cell::HIDDEN)];
+    let markers = dash.threshold().legend();
     let suppressed = this
         .has_markers()
-        .then(|| tr(lang, Msg::ReportSuppressed, &markers));
-    let withheld = (!this.withheld.is_empty()).then(|| tr(lang, Msg::ReportWithheld, &markers));
+        .then(|| tr(lang, Msg::ReportSuppressed, &markers.words()));
+    let withheld =
+        (!this.withheld.is_empty()).then(|| tr(lang, Msg::ReportWithheld, &markers.words()));
     let head_class = if printable { "" } else { "print-only" };
     let body = rsx! {
         if printable {

@@ -134,6 +134,7 @@ messages! {
     NoneGiven => "Aucun", "None";
     AuditExportInternal => "CSV, version interne", "CSV, internal version";
     AuditExportExternal => "CSV, version externe", "CSV, external version";
+    AuditExportExternalUnder => "CSV, version externe (seuil {n})", "CSV, external version (threshold {n})";
     AuditReapplied => "appliqués : {applied}; en quarantaine : {held}", "applied: {applied}; quarantined: {held}";
     AuditCodeHours => "valide {value} h", "valid {value} h";
     AuditAdd => "ajout de {value}", "add {value}";

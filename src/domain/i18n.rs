@@ -397,6 +397,7 @@ messages! {
         "1 to {max} characters, no control characters";
     AllowedFlag => "true ou false", "true or false";
     AllowedWhole => "un nombre entier de {min} à {max}", "a whole number from {min} to {max}";
+    AllowedOneOf => "{first} ou {second}", "{first} or {second}";
 
     // Supervisor accounts and sealing keys.
     SupervisorBadName => "Nom du compte de supervision : de 1 à {max} caractères, sans caractères de contrôle. Rien n'a été enregistré.",
@@ -632,8 +633,8 @@ messages! {
     ReportNothing => "Rien à signaler pour cette période.", "Nothing recorded in this period.";
     ReportEstimates => "Les personnes distinctes, nouvelles et déjà rencontrées sont des estimations fondées sur les codes de personne : une personne rencontrée sans code n'y est pas comptée.",
         "Distinct, new and returning people are estimates based on person codes: a person met without a code is not counted.";
-    ReportSuppressed => "Confidentialité : « {small} » remplace un nombre de 1 à 4; « {hidden} » masque un nombre plus grand, pour qu'on ne puisse pas retrouver un « {small} » par soustraction; 0 est un vrai zéro.",
-        "Confidentiality: \"{small}\" stands for a number from 1 to 4; \"{hidden}\" hides a larger number, so that no \"{small}\" can be worked out by subtraction; 0 is a true zero.";
+    ReportSuppressed => "Confidentialité : « {small} » remplace un nombre de 1 à {largest}; « {hidden} » masque un nombre plus grand, pour qu'on ne puisse pas retrouver un « {small} » par soustraction; 0 est un vrai zéro.",
+        "Confidentiality: \"{small}\" stands for a number from 1 to {largest}; \"{hidden}\" hides a larger number, so that no \"{small}\" can be worked out by subtraction; 0 is a true zero.";
     ReportWithheld => "Une répartition entièrement en « {hidden} » est masquée au complet, zéros compris : trop peu de contacts pour la publier sans risque.",
         "A breakdown entirely in \"{hidden}\" is withheld whole, zeros included: too few contacts to publish it safely.";
     MonthJanuary => "janvier", "January";

@@ -22,6 +22,7 @@
 //! | `[retention] contact_months` | `TOURNEE__RETENTION__CONTACT_MONTHS` | 24 | 3 to 120 |
 //! | `[retention] audit_months` | `TOURNEE__RETENTION__AUDIT_MONTHS` | 36 | 3 to 120 |
 //! | `[retention] daily_purge` | `TOURNEE__RETENTION__DAILY_PURGE` | true | true or false |
+//! | `[reports] suppress_below` | `TOURNEE__REPORTS__SUPPRESS_BELOW` | 5 | 5 or 10 |
 //!
 //! A client must send a request's headers within `header_timeout_secs` of
 //! the server starting to wait for them; a connection kept open between
@@ -39,6 +40,9 @@
 //! pseudonyms are kept `contact_months` full months after their month ends,
 //! the audit log and alerts `audit_months`; `serve` applies it at start and
 //! then every day unless `daily_purge` is false (`admin purge` always can).
+//! `suppress_below` is the small-cell threshold of the external version of
+//! reports (page, CSV, print, `tournee report --suppress`): 5 as CIHI
+//! asks, 10 as several provinces' health ministries do.
 //!
 //! Unknown keys are refused, not ignored: a misspelt key would otherwise
 //! leave a default silently in force. There is no body-size setting: the
@@ -72,6 +76,7 @@ pub struct Config {
     pub enroll: EnrollSection,
     pub dashboard: DashboardSection,
     pub retention: RetentionSection,
+    pub reports: ReportsSection,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -183,6 +188,25 @@ impl Default for RetentionSection {
             audit_months: 36,
             daily_purge: true,
         }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ReportsSection {
+    /// 5 or 10, checked when read.
+    pub suppress_below: u32,
+}
+
+impl Default for ReportsSection {
+    fn default() -> Self {
+        ReportsSection { suppress_below: 5 }
+    }
+}
+
+impl ReportsSection {
+    /// The threshold of the external version.
+    pub fn threshold(&self) -> crate::domain::report::Threshold {
+        crate::domain::report::Threshold::of(u64::from(self.suppress_below)).unwrap_or_default()
     }
 }
 

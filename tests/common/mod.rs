@@ -54,12 +54,21 @@ impl TestServer {
     /// A server over a data directory already filled (a copy of one an
     /// earlier release wrote, say).
     pub async fn spawn_in(data: tempfile::TempDir) -> TestServer {
+        TestServer::spawn_with(data, &Default::default()).await
+    }
+
+    /// A server with these settings (those of the dashboard and reports;
+    /// the address and data folder are the test's).
+    pub async fn spawn_with(
+        data: tempfile::TempDir,
+        config: &tournee::server::Config,
+    ) -> TestServer {
         let server = tournee::server::Server::open(data.path()).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = oneshot::channel::<()>();
         // The whole site, as `tournee serve` runs it: device API and dashboard.
-        let site = tournee::dashboard::site(server, &Default::default());
+        let site = tournee::dashboard::site(server, config);
         tokio::spawn(tournee::server::http::serve_router(
             listener,
             site,

@@ -135,10 +135,10 @@ async fn demo(args: DemoArgs, root: PathBuf) -> Outcome {
     // app beside it at /live; without it, the live app at /app.
     let web_app = crate::server::http::web_app::not_built().is_none();
     let site = if web_app {
-        crate::dashboard::site(server, &config.dashboard)
+        crate::dashboard::site(server, &config)
             .merge(liveview::app_routes_at(phone.clone(), "/live"))
     } else {
-        crate::dashboard::site_without_app(server, &config.dashboard)
+        crate::dashboard::site_without_app(server, &config)
             .merge(liveview::app_routes(phone.clone()))
     };
     let site = site.layer(middleware::from_fn_with_state(ready.clone(), ready_gate));

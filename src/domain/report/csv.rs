@@ -52,7 +52,7 @@
 //! changes; the rule is there so that no later text column can carry a
 //! formula into a funder's spreadsheet.
 
-use super::published::{Axis, Cell, Measure, PublishedTally};
+use super::published::{Axis, Cell, Measure, PublishedTally, Threshold};
 use super::suppress::publish;
 use super::tally::Tally;
 use crate::domain::escape::spreadsheet_text;
@@ -78,7 +78,7 @@ pub enum CsvError {
 }
 
 /// The report as CSV, with `--suppress` applied when asked.
-pub fn to_csv(tally: &Tally, suppress: bool) -> Result<String, CsvError> {
+pub fn to_csv(tally: &Tally, suppress: Option<Threshold>) -> Result<String, CsvError> {
     render(&publish(tally, suppress))
 }
 
@@ -239,7 +239,7 @@ mod tests {
 
     #[test]
     fn every_csv_row_parses_back_to_the_same_figure_as_the_json() {
-        for suppress in [false, true] {
+        for suppress in [None, Some(Threshold::Five), Some(Threshold::Ten)] {
             let tally = sample();
             let json = to_json(&tally, suppress);
             let rows = parse(&to_csv(&tally, suppress).expect("csv"));
@@ -247,7 +247,7 @@ mod tests {
             // rows; 6 overdose figures, 3 outcomes and 1 call.
             // 5 field-work figures, 6 with the internal one's incidents;
             // 2 details heads, 2 modes, 1 material for others, 1 form.
-            let field_work = if suppress { 5 } else { 6 };
+            let field_work = if suppress.is_some() { 5 } else { 6 };
             assert_eq!(
                 rows.len(),
                 8 + 4 + 10 + 6 + 4 + field_work + 6,
@@ -281,7 +281,7 @@ mod tests {
             .materials
             .insert("=HYPERLINK(\"http://evil\",\"x\")".into(), 3);
         tally.materials.insert("-cmd".into(), 1_234);
-        let rows = parse(&to_csv(&tally, false).expect("csv"));
+        let rows = parse(&to_csv(&tally, None).expect("csv"));
         let row = |key: &str| {
             rows.iter()
                 .find(|r| &r[2] == key)
@@ -302,7 +302,7 @@ mod tests {
 
     #[test]
     fn suppressed_csv_writes_the_same_markers_as_the_json() {
-        let text = to_csv(&sample(), true).expect("csv");
+        let text = to_csv(&sample(), Some(Threshold::Five)).expect("csv");
         assert!(
             text.contains("2026-03,totals,,contacts,40,35,0\n"),
             "{text}"
@@ -327,7 +327,7 @@ mod tests {
             text.contains("2026-03,referrals,clsc,contacts,0,,\n"),
             "{text}"
         );
-        let plain = to_csv(&sample(), false).expect("csv");
+        let plain = to_csv(&sample(), None).expect("csv");
         assert!(
             plain.contains("2026-03,by_zone,pontiac,people_reached,1,,\n"),
             "{plain}"

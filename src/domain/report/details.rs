@@ -13,7 +13,7 @@
 //! quantities, like the other materials: `<5` only.
 
 use super::figures::{Figures, Group, Head, Keys, Unit, cells};
-use super::published::Cell;
+use super::published::{Cell, Threshold};
 use crate::domain::catalog::Section;
 use crate::domain::i18n::{Lang, Msg};
 use crate::domain::naloxone::{KitForm, KitSupply};
@@ -51,10 +51,6 @@ fn supply_label(key: &str, lang: Lang) -> Option<&'static str> {
     KitSupply::parse(key).ok().map(|s| s.label(lang))
 }
 
-fn small(n: u64) -> bool {
-    (1..=4).contains(&n)
-}
-
 impl DetailsTally {
     /// An empty tally with both forms and every supply choice at zero.
     pub fn with_every_choice() -> DetailsTally {
@@ -66,19 +62,17 @@ impl DetailsTally {
         }
     }
 
-    /// Its figures for a month of `contacts`, exact or suppressed.
-    pub fn published(&self, contacts: u64, suppress: bool) -> Figures {
-        let quantity = |n: u64| {
-            if suppress {
-                Cell::primary(n)
-            } else {
-                Cell::Count(n)
-            }
+    /// Its figures for a period of `contacts`, exact (`None`) or
+    /// suppressed under the threshold.
+    pub fn published(&self, contacts: u64, suppress: Option<Threshold>) -> Figures {
+        let quantity = |n: u64| match suppress {
+            Some(threshold) => Cell::primary(n, threshold),
+            None => Cell::Count(n),
         };
+        let small = |n: u64| suppress.is_some_and(|t| t.is_small(n));
         let partition = |map: &BTreeMap<String, u64>| {
             let rest = contacts.saturating_sub(map.values().sum());
-            let withheld =
-                suppress && (small(contacts) || small(rest) || map.values().any(|&n| small(n)));
+            let withheld = small(contacts) || small(rest) || map.values().any(|&n| small(n));
             cells(map, |n| {
                 if withheld {
                     Cell::Hidden
@@ -172,12 +166,12 @@ mod tests {
     #[test]
     fn a_group_of_contacts_with_a_small_rest_is_withheld_whole() {
         let t = tally();
-        let exact = t.published(40, false);
+        let exact = t.published(40, None);
         assert_eq!(
             exact.cell("by_mode", "telephone-texto"),
             Some(Cell::Count(8))
         );
-        let external = t.published(40, true);
+        let external = t.published(40, Some(Threshold::Five));
         // 2 contacts said no mode: the whole group goes.
         assert_eq!(external.cell("by_mode", "en-personne"), Some(Cell::Hidden));
         assert_eq!(
@@ -190,7 +184,7 @@ mod tests {
             external.cell("by_location_type", "rue-parc"),
             Some(Cell::Hidden)
         );
-        let shown = t.published(37, true);
+        let shown = t.published(37, Some(Threshold::Five));
         assert_eq!(
             shown.cell("by_location_type", "rue-parc"),
             Some(Cell::Count(37))
@@ -199,10 +193,10 @@ mod tests {
 
     #[test]
     fn kits_are_quantities_with_primary_suppression_and_choices_in_form_order() {
-        let external = tally().published(40, true);
+        let external = tally().published(40, Some(Threshold::Five));
         assert_eq!(
             external.cell("kits_by_form", "injectable"),
-            Some(Cell::Small)
+            Some(Cell::Small(Threshold::Five))
         );
         assert_eq!(external.cell("kits_by_form", "nasal"), Some(Cell::Count(9)));
         assert_eq!(external.head("kits_detailed"), Some(Cell::Count(12)));

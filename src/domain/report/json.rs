@@ -2,18 +2,18 @@
 //! and names of [`Tally`], which scripts and funders' templates read.
 //!
 //! A published count is a JSON number; `<5` and `x` are the strings
-//! [`Cell::SMALL`] and [`Cell::HIDDEN`]. Unsuppressed, the output is the
+//! [`Threshold::marker`] and [`Cell::HIDDEN`]. Unsuppressed, the output is the
 //! tally's own serialization, number for number (a test holds it to that).
 //! Built by hand rather than through serde so that it cannot fail.
 
-use super::published::{BreakdownCells, Cell, PublishedTally, SummaryCells};
+use super::published::{BreakdownCells, Cell, PublishedTally, SummaryCells, Threshold};
 use super::suppress::publish;
 use super::tally::{Tally, YearMonth};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
 /// The report as JSON, with `--suppress` applied when asked.
-pub fn to_json(tally: &Tally, suppress: bool) -> Value {
+pub fn to_json(tally: &Tally, suppress: Option<Threshold>) -> Value {
     render(&publish(tally, suppress))
 }
 
@@ -124,7 +124,7 @@ mod tests {
     fn unsuppressed_json_is_the_tally_itself_field_for_field() {
         let tally = sample();
         let expected = serde_json::to_value(&tally).expect("a tally serializes");
-        let json = to_json(&tally, false);
+        let json = to_json(&tally, None);
         for (name, value) in expected.as_object().unwrap() {
             match name.as_str() {
                 "previous" | "last_year" => {}
@@ -152,7 +152,7 @@ mod tests {
         tally.period = "2026-Q1".into();
         tally.last_year.figures = None;
         tally.people_unknown = true;
-        let json = to_json(&tally, true);
+        let json = to_json(&tally, Some(Threshold::Five));
         assert!(json.get("month").is_none() && json.get("previous_month").is_none());
         assert_eq!(
             json["same_period_last_year"],
@@ -164,7 +164,7 @@ mod tests {
 
     #[test]
     fn suppressed_json_keeps_the_names_and_writes_markers_as_strings() {
-        let value = to_json(&sample(), true);
+        let value = to_json(&sample(), Some(Threshold::Five));
         assert_eq!(value["month"], json!("2026-03"));
         assert_eq!(value["contacts"], json!(40));
         assert_eq!(
@@ -189,6 +189,6 @@ mod tests {
             json!({"contacts": 0, "people_reached": 0, "unique_people": 0})
         );
         let names = |v: &Value| v.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>());
-        assert_eq!(names(&value), names(&to_json(&sample(), false)));
+        assert_eq!(names(&value), names(&to_json(&sample(), None)));
     }
 }

@@ -13,7 +13,7 @@
 use super::figures::{Figures, shown};
 use super::overdose;
 use super::period::Period;
-use super::published::{Axis, BreakdownCells, Cell, Measure, PublishedTally};
+use super::published::{Axis, BreakdownCells, Cell, Measure, PublishedTally, Threshold};
 use super::suppress::publish;
 use super::tally::{Tally, YearMonth};
 use crate::domain::catalog::{Catalog, Section};
@@ -26,7 +26,12 @@ use std::fmt::Write;
 const NOT_COMPARED: &str = "—";
 
 /// The report as Markdown, with `--suppress` applied when asked.
-pub fn to_markdown(tally: &Tally, catalog: &Catalog, lang: Lang, suppress: bool) -> String {
+pub fn to_markdown(
+    tally: &Tally,
+    catalog: &Catalog,
+    lang: Lang,
+    suppress: Option<Threshold>,
+) -> String {
     render(&publish(tally, suppress), catalog, lang)
 }
 
@@ -39,11 +44,10 @@ pub fn render(p: &PublishedTally, catalog: &Catalog, lang: Lang) -> String {
         line(&mut out, &text);
     }
     if p.has_markers() {
-        let markers: [(&str, &dyn std::fmt::Display); 2] =
-            [("small", &Cell::SMALL), ("hidden", &Cell::HIDDEN)];
-        line(&mut out, &tr(lang, Msg::ReportSuppressed, &markers));
+        let markers = p.threshold.unwrap_or_default().legend();
+        line(&mut out, &tr(lang, Msg::ReportSuppressed, &markers.words()));
         if !p.withheld.is_empty() {
-            line(&mut out, &tr(lang, Msg::ReportWithheld, &markers));
+            line(&mut out, &tr(lang, Msg::ReportWithheld, &markers.words()));
         }
     }
     key_figures(&mut out, p, &names, lang);

@@ -31,7 +31,8 @@ pub use markdown::to_markdown;
 pub use overdose::{OverdoseTally, PublishedOverdoses};
 pub use period::{BadPeriod, Part, Period};
 pub use published::{
-    Axis, BreakdownCells, Cell, LinkedGroup, Measure, PublishedTally, SummaryCells,
+    Axis, BreakdownCells, Cell, Legend, LinkedGroup, Measure, PublishedTally, SummaryCells,
+    Threshold,
 };
 pub use suppress::{publish, suppress};
 pub use tally::{Breakdown, Comparison, Summary, Tally, YearMonth};

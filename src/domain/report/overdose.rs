@@ -15,7 +15,7 @@
 //! trait, is from 1 to 4. A total of 1 to 4 responses is `<5` and hides
 //! everything else. Doses are quantities, not responses: `<5` only.
 
-use super::published::Cell;
+use super::published::{Cell, Threshold};
 use crate::domain::catalog::{Catalog, Section};
 use crate::domain::i18n::{Lang, Msg};
 use crate::domain::overdose::{Call911, Outcome, Responder};
@@ -74,10 +74,6 @@ pub struct PublishedOverdoses {
     pub debrief_wanted: Cell,
 }
 
-fn small(n: u64) -> bool {
-    (1..=4).contains(&n)
-}
-
 impl PublishedOverdoses {
     pub fn exact(t: &OverdoseTally) -> PublishedOverdoses {
         let counts = |map: &BTreeMap<String, u64>| {
@@ -126,7 +122,8 @@ impl PublishedOverdoses {
     }
 
     /// The rule of the module's documentation.
-    pub fn suppressed(t: &OverdoseTally) -> PublishedOverdoses {
+    pub fn suppressed(t: &OverdoseTally, threshold: Threshold) -> PublishedOverdoses {
+        let small = |n: u64| threshold.is_small(n);
         let total = t.responses;
         let hide_all = small(total);
         let partition = |map: &BTreeMap<String, u64>| {
@@ -159,11 +156,11 @@ impl PublishedOverdoses {
             if hide_all {
                 Cell::Hidden
             } else {
-                Cell::primary(n)
+                Cell::primary(n, threshold)
             }
         };
         PublishedOverdoses {
-            responses: Cell::primary(total),
+            responses: Cell::primary(total, threshold),
             nasal_doses: dose(t.nasal_doses),
             injected_doses: dose(t.injected_doses),
             by_outcome: partition(&t.by_outcome),
@@ -291,11 +288,11 @@ mod tests {
     #[test]
     fn a_group_with_a_small_part_is_withheld_whole_zeros_included() {
         let t = tally(12, &[("recovered-on-site", 9), ("transported", 3)]);
-        let p = PublishedOverdoses::suppressed(&t);
+        let p = PublishedOverdoses::suppressed(&t, Threshold::Five);
         assert_eq!(p.responses, Cell::Count(12));
         assert!(p.by_outcome.values().all(|&c| c == Cell::Hidden));
         let t = tally(12, &[("recovered-on-site", 7), ("transported", 5)]);
-        let p = PublishedOverdoses::suppressed(&t);
+        let p = PublishedOverdoses::suppressed(&t, Threshold::Five);
         assert_eq!(p.by_outcome["transported"], Cell::Count(5));
         assert_eq!(p.by_outcome["death"], Cell::Count(0));
     }
@@ -305,7 +302,7 @@ mod tests {
         let mut t = tally(10, &[("recovered-on-site", 10)]);
         t.someone_stayed = 8;
         t.ambulance = 5;
-        let p = PublishedOverdoses::suppressed(&t);
+        let p = PublishedOverdoses::suppressed(&t, Threshold::Five);
         assert_eq!(p.someone_stayed, Cell::Hidden, "2 without someone staying");
         assert_eq!(p.ambulance, Cell::Count(5));
         assert_eq!(p.debrief_wanted, Cell::Count(0));
@@ -313,12 +310,33 @@ mod tests {
 
     #[test]
     fn a_small_total_hides_everything_else_and_a_location_not_said_counts_as_a_part() {
-        let p = PublishedOverdoses::suppressed(&tally(3, &[("death", 3)]));
+        let p = PublishedOverdoses::suppressed(&tally(3, &[("death", 3)]), Threshold::Five);
         assert!(p.responses.count().is_none());
         assert!(p.by_outcome.values().all(|&c| c == Cell::Hidden));
         let mut t = tally(9, &[("unknown", 9)]);
         t.by_location_type.insert("rue-parc".into(), 7);
-        let p = PublishedOverdoses::suppressed(&t);
+        let p = PublishedOverdoses::suppressed(&t, Threshold::Five);
         assert_eq!(p.by_location_type["rue-parc"], Cell::Hidden, "2 not said");
+    }
+
+    #[test]
+    fn at_ten_a_part_or_a_complement_under_ten_hides_as_under_five_at_five() {
+        let t = tally(16, &[("recovered-on-site", 9), ("transported", 7)]);
+        assert_eq!(
+            PublishedOverdoses::suppressed(&t, Threshold::Five).by_outcome["transported"],
+            Cell::Count(7)
+        );
+        let p = PublishedOverdoses::suppressed(&t, Threshold::Ten);
+        assert_eq!(p.responses, Cell::Count(16));
+        assert!(p.by_outcome.values().all(|&c| c == Cell::Hidden));
+        let p = PublishedOverdoses::suppressed(&tally(9, &[("death", 9)]), Threshold::Ten);
+        assert_eq!(p.responses, Cell::Small(Threshold::Ten));
+        assert_eq!(p.responses.to_string(), "<10");
+        let mut t = tally(30, &[("recovered-on-site", 30)]);
+        t.someone_stayed = 22;
+        t.nasal_doses = 6;
+        let p = PublishedOverdoses::suppressed(&t, Threshold::Ten);
+        assert_eq!(p.someone_stayed, Cell::Hidden, "8 without someone staying");
+        assert_eq!(p.nasal_doses, Cell::Small(Threshold::Ten));
     }
 }

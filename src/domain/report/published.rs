@@ -12,13 +12,85 @@ use crate::domain::catalog::Section;
 use std::collections::BTreeMap;
 use std::fmt;
 
+/// The smallest count a report leaving the organization shows
+/// (`[reports] suppress_below`): 5, as CIHI asks, or 10, as several
+/// provinces' health ministries do.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Threshold {
+    #[default]
+    Five,
+    Ten,
+}
+
+impl Threshold {
+    pub const ALL: [Threshold; 2] = [Threshold::Five, Threshold::Ten];
+
+    /// The threshold of `suppress_below = n`, if `n` is one allowed.
+    pub fn of(n: u64) -> Option<Threshold> {
+        Threshold::ALL.into_iter().find(|t| t.value() == n)
+    }
+
+    pub fn value(self) -> u64 {
+        match self {
+            Threshold::Five => 5,
+            Threshold::Ten => 10,
+        }
+    }
+
+    /// The largest count written as the marker: 4 or 9.
+    pub fn largest_small(self) -> u64 {
+        self.value() - 1
+    }
+
+    /// Whether `n` is hidden by primary suppression (1 to 4, or 1 to 9).
+    pub fn is_small(self, n: u64) -> bool {
+        (1..self.value()).contains(&n)
+    }
+
+    /// The marker of a small count: `<5` or `<10`.
+    pub fn marker(self) -> &'static str {
+        match self {
+            Threshold::Five => "<5",
+            Threshold::Ten => "<10",
+        }
+    }
+
+    /// What a legend of the markers names.
+    pub fn legend(self) -> Legend {
+        Legend {
+            small: self.marker(),
+            largest: self.largest_small(),
+            hidden: Cell::HIDDEN,
+        }
+    }
+}
+
+/// The words a legend of the markers fills in: `{small}`, `{largest}`
+/// (the largest count it stands for) and `{hidden}`.
+pub struct Legend {
+    pub small: &'static str,
+    pub largest: u64,
+    pub hidden: &'static str,
+}
+
+impl Legend {
+    pub fn words(&self) -> [(&'static str, &dyn fmt::Display); 3] {
+        [
+            ("small", &self.small),
+            ("largest", &self.largest),
+            ("hidden", &self.hidden),
+        ]
+    }
+}
+
 /// How one figure is shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Cell {
     /// The exact count (0 included: a true zero is published).
     Count(u64),
-    /// A count from 1 to 4, written [`Cell::SMALL`].
-    Small,
+    /// A count from 1 to just under the threshold, written `<5` or `<10`
+    /// ([`Threshold::marker`]).
+    Small(Threshold),
     /// A count hidden so that no small one can be worked out from the
     /// others, written [`Cell::HIDDEN`].
     Hidden,
@@ -29,8 +101,6 @@ pub enum Cell {
 }
 
 impl Cell {
-    /// The marker of a count from 1 to 4.
-    pub const SMALL: &'static str = "<5";
     /// The marker of a secondarily hidden count. Statistics Canada's "x":
     /// short, the same in French and English, and it claims no value.
     pub const HIDDEN: &'static str = "x";
@@ -50,7 +120,7 @@ impl Cell {
     pub fn count(self) -> Option<u64> {
         match self {
             Cell::Count(n) => Some(n),
-            Cell::Small | Cell::Hidden | Cell::Missing => None,
+            Cell::Small(_) | Cell::Hidden | Cell::Missing => None,
         }
     }
 
@@ -58,15 +128,15 @@ impl Cell {
     pub fn marker(self) -> Option<&'static str> {
         match self {
             Cell::Count(_) | Cell::Missing => None,
-            Cell::Small => Some(Cell::SMALL),
+            Cell::Small(t) => Some(t.marker()),
             Cell::Hidden => Some(Cell::HIDDEN),
         }
     }
 
-    /// Primary suppression alone: 1 to 4 become [`Cell::Small`].
-    pub fn primary(count: u64) -> Cell {
-        if (1..=4).contains(&count) {
-            Cell::Small
+    /// Primary suppression alone: 1 to 4 (or 9) become [`Cell::Small`].
+    pub fn primary(count: u64, threshold: Threshold) -> Cell {
+        if threshold.is_small(count) {
+            Cell::Small(threshold)
         } else {
             Cell::Count(count)
         }
@@ -77,7 +147,7 @@ impl fmt::Display for Cell {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Cell::Count(n) => write!(f, "{n}"),
-            Cell::Small | Cell::Hidden => f.write_str(self.marker().unwrap_or_default()),
+            Cell::Small(_) | Cell::Hidden => f.write_str(self.marker().unwrap_or_default()),
             Cell::Missing => f.write_str(Cell::MISSING_FR),
         }
     }
@@ -227,6 +297,8 @@ pub struct PublishedTally {
     /// [`super::suppress`](mod@super::suppress)). Not in the JSON: a reader
     /// sees a breakdown, or the code or history pair, entirely in `x`.
     pub withheld: Vec<LinkedGroup>,
+    /// The threshold of the markers, `None` when nothing was suppressed.
+    pub threshold: Option<Threshold>,
     /// With their own suppression rule (see [`super::overdose`]).
     pub overdoses: PublishedOverdoses,
     /// Exact in both versions; incidents in the internal one only (see
@@ -240,20 +312,22 @@ pub struct PublishedTally {
 impl PublishedTally {
     /// Every figure exactly as counted.
     pub fn exact(tally: &Tally) -> PublishedTally {
-        PublishedTally::map(tally, Cell::Count)
+        PublishedTally::map(tally, &Cell::Count)
     }
 
-    /// Every figure from 1 to 4 as `<5`, nothing else hidden yet.
-    pub(super) fn primary(tally: &Tally) -> PublishedTally {
+    /// Every figure under the threshold as its marker, nothing else
+    /// hidden yet.
+    pub(super) fn primary(tally: &Tally, threshold: Threshold) -> PublishedTally {
         PublishedTally {
-            overdoses: PublishedOverdoses::suppressed(&tally.overdoses),
+            overdoses: PublishedOverdoses::suppressed(&tally.overdoses, threshold),
             field_work: tally.field_work.published(false),
-            details: tally.details.published(tally.contacts, true),
-            ..PublishedTally::map(tally, Cell::primary)
+            details: tally.details.published(tally.contacts, Some(threshold)),
+            threshold: Some(threshold),
+            ..PublishedTally::map(tally, &|n| Cell::primary(n, threshold))
         }
     }
 
-    fn map(tally: &Tally, cell: fn(u64) -> Cell) -> PublishedTally {
+    fn map(tally: &Tally, cell: &dyn Fn(u64) -> Cell) -> PublishedTally {
         let counts = |map: &BTreeMap<String, u64>| {
             map.iter()
                 .map(|(id, &n)| (id.clone(), cell(n)))
@@ -309,9 +383,10 @@ impl PublishedTally {
             previous: summary(&tally.previous),
             last_year: summary(&tally.last_year),
             withheld: Vec::new(),
+            threshold: None,
             overdoses: PublishedOverdoses::exact(&tally.overdoses),
             field_work: tally.field_work.published(true),
-            details: tally.details.published(tally.contacts, false),
+            details: tally.details.published(tally.contacts, None),
         }
     }
 
@@ -383,7 +458,7 @@ impl PublishedTally {
         }
     }
 
-    /// Whether any figure is `<5` or `x`.
+    /// Whether any figure is `<5` (`<10`) or `x`.
     pub fn has_markers(&self) -> bool {
         let heads = [
             self.contacts,
@@ -423,18 +498,34 @@ mod tests {
 
     #[test]
     fn primary_suppression_marks_one_to_four_and_keeps_zero_and_five() {
-        assert_eq!(Cell::primary(0), Cell::Count(0));
+        let five = Threshold::Five;
+        assert_eq!(Cell::primary(0, five), Cell::Count(0));
         for n in 1..=4 {
-            assert_eq!(Cell::primary(n), Cell::Small, "{n}");
+            assert_eq!(Cell::primary(n, five), Cell::Small(five), "{n}");
         }
-        assert_eq!(Cell::primary(5), Cell::Count(5));
-        assert_eq!(Cell::primary(u64::MAX), Cell::Count(u64::MAX));
+        assert_eq!(Cell::primary(5, five), Cell::Count(5));
+        assert_eq!(Cell::primary(u64::MAX, five), Cell::Count(u64::MAX));
+    }
+
+    #[test]
+    fn at_ten_one_to_nine_are_small_and_only_five_or_ten_are_thresholds() {
+        let ten = Threshold::Ten;
+        assert_eq!(Cell::primary(0, ten), Cell::Count(0));
+        for n in 1..=9 {
+            assert_eq!(Cell::primary(n, ten), Cell::Small(ten), "{n}");
+        }
+        assert_eq!(Cell::primary(10, ten), Cell::Count(10));
+        assert_eq!(Cell::Small(ten).to_string(), "<10");
+        assert_eq!(ten.legend().largest, 9);
+        assert_eq!(Threshold::of(5), Some(Threshold::Five));
+        assert_eq!(Threshold::of(10), Some(ten));
+        assert_eq!(Threshold::of(7), None);
     }
 
     #[test]
     fn cells_display_as_their_count_or_marker() {
         assert_eq!(Cell::Count(12).to_string(), "12");
-        assert_eq!(Cell::Small.to_string(), "<5");
+        assert_eq!(Cell::Small(Threshold::Five).to_string(), "<5");
         assert_eq!(Cell::Hidden.to_string(), "x");
     }
 
@@ -456,7 +547,7 @@ mod tests {
         assert_eq!(exact.contacts, Cell::Count(3));
         assert_eq!(exact.by_zone["gatineau"].people_reached, Cell::Count(4));
         assert!(!exact.has_markers());
-        assert!(PublishedTally::primary(&tally).has_markers());
+        assert!(PublishedTally::primary(&tally, Threshold::Five).has_markers());
     }
 
     #[test]
@@ -466,7 +557,7 @@ mod tests {
             ..Tally::default()
         };
         tally.details.people_trained = 2;
-        assert!(PublishedTally::primary(&tally).has_markers());
+        assert!(PublishedTally::primary(&tally, Threshold::Five).has_markers());
         assert!(!PublishedTally::exact(&tally).has_markers());
     }
 }

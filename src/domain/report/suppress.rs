@@ -1,6 +1,8 @@
 //! Small-cell suppression for figures that leave the organization
 //! (`tournee report --suppress`): no count from 1 to 4 can be read, or
-//! worked out from the other figures.
+//! worked out from the other figures. The threshold is 5 unless
+//! `[reports] suppress_below = 10`; everything below is written for 5 and
+//! holds for 10 with `<10`, 1 to 9 and "at least 10" in their places.
 //!
 //! # Markers
 //!
@@ -90,25 +92,26 @@ mod range;
 #[cfg(test)]
 mod reader;
 
-use super::published::{Axis, Cell, LinkedGroup, Measure, PublishedTally};
+use super::published::{Axis, Cell, LinkedGroup, Measure, PublishedTally, Threshold};
 use super::tally::Tally;
 use model::{Model, Shown};
 
-/// The tally as published: exact, or with `--suppress` applied.
-pub fn publish(tally: &Tally, suppress: bool) -> PublishedTally {
-    let mut published = if suppress {
-        self::suppress(tally)
-    } else {
-        PublishedTally::exact(tally)
+/// The tally as published: exact (`None`), or suppressed under the
+/// threshold (`tournee report --suppress`, the external version).
+pub fn publish(tally: &Tally, suppress: Option<Threshold>) -> PublishedTally {
+    let mut published = match suppress {
+        Some(threshold) => self::suppress(tally, threshold),
+        None => PublishedTally::exact(tally),
     };
     published.mark_people_unknown(tally);
     published
 }
 
-/// Primary and secondary suppression, as the module documentation says.
-pub fn suppress(tally: &Tally) -> PublishedTally {
-    let mut published = PublishedTally::primary(tally);
-    let mut linked = Linked::of(tally);
+/// Primary and secondary suppression, as the module documentation says,
+/// under `threshold`.
+pub fn suppress(tally: &Tally, threshold: Threshold) -> PublishedTally {
+    let mut published = PublishedTally::primary(tally, threshold);
+    let mut linked = Linked::of(tally, threshold);
     linked.model.protect();
     linked.write(&mut published);
     published
@@ -152,10 +155,11 @@ struct Linked {
     places: Vec<Place>,
     /// `units[unit]`: the groups a unit withholds.
     units: Vec<Vec<LinkedGroup>>,
+    threshold: Threshold,
 }
 
 impl Linked {
-    fn of(tally: &Tally) -> Linked {
+    fn of(tally: &Tally, threshold: Threshold) -> Linked {
         let heads = [
             tally.contacts,
             tally.people_reached,
@@ -166,16 +170,16 @@ impl Linked {
             tally.returning_people,
         ];
         // A referral or intervention count is a number of contacts; "<5"
-        // still says at least one.
+        // (or "<10") still says at least one.
         let floor = tally
             .referrals
             .values()
             .chain(tally.interventions.values())
-            .map(|&n| if (1..=4).contains(&n) { 1 } else { n })
+            .map(|&n| if threshold.is_small(n) { 1 } else { n })
             .max()
             .unwrap_or(0);
         let mut linked = Linked {
-            model: Model::new(heads, floor),
+            model: Model::new(heads, floor, threshold.value()),
             places: vec![
                 Place::Contacts,
                 Place::PeopleReached,
@@ -189,6 +193,7 @@ impl Linked {
                 vec![LinkedGroup::ContactsByCode],
                 vec![LinkedGroup::PeopleByHistory],
             ],
+            threshold,
         };
         for axis in Axis::ALL {
             let rows: Vec<(u64, u64)> = axis
@@ -218,7 +223,7 @@ impl Linked {
             if let Some(slot) = place.cell_mut(published) {
                 *slot = match self.model.shown(cell) {
                     Shown::Exact => *slot,
-                    Shown::Small => Cell::Small,
+                    Shown::Small => Cell::Small(self.threshold),
                     Shown::Hidden => Cell::Hidden,
                 };
             }

@@ -47,9 +47,16 @@ impl fmt::Display for Place {
 pub enum Allowed {
     Address,
     Path,
-    Name { max: usize },
+    Name {
+        max: usize,
+    },
     Flag,
-    Whole { min: u32, max: u32 },
+    Whole {
+        min: u32,
+        max: u32,
+    },
+    /// One of two numbers.
+    Either(u32, u32),
 }
 
 impl Allowed {
@@ -62,6 +69,11 @@ impl Allowed {
                 tr(lang, Msg::AllowedWhole, &[("min", &min), ("max", &max)])
             }
             Allowed::Flag => Msg::AllowedFlag.text(lang).to_string(),
+            Allowed::Either(first, second) => tr(
+                lang,
+                Msg::AllowedOneOf,
+                &[("first", &first), ("second", &second)],
+            ),
         }
     }
 }

@@ -16,6 +16,7 @@ enum Kind {
     Path(fn(&mut Config) -> &mut Option<PathBuf>),
     Name(fn(&mut Config) -> &mut Option<String>),
     Whole(fn(&mut Config) -> &mut u32, u32, u32),
+    Either(fn(&mut Config) -> &mut u32, u32, u32),
     Flag(fn(&mut Config) -> &mut bool),
 }
 
@@ -114,6 +115,11 @@ pub(super) const SETTINGS: &[Setting] = &[
         key: "daily_purge",
         kind: Kind::Flag(|c| &mut c.retention.daily_purge),
     },
+    Setting {
+        section: "reports",
+        key: "suppress_below",
+        kind: Kind::Either(|c| &mut c.reports.suppress_below, 5, 10),
+    },
 ];
 
 /// A value as written in the file or the environment.
@@ -185,6 +191,7 @@ impl Setting {
                 max: MAX_LABEL_CHARS,
             },
             Kind::Whole(_, min, max) => Allowed::Whole { min, max },
+            Kind::Either(_, first, second) => Allowed::Either(first, second),
             Kind::Flag(_) => Allowed::Flag,
         }
     }
@@ -224,6 +231,14 @@ impl Setting {
             }
             Kind::Flag(field) => {
                 *field(config) = raw.flag().ok_or_else(refused)?;
+            }
+            Kind::Either(field, first, second) => {
+                let n = raw
+                    .whole()
+                    .and_then(|n| u32::try_from(n).ok())
+                    .filter(|n| [first, second].contains(n))
+                    .ok_or_else(refused)?;
+                *field(config) = n;
             }
         }
         Ok(())

@@ -4,7 +4,7 @@
 
 use super::audit::{self, Action};
 use crate::domain::Catalog;
-use crate::domain::report::{Period, Tally, to_csv};
+use crate::domain::report::{Period, Tally, Threshold, to_csv};
 use crate::server::error::ServerError;
 use crate::server::{db, tally};
 use rusqlite::Connection;
@@ -34,19 +34,23 @@ pub fn export_csv(
     conn: &Connection,
     actor: &str,
     period: Period,
-    external: bool,
+    suppress: Option<Threshold>,
     now_ms: i64,
 ) -> Result<String, ServerError> {
     let catalog = db::catalog(conn)?;
     let tally = tally::tally(conn, &catalog, period)?;
-    let csv = to_csv(&tally, external).map_err(|e| ServerError::Damaged(e.to_string()))?;
-    let detail = if external { "csv, external" } else { "csv" };
+    let csv = to_csv(&tally, suppress).map_err(|e| ServerError::Damaged(e.to_string()))?;
+    let detail = match suppress {
+        None => "csv".to_string(),
+        Some(Threshold::Five) => "csv, external".to_string(),
+        Some(t) => format!("csv, external, under {}", t.value()),
+    };
     audit::record(
         conn,
         actor,
         Action::Export,
         &period.to_string(),
-        detail,
+        &detail,
         now_ms,
     )?;
     Ok(csv)
@@ -61,10 +65,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let conn = db::open(dir.path()).unwrap();
         let month = Period::Month(crate::domain::report::YearMonth::parse("2026-03").unwrap());
-        let csv = export_csv(&conn, "Marie", month, true, 9).unwrap();
+        let csv = export_csv(&conn, "Marie", month, Some(Threshold::Five), 9).unwrap();
         let catalog = db::catalog(&conn).unwrap();
         let tally = tally::tally(&conn, &catalog, month).unwrap();
-        assert_eq!(csv, to_csv(&tally, true).unwrap());
+        assert_eq!(csv, to_csv(&tally, Some(Threshold::Five)).unwrap());
         let (log, _) = audit::page(&conn, 0, 1).unwrap();
         assert_eq!(log[0].action, Some(Action::Export));
         assert_eq!(

@@ -5,7 +5,12 @@ use crate::domain::report::fixtures::sample;
 use crate::domain::report::tally::Breakdown;
 
 fn french(tally: &Tally, suppress: bool) -> String {
-    to_markdown(tally, &Catalog::default_quebec(), Lang::Fr, suppress)
+    to_markdown(
+        tally,
+        &Catalog::default_quebec(),
+        Lang::Fr,
+        suppress.then_some(Threshold::Five),
+    )
 }
 
 fn assert_has(text: &str, part: &str) {
@@ -61,7 +66,7 @@ fn a_french_report_has_labels_headings_and_the_comparison_months() {
 
 #[test]
 fn an_english_report_reads_in_english() {
-    let text = to_markdown(&sample(), &Catalog::default_quebec(), Lang::En, false);
+    let text = to_markdown(&sample(), &Catalog::default_quebec(), Lang::En, None);
     assert!(
         text.starts_with("# Monthly report — March 2026\n\n## Key figures\n"),
         "{text}"
@@ -97,7 +102,12 @@ fn a_suppressed_report_shows_the_markers_and_explains_them() {
         !text.contains("masquée au complet"),
         "nothing withheld:\n{text}"
     );
-    let english = to_markdown(&sample(), &Catalog::default_quebec(), Lang::En, true);
+    let english = to_markdown(
+        &sample(),
+        &Catalog::default_quebec(),
+        Lang::En,
+        Some(Threshold::Five),
+    );
     assert_has(
         &english,
         "Confidentiality: \"<5\" stands for a number from 1 to 4; \"x\" hides",
@@ -148,7 +158,7 @@ fn thousands_are_separated_the_way_each_language_writes_them() {
     assert_eq!(count(Cell::Count(123_456), Lang::En), "123,456");
     assert_eq!(count(Cell::Count(999), Lang::Fr), "999");
     assert_eq!(count(Cell::Count(0), Lang::En), "0");
-    assert_eq!(count(Cell::Small, Lang::Fr), "<5");
+    assert_eq!(count(Cell::Small(Threshold::Five), Lang::Fr), "<5");
     assert_eq!(count(Cell::Hidden, Lang::En), "x");
     let mut tally = sample();
     tally.returned_syringes = 12_500;
@@ -170,7 +180,7 @@ fn rows_follow_the_catalog_and_unknown_or_retired_ids_say_so() {
     }
     let mut tally = sample();
     tally.by_zone.insert("aylmer".into(), Breakdown::default());
-    let text = to_markdown(&tally, &catalog, Lang::Fr, false);
+    let text = to_markdown(&tally, &catalog, Lang::Fr, None);
     let at = |part: &str| {
         text.find(part)
             .unwrap_or_else(|| panic!("{part} missing:\n{text}"))
@@ -185,7 +195,7 @@ fn rows_follow_the_catalog_and_unknown_or_retired_ids_say_so() {
 fn a_label_with_a_pipe_or_a_line_break_cannot_break_a_table() {
     let mut catalog = Catalog::default_quebec();
     catalog.materials[0].fr = "Seringues | 1 ml\nstériles".into();
-    let text = to_markdown(&sample(), &catalog, Lang::Fr, false);
+    let text = to_markdown(&sample(), &catalog, Lang::Fr, None);
     assert_has(&text, "| Seringues \\| 1 ml stériles | 400 |\n");
 }
 
@@ -193,7 +203,7 @@ fn a_label_with_a_pipe_or_a_line_break_cannot_break_a_table() {
 fn a_label_with_markdown_or_html_is_shown_as_text() {
     let mut catalog = Catalog::default_quebec();
     catalog.materials[0].fr = "*Seringues* [x](http://e) <script>alert(1)</script> `a_b`".into();
-    let text = to_markdown(&sample(), &catalog, Lang::Fr, false);
+    let text = to_markdown(&sample(), &catalog, Lang::Fr, None);
     assert_has(
         &text,
         "| \\*Seringues\\* \\[x\\](http://e) \\<script\\>alert(1)\\</script\\> \\`a\\_b\\` | 400 |\n",

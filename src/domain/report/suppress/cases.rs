@@ -70,22 +70,30 @@ fn a_tally_without_small_counts_is_published_whole() {
     // The external version leaves the team's incidents out, nothing else.
     let mut external = PublishedTally::exact(&t);
     external.field_work = t.field_work.published(false);
-    assert_eq!(suppress(&t), external);
-    assert_eq!(publish(&t, false), PublishedTally::exact(&t));
+    external.threshold = Some(Threshold::Five);
+    assert_eq!(suppress(&t, Threshold::Five), external);
+    assert_eq!(publish(&t, None), PublishedTally::exact(&t));
+    // Under 10, the 7 referrals are small.
+    let ten = suppress(&t, Threshold::Ten);
+    assert_eq!(ten.referrals["clsc"], Cell::Small(Threshold::Ten));
+    assert_eq!(ten.materials["condoms"], Cell::Count(12));
 }
 
 #[test]
 fn independent_figures_get_primary_suppression_only() {
-    let published = suppress(&tally());
-    assert_eq!(published.materials["condoms"], Cell::Small);
+    let published = suppress(&tally(), Threshold::Five);
+    assert_eq!(published.materials["condoms"], Cell::Small(Threshold::Five));
     assert_eq!(published.materials["seringues"], Cell::Count(400));
     assert_eq!(published.materials["stericups"], Cell::Count(0));
-    assert_eq!(published.referrals["clsc"], Cell::Small);
+    assert_eq!(published.referrals["clsc"], Cell::Small(Threshold::Five));
     assert_eq!(published.referrals["hebergement"], Cell::Count(6));
     assert_eq!(published.previous.contacts, Cell::Count(37));
-    assert_eq!(published.previous.people_reached, Cell::Small);
+    assert_eq!(
+        published.previous.people_reached,
+        Cell::Small(Threshold::Five)
+    );
     assert_eq!(published.previous.unique_people, Cell::Count(0));
-    assert_eq!(published.last_year.contacts, Cell::Small);
+    assert_eq!(published.last_year.contacts, Cell::Small(Threshold::Five));
     assert_eq!(published.returned_syringes, Cell::Count(230));
 }
 
@@ -102,11 +110,14 @@ fn one_small_part_hides_exactly_one_more_cell_of_its_group() {
     ]
     .map(|(k, v)| (k.to_string(), v))
     .into();
-    let p = suppress(&t);
-    assert_eq!(p.by_gender["femme"].contacts, Cell::Small);
+    let p = suppress(&t, Threshold::Five);
+    assert_eq!(p.by_gender["femme"].contacts, Cell::Small(Threshold::Five));
     assert_eq!(p.by_gender["homme"].contacts, Cell::Count(5));
     assert_eq!(p.by_gender["autre"].contacts, Cell::Hidden);
-    assert_eq!(p.by_gender["femme"].people_reached, Cell::Small);
+    assert_eq!(
+        p.by_gender["femme"].people_reached,
+        Cell::Small(Threshold::Five)
+    );
     assert_eq!(p.by_gender["homme"].people_reached, Cell::Hidden);
     assert_eq!(p.by_gender["autre"].people_reached, Cell::Count(42));
     for measure in Measure::ALL {
@@ -128,8 +139,8 @@ fn a_small_part_of_a_pair_hides_the_other_part_not_the_total() {
     let mut t = tally();
     (t.contacts_with_code, t.contacts_without_code) = (37, 3);
     (t.new_people, t.returning_people) = (21, 0);
-    let p = suppress(&t);
-    assert_eq!(p.contacts_without_code, Cell::Small);
+    let p = suppress(&t, Threshold::Five);
+    assert_eq!(p.contacts_without_code, Cell::Small(Threshold::Five));
     assert_eq!(p.contacts_with_code, Cell::Hidden);
     assert_eq!(p.contacts, Cell::Count(40));
     // A zero beside a published total reveals nothing: all stays.
@@ -152,11 +163,14 @@ fn zeros_beside_small_cells_stay_zero_and_the_small_ones_stay_unrecoverable() {
     ]
     .map(|(k, v)| (k.to_string(), v))
     .into();
-    let p = suppress(&t);
-    assert_eq!(p.by_zone["papineau"].contacts, Cell::Small);
-    assert_eq!(p.by_zone["pontiac"].contacts, Cell::Small);
+    let p = suppress(&t, Threshold::Five);
+    assert_eq!(p.by_zone["papineau"].contacts, Cell::Small(Threshold::Five));
+    assert_eq!(p.by_zone["pontiac"].contacts, Cell::Small(Threshold::Five));
     assert_eq!(p.by_zone["gatineau"].contacts, Cell::Count(36));
-    assert_eq!(p.by_zone["pontiac"].people_reached, Cell::Small);
+    assert_eq!(
+        p.by_zone["pontiac"].people_reached,
+        Cell::Small(Threshold::Five)
+    );
     assert_eq!(p.by_zone["gatineau"].people_reached, Cell::Count(46));
     for zero in ["collines-de-l-outaouais", "vallee-de-la-gatineau"] {
         assert_eq!(p.by_zone[zero].contacts, Cell::Count(0), "{zero}");
@@ -176,9 +190,12 @@ fn two_ones_beside_zeros_hide_a_third_part_because_neither_can_be_zero() {
     ]
     .map(|(k, v)| (k.to_string(), v))
     .into();
-    let p = suppress(&t);
-    assert_eq!(p.by_zone["pontiac"].contacts, Cell::Small);
-    assert_eq!(p.by_zone["collines-de-l-outaouais"].contacts, Cell::Small);
+    let p = suppress(&t, Threshold::Five);
+    assert_eq!(p.by_zone["pontiac"].contacts, Cell::Small(Threshold::Five));
+    assert_eq!(
+        p.by_zone["collines-de-l-outaouais"].contacts,
+        Cell::Small(Threshold::Five)
+    );
     assert_eq!(p.by_zone["papineau"].contacts, Cell::Hidden);
     assert_eq!(p.by_zone["gatineau"].contacts, Cell::Count(20));
     assert_eq!(p.by_zone["vallee-de-la-gatineau"].contacts, Cell::Count(0));
@@ -209,17 +226,20 @@ fn a_small_total_hides_every_nonzero_part_and_publishes_its_zeros() {
             .into(),
         ..Tally::default()
     };
-    let p = suppress(&t);
-    assert_eq!(p.contacts, Cell::Small);
-    assert_eq!(p.people_reached, Cell::Small);
-    assert_eq!(p.by_zone["gatineau"].contacts, Cell::Small);
-    assert_eq!(p.by_zone["pontiac"].contacts, Cell::Small);
+    let p = suppress(&t, Threshold::Five);
+    assert_eq!(p.contacts, Cell::Small(Threshold::Five));
+    assert_eq!(p.people_reached, Cell::Small(Threshold::Five));
+    assert_eq!(p.by_zone["gatineau"].contacts, Cell::Small(Threshold::Five));
+    assert_eq!(p.by_zone["pontiac"].contacts, Cell::Small(Threshold::Five));
     assert_eq!(p.by_zone["papineau"].contacts, Cell::Count(0));
-    assert_eq!(p.by_age_band["18-24"].contacts, Cell::Small);
+    assert_eq!(
+        p.by_age_band["18-24"].contacts,
+        Cell::Small(Threshold::Five)
+    );
     assert_eq!(p.by_age_band["25-34"].contacts, Cell::Count(0));
-    assert_eq!(p.contacts_with_code, Cell::Small);
+    assert_eq!(p.contacts_with_code, Cell::Small(Threshold::Five));
     assert_eq!(p.contacts_without_code, Cell::Count(0));
-    assert_eq!(p.new_people, Cell::Small);
+    assert_eq!(p.new_people, Cell::Small(Threshold::Five));
     assert_eq!(p.returning_people, Cell::Count(0));
     assert!(p.withheld.is_empty());
 }
@@ -246,7 +266,7 @@ fn four_single_contacts_under_a_small_total_withhold_their_breakdown() {
     t.by_zone = zones.map(|z| (z.to_string(), row(1, 2))).into();
     t.by_zone.insert("pontiac".into(), row(1, 3));
     t.by_zone.insert("vallee-de-la-gatineau".into(), row(0, 0));
-    let p = suppress(&t);
+    let p = suppress(&t, Threshold::Five);
     // Both columns go: published people would tell which zones are empty.
     assert_eq!(
         p.withheld,
@@ -259,8 +279,11 @@ fn four_single_contacts_under_a_small_total_withhold_their_breakdown() {
         assert_eq!(cells.contacts, Cell::Hidden, "{zone}: zero included");
         assert_eq!(cells.people_reached, Cell::Hidden, "{zone}: zero included");
     }
-    assert_eq!(p.by_age_band["18-24"].contacts, Cell::Small);
-    assert_eq!(p.contacts, Cell::Small);
+    assert_eq!(
+        p.by_age_band["18-24"].contacts,
+        Cell::Small(Threshold::Five)
+    );
+    assert_eq!(p.contacts, Cell::Small(Threshold::Five));
     assert_eq!(p.people_reached, Cell::Count(9));
 }
 
@@ -272,7 +295,7 @@ fn a_month_where_every_coded_person_came_once_withholds_the_code_pair() {
     let mut t = tally();
     (t.contacts_with_code, t.contacts_without_code) = (39, 1);
     (t.unique_people, t.new_people, t.returning_people) = (39, 6, 33);
-    let p = suppress(&t);
+    let p = suppress(&t, Threshold::Five);
     assert_eq!(p.withheld, vec![LinkedGroup::ContactsByCode]);
     assert_eq!(p.contacts_with_code, Cell::Hidden);
     assert_eq!(
@@ -290,7 +313,10 @@ fn a_tally_whose_groups_disagree_is_still_published_without_panic() {
     t.contacts = 3;
     t.by_gender.clear();
     t.by_zone.insert("pontiac".into(), row(7, 2));
-    let p = suppress(&t);
-    assert_eq!(p.contacts, Cell::Small);
-    assert_eq!(p.by_zone["pontiac"].people_reached, Cell::Small);
+    let p = suppress(&t, Threshold::Five);
+    assert_eq!(p.contacts, Cell::Small(Threshold::Five));
+    assert_eq!(
+        p.by_zone["pontiac"].people_reached,
+        Cell::Small(Threshold::Five)
+    );
 }

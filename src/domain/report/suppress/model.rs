@@ -4,8 +4,8 @@
 //! Cells `0..7` are the headline figures (see the constants); breakdown rows
 //! follow, contacts then people reached. What a reader knows:
 //!
-//! - each cell's marker: a count, 1 to 4 for `<5`, at least 5 for `x`, at
-//!   least 0 for `x` inside a withheld unit;
+//! - each cell's marker: a count, 1 to 4 for `<5` (1 to 9 for `<10`), at
+//!   least 5 (10) for `x`, at least 0 for `x` inside a withheld unit;
 //! - contacts = Σ contacts of each breakdown, people reached = Σ people
 //!   reached of each breakdown, contacts = with code + without code,
 //!   unique people = new + returning;
@@ -82,19 +82,22 @@ pub(super) struct Model {
     axes: Vec<Vec<(usize, usize)>>,
     /// A published lower bound of contacts (referrals, interventions).
     floor: u64,
+    /// The threshold: cells from 1 to `below - 1` are small.
+    below: u64,
 }
 
 impl Model {
-    /// The headline figures in the order of the constants above, and the
+    /// The headline figures in the order of the constants above, the
     /// largest count of contacts a published referral or intervention
-    /// implies.
-    pub fn new(heads: [u64; 7], floor: u64) -> Model {
+    /// implies, and the threshold (5 or 10).
+    pub fn new(heads: [u64; 7], floor: u64, below: u64) -> Model {
         let mut model = Model {
             slots: Vec::new(),
             groups: Vec::new(),
             units: Vec::new(),
             axes: Vec::new(),
             floor,
+            below,
         };
         for value in heads {
             model.add_cell(value);
@@ -127,9 +130,9 @@ impl Model {
         Some(cells)
     }
 
-    /// A cell, `<5` when it is from 1 to 4 (primary suppression).
+    /// A cell, small when it is under the threshold (primary suppression).
     fn add_cell(&mut self, value: u64) -> usize {
-        let shown = if (1..=4).contains(&value) {
+        let shown = if (1..self.below).contains(&value) {
             Shown::Small
         } else {
             Shown::Exact
@@ -181,11 +184,11 @@ impl Model {
         let slot = &self.slots[cell];
         match slot.shown {
             Shown::Exact => Range::exact(slot.value),
-            Shown::Small => Range::new(1, 4),
+            Shown::Small => Range::new(1, i128::from(self.below) - 1),
             Shown::Hidden if slot.unit.is_some_and(|u| self.units[u].withheld) => {
                 Range::at_least(0)
             }
-            Shown::Hidden => Range::at_least(5),
+            Shown::Hidden => Range::at_least(i128::from(self.below)),
         }
     }
 

@@ -229,11 +229,11 @@ pub(super) fn figures(tally: &Tally, p: &PublishedTally) -> Vec<(String, u64, Ce
 
 /// The reader's view: the published markers over the same model.
 fn reader(tally: &Tally, p: &PublishedTally) -> Linked {
-    let mut linked = Linked::of(tally);
+    let mut linked = Linked::of(tally, p.threshold.expect("a suppressed tally"));
     let mut copy = p.clone();
     for (cell, place) in linked.places.iter().enumerate() {
         let shown = match place.cell_mut(&mut copy).copied() {
-            Some(Cell::Small) => Shown::Small,
+            Some(Cell::Small(_)) => Shown::Small,
             Some(Cell::Hidden) => Shown::Hidden,
             Some(Cell::Count(_) | Cell::Missing) | None => Shown::Exact,
         };
@@ -290,14 +290,19 @@ fn groups(t: &Tally, p: &PublishedTally) -> Vec<(LinkedGroup, Vec<(u64, Cell)>)>
 /// What any output must satisfy, even for a tally that does not add up.
 pub(super) fn check_markers(tally: &Tally, p: &PublishedTally) {
     let withheld = !p.withheld.is_empty();
+    let threshold = p.threshold.expect("a suppressed tally");
+    let below = threshold.value();
     for (name, value, cell) in figures(tally, p) {
         match cell {
             Cell::Count(n) => {
                 assert_eq!(n, value, "{name}: a published count never changes");
-                assert!(n == 0 || n >= 5, "{name}: {n} published");
+                assert!(n == 0 || n >= below, "{name}: {n} published under {below}");
             }
-            Cell::Small => assert!((1..=4).contains(&value), "{name}: <5 for {value}"),
-            Cell::Hidden => assert!(value >= 5 || withheld, "{name}: x for {value}"),
+            Cell::Small(t) => {
+                assert_eq!(t, threshold, "{name}: one threshold per tally");
+                assert!((1..below).contains(&value), "{name}: {t:?} for {value}");
+            }
+            Cell::Hidden => assert!(value >= below || withheld, "{name}: x for {value}"),
             Cell::Missing => panic!("{name}: a counted figure is never n.d."),
         }
     }
@@ -305,12 +310,18 @@ pub(super) fn check_markers(tally: &Tally, p: &PublishedTally) {
 
 #[test]
 fn consistent_tallies_come_out_with_no_recoverable_cell() {
+    for threshold in Threshold::ALL {
+        no_recoverable_cell(threshold);
+    }
+}
+
+fn no_recoverable_cell(threshold: Threshold) {
     let mut rng = Rng(2026);
     let mut seen_secondary = 0;
     let mut seen_withheld = 0;
     for case in 0..400 {
         let tally = consistent(&mut rng);
-        let p = suppress(&tally);
+        let p = suppress(&tally, threshold);
         check_markers(&tally, &p);
         for (group, members) in groups(&tally, &p) {
             let hidden = members.iter().filter(|m| m.1.count().is_none());
@@ -333,7 +344,7 @@ fn consistent_tallies_come_out_with_no_recoverable_cell() {
                 let span = linked.model.span(cell);
                 assert!(
                     !span.is_single(),
-                    "case {case}: {place:?} is recovered: {tally:?}"
+                    "{threshold:?} case {case}: {place:?} is recovered: {tally:?}"
                 );
             }
         }
@@ -343,16 +354,20 @@ fn consistent_tallies_come_out_with_no_recoverable_cell() {
     // The generator must reach the interesting cases, or the test proves little.
     assert!(
         seen_secondary > 100,
-        "{seen_secondary} tallies with secondary cells"
+        "{threshold:?}: {seen_secondary} tallies with secondary cells"
     );
-    assert!(seen_withheld > 0, "no tally needed a withheld column");
+    assert!(
+        seen_withheld > 0,
+        "{threshold:?}: no tally needed a withheld column"
+    );
 }
 
 #[test]
 fn any_tally_comes_out_with_honest_markers_and_unchanged_counts() {
     let mut rng = Rng(4);
-    for _ in 0..300 {
+    for case in 0..600 {
         let tally = arbitrary(&mut rng);
-        check_markers(&tally, &suppress(&tally));
+        let threshold = Threshold::ALL[case % 2];
+        check_markers(&tally, &suppress(&tally, threshold));
     }
 }

@@ -16,13 +16,14 @@ use std::collections::{BTreeMap, BTreeSet};
 fn brute_force_reader(p: &PublishedTally, cap: u64) -> Vec<(String, BTreeSet<u64>)> {
     let withheld = |g: LinkedGroup| p.withheld.contains(&g);
     let zones_withheld = withheld(LinkedGroup::Breakdown(Axis::Zone, Measure::Contacts));
+    let below = p.threshold.expect("a suppressed tally").value();
     let allowed = |cell: Cell, in_withheld: bool| -> Vec<u64> {
         match cell {
             Cell::Count(n) => vec![n],
             Cell::Missing => (0..=cap).collect(),
-            Cell::Small => (1..=4).collect(),
+            Cell::Small(t) => (1..t.value()).collect(),
             Cell::Hidden if in_withheld => (0..=cap).collect(),
-            Cell::Hidden => (5..=cap).collect(),
+            Cell::Hidden => (below..=cap).collect(),
         }
     };
     let floor = p
@@ -132,12 +133,21 @@ fn brute_force_reader(p: &PublishedTally, cap: u64) -> Vec<(String, BTreeSet<u64
 
 #[test]
 fn a_brute_force_reader_recovers_nothing_from_one_breakdown_tallies() {
+    // Counts up to twice the threshold; the reader tries every world with
+    // counts up to `cap` (fewer worlds than a reader would consider, so a
+    // cell with two values here has at least two for any reader).
+    one_breakdown_tallies(Threshold::Five, 200, 14);
+    one_breakdown_tallies(Threshold::Ten, 80, 19);
+}
+
+fn one_breakdown_tallies(threshold: Threshold, cases: usize, cap: u64) {
+    let below = threshold.value();
     let mut rng = Rng(31);
     let mut secondary = 0;
-    for case in 0..200 {
+    for case in 0..cases {
         let mut tally = consistent(&mut rng);
-        tally.contacts = 1 + rng.below(9);
-        let extra = rng.below(4);
+        tally.contacts = 1 + rng.below(2 * below - 1);
+        let extra = rng.below(below - 1);
         tally.people_reached = tally.contacts + extra;
         let c = rng.partition(tally.contacts, 3, &[true; 3]);
         let nonzero: Vec<bool> = c.iter().map(|&n| n > 0).collect();
@@ -168,18 +178,18 @@ fn a_brute_force_reader_recovers_nothing_from_one_breakdown_tallies() {
         {
             *count = rng.below(tally.contacts + 1);
         }
-        let p = suppress(&tally);
+        let p = suppress(&tally, threshold);
         check_markers(&tally, &p);
         secondary += usize::from(figures(&tally, &p).iter().any(|f| f.2 == Cell::Hidden));
-        for (name, values) in brute_force_reader(&p, 14) {
+        for (name, values) in brute_force_reader(&p, cap) {
             assert!(
                 values.len() >= 2,
-                "case {case}: {name} is {values:?} in {tally:?}\n{p:?}"
+                "{threshold:?} case {case}: {name} is {values:?} in {tally:?}\n{p:?}"
             );
         }
     }
     assert!(
-        secondary > 50,
-        "only {secondary} tallies with secondary cells"
+        secondary > cases / 4,
+        "{threshold:?}: only {secondary} tallies with secondary cells"
     );
 }

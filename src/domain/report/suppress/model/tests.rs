@@ -101,9 +101,10 @@ fn brute_force(model: &Model, cap: u64) -> Vec<BTreeSet<u64>> {
     seen
 }
 
-/// A small consistent tally: two breakdowns of two rows, codes, history.
-fn small_model(state: &mut u64) -> Model {
-    let contacts = next(state) % 8;
+/// A small consistent tally under threshold `below`: two breakdowns of two
+/// rows, codes, history.
+fn small_model(state: &mut u64, below: u64) -> Model {
+    let contacts = next(state) % (below + 3);
     let extra = if contacts == 0 { 0 } else { next(state) % 3 };
     let with = next(state) % (contacts + 1);
     let unique = if with == 0 { 0 } else { 1 + next(state) % with };
@@ -118,7 +119,7 @@ fn small_model(state: &mut u64) -> Model {
         new,
         unique - new,
     ];
-    let mut model = Model::new(heads, floor);
+    let mut model = Model::new(heads, floor, below);
     for _ in 0..2 {
         let c0 = next(state) % (contacts + 1);
         let e0 = if c0 == 0 {
@@ -136,13 +137,18 @@ fn small_model(state: &mut u64) -> Model {
 
 #[test]
 fn spans_match_a_brute_force_reader_on_small_tallies() {
-    // Counts up to 9 where a cell is at most 6 need no world beyond 16.
-    let (cap, seen) = (16, 6);
+    // Counts up to 9 where a cell is at most 6 need no world beyond 16;
+    // under 10, counts up to 14 where a cell is at most 11, none beyond 31.
+    spans_match(5, 150, 16, 6);
+    spans_match(10, 40, 31, 11);
+}
+
+fn spans_match(below: u64, cases: usize, cap: u64, seen: u64) {
     let mut state = 5;
-    for case in 0..150 {
-        let mut model = small_model(&mut state);
+    for case in 0..cases {
+        let mut model = small_model(&mut state, below);
         for cell in 0..model.slots.len() {
-            if model.slots[cell].value >= 5 && next(&mut state).is_multiple_of(3) {
+            if model.slots[cell].value >= below && next(&mut state).is_multiple_of(3) {
                 model.slots[cell].shown = Shown::Hidden;
             }
         }
@@ -190,7 +196,7 @@ fn model_with_zones(
     zones: &[(u64, u64)],
 ) -> (Model, Vec<(usize, usize)>) {
     let heads = [contacts, people, 0, 0, contacts, 0, 0];
-    let mut model = Model::new(heads, 0);
+    let mut model = Model::new(heads, 0, 5);
     let cells = model.add_axis(zones).unwrap_or_default();
     (model, cells)
 }
@@ -239,11 +245,11 @@ fn unique_people_bound_contacts_with_a_code_so_the_code_pair_is_withheld() {
     // 12 contacts, 11 with a code, 11 distinct people, 1 without a code.
     // Hiding the 11 with a code is not enough: 11 ≤ with code = 12 - "<5",
     // so the "<5" is 1. Withheld, the pair could also be 12 and 0.
-    let mut model = Model::new([12, 15, 11, 11, 1, 4, 7], 0);
+    let mut model = Model::new([12, 15, 11, 11, 1, 4, 7], 0, 5);
     model.add_axis(&[(12, 15)]);
     model.slots[WITH_CODE].shown = Shown::Hidden;
     assert_eq!(model.span(WITHOUT_CODE), Range::new(1, 1));
-    let mut model = Model::new([12, 15, 11, 11, 1, 4, 7], 0);
+    let mut model = Model::new([12, 15, 11, 11, 1, 4, 7], 0, 5);
     model.add_axis(&[(12, 15)]);
     model.protect();
     assert!(model.is_withheld(0), "the code pair");
@@ -259,7 +265,7 @@ fn unique_people_bound_contacts_with_a_code_so_the_code_pair_is_withheld() {
 #[test]
 fn four_ones_under_a_small_total_withhold_their_breakdown() {
     // Total "<5" over four "<5" zones: each at least 1, together at most 4.
-    let mut model = Model::new([4, 8, 0, 0, 4, 0, 0], 0);
+    let mut model = Model::new([4, 8, 0, 0, 4, 0, 0], 0, 5);
     let zones = model
         .add_axis(&[(1, 2), (1, 2), (1, 2), (1, 2), (0, 0)])
         .unwrap_or_default();
