@@ -13,8 +13,12 @@ use std::path::PathBuf;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum Format {
     Json,
+    /// One figure per row, stable English names (RFC 4180): for scripts.
     Csv,
     Md,
+    /// The report's tables in the reader's language, for Excel or
+    /// LibreOffice: `;` and a decimal comma in French, with a BOM.
+    Spreadsheet,
 }
 
 #[derive(Args)]
@@ -82,6 +86,14 @@ pub fn run(args: ReportArgs, lang: Lang) -> Outcome {
         Format::Md => {
             let catalog = admin::catalog(&dir).map_err(fail)?;
             print!("{}", to_markdown(&tally, &catalog, lang, suppress));
+        }
+        Format::Spreadsheet => {
+            let preamble: Vec<String> = suppress
+                .map(|t| tr(lang, Msg::ReportSuppressed, &t.legend().words()))
+                .into_iter()
+                .collect();
+            let text = admin::spreadsheet(&dir, period, suppress, lang, &preamble).map_err(fail)?;
+            print!("{text}");
         }
     }
     Ok(())

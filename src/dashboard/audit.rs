@@ -107,9 +107,14 @@ fn detail(entry: &audit::Entry, lang: Lang) -> String {
         Some(Action::Export) => match text {
             "csv" => Word::AuditExportInternal.text(lang).to_string(),
             "csv, external" => Word::AuditExportExternal.text(lang).to_string(),
-            _ => match text.strip_prefix("csv, external, under ") {
-                Some(n) => Word::AuditExportExternalUnder.fill(lang, &[("n", &n)]),
-                None => text.to_string(),
+            "spreadsheet csv" => Word::AuditExportSheet.text(lang).to_string(),
+            "spreadsheet csv, external" => Word::AuditExportSheetExternal.text(lang).to_string(),
+            _ => match text.rsplit_once(", external, under ") {
+                Some(("csv", n)) => Word::AuditExportExternalUnder.fill(lang, &[("n", &n)]),
+                Some(("spreadsheet csv", n)) => {
+                    Word::AuditExportSheetExternalUnder.fill(lang, &[("n", &n)])
+                }
+                _ => text.to_string(),
             },
         },
         Some(Action::Reapply) => {

@@ -18,8 +18,7 @@ pub mod page;
 pub mod phones;
 pub mod quarantine;
 pub mod report;
-mod report_figures;
-mod report_overdoses;
+mod report_tables;
 pub mod signin;
 pub mod words;
 

@@ -1,29 +1,23 @@
-//! The monthly report: the figures of `tournee report` as tables and
-//! server-drawn SVG bar charts, each figure beside the previous month and
-//! the same month a year before; the CSV download (byte for byte the CLI's)
-//! and a printable page for funders. `external=1` applies small-cell
+//! The report of a period: the figures of `tournee report` as tables and
+//! server-drawn SVG bar charts ([`super::report_tables`]), each figure
+//! beside the previous period and the same period a year before; the CSV
+//! downloads (the plain one byte for byte the CLI's, and the spreadsheet
+//! one) and a printable page for funders. `external=1` applies small-cell
 //! suppression everywhere, as `--suppress` does.
 
 use super::Dash;
 use super::auth::{Signed, SignedDownload};
 use super::page::{self, Frame, Nav};
 use super::words::Word;
-use crate::domain::Catalog;
-use crate::domain::catalog::Section;
 use crate::domain::i18n::{Lang, Msg, tr};
-use crate::domain::report::markdown::{Names, count, ordered};
 use crate::domain::report::period::{FISCAL_START, day_name, fiscal_year_of};
-use crate::domain::report::{Axis, Cell, Measure, Period, PublishedTally, YearMonth, publish};
-use crate::server::console::report;
+use crate::domain::report::{Period, YearMonth};
+use crate::server::console::report::{self, CsvStyle};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use dioxus::prelude::*;
 use serde::Deserialize;
-use std::collections::BTreeMap;
-
-/// Shown where a comparison month has no such figure.
-const NOT_COMPARED: &str = "—";
 
 #[derive(Deserialize, Default)]
 pub struct ReportQuery {
@@ -32,6 +26,8 @@ pub struct ReportQuery {
     /// The month-only release's parameter, still read by its links.
     month: Option<String>,
     external: Option<String>,
+    /// `spreadsheet` for the CSV a spreadsheet opens; else the plain one.
+    style: Option<String>,
 }
 
 impl ReportQuery {
@@ -81,7 +77,9 @@ pub async fn print(
     show(dash, user, query, true).await
 }
 
-/// `GET /report.csv?month=YYYY-MM&external=1`: `tournee report --format csv`.
+/// `GET /report.csv?period=P&external=1`: `tournee report --format csv`;
+/// with `&style=spreadsheet`, `--format spreadsheet` in the reader's
+/// language, the page's heading lines above its tables.
 pub async fn csv(
     State(dash): State<Dash>,
     SignedDownload(user): SignedDownload,
@@ -101,15 +99,32 @@ pub async fn csv(
     };
     let actor = user.name.clone();
     let suppress = external.then(|| dash.threshold());
+    let spreadsheet = query.style.as_deref() == Some("spreadsheet");
+    let style = if spreadsheet {
+        CsvStyle::Spreadsheet(lang)
+    } else {
+        CsvStyle::Plain
+    };
+    let mut preamble = heading(lang, dash.org_name(), period, external);
+    if external {
+        let legend = dash.threshold().legend();
+        preamble.push(tr(lang, Msg::ReportSuppressed, &legend.words()));
+    }
     let answer = dash
         .server
         .call(move |conn, _| {
-            report::export_csv(conn, &actor, period, suppress, crate::server::now_ms())
+            let now = crate::server::now_ms();
+            report::export_csv(conn, &actor, period, suppress, style, &preamble, now)
         })
         .await;
     match answer {
         Ok(csv) => {
-            let suffix = if external { "-externe" } else { "" };
+            let suffix = match (external, spreadsheet) {
+                (false, false) => "",
+                (true, false) => "-externe",
+                (false, true) => "-tableur",
+                (true, true) => "-externe-tableur",
+            };
             page::download(
                 "text/csv; charset=utf-8",
                 &format!(
@@ -149,45 +164,21 @@ async fn show(dash: Dash, user: Signed, query: ReportQuery, printable: bool) -> 
     };
     let org = dash.org_name();
     let suppress = external.then(|| dash.threshold());
-    let this = publish(&figures.this, suppress);
-    // A comparison period before any data shows "n.d." in every cell.
-    let compared = |tally, available: bool| {
-        let published = publish(tally, suppress);
-        if available {
-            published
-        } else {
-            published.missing()
-        }
-    };
-    let previous = compared(&figures.previous, this.previous.available());
-    let last_year = compared(&figures.last_year, this.last_year.available());
-    let names = Names::of(&this, lang);
+    let published = figures.published(suppress);
+    let sheet = figures.sheet(&published, lang);
+    let this = &published[0];
+    let names = &sheet.names;
     let title = if printable {
         names.title.clone()
     } else {
         title
     };
     let frame = Frame::signed(&user, org.clone(), Nav::Report, title);
-    let missing = names.missing_legend(&this);
+    let missing = names.missing_legend(this);
     let q = ReportQuery::query(period, external);
-    let generated = page::when(crate::server::now_ms());
-    let (from, to) = period.span();
-    let span = format!("{} – {}", day_name(from, lang), day_name(to, lang));
-    let period_line = Word::ReportPeriod.fill(lang, &[("period", &names.this), ("span", &span)]);
-    let tables = Tables {
-        lang,
-        catalog: &figures.catalog,
-        this: &this,
-        previous: &previous,
-        last_year: &last_year,
-        names,
-    };
-    let generated = Word::ReportGenerated.fill(lang, &[("when", &generated)]);
-    let notice = if external {
-        Word::ReportIsExternal
-    } else {
-        Word::ReportIsInternal
-    };
+    let [org_line, period_line, generated, notice] = heading(lang, org, period, external)
+        .try_into()
+        .expect("four lines");
     let markers = dash.threshold().legend();
     let suppressed = this
         .has_markers()
@@ -205,17 +196,19 @@ async fn show(dash: Dash, user: Signed, query: ReportQuery, printable: bool) -> 
         } else {
             {picker(lang, &period.to_string(), external)}
             p { class: "no-print",
-                a { class: "button", href: "/report.csv?{q}", {Word::ReportCsv.text(lang)} }
+                a { class: "button", href: "/report.csv?{q}&style=spreadsheet", {Word::ReportCsv.text(lang)} }
+                " "
+                a { class: "button", href: "/report.csv?{q}", {Word::ReportCsvPlain.text(lang)} }
                 " "
                 a { class: "button", href: "/report/print?{q}", {Word::ReportPrintable.text(lang)} }
             }
         }
         div { class: "{head_class}",
-            p { strong { "{org}" } }
+            p { strong { "{org_line}" } }
             p { "{period_line}" }
             p { "{generated}" }
         }
-        p { class: if external { "notice" } else { "warning" }, {notice.text(lang)} }
+        p { class: if external { "notice" } else { "warning" }, "{notice}" }
         if let Some(text) = suppressed {
             p { "{text}" }
         }
@@ -225,37 +218,29 @@ async fn show(dash: Dash, user: Signed, query: ReportQuery, printable: bool) -> 
         if let Some(text) = missing {
             p { "{text}" }
         }
-        {tables.key_figures()}
-        p { class: "hint", {Msg::ReportEstimates.text(lang)} }
-        for (section, measure, pick) in COUNTS {
-            {tables.counts(section, measure, pick)}
-        }
-        for axis in Axis::ALL {
-            {tables.breakdown(axis)}
-        }
-        {super::report_overdoses::section(
-            lang,
-            &figures.catalog,
-            [&this.overdoses, &previous.overdoses, &last_year.overdoses],
-            || tables.month_headers(),
-            NOT_COMPARED,
-        )}
-        {super::report_figures::section(
-            lang,
-            &figures.catalog,
-            [&this.field_work, &previous.field_work, &last_year.field_work],
-            || tables.month_headers(),
-            NOT_COMPARED,
-        )}
-        {super::report_figures::section(
-            lang,
-            &figures.catalog,
-            [&this.details, &previous.details, &last_year.details],
-            || tables.month_headers(),
-            NOT_COMPARED,
-        )}
+        {super::report_tables::tables(&sheet, lang)}
     };
     page::render(frame, body).into_response()
+}
+
+/// The lines that head the report, on the print and above the
+/// spreadsheet CSV's tables: the organization, the period and its days,
+/// when it was produced, and which version it is.
+fn heading(lang: Lang, org: String, period: Period, external: bool) -> Vec<String> {
+    let (from, to) = period.span();
+    let span = format!("{} – {}", day_name(from, lang), day_name(to, lang));
+    let name = period.name(lang);
+    let notice = if external {
+        Word::ReportIsExternal
+    } else {
+        Word::ReportIsInternal
+    };
+    vec![
+        org,
+        Word::ReportPeriod.fill(lang, &[("period", &name), ("span", &span)]),
+        Word::ReportGenerated.fill(lang, &[("when", &page::when(crate::server::now_ms()))]),
+        notice.text(lang).to_string(),
+    ]
 }
 
 /// The period picker: a plain GET form with one text field (every form
@@ -329,328 +314,6 @@ fn picker(lang: Lang, period: &str, external: bool) -> Element {
             for (index, (word, text)) in shortcuts.into_iter().enumerate() {
                 if index > 0 { " · " }
                 a { href: "/report?period={text}{external_query}", {word.text(lang)} }
-            }
-        }
-    }
-}
-
-type Pick = fn(&PublishedTally) -> &BTreeMap<String, Cell>;
-
-const COUNTS: [(Section, Msg, Pick); 3] = [
-    (Section::Materials, Msg::ReportQuantity, |p| &p.materials),
-    (Section::Referrals, Msg::ReportContacts, |p| &p.referrals),
-    (Section::Interventions, Msg::ReportContacts, |p| {
-        &p.interventions
-    }),
-];
-
-/// One row of a breakdown table: its label, the cells (with the JSON path
-/// of this month's, for scripts and tests), and this month's contacts.
-struct BreakdownRow {
-    label: String,
-    values: Vec<(Option<String>, String)>,
-    contacts: Cell,
-}
-
-struct Tables<'a> {
-    lang: Lang,
-    catalog: &'a Catalog,
-    this: &'a PublishedTally,
-    previous: &'a PublishedTally,
-    last_year: &'a PublishedTally,
-    /// This period and the headers of the comparison columns.
-    names: Names,
-}
-
-impl Tables<'_> {
-    fn show(&self, cell: Option<Cell>) -> String {
-        cell.map_or_else(|| NOT_COMPARED.to_string(), |c| count(c, self.lang))
-    }
-
-    fn label(&self, section: Section, id: &str) -> String {
-        match self.catalog.entry(section, id) {
-            Some(entry) if !entry.active => {
-                format!(
-                    "{} {}",
-                    entry.label(self.lang),
-                    Msg::Retired.text(self.lang)
-                )
-            }
-            Some(entry) => entry.label(self.lang).to_string(),
-            None => id.to_string(),
-        }
-    }
-
-    fn month_headers(&self) -> Element {
-        let (this, previous, last) = (
-            &self.names.this,
-            &self.names.previous,
-            &self.names.last_year,
-        );
-        rsx! {
-            th { scope: "col", class: "n", "{this}" }
-            th { scope: "col", class: "n", "{previous}" }
-            th { scope: "col", class: "n", "{last}" }
-        }
-    }
-
-    fn key_figures(&self) -> Element {
-        let lang = self.lang;
-        let (p, prev, last) = (self.this, self.previous, self.last_year);
-        let (sp, sl) = (&p.previous, &p.last_year);
-        // The comparison summary is the month's own (as in the CSV); the
-        // other figures come from the comparison months' tallies.
-        let rows: [(Msg, &str, Cell, Cell, Cell); 8] = [
-            (
-                Msg::ReportContacts,
-                "contacts",
-                p.contacts,
-                sp.contacts,
-                sl.contacts,
-            ),
-            (
-                Msg::ReportPeopleReached,
-                "people_reached",
-                p.people_reached,
-                sp.people_reached,
-                sl.people_reached,
-            ),
-            (
-                Msg::ReportUniquePeople,
-                "unique_people",
-                p.unique_people,
-                sp.unique_people,
-                sl.unique_people,
-            ),
-            (
-                Msg::ReportWithCode,
-                "contacts_with_code",
-                p.contacts_with_code,
-                prev.contacts_with_code,
-                last.contacts_with_code,
-            ),
-            (
-                Msg::ReportWithoutCode,
-                "contacts_without_code",
-                p.contacts_without_code,
-                prev.contacts_without_code,
-                last.contacts_without_code,
-            ),
-            (
-                Msg::ReportNewPeople,
-                "new_people",
-                p.new_people,
-                prev.new_people,
-                last.new_people,
-            ),
-            (
-                Msg::ReportReturningPeople,
-                "returning_people",
-                p.returning_people,
-                prev.returning_people,
-                last.returning_people,
-            ),
-            (
-                Msg::ReportReturnedSyringes,
-                "returned_syringes",
-                p.returned_syringes,
-                prev.returned_syringes,
-                last.returned_syringes,
-            ),
-        ];
-        let rows = rows.map(|(msg, key, a, b, c)| {
-            (
-                msg.text(lang),
-                key,
-                count(a, lang),
-                count(b, lang),
-                count(c, lang),
-            )
-        });
-        rsx! {
-            h2 { id: "key-figures", {Msg::ReportKeyFigures.text(lang)} }
-            // Named by the heading above it rather than a caption that
-            // would say the same words twice.
-            table { class: "figures", "aria-labelledby": "key-figures",
-                thead {
-                    tr {
-                        th { scope: "col", {Msg::ReportFigure.text(lang)} }
-                        {self.month_headers()}
-                    }
-                }
-                tbody {
-                    for (name, key, a, b, c) in rows {
-                        tr {
-                            th { scope: "row", "{name}" }
-                            td { class: "n", "data-figure": "{key}", "{a}" }
-                            td { class: "n", "{b}" }
-                            td { class: "n", "{c}" }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    fn counts(&self, section: Section, measure: Msg, pick: Pick) -> Element {
-        let lang = self.lang;
-        let title = section.title(lang);
-        let rows: Vec<(String, String, Cell, String, String)> =
-            ordered(self.catalog, section, pick(self.this))
-                .into_iter()
-                .map(|(id, &cell)| {
-                    (
-                        format!("{}.{id}", section.key()),
-                        self.label(section, id),
-                        cell,
-                        self.show(pick(self.previous).get(id).copied()),
-                        self.show(pick(self.last_year).get(id).copied()),
-                    )
-                })
-                .collect();
-        let bars: Vec<(String, Cell)> = rows.iter().map(|r| (r.1.clone(), r.2)).collect();
-        let chart = (section == Section::Materials).then(|| self.chart(title, &bars));
-        rsx! {
-            h2 { "{title}" }
-            if rows.is_empty() {
-                p { {Msg::ReportNothing.text(lang)} }
-            } else {
-                table { class: "figures",
-                    caption { "{title} — {measure.text(lang)}" }
-                    thead {
-                        tr {
-                            th { scope: "col", {Word::ReportItem.text(lang)} }
-                            {self.month_headers()}
-                        }
-                    }
-                    tbody {
-                        for (key, label, cell, b, c) in rows {
-                            tr {
-                                th { scope: "row", "{label}" }
-                                td { class: "n", "data-figure": "{key}", {count(cell, lang)} }
-                                td { class: "n", "{b}" }
-                                td { class: "n", "{c}" }
-                            }
-                        }
-                    }
-                }
-                {chart}
-            }
-        }
-    }
-
-    fn breakdown(&self, axis: Axis) -> Element {
-        let lang = self.lang;
-        let section = axis.section();
-        let title = section.title(lang);
-        let (this, previous, last) = (
-            &self.names.this,
-            &self.names.previous,
-            &self.names.last_year,
-        );
-        let rows: Vec<BreakdownRow> = ordered(self.catalog, section, self.this.breakdown(axis))
-            .into_iter()
-            .map(|(id, cells)| {
-                let mut values = Vec::new();
-                for measure in Measure::ALL {
-                    values.push((
-                        Some(format!("{}.{id}.{}", axis.key(), measure.key())),
-                        count(cells.get(measure), lang),
-                    ));
-                    for other in [self.previous, self.last_year] {
-                        let cell = other.breakdown(axis).get(id).map(|c| c.get(measure));
-                        values.push((None, self.show(cell)));
-                    }
-                }
-                BreakdownRow {
-                    label: self.label(section, id),
-                    values,
-                    contacts: cells.contacts,
-                }
-            })
-            .collect();
-        let bars: Vec<(String, Cell)> =
-            rows.iter().map(|r| (r.label.clone(), r.contacts)).collect();
-        let chart = (axis == Axis::Zone).then(|| {
-            let what = format!("{title} — {}", Msg::ReportContacts.text(lang));
-            self.chart(&what, &bars)
-        });
-        rsx! {
-            h2 { "{title}" }
-            table { class: "figures",
-                caption { "{title}" }
-                thead {
-                    tr {
-                        td {}
-                        th { scope: "colgroup", colspan: "3", class: "n", {Msg::ReportContacts.text(lang)} }
-                        th { scope: "colgroup", colspan: "3", class: "n", {Msg::ReportPeopleReached.text(lang)} }
-                    }
-                    tr {
-                        th { scope: "col", {Word::ReportItem.text(lang)} }
-                        for _ in Measure::ALL {
-                            th { scope: "col", class: "n", "{this}" }
-                            th { scope: "col", class: "n", "{previous}" }
-                            th { scope: "col", class: "n", "{last}" }
-                        }
-                    }
-                }
-                tbody {
-                    for row in rows {
-                        tr {
-                            th { scope: "row", "{row.label}" }
-                            for (key, value) in row.values {
-                                td { class: "n", "data-figure": key, "{value}" }
-                            }
-                        }
-                    }
-                }
-            }
-            {chart}
-        }
-    }
-
-    /// Horizontal bars, one per row, the number written after each bar; a
-    /// suppressed count draws no bar and shows its marker.
-    fn chart(&self, what: &str, bars: &[(String, Cell)]) -> Element {
-        const ROW: usize = 26;
-        const LABEL: usize = 230;
-        const WIDTH: usize = 640;
-        const SPAN: usize = WIDTH - LABEL - 70;
-        let lang = self.lang;
-        let label = Word::ReportChart.fill(lang, &[("what", &what), ("month", &self.names.this)]);
-        let max = bars
-            .iter()
-            .filter_map(|(_, c)| c.count())
-            .max()
-            .unwrap_or(0)
-            .max(1);
-        let height = bars.len() * ROW + 4;
-        let rows: Vec<(usize, String, usize, String)> = bars
-            .iter()
-            .enumerate()
-            .map(|(i, (name, cell))| {
-                let n = cell.count().unwrap_or(0);
-                let width = (n as usize * SPAN).div_ceil(max as usize);
-                (i * ROW, name.clone(), width, count(*cell, lang))
-            })
-            .collect();
-        rsx! {
-            svg {
-                class: "chart",
-                role: "img",
-                "aria-label": "{label}",
-                width: "{WIDTH}",
-                height: "{height}",
-                view_box: "0 0 {WIDTH} {height}",
-                xmlns: "http://www.w3.org/2000/svg",
-                title { "{label}" }
-                for (y, name, width, value) in rows {
-                    g {
-                        text { x: "{LABEL - 8}", y: "{y + 18}", text_anchor: "end", font_size: "14", fill: "currentColor", "{name}" }
-                        rect { x: "{LABEL}", y: "{y + 4}", width: "{width}", height: "{ROW - 8}", fill: "currentColor", opacity: "0.7" }
-                        text { x: "{LABEL + width + 6}", y: "{y + 18}", font_size: "14", fill: "currentColor", "{value}" }
-                    }
-                }
             }
         }
     }

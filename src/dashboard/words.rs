@@ -135,6 +135,9 @@ messages! {
     AuditExportInternal => "CSV, version interne", "CSV, internal version";
     AuditExportExternal => "CSV, version externe", "CSV, external version";
     AuditExportExternalUnder => "CSV, version externe (seuil {n})", "CSV, external version (threshold {n})";
+    AuditExportSheet => "CSV pour tableur, version interne", "Spreadsheet CSV, internal version";
+    AuditExportSheetExternal => "CSV pour tableur, version externe", "Spreadsheet CSV, external version";
+    AuditExportSheetExternalUnder => "CSV pour tableur, version externe (seuil {n})", "Spreadsheet CSV, external version (threshold {n})";
     AuditReapplied => "appliqués : {applied}; en quarantaine : {held}", "applied: {applied}; quarantined: {held}";
     AuditCodeHours => "valide {value} h", "valid {value} h";
     AuditAdd => "ajout de {value}", "add {value}";
@@ -218,7 +221,8 @@ messages! {
     ReportBadMonth => "Mois : « {value} » n'est pas un mois. Écrivez-le AAAA-MM, par exemple 2026-11.", "Month: \"{value}\" is not a month. Write it YYYY-MM, for example 2026-11.";
     ReportIsExternal => "Version externe : les petits nombres sont masqués, comme dans tournee report --suppress. Elle peut sortir de l'organisme.", "External version: small counts are hidden, as in tournee report --suppress. It may leave the organization.";
     ReportIsInternal => "Version interne : nombres exacts, à garder dans l'organisme. Cochez « Version externe » pour un rapport destiné à l'extérieur.", "Internal version: exact counts, to keep within the organization. Tick \"External version\" for a report that leaves it.";
-    ReportCsv => "Télécharger le CSV", "Download the CSV";
+    ReportCsv => "CSV pour tableur (Excel, LibreOffice)", "Spreadsheet CSV (Excel, LibreOffice)";
+    ReportCsvPlain => "CSV brut (scripts)", "Plain CSV (scripts)";
     ReportPrintable => "Version imprimable", "Printable version";
     ReportPrintHint => "Imprimez avec la commande Imprimer du navigateur (Ctrl+P); le menu n'est pas imprimé.", "Print with the browser's Print command (Ctrl+P); the menu is not printed.";
     ReportBack => "Retour au rapport", "Back to the report";

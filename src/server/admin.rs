@@ -192,6 +192,24 @@ pub fn month_tally(data_dir: &Path, month: YearMonth) -> Result<Tally, ServerErr
     tally(data_dir, crate::domain::report::Period::Month(month))
 }
 
+/// The spreadsheet CSV of `period` (`tournee report --format
+/// spreadsheet`): the report's tables in `lang`, `preamble` lines above.
+pub fn spreadsheet(
+    data_dir: &Path,
+    period: crate::domain::report::Period,
+    suppress: Option<crate::domain::report::Threshold>,
+    lang: crate::domain::i18n::Lang,
+    preamble: &[String],
+) -> Result<String, ServerError> {
+    let conn = db::open(data_dir)?;
+    let figures = super::console::report::figures(&conn, period)?;
+    let published = figures.published(suppress);
+    let sheet = figures.sheet(&published, lang);
+    Ok(crate::domain::report::spreadsheet::to_spreadsheet(
+        &sheet, lang, preamble,
+    ))
+}
+
 /// The period's exact figures, with its comparisons.
 pub fn tally(data_dir: &Path, period: crate::domain::report::Period) -> Result<Tally, ServerError> {
     let conn = db::open(data_dir)?;

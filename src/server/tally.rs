@@ -212,20 +212,25 @@ fn people(conn: &Connection, period: Period) -> Result<Option<(u64, u64)>, Serve
     {
         return Ok(Some(figures));
     }
-    // A purged month without kept figures had no pseudonyms when it was
-    // purged, so the live count stays exact over it; one that had some
-    // cannot be merged with the others' pseudonyms.
+    if had_people_purged(conn, period)? {
+        return Ok(None);
+    }
+    live_people(conn, period).map(Some)
+}
+
+/// Whether one of the period's months was purged with people in it. One
+/// purged without kept figures had no pseudonyms then, so the live count
+/// stays exact over it; one that had some cannot be merged with the
+/// others' pseudonyms (a month asked for alone reads its kept figures).
+fn had_people_purged(conn: &Connection, period: Period) -> Result<bool, ServerError> {
     let (first, last) = period.months();
-    let had_people: bool = conn
+    let had: bool = conn
         .prepare_cached(
             "SELECT EXISTS (SELECT 1 FROM rollups WHERE dim = 'people' AND key = 'unique'
                             AND contacts > 0 AND month BETWEEN ?1 AND ?2)",
         )?
         .query_row(params![first.to_string(), last.to_string()], |r| r.get(0))?;
-    if had_people {
-        return Ok(None);
-    }
-    live_people(conn, period).map(Some)
+    Ok(had)
 }
 
 /// The figures kept for a purged month, if it is one.
@@ -253,19 +258,7 @@ pub(super) fn live_people(conn: &Connection, period: Period) -> Result<(u64, u64
     let first_month = YearMonth::of(from);
     // Each part's pseudonyms, as (table, column, first, last); unused
     // slots name an empty range, so the statement stays one cached text.
-    let mut slots: Vec<(String, String)> = Vec::new();
-    let (mut months, mut days) = (None, Vec::new());
-    for part in period.parts() {
-        match part {
-            Part::Months { first, last } => months = Some((first.to_string(), last.to_string())),
-            Part::Days { from, to } => days.push((from.to_string(), to.to_string())),
-        }
-    }
-    let nothing = || ("1".to_string(), "0".to_string());
-    slots.push(months.unwrap_or_else(nothing));
-    for index in 0..2 {
-        slots.push(days.get(index).cloned().unwrap_or_else(nothing));
-    }
+    let slots = slots(period);
     let (unique, new): (i64, i64) = conn
         .prepare_cached(
             "WITH here (pseudonym) AS (
@@ -299,6 +292,50 @@ pub(super) fn live_people(conn: &Connection, period: Period) -> Result<(u64, u64
     Ok((unique as u64, new as u64))
 }
 
+/// The period's parts as three (first, last) ranges of the statements
+/// below: its whole months, then its loose days before and after them;
+/// unused ones name an empty range, so each statement stays one cached
+/// text.
+fn slots(period: Period) -> Vec<(String, String)> {
+    let (mut months, mut days) = (None, Vec::new());
+    for part in period.parts() {
+        match part {
+            Part::Months { first, last } => months = Some((first.to_string(), last.to_string())),
+            Part::Days { from, to } => days.push((from.to_string(), to.to_string())),
+        }
+    }
+    let nothing = || ("1".to_string(), "0".to_string());
+    let mut slots = vec![months.unwrap_or_else(nothing)];
+    for index in 0..2 {
+        slots.push(days.get(index).cloned().unwrap_or_else(nothing));
+    }
+    slots
+}
+
+/// Distinct pseudonyms in the period, without telling new from returning
+/// (what a comparison column needs): a month's are one index range.
+fn live_unique(conn: &Connection, period: Period) -> Result<u64, ServerError> {
+    let count: i64 = match period.as_month() {
+        Some(month) => conn
+            .prepare_cached("SELECT count(*) FROM person_months WHERE month = ?1")?
+            .query_row([month.to_string()], |r| r.get(0))?,
+        None => {
+            let s = slots(period);
+            conn.prepare_cached(
+                "SELECT count(*) FROM (
+                     SELECT pseudonym FROM person_months WHERE month BETWEEN ?1 AND ?2
+                     UNION SELECT pseudonym FROM person_days WHERE day BETWEEN ?3 AND ?4
+                     UNION SELECT pseudonym FROM person_days WHERE day BETWEEN ?5 AND ?6)",
+            )?
+            .query_row(
+                params![s[0].0, s[0].1, s[1].0, s[1].1, s[2].0, s[2].1],
+                |r| r.get(0),
+            )?
+        }
+    };
+    Ok(count as u64)
+}
+
 /// A comparison period's headline figures, or none when the server held
 /// no record yet on its last day (a report of a program's first months
 /// says "n.d." rather than 0).
@@ -324,8 +361,18 @@ fn comparison(conn: &Connection, period: Period) -> Result<Comparison, ServerErr
     Ok(comparison)
 }
 
+/// The period's distinct people, as [`people`] decides where they come
+/// from, without the new-or-returning split.
 fn people_of(conn: &Connection, period: Period) -> Result<Option<u64>, ServerError> {
-    Ok(people(conn, period)?.map(|(unique, _)| unique))
+    if let Some(month) = period.as_month()
+        && let Some((unique, _)) = frozen(conn, &month.to_string())?
+    {
+        return Ok(Some(unique));
+    }
+    if had_people_purged(conn, period)? {
+        return Ok(None);
+    }
+    live_unique(conn, period).map(Some)
 }
 
 /// The first day the server holds a count for: a day of the daily rows,

@@ -154,6 +154,7 @@ fn figures(out: &mut String, f: &Figures, catalog: &Catalog, lang: Lang) {
 /// The words naming a report's periods: its title, the period itself and
 /// its two comparison columns ("Mois précédent (octobre 2026)" for a month,
 /// "Période précédente (…)" otherwise).
+#[derive(Clone, Debug)]
 pub struct Names {
     pub title: String,
     pub this: String,

@@ -19,6 +19,8 @@ pub mod markdown;
 pub mod overdose;
 pub mod period;
 pub mod published;
+pub mod sheet;
+pub mod spreadsheet;
 pub mod suppress;
 pub mod tally;
 

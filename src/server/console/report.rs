@@ -4,7 +4,10 @@
 
 use super::audit::{self, Action};
 use crate::domain::Catalog;
-use crate::domain::report::{Period, Tally, Threshold, to_csv};
+use crate::domain::i18n::Lang;
+use crate::domain::report::sheet::{Sheet, sheet};
+use crate::domain::report::spreadsheet::to_spreadsheet;
+use crate::domain::report::{Period, PublishedTally, Tally, Threshold, publish, to_csv};
 use crate::server::error::ServerError;
 use crate::server::{db, tally};
 use rusqlite::Connection;
@@ -18,6 +21,40 @@ pub struct Figures {
     pub last_year: Tally,
 }
 
+impl Figures {
+    /// The three tallies as published (`None`: exact), a comparison
+    /// period without data all "n.d.".
+    pub fn published(&self, suppress: Option<Threshold>) -> [PublishedTally; 3] {
+        let this = publish(&self.this, suppress);
+        let compared = |tally, available: bool| {
+            let published = publish(tally, suppress);
+            if available {
+                published
+            } else {
+                published.missing()
+            }
+        };
+        let previous = compared(&self.previous, this.previous.available());
+        let last_year = compared(&self.last_year, this.last_year.available());
+        [this, previous, last_year]
+    }
+
+    /// The tables a person reads, in `lang`.
+    pub fn sheet(&self, published: &[PublishedTally; 3], lang: Lang) -> Sheet {
+        let [this, previous, last_year] = published;
+        sheet(&self.catalog, lang, [this, previous, last_year])
+    }
+}
+
+/// How a CSV export is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CsvStyle {
+    /// RFC 4180, one figure per row, stable English names: for scripts.
+    Plain,
+    /// The report's tables in the reader's language, for a spreadsheet.
+    Spreadsheet(Lang),
+}
+
 pub fn figures(conn: &Connection, period: Period) -> Result<Figures, ServerError> {
     let catalog = db::catalog(conn)?;
     Ok(Figures {
@@ -28,22 +65,38 @@ pub fn figures(conn: &Connection, period: Period) -> Result<Figures, ServerError
     })
 }
 
-/// The CSV of `tournee report --format csv [--suppress]` for `period`, and
-/// the export in the audit log.
+/// The CSV of `tournee report --format csv [--suppress]` (or `--format
+/// spreadsheet`, with `preamble` lines above its tables) for `period`,
+/// and the export in the audit log.
 pub fn export_csv(
     conn: &Connection,
     actor: &str,
     period: Period,
     suppress: Option<Threshold>,
+    style: CsvStyle,
+    preamble: &[String],
     now_ms: i64,
 ) -> Result<String, ServerError> {
-    let catalog = db::catalog(conn)?;
-    let tally = tally::tally(conn, &catalog, period)?;
-    let csv = to_csv(&tally, suppress).map_err(|e| ServerError::Damaged(e.to_string()))?;
+    let csv = match style {
+        CsvStyle::Plain => {
+            let catalog = db::catalog(conn)?;
+            let tally = tally::tally(conn, &catalog, period)?;
+            to_csv(&tally, suppress).map_err(|e| ServerError::Damaged(e.to_string()))?
+        }
+        CsvStyle::Spreadsheet(lang) => {
+            let figures = figures(conn, period)?;
+            let published = figures.published(suppress);
+            to_spreadsheet(&figures.sheet(&published, lang), lang, preamble)
+        }
+    };
+    let kind = match style {
+        CsvStyle::Plain => "csv",
+        CsvStyle::Spreadsheet(_) => "spreadsheet csv",
+    };
     let detail = match suppress {
-        None => "csv".to_string(),
-        Some(Threshold::Five) => "csv, external".to_string(),
-        Some(t) => format!("csv, external, under {}", t.value()),
+        None => kind.to_string(),
+        Some(Threshold::Five) => format!("{kind}, external"),
+        Some(t) => format!("{kind}, external, under {}", t.value()),
     };
     audit::record(
         conn,
@@ -65,7 +118,16 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let conn = db::open(dir.path()).unwrap();
         let month = Period::Month(crate::domain::report::YearMonth::parse("2026-03").unwrap());
-        let csv = export_csv(&conn, "Marie", month, Some(Threshold::Five), 9).unwrap();
+        let csv = export_csv(
+            &conn,
+            "Marie",
+            month,
+            Some(Threshold::Five),
+            CsvStyle::Plain,
+            &[],
+            9,
+        )
+        .unwrap();
         let catalog = db::catalog(&conn).unwrap();
         let tally = tally::tally(&conn, &catalog, month).unwrap();
         assert_eq!(csv, to_csv(&tally, Some(Threshold::Five)).unwrap());
