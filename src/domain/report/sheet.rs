@@ -288,14 +288,7 @@ fn overdoses(
                 .to_vec(),
         })
         .collect();
-    let title = Msg::ReportOverdoses.text(lang).to_string();
-    let mut tables = vec![Table {
-        kind: Kind::Heads,
-        section: Some(title.clone()),
-        title,
-        measures: vec![Msg::ReportQuantity.text(lang).to_string()],
-        rows: heads,
-    }];
+    let mut tables = vec![heads_table(Msg::ReportOverdoses, lang, heads)];
     for (((group, map), (_, b)), (_, c)) in this
         .groups()
         .into_iter()
@@ -323,6 +316,18 @@ fn overdoses(
         });
     }
     tables
+}
+
+/// The head figures of a section told as figures, opening it.
+fn heads_table(title: Msg, lang: Lang, rows: Vec<Row>) -> Table {
+    let title = title.text(lang).to_string();
+    Table {
+        kind: Kind::Heads,
+        section: Some(title.clone()),
+        title,
+        measures: vec![Msg::ReportQuantity.text(lang).to_string()],
+        rows,
+    }
 }
 
 /// An overdose group's keys in the form's or the catalog's order.
@@ -363,14 +368,7 @@ fn figures(
             ],
         })
         .collect();
-    let title = this.title.text(lang).to_string();
-    let mut tables = vec![Table {
-        kind: Kind::Heads,
-        section: Some(title.clone()),
-        title,
-        measures: vec![Msg::ReportQuantity.text(lang).to_string()],
-        rows: heads,
-    }];
+    let mut tables = vec![heads_table(this.title, lang, heads)];
     for group in &this.groups {
         let rows = group
             .rows(catalog, lang)
