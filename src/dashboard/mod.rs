@@ -59,6 +59,7 @@ struct Inner {
     secure_cookies: bool,
     silent_days: u32,
     threshold: Threshold,
+    contact: Option<String>,
 }
 
 impl Dash {
@@ -76,12 +77,18 @@ impl Dash {
                 secure_cookies: settings.dashboard.secure_cookies,
                 silent_days: settings.dashboard.silent_days,
                 threshold: settings.reports.threshold(),
+                contact: settings.org.contact.clone(),
             }),
         }
     }
 
     pub fn lifetimes(&self) -> Lifetimes {
         self.inner.life
+    }
+
+    /// How a funder reaches the organization (`[org] contact`).
+    pub fn org_contact(&self) -> Option<String> {
+        self.inner.contact.clone()
     }
 
     /// The small-cell threshold of the external version of reports.
@@ -131,6 +138,7 @@ fn routes() -> Vec<(&'static str, MethodRouter<Dash>)> {
         ("/quarantine/reapply", post(quarantine::reapply)),
         ("/report", get(report::page)),
         ("/report/print", get(report::print)),
+        ("/report/print.css", get(report::print_css)),
         ("/report.csv", get(report::csv)),
         ("/overdoses", get(overdoses::list)),
         ("/overdoses/{record_id}", get(overdoses::show)),

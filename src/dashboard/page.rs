@@ -74,6 +74,8 @@ pub struct Frame<'a> {
     pub current: Option<Nav>,
     /// The organization's name, shown in the bar and on prints.
     pub org: String,
+    /// A stylesheet of this page's own, after the dashboard's.
+    pub style: Option<String>,
 }
 
 impl<'a> Frame<'a> {
@@ -85,6 +87,7 @@ impl<'a> Frame<'a> {
             title,
             current: Some(current),
             org,
+            style: None,
         }
     }
 }
@@ -109,12 +112,16 @@ pub fn render(frame: Frame<'_>, body: Element) -> Html<String> {
     let user = frame.user.cloned();
     let current = frame.current;
     let org = frame.org.clone();
+    let style = frame.style.clone();
     let html = dioxus_ssr::render_element(rsx! {
         head {
             meta { charset: "utf-8" }
             meta { name: "viewport", content: "width=device-width, initial-scale=1" }
             title { "{title} · Tournée" }
             link { rel: "stylesheet", href: "/dashboard.css" }
+            if let Some(href) = style {
+                link { rel: "stylesheet", href }
+            }
         }
         body { class: "dash",
             a { class: "skip", href: "#main", {Word::SkipToContent.text(lang)} }
@@ -171,6 +178,7 @@ pub fn problem(lang: Lang, status: StatusCode, message: String) -> Response {
         title,
         current: None,
         org: String::new(),
+        style: None,
     };
     let body = rsx! {
         p { a { href: "/", {Word::BackHome.text(lang)} } }

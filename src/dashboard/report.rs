@@ -77,6 +77,72 @@ pub async fn print(
     show(dash, user, query, true).await
 }
 
+/// `GET /report/print.css?period=P&external=1`: the print's page boxes,
+/// which name the organization, the report and its period at the top of
+/// every page and number the pages at the bottom. A stylesheet of its
+/// own, since the policy allows no inline style and a page box's text
+/// cannot come from the document.
+pub async fn print_css(
+    State(dash): State<Dash>,
+    user: Signed,
+    Query(query): Query<ReportQuery>,
+) -> Response {
+    let lang = user.lang;
+    let Ok(period) = query.period() else {
+        return (StatusCode::BAD_REQUEST, "").into_response();
+    };
+    let title = period_title(period, lang);
+    let heading = Heading::of(&dash, lang, period, query.external());
+    let top = format!("{} — {title}", heading.org);
+    let of = Word::ReportPageOf.text(lang);
+    let css = format!(
+        "@page {{\n  size: letter;\n  margin: 18mm 14mm 18mm 14mm;\n  \
+         @top-left {{ content: {}; font: 9pt sans-serif; }}\n  \
+         @bottom-left {{ content: {}; font: 9pt sans-serif; }}\n  \
+         @bottom-right {{ content: \"Page \" counter(page) {} counter(pages); font: 9pt sans-serif; }}\n}}\n",
+        css_string(&top),
+        css_string(&heading.generated),
+        css_string(&format!(" {of} ")),
+    );
+    (
+        [(axum::http::header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        css,
+    )
+        .into_response()
+}
+
+/// The report's title for a period: "Bilan mensuel — novembre 2025".
+fn period_title(period: Period, lang: Lang) -> String {
+    match period.as_month() {
+        Some(_) => tr(lang, Msg::ReportTitle, &[("month", &period.name(lang))]),
+        None => tr(
+            lang,
+            Msg::ReportPeriodTitle,
+            &[("period", &period.name(lang))],
+        ),
+    }
+}
+
+/// `text` as a CSS string: quotes and backslashes escaped, anything that
+/// is not plain printable text written as a code point.
+fn css_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() || c == '<' || c == '>' => {
+                out.push_str(&format!("\\{:x} ", u32::from(c)));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// `GET /report.csv?period=P&external=1`: `tournee report --format csv`;
 /// with `&style=spreadsheet`, `--format spreadsheet` in the reader's
 /// language, the page's heading lines above its tables.
@@ -105,7 +171,7 @@ pub async fn csv(
     } else {
         CsvStyle::Plain
     };
-    let mut preamble = heading(lang, dash.org_name(), period, external);
+    let mut preamble = Heading::of(&dash, lang, period, external).lines();
     if external {
         let legend = dash.threshold().legend();
         preamble.push(tr(lang, Msg::ReportSuppressed, &legend.words()));
@@ -173,12 +239,22 @@ async fn show(dash: Dash, user: Signed, query: ReportQuery, printable: bool) -> 
     } else {
         title
     };
-    let frame = Frame::signed(&user, org.clone(), Nav::Report, title);
+    let mut frame = Frame::signed(&user, org.clone(), Nav::Report, title);
+    if printable {
+        frame.style = Some(format!(
+            "/report/print.css?{}",
+            ReportQuery::query(period, external)
+        ));
+    }
     let missing = names.missing_legend(this);
     let q = ReportQuery::query(period, external);
-    let [org_line, period_line, generated, notice] = heading(lang, org, period, external)
-        .try_into()
-        .expect("four lines");
+    let heading = Heading::of(&dash, lang, period, external);
+    // The page tells how to get the external version; a print or a file
+    // is what it is.
+    let notice = match (external, printable) {
+        (false, false) => Word::ReportIsInternal.text(lang).to_string(),
+        _ => heading.notice.clone(),
+    };
     let markers = dash.threshold().legend();
     let suppressed = this
         .has_markers()
@@ -204,9 +280,12 @@ async fn show(dash: Dash, user: Signed, query: ReportQuery, printable: bool) -> 
             }
         }
         div { class: "{head_class}",
-            p { strong { "{org_line}" } }
-            p { "{period_line}" }
-            p { "{generated}" }
+            p { strong { "{heading.org}" } }
+            if let Some(contact) = &heading.contact {
+                p { "{contact}" }
+            }
+            p { "{heading.period}" }
+            p { "{heading.generated}" }
         }
         p { class: if external { "notice" } else { "warning" }, "{notice}" }
         if let Some(text) = suppressed {
@@ -219,28 +298,80 @@ async fn show(dash: Dash, user: Signed, query: ReportQuery, printable: bool) -> 
             p { "{text}" }
         }
         {super::report_tables::tables(&sheet, lang)}
+        if printable {
+            {signature(lang)}
+        }
     };
     page::render(frame, body).into_response()
 }
 
-/// The lines that head the report, on the print and above the
-/// spreadsheet CSV's tables: the organization, the period and its days,
+/// What heads the report, on the print and above the spreadsheet CSV's
+/// tables: the organization and how to reach it, the period and its days,
 /// when it was produced, and which version it is.
-fn heading(lang: Lang, org: String, period: Period, external: bool) -> Vec<String> {
-    let (from, to) = period.span();
-    let span = format!("{} – {}", day_name(from, lang), day_name(to, lang));
-    let name = period.name(lang);
-    let notice = if external {
-        Word::ReportIsExternal
-    } else {
-        Word::ReportIsInternal
-    };
-    vec![
-        org,
-        Word::ReportPeriod.fill(lang, &[("period", &name), ("span", &span)]),
-        Word::ReportGenerated.fill(lang, &[("when", &page::when(crate::server::now_ms()))]),
-        notice.text(lang).to_string(),
-    ]
+struct Heading {
+    org: String,
+    contact: Option<String>,
+    period: String,
+    generated: String,
+    notice: String,
+}
+
+impl Heading {
+    fn of(dash: &Dash, lang: Lang, period: Period, external: bool) -> Heading {
+        let (from, to) = period.span();
+        let span = format!("{} – {}", day_name(from, lang), day_name(to, lang));
+        let name = period.name(lang);
+        let notice = if external {
+            Word::ReportIsExternal
+        } else {
+            Word::ReportIsInternalCopy
+        };
+        let when = page::when(crate::server::now_ms());
+        Heading {
+            org: dash.org_name(),
+            contact: dash.org_contact(),
+            period: Word::ReportPeriod.fill(lang, &[("period", &name), ("span", &span)]),
+            generated: Word::ReportGenerated.fill(lang, &[("when", &when)]),
+            notice: notice.text(lang).to_string(),
+        }
+    }
+
+    fn lines(self) -> Vec<String> {
+        [
+            Some(self.org),
+            self.contact,
+            Some(self.period),
+            Some(self.generated),
+            Some(self.notice),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+}
+
+/// The block a director fills in and signs under a printed report.
+fn signature(lang: Lang) -> Element {
+    let fields = [
+        Word::ReportSignName,
+        Word::ReportSignRole,
+        Word::ReportSignDate,
+        Word::ReportSignature,
+    ];
+    rsx! {
+        section { class: "signature", "aria-labelledby": "sign-off",
+            h2 { id: "sign-off", {Word::ReportSignOff.text(lang)} }
+            p { {Word::ReportSignText.text(lang)} }
+            dl {
+                for field in fields {
+                    div { class: "sign-line",
+                        dt { {field.text(lang)} }
+                        dd {}
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The period picker: a plain GET form with one text field (every form
@@ -322,6 +453,13 @@ fn picker(lang: Lang, period: &str, external: bool) -> Element {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_page_box_text_cannot_close_its_string_or_its_rule() {
+        assert_eq!(css_string("L'Organisme \"Nuit\""), "\"L'Organisme \\\"Nuit\\\"\"");
+        assert_eq!(css_string("a\\b"), "\"a\\\\b\"");
+        assert_eq!(css_string("x}\n<y>"), "\"x}\\a \\3c y\\3e \"");
+    }
 
     #[test]
     fn the_period_defaults_to_the_previous_month_and_bad_text_is_named() {

@@ -71,8 +71,11 @@ fn period_headers(names: &Names) -> Element {
     }
 }
 
-/// A row's label and its three periods, this one's with its JSON path.
+/// A row's label and its three periods, this one's with its JSON path
+/// (a total has none).
 fn row(r: &Row, lang: Lang) -> Element {
+    let key = (!r.key.is_empty()).then(|| r.key.clone());
+    let class = r.key.is_empty().then_some("total");
     let mut values = r.values.iter().map(|v| text(*v, lang));
     let (a, b, c) = (
         values.next().unwrap_or_default(),
@@ -80,9 +83,9 @@ fn row(r: &Row, lang: Lang) -> Element {
         values.next().unwrap_or_default(),
     );
     rsx! {
-        tr {
+        tr { class,
             th { scope: "row", "{r.label}" }
-            td { class: "n", "data-figure": "{r.key}", "{a}" }
+            td { class: "n", "data-figure": key, "{a}" }
             td { class: "n", "{b}" }
             td { class: "n", "{c}" }
         }
@@ -140,7 +143,7 @@ fn plain(table: &Table, names: &Names, lang: Lang) -> Element {
 fn breakdown(table: &Table, axis: Axis, names: &Names, lang: Lang) -> Element {
     // This period's cells (the first of each measure's three) carry their
     // JSON path, for scripts and tests.
-    let rows: Vec<(String, Cells)> = table
+    let rows: Vec<(String, bool, Cells)> = table
         .rows
         .iter()
         .map(|r| {
@@ -149,12 +152,12 @@ fn breakdown(table: &Table, axis: Axis, names: &Names, lang: Lang) -> Element {
                 .iter()
                 .enumerate()
                 .map(|(i, v)| {
-                    let key =
-                        (i % 3 == 0).then(|| format!("{}.{}", r.key, Measure::ALL[i / 3].key()));
+                    let key = (i % 3 == 0 && !r.key.is_empty())
+                        .then(|| format!("{}.{}", r.key, Measure::ALL[i / 3].key()));
                     (key, text(*v, lang))
                 })
                 .collect();
-            (r.label.clone(), cells)
+            (r.label.clone(), r.key.is_empty(), cells)
         })
         .collect();
     let chart = (axis == Axis::Zone).then(|| {
@@ -181,8 +184,8 @@ fn breakdown(table: &Table, axis: Axis, names: &Names, lang: Lang) -> Element {
                 }
             }
             tbody {
-                for (label, cells) in rows {
-                    tr {
+                for (label, total, cells) in rows {
+                    tr { class: total.then_some("total"),
                         th { scope: "row", "{label}" }
                         for (key, value) in cells {
                             td { class: "n", "data-figure": key, "{value}" }
@@ -195,11 +198,12 @@ fn breakdown(table: &Table, axis: Axis, names: &Names, lang: Lang) -> Element {
     }
 }
 
-/// Each row's label and this period's first figure.
+/// Each row's label and this period's first figure, totals left out.
 fn bars(table: &Table) -> Vec<(String, Cell)> {
     table
         .rows
         .iter()
+        .filter(|r| !r.key.is_empty())
         .map(|r| {
             let cell = match r.values.first() {
                 Some(Value::Figure(_, cell)) => *cell,
@@ -211,12 +215,20 @@ fn bars(table: &Table) -> Vec<(String, Cell)> {
 }
 
 /// Horizontal bars, one per row, the number written after each bar; a
-/// suppressed count draws no bar and shows its marker.
+/// suppressed count draws no bar and shows its marker. The label column
+/// is as wide as the longest label needs ("Bandelettes de détection du
+/// fentanyl" was cut at a fixed width), counting 8 px a character at 14 px
+/// (Liberation Sans averages under 7), within 120 to 420 px.
 fn chart(names: &Names, lang: Lang, what: &str, bars: &[(String, Cell)]) -> Element {
     const ROW: usize = 26;
-    const LABEL: usize = 230;
-    const WIDTH: usize = 640;
-    const SPAN: usize = WIDTH - LABEL - 70;
+    const SPAN: usize = 340;
+    let longest = bars
+        .iter()
+        .map(|(name, _)| name.chars().count())
+        .max()
+        .unwrap_or(0);
+    let label_width = (longest * 8 + 16).clamp(120, 420);
+    let width = label_width + SPAN + 70;
     let label = Word::ReportChart.fill(lang, &[("what", &what), ("month", &names.this)]);
     let max = bars
         .iter()
@@ -230,8 +242,8 @@ fn chart(names: &Names, lang: Lang, what: &str, bars: &[(String, Cell)]) -> Elem
         .enumerate()
         .map(|(i, (name, cell))| {
             let n = cell.count().unwrap_or(0);
-            let width = (n as usize * SPAN).div_ceil(max as usize);
-            (i * ROW, name.clone(), width, count(*cell, lang))
+            let bar = (n as usize * SPAN).div_ceil(max as usize);
+            (i * ROW, name.clone(), bar, count(*cell, lang))
         })
         .collect();
     rsx! {
@@ -239,16 +251,16 @@ fn chart(names: &Names, lang: Lang, what: &str, bars: &[(String, Cell)]) -> Elem
             class: "chart",
             role: "img",
             "aria-label": "{label}",
-            width: "{WIDTH}",
+            width: "{width}",
             height: "{height}",
-            view_box: "0 0 {WIDTH} {height}",
+            view_box: "0 0 {width} {height}",
             xmlns: "http://www.w3.org/2000/svg",
             title { "{label}" }
-            for (y, name, width, value) in rows {
+            for (y, name, bar, value) in rows {
                 g {
-                    text { x: "{LABEL - 8}", y: "{y + 18}", text_anchor: "end", font_size: "14", fill: "currentColor", "{name}" }
-                    rect { x: "{LABEL}", y: "{y + 4}", width: "{width}", height: "{ROW - 8}", fill: "currentColor", opacity: "0.7" }
-                    text { x: "{LABEL + width + 6}", y: "{y + 18}", font_size: "14", fill: "currentColor", "{value}" }
+                    text { x: "{label_width - 8}", y: "{y + 18}", text_anchor: "end", font_size: "14", fill: "currentColor", "{name}" }
+                    rect { x: "{label_width}", y: "{y + 4}", width: "{bar}", height: "{ROW - 8}", fill: "currentColor", opacity: "0.7" }
+                    text { x: "{label_width + bar + 6}", y: "{y + 18}", font_size: "14", fill: "currentColor", "{value}" }
                 }
             }
         }

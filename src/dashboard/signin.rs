@@ -78,6 +78,7 @@ fn form_page(
         title: Word::SignInTitle.text(lang).to_string(),
         current: None,
         org: dash.org_name(),
+        style: None,
     };
     let name = name.to_string();
     let next = next.to_string();

@@ -219,7 +219,15 @@ messages! {
     ReportExternal => "Version externe : masquer les petits nombres", "External version: hide small counts";
     ReportShow => "Afficher", "Show";
     ReportBadMonth => "Mois : « {value} » n'est pas un mois. Écrivez-le AAAA-MM, par exemple 2026-11.", "Month: \"{value}\" is not a month. Write it YYYY-MM, for example 2026-11.";
-    ReportIsExternal => "Version externe : les petits nombres sont masqués, comme dans tournee report --suppress. Elle peut sortir de l'organisme.", "External version: small counts are hidden, as in tournee report --suppress. It may leave the organization.";
+    ReportIsExternal => "Version externe : les petits nombres sont masqués pour que personne ne puisse être reconnu. Elle peut sortir de l'organisme.", "External version: small counts are hidden so that no one can be recognized. It may leave the organization.";
+    ReportIsInternalCopy => "Version interne : nombres exacts, à garder dans l'organisme.", "Internal version: exact counts, to keep within the organization.";
+    ReportSignOff => "Attestation", "Sign-off";
+    ReportPageOf => "de", "of";
+    ReportSignText => "J'atteste que ce rapport présente les activités de l'organisme pour la période indiquée.", "I attest that this report presents the organization's activities for the period shown.";
+    ReportSignName => "Nom", "Name";
+    ReportSignRole => "Fonction", "Role";
+    ReportSignDate => "Date", "Date";
+    ReportSignature => "Signature", "Signature";
     ReportIsInternal => "Version interne : nombres exacts, à garder dans l'organisme. Cochez « Version externe » pour un rapport destiné à l'extérieur.", "Internal version: exact counts, to keep within the organization. Tick \"External version\" for a report that leaves it.";
     ReportCsv => "CSV pour tableur (Excel, LibreOffice)", "Spreadsheet CSV (Excel, LibreOffice)";
     ReportCsvPlain => "CSV brut (scripts)", "Plain CSV (scripts)";

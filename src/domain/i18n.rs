@@ -602,6 +602,7 @@ messages! {
     ReportBadPeriod => "période (--period) : « {value} » n'est pas une période. Formats : 2026-11 (mois), 2026-Q3 (trimestre), FY2026-2027 (exercice d'avril à mars), FY2026-2027-Q1 (trimestre de l'exercice), YTD (exercice jusqu'à aujourd'hui), 2026-04-01..2026-09-30 (dates).",
         "period (--period): \"{value}\" is not a period. Formats: 2026-11 (month), 2026-Q3 (quarter), FY2026-2027 (fiscal year, April to March), FY2026-2027-Q1 (fiscal quarter), YTD (fiscal year to date), 2026-04-01..2026-09-30 (dates).";
     ReportContacts => "Contacts", "Contacts";
+    ReportTotal => "Total", "Total";
     ReportPeopleReached => "Personnes rejointes", "People reached";
     ReportWithCode => "Contacts avec code de personne", "Contacts with a person code";
     ReportWithoutCode => "Contacts sans code de personne", "Contacts without a person code";

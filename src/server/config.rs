@@ -12,6 +12,7 @@
 //! | `[server] listen` | `TOURNEE__SERVER__LISTEN` | `127.0.0.1:8080` | an IP address and port; port 0 picks a free one |
 //! | `[server] data` | `TOURNEE__SERVER__DATA` | `tournee-server` in the platform data directory | a directory |
 //! | `[org] name` | `TOURNEE__ORG__NAME` | the name already in `keys/org.json` | 1 to 100 characters, no control characters |
+//! | `[org] contact` | `TOURNEE__ORG__CONTACT` | none | 1 to 100 characters, no control characters: the address, telephone or email printed under the name on reports |
 //! | `[limits] request_timeout_secs` | `TOURNEE__LIMITS__REQUEST_TIMEOUT_SECS` | 60 | 1 to 3600 |
 //! | `[limits] header_timeout_secs` | `TOURNEE__LIMITS__HEADER_TIMEOUT_SECS` | 10 | 1 to 300 |
 //! | `[limits] idle_timeout_secs` | `TOURNEE__LIMITS__IDLE_TIMEOUT_SECS` | 5 | 1 to 3600 |
@@ -101,6 +102,9 @@ pub struct OrgSection {
     /// `None` keeps the name already stored in `keys/org.json`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// How a funder reaches the organization, on printed reports.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -90,7 +90,7 @@ pub fn sheet(
 ) -> Sheet {
     let mut tables = vec![key_figures(lang, this, previous, last_year)];
     for (section, measure, pick) in COUNTS {
-        let rows = ordered(catalog, section, pick(this))
+        let mut rows: Vec<Row> = ordered(catalog, section, pick(this))
             .into_iter()
             .map(|(id, &cell)| Row {
                 key: format!("{}.{id}", section.key()),
@@ -102,6 +102,11 @@ pub fn sheet(
                 ],
             })
             .collect();
+        // Quantities add up; referrals and interventions do not (a contact
+        // may have several).
+        if section == Section::Materials && !rows.is_empty() {
+            rows.push(total(&rows, lang));
+        }
         let title = section.title(lang).to_string();
         tables.push(Table {
             kind: Kind::Counts(section),
@@ -239,7 +244,7 @@ fn breakdown(
     [this, previous, last_year]: [&PublishedTally; 3],
 ) -> Table {
     let section = axis.section();
-    let rows = ordered(catalog, section, this.breakdown(axis))
+    let mut rows: Vec<Row> = ordered(catalog, section, this.breakdown(axis))
         .into_iter()
         .map(|(id, cells)| {
             let mut values = Vec::new();
@@ -257,6 +262,29 @@ fn breakdown(
             }
         })
         .collect();
+    // Every contact has one zone, age band and gender: the total is the
+    // key figures' contacts and people reached, as published there.
+    if !rows.is_empty() {
+        let mut values = Vec::new();
+        for measure in Measure::ALL {
+            let pick = |contacts: Cell, people: Cell| match measure {
+                Measure::Contacts => contacts,
+                Measure::PeopleReached => people,
+            };
+            values.push(pick(this.contacts, this.people_reached));
+            for s in [&this.previous, &this.last_year] {
+                values.push(pick(s.contacts, s.people_reached));
+            }
+        }
+        rows.push(Row {
+            key: String::new(),
+            label: Msg::ReportTotal.text(lang).to_string(),
+            values: values
+                .into_iter()
+                .map(|c| Value::Figure(Unit::Count, c))
+                .collect(),
+        });
+    }
     let title = section.title(lang).to_string();
     Table {
         kind: Kind::Breakdown(axis),
@@ -316,6 +344,38 @@ fn overdoses(
         });
     }
     tables
+}
+
+/// The sum of each column of `rows`: exact where every part is a count,
+/// else `x` (a total beside a marked part would tell the marked parts'
+/// sum, and a single marked part outright), "n.d." where they all are.
+fn total(rows: &[Row], lang: Lang) -> Row {
+    let columns = rows.first().map_or(0, |r| r.values.len());
+    let values = (0..columns)
+        .map(|column| {
+            let cells: Vec<Value> = rows.iter().map(|r| r.values[column]).collect();
+            if cells
+                .iter()
+                .all(|v| matches!(v, Value::Figure(_, Cell::Missing)))
+            {
+                return Value::Figure(Unit::Count, Cell::Missing);
+            }
+            let mut sum = 0u64;
+            for v in cells {
+                match v {
+                    Value::Figure(_, Cell::Count(n)) => sum = sum.saturating_add(n),
+                    Value::NotCompared => {}
+                    Value::Figure(..) => return Value::Figure(Unit::Count, Cell::Hidden),
+                }
+            }
+            Value::Figure(Unit::Count, Cell::Count(sum))
+        })
+        .collect();
+    Row {
+        key: String::new(),
+        label: Msg::ReportTotal.text(lang).to_string(),
+        values,
+    }
 }
 
 /// The head figures of a section told as figures, opening it.

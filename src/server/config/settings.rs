@@ -46,6 +46,11 @@ pub(super) const SETTINGS: &[Setting] = &[
         kind: Kind::Name(|c| &mut c.org.name),
     },
     Setting {
+        section: "org",
+        key: "contact",
+        kind: Kind::Name(|c| &mut c.org.contact),
+    },
+    Setting {
         section: "limits",
         key: "request_timeout_secs",
         kind: Kind::Whole(|c| &mut c.limits.request_timeout_secs, 1, 3600),
