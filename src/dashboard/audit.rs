@@ -114,7 +114,19 @@ fn detail(entry: &audit::Entry, lang: Lang) -> String {
                 Some(("spreadsheet csv", n)) => {
                     Word::AuditExportSheetExternalUnder.fill(lang, &[("n", &n)])
                 }
-                _ => text.to_string(),
+                _ => match text.strip_prefix("template ") {
+                    // "template cami" or "template cami, external[, under 10]"
+                    Some(rest) => {
+                        let (id, version) = rest.split_once(", ").unwrap_or((rest, ""));
+                        let version = if version.is_empty() {
+                            Word::AuditInternal.text(lang).to_string()
+                        } else {
+                            Word::AuditExternal.text(lang).to_string()
+                        };
+                        Word::AuditExportTemplate.fill(lang, &[("id", &id), ("version", &version)])
+                    }
+                    None => text.to_string(),
+                },
             },
         },
         Some(Action::Reapply) => {

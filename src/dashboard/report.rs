@@ -11,6 +11,7 @@ use super::page::{self, Frame, Nav};
 use super::words::Word;
 use crate::domain::i18n::{Lang, Msg, tr};
 use crate::domain::report::period::{FISCAL_START, day_name, fiscal_year_of};
+use crate::domain::report::template::Template;
 use crate::domain::report::{Period, YearMonth};
 use crate::server::console::report::{self, CsvStyle};
 use axum::extract::{Query, State};
@@ -28,6 +29,8 @@ pub struct ReportQuery {
     external: Option<String>,
     /// `spreadsheet` for the CSV a spreadsheet opens; else the plain one.
     style: Option<String>,
+    /// A funder's template (its id) instead of the whole report.
+    template: Option<String>,
 }
 
 impl ReportQuery {
@@ -55,6 +58,31 @@ impl ReportQuery {
             format!("period={period}&external=1")
         } else {
             format!("period={period}")
+        }
+    }
+
+    /// The template asked for: none, one of `dash`'s, or an id it does not
+    /// have.
+    fn template(&self, dash: &Dash) -> Result<Option<Template>, String> {
+        match self.template.as_deref().map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(id) => dash
+                .server
+                .templates()
+                .iter()
+                .find(|t| t.id == id)
+                .cloned()
+                .map(Some)
+                .ok_or_else(|| id.to_string()),
+        }
+    }
+
+    /// The query of this page: the period, the version and the template.
+    fn full(period: Period, external: bool, template: Option<&Template>) -> String {
+        let q = ReportQuery::query(period, external);
+        match template {
+            Some(t) => format!("{q}&template={}", t.id),
+            None => q,
         }
     }
 }
@@ -91,7 +119,10 @@ pub async fn print_css(
     let Ok(period) = query.period() else {
         return (StatusCode::BAD_REQUEST, "").into_response();
     };
-    let title = period_title(period, lang);
+    let title = match query.template(&dash) {
+        Ok(Some(t)) => format!("{} — {}", t.title.get(lang), period.name(lang)),
+        _ => period_title(period, lang),
+    };
     let heading = Heading::of(&dash, lang, period, query.external());
     let top = format!("{} — {title}", heading.org);
     let of = Word::ReportPageOf.text(lang);
@@ -163,9 +194,14 @@ pub async fn csv(
             );
         }
     };
+    let template = match query.template(&dash) {
+        Ok(template) => template,
+        Err(id) => return unknown_template(lang, &id),
+    };
     let actor = user.name.clone();
     let suppress = external.then(|| dash.threshold());
-    let spreadsheet = query.style.as_deref() == Some("spreadsheet");
+    // A template is a table for people: always the spreadsheet style.
+    let spreadsheet = query.style.as_deref() == Some("spreadsheet") || template.is_some();
     let style = if spreadsheet {
         CsvStyle::Spreadsheet(lang)
     } else {
@@ -180,11 +216,22 @@ pub async fn csv(
         .server
         .call(move |conn, _| {
             let now = crate::server::now_ms();
-            report::export_csv(conn, &actor, period, suppress, style, &preamble, now)
+            let export = report::Export {
+                period,
+                suppress,
+                style,
+                template: template.as_ref(),
+                preamble: &preamble,
+            };
+            report::export_csv(conn, &actor, &export, now)
         })
         .await;
     match answer {
         Ok(csv) => {
+            let named = match query.template.as_deref() {
+                Some(id) if !id.trim().is_empty() => format!("-{}", id.trim()),
+                _ => String::new(),
+            };
             let suffix = match (external, spreadsheet) {
                 (false, false) => "",
                 (true, false) => "-externe",
@@ -194,7 +241,7 @@ pub async fn csv(
             page::download(
                 "text/csv; charset=utf-8",
                 &format!(
-                    "tournee-{}{suffix}.csv",
+                    "tournee{named}-{}{suffix}.csv",
                     period.to_string().replace("..", "_")
                 ),
                 csv.into_bytes(),
@@ -215,10 +262,14 @@ async fn show(dash: Dash, user: Signed, query: ReportQuery, printable: bool) -> 
             let frame = Frame::signed(&user, dash.org_name(), Nav::Report, title);
             let body = rsx! {
                 p { class: "error", role: "alert", "{message}" }
-                {picker(lang, &text, external)}
+                {picker(lang, &text, external, query.template.as_deref())}
             };
             return (StatusCode::BAD_REQUEST, page::render(frame, body)).into_response();
         }
+    };
+    let template = match query.template(&dash) {
+        Ok(template) => template,
+        Err(id) => return unknown_template(lang, &id),
     };
     let figures = match dash
         .server
@@ -231,23 +282,39 @@ async fn show(dash: Dash, user: Signed, query: ReportQuery, printable: bool) -> 
     let org = dash.org_name();
     let suppress = external.then(|| dash.threshold());
     let published = figures.published(suppress);
-    let sheet = figures.sheet(&published, lang);
+    let sheet = match &template {
+        Some(t) => {
+            let [a, b, c] = &published;
+            t.sheet(lang, [a, b, c])
+        }
+        None => figures.sheet(&published, lang),
+    };
     let this = &published[0];
     let names = &sheet.names;
-    let title = if printable {
-        names.title.clone()
+    let heading_title = match &template {
+        Some(t) => format!("{} — {}", t.title.get(lang), names.this),
+        None => names.title.clone(),
+    };
+    let title = if printable || template.is_some() {
+        heading_title.clone()
     } else {
         title
     };
+    let q = ReportQuery::full(period, external, template.as_ref());
     let mut frame = Frame::signed(&user, org.clone(), Nav::Report, title);
     if printable {
-        frame.style = Some(format!(
-            "/report/print.css?{}",
-            ReportQuery::query(period, external)
-        ));
+        frame.style = Some(format!("/report/print.css?{q}"));
     }
     let missing = names.missing_legend(this);
-    let q = ReportQuery::query(period, external);
+    let about = template.as_ref().map(|t| t.about.get(lang).to_string());
+    let templates: Vec<(String, String)> = dash
+        .server
+        .templates()
+        .iter()
+        .map(|t| (t.id.clone(), t.title.get(lang).to_string()))
+        .collect();
+    let base = ReportQuery::query(period, external);
+    let template_id = template.as_ref().map(|t| t.id.clone());
     let heading = Heading::of(&dash, lang, period, external);
     // The page tells how to get the external version; a print or a file
     // is what it is.
@@ -270,14 +337,35 @@ async fn show(dash: Dash, user: Signed, query: ReportQuery, printable: bool) -> 
                 {Word::ReportPrintHint.text(lang)}
             }
         } else {
-            {picker(lang, &period.to_string(), external)}
+            {picker(lang, &period.to_string(), external, template_id.as_deref())}
+            nav { class: "no-print shortcuts", "aria-label": Word::ReportTemplates.text(lang),
+                {Word::ReportTemplates.text(lang)}
+                " : "
+                if template_id.is_some() {
+                    a { href: "/report?{base}", {Word::ReportWhole.text(lang)} }
+                    " · "
+                }
+                for (index, (id, name)) in templates.into_iter().enumerate() {
+                    if index > 0 { " · " }
+                    a {
+                        href: "/report?{base}&template={id}",
+                        "aria-current": (template_id.as_deref() == Some(id.as_str())).then_some("page"),
+                        "{name}"
+                    }
+                }
+            }
             p { class: "no-print",
                 a { class: "button", href: "/report.csv?{q}&style=spreadsheet", {Word::ReportCsv.text(lang)} }
-                " "
-                a { class: "button", href: "/report.csv?{q}", {Word::ReportCsvPlain.text(lang)} }
+                if template_id.is_none() {
+                    " "
+                    a { class: "button", href: "/report.csv?{q}", {Word::ReportCsvPlain.text(lang)} }
+                }
                 " "
                 a { class: "button", href: "/report/print?{q}", {Word::ReportPrintable.text(lang)} }
             }
+        }
+        if let Some(about) = &about {
+            p { "{about}" }
         }
         div { class: "{head_class}",
             p { strong { "{heading.org}" } }
@@ -350,6 +438,15 @@ impl Heading {
     }
 }
 
+/// A template id the server does not have.
+fn unknown_template(lang: Lang, id: &str) -> Response {
+    page::problem(
+        lang,
+        StatusCode::NOT_FOUND,
+        Word::ReportUnknownTemplate.fill(lang, &[("value", &id)]),
+    )
+}
+
 /// The block a director fills in and signs under a printed report.
 fn signature(lang: Lang) -> Element {
     let fields = [
@@ -378,7 +475,7 @@ fn signature(lang: Lang) -> Element {
 /// `Period::parse` reads, named under it), and links to the periods asked
 /// for most: last month, the last complete fiscal quarter, the fiscal year
 /// to date, the last fiscal year.
-fn picker(lang: Lang, period: &str, external: bool) -> Element {
+fn picker(lang: Lang, period: &str, external: bool, template: Option<&str>) -> Element {
     let today = chrono::Local::now().date_naive();
     let this_month = YearMonth::of(today);
     let fiscal = fiscal_year_of(today);
@@ -408,8 +505,14 @@ fn picker(lang: Lang, period: &str, external: bool) -> Element {
         ),
     ];
     let external_query = if external { "&external=1" } else { "" };
+    let template_query = template
+        .map(|t| format!("&template={t}"))
+        .unwrap_or_default();
     rsx! {
         form { class: "filters no-print", method: "get", action: "/report",
+            if let Some(id) = template {
+                input { r#type: "hidden", name: "template", value: "{id}" }
+            }
             div { class: "field",
                 label { r#for: "period", {Word::ReportPeriodField.text(lang)} }
                 input {
@@ -444,7 +547,7 @@ fn picker(lang: Lang, period: &str, external: bool) -> Element {
             " "
             for (index, (word, text)) in shortcuts.into_iter().enumerate() {
                 if index > 0 { " · " }
-                a { href: "/report?period={text}{external_query}", {word.text(lang)} }
+                a { href: "/report?period={text}{external_query}{template_query}", {word.text(lang)} }
             }
         }
     }
@@ -456,7 +559,10 @@ mod tests {
 
     #[test]
     fn a_page_box_text_cannot_close_its_string_or_its_rule() {
-        assert_eq!(css_string("L'Organisme \"Nuit\""), "\"L'Organisme \\\"Nuit\\\"\"");
+        assert_eq!(
+            css_string("L'Organisme \"Nuit\""),
+            "\"L'Organisme \\\"Nuit\\\"\""
+        );
         assert_eq!(css_string("a\\b"), "\"a\\\\b\"");
         assert_eq!(css_string("x}\n<y>"), "\"x}\\a \\3c y\\3e \"");
     }

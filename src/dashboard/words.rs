@@ -135,6 +135,9 @@ messages! {
     AuditExportInternal => "CSV, version interne", "CSV, internal version";
     AuditExportExternal => "CSV, version externe", "CSV, external version";
     AuditExportExternalUnder => "CSV, version externe (seuil {n})", "CSV, external version (threshold {n})";
+    AuditExportTemplate => "Modèle {id}, CSV, version {version}", "Template {id}, CSV, {version} version";
+    AuditInternal => "interne", "internal";
+    AuditExternal => "externe", "external";
     AuditExportSheet => "CSV pour tableur, version interne", "Spreadsheet CSV, internal version";
     AuditExportSheetExternal => "CSV pour tableur, version externe", "Spreadsheet CSV, external version";
     AuditExportSheetExternalUnder => "CSV pour tableur, version externe (seuil {n})", "Spreadsheet CSV, external version (threshold {n})";
@@ -223,6 +226,9 @@ messages! {
     ReportIsInternalCopy => "Version interne : nombres exacts, à garder dans l'organisme.", "Internal version: exact counts, to keep within the organization.";
     ReportSignOff => "Attestation", "Sign-off";
     ReportPageOf => "de", "of";
+    ReportTemplates => "Modèles de bailleurs", "Funders' templates";
+    ReportWhole => "Bilan complet", "Whole report";
+    ReportUnknownTemplate => "Aucun modèle de rapport « {value} » sur ce serveur.", "No report template \"{value}\" on this server.";
     ReportSignText => "J'atteste que ce rapport présente les activités de l'organisme pour la période indiquée.", "I attest that this report presents the organization's activities for the period shown.";
     ReportSignName => "Nom", "Name";
     ReportSignRole => "Fonction", "Role";

@@ -603,6 +603,7 @@ messages! {
         "period (--period): \"{value}\" is not a period. Formats: 2026-11 (month), 2026-Q3 (quarter), FY2026-2027 (fiscal year, April to March), FY2026-2027-Q1 (fiscal quarter), YTD (fiscal year to date), 2026-04-01..2026-09-30 (dates).";
     ReportContacts => "Contacts", "Contacts";
     ReportTotal => "Total", "Total";
+    ServerBadTemplate => "Modèle de rapport illisible, {value}. Corrigez ce fichier ou retirez-le du dossier templates.", "Unreadable report template, {value}. Fix this file or remove it from the templates folder.";
     ReportPeopleReached => "Personnes rejointes", "People reached";
     ReportWithCode => "Contacts avec code de personne", "Contacts with a person code";
     ReportWithoutCode => "Contacts sans code de personne", "Contacts without a person code";

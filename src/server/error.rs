@@ -27,6 +27,8 @@ pub enum ServerError {
     Sqlite(#[from] rusqlite::Error),
     #[error("file error: {0}")]
     Io(#[from] std::io::Error),
+    #[error("report template {0}")]
+    Template(#[from] crate::domain::report::template::TemplateError),
 }
 
 impl ServerError {
@@ -39,6 +41,7 @@ impl ServerError {
                 | ServerError::Ttl { .. }
                 | ServerError::Label { .. }
                 | ServerError::HandFile(_)
+                | ServerError::Template(_)
         )
     }
 
@@ -54,6 +57,7 @@ impl ServerError {
             ServerError::Random => tr(lang, Msg::ServerStorage, &[("value", &self)]),
             ServerError::Sqlite(e) => tr(lang, Msg::ServerStorage, &[("value", e)]),
             ServerError::Io(e) => tr(lang, Msg::ServerStorage, &[("value", e)]),
+            ServerError::Template(e) => tr(lang, Msg::ServerBadTemplate, &[("value", e)]),
         }
     }
 }

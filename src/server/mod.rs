@@ -61,6 +61,7 @@ struct Inner {
     limiter: FailureLimiter,
     request_timeout: Duration,
     retention: retention::Policy,
+    templates: Arc<Vec<crate::domain::report::template::Template>>,
 }
 
 /// The keys a [`Server::call`] may need besides the database.
@@ -121,6 +122,7 @@ impl Server {
                 limiter,
                 request_timeout: config.request_timeout(),
                 retention: retention::Policy::from_config(config),
+                templates: Arc::new(console::report::templates(data_dir)?),
             }),
         })
     }
@@ -128,6 +130,11 @@ impl Server {
     /// How long one HTTP request may take, `[limits] request_timeout_secs`.
     pub fn request_timeout(&self) -> Duration {
         self.inner.request_timeout
+    }
+
+    /// The funders' templates: the built-in ones and `DATA/templates/*.toml`.
+    pub fn templates(&self) -> &[crate::domain::report::template::Template] {
+        &self.inner.templates
     }
 
     pub fn keys(&self) -> &ServerKeys {

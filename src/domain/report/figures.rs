@@ -15,6 +15,10 @@ pub enum Unit {
     Count,
     /// Minutes, written as hours with one decimal ("6,5").
     Minutes,
+    /// Tenths, written with one decimal ("1,5" seringues par visite).
+    Tenths,
+    /// A percentage ("85 %").
+    Percent,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -145,6 +149,11 @@ impl Figures {
 pub fn shown(unit: Unit, cell: Cell, lang: Lang) -> String {
     match (unit, cell.count()) {
         (Unit::Minutes, Some(minutes)) => hours(minutes, lang),
+        (Unit::Tenths, Some(tenths)) => decimal(tenths, lang),
+        (Unit::Percent, Some(n)) => match lang {
+            Lang::Fr => format!("{n}\u{a0}%"),
+            Lang::En => format!("{n}%"),
+        },
         _ => super::markdown::count(cell, lang),
     }
 }
@@ -152,7 +161,11 @@ pub fn shown(unit: Unit, cell: Cell, lang: Lang) -> String {
 /// Minutes as hours with one decimal, in the reader's way of writing
 /// numbers: "6,5" in French, "6.5" in English.
 pub fn hours(minutes: u64, lang: Lang) -> String {
-    let tenths = (minutes * 10 + 30) / 60;
+    decimal((minutes * 10 + 30) / 60, lang)
+}
+
+/// Tenths with one decimal, in the reader's way of writing numbers.
+pub fn decimal(tenths: u64, lang: Lang) -> String {
     let text = format!("{}.{}", tenths / 10, tenths % 10);
     match lang {
         Lang::Fr => text.replace('.', ","),

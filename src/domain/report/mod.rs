@@ -23,6 +23,7 @@ pub mod sheet;
 pub mod spreadsheet;
 pub mod suppress;
 pub mod tally;
+pub mod template;
 
 pub use csv::{CsvError, to_csv};
 pub use details::DetailsTally;

@@ -76,7 +76,14 @@ fn value(value: Value, lang: Lang) -> String {
     match value {
         Value::NotCompared => String::new(),
         Value::Figure(Unit::Count, Cell::Count(n)) => n.to_string(),
-        Value::Figure(unit @ Unit::Minutes, cell @ Cell::Count(_)) => shown(unit, cell, lang),
+        Value::Figure(unit @ (Unit::Minutes | Unit::Tenths), cell @ Cell::Count(_)) => {
+            shown(unit, cell, lang)
+        }
+        // "85 %" with a plain space, which a spreadsheet reads as 0.85.
+        Value::Figure(Unit::Percent, Cell::Count(n)) => match lang {
+            Lang::Fr => format!("{n} %"),
+            Lang::En => format!("{n}%"),
+        },
         Value::Figure(_, Cell::Missing) => Cell::missing_text(lang).to_string(),
         Value::Figure(_, cell) => cell.to_string(),
     }

@@ -7,6 +7,7 @@ use crate::domain::Catalog;
 use crate::domain::i18n::Lang;
 use crate::domain::report::sheet::{Sheet, sheet};
 use crate::domain::report::spreadsheet::to_spreadsheet;
+use crate::domain::report::template::Template;
 use crate::domain::report::{Period, PublishedTally, Tally, Threshold, publish, to_csv};
 use crate::server::error::ServerError;
 use crate::server::{db, tally};
@@ -46,6 +47,30 @@ impl Figures {
     }
 }
 
+/// The built-in templates and the organization's own, read from
+/// `data_dir/templates/*.toml` in name order; a file that does not read
+/// is an error naming it.
+pub fn templates(data_dir: &std::path::Path) -> Result<Vec<Template>, ServerError> {
+    let folder = data_dir.join("templates");
+    let mut extra = Vec::new();
+    if folder.is_dir() {
+        let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&folder)?
+            .map(|e| e.map(|e| e.path()))
+            .collect::<Result<_, _>>()?;
+        files.retain(|p| p.extension().is_some_and(|e| e == "toml"));
+        files.sort();
+        for file in files {
+            let name = file
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            extra.push((name, std::fs::read_to_string(&file)?));
+        }
+    }
+    Ok(Template::all(&extra)?)
+}
+
 /// How a CSV export is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CsvStyle {
@@ -65,33 +90,59 @@ pub fn figures(conn: &Connection, period: Period) -> Result<Figures, ServerError
     })
 }
 
+/// What a CSV export holds and how it is written.
+pub struct Export<'a> {
+    pub period: Period,
+    /// `None`: the internal version.
+    pub suppress: Option<Threshold>,
+    pub style: CsvStyle,
+    /// A funder's template instead of the whole report.
+    pub template: Option<&'a Template>,
+    /// Lines above a spreadsheet's tables.
+    pub preamble: &'a [String],
+}
+
 /// The CSV of `tournee report --format csv [--suppress]` (or `--format
-/// spreadsheet`, with `preamble` lines above its tables) for `period`,
-/// and the export in the audit log.
+/// spreadsheet`, or a template's, with the preamble's lines above their
+/// tables), and the export in the audit log.
 pub fn export_csv(
     conn: &Connection,
     actor: &str,
-    period: Period,
-    suppress: Option<Threshold>,
-    style: CsvStyle,
-    preamble: &[String],
+    export: &Export<'_>,
     now_ms: i64,
 ) -> Result<String, ServerError> {
-    let csv = match style {
-        CsvStyle::Plain => {
+    let Export {
+        period,
+        suppress,
+        style,
+        template,
+        preamble,
+    } = *export;
+    let csv = match (style, template) {
+        (CsvStyle::Plain | CsvStyle::Spreadsheet(_), Some(template)) => {
+            let lang = match style {
+                CsvStyle::Spreadsheet(lang) => lang,
+                CsvStyle::Plain => Lang::Fr,
+            };
+            let figures = figures(conn, period)?;
+            let [a, b, c] = figures.published(suppress);
+            to_spreadsheet(&template.sheet(lang, [&a, &b, &c]), lang, preamble)
+        }
+        (CsvStyle::Plain, None) => {
             let catalog = db::catalog(conn)?;
             let tally = tally::tally(conn, &catalog, period)?;
             to_csv(&tally, suppress).map_err(|e| ServerError::Damaged(e.to_string()))?
         }
-        CsvStyle::Spreadsheet(lang) => {
+        (CsvStyle::Spreadsheet(lang), None) => {
             let figures = figures(conn, period)?;
             let published = figures.published(suppress);
             to_spreadsheet(&figures.sheet(&published, lang), lang, preamble)
         }
     };
-    let kind = match style {
-        CsvStyle::Plain => "csv",
-        CsvStyle::Spreadsheet(_) => "spreadsheet csv",
+    let kind = match (style, template) {
+        (_, Some(t)) => format!("template {}", t.id),
+        (CsvStyle::Plain, None) => "csv".to_string(),
+        (CsvStyle::Spreadsheet(_), None) => "spreadsheet csv".to_string(),
     };
     let detail = match suppress {
         None => kind.to_string(),
@@ -118,16 +169,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let conn = db::open(dir.path()).unwrap();
         let month = Period::Month(crate::domain::report::YearMonth::parse("2026-03").unwrap());
-        let csv = export_csv(
-            &conn,
-            "Marie",
-            month,
-            Some(Threshold::Five),
-            CsvStyle::Plain,
-            &[],
-            9,
-        )
-        .unwrap();
+        let export = Export {
+            period: month,
+            suppress: Some(Threshold::Five),
+            style: CsvStyle::Plain,
+            template: None,
+            preamble: &[],
+        };
+        let csv = export_csv(&conn, "Marie", &export, 9).unwrap();
         let catalog = db::catalog(&conn).unwrap();
         let tally = tally::tally(&conn, &catalog, month).unwrap();
         assert_eq!(csv, to_csv(&tally, Some(Threshold::Five)).unwrap());
