@@ -9,39 +9,14 @@
 
 mod common;
 
-use common::browser::Browser;
+use common::browser::{Browser, pdf_pages};
 use common::web::supervisor;
 use common::{TestDevice, TestServer, contact_at, options};
-use fantoccini::Locator;
 use fantoccini::wd::PrintConfiguration;
 use tournee::device::sync;
 
 const PASSWORD: &str = "une phrase de passe solide";
 const CONTACT: &str = "123, rue Principale, Gatineau · 819 555-0101";
-
-/// The PDF's text, page by page.
-fn pages(pdf: &[u8]) -> Vec<String> {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("report.pdf");
-    std::fs::write(&file, pdf).unwrap();
-    let out = std::process::Command::new("pdftotext")
-        .args(["-layout", "-enc", "UTF-8"])
-        .arg(&file)
-        .arg("-")
-        .output()
-        .unwrap_or_else(|e| panic!("cannot start pdftotext (poppler-utils): {e}"));
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
-    let mut pages: Vec<String> = text.split('\u{c}').map(str::to_string).collect();
-    if pages.last().is_some_and(|p| p.trim().is_empty()) {
-        pages.pop();
-    }
-    pages
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_print_numbers_its_pages_names_its_period_and_ends_with_a_signature() {
@@ -67,17 +42,7 @@ async fn the_print_numbers_its_pages_names_its_period_and_ends_with_a_signature(
 
     let browser = Browser::start(1200, 900).await;
     let web = &browser.client;
-    web.goto(&format!("{}/signin", server.url)).await.unwrap();
-    for (field, text) in [("name", "Marie"), ("password", PASSWORD)] {
-        let input = web.find(Locator::Id(field)).await.unwrap();
-        input.send_keys(text).await.unwrap();
-    }
-    web.find(Locator::Css("form.signin button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser.sign_in(&server.url, "Marie", PASSWORD).await;
     // In French, whatever the browser's own language.
     web.goto(&format!(
         "{}/lang/fr?back=%2Freport%2Fprint%3Fperiod%3D2025-11",
@@ -111,7 +76,7 @@ async fn the_print_numbers_its_pages_names_its_period_and_ends_with_a_signature(
         &pdf,
     )
     .unwrap();
-    let pages = pages(&pdf);
+    let pages = pdf_pages(&pdf);
     let n = pages.len();
     assert!(n >= 2, "a month's report takes a few pages: {n}");
     for (i, page) in pages.iter().enumerate() {

@@ -7,10 +7,9 @@
 
 mod common;
 
-use common::browser::Browser;
+use common::browser::{Browser, pdf_pages};
 use common::web::{Web, supervisor};
 use common::{TestDevice, TestServer, options};
-use fantoccini::Locator;
 use fantoccini::wd::PrintConfiguration;
 use tournee::device::sync;
 use tournee::domain::{Catalog, Contact, ContactDraft};
@@ -200,26 +199,7 @@ async fn each_template_renders_downloads_and_prints_from_the_same_tallies() {
     // Each template prints with its pages numbered and passes axe.
     let browser = Browser::start(1200, 900).await;
     let client = &browser.client;
-    client
-        .goto(&format!("{}/signin", server.url))
-        .await
-        .unwrap();
-    for (field, text) in [("name", "Marie"), ("password", PASSWORD)] {
-        client
-            .find(Locator::Id(field))
-            .await
-            .unwrap()
-            .send_keys(text)
-            .await
-            .unwrap();
-    }
-    client
-        .find(Locator::Css("form.signin button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser.sign_in(&server.url, "Marie", PASSWORD).await;
     for id in ["cami", "naloxone", "travail-de-rue"] {
         let back = format!("/report/print?{q}&template={id}");
         let back: String = url_escape(&back);
@@ -233,11 +213,7 @@ async fn each_template_renders_downloads_and_prints_from_the_same_tallies() {
             .print(PrintConfiguration::builder().build().unwrap())
             .await
             .unwrap();
-        let text = pdf_text(&pdf);
-        let pages: Vec<&str> = text
-            .split('\u{c}')
-            .filter(|p| !p.trim().is_empty())
-            .collect();
+        let pages = pdf_pages(&pdf);
         for (i, page) in pages.iter().enumerate() {
             assert!(
                 page.contains(&format!("Page {} de {}", i + 1, pages.len())),
@@ -251,19 +227,6 @@ async fn each_template_renders_downloads_and_prints_from_the_same_tallies() {
 
 fn url_escape(text: &str) -> String {
     serde_urlencoded::to_string([("x", text)]).unwrap()[2..].to_string()
-}
-
-fn pdf_text(pdf: &[u8]) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("t.pdf");
-    std::fs::write(&file, pdf).unwrap();
-    let out = std::process::Command::new("pdftotext")
-        .args(["-layout", "-enc", "UTF-8"])
-        .arg(&file)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils)");
-    String::from_utf8(out.stdout).unwrap()
 }
 
 #[tokio::test]

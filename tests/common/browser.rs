@@ -148,6 +148,22 @@ impl Browser {
 
     /// Runs axe-core on the page and returns its serious and critical
     /// violations as "rule: help (n nodes: selectors)".
+    /// Signs in to the dashboard at `url` through its form.
+    pub async fn sign_in(&self, url: &str, name: &str, password: &str) {
+        let web = &self.client;
+        web.goto(&format!("{url}/signin")).await.unwrap();
+        for (field, text) in [("name", name), ("password", password)] {
+            let input = web.find(fantoccini::Locator::Id(field)).await.unwrap();
+            input.send_keys(text).await.unwrap();
+        }
+        web.find(fantoccini::Locator::Css("form.signin button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+
     pub async fn axe_serious(&self) -> Vec<String> {
         let source = std::fs::read_to_string(axe_path()).unwrap_or_else(|e| {
             panic!(
@@ -172,6 +188,31 @@ impl Browser {
             .unwrap();
         serde_json::from_value(result).unwrap()
     }
+}
+
+/// A PDF's text, page by page, as `pdftotext -layout` reads it (Debian:
+/// `poppler-utils`; `.ci/run` installs it).
+pub fn pdf_pages(pdf: &[u8]) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("printed.pdf");
+    std::fs::write(&file, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout", "-enc", "UTF-8"])
+        .arg(&file)
+        .arg("-")
+        .output()
+        .unwrap_or_else(|e| panic!("cannot start pdftotext (poppler-utils): {e}"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .split('\u{c}')
+        .filter(|page| !page.trim().is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 pub fn axe_path() -> PathBuf {
