@@ -59,6 +59,10 @@ fn one(table: &Table, names: &Names, lang: Lang) -> Element {
             h3 { "{table.title}" }
             {plain(table, names, lang)}
         },
+        Kind::Section => rsx! {
+            h2 { "{table.title}" }
+            {plain(table, names, lang)}
+        },
     }
 }
 

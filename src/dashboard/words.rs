@@ -20,7 +20,7 @@ messages! {
     NavEnroll => "Inscrire un téléphone", "Enroll a phone";
     NavCatalog => "Catalogue", "Catalog";
     NavQuarantine => "Quarantaine", "Quarantine";
-    NavReport => "Rapport mensuel", "Monthly report";
+    NavReport => "Rapports", "Reports";
     NavOverdoses => "Surdoses", "Overdoses";
     NavIncidents => "Incidents", "Incidents";
     IncidentsTitle => "Incidents de sécurité — {month}", "Safety incidents — {month}";

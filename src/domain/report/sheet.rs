@@ -51,6 +51,8 @@ pub enum Kind {
     Heads,
     /// One group of such a section.
     Group,
+    /// A table that is a section of its own (a template's).
+    Section,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -195,10 +195,9 @@ impl Template {
         let tables = self
             .sections
             .iter()
-            .enumerate()
-            .map(|(i, section)| Table {
-                kind: if i == 0 { Kind::Heads } else { Kind::Group },
-                section: (i == 0).then(|| self.title.get(lang).to_string()),
+            .map(|section| Table {
+                kind: Kind::Section,
+                section: Some(section.title.get(lang).to_string()),
                 title: section.title.get(lang).to_string(),
                 measures: vec![
                     crate::domain::i18n::Msg::ReportFigure
