@@ -53,6 +53,26 @@ async fn the_previous_releases_server_and_phone_open_count_and_sync() {
         "one person code, its pseudonym kept"
     );
     assert_eq!(november.overdoses.responses, 0);
+    // The day rows migration 10 made from the stored facts: two halves
+    // of the month, read from day rows only, add up to the month.
+    let days = |from: &str, to: &str| {
+        let day = |t: &str| chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d").unwrap();
+        let period = tournee::domain::report::Period::Range {
+            from: day(from),
+            to: day(to),
+        };
+        tournee::server::admin::tally(server.data.path(), period).unwrap()
+    };
+    let (first, second) = (
+        days("2026-11-01", "2026-11-15"),
+        days("2026-11-16", "2026-11-29"),
+    );
+    let last = days("2026-11-30", "2026-11-30");
+    assert_eq!(first.contacts + second.contacts + last.contacts, 2);
+    assert_eq!(
+        first.materials["seringues"] + second.materials["seringues"] + last.materials["seringues"],
+        10
+    );
 
     let phone = copy_of("phone");
     let home = phone.path().to_path_buf();
