@@ -221,6 +221,7 @@ async fn voiding_from_the_dashboard_takes_the_contact_out_once_and_is_audited() 
     phone.store.void(mistaken.record_id, now).unwrap();
     sync(&mut phone.store, &options(None)).await.unwrap();
     assert_eq!(month(&server, "2025-11"), after);
+    assert_eq!(admin::span_check(server.data.path()).unwrap(), 0);
     let (counted, rows) = admin::rollup_check(server.data.path()).unwrap();
     assert_eq!(counted, rows);
 }

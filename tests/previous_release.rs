@@ -74,6 +74,18 @@ async fn the_previous_releases_server_and_phone_open_count_and_sync() {
         10
     );
 
+    // Who was seen, by quarter and fiscal year as migration 11 summed
+    // them from the months: the one person of November, once.
+    for text in ["2026-Q4", "FY2026-2027"] {
+        let period = tournee::domain::report::Period::canonical(text).unwrap();
+        let t = tournee::server::admin::tally(server.data.path(), period).unwrap();
+        assert_eq!((t.contacts, t.unique_people), (2, 1), "{text}");
+    }
+    assert_eq!(
+        tournee::server::admin::span_check(server.data.path()).unwrap(),
+        0
+    );
+
     let phone = copy_of("phone");
     let home = phone.path().to_path_buf();
     let url = server.url.clone();

@@ -211,6 +211,9 @@ async fn a_dry_run_says_what_would_go_and_the_purge_leaves_old_reports_byte_for_
     assert!(!again.destroys_records(), "{again:?}");
     let (counted, rows) = admin::rollup_check(data).unwrap();
     assert_eq!(counted, rows);
+    // The quarters and fiscal years the purge cut into were rebuilt from
+    // their months still kept.
+    assert_eq!(admin::span_check(data).unwrap(), 0);
 }
 
 #[tokio::test]
@@ -445,4 +448,66 @@ async fn a_contact_the_previous_release_stored_in_1900_is_named_and_purged() {
     );
     assert_eq!(plan.contacts, 6);
     assert_eq!(server.records(), 2);
+}
+
+#[tokio::test]
+async fn a_purge_inside_a_quarter_rebuilds_its_people_from_the_months_kept() {
+    let server = TestServer::spawn().await;
+    let mut phone = TestDevice::enroll(&server).await;
+    let on = |day: &str, code: &str| {
+        contact_at(
+            &format!("{day}T14:00:00-04:00"),
+            "gatineau",
+            "known",
+            1,
+            Some(code),
+            &[("seringues", 10)],
+        )
+    };
+    // P in April and May, Q in May and June, R in August 2023.
+    let contacts = [
+        on("2023-04-10", "Papa-61"),
+        on("2023-05-10", "Papa-61"),
+        on("2023-05-11", "Quebec-62"),
+        on("2023-06-10", "Quebec-62"),
+        on("2023-08-10", "Romeo-63"),
+    ];
+    phone.store.save_all(&contacts).unwrap();
+    sync(&mut phone.store, &options(None)).await.unwrap();
+    let data = server.data.path();
+    assert_eq!(admin::span_check(data).unwrap(), 0);
+    let fy = tournee::domain::report::Period::FiscalYear(2023);
+    assert_eq!(admin::tally(data, fy).unwrap().unique_people, 3);
+
+    // Purged up to May 2023: June is kept, inside the April quarter.
+    let policy = policy();
+    let kept = YearMonth::parse("2023-06").unwrap();
+    let now = tournee::domain::report::period::first_day(kept.months_after(policy.contact_months))
+        .and_hms_opt(12, 0, 0)
+        .unwrap()
+        .and_local_timezone(Local)
+        .unwrap()
+        .timestamp_millis();
+    admin::purge(data, &policy, now).unwrap();
+    assert_eq!(admin::span_check(data).unwrap(), 0);
+    let conn = db::open(data).unwrap();
+    let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+    // Only Q (June) is left of the quarter, Q and R of the fiscal year.
+    assert_eq!(
+        count("SELECT count(*) FROM person_quarters WHERE quarter = '2023-04'"),
+        1
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM person_years WHERE fiscal_year = '2023-04'"),
+        2
+    );
+    // The fiscal year spans purged months with people: n.d., not 2.
+    assert!(admin::tally(data, fy).unwrap().people_unknown);
+    // July to September: R alone, new.
+    let q = tournee::domain::report::Period::Quarter {
+        year: 2023,
+        quarter: 3,
+    };
+    let t = admin::tally(data, q).unwrap();
+    assert_eq!((t.unique_people, t.new_people), (1, 1));
 }

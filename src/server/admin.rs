@@ -182,6 +182,12 @@ pub fn rollup_check(data_dir: &Path) -> Result<(u64, u64), ServerError> {
     Ok((counted as u64, rows as u64))
 }
 
+/// Who was seen by quarter and fiscal year against who was seen each
+/// month: the rows that disagree (0 when every span is its months' sum).
+pub fn span_check(data_dir: &Path) -> Result<u64, ServerError> {
+    super::ledger::span_mismatches(&db::open(data_dir)?)
+}
+
 /// The organization's current catalog.
 pub fn catalog(data_dir: &Path) -> Result<crate::domain::Catalog, ServerError> {
     db::catalog(&db::open(data_dir)?)

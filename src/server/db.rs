@@ -244,10 +244,30 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX person_days_by_day ON person_days (day, pseudonym);
     ALTER TABLE events ADD COLUMN day TEXT;
     CREATE INDEX events_by_day ON events (kind, day);",
+    // 11: who was seen by quarter and by fiscal year too, each named by its
+    // first month, so that a long period's distinct people are one index
+    // range; filled from the monthly rows (see `ledger::fill_spans`).
+    "CREATE TABLE person_quarters (
+        pseudonym BLOB NOT NULL,
+        quarter TEXT NOT NULL,
+        contacts INTEGER NOT NULL,
+        PRIMARY KEY (pseudonym, quarter)
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX person_quarters_by_quarter ON person_quarters (quarter, pseudonym);
+    CREATE TABLE person_years (
+        pseudonym BLOB NOT NULL,
+        fiscal_year TEXT NOT NULL,
+        contacts INTEGER NOT NULL,
+        PRIMARY KEY (pseudonym, fiscal_year)
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX person_years_by_year ON person_years (fiscal_year, pseudonym);",
 ];
 
 /// The migration whose tables are filled from the records already stored.
 const DAYS_ADDED: usize = 10;
+
+/// The migration whose tables are filled from who was seen each month.
+const SPANS_ADDED: usize = 11;
 
 /// The first version whose applied envelopes keep no ciphertext: a file
 /// migrated from before it is vacuumed once, so that no free page keeps
@@ -336,6 +356,9 @@ fn migrate(conn: &mut Connection) -> Result<i64, ServerError> {
         tx.execute_batch(sql)?;
         if index + 1 == DAYS_ADDED {
             super::ledger::SqliteLedger::new(&tx).backfill_days()?;
+        }
+        if index + 1 == SPANS_ADDED {
+            super::ledger::fill_spans(&tx, None)?;
         }
         tx.pragma_update(None, "user_version", index as i64 + 1)?;
         tx.commit()?;

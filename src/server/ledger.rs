@@ -7,14 +7,17 @@
 //! dimension, key) and one per (day, dimension, key), so a month's tally
 //! reads a few hundred rows whatever the number of contacts stored, and a
 //! period that starts or ends inside a month reads its loose days. Who was
-//! seen is kept the same two ways (`person_months`, `person_days`).
+//! seen is kept by day and month, and by quarter and fiscal year as well
+//! (`person_days`, `person_months`, `person_quarters`, `person_years`), so
+//! that a long period's distinct people are counted from few rows.
 
 use super::apply::prepare::{ContactFacts, EventFacts};
 use super::error::ServerError;
 use crate::domain::RecordId;
 use crate::domain::report::YearMonth;
+use crate::domain::report::span::Span;
 use crate::domain::report::tally::NO_GENDER;
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use uuid::Uuid;
 
 pub trait Ledger {
@@ -122,21 +125,19 @@ impl SqliteLedger<'_, '_> {
         Ok(())
     }
 
-    /// Counts `pseudonym` as seen (`sign` = 1) or not (-1) in the month and
-    /// on the day; a row that falls to 0 goes.
+    /// Counts `pseudonym` as seen (`sign` = 1) or not (-1) on the day and
+    /// in the month, quarter and fiscal year; a row that falls to 0 goes.
     fn seen(&self, at: &Day, pseudonym: &str, sign: i64) -> Result<(), ServerError> {
         let bytes = hex::decode(pseudonym).map_err(|_| ServerError::Damaged("pseudonym".into()))?;
-        let tables: &[(&str, &str)] = if at.months {
-            &[("person_months", "month"), ("person_days", "day")]
-        } else {
-            &[("person_days", "day")]
-        };
-        for (table, column) in tables {
-            let when = if *column == "month" {
-                &at.month
-            } else {
-                &at.day
-            };
+        let mut rows = vec![("person_days", "day", &at.day)];
+        if at.months {
+            rows.extend([
+                ("person_months", "month", &at.month),
+                ("person_quarters", "quarter", &at.quarter),
+                ("person_years", "fiscal_year", &at.fiscal_year),
+            ]);
+        }
+        for (table, column, when) in rows {
             self.tx
                 .prepare_cached(&format!(
                     "INSERT INTO {table} (pseudonym, {column}, contacts) VALUES (?1, ?2, ?3)
@@ -188,9 +189,63 @@ impl SqliteLedger<'_, '_> {
     }
 }
 
-/// Where a record counts: its local month and day.
+/// The first month of the quarter and of the fiscal year holding the
+/// text month `month` (`Span::start` in SQL; the fiscal year starts in
+/// April).
+const QUARTER_OF: &str = "printf('%s-%02d', substr(month, 1, 4), (CAST(substr(month, 6, 2) AS INTEGER) - 1) / 3 * 3 + 1)";
+const FISCAL_YEAR_OF: &str = "printf('%04d-04', CAST(substr(month, 1, 4) AS INTEGER) - (CAST(substr(month, 6, 2) AS INTEGER) < 4))";
+
+/// Fills who was seen by quarter and fiscal year from who was seen each
+/// month, for the spans starting before `before` (all when `None`): every
+/// one when migration 11 adds them, those a purge cut into.
+pub fn fill_spans(conn: &Connection, before: Option<&str>) -> Result<(), ServerError> {
+    for (table, column, of) in [
+        ("person_quarters", "quarter", QUARTER_OF),
+        ("person_years", "fiscal_year", FISCAL_YEAR_OF),
+    ] {
+        conn.prepare_cached(&format!(
+            "INSERT INTO {table} (pseudonym, {column}, contacts)
+             SELECT pseudonym, span, sum(contacts)
+             FROM (SELECT pseudonym, {of} AS span, contacts FROM person_months)
+             WHERE ?1 IS NULL OR span < ?1 GROUP BY pseudonym, span"
+        ))?
+        .execute([before])?;
+    }
+    Ok(())
+}
+
+/// Person rows by quarter or fiscal year that are not the sum of their
+/// months' rows (none unless the ledger or a purge went wrong).
+pub fn span_mismatches(conn: &Connection) -> Result<u64, ServerError> {
+    let mut wrong = 0;
+    for (table, column, of) in [
+        ("person_quarters", "quarter", QUARTER_OF),
+        ("person_years", "fiscal_year", FISCAL_YEAR_OF),
+    ] {
+        let months = format!(
+            "SELECT pseudonym, span, sum(contacts) FROM
+             (SELECT pseudonym, {of} AS span, contacts FROM person_months) GROUP BY pseudonym, span"
+        );
+        let spans = format!("SELECT pseudonym, {column}, contacts FROM {table}");
+        let n: i64 = conn.query_row(
+            &format!(
+                "SELECT (SELECT count(*) FROM ({months} EXCEPT {spans}))
+                      + (SELECT count(*) FROM ({spans} EXCEPT {months}))"
+            ),
+            [],
+            |r| r.get(0),
+        )?;
+        wrong += n as u64;
+    }
+    Ok(wrong)
+}
+
+/// Where a record counts: its local day, month, quarter and fiscal year
+/// (the last two named by their first month).
 struct Day {
     month: String,
+    quarter: String,
+    fiscal_year: String,
     day: String,
     /// Whether the month's rows are written too (not when the day rows of
     /// records already counted by month are filled in).
@@ -199,8 +254,11 @@ struct Day {
 
 impl SqliteLedger<'_, '_> {
     fn at(&self, occurred_at: chrono::DateTime<chrono::FixedOffset>) -> Day {
+        let month = YearMonth::of(occurred_at.date_naive());
         Day {
-            month: YearMonth::of(occurred_at.date_naive()).to_string(),
+            month: month.to_string(),
+            quarter: Span::Quarter.start(month).to_string(),
+            fiscal_year: Span::FiscalYear.start(month).to_string(),
             day: occurred_at.date_naive().to_string(),
             months: self.months,
         }

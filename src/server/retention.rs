@@ -310,11 +310,16 @@ pub fn purge(
         "DELETE FROM voids WHERE target IN (SELECT record_id FROM events WHERE month < ?1)",
         "DELETE FROM events WHERE month < ?1",
         "DELETE FROM person_months WHERE month < ?1",
+        // A quarter or fiscal year starting before is rebuilt below from
+        // its months still kept.
+        "DELETE FROM person_quarters WHERE quarter < ?1",
+        "DELETE FROM person_years WHERE fiscal_year < ?1",
         // Days sort after their month's text: '2024-02-29' < '2024-03'.
         "DELETE FROM person_days WHERE day < ?1",
     ] {
         tx.execute(sql, [&kept])?;
     }
+    super::ledger::fill_spans(&tx, Some(&kept))?;
     tx.execute(
         "UPDATE envelopes SET bytes = NULL, purged_at = ?2, quarantined_at = NULL
          WHERE quarantined_at IS NOT NULL AND bytes IS NOT NULL AND received_at < ?1",

@@ -6,12 +6,13 @@
 //! as rollups (`dim = 'people'`) before its pseudonyms went.
 
 use super::error::ServerError;
+use crate::domain::report::span::{self, Span};
 use crate::domain::report::tally::NO_GENDER;
 use crate::domain::report::{
     Breakdown, Comparison, DetailsTally, OverdoseTally, Part, Period, Summary, Tally, YearMonth,
 };
 use crate::domain::{Catalog, Section};
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, params, params_from_iter};
 use std::collections::BTreeMap;
 
 /// A month's tally (the report of the month-only release).
@@ -256,83 +257,86 @@ fn frozen(conn: &Connection, month: &str) -> Result<Option<(u64, u64)>, ServerEr
 pub(super) fn live_people(conn: &Connection, period: Period) -> Result<(u64, u64), ServerError> {
     let (from, _) = period.span();
     let first_month = YearMonth::of(from);
-    // Each part's pseudonyms, as (table, column, first, last); unused
-    // slots name an empty range, so the statement stays one cached text.
-    let slots = slots(period);
+    let (here, mut values) = here(period);
+    let n = values.len();
+    let sql = format!(
+        "WITH here (pseudonym) AS ({here})
+         SELECT count(*), coalesce(sum(
+             NOT EXISTS (SELECT 1 FROM person_months AS before
+                         WHERE before.pseudonym = here.pseudonym AND before.month < ?{})
+             AND NOT EXISTS (SELECT 1 FROM person_days AS before
+                         WHERE before.pseudonym = here.pseudonym
+                         AND before.day >= ?{} AND before.day < ?{})
+             AND NOT EXISTS (SELECT 1 FROM pseudonyms_before_purge AS kept
+                         WHERE kept.pseudonym = here.pseudonym)), 0)
+         FROM here",
+        n + 1,
+        n + 2,
+        n + 3
+    );
+    values.extend([
+        first_month.to_string(),
+        crate::domain::report::period::first_day(first_month).to_string(),
+        from.to_string(),
+    ]);
     let (unique, new): (i64, i64) = conn
-        .prepare_cached(
-            "WITH here (pseudonym) AS (
-                 SELECT pseudonym FROM person_months WHERE month BETWEEN ?1 AND ?2
-                 UNION SELECT pseudonym FROM person_days WHERE day BETWEEN ?3 AND ?4
-                 UNION SELECT pseudonym FROM person_days WHERE day BETWEEN ?5 AND ?6)
-             SELECT count(*), coalesce(sum(
-                 NOT EXISTS (SELECT 1 FROM person_months AS before
-                             WHERE before.pseudonym = here.pseudonym AND before.month < ?7)
-                 AND NOT EXISTS (SELECT 1 FROM person_days AS before
-                             WHERE before.pseudonym = here.pseudonym
-                             AND before.day >= ?8 AND before.day < ?9)
-                 AND NOT EXISTS (SELECT 1 FROM pseudonyms_before_purge AS kept
-                             WHERE kept.pseudonym = here.pseudonym)), 0)
-             FROM here",
-        )?
-        .query_row(
-            params![
-                slots[0].0,
-                slots[0].1,
-                slots[1].0,
-                slots[1].1,
-                slots[2].0,
-                slots[2].1,
-                first_month.to_string(),
-                crate::domain::report::period::first_day(first_month).to_string(),
-                from.to_string(),
-            ],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
+        .prepare_cached(&sql)?
+        .query_row(params_from_iter(values), |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok((unique as u64, new as u64))
 }
 
-/// The period's parts as three (first, last) ranges of the statements
-/// below: its whole months, then its loose days before and after them;
-/// unused ones name an empty range, so each statement stays one cached
-/// text.
-fn slots(period: Period) -> Vec<(String, String)> {
-    let (mut months, mut days) = (None, Vec::new());
+/// A statement selecting the period's distinct pseudonyms, and its
+/// parameters: its whole months read as the fewest runs of fiscal years,
+/// quarters and months (a fiscal year is one index range), its loose days
+/// day by day. The text depends only on the period's shape, so few are
+/// cached.
+fn here(period: Period) -> (String, Vec<String>) {
+    let mut sources = Vec::new();
     for part in period.parts() {
         match part {
-            Part::Months { first, last } => months = Some((first.to_string(), last.to_string())),
-            Part::Days { from, to } => days.push((from.to_string(), to.to_string())),
+            Part::Months { first, last } => {
+                for run in span::runs(first, last) {
+                    let (table, column) = match run.span {
+                        Span::Month => ("person_months", "month"),
+                        Span::Quarter => ("person_quarters", "quarter"),
+                        Span::FiscalYear => ("person_years", "fiscal_year"),
+                    };
+                    sources.push((table, column, run.first.to_string(), run.last.to_string()));
+                }
+            }
+            Part::Days { from, to } => {
+                sources.push(("person_days", "day", from.to_string(), to.to_string()))
+            }
         }
     }
-    let nothing = || ("1".to_string(), "0".to_string());
-    let mut slots = vec![months.unwrap_or_else(nothing)];
-    for index in 0..2 {
-        slots.push(days.get(index).cloned().unwrap_or_else(nothing));
+    // One row per pseudonym and span: a single span needs no DISTINCT.
+    let alone = sources.len() == 1;
+    let (mut selects, mut values) = (Vec::new(), Vec::new());
+    for (table, column, first, last) in sources {
+        let n = values.len();
+        selects.push(if first == last {
+            values.push(first);
+            format!("SELECT pseudonym FROM {table} WHERE {column} = ?{}", n + 1)
+        } else {
+            values.extend([first, last]);
+            let distinct = if alone { "DISTINCT " } else { "" };
+            format!(
+                "SELECT {distinct}pseudonym FROM {table} WHERE {column} BETWEEN ?{} AND ?{}",
+                n + 1,
+                n + 2
+            )
+        });
     }
-    slots
+    (selects.join(" UNION "), values)
 }
 
 /// Distinct pseudonyms in the period, without telling new from returning
-/// (what a comparison column needs): a month's are one index range.
+/// (what a comparison column needs).
 fn live_unique(conn: &Connection, period: Period) -> Result<u64, ServerError> {
-    let count: i64 = match period.as_month() {
-        Some(month) => conn
-            .prepare_cached("SELECT count(*) FROM person_months WHERE month = ?1")?
-            .query_row([month.to_string()], |r| r.get(0))?,
-        None => {
-            let s = slots(period);
-            conn.prepare_cached(
-                "SELECT count(*) FROM (
-                     SELECT pseudonym FROM person_months WHERE month BETWEEN ?1 AND ?2
-                     UNION SELECT pseudonym FROM person_days WHERE day BETWEEN ?3 AND ?4
-                     UNION SELECT pseudonym FROM person_days WHERE day BETWEEN ?5 AND ?6)",
-            )?
-            .query_row(
-                params![s[0].0, s[0].1, s[1].0, s[1].1, s[2].0, s[2].1],
-                |r| r.get(0),
-            )?
-        }
-    };
+    let (here, values) = here(period);
+    let count: i64 = conn
+        .prepare_cached(&format!("SELECT count(*) FROM ({here})"))?
+        .query_row(params_from_iter(values), |r| r.get(0))?;
     Ok(count as u64)
 }
 

@@ -20,6 +20,7 @@ pub mod overdose;
 pub mod period;
 pub mod published;
 pub mod sheet;
+pub mod span;
 pub mod spreadsheet;
 pub mod suppress;
 pub mod tally;

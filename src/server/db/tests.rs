@@ -191,3 +191,53 @@ fn a_catalog_already_stored_is_kept_on_the_next_open() {
     drop(conn);
     assert_eq!(catalog(&open(data.path()).unwrap()).unwrap(), edited);
 }
+
+#[test]
+fn migration_11_sums_who_was_seen_each_month_into_quarters_and_fiscal_years() {
+    use crate::domain::report::YearMonth;
+    use crate::domain::report::span::Span;
+    let mut conn = Connection::open_in_memory().unwrap();
+    for sql in &MIGRATIONS[..SPANS_ADDED - 1] {
+        conn.execute_batch(sql).unwrap();
+    }
+    conn.pragma_update(None, "user_version", SPANS_ADDED as i64 - 1)
+        .unwrap();
+    // One person seen every month of two calendar years, twice in March.
+    let months: Vec<YearMonth> = (0..24)
+        .map(|i| YearMonth {
+            year: 2025 + i / 12,
+            month: (i % 12) as u32 + 1,
+        })
+        .collect();
+    for m in &months {
+        let contacts = if m.month == 3 { 2 } else { 1 };
+        conn.execute(
+            "INSERT INTO person_months (pseudonym, month, contacts) VALUES (x'aa', ?1, ?2)",
+            rusqlite::params![m.to_string(), contacts],
+        )
+        .unwrap();
+    }
+    migrate(&mut conn).unwrap();
+    for (span, table, column) in [
+        (Span::Quarter, "person_quarters", "quarter"),
+        (Span::FiscalYear, "person_years", "fiscal_year"),
+    ] {
+        let mut expected = std::collections::BTreeMap::<String, i64>::new();
+        for m in &months {
+            *expected.entry(span.start(*m).to_string()).or_default() +=
+                if m.month == 3 { 2 } else { 1 };
+        }
+        let stored: std::collections::BTreeMap<String, i64> = conn
+            .prepare(&format!("SELECT {column}, contacts FROM {table}"))
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(stored, expected, "{table}");
+    }
+    assert_eq!(crate::server::ledger::span_mismatches(&conn).unwrap(), 0);
+    conn.execute("UPDATE person_years SET contacts = 1", [])
+        .unwrap();
+    assert_eq!(crate::server::ledger::span_mismatches(&conn).unwrap(), 6);
+}
