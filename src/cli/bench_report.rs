@@ -131,6 +131,7 @@ pub fn measure(contacts: usize) -> Result<ReportFigure, Failure> {
                 .map_err(|e| sys(e.to_string()))?;
             ledger.count(&facts, 1).map_err(|e| sys(e.to_string()))?;
         }
+        ledger.flush().map_err(|e| sys(e.to_string()))?;
         tx.commit().map_err(|e| sys(e.to_string()))?;
     }
     let fill_secs = fill.elapsed().as_secs_f64();

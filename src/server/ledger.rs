@@ -18,6 +18,7 @@ use crate::domain::report::YearMonth;
 use crate::domain::report::span::Span;
 use crate::domain::report::tally::NO_GENDER;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use std::collections::BTreeMap;
 use uuid::Uuid;
 
 pub trait Ledger {
@@ -54,17 +55,66 @@ pub trait Ledger {
     fn mark_event_voided(&mut self, id: RecordId) -> Result<(), ServerError>;
     /// Adds or removes such a record from its rollups.
     fn count_event(&mut self, facts: &EventFacts, sign: i64) -> Result<(), ServerError>;
+    /// Writes what was counted so far (a ledger may sum counts in memory
+    /// until then); called at the end of each batch, before its commit.
+    fn flush(&mut self) -> Result<(), ServerError>;
 }
 
+/// The embedded ledger, inside the caller's transaction. Counts are
+/// summed in memory and written by [`Ledger::flush`] (which
+/// [`apply_records`](super::apply::apply_records) calls at the end of each
+/// batch): a batch of 500 contacts over a few evenings changes a few
+/// hundred rollup rows, each written once, instead of about eleven
+/// upserts a contact for its month and as many for its day.
 pub struct SqliteLedger<'a, 'c> {
     pub tx: &'a Transaction<'c>,
     /// Whether counts go to the monthly rows as well as the daily ones.
-    pub months: bool,
+    months: bool,
+    changes: Changes,
 }
 
 impl<'a, 'c> SqliteLedger<'a, 'c> {
     pub fn new(tx: &'a Transaction<'c>) -> Self {
-        SqliteLedger { tx, months: true }
+        SqliteLedger {
+            tx,
+            months: true,
+            changes: Changes::default(),
+        }
+    }
+}
+
+/// Counts not yet written: per (grain, month or day, dimension, key) the
+/// contacts, people and quantity to add; per (span, when, pseudonym) the
+/// contacts to add.
+#[derive(Default)]
+struct Changes {
+    rollups: BTreeMap<(Grain, String, &'static str, String), [i64; 3]>,
+    people: BTreeMap<(Seen, String, Vec<u8>), i64>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Grain {
+    Month,
+    Day,
+}
+
+/// The spans who was seen is kept by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Seen {
+    Day,
+    Month,
+    Quarter,
+    FiscalYear,
+}
+
+impl Seen {
+    fn table(self) -> (&'static str, &'static str) {
+        match self {
+            Seen::Day => ("person_days", "day"),
+            Seen::Month => ("person_months", "month"),
+            Seen::Quarter => ("person_quarters", "quarter"),
+            Seen::FiscalYear => ("person_years", "fiscal_year"),
+        }
     }
 }
 
@@ -94,61 +144,106 @@ impl SqliteLedger<'_, '_> {
     }
 
     fn bump(
-        &self,
+        &mut self,
         at: &Day,
-        dim: &str,
+        dim: &'static str,
         key: &str,
         contacts: i64,
         people: i64,
         quantity: i64,
     ) -> Result<(), ServerError> {
+        let mut grains = vec![(Grain::Day, &at.day)];
         if at.months {
-            self.tx
-                .prepare_cached(
-                    "INSERT INTO rollups (month, dim, key, contacts, people, quantity) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                     ON CONFLICT (month, dim, key) DO UPDATE SET
-                       contacts = contacts + excluded.contacts,
-                       people = people + excluded.people,
-                       quantity = quantity + excluded.quantity",
-                )?
-                .execute(params![at.month, dim, key, contacts, people, quantity])?;
+            grains.push((Grain::Month, &at.month));
         }
-        self.tx
-            .prepare_cached(
-                "INSERT INTO day_rollups (day, dim, key, contacts, people, quantity) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT (day, dim, key) DO UPDATE SET
-                   contacts = contacts + excluded.contacts,
-                   people = people + excluded.people,
-                   quantity = quantity + excluded.quantity",
-            )?
-            .execute(params![at.day, dim, key, contacts, people, quantity])?;
-        Ok(())
+        for (grain, when) in grains {
+            let sum = self
+                .changes
+                .rollups
+                .entry((grain, when.clone(), dim, key.to_string()))
+                .or_default();
+            sum[0] += contacts;
+            sum[1] += people;
+            sum[2] += quantity;
+        }
+        self.flush_if_large()
     }
 
     /// Counts `pseudonym` as seen (`sign` = 1) or not (-1) on the day and
-    /// in the month, quarter and fiscal year; a row that falls to 0 goes.
-    fn seen(&self, at: &Day, pseudonym: &str, sign: i64) -> Result<(), ServerError> {
+    /// in the month, quarter and fiscal year.
+    fn seen(&mut self, at: &Day, pseudonym: &str, sign: i64) -> Result<(), ServerError> {
         let bytes = hex::decode(pseudonym).map_err(|_| ServerError::Damaged("pseudonym".into()))?;
-        let mut rows = vec![("person_days", "day", &at.day)];
+        let mut spans = vec![(Seen::Day, &at.day)];
         if at.months {
-            rows.extend([
-                ("person_months", "month", &at.month),
-                ("person_quarters", "quarter", &at.quarter),
-                ("person_years", "fiscal_year", &at.fiscal_year),
+            spans.extend([
+                (Seen::Month, &at.month),
+                (Seen::Quarter, &at.quarter),
+                (Seen::FiscalYear, &at.fiscal_year),
             ]);
         }
-        for (table, column, when) in rows {
+        for (span, when) in spans {
+            *self
+                .changes
+                .people
+                .entry((span, when.clone(), bytes.clone()))
+                .or_default() += sign;
+        }
+        self.flush_if_large()
+    }
+
+    /// Bounds the memory of a long run (migration 10's backfill, the
+    /// bench's fill): changes are sums, so writing part of them early
+    /// changes nothing.
+    fn flush_if_large(&mut self) -> Result<(), ServerError> {
+        if self.changes.rollups.len() + self.changes.people.len() > 200_000 {
+            self.write_changes()?;
+        }
+        Ok(())
+    }
+
+    /// Writes the summed changes, each row once, in key order; a row of
+    /// who was seen that falls to 0 goes. Rollup rows whose changes cancel
+    /// out (a contact and its void in one batch) are not touched.
+    /// [`Ledger::flush`].
+    fn write_changes(&mut self) -> Result<(), ServerError> {
+        let changes = std::mem::take(&mut self.changes);
+        for ((grain, when, dim, key), [contacts, people, quantity]) in changes.rollups {
+            if contacts == 0 && people == 0 && quantity == 0 {
+                continue;
+            }
+            let (table, column) = match grain {
+                Grain::Month => ("rollups", "month"),
+                Grain::Day => ("day_rollups", "day"),
+            };
+            self.tx
+                .prepare_cached(&format!(
+                    "INSERT INTO {table} ({column}, dim, key, contacts, people, quantity)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                     ON CONFLICT ({column}, dim, key) DO UPDATE SET
+                       contacts = contacts + excluded.contacts,
+                       people = people + excluded.people,
+                       quantity = quantity + excluded.quantity"
+                ))?
+                .execute(params![when, dim, key, contacts, people, quantity])?;
+        }
+        for ((span, when, pseudonym), sign) in changes.people {
+            if sign == 0 {
+                continue;
+            }
+            let (table, column) = span.table();
             self.tx
                 .prepare_cached(&format!(
                     "INSERT INTO {table} (pseudonym, {column}, contacts) VALUES (?1, ?2, ?3)
                      ON CONFLICT (pseudonym, {column}) DO UPDATE SET contacts = contacts + excluded.contacts"
                 ))?
-                .execute(params![bytes, when, sign])?;
-            self.tx
-                .prepare_cached(&format!(
-                    "DELETE FROM {table} WHERE pseudonym = ?1 AND {column} = ?2 AND contacts <= 0"
-                ))?
-                .execute(params![bytes, when])?;
+                .execute(params![pseudonym, when, sign])?;
+            if sign < 0 {
+                self.tx
+                    .prepare_cached(&format!(
+                        "DELETE FROM {table} WHERE pseudonym = ?1 AND {column} = ?2 AND contacts <= 0"
+                    ))?
+                    .execute(params![pseudonym, when])?;
+            }
         }
         Ok(())
     }
@@ -159,6 +254,7 @@ impl SqliteLedger<'_, '_> {
         let mut ledger = SqliteLedger {
             tx: self.tx,
             months: false,
+            changes: Changes::default(),
         };
         for (sql, is_event) in [
             ("SELECT facts FROM contacts WHERE voided = 0", false),
@@ -179,6 +275,7 @@ impl SqliteLedger<'_, '_> {
                 }
             }
         }
+        ledger.write_changes()?;
         self.tx.execute_batch(
             "UPDATE events SET day = substr(json_extract(facts, '$.occurred_at'), 1, 10)
                WHERE kind != 'shift';
@@ -424,6 +521,10 @@ impl Ledger for SqliteLedger<'_, '_> {
             .prepare_cached("UPDATE events SET voided = 1 WHERE record_id = ?1")?
             .execute([id_bytes(&id)])?;
         Ok(())
+    }
+
+    fn flush(&mut self) -> Result<(), ServerError> {
+        self.write_changes()
     }
 
     fn count_event(&mut self, facts: &EventFacts, sign: i64) -> Result<(), ServerError> {

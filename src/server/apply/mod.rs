@@ -35,7 +35,8 @@ pub struct ApplyReport {
     pub quarantined: usize,
 }
 
-/// Applies one batch's records through any [`Ledger`]; idempotent.
+/// Applies one batch's records through any [`Ledger`], its counts
+/// written once at the end; idempotent.
 pub fn apply_records(
     ledger: &mut impl Ledger,
     device: Uuid,
@@ -78,7 +79,7 @@ pub fn apply_records(
             }
         }
     }
-    Ok(())
+    ledger.flush()
 }
 
 /// A phone's clock may run this far ahead of the server's (the same day

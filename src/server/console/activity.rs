@@ -310,6 +310,7 @@ pub fn void(
             Some((facts, false)) => {
                 ledger.mark_voided(id)?;
                 ledger.count(&facts, -1)?;
+                ledger.flush()?;
                 tx.execute(
                     "UPDATE contacts SET void_reason = ?1 WHERE record_id = ?2",
                     (reason, id.as_bytes().as_slice()),
