@@ -153,7 +153,9 @@ async fn the_enrollment_qr_code_on_screen_reads_as_this_servers_address_and_code
         .await
         .unwrap();
     sign_in(&browser).await;
-    let label = web.find(Locator::Id("label")).await.unwrap();
+    // The password check takes a while on a loaded machine: wait for the
+    // page it leads to.
+    let label = web.wait().for_element(Locator::Id("label")).await.unwrap();
     label.send_keys("Nuit 7").await.unwrap();
     let create = web
         .find_all(Locator::Css("form button[type=submit]"))

@@ -380,3 +380,30 @@ async fn quarantine_shows_a_broken_batch_and_reapply_fixes_it_after_the_catalog_
         "{audit}"
     );
 }
+
+#[tokio::test]
+async fn the_storage_door_refuses_any_call_for_an_organization_it_does_not_hold() {
+    use tournee::server::ServerError;
+    use tournee::server::store::OrgId;
+    let data = tempfile::tempdir().unwrap();
+    let server = tournee::server::Server::open(data.path()).unwrap();
+    let storage = server.storage();
+    let own = server.org();
+    assert!(storage.phones(own).await.unwrap().is_empty());
+    let other = OrgId(uuid::Uuid::now_v7());
+    fn refused<T>(answer: Result<T, ServerError>, other: OrgId) -> bool {
+        matches!(answer, Err(ServerError::UnknownOrg(id)) if id == other.0)
+    }
+    assert!(refused(storage.phones(other).await, other));
+    assert!(refused(storage.catalog(other).await, other));
+    assert!(refused(storage.audit_page(other, 0, 10).await, other));
+    let period = tournee::domain::report::Period::canonical("2026-11").unwrap();
+    assert!(refused(storage.report_figures(other, period).await, other));
+    let id = tournee::domain::RecordId::new();
+    let void = storage
+        .void_contact(other, id, "x".into(), "y".into(), 0)
+        .await;
+    assert!(refused(void, other));
+    let message = ServerError::UnknownOrg(other.0).message(tournee::domain::i18n::Lang::Fr);
+    assert!(message.contains("n'est pas hébergé"), "{message}");
+}

@@ -1,6 +1,8 @@
 //! The app is a client of the engine: nothing under `src/app` holds a
-//! store, speaks SQL or HTTP, or starts threads of its own. Read from the
-//! source itself, so a shortcut added later fails here, not in review.
+//! store, speaks SQL or HTTP, or starts threads of its own. The dashboard
+//! is a client of the server's storage door: nothing under
+//! `src/dashboard` holds a connection or speaks SQL. Read from the source
+//! itself, so a shortcut added later fails here, not in review.
 
 use std::path::Path;
 
@@ -35,6 +37,41 @@ fn the_app_reaches_the_phone_only_through_the_engine() {
         "thread::Builder",
         "SELECT ",
         "INSERT ",
+    ];
+    let mut found = Vec::new();
+    for (path, text) in &files {
+        for (n, line) in text.lines().enumerate() {
+            for word in banned {
+                if line.contains(word) {
+                    found.push(format!("{path}:{}: {word}: {}", n + 1, line.trim()));
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
+#[test]
+fn the_dashboard_reaches_the_servers_data_only_through_its_storage_door() {
+    let mut files = Vec::new();
+    sources(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src/dashboard"),
+        &mut files,
+    );
+    assert!(
+        files.len() > 10,
+        "the dashboard's sources are where they were"
+    );
+    let banned = [
+        "rusqlite",
+        "Connection",
+        "server::db",
+        "db::catalog",
+        ".call(",
+        "SELECT ",
+        "INSERT ",
+        "UPDATE ",
+        "DELETE ",
     ];
     let mut found = Vec::new();
     for (path, text) in &files {

@@ -9,7 +9,7 @@ use super::words::Word;
 use crate::domain::i18n::{Lang, Msg};
 use crate::domain::{Catalog, RecordId, Section};
 use crate::server::apply::prepare::ContactFacts;
-use crate::server::console::activity::{self, ContactRow, Filter, RecordType, VoidOutcome};
+use crate::server::console::activity::{ContactRow, Filter, RecordType, VoidOutcome};
 use crate::server::now_ms;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -240,19 +240,21 @@ pub async fn list(
     let number = query.page.trim().parse::<u32>().unwrap_or(1).max(1);
     let filter = parse_filter(&query, lang);
     let offset = (number - 1).saturating_mul(PER_PAGE);
-    let wanted = filter.clone().ok();
-    let found = dash
-        .server
-        .call(move |conn, _| {
-            let catalog = crate::server::db::catalog(conn)?;
-            let phones = activity::phones(conn)?;
-            let rows = match &wanted {
-                Some(filter) => Some(activity::page(conn, filter, offset, PER_PAGE)?),
-                None => None,
-            };
-            Ok((catalog, phones, rows))
-        })
-        .await;
+    let found = async {
+        let storage = dash.server.storage();
+        let catalog = storage.catalog(user.org).await?;
+        let phones = storage.record_phones(user.org).await?;
+        let rows = match filter.clone() {
+            Ok(filter) => Some(
+                storage
+                    .activity_page(user.org, filter, offset, PER_PAGE)
+                    .await?,
+            ),
+            Err(_) => None,
+        };
+        Ok::<_, crate::server::ServerError>((catalog, phones, rows))
+    }
+    .await;
     let (catalog, phones, rows) = match found {
         Ok(found) => found,
         Err(error) => return page::trouble(lang, &error),
@@ -523,15 +525,14 @@ fn not_found(lang: Lang) -> Response {
 
 async fn load(
     dash: &Dash,
+    org: crate::server::store::OrgId,
     id: RecordId,
 ) -> Result<Option<(ContactRow, Catalog)>, crate::server::ServerError> {
-    dash.server
-        .call(move |conn, _| {
-            let row = activity::contact(conn, id)?;
-            let catalog = crate::server::db::catalog(conn)?;
-            Ok(row.map(|row| (row, catalog)))
-        })
-        .await
+    let storage = dash.server.storage();
+    let Some(row) = storage.contact(org, id).await? else {
+        return Ok(None);
+    };
+    Ok(Some((row, storage.catalog(org).await?)))
 }
 
 fn detail_response(
@@ -566,7 +567,7 @@ pub async fn show(
         Some("already") => Some(Word::VoidAlready),
         _ => None,
     };
-    match load(&dash, id).await {
+    match load(&dash, user.org, id).await {
         Ok(Some(found)) => detail_response(&dash, &user, StatusCode::OK, found, notice, None, ""),
         Ok(None) => not_found(lang),
         Err(error) => page::trouble(lang, &error),
@@ -598,7 +599,7 @@ pub async fn void(
         .to_string();
     let length = reason.chars().count();
     if length == 0 || length > MAX_REASON_CHARS {
-        return match load(&dash, id).await {
+        return match load(&dash, user.org, id).await {
             Ok(Some(found)) => detail_response(
                 &dash,
                 &user,
@@ -615,7 +616,8 @@ pub async fn void(
     let actor = user.name.clone();
     let outcome = dash
         .server
-        .call(move |conn, _| activity::void(conn, id, &actor, &reason, now_ms()))
+        .storage()
+        .void_contact(user.org, id, actor, reason, now_ms())
         .await;
     match outcome {
         Ok(VoidOutcome::Voided) => {

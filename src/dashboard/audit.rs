@@ -47,7 +47,8 @@ pub async fn page(
     let offset = (number - 1).saturating_mul(PER_PAGE);
     let (entries, total) = match dash
         .server
-        .call(move |conn, _| audit::page(conn, offset, PER_PAGE))
+        .storage()
+        .audit_page(user.org, offset, PER_PAGE)
         .await
     {
         Ok(found) => found,

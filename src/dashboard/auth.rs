@@ -8,7 +8,6 @@ use super::Dash;
 use super::page;
 use super::words::Word;
 use crate::domain::i18n::Lang;
-use crate::server::console::sessions;
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
 use axum::http::request::Parts;
@@ -108,6 +107,9 @@ pub fn set_cookie(
 /// is answered with a redirect to sign-in that comes back here after.
 #[derive(Clone, Debug)]
 pub struct Signed {
+    /// The organization the supervisor's account belongs to: every call
+    /// their pages make is for it alone.
+    pub org: crate::server::store::OrgId,
     pub name: String,
     pub csrf: String,
     pub lang: Lang,
@@ -126,12 +128,15 @@ async fn session(parts: &Parts, dash: &Dash) -> Result<Option<Signed>, Response>
     };
     let life = dash.lifetimes();
     let lookup = token.clone();
+    let org = dash.server.org();
     let row = dash
         .server
-        .call(move |conn, _| sessions::find(conn, &lookup, crate::server::now_ms(), life))
+        .storage()
+        .find_session(org, lookup, crate::server::now_ms(), life)
         .await
         .map_err(|e| page::trouble(lang, &e))?;
     Ok(row.map(|row| Signed {
+        org,
         name: row.name,
         csrf: row.csrf,
         lang,

@@ -14,7 +14,6 @@ use crate::domain::bundle::Bundle;
 use crate::domain::catalog::Section;
 use crate::domain::i18n::Lang;
 use crate::server::console::catalog::{self, Change, EDITABLE, MAX_LABEL_CHARS, Refusal};
-use crate::server::db;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -72,7 +71,8 @@ pub async fn change(State(dash): State<Dash>, posted: Posted<Vec<(String, String
     let asked = change.clone();
     let done = dash
         .server
-        .call(move |conn, _| catalog::change(conn, &actor, &asked, crate::server::now_ms()))
+        .storage()
+        .change_catalog(user.org, actor, asked, crate::server::now_ms())
         .await;
     match done {
         Ok(Ok(version)) => Redirect::to(&format!("/catalog?saved={version}")).into_response(),
@@ -166,7 +166,7 @@ async fn show(
     status: StatusCode,
 ) -> Response {
     let lang = user.lang;
-    let current = match dash.server.call(|conn, _| db::catalog(conn)).await {
+    let current = match dash.server.storage().catalog(user.org).await {
         Ok(catalog) => catalog,
         Err(error) => return page::trouble(lang, &error),
     };

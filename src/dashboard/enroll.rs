@@ -9,7 +9,6 @@ use super::page::{self, Frame, Nav};
 use super::words::Word;
 use crate::domain::i18n::Lang;
 use crate::domain::wire::enroll_link::EnrollLink;
-use crate::server::console::enrollment;
 use crate::server::enroll::{DEFAULT_TTL_HOURS, MAX_LABEL_CHARS, MAX_TTL_HOURS, clean_label};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -71,16 +70,8 @@ pub async fn create(
     let for_label = label.clone();
     let made = dash
         .server
-        .call(move |conn, parts| {
-            enrollment::create(
-                conn,
-                &parts.keys,
-                &actor,
-                &for_label,
-                hours,
-                crate::server::now_ms(),
-            )
-        })
+        .storage()
+        .create_enroll_code(user.org, actor, for_label, hours, crate::server::now_ms())
         .await;
     let code = match made {
         Ok(code) => code,

@@ -11,7 +11,7 @@ use crate::domain::RecordId;
 use crate::domain::catalog::Section;
 use crate::domain::i18n::{Lang, Msg};
 use crate::domain::report::markdown::month_name;
-use crate::server::console::incidents::{self, FollowUp};
+use crate::server::console::incidents::FollowUp;
 use crate::server::now_ms;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -46,13 +46,12 @@ pub async fn list(
         Ok(month) => month,
         Err(page) => return *page,
     };
-    let found = dash
-        .server
-        .call(move |conn, _| {
-            let rows = incidents::month(conn, month)?;
-            Ok((rows, crate::server::db::catalog(conn)?))
-        })
-        .await;
+    let storage = dash.server.storage();
+    let found = async {
+        let rows = storage.incidents(user.org, month).await?;
+        Ok::<_, crate::server::ServerError>((rows, storage.catalog(user.org).await?))
+    }
+    .await;
     let (rows, catalog) = match found {
         Ok(found) => found,
         Err(error) => return page::trouble(lang, &error),
@@ -193,7 +192,8 @@ pub async fn follow_up(
     let actor = user.name.clone();
     let outcome = dash
         .server
-        .call(move |conn, _| incidents::follow_up(conn, id, action, &actor, now_ms()))
+        .storage()
+        .follow_up(user.org, id, action, actor, now_ms())
         .await;
     match outcome {
         Ok(true) => {

@@ -13,7 +13,7 @@ use crate::domain::i18n::{Lang, Msg};
 use crate::domain::overdose::Responder;
 use crate::domain::report::YearMonth;
 use crate::domain::report::markdown::month_name;
-use crate::server::console::overdoses::{self, OverdoseRow};
+use crate::server::console::overdoses::OverdoseRow;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -48,13 +48,12 @@ pub async fn list(
         Ok(month) => month,
         Err(page) => return *page,
     };
-    let found = dash
-        .server
-        .call(move |conn, _| {
-            let rows = overdoses::month(conn, month)?;
-            Ok((rows, crate::server::db::catalog(conn)?))
-        })
-        .await;
+    let storage = dash.server.storage();
+    let found = async {
+        let rows = storage.overdoses(user.org, month).await?;
+        Ok::<_, crate::server::ServerError>((rows, storage.catalog(user.org).await?))
+    }
+    .await;
     let (rows, catalog) = match found {
         Ok(found) => found,
         Err(error) => return page::trouble(lang, &error),
@@ -139,16 +138,17 @@ pub async fn show(State(dash): State<Dash>, user: Signed, Path(id): Path<String>
     let Ok(id) = RecordId::parse(&id) else {
         return unknown();
     };
-    let found = dash
-        .server
-        .call(move |conn, _| {
-            let row = overdoses::one(conn, id)?;
-            Ok(row.map(|row| (row, crate::server::db::catalog(conn).ok())))
-        })
-        .await;
+    let storage = dash.server.storage();
+    let found = async {
+        let Some(row) = storage.overdose(user.org, id).await? else {
+            return Ok(None);
+        };
+        Ok::<_, crate::server::ServerError>(Some((row, storage.catalog(user.org).await?)))
+    }
+    .await;
     let (row, catalog) = match found {
-        Ok(Some((row, Some(catalog)))) => (row, catalog),
-        Ok(_) => return unknown(),
+        Ok(Some(found)) => found,
+        Ok(None) => return unknown(),
         Err(error) => return page::trouble(lang, &error),
     };
     let when = row.facts.occurred_at.format("%Y-%m-%d %H:%M").to_string();

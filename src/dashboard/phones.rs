@@ -7,7 +7,7 @@ use super::auth::{Posted, Signed};
 use super::page::{self, Frame, Nav};
 use super::words::Word;
 use crate::domain::i18n::Lang;
-use crate::server::console::phones::{self, Phone};
+use crate::server::console::phones::Phone;
 use crate::server::now_ms;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -55,7 +55,7 @@ pub async fn list(
     Query(query): Query<PhonesQuery>,
 ) -> Response {
     let lang = user.lang;
-    let found = dash.server.call(|conn, _| phones::phones(conn)).await;
+    let found = dash.server.storage().phones(user.org).await;
     let list = match found {
         Ok(list) => list,
         Err(error) => return page::trouble(lang, &error),
@@ -178,11 +178,7 @@ pub async fn confirm(State(dash): State<Dash>, user: Signed, Path(id): Path<Stri
     let Ok(id) = Uuid::try_parse(&id) else {
         return unknown(lang);
     };
-    let (label, revoked) = match dash
-        .server
-        .call(move |conn, _| phones::label(conn, id))
-        .await
-    {
+    let (label, revoked) = match dash.server.storage().phone_label(user.org, id).await {
         Ok(Some(found)) => found,
         Ok(None) => return unknown(lang),
         Err(error) => return page::trouble(lang, &error),
@@ -225,7 +221,8 @@ pub async fn revoke(
     let actor = user.name.clone();
     match dash
         .server
-        .call(move |conn, _| phones::revoke(conn, id, &actor, now_ms()))
+        .storage()
+        .revoke_phone(user.org, id, actor, now_ms())
         .await
     {
         Ok(Some(_)) => {

@@ -5,7 +5,6 @@ use super::Dash;
 use super::auth::{Posted, Signed};
 use super::page::{self, Frame, Nav};
 use super::words::Word;
-use crate::server::console::quarantine;
 use crate::server::now_ms;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -27,7 +26,7 @@ pub async fn list(
     Query(query): Query<QuarantineQuery>,
 ) -> Response {
     let lang = user.lang;
-    let held = match dash.server.call(|conn, _| quarantine::held(conn)).await {
+    let held = match dash.server.storage().quarantined(user.org).await {
         Ok(held) => held,
         Err(error) => return page::trouble(lang, &error),
     };
@@ -95,7 +94,8 @@ pub async fn reapply(State(dash): State<Dash>, Posted { user, .. }: Posted<Empty
     let actor = user.name.clone();
     match dash
         .server
-        .call(move |conn, parts| quarantine::reapply(conn, parts, &actor, now_ms()))
+        .storage()
+        .reapply(user.org, actor, now_ms())
         .await
     {
         Ok(report) => {

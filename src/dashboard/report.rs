@@ -13,7 +13,8 @@ use crate::domain::i18n::{Lang, Msg, tr};
 use crate::domain::report::period::{FISCAL_START, day_name, fiscal_year_of};
 use crate::domain::report::template::Template;
 use crate::domain::report::{Period, YearMonth};
-use crate::server::console::report::{self, CsvStyle};
+use crate::server::console::report::CsvStyle;
+use crate::server::store::CsvRequest;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -214,17 +215,19 @@ pub async fn csv(
     }
     let answer = dash
         .server
-        .call(move |conn, _| {
-            let now = crate::server::now_ms();
-            let export = report::Export {
+        .storage()
+        .export_csv(
+            user.org,
+            actor,
+            CsvRequest {
                 period,
                 suppress,
                 style,
-                template: template.as_ref(),
-                preamble: &preamble,
-            };
-            report::export_csv(conn, &actor, &export, now)
-        })
+                template,
+                preamble,
+            },
+            crate::server::now_ms(),
+        )
         .await;
     match answer {
         Ok(csv) => {
@@ -271,11 +274,7 @@ async fn show(dash: Dash, user: Signed, query: ReportQuery, printable: bool) -> 
         Ok(template) => template,
         Err(id) => return unknown_template(lang, &id),
     };
-    let figures = match dash
-        .server
-        .call(move |conn, _| report::figures(conn, period))
-        .await
-    {
+    let figures = match dash.server.storage().report_figures(user.org, period).await {
         Ok(figures) => figures,
         Err(error) => return page::trouble(lang, &error),
     };

@@ -10,7 +10,6 @@ use super::page::{self, Frame};
 use super::words::Word;
 use super::{Dash, SIGN_IN_WINDOW};
 use crate::domain::i18n::Lang;
-use crate::server::console::audit::{self, Action};
 use crate::server::console::sessions;
 use crate::server::limiter::AccountKey;
 use crate::server::{ServerError, now_ms, supervisors};
@@ -230,33 +229,25 @@ async fn authenticate(
     password: zeroize::Zeroizing<String>,
 ) -> Result<Option<sessions::NewSession>, ServerError> {
     let lookup = name.clone();
-    let secret = dash
-        .server
-        .call(move |conn, _| supervisors::stored_secret(conn, &lookup))
-        .await?;
+    let org = dash.server.org();
+    let storage = dash.server.storage();
+    let secret = storage.supervisor_secret(org, lookup).await?;
     let matches = tokio::task::spawn_blocking(move || supervisors::check(&secret, &password))
         .await
         .map_err(|e| ServerError::Damaged(format!("password check: {e}")))??;
     let life = dash.lifetimes();
-    dash.server
-        .call(move |conn, _| {
-            let at = now_ms();
-            if !matches {
-                let logged: String = name.chars().take(MAX_LOGGED_NAME).collect();
-                audit::record(conn, &logged, Action::SignInRefused, "", "", at)?;
-                return Ok(None);
-            }
-            // Sessions nobody came back to are deleted here, so the table
-            // stays the size of the live ones.
-            sessions::sweep(conn, at, life)?;
-            let session = sessions::start(conn, &name, at)?;
-            let shown = supervisors::SupervisorName::parse(&name)
-                .map(|n| n.as_str().to_string())
-                .unwrap_or(name);
-            audit::record(conn, &shown, Action::SignIn, "", "", at)?;
-            Ok(Some(session))
-        })
-        .await
+    if !matches {
+        let logged: String = name.chars().take(MAX_LOGGED_NAME).collect();
+        storage.refuse_sign_in(org, logged, now_ms()).await?;
+        return Ok(None);
+    }
+    let shown = supervisors::SupervisorName::parse(&name)
+        .map(|n| n.as_str().to_string())
+        .unwrap_or_else(|_| name.clone());
+    let session = storage
+        .start_session(org, name, shown, life, now_ms())
+        .await?;
+    Ok(Some(session))
 }
 
 fn signed_in(dash: &Dash, headers: &HeaderMap, token: &str, next: &str) -> Response {
@@ -290,10 +281,8 @@ pub async fn sign_out(
     let name = user.name.clone();
     let ended = dash
         .server
-        .call(move |conn, _| {
-            sessions::end(conn, &token)?;
-            audit::record(conn, &name, Action::SignOut, "", "", now_ms())
-        })
+        .storage()
+        .end_session(user.org, token, name, now_ms())
         .await;
     if let Err(error) = ended {
         return page::trouble(lang, &error);

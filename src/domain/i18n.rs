@@ -317,6 +317,8 @@ messages! {
         "Server storage error: {value}. Nothing was saved.";
     ServerUnknownDevice => "Aucun appareil {value} n'est inscrit sur ce serveur. Voyez « tournee admin list-devices ».",
         "No device {value} is enrolled on this server. See `tournee admin list-devices`.";
+    ServerUnknownOrg => "L'organisme {value} n'est pas hébergé sur ce serveur.",
+        "Organization {value} is not hosted on this server.";
     ServerBadDeviceId => "« {value} » n'est pas un identifiant d'appareil (format 0190a3c4-…).",
         "\"{value}\" is not a device id (format 0190a3c4-…).";
     ServerBadTtl => "Durée de validité : de 0 à {max} heures.", "Validity: 0 to {max} hours.";

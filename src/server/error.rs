@@ -15,6 +15,8 @@ pub enum ServerError {
     Damaged(String),
     #[error("no device {0} is enrolled")]
     UnknownDevice(Uuid),
+    #[error("organization {0} is not hosted here")]
+    UnknownOrg(Uuid),
     #[error("an enrollment code lasts at most {max} hours")]
     Ttl { max: u32 },
     #[error("a label has at most {max} characters")]
@@ -51,6 +53,7 @@ impl ServerError {
             ServerError::Keys(why) => tr(lang, Msg::ServerKeysDamaged, &[("value", why)]),
             ServerError::Damaged(why) => tr(lang, Msg::ServerStorage, &[("value", why)]),
             ServerError::UnknownDevice(id) => tr(lang, Msg::ServerUnknownDevice, &[("value", id)]),
+            ServerError::UnknownOrg(id) => tr(lang, Msg::ServerUnknownOrg, &[("value", id)]),
             ServerError::Ttl { max } => tr(lang, Msg::ServerBadTtl, &[("max", max)]),
             ServerError::Label { max } => tr(lang, Msg::ServerLabelTooLong, &[("max", max)]),
             ServerError::HandFile(why) => tr(lang, Msg::ServerBadHandFile, &[("value", why)]),

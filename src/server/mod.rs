@@ -29,6 +29,7 @@ pub mod limiter;
 pub mod pseudonym;
 pub mod queries;
 pub mod retention;
+pub mod store;
 pub mod supervisors;
 pub mod tally;
 
@@ -58,13 +59,14 @@ struct Inner {
     keys: Arc<ServerKeys>,
     pseudonyms: Arc<PseudonymKey>,
     db: Db,
+    storage: Arc<dyn store::Storage>,
     limiter: FailureLimiter,
     request_timeout: Duration,
     retention: retention::Policy,
     templates: Arc<Vec<crate::domain::report::template::Template>>,
 }
 
-/// The keys a [`Server::call`] may need besides the database.
+/// The keys a storage call may need besides the database.
 pub struct Parts {
     pub keys: Arc<ServerKeys>,
     pub pseudonyms: Arc<PseudonymKey>,
@@ -114,11 +116,19 @@ impl Server {
         apply::apply_pending(&mut conn, &keys, &pseudonyms)?;
         let limiter =
             FailureLimiter::new(config.enroll.max_failures as usize, config.failure_window());
+        let (keys, pseudonyms) = (Arc::new(keys), Arc::new(pseudonyms));
+        let db = Db::new(conn);
+        let parts = Arc::new(Parts {
+            keys: Arc::clone(&keys),
+            pseudonyms: Arc::clone(&pseudonyms),
+        });
+        let org = store::OrgId(keys.org_id);
         Ok(Server {
             inner: Arc::new(Inner {
-                keys: Arc::new(keys),
-                pseudonyms: Arc::new(pseudonyms),
-                db: Db::new(conn),
+                keys,
+                pseudonyms,
+                storage: Arc::new(store::sqlite::SqliteStorage::new(org, db.clone(), parts)),
+                db,
                 limiter,
                 request_timeout: config.request_timeout(),
                 retention: retention::Policy::from_config(config),
@@ -208,20 +218,14 @@ impl Server {
         answer
     }
 
-    /// Runs `work` on the database (off the async runtime) with the keys at
-    /// hand: the dashboard's way in, so its routes stay free of SQL.
-    pub async fn call<T>(
-        &self,
-        work: impl FnOnce(&mut Connection, &Parts) -> Result<T, ServerError> + Send + 'static,
-    ) -> Result<T, ServerError>
-    where
-        T: Send + 'static,
-    {
-        let parts = Parts {
-            keys: Arc::clone(&self.inner.keys),
-            pseudonyms: Arc::clone(&self.inner.pseudonyms),
-        };
-        self.inner.db.call(move |conn| work(conn, &parts)).await
+    /// The door to what the server stores, for the dashboard.
+    pub fn storage(&self) -> &dyn store::Storage {
+        self.inner.storage.as_ref()
+    }
+
+    /// The organization this server holds.
+    pub fn org(&self) -> store::OrgId {
+        store::OrgId(self.inner.keys.org_id)
     }
 
     /// The catalog as `GET /api/v1/catalog` answers it, signed.

@@ -1,0 +1,213 @@
+//! The one door to what the server stores: typed, async calls, each for
+//! one organization ([`OrgId`]). The dashboard goes through [`Storage`]
+//! and never sees a connection or a line of SQL; a backend keeps them.
+//! [`sqlite::SqliteStorage`] is the embedded one, a single organization's
+//! data directory; a host serving many organizations puts another backend
+//! behind the same calls, and a call for an organization a backend does
+//! not hold is refused ([`ServerError::UnknownOrg`]), never answered with
+//! another's data.
+//!
+//! Arguments are owned, since a call may run on another thread (SQLite's
+//! calls block, so they run on tokio's blocking pool).
+
+pub mod sqlite;
+
+use super::apply::ApplyReport;
+use super::console::activity::{ActivityRow, ContactRow, Filter, VoidOutcome};
+use super::console::audit::Entry;
+use super::console::catalog::{Change, Refusal};
+use super::console::enrollment::NewCode;
+use super::console::incidents::{FollowUp, IncidentRow};
+use super::console::overdoses::OverdoseRow;
+use super::console::phones::Phone;
+use super::console::quarantine::Held;
+use super::console::report::{CsvStyle, Figures};
+use super::console::sessions::{Lifetimes, NewSession, SessionRow};
+use super::error::ServerError;
+use super::supervisors::StoredSecret;
+use crate::domain::report::template::Template;
+use crate::domain::report::{Period, Threshold, YearMonth};
+use crate::domain::{Catalog, RecordId};
+use std::fmt;
+use uuid::Uuid;
+
+/// An organization, by the id its phones seal into every envelope.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OrgId(pub Uuid);
+
+impl fmt::Display for OrgId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// A CSV download, as [`console::report::Export`](super::console::report::Export)
+/// but owned.
+#[derive(Clone, Debug)]
+pub struct CsvRequest {
+    pub period: Period,
+    /// `None`: the internal version.
+    pub suppress: Option<Threshold>,
+    pub style: CsvStyle,
+    pub template: Option<Template>,
+    /// Lines above a spreadsheet's tables.
+    pub preamble: Vec<String>,
+}
+
+#[async_trait::async_trait]
+pub trait Storage: Send + Sync {
+    // Phones and enrollment codes.
+    /// Every phone enrolled, with what it sent.
+    async fn phones(&self, org: OrgId) -> Result<Vec<Phone>, ServerError>;
+    /// A phone's label and whether it is revoked.
+    async fn phone_label(
+        &self,
+        org: OrgId,
+        id: Uuid,
+    ) -> Result<Option<(String, bool)>, ServerError>;
+    /// Revokes a phone (audited); its label, or `None` when unknown.
+    async fn revoke_phone(
+        &self,
+        org: OrgId,
+        id: Uuid,
+        actor: String,
+        now_ms: i64,
+    ) -> Result<Option<String>, ServerError>;
+    /// A one-time enrollment code (audited).
+    async fn create_enroll_code(
+        &self,
+        org: OrgId,
+        actor: String,
+        label: String,
+        ttl_hours: u32,
+        now_ms: i64,
+    ) -> Result<NewCode, ServerError>;
+
+    // Records applied.
+    /// One page of contacts matching `filter`, newest first, and how many match.
+    async fn activity_page(
+        &self,
+        org: OrgId,
+        filter: Filter,
+        offset: u32,
+        limit: u32,
+    ) -> Result<(Vec<ActivityRow>, u64), ServerError>;
+    /// Every phone that ever sent a record, for the activity filter.
+    async fn record_phones(&self, org: OrgId) -> Result<Vec<(Uuid, String)>, ServerError>;
+    async fn contact(&self, org: OrgId, id: RecordId) -> Result<Option<ContactRow>, ServerError>;
+    /// Takes a contact out of every figure (audited).
+    async fn void_contact(
+        &self,
+        org: OrgId,
+        id: RecordId,
+        actor: String,
+        reason: String,
+        now_ms: i64,
+    ) -> Result<VoidOutcome, ServerError>;
+    async fn overdoses(
+        &self,
+        org: OrgId,
+        month: YearMonth,
+    ) -> Result<Vec<OverdoseRow>, ServerError>;
+    async fn overdose(&self, org: OrgId, id: RecordId) -> Result<Option<OverdoseRow>, ServerError>;
+    async fn incidents(
+        &self,
+        org: OrgId,
+        month: YearMonth,
+    ) -> Result<Vec<IncidentRow>, ServerError>;
+    /// Records a supervisor's follow-up of an incident (audited); false
+    /// when there is no such incident.
+    async fn follow_up(
+        &self,
+        org: OrgId,
+        id: RecordId,
+        action: FollowUp,
+        actor: String,
+        now_ms: i64,
+    ) -> Result<bool, ServerError>;
+
+    // The catalog.
+    async fn catalog(&self, org: OrgId) -> Result<Catalog, ServerError>;
+    /// Applies a supervisor's change (audited): the new version, or why not.
+    async fn change_catalog(
+        &self,
+        org: OrgId,
+        actor: String,
+        change: Change,
+        now_ms: i64,
+    ) -> Result<Result<u32, Refusal>, ServerError>;
+
+    // Envelopes.
+    /// Batches held in quarantine, with their reasons.
+    async fn quarantined(&self, org: OrgId) -> Result<Vec<Held>, ServerError>;
+    /// Tries every quarantined batch again (audited).
+    async fn reapply(
+        &self,
+        org: OrgId,
+        actor: String,
+        now_ms: i64,
+    ) -> Result<ApplyReport, ServerError>;
+
+    // The audit log.
+    async fn audit_page(
+        &self,
+        org: OrgId,
+        offset: u32,
+        limit: u32,
+    ) -> Result<(Vec<Entry>, u64), ServerError>;
+
+    // Supervisors and their sessions.
+    /// What a supervisor's password is checked against (a dummy one for a
+    /// name that has no account, so both take the same time).
+    async fn supervisor_secret(
+        &self,
+        org: OrgId,
+        name: String,
+    ) -> Result<StoredSecret, ServerError>;
+    /// Audits a refused sign-in under the name typed (cut to its first
+    /// characters by the caller).
+    async fn refuse_sign_in(
+        &self,
+        org: OrgId,
+        typed: String,
+        now_ms: i64,
+    ) -> Result<(), ServerError>;
+    /// Starts a session for `name` (audited as `shown`), sweeping the
+    /// sessions nobody came back to.
+    async fn start_session(
+        &self,
+        org: OrgId,
+        name: String,
+        shown: String,
+        life: Lifetimes,
+        now_ms: i64,
+    ) -> Result<NewSession, ServerError>;
+    /// The live session of a cookie's token, its idle time renewed.
+    async fn find_session(
+        &self,
+        org: OrgId,
+        token: String,
+        now_ms: i64,
+        life: Lifetimes,
+    ) -> Result<Option<SessionRow>, ServerError>;
+    /// Ends a session (audited as `actor`).
+    async fn end_session(
+        &self,
+        org: OrgId,
+        token: String,
+        actor: String,
+        now_ms: i64,
+    ) -> Result<(), ServerError>;
+
+    // Reports.
+    /// A period's figures with their comparison periods' full figures.
+    async fn report_figures(&self, org: OrgId, period: Period) -> Result<Figures, ServerError>;
+    /// A CSV download (audited as an export).
+    async fn export_csv(
+        &self,
+        org: OrgId,
+        actor: String,
+        request: CsvRequest,
+        now_ms: i64,
+    ) -> Result<String, ServerError>;
+}

@@ -1,0 +1,304 @@
+//! The embedded backend of [`Storage`]: one organization's SQLite file,
+//! behind the one connection [`Db`] shares, each call on tokio's blocking
+//! pool. The SQL itself stays in the modules that own each table
+//! (`console`, `supervisors`, `tally`, …); this maps the door's calls to
+//! them, inside one transaction where a call writes more than one row.
+
+use super::{CsvRequest, OrgId, Storage};
+use crate::domain::report::{Period, YearMonth};
+use crate::domain::{Catalog, RecordId};
+use crate::server::Parts;
+use crate::server::apply::ApplyReport;
+use crate::server::console::activity::{self, ActivityRow, ContactRow, Filter, VoidOutcome};
+use crate::server::console::audit::{self, Action, Entry};
+use crate::server::console::catalog::{self, Change, Refusal};
+use crate::server::console::enrollment::{self, NewCode};
+use crate::server::console::incidents::{self, FollowUp, IncidentRow};
+use crate::server::console::overdoses::{self, OverdoseRow};
+use crate::server::console::phones::{self, Phone};
+use crate::server::console::quarantine::{self, Held};
+use crate::server::console::report::{self, Export, Figures};
+use crate::server::console::sessions::{self, Lifetimes, NewSession, SessionRow};
+use crate::server::db::{self, Db};
+use crate::server::error::ServerError;
+use crate::server::supervisors::{self, StoredSecret};
+use rusqlite::Connection;
+use std::sync::Arc;
+use uuid::Uuid;
+
+pub struct SqliteStorage {
+    org: OrgId,
+    db: Db,
+    parts: Arc<Parts>,
+}
+
+impl SqliteStorage {
+    pub fn new(org: OrgId, db: Db, parts: Arc<Parts>) -> SqliteStorage {
+        SqliteStorage { org, db, parts }
+    }
+
+    /// Runs `work` on the connection, for this file's organization only.
+    async fn run<T: Send + 'static>(
+        &self,
+        org: OrgId,
+        work: impl FnOnce(&mut Connection, &Parts) -> Result<T, ServerError> + Send + 'static,
+    ) -> Result<T, ServerError> {
+        if org != self.org {
+            return Err(ServerError::UnknownOrg(org.0));
+        }
+        let parts = Arc::clone(&self.parts);
+        self.db.call(move |conn| work(conn, &parts)).await
+    }
+}
+
+#[async_trait::async_trait]
+impl Storage for SqliteStorage {
+    async fn phones(&self, org: OrgId) -> Result<Vec<Phone>, ServerError> {
+        self.run(org, |conn, _| phones::phones(conn)).await
+    }
+
+    async fn phone_label(
+        &self,
+        org: OrgId,
+        id: Uuid,
+    ) -> Result<Option<(String, bool)>, ServerError> {
+        self.run(org, move |conn, _| phones::label(conn, id)).await
+    }
+
+    async fn revoke_phone(
+        &self,
+        org: OrgId,
+        id: Uuid,
+        actor: String,
+        now_ms: i64,
+    ) -> Result<Option<String>, ServerError> {
+        self.run(org, move |conn, _| phones::revoke(conn, id, &actor, now_ms))
+            .await
+    }
+
+    async fn create_enroll_code(
+        &self,
+        org: OrgId,
+        actor: String,
+        label: String,
+        ttl_hours: u32,
+        now_ms: i64,
+    ) -> Result<NewCode, ServerError> {
+        self.run(org, move |conn, parts| {
+            enrollment::create(conn, &parts.keys, &actor, &label, ttl_hours, now_ms)
+        })
+        .await
+    }
+
+    async fn activity_page(
+        &self,
+        org: OrgId,
+        filter: Filter,
+        offset: u32,
+        limit: u32,
+    ) -> Result<(Vec<ActivityRow>, u64), ServerError> {
+        self.run(org, move |conn, _| {
+            activity::page(conn, &filter, offset, limit)
+        })
+        .await
+    }
+
+    async fn record_phones(&self, org: OrgId) -> Result<Vec<(Uuid, String)>, ServerError> {
+        self.run(org, |conn, _| activity::phones(conn)).await
+    }
+
+    async fn contact(&self, org: OrgId, id: RecordId) -> Result<Option<ContactRow>, ServerError> {
+        self.run(org, move |conn, _| activity::contact(conn, id))
+            .await
+    }
+
+    async fn void_contact(
+        &self,
+        org: OrgId,
+        id: RecordId,
+        actor: String,
+        reason: String,
+        now_ms: i64,
+    ) -> Result<VoidOutcome, ServerError> {
+        self.run(org, move |conn, _| {
+            activity::void(conn, id, &actor, &reason, now_ms)
+        })
+        .await
+    }
+
+    async fn overdoses(
+        &self,
+        org: OrgId,
+        month: YearMonth,
+    ) -> Result<Vec<OverdoseRow>, ServerError> {
+        self.run(org, move |conn, _| overdoses::month(conn, month))
+            .await
+    }
+
+    async fn overdose(&self, org: OrgId, id: RecordId) -> Result<Option<OverdoseRow>, ServerError> {
+        self.run(org, move |conn, _| overdoses::one(conn, id)).await
+    }
+
+    async fn incidents(
+        &self,
+        org: OrgId,
+        month: YearMonth,
+    ) -> Result<Vec<IncidentRow>, ServerError> {
+        self.run(org, move |conn, _| incidents::month(conn, month))
+            .await
+    }
+
+    async fn follow_up(
+        &self,
+        org: OrgId,
+        id: RecordId,
+        action: FollowUp,
+        actor: String,
+        now_ms: i64,
+    ) -> Result<bool, ServerError> {
+        self.run(org, move |conn, _| {
+            incidents::follow_up(conn, id, action, &actor, now_ms)
+        })
+        .await
+    }
+
+    async fn catalog(&self, org: OrgId) -> Result<Catalog, ServerError> {
+        self.run(org, |conn, _| db::catalog(conn)).await
+    }
+
+    async fn change_catalog(
+        &self,
+        org: OrgId,
+        actor: String,
+        change: Change,
+        now_ms: i64,
+    ) -> Result<Result<u32, Refusal>, ServerError> {
+        self.run(org, move |conn, _| {
+            catalog::change(conn, &actor, &change, now_ms)
+        })
+        .await
+    }
+
+    async fn quarantined(&self, org: OrgId) -> Result<Vec<Held>, ServerError> {
+        self.run(org, |conn, _| quarantine::held(conn)).await
+    }
+
+    async fn reapply(
+        &self,
+        org: OrgId,
+        actor: String,
+        now_ms: i64,
+    ) -> Result<ApplyReport, ServerError> {
+        self.run(org, move |conn, parts| {
+            quarantine::reapply(conn, parts, &actor, now_ms)
+        })
+        .await
+    }
+
+    async fn audit_page(
+        &self,
+        org: OrgId,
+        offset: u32,
+        limit: u32,
+    ) -> Result<(Vec<Entry>, u64), ServerError> {
+        self.run(org, move |conn, _| audit::page(conn, offset, limit))
+            .await
+    }
+
+    async fn supervisor_secret(
+        &self,
+        org: OrgId,
+        name: String,
+    ) -> Result<StoredSecret, ServerError> {
+        self.run(org, move |conn, _| supervisors::stored_secret(conn, &name))
+            .await
+    }
+
+    async fn refuse_sign_in(
+        &self,
+        org: OrgId,
+        typed: String,
+        now_ms: i64,
+    ) -> Result<(), ServerError> {
+        self.run(org, move |conn, _| {
+            audit::record(conn, &typed, Action::SignInRefused, "", "", now_ms)
+        })
+        .await
+    }
+
+    async fn start_session(
+        &self,
+        org: OrgId,
+        name: String,
+        shown: String,
+        life: Lifetimes,
+        now_ms: i64,
+    ) -> Result<NewSession, ServerError> {
+        self.run(org, move |conn, _| {
+            let tx = conn.transaction()?;
+            // Sessions nobody came back to are deleted here, so the table
+            // stays the size of the live ones.
+            sessions::sweep(&tx, now_ms, life)?;
+            let session = sessions::start(&tx, &name, now_ms)?;
+            audit::record(&tx, &shown, Action::SignIn, "", "", now_ms)?;
+            tx.commit()?;
+            Ok(session)
+        })
+        .await
+    }
+
+    async fn find_session(
+        &self,
+        org: OrgId,
+        token: String,
+        now_ms: i64,
+        life: Lifetimes,
+    ) -> Result<Option<SessionRow>, ServerError> {
+        self.run(org, move |conn, _| {
+            sessions::find(conn, &token, now_ms, life)
+        })
+        .await
+    }
+
+    async fn end_session(
+        &self,
+        org: OrgId,
+        token: String,
+        actor: String,
+        now_ms: i64,
+    ) -> Result<(), ServerError> {
+        self.run(org, move |conn, _| {
+            let tx = conn.transaction()?;
+            sessions::end(&tx, &token)?;
+            audit::record(&tx, &actor, Action::SignOut, "", "", now_ms)?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn report_figures(&self, org: OrgId, period: Period) -> Result<Figures, ServerError> {
+        self.run(org, move |conn, _| report::figures(conn, period))
+            .await
+    }
+
+    async fn export_csv(
+        &self,
+        org: OrgId,
+        actor: String,
+        request: CsvRequest,
+        now_ms: i64,
+    ) -> Result<String, ServerError> {
+        self.run(org, move |conn, _| {
+            let export = Export {
+                period: request.period,
+                suppress: request.suppress,
+                style: request.style,
+                template: request.template.as_ref(),
+                preamble: &request.preamble,
+            };
+            report::export_csv(conn, &actor, &export, now_ms)
+        })
+        .await
+    }
+}
