@@ -12,7 +12,7 @@ use tournee::app::form::Form;
 use tournee::app::screens::chip::chip;
 use tournee::app::state::now;
 use tournee::app::{App, AppProps, Screen, Session};
-use tournee::device::{DayEnd, Listing, Pin, Store, SyncOptions, sync};
+use tournee::device::{DayEnd, Listing, Pin, Store, SyncOptions};
 use tournee::domain::{Lang, Record};
 
 const PIN: &str = "482193";
@@ -244,7 +244,7 @@ async fn unlocking_erases_what_an_earlier_night_left_once_the_server_signed_for_
             retention: Duration::from_secs(2 * 86_400),
             ..SyncOptions::default()
         };
-        let report = sync(&mut store, &keep).await.unwrap();
+        let report = server.sync(&mut store, &keep).await.unwrap();
         assert_eq!((report.delivered, report.purged), (1, 0));
         assert_eq!(store.list(night).unwrap().len(), 1);
     }

@@ -6,7 +6,6 @@
 mod common;
 
 use common::{TestDevice, TestServer, contact_at as at, month_tally as month, options};
-use tournee::device::sync;
 use tournee::domain::ContactDraft;
 use tournee::domain::wire::enroll::{decode_hand_file, encode_hand_file};
 use tournee::server::admin;
@@ -63,7 +62,7 @@ async fn months_are_counted_by_local_date_whatever_the_utc_offset() {
         ),
     ];
     phone.store.save_all(&contacts).unwrap();
-    sync(&mut phone.store, &options(None)).await.unwrap();
+    server.sync(&mut phone.store, &options(None)).await.unwrap();
 
     let october = month(&server, "2025-10");
     let november = month(&server, "2025-11");
@@ -159,7 +158,7 @@ async fn one_person_typed_differently_across_months_is_new_then_returning() {
             ),
         ])
         .unwrap();
-    sync(&mut phone.store, &options(None)).await.unwrap();
+    server.sync(&mut phone.store, &options(None)).await.unwrap();
 
     let october = month(&server, "2025-10");
     assert_eq!(
@@ -232,13 +231,13 @@ async fn voids_take_their_target_out_whether_they_arrive_after_or_before_it() {
         retention: std::time::Duration::from_secs(86_400),
         ..options(None)
     };
-    sync(&mut phone.store, &keep).await.unwrap();
+    server.sync(&mut phone.store, &keep).await.unwrap();
     assert_eq!(month(&server, "2025-11").materials["seringues"], 110);
 
     // A void in a later batch than its target.
     let now = chrono::DateTime::parse_from_rfc3339("2025-11-10T22:00:00-05:00").unwrap();
     phone.store.void(late.record_id, now).unwrap();
-    sync(&mut phone.store, &options(None)).await.unwrap();
+    server.sync(&mut phone.store, &options(None)).await.unwrap();
     let november = month(&server, "2025-11");
     assert_eq!(
         (
@@ -272,7 +271,7 @@ async fn voids_take_their_target_out_whether_they_arrive_after_or_before_it() {
     assert!(admin::quarantined(server.data.path()).unwrap().is_empty());
 
     // Applying the same batches again (the phone's network sync) changes nothing.
-    sync(&mut phone.store, &options(None)).await.unwrap();
+    server.sync(&mut phone.store, &options(None)).await.unwrap();
     assert_eq!(month(&server, "2025-11"), november);
 }
 
@@ -291,7 +290,7 @@ async fn a_batch_that_does_not_fit_the_catalog_is_quarantined_then_reapplied_aft
         &[("condoms", 2)],
     );
     phone.store.save(&good).unwrap();
-    sync(&mut phone.store, &options(None)).await.unwrap();
+    server.sync(&mut phone.store, &options(None)).await.unwrap();
     let unknown = ContactDraft {
         zone: "aylmer".into(),
         kind: "known".into(),
@@ -308,7 +307,7 @@ async fn a_batch_that_does_not_fit_the_catalog_is_quarantined_then_reapplied_aft
     )
     .unwrap();
     phone.store.save(&unknown).unwrap();
-    sync(&mut phone.store, &options(None)).await.unwrap();
+    server.sync(&mut phone.store, &options(None)).await.unwrap();
 
     // Delivered (the phone got its receipt) but not counted: quarantined, with why.
     assert_eq!(phone.store.count_pending().unwrap(), 0);
@@ -360,7 +359,7 @@ async fn several_phones_uploading_at_once_are_all_counted_exactly_once() {
     let settings = options(None);
     let syncs = phones
         .iter_mut()
-        .map(|phone| sync(&mut phone.store, &settings));
+        .map(|phone| server.sync(&mut phone.store, &settings));
     for outcome in futures_join(syncs).await {
         outcome.unwrap();
     }
@@ -439,7 +438,7 @@ async fn tournee_report_prints_the_same_figures_as_json_csv_and_markdown() {
         ));
     }
     phone.store.save_all(&contacts).unwrap();
-    sync(&mut phone.store, &options(None)).await.unwrap();
+    server.sync(&mut phone.store, &options(None)).await.unwrap();
 
     let out = report(&server, &["--month", "2025-11", "--format", "json"]);
     assert!(

@@ -65,9 +65,7 @@ async fn every_page_passes_axe_and_starts_with_a_skip_link() {
         )
         .unwrap();
         phone.store.save_overdose(&overdose).unwrap();
-        tournee::device::sync(&mut phone.store, &options(None))
-            .await
-            .unwrap();
+        server.sync(&mut phone.store, &options(None)).await.unwrap();
     }
     let browser = Browser::start(1280, 900).await;
     let web = &browser.client;
@@ -163,7 +161,11 @@ async fn the_enrollment_qr_code_on_screen_reads_as_this_servers_address_and_code
         .unwrap();
     create.last().unwrap().click().await.unwrap();
 
-    let shown = web.find(Locator::Css("p.code")).await.unwrap();
+    let shown = web
+        .wait()
+        .for_element(Locator::Css("p.code"))
+        .await
+        .unwrap();
     let code = shown.attr("data-code").await.unwrap().unwrap();
     assert!(
         browser.axe_serious().await.is_empty(),

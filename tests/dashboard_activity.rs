@@ -6,7 +6,7 @@ mod common;
 
 use common::web::{Web, supervisor};
 use common::{TestDevice, TestServer, month_tally as month, options};
-use tournee::device::{SyncError, SyncOptions, sync};
+use tournee::device::{SyncError, SyncOptions};
 use tournee::domain::wire::enroll::{decode_hand_file, encode_hand_file};
 use tournee::domain::{Contact, ContactDraft};
 use tournee::server::admin;
@@ -59,7 +59,7 @@ async fn activity_lists_contacts_newest_first_and_filters_narrow_them() {
         .store
         .save_all(&[first.clone(), third.clone(), second.clone()])
         .unwrap();
-    sync(&mut phone.store, &options(None)).await.unwrap();
+    server.sync(&mut phone.store, &options(None)).await.unwrap();
     let mut web = signed_in(&server).await;
 
     let all = web.get("/activity").await;
@@ -145,7 +145,7 @@ async fn voiding_from_the_dashboard_takes_the_contact_out_once_and_is_audited() 
         .store
         .save_all(&[kept.clone(), mistaken.clone()])
         .unwrap();
-    sync(&mut phone.store, &keep()).await.unwrap();
+    server.sync(&mut phone.store, &keep()).await.unwrap();
     let before = month(&server, "2025-11");
     assert_eq!((before.contacts, before.materials["seringues"]), (2, 110));
     let mut web = signed_in(&server).await;
@@ -219,7 +219,7 @@ async fn voiding_from_the_dashboard_takes_the_contact_out_once_and_is_audited() 
     // The worker voids the same record from the phone later: not subtracted twice.
     let now = chrono::DateTime::parse_from_rfc3339("2025-11-10T13:00:00-05:00").unwrap();
     phone.store.void(mistaken.record_id, now).unwrap();
-    sync(&mut phone.store, &options(None)).await.unwrap();
+    server.sync(&mut phone.store, &options(None)).await.unwrap();
     assert_eq!(month(&server, "2025-11"), after);
     assert_eq!(admin::span_check(server.data.path()).unwrap(), 0);
     let (counted, rows) = admin::rollup_check(server.data.path()).unwrap();
@@ -232,7 +232,7 @@ async fn revoking_a_phone_from_the_dashboard_makes_its_next_upload_get_403() {
     let mut phone = TestDevice::enroll(&server).await;
     let mut other = TestDevice::enroll(&server).await;
     phone.log("gatineau", 5);
-    sync(&mut phone.store, &options(None)).await.unwrap();
+    server.sync(&mut phone.store, &options(None)).await.unwrap();
     let devices = admin::list_devices(server.data.path()).unwrap();
     let id = devices[0].device_id;
     let silent = devices[1].device_id;
@@ -270,7 +270,7 @@ async fn revoking_a_phone_from_the_dashboard_makes_its_next_upload_get_403() {
     );
     // The page alone changes nothing.
     phone.log("gatineau", 1);
-    sync(&mut phone.store, &options(None)).await.unwrap();
+    server.sync(&mut phone.store, &options(None)).await.unwrap();
 
     let csrf = common::web::csrf_in(&confirm.body);
     assert_eq!(web.post(&confirm_path, &[]).await.status, 403);
@@ -286,12 +286,12 @@ async fn revoking_a_phone_from_the_dashboard_makes_its_next_upload_get_403() {
     );
 
     phone.log("gatineau", 2);
-    let refused = sync(&mut phone.store, &options(None)).await;
+    let refused = server.sync(&mut phone.store, &options(None)).await;
     assert!(matches!(refused, Err(SyncError::Revoked)), "{refused:?}");
     assert!(phone.store.enrollment().unwrap().unwrap().revoked);
     // The other phone still syncs.
     other.log("pontiac", 1);
-    sync(&mut other.store, &options(None)).await.unwrap();
+    server.sync(&mut other.store, &options(None)).await.unwrap();
 
     let audit = web.get("/audit").await.body;
     assert!(audit.contains("Téléphone révoqué"));
@@ -340,7 +340,7 @@ async fn quarantine_shows_a_broken_batch_and_reapply_fixes_it_after_the_catalog_
     .parse(&catalog, when)
     .unwrap();
     phone.store.save(&unknown).unwrap();
-    sync(&mut phone.store, &options(None)).await.unwrap();
+    server.sync(&mut phone.store, &options(None)).await.unwrap();
     let mut web = signed_in(&server).await;
 
     let held = web.get("/quarantine").await;

@@ -88,9 +88,7 @@ async fn every_page_a_signed_in_crawl_reaches_carries_the_security_headers() {
     for zone in ["gatineau", "pontiac"] {
         let mut phone = TestDevice::enroll(&server).await;
         phone.log(zone, 10);
-        tournee::device::sync(&mut phone.store, &options(None))
-            .await
-            .unwrap();
+        server.sync(&mut phone.store, &options(None)).await.unwrap();
     }
     let mut web = Web::new(&server.url);
     let form = web.get("/signin").await;

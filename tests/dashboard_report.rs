@@ -7,7 +7,6 @@ mod common;
 
 use common::web::{Web, supervisor};
 use common::{TestDevice, TestServer, options};
-use tournee::device::sync;
 use tournee::domain::catalog::Section;
 use tournee::domain::{Contact, ContactDraft};
 use tournee::server::admin;
@@ -132,7 +131,7 @@ async fn the_report_page_and_csv_hold_the_numbers_of_tournee_report() {
         &[("seringues", 7)],
     ));
     phone.store.save_all(&contacts).unwrap();
-    sync(&mut phone.store, &options(None)).await.unwrap();
+    server.sync(&mut phone.store, &options(None)).await.unwrap();
     let mut web = signed_in(&server).await;
 
     for external in [false, true] {
@@ -479,7 +478,7 @@ async fn a_catalog_change_reaches_a_device_at_its_next_sync() {
         .await;
     assert_eq!(again.status, 400, "no new version for nothing");
 
-    let report = sync(&mut phone.store, &options(None)).await.unwrap();
+    let report = server.sync(&mut phone.store, &options(None)).await.unwrap();
     assert_eq!(report.catalog_version, Some(before + 5));
     let catalog = phone.store.catalog().unwrap();
     assert_eq!(catalog.version, before + 5);
@@ -512,7 +511,7 @@ async fn a_catalog_change_reaches_a_device_at_its_next_sync() {
     .parse(&catalog, now)
     .unwrap();
     phone.store.save(&contact).unwrap();
-    sync(&mut phone.store, &options(None)).await.unwrap();
+    server.sync(&mut phone.store, &options(None)).await.unwrap();
     let month = tournee::domain::report::YearMonth::of(now.date_naive());
     let tally = admin::month_tally(server.data.path(), month).unwrap();
     assert_eq!(tally.materials.get("masques"), Some(&3));
@@ -541,7 +540,7 @@ async fn under_a_threshold_of_ten_one_to_nine_are_hidden_on_the_page_the_csv_and
         })
         .collect();
     phone.store.save_all(&contacts).unwrap();
-    sync(&mut phone.store, &options(None)).await.unwrap();
+    server.sync(&mut phone.store, &options(None)).await.unwrap();
     let mut web = signed_in(&server).await;
 
     let page = web.get("/report?period=2025-11&external=1").await;

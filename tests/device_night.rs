@@ -8,7 +8,7 @@ mod common;
 
 use chrono::{DateTime, Duration, FixedOffset, TimeZone};
 use common::{TestDevice, TestServer, contact_at, month_tally, options};
-use tournee::device::{DayEnd, Listing, sync};
+use tournee::device::{DayEnd, Listing};
 use tournee::domain::{Contact, Record};
 
 /// The moment the worker's day holding `contact` is over, in its offset.
@@ -38,7 +38,10 @@ async fn a_delivered_contact_stays_listed_and_voidable_until_06_00_and_its_void_
     let second = device.log("gatineau", 6);
     let month = first.occurred_at.format("%Y-%m").to_string();
 
-    let report = sync(&mut device.store, &options(None)).await.unwrap();
+    let report = server
+        .sync(&mut device.store, &options(None))
+        .await
+        .unwrap();
     assert_eq!((report.delivered, report.purged), (1, 0));
     assert_eq!(month_tally(&server, &month).contacts, 2);
     let day = listed_day(&device, &first, end);
@@ -63,7 +66,10 @@ async fn a_delivered_contact_stays_listed_and_voidable_until_06_00_and_its_void_
     assert_eq!((counts.contacts, counts.materials["seringues"]), (1, 4));
 
     // The next batch carries the void; the server takes the contact out.
-    let report = sync(&mut device.store, &options(None)).await.unwrap();
+    let report = server
+        .sync(&mut device.store, &options(None))
+        .await
+        .unwrap();
     assert_eq!((report.sealed, report.delivered), (1, 1));
     assert_eq!(server.envelopes(), 2);
     assert_eq!(month_tally(&server, &month).contacts, 1);
@@ -169,7 +175,10 @@ async fn a_shift_across_midnight_is_one_day_and_an_earlier_night_goes_at_the_nex
     assert_eq!((counts.contacts, counts.people), (2, 3));
 
     // Those nights are long over: delivered, they go at once.
-    let report = sync(&mut device.store, &options(None)).await.unwrap();
+    let report = server
+        .sync(&mut device.store, &options(None))
+        .await
+        .unwrap();
     assert_eq!((report.delivered, report.purged), (1, 3));
     assert!(
         device
@@ -199,7 +208,10 @@ async fn keep_days_holds_delivered_records_past_the_end_of_their_day() {
         retention: std::time::Duration::from_secs(2 * 86_400),
         ..options(None)
     };
-    let report = sync(&mut device.store, &keep_two_days).await.unwrap();
+    let report = server
+        .sync(&mut device.store, &keep_two_days)
+        .await
+        .unwrap();
     assert_eq!((report.delivered, report.purged), (1, 0));
     assert_eq!(listed_day(&device, &old, end).len(), 1);
     let now = chrono::Local::now().fixed_offset();

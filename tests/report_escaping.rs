@@ -7,7 +7,6 @@ mod common;
 
 use common::web::{Web, supervisor};
 use common::{TestDevice, TestServer, options};
-use tournee::device::sync;
 
 const PASSWORD: &str = "une phrase de passe solide";
 const FORMULA: &str = "=HYPERLINK(\"http://evil\",\"x\")";
@@ -57,7 +56,7 @@ async fn a_label_holding_a_formula_or_markup_comes_out_inert_in_the_csv_and_the_
         })
         .collect();
     phone.store.save_all(&contacts).unwrap();
-    sync(&mut phone.store, &options(None)).await.unwrap();
+    server.sync(&mut phone.store, &options(None)).await.unwrap();
 
     // The CSV carries ids, not labels; every text cell is safe all the
     // same, and the dashboard's download is the CLI's, byte for byte.

@@ -9,7 +9,6 @@ mod common;
 use chrono::NaiveDate;
 use common::{TestDevice, TestServer, contact_at as at, options};
 use std::collections::BTreeMap;
-use tournee::device::sync;
 use tournee::domain::report::{Period, Tally};
 use tournee::server::admin;
 
@@ -126,10 +125,10 @@ async fn history() -> TestServer {
         retention: std::time::Duration::from_secs(86_400),
         ..options(None)
     };
-    sync(&mut phone.store, &keep).await.unwrap();
+    server.sync(&mut phone.store, &keep).await.unwrap();
     let later = chrono::DateTime::parse_from_rfc3339("2026-01-16T10:00:00-05:00").unwrap();
     phone.store.void(contacts[7].record_id, later).unwrap();
-    sync(&mut phone.store, &options(None)).await.unwrap();
+    server.sync(&mut phone.store, &options(None)).await.unwrap();
     server
 }
 

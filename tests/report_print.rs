@@ -13,7 +13,6 @@ use common::browser::{Browser, pdf_pages};
 use common::web::supervisor;
 use common::{TestDevice, TestServer, contact_at, options};
 use fantoccini::wd::PrintConfiguration;
-use tournee::device::sync;
 
 const PASSWORD: &str = "une phrase de passe solide";
 const CONTACT: &str = "123, rue Principale, Gatineau · 819 555-0101";
@@ -38,7 +37,7 @@ async fn the_print_numbers_its_pages_names_its_period_and_ends_with_a_signature(
         })
         .collect();
     phone.store.save_all(&contacts).unwrap();
-    sync(&mut phone.store, &options(None)).await.unwrap();
+    server.sync(&mut phone.store, &options(None)).await.unwrap();
 
     let browser = Browser::start(1200, 900).await;
     let web = &browser.client;

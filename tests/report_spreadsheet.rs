@@ -11,7 +11,6 @@ mod common;
 use common::web::{Web, supervisor};
 use common::{TestDevice, TestServer, contact_at, options};
 use std::path::Path;
-use tournee::device::sync;
 
 const PASSWORD: &str = "une phrase de passe solide";
 const FORMULA: &str = "=HYPERLINK(\"http://evil\",\"x\")";
@@ -121,7 +120,7 @@ async fn the_spreadsheet_csv_opens_in_calc_with_a_column_per_field_and_french_he
         ));
     }
     phone.store.save_all(&contacts).unwrap();
-    sync(&mut phone.store, &options(None)).await.unwrap();
+    server.sync(&mut phone.store, &options(None)).await.unwrap();
     supervisor(server.data.path(), "Marie Tremblay", PASSWORD);
     let mut web = Web::new(&server.url);
     assert_eq!(web.sign_in("Marie Tremblay", PASSWORD).await.status, 303);

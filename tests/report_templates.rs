@@ -11,7 +11,6 @@ use common::browser::{Browser, pdf_pages};
 use common::web::{Web, supervisor};
 use common::{TestDevice, TestServer, options};
 use fantoccini::wd::PrintConfiguration;
-use tournee::device::sync;
 use tournee::domain::{Catalog, Contact, ContactDraft};
 
 const PASSWORD: &str = "une phrase de passe solide";
@@ -103,7 +102,7 @@ async fn each_template_renders_downloads_and_prints_from_the_same_tallies() {
         contacts.push(contact(day, &materials, others, kits.map(|k| k.0)));
     }
     phone.store.save_all(&contacts).unwrap();
-    sync(&mut phone.store, &options(None)).await.unwrap();
+    server.sync(&mut phone.store, &options(None)).await.unwrap();
     supervisor(server.data.path(), "Marie", PASSWORD);
     let mut web = Web::new(&server.url);
     assert_eq!(web.sign_in("Marie", PASSWORD).await.status, 303);

@@ -57,7 +57,10 @@ impl Site {
             .send()
             .await
             .unwrap();
-        (response.status(), response.bytes().await.unwrap().to_vec())
+        let answer = (response.status(), response.bytes().await.unwrap().to_vec());
+        // Applying runs off the request: wait for it before reading.
+        self.server.settled().await;
+        answer
     }
 
     /// Uploads and checks that a receipt came back for exactly these bytes.

@@ -52,7 +52,10 @@ async fn upload(
         .send()
         .await
         .unwrap();
-    (response.status(), response.bytes().await.unwrap().to_vec())
+    let answer = (response.status(), response.bytes().await.unwrap().to_vec());
+    // Applying runs off the request: wait for it before reading.
+    server.settled().await;
+    answer
 }
 
 /// A batch of contacts with the code, in `zone`, sealed as batch `seq`.

@@ -87,13 +87,17 @@ impl TestApp {
     }
 
     async fn upload(&self, envelope: Vec<u8>) -> reqwest::Response {
-        self.client
+        let response = self
+            .client
             .post(self.url("/api/v1/batches"))
             .header("content-type", "application/octet-stream")
             .body(envelope)
             .send()
             .await
-            .unwrap()
+            .unwrap();
+        // Applying runs off the request: wait for it before reading.
+        self.server.settled().await.unwrap();
+        response
     }
 
     /// Uploads and returns the receipt, which must verify and cover the envelope.

@@ -11,7 +11,6 @@ use chrono::{Datelike, Local, Months};
 use common::{TestDevice, TestServer, contact_at, options};
 use std::path::Path;
 use std::process::{Command, Output};
-use tournee::device::sync;
 use tournee::domain::Contact;
 use tournee::domain::report::YearMonth;
 use tournee::server::console::{audit, audit::Action, sessions};
@@ -97,7 +96,7 @@ async fn history() -> (TestServer, TestDevice) {
         seen(2, Some("Delta-74")),
     ];
     phone.store.save_all(&contacts).unwrap();
-    sync(&mut phone.store, &options(None)).await.unwrap();
+    server.sync(&mut phone.store, &options(None)).await.unwrap();
     (server, phone)
 }
 
@@ -225,7 +224,7 @@ async fn after_a_purge_a_person_seen_since_still_returns_and_one_seen_only_befor
         .store
         .save_all(&[seen(40, Some("Echo-75")), seen(0, Some("Echo-75"))])
         .unwrap();
-    sync(&mut phone.store, &options(None)).await.unwrap();
+    server.sync(&mut phone.store, &options(None)).await.unwrap();
     let this_month = month(0).to_string();
     let before = common::month_tally(&server, &this_month);
     assert_eq!((before.unique_people, before.new_people), (1, 0));
@@ -237,7 +236,7 @@ async fn after_a_purge_a_person_seen_since_still_returns_and_one_seen_only_befor
     );
     // B was seen only in a purged month: forgotten, so new if met again.
     phone.store.save_all(&[seen(0, Some("Bravo-72"))]).unwrap();
-    sync(&mut phone.store, &options(None)).await.unwrap();
+    server.sync(&mut phone.store, &options(None)).await.unwrap();
     let now = common::month_tally(&server, &this_month);
     assert_eq!(
         (now.unique_people, now.returning_people, now.new_people),
@@ -252,7 +251,7 @@ async fn a_late_batch_with_a_contact_in_a_purged_month_is_quarantined_with_the_r
     let before = reports(&data, &[month(40)]);
     admin::purge(&data, &policy(), tournee::server::now_ms()).unwrap();
     phone.store.save_all(&[seen(40, Some("Echo-75"))]).unwrap();
-    sync(&mut phone.store, &options(None)).await.unwrap();
+    server.sync(&mut phone.store, &options(None)).await.unwrap();
     let held = admin::quarantined(&data).unwrap();
     assert_eq!(held.len(), 1);
     assert!(
@@ -286,7 +285,7 @@ async fn the_purge_destroys_old_quarantined_envelopes_audit_entries_alerts_sessi
     .parse(&catalog, Local::now().fixed_offset())
     .unwrap();
     phone.store.save(&contact).unwrap();
-    sync(&mut phone.store, &options(None)).await.unwrap();
+    server.sync(&mut phone.store, &options(None)).await.unwrap();
     assert_eq!(admin::quarantined(&data).unwrap().len(), 1);
     admin::create_enroll_code(&data, "expired", 0).unwrap();
     let conn = db::open(&data).unwrap();
@@ -473,7 +472,7 @@ async fn a_purge_inside_a_quarter_rebuilds_its_people_from_the_months_kept() {
         on("2023-08-10", "Romeo-63"),
     ];
     phone.store.save_all(&contacts).unwrap();
-    sync(&mut phone.store, &options(None)).await.unwrap();
+    server.sync(&mut phone.store, &options(None)).await.unwrap();
     let data = server.data.path();
     assert_eq!(admin::span_check(data).unwrap(), 0);
     let fy = tournee::domain::report::Period::FiscalYear(2023);

@@ -18,6 +18,7 @@ use tournee::domain::wire::{Header, Receipt, ReceiptStatus};
 use tournee::server::{Server, ServerKeys, admin, serve};
 
 struct Running {
+    server: Server,
     address: SocketAddr,
     client: reqwest::Client,
     stop: oneshot::Sender<()>,
@@ -30,11 +31,12 @@ impl Running {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(serve(listener, server, async {
+        let task = tokio::spawn(serve(listener, server.clone(), async {
             let _ = stopped.await;
         }));
         let client = reqwest::Client::builder().no_proxy().build().unwrap();
         Running {
+            server,
             address,
             client,
             stop,
@@ -76,6 +78,8 @@ impl Running {
             .unwrap();
         assert_eq!(response.status(), StatusCode::OK);
         let receipt = Receipt::verify(&response.bytes().await.unwrap(), &device.server_key());
+        // Applying runs off the request: wait for it before reading.
+        self.server.settled().await.unwrap();
         receipt.unwrap()
     }
 }

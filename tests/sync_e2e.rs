@@ -4,7 +4,7 @@
 mod common;
 
 use common::{Mischief, Relay, TestDevice, TestServer, options};
-use tournee::device::{DayEnd, Listing, SyncError, sync};
+use tournee::device::{DayEnd, Listing, SyncError};
 
 #[tokio::test]
 async fn logged_offline_then_synced_the_server_holds_each_batch_once_and_the_device_purges_after_the_day()
@@ -14,7 +14,10 @@ async fn logged_offline_then_synced_the_server_holds_each_batch_once_and_the_dev
     let contacts: Vec<_> = (1..=3).map(|n| device.log("pontiac", n)).collect();
     assert_eq!(device.store.count_pending().unwrap(), 3);
 
-    let report = sync(&mut device.store, &options(None)).await.unwrap();
+    let report = server
+        .sync(&mut device.store, &options(None))
+        .await
+        .unwrap();
     assert_eq!((report.sealed, report.delivered, report.purged), (1, 1, 0));
     assert_eq!(device.store.count_pending().unwrap(), 0);
     assert!(device.store.list(Listing::Pending).unwrap().is_empty());
@@ -49,7 +52,10 @@ async fn logged_offline_then_synced_the_server_holds_each_batch_once_and_the_dev
     assert_eq!((status.waiting_records, status.waiting_batches), (0, 0));
 
     // Nothing new: a second sync sends nothing and stores nothing.
-    let again = sync(&mut device.store, &options(None)).await.unwrap();
+    let again = server
+        .sync(&mut device.store, &options(None))
+        .await
+        .unwrap();
     assert_eq!((again.sealed, again.delivered), (0, 0));
     assert_eq!(server.envelopes(), 1);
 }
@@ -62,7 +68,8 @@ async fn a_response_lost_after_the_server_committed_is_retried_and_stored_once()
     device.log("gatineau", 10);
 
     relay.set(Mischief::DropResponse);
-    let error = sync(&mut device.store, &options(Some(&relay.url)))
+    let error = server
+        .sync(&mut device.store, &options(Some(&relay.url)))
         .await
         .unwrap_err();
     assert!(matches!(error, SyncError::Refused(502)), "{error:?}");
@@ -74,7 +81,8 @@ async fn a_response_lost_after_the_server_committed_is_retried_and_stored_once()
     );
 
     relay.set(Mischief::None);
-    let report = sync(&mut device.store, &options(Some(&relay.url)))
+    let report = server
+        .sync(&mut device.store, &options(Some(&relay.url)))
         .await
         .unwrap();
     assert_eq!(
@@ -102,7 +110,8 @@ async fn portal_pages_and_truncated_altered_or_forged_receipts_change_nothing() 
     ];
     for (mischief, kind) in cases {
         relay.set(mischief);
-        let error = sync(&mut device.store, &options(Some(&relay.url)))
+        let error = server
+            .sync(&mut device.store, &options(Some(&relay.url)))
             .await
             .unwrap_err();
         assert_eq!(error.kind(), kind, "{mischief:?}: {error:?}");
@@ -119,14 +128,18 @@ async fn portal_pages_and_truncated_altered_or_forged_receipts_change_nothing() 
     let status = device.store.status(day, tournee::domain::Lang::En).unwrap();
     assert!(status.last_error.unwrap().contains("Nothing was erased"));
     relay.set(Mischief::CaptivePortal);
-    sync(&mut device.store, &options(Some(&relay.url)))
+    server
+        .sync(&mut device.store, &options(Some(&relay.url)))
         .await
         .unwrap_err();
     let status = device.store.status(day, tournee::domain::Lang::En).unwrap();
     assert!(status.last_error.unwrap().contains("Wi-Fi sign-in page"));
 
     // A later real sync delivers, once.
-    let report = sync(&mut device.store, &options(None)).await.unwrap();
+    let report = server
+        .sync(&mut device.store, &options(None))
+        .await
+        .unwrap();
     assert_eq!(report.delivered, 1);
     assert_eq!(device.store.count_pending().unwrap(), 0);
     assert_eq!(server.envelopes(), 1);
@@ -148,7 +161,10 @@ async fn a_revoked_device_is_refused_and_its_status_says_so() {
     let device_id = device.store.enrollment().unwrap().unwrap().device_id;
     tournee::server::admin::revoke_device(server.data.path(), device_id).unwrap();
 
-    let error = sync(&mut device.store, &options(None)).await.unwrap_err();
+    let error = server
+        .sync(&mut device.store, &options(None))
+        .await
+        .unwrap_err();
     assert!(matches!(error, SyncError::Revoked), "{error:?}");
     assert_eq!(server.envelopes(), 0);
     assert_eq!(device.store.count_pending().unwrap(), 1);
@@ -184,7 +200,10 @@ async fn hand_delivered_batches_are_imported_then_a_network_sync_gets_duplicate_
         "hand delivery alone purges nothing"
     );
 
-    let report = sync(&mut device.store, &options(None)).await.unwrap();
+    let report = server
+        .sync(&mut device.store, &options(None))
+        .await
+        .unwrap();
     assert_eq!(report.delivered, 1);
     assert_eq!(device.store.count_pending().unwrap(), 0);
     assert_eq!(
@@ -252,7 +271,10 @@ async fn many_records_are_sealed_into_batches_of_at_most_500_in_sequence() {
     );
     assert_eq!(device.store.unsent_batches().unwrap(), unsent);
 
-    let report = sync(&mut device.store, &options(None)).await.unwrap();
+    let report = server
+        .sync(&mut device.store, &options(None))
+        .await
+        .unwrap();
     assert_eq!(report.delivered, 3);
     assert_eq!(server.envelopes(), 3);
     assert_eq!(device.store.count_pending().unwrap(), 0);
@@ -292,7 +314,10 @@ async fn once_a_receipt_covers_a_batch_no_file_of_the_phone_holds_its_envelope()
     };
     assert!(held(&windows), "before the receipt, the envelope waits");
 
-    let report = sync(&mut device.store, &options(None)).await.unwrap();
+    let report = server
+        .sync(&mut device.store, &options(None))
+        .await
+        .unwrap();
     assert_eq!(report.delivered, 1);
     assert!(
         !held(&windows),

@@ -131,7 +131,7 @@ pub fn idle_sync(attempts: u64) -> Result<SyncFigure, Failure> {
         .build()
         .map_err(sys)?;
     runtime.block_on(async {
-        let (_data, home, store) = super::bench_ingest::enrolled_phone().await?;
+        let (_data, home, store, _server) = super::bench_ingest::enrolled_phone().await?;
         drop(store);
 
         let client = unlocked(home.path(), quiet()).await?;

@@ -102,9 +102,16 @@ impl ServerFigures {
 
 /// A real server on 127.0.0.1 (served by the caller's runtime) and a
 /// phone store enrolled with it, PIN "bench-pin": the server's data
-/// folder, the phone's home, its open store.
-pub(super) async fn enrolled_phone()
--> Result<(tempfile::TempDir, tempfile::TempDir, Store), Failure> {
+/// folder, the phone's home, its open store, the server.
+pub(super) async fn enrolled_phone() -> Result<
+    (
+        tempfile::TempDir,
+        tempfile::TempDir,
+        Store,
+        crate::server::Server,
+    ),
+    Failure,
+> {
     let data = tempfile::tempdir().map_err(sys)?;
     let server = crate::server::Server::open(data.path()).map_err(sys)?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -113,7 +120,7 @@ pub(super) async fn enrolled_phone()
     let url = format!("http://{}", listener.local_addr().map_err(sys)?);
     tokio::spawn(crate::server::serve(
         listener,
-        server,
+        server.clone(),
         std::future::pending(),
     ));
     let code = crate::server::admin::create_enroll_code(data.path(), "bench", 1).map_err(sys)?;
@@ -128,7 +135,7 @@ pub(super) async fn enrolled_phone()
     enroll(&mut store, &client, &url, &code, "bench")
         .await
         .map_err(sys)?;
-    Ok((data, home, store))
+    Ok((data, home, store, server))
 }
 
 fn ingest(contacts: &[Contact]) -> Result<IngestFigure, Failure> {
@@ -138,13 +145,16 @@ fn ingest(contacts: &[Contact]) -> Result<IngestFigure, Failure> {
         .build()
         .map_err(sys)?;
     runtime.block_on(async {
-        let (_data, _home, mut store) = enrolled_phone().await?;
+        let (_data, _home, mut store, server) = enrolled_phone().await?;
         store.save_all(contacts).map_err(sys)?;
 
+        // Until the last batch is counted: the server applies off the
+        // request, overlapping the phone's next upload.
         let start = Instant::now();
         let report = sync(&mut store, &SyncOptions::default())
             .await
             .map_err(sys)?;
+        server.settled().await.map_err(sys)?;
         let secs = start.elapsed().as_secs_f64();
 
         let raw = raw_insert(contacts)?;

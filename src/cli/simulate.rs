@@ -189,6 +189,21 @@ async fn simulate(args: SimulateArgs, _lang: Lang) -> Outcome {
                 .count_pending()
                 .map_err(|e| sys(e.to_string()))?;
     }
+    // The server applies batches off the request: what it receipted is
+    // counted once its apply step has been through them.
+    let waited = std::time::Instant::now();
+    loop {
+        let pending = admin::pending_batches(&args.admin_data).map_err(|e| sys(e.to_string()))?;
+        if pending == 0 {
+            break;
+        }
+        if waited.elapsed() > std::time::Duration::from_secs(60) {
+            return Err(sys(format!(
+                "the server has not applied {pending} stored batches after 60 s"
+            )));
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     let devices: Vec<_> = phones.iter().map(|p| p.device_id).collect();
     let stored_ids =
         admin::contact_ids(&args.admin_data, &devices).map_err(|e| sys(e.to_string()))?;

@@ -182,6 +182,19 @@ pub fn rollup_check(data_dir: &Path) -> Result<(u64, u64), ServerError> {
     Ok((counted as u64, rows as u64))
 }
 
+/// Batches stored and not yet through the apply step (a running server
+/// applies them off the request, within moments).
+pub fn pending_batches(data_dir: &Path) -> Result<u64, ServerError> {
+    let conn = db::open(data_dir)?;
+    let n: i64 = conn.query_row(
+        "SELECT count(*) FROM envelopes
+         WHERE applied_at IS NULL AND quarantined_at IS NULL AND bytes IS NOT NULL",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(n as u64)
+}
+
 /// Who was seen by quarter and fiscal year against who was seen each
 /// month: the rows that disagree (0 when every span is its months' sum).
 pub fn span_check(data_dir: &Path) -> Result<u64, ServerError> {

@@ -3,7 +3,8 @@
 //! file), stores them durably and answers signed receipts.
 //!
 //! Everything lives under one data directory: the keys ([`keys`]) and one
-//! SQLite file ([`db`], [`queries`]). The logic is in [`ingest`] and
+//! SQLite file ([`db`], [`queries`]), reached through one door,
+//! [`store::Storage`]: typed async calls, each for one organization. The logic is in [`ingest`] and
 //! [`enroll`]; [`http`] is a thin axum layer over [`Server`], and [`admin`]
 //! gives the supervisor's commands the same logic without a network.
 //! Applying batches (opening, validating, tallying) is the next step and
@@ -57,8 +58,6 @@ pub struct Server {
 
 struct Inner {
     keys: Arc<ServerKeys>,
-    pseudonyms: Arc<PseudonymKey>,
-    db: Db,
     storage: Arc<dyn store::Storage>,
     limiter: FailureLimiter,
     request_timeout: Duration,
@@ -120,15 +119,13 @@ impl Server {
         let db = Db::new(conn);
         let parts = Arc::new(Parts {
             keys: Arc::clone(&keys),
-            pseudonyms: Arc::clone(&pseudonyms),
+            pseudonyms,
         });
         let org = store::OrgId(keys.org_id);
         Ok(Server {
             inner: Arc::new(Inner {
                 keys,
-                pseudonyms,
-                storage: Arc::new(store::sqlite::SqliteStorage::new(org, db.clone(), parts)),
-                db,
+                storage: Arc::new(store::sqlite::SqliteStorage::new(org, db, parts)),
                 limiter,
                 request_timeout: config.request_timeout(),
                 retention: retention::Policy::from_config(config),
@@ -151,35 +148,28 @@ impl Server {
         &self.inner.keys
     }
 
-    /// Judges and stores one envelope; see [`ingest::ingest`].
+    /// Judges and stores one envelope (see [`ingest::ingest`]); it is
+    /// applied soon after, off the request.
     pub async fn ingest<B>(&self, envelope: B) -> Result<SignedReceipt, IngestError>
     where
         B: AsRef<[u8]> + Send + 'static,
     {
-        let keys = Arc::clone(&self.inner.keys);
-        let pseudonyms = Arc::clone(&self.inner.pseudonyms);
-        self.inner
-            .db
-            .call(move |conn| {
-                let receipt = ingest::ingest(conn, &keys, envelope.as_ref(), now_ms())?;
-                // The envelope is committed; applying it is a separate step
-                // whose failure quarantines the batch, never the receipt.
-                if receipt.receipt.status == crate::domain::wire::ReceiptStatus::Stored
-                    && let Err(error) = apply::apply_pending(conn, &keys, &pseudonyms)
-                {
-                    tracing::error!(error = %error, "applying batches failed; they stay pending");
-                }
-                Ok(receipt)
-            })
+        self.storage()
+            .ingest(envelope.as_ref().to_vec(), now_ms())
             .await
+    }
+
+    /// Waits until every batch stored so far has been through the apply
+    /// step (see [`store::applier`]).
+    pub async fn settled(&self) -> Result<(), ServerError> {
+        self.storage().settled(self.org()).await
     }
 
     /// Applies the retention policy now (see [`retention::purge`]).
     pub async fn purge(&self, asker: retention::Asker) -> Result<retention::Plan, ServerError> {
         let policy = self.inner.retention;
-        self.inner
-            .db
-            .call(move |conn| retention::purge(conn, &policy, now_ms(), asker))
+        self.storage()
+            .purge(self.org(), policy, now_ms(), asker)
             .await
     }
 
@@ -206,11 +196,9 @@ impl Server {
         if !limiter.allows(&client, Instant::now()) {
             return Err(EnrollError::TooManyAttempts);
         }
-        let keys = Arc::clone(&self.inner.keys);
         let answer = self
-            .inner
-            .db
-            .call(move |conn| enroll::redeem(conn, &keys, body.as_ref(), now_ms()))
+            .storage()
+            .redeem_enrollment(body.as_ref().to_vec(), now_ms())
             .await;
         if matches!(answer, Err(EnrollError::Refused)) {
             limiter.record_failure(&client, Instant::now());
@@ -230,18 +218,6 @@ impl Server {
 
     /// The catalog as `GET /api/v1/catalog` answers it, signed.
     pub async fn signed_catalog(&self) -> Result<serde_json::Value, ServerError> {
-        let keys = Arc::clone(&self.inner.keys);
-        self.inner
-            .db
-            .call(move |conn| {
-                let catalog = db::catalog(conn)?;
-                Ok(crate::domain::wire::enroll::sign_json(
-                    keys.signer(),
-                    crate::domain::crypto::sign::Purpose::Catalog,
-                    "catalog",
-                    &catalog,
-                ))
-            })
-            .await
+        self.storage().signed_catalog(self.org()).await
     }
 }

@@ -25,6 +25,8 @@ pub mod web;
 pub struct TestServer {
     pub data: tempfile::TempDir,
     pub url: String,
+    /// The running server, for waiting on its apply step.
+    pub server: tournee::server::Server,
     stop: Option<oneshot::Sender<()>>,
 }
 
@@ -45,6 +47,24 @@ impl TestServer {
             String::from_utf8_lossy(&out.stderr)
         );
         out.stdout
+    }
+
+    /// Waits until every batch this server has receipted has been through
+    /// its apply step (which runs off the request): what a test reads from
+    /// the data directory afterwards counts them.
+    pub async fn settled(&self) {
+        self.server.settled().await.unwrap();
+    }
+
+    /// A phone's sync, then [`TestServer::settled`].
+    pub async fn sync(
+        &self,
+        store: &mut tournee::device::Store,
+        options: &tournee::device::SyncOptions,
+    ) -> Result<tournee::device::SyncReport, tournee::device::SyncError> {
+        let report = tournee::device::sync(store, options).await;
+        self.settled().await;
+        report
     }
 
     pub async fn spawn() -> TestServer {
@@ -68,7 +88,7 @@ impl TestServer {
         let url = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = oneshot::channel::<()>();
         // The whole site, as `tournee serve` runs it: device API and dashboard.
-        let site = tournee::dashboard::site(server, config);
+        let site = tournee::dashboard::site(server.clone(), config);
         tokio::spawn(tournee::server::http::serve_router(
             listener,
             site,
@@ -79,6 +99,7 @@ impl TestServer {
         TestServer {
             data,
             url,
+            server,
             stop: Some(stop),
         }
     }

@@ -10,6 +10,7 @@
 //! Arguments are owned, since a call may run on another thread (SQLite's
 //! calls block, so they run on tokio's blocking pool).
 
+pub mod applier;
 pub mod sqlite;
 
 use super::apply::ApplyReport;
@@ -24,7 +25,9 @@ use super::console::quarantine::Held;
 use super::console::report::{CsvStyle, Figures};
 use super::console::sessions::{Lifetimes, NewSession, SessionRow};
 use super::error::ServerError;
+use super::retention::{Asker, Plan, Policy};
 use super::supervisors::StoredSecret;
+use super::{EnrollError, IngestError, SignedReceipt};
 use crate::domain::report::template::Template;
 use crate::domain::report::{Period, Threshold, YearMonth};
 use crate::domain::{Catalog, RecordId};
@@ -56,6 +59,32 @@ pub struct CsvRequest {
 
 #[async_trait::async_trait]
 pub trait Storage: Send + Sync {
+    // The phones' side (the device API).
+    /// Judges and stores one envelope, for the organization it names.
+    async fn ingest(&self, envelope: Vec<u8>, now_ms: i64) -> Result<SignedReceipt, IngestError>;
+    /// Waits until every batch stored so far has been through the apply
+    /// step, which runs off the request (every other call waits for it
+    /// too, so what was receipted is what is read).
+    async fn settled(&self, org: OrgId) -> Result<(), ServerError>;
+    /// Applies the organization's stored batches not applied yet.
+    async fn apply_pending(&self, org: OrgId) -> Result<ApplyReport, ServerError>;
+    /// Redeems an enrollment request, for the organization of its code.
+    async fn redeem_enrollment(
+        &self,
+        body: Vec<u8>,
+        now_ms: i64,
+    ) -> Result<serde_json::Value, EnrollError>;
+    /// The catalog as the phones fetch it, signed with the organization's key.
+    async fn signed_catalog(&self, org: OrgId) -> Result<serde_json::Value, ServerError>;
+    /// Applies the retention policy (audited as done by `asker`).
+    async fn purge(
+        &self,
+        org: OrgId,
+        policy: Policy,
+        now_ms: i64,
+        asker: Asker,
+    ) -> Result<Plan, ServerError>;
+
     // Phones and enrollment codes.
     /// Every phone enrolled, with what it sent.
     async fn phones(&self, org: OrgId) -> Result<Vec<Phone>, ServerError>;

@@ -4,10 +4,10 @@
 //! (`console`, `supervisors`, `tally`, …); this maps the door's calls to
 //! them, inside one transaction where a call writes more than one row.
 
+use super::applier::Applier;
 use super::{CsvRequest, OrgId, Storage};
 use crate::domain::report::{Period, YearMonth};
 use crate::domain::{Catalog, RecordId};
-use crate::server::Parts;
 use crate::server::apply::ApplyReport;
 use crate::server::console::activity::{self, ActivityRow, ContactRow, Filter, VoidOutcome};
 use crate::server::console::audit::{self, Action, Entry};
@@ -21,7 +21,9 @@ use crate::server::console::report::{self, Export, Figures};
 use crate::server::console::sessions::{self, Lifetimes, NewSession, SessionRow};
 use crate::server::db::{self, Db};
 use crate::server::error::ServerError;
+use crate::server::retention::{self, Asker, Plan, Policy};
 use crate::server::supervisors::{self, StoredSecret};
+use crate::server::{EnrollError, IngestError, Parts, SignedReceipt, apply, enroll, ingest};
 use rusqlite::Connection;
 use std::sync::Arc;
 use uuid::Uuid;
@@ -30,11 +32,18 @@ pub struct SqliteStorage {
     org: OrgId,
     db: Db,
     parts: Arc<Parts>,
+    applier: Applier,
 }
 
 impl SqliteStorage {
     pub fn new(org: OrgId, db: Db, parts: Arc<Parts>) -> SqliteStorage {
-        SqliteStorage { org, db, parts }
+        let applier = Applier::new(db.clone(), Arc::clone(&parts));
+        SqliteStorage {
+            org,
+            db,
+            parts,
+            applier,
+        }
     }
 
     /// Runs `work` on the connection, for this file's organization only.
@@ -46,6 +55,9 @@ impl SqliteStorage {
         if org != self.org {
             return Err(ServerError::UnknownOrg(org.0));
         }
+        // What was receipted is read back: batches stored go through apply
+        // before any read or change.
+        self.applier.settled().await;
         let parts = Arc::clone(&self.parts);
         self.db.call(move |conn| work(conn, &parts)).await
     }
@@ -53,6 +65,72 @@ impl SqliteStorage {
 
 #[async_trait::async_trait]
 impl Storage for SqliteStorage {
+    async fn ingest(&self, envelope: Vec<u8>, now_ms: i64) -> Result<SignedReceipt, IngestError> {
+        let parts = Arc::clone(&self.parts);
+        let receipt = self
+            .db
+            .call(move |conn| ingest::ingest(conn, &parts.keys, &envelope, now_ms))
+            .await?;
+        // Committed: applying it is a separate step whose failure
+        // quarantines the batch, never the receipt.
+        if receipt.receipt.status == crate::domain::wire::ReceiptStatus::Stored {
+            self.applier.stored();
+        }
+        Ok(receipt)
+    }
+
+    async fn settled(&self, org: OrgId) -> Result<(), ServerError> {
+        if org != self.org {
+            return Err(ServerError::UnknownOrg(org.0));
+        }
+        self.applier.settled().await;
+        Ok(())
+    }
+
+    async fn apply_pending(&self, org: OrgId) -> Result<ApplyReport, ServerError> {
+        self.run(org, |conn, parts| {
+            apply::apply_pending(conn, &parts.keys, &parts.pseudonyms)
+        })
+        .await
+    }
+
+    async fn redeem_enrollment(
+        &self,
+        body: Vec<u8>,
+        now_ms: i64,
+    ) -> Result<serde_json::Value, EnrollError> {
+        let parts = Arc::clone(&self.parts);
+        self.db
+            .call(move |conn| enroll::redeem(conn, &parts.keys, &body, now_ms))
+            .await
+    }
+
+    async fn signed_catalog(&self, org: OrgId) -> Result<serde_json::Value, ServerError> {
+        self.run(org, |conn, parts| {
+            let catalog = db::catalog(conn)?;
+            Ok(crate::domain::wire::enroll::sign_json(
+                parts.keys.signer(),
+                crate::domain::crypto::sign::Purpose::Catalog,
+                "catalog",
+                &catalog,
+            ))
+        })
+        .await
+    }
+
+    async fn purge(
+        &self,
+        org: OrgId,
+        policy: Policy,
+        now_ms: i64,
+        asker: Asker,
+    ) -> Result<Plan, ServerError> {
+        self.run(org, move |conn, _| {
+            retention::purge(conn, &policy, now_ms, asker)
+        })
+        .await
+    }
+
     async fn phones(&self, org: OrgId) -> Result<Vec<Phone>, ServerError> {
         self.run(org, |conn, _| phones::phones(conn)).await
     }

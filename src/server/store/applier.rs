@@ -1,0 +1,90 @@
+//! The apply step off the request: ingest stores a batch, answers its
+//! receipt and wakes the applier, which opens and counts every batch
+//! waiting, in a task of its own. A phone's upload then waits for one
+//! commit, not for its batch to be opened and counted too. [`settled`]
+//! waits until every batch stored so far has been through apply (counted
+//! or quarantined): the storage door waits for it before it reads, so a
+//! page asked for after a receipt shows that receipt's records.
+//!
+//! A batch is never lost here: it is on disk before its receipt, and one
+//! still waiting when the process stops is applied at the next start
+//! (`Server::open`). A run that fails (the disk, say) is logged and leaves
+//! its batches waiting for the next batch or the next start.
+//!
+//! [`settled`]: Applier::settled
+
+use crate::server::db::Db;
+use crate::server::{Parts, apply};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::SeqCst};
+use tokio::sync::watch;
+
+#[derive(Clone)]
+pub struct Applier {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    db: Db,
+    parts: Arc<Parts>,
+    /// Batches stored by this process so far.
+    stored: AtomicU64,
+    /// How many of them the apply step has been through.
+    done: watch::Sender<u64>,
+    /// Whether a run is under way or about to start.
+    running: AtomicBool,
+}
+
+impl Applier {
+    pub fn new(db: Db, parts: Arc<Parts>) -> Applier {
+        Applier {
+            inner: Arc::new(Inner {
+                db,
+                parts,
+                stored: AtomicU64::new(0),
+                done: watch::Sender::new(0),
+                running: AtomicBool::new(false),
+            }),
+        }
+    }
+
+    /// One more batch is stored: applies it soon, on the runtime's tasks.
+    pub fn stored(&self) {
+        self.inner.stored.fetch_add(1, SeqCst);
+        if !self.inner.running.swap(true, SeqCst) {
+            tokio::spawn(self.clone().run());
+        }
+    }
+
+    /// Waits until every batch stored before this call has been applied
+    /// or quarantined (or its run has failed and been logged).
+    pub async fn settled(&self) {
+        let target = self.inner.stored.load(SeqCst);
+        let mut done = self.inner.done.subscribe();
+        // The sender lives as long as `self`: the wait cannot fail.
+        let _ = done.wait_for(|&n| n >= target).await;
+    }
+
+    /// Applies until no batch came in during the last run.
+    async fn run(self) {
+        let inner = &self.inner;
+        loop {
+            let target = inner.stored.load(SeqCst);
+            let parts = Arc::clone(&inner.parts);
+            let applied = inner
+                .db
+                .call(move |conn| apply::apply_pending(conn, &parts.keys, &parts.pseudonyms))
+                .await;
+            if let Err(error) = applied {
+                tracing::error!(error = %error, "applying batches failed; they stay pending");
+            }
+            inner.done.send_replace(target);
+            inner.running.store(false, SeqCst);
+            // A batch stored meanwhile saw this run going and started none:
+            // take it, unless another run has started since.
+            if inner.stored.load(SeqCst) == target || inner.running.swap(true, SeqCst) {
+                return;
+            }
+        }
+    }
+}
