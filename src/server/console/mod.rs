@@ -1,8 +1,10 @@
 //! What the supervisors' dashboard reads and changes in the server's
 //! database: sessions, the audit log, the activity list (and voids),
 //! phones (and revocations), the quarantine, and (in their own files)
-//! catalog edits and incident follow-ups. Plain functions over a connection, called through
-//! [`crate::server::Server::call`]; the dashboard itself holds no SQL.
+//! catalog edits and incident follow-ups. Plain functions over a
+//! connection, which the embedded backend of the storage door
+//! ([`crate::server::store::sqlite`]) calls; the dashboard itself holds
+//! no SQL and no connection.
 
 pub mod activity;
 pub mod audit;
