@@ -131,11 +131,17 @@ pub fn run(args: ServeArgs, lang: Lang) -> Outcome {
             // anyone having to remember it.
             tokio::spawn(server.clone().purge_daily());
         }
-        let site = crate::dashboard::site(server, &config);
+        let site = crate::dashboard::site(server.clone(), &config);
         let limits = server::http::ConnectionLimits::from(&config.limits);
         server::http::serve_router_with(listener, site, limits, shutdown)
             .await
             .map_err(cannot_listen)?;
+        // Batches receipted just before the stop are counted before it
+        // (they would be at the next start anyway: they are on disk).
+        server
+            .settled()
+            .await
+            .map_err(|e| Failure::server(e, lang))?;
         println!("{}", Msg::ServeStopped.text(lang));
         Ok(())
     })
