@@ -68,6 +68,10 @@ impl Applier {
     /// Applies until no batch came in during the last run.
     async fn run(self) {
         let inner = &self.inner;
+        let mut unstuck = Unstuck {
+            inner,
+            finished: false,
+        };
         loop {
             let target = inner.stored.load(SeqCst);
             let parts = Arc::clone(&inner.parts);
@@ -83,8 +87,29 @@ impl Applier {
             // A batch stored meanwhile saw this run going and started none:
             // take it, unless another run has started since.
             if inner.stored.load(SeqCst) == target || inner.running.swap(true, SeqCst) {
+                unstuck.finished = true;
                 return;
             }
+        }
+    }
+}
+
+/// Should a run stop short (a panic outside its database call, which
+/// catches its own, or the runtime shutting down), its waiters are
+/// released and the next batch starts a new run, rather than every page
+/// waiting for good. A panicked task's state is dropped after the unwind,
+/// so this is told by a flag, not by `std::thread::panicking`.
+struct Unstuck<'a> {
+    inner: &'a Inner,
+    finished: bool,
+}
+
+impl Drop for Unstuck<'_> {
+    fn drop(&mut self) {
+        if !self.finished {
+            tracing::error!("the apply step stopped short; its batches stay pending");
+            self.inner.done.send_replace(self.inner.stored.load(SeqCst));
+            self.inner.running.store(false, SeqCst);
         }
     }
 }
