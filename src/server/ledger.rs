@@ -98,23 +98,28 @@ enum Grain {
     Day,
 }
 
-/// The spans who was seen is kept by.
+/// What who was seen is kept by: a day, or a span of whole months.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Seen {
     Day,
-    Month,
-    Quarter,
-    FiscalYear,
+    In(Span),
 }
 
 impl Seen {
     fn table(self) -> (&'static str, &'static str) {
         match self {
             Seen::Day => ("person_days", "day"),
-            Seen::Month => ("person_months", "month"),
-            Seen::Quarter => ("person_quarters", "quarter"),
-            Seen::FiscalYear => ("person_years", "fiscal_year"),
+            Seen::In(span) => person_table(span),
         }
+    }
+}
+
+/// The table that keeps who was seen in each span, and its span column.
+pub(super) fn person_table(span: Span) -> (&'static str, &'static str) {
+    match span {
+        Span::Month => ("person_months", "month"),
+        Span::Quarter => ("person_quarters", "quarter"),
+        Span::FiscalYear => ("person_years", "fiscal_year"),
     }
 }
 
@@ -176,9 +181,9 @@ impl SqliteLedger<'_, '_> {
         let mut spans = vec![(Seen::Day, &at.day)];
         if at.months {
             spans.extend([
-                (Seen::Month, &at.month),
-                (Seen::Quarter, &at.quarter),
-                (Seen::FiscalYear, &at.fiscal_year),
+                (Seen::In(Span::Month), &at.month),
+                (Seen::In(Span::Quarter), &at.quarter),
+                (Seen::In(Span::FiscalYear), &at.fiscal_year),
             ]);
         }
         for (span, when) in spans {
@@ -203,8 +208,8 @@ impl SqliteLedger<'_, '_> {
 
     /// Writes the summed changes, each row once, in key order; a row of
     /// who was seen that falls to 0 goes. Rollup rows whose changes cancel
-    /// out (a contact and its void in one batch) are not touched.
-    /// [`Ledger::flush`].
+    /// out (a contact and its void in one batch) are not touched. What
+    /// [`Ledger::flush`] does.
     fn write_changes(&mut self) -> Result<(), ServerError> {
         let changes = std::mem::take(&mut self.changes);
         for ((grain, when, dim, key), [contacts, people, quantity]) in changes.rollups {
@@ -292,14 +297,18 @@ impl SqliteLedger<'_, '_> {
 const QUARTER_OF: &str = "printf('%s-%02d', substr(month, 1, 4), (CAST(substr(month, 6, 2) AS INTEGER) - 1) / 3 * 3 + 1)";
 const FISCAL_YEAR_OF: &str = "printf('%04d-04', CAST(substr(month, 1, 4) AS INTEGER) - (CAST(substr(month, 6, 2) AS INTEGER) < 4))";
 
+/// The spans longer than a month, each with the SQL of its first month.
+const LONGER: [(Span, &str); 2] = [
+    (Span::Quarter, QUARTER_OF),
+    (Span::FiscalYear, FISCAL_YEAR_OF),
+];
+
 /// Fills who was seen by quarter and fiscal year from who was seen each
 /// month, for the spans starting before `before` (all when `None`): every
 /// one when migration 11 adds them, those a purge cut into.
 pub fn fill_spans(conn: &Connection, before: Option<&str>) -> Result<(), ServerError> {
-    for (table, column, of) in [
-        ("person_quarters", "quarter", QUARTER_OF),
-        ("person_years", "fiscal_year", FISCAL_YEAR_OF),
-    ] {
+    for (span, of) in LONGER {
+        let (table, column) = person_table(span);
         conn.prepare_cached(&format!(
             "INSERT INTO {table} (pseudonym, {column}, contacts)
              SELECT pseudonym, span, sum(contacts)
@@ -315,10 +324,8 @@ pub fn fill_spans(conn: &Connection, before: Option<&str>) -> Result<(), ServerE
 /// months' rows (none unless the ledger or a purge went wrong).
 pub fn span_mismatches(conn: &Connection) -> Result<u64, ServerError> {
     let mut wrong = 0;
-    for (table, column, of) in [
-        ("person_quarters", "quarter", QUARTER_OF),
-        ("person_years", "fiscal_year", FISCAL_YEAR_OF),
-    ] {
+    for (span, of) in LONGER {
+        let (table, column) = person_table(span);
         let months = format!(
             "SELECT pseudonym, span, sum(contacts) FROM
              (SELECT pseudonym, {of} AS span, contacts FROM person_months) GROUP BY pseudonym, span"

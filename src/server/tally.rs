@@ -6,7 +6,7 @@
 //! as rollups (`dim = 'people'`) before its pseudonyms went.
 
 use super::error::ServerError;
-use crate::domain::report::span::{self, Span};
+use crate::domain::report::span;
 use crate::domain::report::tally::NO_GENDER;
 use crate::domain::report::{
     Breakdown, Comparison, DetailsTally, OverdoseTally, Part, Period, Summary, Tally, YearMonth,
@@ -296,11 +296,7 @@ fn here(period: Period) -> (String, Vec<String>) {
         match part {
             Part::Months { first, last } => {
                 for run in span::runs(first, last) {
-                    let (table, column) = match run.span {
-                        Span::Month => ("person_months", "month"),
-                        Span::Quarter => ("person_quarters", "quarter"),
-                        Span::FiscalYear => ("person_years", "fiscal_year"),
-                    };
+                    let (table, column) = super::ledger::person_table(run.span);
                     sources.push((table, column, run.first.to_string(), run.last.to_string()));
                 }
             }

@@ -10,7 +10,7 @@
 use super::period::FISCAL_START;
 use super::tally::YearMonth;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Span {
     Month,
     Quarter,
