@@ -27,12 +27,12 @@ async fn e2e_enroll_log_by_taps_repeat_and_sync() {
     let not_an_address = |t: &str| t.contains("n'est pas une adresse de serveur. Permis : http://");
     e2e.fill("server-address", "ftp://tournee.example.org")
         .await;
-    e2e.fill("enroll-code", &e2e.server.code()).await;
+    e2e.fill("enroll-code", &e2e.server.code().await).await;
     e2e.tap_id("enroll").await;
     e2e.wait_text(alert, "the typed address refused", not_an_address)
         .await;
     e2e.fill("server-address", "").await;
-    let link = EnrollLink::to_text("file:///etc/passwd", &e2e.server.code());
+    let link = EnrollLink::to_text("file:///etc/passwd", &e2e.server.code().await);
     e2e.fill("enroll-code", &link).await;
     e2e.tap_id("enroll").await;
     e2e.wait_text(alert, "the link's address refused", |t| {
@@ -139,10 +139,10 @@ async fn e2e_enroll_log_by_taps_repeat_and_sync() {
     .await;
     e2e.shot("07-synced").await;
     let started = Instant::now();
-    while e2e.server.records() < 2 && started.elapsed() < PATIENCE {
+    while e2e.server.records().await < 2 && started.elapsed() < PATIENCE {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    assert_eq!(e2e.server.records(), 2, "records on the server");
+    assert_eq!(e2e.server.records().await, 2, "records on the server");
     e2e.tap_id("tab-home").await;
     e2e.wait_text(&E2e::css("sync-chip"), "all sent", |t| {
         t.starts_with("Tout est envoyé")

@@ -134,14 +134,14 @@ async fn e2e_a_typical_contact_in_six_clicks_without_scrolling() {
 
     let month = chrono::Local::now().format("%Y-%m").to_string();
     let started = Instant::now();
-    while month_tally(&e2e.server, &month).contacts < 4 {
+    while month_tally(&e2e.server, &month).await.contacts < 4 {
         assert!(
             started.elapsed() < Duration::from_secs(60),
             "the contacts were not sent by themselves"
         );
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
-    let tally = month_tally(&e2e.server, &month);
+    let tally = month_tally(&e2e.server, &month).await;
     assert_eq!(tally.contacts, 4);
     assert_eq!(tally.materials["seringues"], 25, "not the ones for others");
     assert_eq!(tally.materials["trousses-naloxone"], 3);

@@ -15,10 +15,12 @@ use std::time::{Duration, Instant};
 async fn tally_reaches(e2e: &E2e, contacts: u64) {
     let month = chrono::Local::now().format("%Y-%m").to_string();
     let started = Instant::now();
-    while month_tally(&e2e.server, &month).contacts != contacts && started.elapsed() < PATIENCE {
+    while month_tally(&e2e.server, &month).await.contacts != contacts
+        && started.elapsed() < PATIENCE
+    {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    assert_eq!(month_tally(&e2e.server, &month).contacts, contacts);
+    assert_eq!(month_tally(&e2e.server, &month).await.contacts, contacts);
 }
 
 async fn sync_now(e2e: &E2e) {
@@ -93,7 +95,7 @@ async fn e2e_after_a_sync_the_night_stays_listed_repeatable_and_voidable() {
     // The void (and the repeat) go out: the server counts one contact.
     sync_now(&e2e).await;
     tally_reaches(&e2e, 1).await;
-    assert_eq!(e2e.server.records(), 3, "two contacts and a void");
+    assert_eq!(e2e.server.records().await, 3, "two contacts and a void");
     e2e.tap_id("tab-today").await;
     e2e.wait_text(&E2e::css("records"), "both sent", |t| {
         t.matches("envoyé").count() == 2

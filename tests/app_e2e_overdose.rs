@@ -81,14 +81,14 @@ async fn e2e_an_overdose_response_by_taps_reaches_the_report() {
 
     let month = chrono::Local::now().format("%Y-%m").to_string();
     let started = Instant::now();
-    while month_tally(&e2e.server, &month).overdoses.responses < 1 {
+    while month_tally(&e2e.server, &month).await.overdoses.responses < 1 {
         assert!(
             started.elapsed() < Duration::from_secs(60),
             "the response was not sent by itself"
         );
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
-    let od = month_tally(&e2e.server, &month).overdoses;
+    let od = month_tally(&e2e.server, &month).await.overdoses;
     assert_eq!(od.responses, 1);
     assert_eq!(od.nasal_doses, 2);
     assert_eq!(od.by_call_911["fear-of-police"], 1);
@@ -108,7 +108,7 @@ async fn e2e_an_overdose_response_by_taps_reaches_the_report() {
         .await;
     e2e.shot("04-voided").await;
     let started = Instant::now();
-    while month_tally(&e2e.server, &month).overdoses.responses > 0 {
+    while month_tally(&e2e.server, &month).await.overdoses.responses > 0 {
         assert!(
             started.elapsed() < Duration::from_secs(60),
             "the void was not sent by itself"

@@ -67,14 +67,14 @@ async fn e2e_an_outing_with_a_contact_and_an_incident_reaches_the_report() {
 
     let month = chrono::Local::now().format("%Y-%m").to_string();
     let started = Instant::now();
-    while month_tally(&e2e.server, &month).field_work.outings < 1 {
+    while month_tally(&e2e.server, &month).await.field_work.outings < 1 {
         assert!(
             started.elapsed() < Duration::from_secs(60),
             "the shift was not sent by itself"
         );
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
-    let work = month_tally(&e2e.server, &month).field_work;
+    let work = month_tally(&e2e.server, &month).await.field_work;
     assert_eq!(work.outings, 1);
     assert_eq!(work.contacts_during, 1);
     assert_eq!(work.by_zone["pontiac"], 1);

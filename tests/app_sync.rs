@@ -33,7 +33,11 @@ fn render(session: &Session, screen: Screen) -> String {
 async fn enrolled(server: &TestServer, home: &std::path::Path) -> Session {
     let session = Session::new(home);
     session.create(PIN, PIN).await.unwrap();
-    assert!(session.enroll(&server.url, &server.code(), "Nuit").await);
+    assert!(
+        session
+            .enroll(&server.url, &server.code().await, "Nuit")
+            .await
+    );
     until("enrollment", &session, |s| !s.is_enrolling()).await;
     // The engine syncs once enrolled; that first round ends first.
     until("sync", &session, |s| !s.sync_busy()).await;
@@ -80,7 +84,11 @@ async fn an_enrolled_app_sends_a_saved_contact_in_the_background_and_says_all_se
     let session = Session::new(home.path());
     session.create(PIN, PIN).await.unwrap();
 
-    assert!(session.enroll(&server.url, &server.code(), "Nuit 3").await);
+    assert!(
+        session
+            .enroll(&server.url, &server.code().await, "Nuit 3")
+            .await
+    );
     until("enrollment", &session, |s| !s.is_enrolling()).await;
     until("sync", &session, |s| !s.sync_busy()).await;
     let enrolled = session.last_enroll_outcome().unwrap().unwrap();
@@ -99,7 +107,7 @@ async fn an_enrolled_app_sends_a_saved_contact_in_the_background_and_says_all_se
     session.status().unwrap();
     until("sync", &session, |s| !s.sync_busy()).await;
     assert_eq!(session.last_sync_outcome(), Some(Ok(1)));
-    assert_eq!(server.envelopes(), 1);
+    assert_eq!(server.envelopes().await, 1);
 
     let status = session.status().unwrap();
     assert_eq!(status.waiting_records, 0);
@@ -160,7 +168,7 @@ async fn after_a_sync_today_lists_the_contact_as_sent_repeat_works_and_a_void_re
     let first = session.save_draft(&form.draft()).await.unwrap();
     let month = now().format("%Y-%m").to_string();
     synced(&session).await;
-    assert_eq!(month_tally(&server, &month).contacts, 1);
+    assert_eq!(month_tally(&server, &month).await.contacts, 1);
 
     // Still on the phone, marked sent; Home counts it; repeat is offered.
     let today = session.today().unwrap();
@@ -193,14 +201,14 @@ async fn after_a_sync_today_lists_the_contact_as_sent_repeat_works_and_a_void_re
     assert_ne!(again, first);
     assert_eq!(today_and_home(&session), (2, 2));
     synced(&session).await;
-    assert_eq!(month_tally(&server, &month).contacts, 2);
+    assert_eq!(month_tally(&server, &month).await.contacts, 2);
 
     // Voiding the sent contact from the phone: the void goes out next.
     session.void(first).await.unwrap();
     assert_eq!(today_and_home(&session), (1, 1));
     assert_eq!(session.status().unwrap().waiting_records, 1);
     synced(&session).await;
-    assert_eq!(month_tally(&server, &month).contacts, 1);
+    assert_eq!(month_tally(&server, &month).await.contacts, 1);
     assert_eq!(session.status().unwrap().waiting_records, 0);
     assert_eq!(today_and_home(&session), (1, 1));
     let page = render(&session, Screen::Today);

@@ -8,7 +8,6 @@ mod common;
 use common::{TestDevice, TestServer, contact_at as at, month_tally as month, options};
 use tournee::domain::ContactDraft;
 use tournee::domain::wire::enroll::{decode_hand_file, encode_hand_file};
-use tournee::server::admin;
 
 #[tokio::test]
 async fn months_are_counted_by_local_date_whatever_the_utc_offset() {
@@ -64,9 +63,9 @@ async fn months_are_counted_by_local_date_whatever_the_utc_offset() {
     phone.store.save_all(&contacts).unwrap();
     server.sync(&mut phone.store, &options(None)).await.unwrap();
 
-    let october = month(&server, "2025-10");
-    let november = month(&server, "2025-11");
-    let december = month(&server, "2025-12");
+    let october = month(&server, "2025-10").await;
+    let november = month(&server, "2025-11").await;
+    let december = month(&server, "2025-12").await;
     assert_eq!(
         (
             october.contacts,
@@ -160,7 +159,7 @@ async fn one_person_typed_differently_across_months_is_new_then_returning() {
         .unwrap();
     server.sync(&mut phone.store, &options(None)).await.unwrap();
 
-    let october = month(&server, "2025-10");
+    let october = month(&server, "2025-10").await;
     assert_eq!(
         (
             october.unique_people,
@@ -173,7 +172,7 @@ async fn one_person_typed_differently_across_months_is_new_then_returning() {
         (october.contacts_with_code, october.contacts_without_code),
         (2, 0)
     );
-    let november = month(&server, "2025-11");
+    let november = month(&server, "2025-11").await;
     assert_eq!(
         (
             november.unique_people,
@@ -232,13 +231,13 @@ async fn voids_take_their_target_out_whether_they_arrive_after_or_before_it() {
         ..options(None)
     };
     server.sync(&mut phone.store, &keep).await.unwrap();
-    assert_eq!(month(&server, "2025-11").materials["seringues"], 110);
+    assert_eq!(month(&server, "2025-11").await.materials["seringues"], 110);
 
     // A void in a later batch than its target.
     let now = chrono::DateTime::parse_from_rfc3339("2025-11-10T22:00:00-05:00").unwrap();
     phone.store.void(late.record_id, now).unwrap();
     server.sync(&mut phone.store, &options(None)).await.unwrap();
-    let november = month(&server, "2025-11");
+    let november = month(&server, "2025-11").await;
     assert_eq!(
         (
             november.contacts,
@@ -261,18 +260,36 @@ async fn voids_take_their_target_out_whether_they_arrive_after_or_before_it() {
     let (file, count) = phone.store.export_batches().unwrap();
     assert_eq!(count, 2);
     let envelopes = decode_hand_file(&file).unwrap();
-    admin::import_batches(server.data.path(), &encode_hand_file([envelopes[1]])).unwrap();
-    admin::import_batches(server.data.path(), &encode_hand_file([envelopes[0]])).unwrap();
-    let november = month(&server, "2025-11");
+    server
+        .server
+        .admin()
+        .import_batches(&encode_hand_file([envelopes[1]]))
+        .await
+        .unwrap();
+    server
+        .server
+        .admin()
+        .import_batches(&encode_hand_file([envelopes[0]]))
+        .await
+        .unwrap();
+    let november = month(&server, "2025-11").await;
     assert_eq!(
         (november.contacts, november.materials["seringues"]),
         (1, 10)
     );
-    assert!(admin::quarantined(server.data.path()).unwrap().is_empty());
+    assert!(
+        server
+            .server
+            .admin()
+            .quarantined()
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
     // Applying the same batches again (the phone's network sync) changes nothing.
     server.sync(&mut phone.store, &options(None)).await.unwrap();
-    assert_eq!(month(&server, "2025-11"), november);
+    assert_eq!(month(&server, "2025-11").await, november);
 }
 
 #[tokio::test]
@@ -311,7 +328,7 @@ async fn a_batch_that_does_not_fit_the_catalog_is_quarantined_then_reapplied_aft
 
     // Delivered (the phone got its receipt) but not counted: quarantined, with why.
     assert_eq!(phone.store.count_pending().unwrap(), 0);
-    let quarantined = admin::quarantined(server.data.path()).unwrap();
+    let quarantined = server.server.admin().quarantined().await.unwrap();
     assert_eq!(quarantined.len(), 1);
     assert!(
         quarantined[0].reason.contains("\"aylmer\" does not exist"),
@@ -319,15 +336,20 @@ async fn a_batch_that_does_not_fit_the_catalog_is_quarantined_then_reapplied_aft
         quarantined[0].reason
     );
     assert_eq!(
-        month(&server, "2025-11").contacts,
+        month(&server, "2025-11").await.contacts,
         1,
         "the other batch is not blocked"
     );
 
-    admin::replace_catalog(server.data.path(), &catalog).unwrap();
-    let report = admin::reapply(server.data.path()).unwrap();
+    server
+        .server
+        .admin()
+        .replace_catalog(&catalog)
+        .await
+        .unwrap();
+    let report = server.server.admin().reapply().await.unwrap();
     assert_eq!((report.applied, report.quarantined), (1, 0));
-    let november = month(&server, "2025-11");
+    let november = month(&server, "2025-11").await;
     assert_eq!(
         (november.contacts, november.by_zone["aylmer"].contacts),
         (2, 1)
@@ -363,14 +385,14 @@ async fn several_phones_uploading_at_once_are_all_counted_exactly_once() {
     for outcome in futures_join(syncs).await {
         outcome.unwrap();
     }
-    let november = month(&server, "2025-11");
+    let november = month(&server, "2025-11").await;
     // 4 phones × 25 contacts; syringes 25 × (1 + 2 + 3 + 4).
     assert_eq!(
         (november.contacts, november.materials["seringues"]),
         (100, 250)
     );
     assert_eq!(november.referrals["clsc"], 100);
-    let devices = admin::list_devices(server.data.path()).unwrap();
+    let devices = server.server.admin().list_devices().await.unwrap();
     assert_eq!(
         devices
             .iter()
@@ -447,7 +469,7 @@ async fn tournee_report_prints_the_same_figures_as_json_csv_and_markdown() {
         String::from_utf8_lossy(&out.stderr)
     );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let exact = month(&server, "2025-11");
+    let exact = month(&server, "2025-11").await;
     assert_eq!(json, tournee::domain::report::to_json(&exact, None));
     assert_eq!(
         (

@@ -40,7 +40,7 @@ async fn modes_places_materials_for_others_and_naloxone_kits_are_synced_and_coun
     let server = TestServer::spawn().await;
     let home = tempfile::tempdir().unwrap();
     let phone = home.path().to_path_buf();
-    let (code, url) = (server.code(), server.url.clone());
+    let (code, url) = (server.code().await, server.url.clone());
     let base = Local::now() - Duration::hours(3);
     let month = base.format("%Y-%m").to_string();
     let (described, refused) = tokio::task::spawn_blocking(move || {
@@ -141,9 +141,9 @@ async fn modes_places_materials_for_others_and_naloxone_kits_are_synced_and_coun
         assert!(said.contains(part), "{part} not in: {said}");
     }
 
-    let quarantined = tournee::server::admin::quarantined(server.data.path()).unwrap();
+    let quarantined = server.server.admin().quarantined().await.unwrap();
     assert!(quarantined.is_empty(), "{quarantined:?}");
-    let tally = month_tally(&server, &month);
+    let tally = month_tally(&server, &month).await;
     assert_eq!(tally.contacts, 4, "the voided one is out");
     assert_eq!(tally.materials["trousses-naloxone"], 7, "for the person");
     let d = &tally.details;
@@ -188,7 +188,8 @@ async fn modes_places_materials_for_others_and_naloxone_kits_are_synced_and_coun
         server.data.path(),
         "Marie Tremblay",
         "une phrase de passe solide",
-    );
+    )
+    .await;
     let mut web = Web::new(&server.url);
     web.sign_in("Marie Tremblay", "une phrase de passe solide")
         .await;

@@ -9,7 +9,6 @@ use common::{TestDevice, TestServer, month_tally as month, options};
 use tournee::device::{SyncError, SyncOptions};
 use tournee::domain::wire::enroll::{decode_hand_file, encode_hand_file};
 use tournee::domain::{Contact, ContactDraft};
-use tournee::server::admin;
 
 const PASSWORD: &str = "une phrase de passe solide";
 
@@ -20,7 +19,7 @@ fn at(time: &str, zone: &str, materials: &[(&str, u32)]) -> Contact {
 }
 
 async fn signed_in(server: &TestServer) -> Web {
-    supervisor(server.data.path(), "Marie Tremblay", PASSWORD);
+    supervisor(server.data.path(), "Marie Tremblay", PASSWORD).await;
     let mut web = Web::new(&server.url);
     let answer = web.sign_in("Marie Tremblay", PASSWORD).await;
     assert_eq!(answer.status, 303, "{}", answer.body);
@@ -146,7 +145,7 @@ async fn voiding_from_the_dashboard_takes_the_contact_out_once_and_is_audited() 
         .save_all(&[kept.clone(), mistaken.clone()])
         .unwrap();
     server.sync(&mut phone.store, &keep()).await.unwrap();
-    let before = month(&server, "2025-11");
+    let before = month(&server, "2025-11").await;
     assert_eq!((before.contacts, before.materials["seringues"]), (2, 110));
     let mut web = signed_in(&server).await;
     let path = format!("/activity/{}", mistaken.record_id);
@@ -159,7 +158,7 @@ async fn voiding_from_the_dashboard_takes_the_contact_out_once_and_is_audited() 
         .post(&void, &[("reason", "doublon"), ("csrf", "AAAA")])
         .await;
     assert_eq!(wrong.status, 403);
-    assert_eq!(month(&server, "2025-11"), before);
+    assert_eq!(month(&server, "2025-11").await, before);
 
     // A reason is required.
     let csrf = web.csrf(&path).await;
@@ -169,7 +168,7 @@ async fn voiding_from_the_dashboard_takes_the_contact_out_once_and_is_audited() 
     let long = "x".repeat(201);
     let too_long = web.post(&void, &[("reason", &long), ("csrf", &csrf)]).await;
     assert_eq!(too_long.status, 400);
-    assert_eq!(month(&server, "2025-11"), before);
+    assert_eq!(month(&server, "2025-11").await, before);
 
     let done = web
         .post(&void, &[("reason", "saisi deux fois"), ("csrf", &csrf)])
@@ -177,7 +176,7 @@ async fn voiding_from_the_dashboard_takes_the_contact_out_once_and_is_audited() 
     assert_eq!(done.status, 303, "{}", done.body);
     let location = done.location.unwrap();
     assert_eq!(location, format!("{path}?done=voided"));
-    let after = month(&server, "2025-11");
+    let after = month(&server, "2025-11").await;
     assert_eq!(
         (
             after.contacts,
@@ -208,7 +207,7 @@ async fn voiding_from_the_dashboard_takes_the_contact_out_once_and_is_audited() 
             .body
             .contains("déjà retiré")
     );
-    assert_eq!(month(&server, "2025-11"), after);
+    assert_eq!(month(&server, "2025-11").await, after);
 
     let audit = web.get("/audit").await.body;
     assert!(audit.contains("Retrait d"), "{audit}");
@@ -220,9 +219,9 @@ async fn voiding_from_the_dashboard_takes_the_contact_out_once_and_is_audited() 
     let now = chrono::DateTime::parse_from_rfc3339("2025-11-10T13:00:00-05:00").unwrap();
     phone.store.void(mistaken.record_id, now).unwrap();
     server.sync(&mut phone.store, &options(None)).await.unwrap();
-    assert_eq!(month(&server, "2025-11"), after);
-    assert_eq!(admin::span_check(server.data.path()).unwrap(), 0);
-    let (counted, rows) = admin::rollup_check(server.data.path()).unwrap();
+    assert_eq!(month(&server, "2025-11").await, after);
+    assert_eq!(server.server.admin().span_check().await.unwrap(), 0);
+    let (counted, rows) = server.server.admin().rollup_check().await.unwrap();
     assert_eq!(counted, rows);
 }
 
@@ -233,7 +232,7 @@ async fn revoking_a_phone_from_the_dashboard_makes_its_next_upload_get_403() {
     let mut other = TestDevice::enroll(&server).await;
     phone.log("gatineau", 5);
     server.sync(&mut phone.store, &options(None)).await.unwrap();
-    let devices = admin::list_devices(server.data.path()).unwrap();
+    let devices = server.server.admin().list_devices().await.unwrap();
     let id = devices[0].device_id;
     let silent = devices[1].device_id;
     // The other phone last synced a week ago.
@@ -311,12 +310,22 @@ async fn the_phones_page_shows_a_batch_known_to_be_missing() {
     assert_eq!(count, 2);
     let envelopes = decode_hand_file(&file).unwrap();
     // Only batch 2 reaches the server: batch 1 is known to be missing.
-    admin::import_batches(server.data.path(), &encode_hand_file([envelopes[1]])).unwrap();
+    server
+        .server
+        .admin()
+        .import_batches(&encode_hand_file([envelopes[1]]))
+        .await
+        .unwrap();
     let mut web = signed_in(&server).await;
     let page = web.get("/phones").await.body;
     assert!(page.contains("<strong class=\"gaps\">1</strong>"), "{page}");
 
-    admin::import_batches(server.data.path(), &encode_hand_file([envelopes[0]])).unwrap();
+    server
+        .server
+        .admin()
+        .import_batches(&encode_hand_file([envelopes[0]]))
+        .await
+        .unwrap();
     let page = web.get("/phones").await.body;
     assert!(!page.contains("class=\"gaps\""));
     assert!(page.contains(">aucun<"));
@@ -359,7 +368,12 @@ async fn quarantine_shows_a_broken_batch_and_reapply_fixes_it_after_the_catalog_
         Some("/quarantine?applied=0&left=1")
     );
 
-    admin::replace_catalog(server.data.path(), &catalog).unwrap();
+    server
+        .server
+        .admin()
+        .replace_catalog(&catalog)
+        .await
+        .unwrap();
     assert_eq!(
         web.post("/quarantine/reapply", &[]).await.status,
         403,
@@ -372,7 +386,10 @@ async fn quarantine_shows_a_broken_batch_and_reapply_fixes_it_after_the_catalog_
     let page = web.get(&location).await.body;
     assert!(page.contains("Réappliqués : 1. Toujours en quarantaine : 0."));
     assert!(page.contains("Aucun lot en quarantaine."));
-    assert_eq!(month(&server, "2025-11").by_zone["aylmer"].contacts, 1);
+    assert_eq!(
+        month(&server, "2025-11").await.by_zone["aylmer"].contacts,
+        1
+    );
     let audit = web.get("/audit").await.body;
     assert!(audit.contains("Lots réappliqués"));
     assert!(

@@ -9,7 +9,6 @@ use common::web::{Web, supervisor};
 use common::{TestDevice, TestServer, options};
 use tournee::domain::catalog::Section;
 use tournee::domain::{Contact, ContactDraft};
-use tournee::server::admin;
 
 const PASSWORD: &str = "une phrase de passe solide";
 
@@ -89,7 +88,7 @@ fn unescape(html: &str) -> String {
 }
 
 async fn signed_in(server: &TestServer) -> Web {
-    supervisor(server.data.path(), "Marie Tremblay", PASSWORD);
+    supervisor(server.data.path(), "Marie Tremblay", PASSWORD).await;
     let mut web = Web::new(&server.url);
     let answer = web.sign_in("Marie Tremblay", PASSWORD).await;
     assert_eq!(answer.status, 303, "{}", answer.body);
@@ -314,7 +313,7 @@ async fn an_enrollment_code_from_the_page_enrolls_a_phone_once() {
 async fn a_catalog_change_reaches_a_device_at_its_next_sync() {
     let server = TestServer::spawn().await;
     let mut phone = TestDevice::enroll(&server).await;
-    let before = admin::catalog(server.data.path()).unwrap().version;
+    let before = server.server.admin().catalog().await.unwrap().version;
     let mut web = signed_in(&server).await;
     let csrf = web.csrf("/catalog").await;
 
@@ -396,7 +395,10 @@ async fn a_catalog_change_reaches_a_device_at_its_next_sync() {
     assert_eq!(empty_kit.status, 400);
     assert!(unescape(&empty_kit.body).contains("A kit holds at least one material"));
     web.get("/lang/fr?back=%2Fcatalog").await;
-    assert_eq!(admin::catalog(server.data.path()).unwrap().version, before);
+    assert_eq!(
+        server.server.admin().catalog().await.unwrap().version,
+        before
+    );
 
     let added = web
         .post(
@@ -513,7 +515,7 @@ async fn a_catalog_change_reaches_a_device_at_its_next_sync() {
     phone.store.save(&contact).unwrap();
     server.sync(&mut phone.store, &options(None)).await.unwrap();
     let month = tournee::domain::report::YearMonth::of(now.date_naive());
-    let tally = admin::month_tally(server.data.path(), month).unwrap();
+    let tally = server.server.admin().month_tally(month).await.unwrap();
     assert_eq!(tally.materials.get("masques"), Some(&3));
 
     let log = unescape(&web.get("/audit").await.body);

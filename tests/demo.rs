@@ -9,6 +9,7 @@
 
 mod binary;
 mod common;
+use common::admin;
 
 use binary::tournee;
 use chrono::Local;
@@ -37,7 +38,7 @@ async fn health_until_ready(listen: String, server_data: std::path::PathBuf) -> 
     for _ in 0..3_000 {
         match client.get(format!("http://{listen}/healthz")).send().await {
             Ok(answer) if answer.status() == 200 => {
-                let phones = tournee::server::admin::list_devices(&server_data).unwrap();
+                let phones = admin(&server_data).list_devices().await.unwrap();
                 return (starting, phones.len());
             }
             Ok(answer) => {
@@ -142,7 +143,7 @@ async fn the_demo_serves_a_dashboard_with_three_months_and_a_worker_app_then_sto
     let mut month = YearMonth::of(today);
     for back in 1..=3 {
         month = month.previous();
-        let tally = tournee::server::admin::month_tally(&server_data, month).unwrap();
+        let tally = admin(&server_data).month_tally(month).await.unwrap();
         assert!(tally.contacts > 100, "{month}: {} contacts", tally.contacts);
         assert!(
             tally.unique_people > 20,
@@ -153,11 +154,11 @@ async fn the_demo_serves_a_dashboard_with_three_months_and_a_worker_app_then_sto
             assert!(tally.returning_people > 0, "{month}: nobody came back");
         }
     }
-    let devices = tournee::server::admin::list_devices(&server_data).unwrap();
+    let devices = admin(&server_data).list_devices().await.unwrap();
     assert_eq!(devices.len(), 5, "four fleet phones and the app's");
     // The dashboard shows them: the last month's report and the phones.
     let last = YearMonth::of(today).previous();
-    let tally = tournee::server::admin::month_tally(&server_data, last).unwrap();
+    let tally = admin(&server_data).month_tally(last).await.unwrap();
     let report = web.get(&format!("/report?month={last}")).await;
     assert_eq!(report.status, 200);
     assert!(
@@ -175,7 +176,7 @@ async fn the_demo_serves_a_dashboard_with_three_months_and_a_worker_app_then_sto
     }
 
     // The demo's app phone (PIN printed) logs a contact; it reaches the server.
-    let before = tournee::server::admin::list_devices(&server_data).unwrap();
+    let before = admin(&server_data).list_devices().await.unwrap();
     let app_records = |rows: &[tournee::server::queries::DeviceRow]| {
         rows.iter()
             .find(|d| d.label.contains("Application"))
@@ -208,7 +209,7 @@ async fn the_demo_serves_a_dashboard_with_three_months_and_a_worker_app_then_sto
     // The dashboard reads what was receipted (its door waits for the
     // demo's apply step, which runs off the request): asked first.
     let activity = web.get("/activity").await.body;
-    let after_sync = tournee::server::admin::list_devices(&server_data).unwrap();
+    let after_sync = admin(&server_data).list_devices().await.unwrap();
     assert_eq!(app_records(&after_sync), app_records(&before) + 1);
     assert!(
         activity.contains("Application (démo)"),

@@ -60,7 +60,7 @@ async fn a_headless_phone_enrolls_logs_syncs_and_reports_by_command() {
             "--server",
             &server.url,
             "--code",
-            &server.code(),
+            &server.code().await,
             "--label",
             "Nuit 3",
         ],
@@ -127,7 +127,7 @@ async fn a_headless_phone_enrolls_logs_syncs_and_reports_by_command() {
     );
     assert!(status["last_sync_at"].is_string());
     assert!(status["last_error"].is_null());
-    assert_eq!(server.envelopes(), 1);
+    assert_eq!(server.envelopes().await, 1);
 
     // The server moved away: the worker is told there is no network, nothing is lost.
     ok(

@@ -43,7 +43,7 @@ async fn a_delivered_contact_stays_listed_and_voidable_until_06_00_and_its_void_
         .await
         .unwrap();
     assert_eq!((report.delivered, report.purged), (1, 0));
-    assert_eq!(month_tally(&server, &month).contacts, 2);
+    assert_eq!(month_tally(&server, &month).await.contacts, 2);
     let day = listed_day(&device, &first, end);
     assert_eq!(day.len(), 2);
     assert!(day.iter().all(|(_, delivered, _)| *delivered), "{day:?}");
@@ -71,8 +71,8 @@ async fn a_delivered_contact_stays_listed_and_voidable_until_06_00_and_its_void_
         .await
         .unwrap();
     assert_eq!((report.sealed, report.delivered), (1, 1));
-    assert_eq!(server.envelopes(), 2);
-    assert_eq!(month_tally(&server, &month).contacts, 1);
+    assert_eq!(server.envelopes().await, 2);
+    assert_eq!(month_tally(&server, &month).await.contacts, 1);
 
     // A minute before the day is over everything is still there ...
     let over = end_of_day(&first, end);
@@ -125,7 +125,7 @@ async fn nothing_is_erased_without_a_receipt_however_late_it_is() {
     let day = listed_day(&device, &logged, end);
     assert_eq!(day.len(), 1);
     assert!(!day[0].1, "sealed, not delivered");
-    assert_eq!(server.envelopes(), 0);
+    assert_eq!(server.envelopes().await, 0);
 }
 
 #[tokio::test]
@@ -187,7 +187,7 @@ async fn a_shift_across_midnight_is_one_day_and_an_earlier_night_goes_at_the_nex
             .unwrap()
             .is_empty()
     );
-    assert_eq!(month_tally(&server, "2026-03").contacts, 3);
+    assert_eq!(month_tally(&server, "2026-03").await.contacts, 3);
 }
 
 #[tokio::test]

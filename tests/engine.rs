@@ -56,7 +56,7 @@ async fn enrolled_view(server: &TestServer, home: &std::path::Path) -> Client {
     call(&view, create).await;
     let enroll = Command::Enroll {
         server: server.url.clone(),
-        code: server.code(),
+        code: server.code().await,
         label: "Nuit".into(),
     };
     assert_eq!(call(&view, enroll).await, Answer::Started(true));
@@ -90,7 +90,7 @@ async fn a_view_enrolls_saves_syncs_without_deriving_a_key_and_voids_what_was_se
         "a sync derives no key"
     );
     let month = &chrono::Local::now().format("%Y-%m").to_string();
-    assert_eq!(month_tally(&server, month).contacts, 1);
+    assert_eq!(month_tally(&server, month).await.contacts, 1);
 
     // Sent, still listed, voidable; the void goes out at the next sync.
     assert!(after.today[0].delivered);
@@ -98,7 +98,7 @@ async fn a_view_enrolls_saves_syncs_without_deriving_a_key_and_voids_what_was_se
     call(&view, Command::SyncNow).await;
     let voided = settled(&view).await;
     assert_eq!(voided.status.unwrap().today.contacts, 0);
-    assert_eq!(month_tally(&server, month).contacts, 0);
+    assert_eq!(month_tally(&server, month).await.contacts, 0);
 
     call(&view, Command::Lock).await;
     assert!(!stats(&view).await.holds_key, "locking forgets the key");
@@ -130,7 +130,7 @@ async fn what_an_earlier_day_left_goes_once_signed_for_and_todays_stays() {
     call(&view, Command::SyncNow).await;
     let after = settled(&view).await;
     assert_eq!(after.sync.last, Some(Ok(1)), "one batch of two records");
-    assert_eq!(month_tally(&server, "2026-03").contacts, 1);
+    assert_eq!(month_tally(&server, "2026-03").await.contacts, 1);
     // Only tonight's contact is left on the phone, sent.
     assert_eq!(after.today.len(), 1);
     assert!(after.today[0].delivered);

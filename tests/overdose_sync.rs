@@ -15,7 +15,7 @@ async fn overdose_responses_are_logged_voided_synced_and_counted_exactly() {
     let server = TestServer::spawn().await;
     let home = tempfile::tempdir().unwrap();
     let home = home.path().to_path_buf();
-    let code = server.code();
+    let code = server.code().await;
     let url = server.url.clone();
     let phone = home.clone();
     tokio::task::spawn_blocking(move || {
@@ -40,7 +40,7 @@ async fn overdose_responses_are_logged_voided_synced_and_counted_exactly() {
     })
     .await
     .unwrap();
-    assert_eq!(server.records(), 1);
+    assert_eq!(server.records().await, 1);
 
     let phone = home.clone();
     let (ids, refused, listed) = tokio::task::spawn_blocking(move || {
@@ -153,9 +153,9 @@ async fn overdose_responses_are_logged_voided_synced_and_counted_exactly() {
     assert!(listed.contains("[retiré]"), "{listed}");
 
     // Three responses, a void: four records more on the server.
-    assert_eq!(server.records(), 5);
+    assert_eq!(server.records().await, 5);
     let month = chrono::Local::now().format("%Y-%m").to_string();
-    let od = month_tally(&server, &month).overdoses;
+    let od = month_tally(&server, &month).await.overdoses;
     assert_eq!(od.responses, 2, "the voided one is out");
     assert_eq!((od.nasal_doses, od.injected_doses), (3, 1));
     assert_eq!(od.by_outcome["recovered-on-site"], 1);
@@ -199,7 +199,8 @@ async fn overdose_responses_are_logged_voided_synced_and_counted_exactly() {
         server.data.path(),
         "Marie Tremblay",
         "une phrase de passe solide",
-    );
+    )
+    .await;
     let mut web = Web::new(&server.url);
     web.sign_in("Marie Tremblay", "une phrase de passe solide")
         .await;

@@ -41,7 +41,7 @@ fn copy_of(name: &str) -> tempfile::TempDir {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_previous_releases_server_and_phone_open_count_and_sync() {
     let server = TestServer::spawn_in(copy_of("server")).await;
-    let november = month_tally(&server, "2026-11");
+    let november = month_tally(&server, "2026-11").await;
     assert_eq!(november.contacts, 2, "the two contacts synced then");
     assert_eq!(november.people_reached, 4);
     assert_eq!(november.materials["seringues"], 10);
@@ -55,19 +55,19 @@ async fn the_previous_releases_server_and_phone_open_count_and_sync() {
     assert_eq!(november.overdoses.responses, 0);
     // The day rows migration 10 made from the stored facts: two halves
     // of the month, read from day rows only, add up to the month.
-    let days = |from: &str, to: &str| {
+    let days = async |from: &str, to: &str| {
         let day = |t: &str| chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d").unwrap();
         let period = tournee::domain::report::Period::Range {
             from: day(from),
             to: day(to),
         };
-        tournee::server::admin::tally(server.data.path(), period).unwrap()
+        server.server.admin().tally(period).await.unwrap()
     };
     let (first, second) = (
-        days("2026-11-01", "2026-11-15"),
-        days("2026-11-16", "2026-11-29"),
+        days("2026-11-01", "2026-11-15").await,
+        days("2026-11-16", "2026-11-29").await,
     );
-    let last = days("2026-11-30", "2026-11-30");
+    let last = days("2026-11-30", "2026-11-30").await;
     assert_eq!(first.contacts + second.contacts + last.contacts, 2);
     assert_eq!(
         first.materials["seringues"] + second.materials["seringues"] + last.materials["seringues"],
@@ -78,13 +78,10 @@ async fn the_previous_releases_server_and_phone_open_count_and_sync() {
     // them from the months: the one person of November, once.
     for text in ["2026-Q4", "FY2026-2027"] {
         let period = tournee::domain::report::Period::canonical(text).unwrap();
-        let t = tournee::server::admin::tally(server.data.path(), period).unwrap();
+        let t = server.server.admin().tally(period).await.unwrap();
         assert_eq!((t.contacts, t.unique_people), (2, 1), "{text}");
     }
-    assert_eq!(
-        tournee::server::admin::span_check(server.data.path()).unwrap(),
-        0
-    );
+    assert_eq!(server.server.admin().span_check().await.unwrap(), 0);
 
     let phone = copy_of("phone");
     let home = phone.path().to_path_buf();
@@ -147,13 +144,13 @@ async fn the_previous_releases_server_and_phone_open_count_and_sync() {
     assert!(synced.starts_with("Synchronisé."), "{synced}");
     assert_eq!(listed.trim(), "[]", "nothing waits any more");
 
-    let november = month_tally(&server, "2026-11");
+    let november = month_tally(&server, "2026-11").await;
     assert_eq!(november.contacts, 4, "the two that waited arrived");
     assert_eq!(november.materials["stericups"], 4);
     assert_eq!(november.returned_syringes, 12);
     // Logged now: a phone refuses dates more than a year back.
     let month = chrono::Local::now().format("%Y-%m").to_string();
-    let now = month_tally(&server, &month);
+    let now = month_tally(&server, &month).await;
     assert_eq!(now.overdoses.responses, 1);
     assert_eq!(now.overdoses.by_outcome["transported"], 1);
     assert_eq!(now.details.by_mode["en-personne"], 1);

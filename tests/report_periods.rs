@@ -10,14 +10,13 @@ use chrono::NaiveDate;
 use common::{TestDevice, TestServer, contact_at as at, options};
 use std::collections::BTreeMap;
 use tournee::domain::report::{Period, Tally};
-use tournee::server::admin;
 
 fn day(text: &str) -> NaiveDate {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
 }
 
-fn tally(server: &TestServer, period: Period) -> Tally {
-    admin::tally(server.data.path(), period).unwrap()
+async fn tally(server: &TestServer, period: Period) -> Tally {
+    server.server.admin().tally(period).await.unwrap()
 }
 
 /// A period written as `tournee report --period` reads it, on a fixed
@@ -174,24 +173,24 @@ fn additive(t: &Tally) -> BTreeMap<String, u64> {
 
 /// The period's additive figures equal the sum of its days' tallies, each
 /// day asked for as a one-day range.
-fn assert_sum_of_days(server: &TestServer, p: Period) {
+async fn assert_sum_of_days(server: &TestServer, p: Period) {
     let (from, to) = p.span();
     let mut sum: BTreeMap<String, u64> = BTreeMap::new();
     let mut d = from;
     while d <= to {
-        for (k, v) in additive(&tally(server, Period::Range { from: d, to: d })) {
+        for (k, v) in additive(&tally(server, Period::Range { from: d, to: d }).await) {
             *sum.entry(k).or_default() += v;
         }
         d = d.succ_opt().unwrap();
     }
-    assert_eq!(additive(&tally(server, p)), sum, "{p}");
+    assert_eq!(additive(&tally(server, p).await), sum, "{p}");
 }
 
 #[tokio::test]
 async fn a_fiscal_year_across_january_counts_its_days_and_its_people_once() {
     let server = history().await;
     let fy = period("FY2025-2026");
-    let t = tally(&server, fy);
+    let t = tally(&server, fy).await;
     assert_eq!(
         (t.from.as_str(), t.to.as_str()),
         ("2025-04-01", "2026-03-31")
@@ -203,9 +202,9 @@ async fn a_fiscal_year_across_january_counts_its_days_and_its_people_once() {
     assert_eq!(t.by_zone["papineau"].contacts, 1);
     // A, B, C (D's only contact was voided); A was seen in March 2025.
     assert_eq!(people(&t), (3, 2, 1));
-    assert_sum_of_days(&server, fy);
+    assert_sum_of_days(&server, fy).await;
     // Read from the fiscal year's own rows, which agree with its months'.
-    assert_eq!(admin::span_check(server.data.path()).unwrap(), 0);
+    assert_eq!(server.server.admin().span_check().await.unwrap(), 0);
 
     // The fiscal year before holds one contact, on 2025-03-28.
     assert_eq!(t.last_year.period, "FY2024-2025");
@@ -214,7 +213,7 @@ async fn a_fiscal_year_across_january_counts_its_days_and_its_people_once() {
     assert_eq!(t.previous.period, "FY2024-2025");
 
     // Its fourth quarter: January to March 2026.
-    let q4 = tally(&server, period("FY2025-2026-Q4"));
+    let q4 = tally(&server, period("FY2025-2026-Q4")).await;
     assert_eq!(
         (q4.from.as_str(), q4.to.as_str()),
         ("2026-01-01", "2026-03-31")
@@ -232,7 +231,7 @@ async fn a_fiscal_year_across_january_counts_its_days_and_its_people_once() {
 async fn a_calendar_quarter_a_range_inside_a_month_and_one_across_two_months() {
     let server = history().await;
     let q3 = period("2025-Q3");
-    let t = tally(&server, q3);
+    let t = tally(&server, q3).await;
     assert_eq!(
         (t.from.as_str(), t.to.as_str()),
         ("2025-07-01", "2025-09-30")
@@ -240,7 +239,7 @@ async fn a_calendar_quarter_a_range_inside_a_month_and_one_across_two_months() {
     assert_eq!(totals(&t), (2, 4, 70));
     // B was seen on 30 June, C is new.
     assert_eq!(people(&t), (2, 1, 1));
-    assert_sum_of_days(&server, q3);
+    assert_sum_of_days(&server, q3).await;
     // The quarter before (April to June) and none a year before: the
     // server held nothing yet on 2024-09-30, so that is not a zero.
     let q2 = t.previous.figures.as_ref().expect("April to June");
@@ -253,28 +252,28 @@ async fn a_calendar_quarter_a_range_inside_a_month_and_one_across_two_months() {
 
     // Inside January: the voided contact of the 15th is out.
     let january = period("2026-01-01..2026-01-20");
-    let t = tally(&server, january);
+    let t = tally(&server, january).await;
     assert_eq!(totals(&t), (1, 1, 60));
     assert_eq!(people(&t), (0, 0, 0));
-    assert_sum_of_days(&server, january);
+    assert_sum_of_days(&server, january).await;
     // Twenty days before it: 2025-12-12 to 2025-12-31, A's visit.
     assert_eq!(t.previous.period, "2025-12-12..2025-12-31");
     assert_eq!(t.previous.figures.as_ref().unwrap().contacts, 1);
 
     // Two evenings across June and July: B once, new then.
     let night = period("2025-06-30..2025-07-01");
-    let t = tally(&server, night);
+    let t = tally(&server, night).await;
     assert_eq!(totals(&t), (2, 2, 50));
     assert_eq!(people(&t), (1, 1, 0));
     assert_eq!(t.by_zone["pontiac"].people_reached, 2);
-    assert_sum_of_days(&server, night);
+    assert_sum_of_days(&server, night).await;
 }
 
 #[tokio::test]
 async fn the_year_to_date_runs_from_april_to_today() {
     let server = history().await;
     let ytd = period("YTD");
-    let t = tally(&server, ytd);
+    let t = tally(&server, ytd).await;
     assert_eq!(
         (t.from.as_str(), t.to.as_str()),
         ("2025-04-01", "2026-02-10")
@@ -282,7 +281,7 @@ async fn the_year_to_date_runs_from_april_to_today() {
     // The fiscal year's contacts but the one of 31 March.
     assert_eq!(totals(&t), (6, 8, 210));
     assert_eq!(people(&t), (3, 2, 1));
-    assert_sum_of_days(&server, ytd);
+    assert_sum_of_days(&server, ytd).await;
     assert_eq!(t.last_year.period, "2024-04-01..2025-02-10");
     assert!(t.last_year.figures.is_none(), "nothing held on 2025-02-10");
 

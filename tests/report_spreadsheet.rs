@@ -121,7 +121,7 @@ async fn the_spreadsheet_csv_opens_in_calc_with_a_column_per_field_and_french_he
     }
     phone.store.save_all(&contacts).unwrap();
     server.sync(&mut phone.store, &options(None)).await.unwrap();
-    supervisor(server.data.path(), "Marie Tremblay", PASSWORD);
+    supervisor(server.data.path(), "Marie Tremblay", PASSWORD).await;
     let mut web = Web::new(&server.url);
     assert_eq!(web.sign_in("Marie Tremblay", PASSWORD).await.status, 303);
     // A label that a spreadsheet would run as a formula.

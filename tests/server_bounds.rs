@@ -14,7 +14,6 @@ use serde_json::Value;
 use tournee::domain::wire::enroll::{EnrollCode, Signed, verify_bundle};
 use tournee::domain::wire::{Receipt, batch, envelope::MAX_SEQ};
 use tournee::domain::{Record, RecordId, Void};
-use tournee::server::admin;
 
 struct Site {
     server: TestServer,
@@ -31,7 +30,7 @@ impl Site {
 
     /// A phone made of domain pieces, enrolled over HTTP.
     async fn enroll(&self) -> raw_device::TestDevice {
-        let code = EnrollCode::parse(&self.server.code()).unwrap();
+        let code = EnrollCode::parse(&self.server.code().await).unwrap();
         let (signer, _) = tournee::domain::crypto::sign::Signer::generate().unwrap();
         let body = raw_device::enroll_body(&code, &signer, "Téléphone 5");
         let response = self
@@ -72,8 +71,12 @@ impl Site {
     }
 
     /// The quarantine reason of batch `seq`, if it is held.
-    fn held(&self, seq: u64) -> Option<String> {
-        admin::quarantined(self.server.data.path())
+    async fn held(&self, seq: u64) -> Option<String> {
+        self.server
+            .server
+            .admin()
+            .quarantined()
+            .await
             .unwrap()
             .into_iter()
             .find(|q| q.seq == seq)
@@ -121,17 +124,21 @@ async fn sequence_numbers_0_and_2_to_the_64_minus_1_get_400_and_nothing_is_store
             "{body}"
         );
     }
-    assert_eq!(site.server.envelopes(), 0);
+    assert_eq!(site.server.envelopes().await, 0);
     // The last allowed number is stored as itself, not as a negative.
     site.stored(
         &device,
         &device.seal_plaintext(MAX_SEQ, raw_device::SEALED_AT_MS, &plaintext),
     )
     .await;
-    let devices = admin::list_devices(site.server.data.path()).unwrap();
+    let devices = site.server.server.admin().list_devices().await.unwrap();
     assert_eq!(devices[0].batches, 1);
     assert!(
-        admin::stored_batch(site.server.data.path(), device.bundle.device_id, MAX_SEQ)
+        site.server
+            .server
+            .admin()
+            .stored_batch(device.bundle.device_id, MAX_SEQ)
+            .await
             .unwrap()
             .is_some_and(|b| b.applied_at_ms.is_some())
     );
@@ -147,7 +154,7 @@ async fn a_ciphertext_no_padded_batch_makes_gets_400_before_it_is_stored() {
             .await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{len}");
     }
-    assert_eq!(site.server.envelopes(), 0);
+    assert_eq!(site.server.envelopes().await, 0);
 }
 
 #[tokio::test]
@@ -160,22 +167,22 @@ async fn six_hundred_records_are_quarantined_whole_and_five_hundred_apply() {
         &device.seal_plaintext(1, at, &batch::encode(&voids(600))),
     )
     .await;
-    let reason = site.held(1).expect("quarantined, not lost");
+    let reason = site.held(1).await.expect("quarantined, not lost");
     assert!(
         reason.contains("600 records in one batch; at most 500"),
         "{reason}"
     );
-    assert_eq!(site.server.records(), 0, "nothing applied half-way");
+    assert_eq!(site.server.records().await, 0, "nothing applied half-way");
     site.stored(
         &device,
         &device.seal_plaintext(2, at, &batch::encode(&voids(500))),
     )
     .await;
-    assert_eq!(site.held(2), None);
-    assert_eq!(site.server.records(), 500);
+    assert_eq!(site.held(2).await, None);
+    assert_eq!(site.server.records().await, 500);
     // Still held after a re-apply: the bound is the protocol's, not a setting.
-    admin::reapply(site.server.data.path()).unwrap();
-    assert!(site.held(1).is_some());
+    site.server.server.admin().reapply().await.unwrap();
+    assert!(site.held(1).await.is_some());
 }
 
 #[tokio::test]
@@ -190,12 +197,12 @@ async fn padding_beyond_the_required_length_is_quarantined_even_when_all_zero() 
         &device.seal_plaintext(1, raw_device::SEALED_AT_MS, &plaintext),
     )
     .await;
-    let reason = site.held(1).unwrap();
+    let reason = site.held(1).await.unwrap();
     assert!(
         reason.contains("padded to 4096 bytes") && reason.contains("exactly 1024"),
         "{reason}"
     );
-    assert_eq!(site.server.records(), 0);
+    assert_eq!(site.server.records().await, 0);
 }
 
 #[tokio::test]
@@ -209,7 +216,7 @@ async fn a_contact_dated_1900_is_quarantined_and_no_month_a_report_cannot_read_i
         &device.seal_plaintext(1, at, &batch::encode(&records)),
     )
     .await;
-    let reason = site.held(1).unwrap();
+    let reason = site.held(1).await.unwrap();
     assert!(
         reason.contains("1900-01-01") && reason.contains("2000-01 to 2999-12"),
         "{reason}"
@@ -218,7 +225,7 @@ async fn a_contact_dated_1900_is_quarantined_and_no_month_a_report_cannot_read_i
         !reason.to_uppercase().contains("TREMBLAY"),
         "no code in a reason: {reason}"
     );
-    assert_eq!(site.server.records(), 0);
+    assert_eq!(site.server.records().await, 0);
 }
 
 #[tokio::test]
@@ -234,8 +241,11 @@ async fn dates_are_judged_against_the_batchs_sealed_at_not_the_day_it_arrives() 
         &device.seal_plaintext(1, sealed, &batch::encode(&late)),
     )
     .await;
-    assert_eq!(site.held(1), None);
-    assert_eq!(common::month_tally(&site.server, "2024-10").contacts, 1);
+    assert_eq!(site.held(1).await, None);
+    assert_eq!(
+        common::month_tally(&site.server, "2024-10").await.contacts,
+        1
+    );
     let ahead = [contact("2026-11-20T12:00:00-05:00")];
     site.stored(
         &device,
@@ -244,10 +254,14 @@ async fn dates_are_judged_against_the_batchs_sealed_at_not_the_day_it_arrives() 
     .await;
     assert!(
         site.held(2)
+            .await
             .unwrap()
             .contains("more than 24 h after the batch was sealed")
     );
-    assert_eq!(common::month_tally(&site.server, "2026-11").contacts, 0);
+    assert_eq!(
+        common::month_tally(&site.server, "2026-11").await.contacts,
+        0
+    );
 }
 
 #[tokio::test]
@@ -262,14 +276,18 @@ async fn a_batch_sealed_two_days_after_it_arrives_is_kept_in_quarantine_not_refu
         &device.seal_plaintext(1, ahead, &batch::encode(&voids(1))),
     )
     .await;
-    let reason = site.held(1).unwrap();
+    let reason = site.held(1).await.unwrap();
     assert!(reason.contains("clock was ahead"), "{reason}");
     site.stored(
         &device,
         &device.seal_plaintext(2, raw_device::SEALED_AT_MS, &batch::encode(&voids(1))),
     )
     .await;
-    assert_eq!(site.server.records(), 1, "the next batch is not blocked");
+    assert_eq!(
+        site.server.records().await,
+        1,
+        "the next batch is not blocked"
+    );
 }
 
 #[tokio::test]
@@ -282,7 +300,7 @@ async fn a_conflicting_envelope_posted_200_times_raises_one_alert_per_device_and
     for _ in 0..200 {
         assert_eq!(site.upload(&other).await.0, StatusCode::CONFLICT);
     }
-    let alerts = admin::list_alerts(site.server.data.path()).unwrap();
+    let alerts = site.server.server.admin().list_alerts().await.unwrap();
     assert_eq!(alerts.len(), 1);
     assert_eq!((alerts[0].seq, alerts[0].repeats), (1, 200));
     assert!(alerts[0].last_at_ms >= alerts[0].created_at_ms);
@@ -290,7 +308,7 @@ async fn a_conflicting_envelope_posted_200_times_raises_one_alert_per_device_and
     for _ in 0..3 {
         assert_eq!(site.upload(&device.seal(2)).await.0, StatusCode::CONFLICT);
     }
-    let alerts = admin::list_alerts(site.server.data.path()).unwrap();
+    let alerts = site.server.server.admin().list_alerts().await.unwrap();
     let counts: Vec<(u64, u64)> = alerts.iter().map(|a| (a.seq, a.repeats)).collect();
     assert_eq!(counts, [(1, 200), (2, 3)]);
 }

@@ -9,7 +9,7 @@
 mod common;
 mod raw_device;
 
-use common::{TestServer, contact_at};
+use common::{TestServer, admin, contact_at};
 use reqwest::StatusCode;
 use rusqlite::types::ValueRef;
 use std::collections::HashSet;
@@ -17,13 +17,13 @@ use std::path::{Path, PathBuf};
 use tournee::domain::Record;
 use tournee::domain::wire::enroll::{EnrollCode, Signed, encode_hand_file, verify_bundle};
 use tournee::domain::wire::{Envelope, Receipt, ReceiptStatus, batch};
-use tournee::server::{ServerKeys, admin, db};
+use tournee::server::{ServerKeys, db};
 
 /// The canonical form of the code the contacts carry ("Tremblay-87").
 const CODE: &str = "TREMBLAY87";
 
 async fn enroll(server: &TestServer, client: &reqwest::Client) -> raw_device::TestDevice {
-    let code = EnrollCode::parse(&server.code()).unwrap();
+    let code = EnrollCode::parse(&server.code().await).unwrap();
     let (signer, _) = tournee::domain::crypto::sign::Signer::generate().unwrap();
     let body = raw_device::enroll_body(&code, &signer, "Téléphone 7").to_string();
     let response = client
@@ -150,7 +150,9 @@ async fn once_applied_no_file_of_the_data_directory_holds_the_ciphertext_or_the_
     let (status, first) = upload(&server, &client, &envelope).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
-        common::month_tally(&server, "2026-11").contacts_with_code,
+        common::month_tally(&server, "2026-11")
+            .await
+            .contacts_with_code,
         40
     );
 
@@ -162,7 +164,9 @@ async fn once_applied_no_file_of_the_data_directory_holds_the_ciphertext_or_the_
     );
     assert!(blobs_that_open(data).is_empty());
     assert!(!code_in_clear(data));
-    let stored = admin::stored_batch(data, device.bundle.device_id, 1)
+    let stored = admin(data)
+        .stored_batch(device.bundle.device_id, 1)
+        .await
         .unwrap()
         .unwrap();
     assert_eq!(stored.envelope, None);
@@ -186,7 +190,7 @@ async fn once_applied_no_file_of_the_data_directory_holds_the_ciphertext_or_the_
     // Another envelope under the same number is still an equivocation.
     let (status, _) = upload(&server, &client, &sealed(&device, 1, "gatineau")).await;
     assert_eq!(status, StatusCode::CONFLICT);
-    assert_eq!(admin::list_alerts(data).unwrap().len(), 1);
+    assert_eq!(admin(data).list_alerts().await.unwrap().len(), 1);
 
     // And the files at rest say the same, reopened by another process's
     // way in (a fresh connection migrates and reads them).
@@ -211,17 +215,19 @@ async fn a_quarantined_batch_keeps_its_ciphertext_until_it_applies_then_it_goes(
     let data = server.data.path().to_path_buf();
     let device = enroll(&server, &client).await;
     // The server's catalog loses a zone the phone still uses: held.
-    let full = admin::catalog(&data).unwrap();
+    let full = admin(&data).catalog().await.unwrap();
     let mut smaller = full.clone();
     smaller.zones.retain(|z| z.id.as_str() != "pontiac");
     smaller.version += 1;
-    admin::replace_catalog(&data, &smaller).unwrap();
+    admin(&data).replace_catalog(&smaller).await.unwrap();
     let envelope = sealed(&device, 1, "pontiac");
     assert_eq!(upload(&server, &client, &envelope).await.0, StatusCode::OK);
-    assert_eq!(admin::quarantined(&data).unwrap().len(), 1);
+    assert_eq!(admin(&data).quarantined().await.unwrap().len(), 1);
     // Kept whole: this is what lets a supervisor fix and re-apply.
     assert_eq!(
-        admin::stored_batch(&data, device.bundle.device_id, 1)
+        admin(&data)
+            .stored_batch(device.bundle.device_id, 1)
+            .await
             .unwrap()
             .unwrap()
             .envelope,
@@ -235,10 +241,10 @@ async fn a_quarantined_batch_keeps_its_ciphertext_until_it_applies_then_it_goes(
 
     let mut fixed = full;
     fixed.version = smaller.version + 1;
-    admin::replace_catalog(&data, &fixed).unwrap();
-    assert_eq!(admin::reapply(&data).unwrap().applied, 1);
+    admin(&data).replace_catalog(&fixed).await.unwrap();
+    assert_eq!(admin(&data).reapply().await.unwrap().applied, 1);
     assert_eq!(
-        common::month_tally(&server, "2026-11").by_zone["pontiac"].contacts,
+        common::month_tally(&server, "2026-11").await.by_zone["pontiac"].contacts,
         40
     );
     assert!(files_holding(&data, ciphertext(&envelope)).is_empty());
@@ -257,14 +263,14 @@ async fn a_hand_delivered_file_leaves_no_ciphertext_and_its_batches_dedup_by_dig
         sealed(&device, 2, "papineau"),
     );
     let file = encode_hand_file([one.as_slice(), two.as_slice()]);
-    let imported = admin::import_batches(&data, &file).unwrap();
+    let imported = admin(&data).import_batches(&file).await.unwrap();
     assert!(imported.iter().all(|b| b.result.is_ok()));
     for envelope in [&one, &two] {
         assert!(files_holding(&data, ciphertext(envelope)).is_empty());
     }
     assert!(blobs_that_open(&data).is_empty());
     // The same file again, and the same batch over the network: duplicates.
-    let again = admin::import_batches(&data, &file).unwrap();
+    let again = admin(&data).import_batches(&file).await.unwrap();
     let statuses: Vec<_> = again
         .iter()
         .map(|b| b.result.as_ref().unwrap().receipt.status)
@@ -277,7 +283,7 @@ async fn a_hand_delivered_file_leaves_no_ciphertext_and_its_batches_dedup_by_dig
     assert_eq!(status, StatusCode::OK);
     let receipt = Receipt::verify(&body, &device.server_key()).unwrap();
     assert_eq!(receipt.status, ReceiptStatus::Duplicate);
-    assert_eq!(common::month_tally(&server, "2026-11").contacts, 80);
+    assert_eq!(common::month_tally(&server, "2026-11").await.contacts, 80);
 }
 
 #[tokio::test]
@@ -294,8 +300,10 @@ async fn an_envelope_stored_without_its_receipt_gets_the_very_bytes_it_was_answe
         .unwrap();
     drop(conn);
     // Any admin command that opens the keys signs it again.
-    admin::apply_pending(&data).unwrap();
-    let stored = admin::stored_batch(&data, device.bundle.device_id, 1)
+    admin(&data).apply_pending().await.unwrap();
+    let stored = admin(&data)
+        .stored_batch(device.bundle.device_id, 1)
+        .await
         .unwrap()
         .unwrap();
     assert_eq!(stored.receipt, Some(sent));

@@ -16,7 +16,7 @@ use tournee::domain::wire::enroll::{
     EnrollCode, Signed, encode_hand_file, verify_bundle, verify_json,
 };
 use tournee::domain::wire::{Receipt, ReceiptStatus, batch};
-use tournee::server::{Server, admin, serve};
+use tournee::server::{Server, serve};
 use uuid::Uuid;
 
 struct TestApp {
@@ -58,8 +58,13 @@ impl TestApp {
         format!("http://{}{path}", self.address)
     }
 
-    fn code(&self, label: &str, ttl_hours: u32) -> EnrollCode {
-        let text = admin::create_enroll_code(self.data.path(), label, ttl_hours).unwrap();
+    async fn code(&self, label: &str, ttl_hours: u32) -> EnrollCode {
+        let text = self
+            .server
+            .admin()
+            .create_enroll_code(label, ttl_hours)
+            .await
+            .unwrap();
         EnrollCode::parse(&text).unwrap()
     }
 
@@ -75,7 +80,7 @@ impl TestApp {
 
     /// Enrolls a new device with a fresh code, checking the bundle as a phone would.
     async fn enroll(&self) -> TestDevice {
-        let code = self.code("Téléphone de nuit 3", 24);
+        let code = self.code("Téléphone de nuit 3", 24).await;
         let (signer, _) = Signer::generate().unwrap();
         let response = self
             .post_enroll(&enroll_body(&code, &signer, "Téléphone de nuit 3"))
@@ -114,8 +119,11 @@ impl TestApp {
         receipt
     }
 
-    fn stored_batches(&self) -> u64 {
-        admin::list_devices(self.data.path())
+    async fn stored_batches(&self) -> u64 {
+        self.server
+            .admin()
+            .list_devices()
+            .await
             .unwrap()
             .iter()
             .map(|d| d.batches)
@@ -151,7 +159,7 @@ async fn a_device_enrolls_with_a_code_and_gets_a_bundle_signed_by_this_server() 
     assert_eq!(device.sealing_key().0, keys.current_sealing().kid);
     assert_eq!(device.sealing_key().1, keys.current_sealing().public);
     assert_eq!(device.bundle.catalog, Catalog::default_quebec());
-    let devices = admin::list_devices(app.data.path()).unwrap();
+    let devices = app.server.admin().list_devices().await.unwrap();
     assert_eq!(devices.len(), 1);
     assert_eq!(devices[0].device_id, device.bundle.device_id);
     assert_eq!(devices[0].public_key, device.signer.public_key());
@@ -163,11 +171,11 @@ async fn a_device_enrolls_with_a_code_and_gets_a_bundle_signed_by_this_server() 
 #[tokio::test]
 async fn used_expired_and_guessed_codes_get_one_and_the_same_403() {
     let app = TestApp::spawn().await;
-    let used = app.code("", 24);
+    let used = app.code("", 24).await;
     let (signer, _) = Signer::generate().unwrap();
     let first = app.post_enroll(&enroll_body(&used, &signer, "a")).await;
     assert_eq!(first.status(), StatusCode::OK);
-    let expired = app.code("", 0);
+    let expired = app.code("", 0).await;
     let guessed = EnrollCode {
         secret: [0x5a; 16],
         ..used.clone()
@@ -179,14 +187,14 @@ async fn used_expired_and_guessed_codes_get_one_and_the_same_403() {
         bodies.push(response.text().await.unwrap());
     }
     assert!(bodies.iter().all(|b| b == &bodies[0]), "{bodies:?}");
-    assert_eq!(admin::list_devices(app.data.path()).unwrap().len(), 1);
+    assert_eq!(app.server.admin().list_devices().await.unwrap().len(), 1);
     app.stop().await;
 }
 
 #[tokio::test]
 async fn malformed_enrollment_requests_get_400_and_use_no_code() {
     let app = TestApp::spawn().await;
-    let code = app.code("", 24);
+    let code = app.code("", 24).await;
     let (signer, _) = Signer::generate().unwrap();
     let mut short_key = enroll_body(&code, &signer, "a");
     short_key["device_public_key"] = "abcd".into();
@@ -206,7 +214,7 @@ async fn malformed_enrollment_requests_get_400_and_use_no_code() {
 async fn after_ten_failed_codes_an_address_gets_429_even_with_a_good_code() {
     let app = TestApp::spawn().await;
     let (signer, _) = Signer::generate().unwrap();
-    let good = app.code("", 24);
+    let good = app.code("", 24).await;
     for guess in 0..10u8 {
         let code = EnrollCode {
             secret: [guess; 16],
@@ -218,7 +226,7 @@ async fn after_ten_failed_codes_an_address_gets_429_even_with_a_good_code() {
     let response = app.post_enroll(&enroll_body(&good, &signer, "a")).await;
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(error_code(response).await, "too_many_attempts");
-    assert!(admin::list_devices(app.data.path()).unwrap().is_empty());
+    assert!(app.server.admin().list_devices().await.unwrap().is_empty());
     app.stop().await;
 }
 
@@ -235,7 +243,11 @@ async fn an_upload_earns_a_receipt_and_once_applied_only_its_header_digest_signa
     assert_eq!(receipt.status, ReceiptStatus::Stored);
     assert_eq!(receipt.device_id, device.bundle.device_id);
     assert_eq!(receipt.seq, 1);
-    let stored = admin::stored_batch(app.data.path(), device.bundle.device_id, 1)
+    let stored = app
+        .server
+        .admin()
+        .stored_batch(device.bundle.device_id, 1)
+        .await
         .unwrap()
         .unwrap();
     // Applied at once (its key opened it), then its ciphertext dropped.
@@ -250,7 +262,7 @@ async fn an_upload_earns_a_receipt_and_once_applied_only_its_header_digest_signa
     );
     assert_eq!(stored.receipt.as_deref(), Some(sent.as_slice()));
     assert_eq!(stored.received_at_ms, receipt.received_at_ms);
-    let row = &admin::list_devices(app.data.path()).unwrap()[0];
+    let row = &app.server.admin().list_devices().await.unwrap()[0];
     assert_eq!((row.batches, row.records), (1, 1));
     assert!(row.last_seen_at_ms.is_some());
     app.stop().await;
@@ -265,9 +277,9 @@ async fn the_same_bytes_again_get_a_duplicate_receipt_and_are_stored_once() {
     let again = app.upload_ok(&device, &envelope).await;
     assert_eq!(again.status, ReceiptStatus::Duplicate);
     assert_eq!(again.received_at_ms, first.received_at_ms);
-    assert_eq!(app.stored_batches(), 1);
+    assert_eq!(app.stored_batches().await, 1);
     app.upload_ok(&device, &device.seal(2)).await;
-    assert_eq!(app.stored_batches(), 2);
+    assert_eq!(app.stored_batches().await, 2);
     app.stop().await;
 }
 
@@ -280,13 +292,17 @@ async fn a_different_envelope_under_a_stored_sequence_number_is_409_and_an_alert
     let response = app.upload(device.seal(1)).await;
     assert_eq!(response.status(), StatusCode::CONFLICT);
     assert_eq!(error_code(response).await, "equivocation");
-    let alerts = admin::list_alerts(app.data.path()).unwrap();
+    let alerts = app.server.admin().list_alerts().await.unwrap();
     assert_eq!(alerts.len(), 1);
     assert_eq!(
         (alerts[0].device_id, alerts[0].seq),
         (device.bundle.device_id, 1)
     );
-    let stored = admin::stored_batch(app.data.path(), device.bundle.device_id, 1)
+    let stored = app
+        .server
+        .admin()
+        .stored_batch(device.bundle.device_id, 1)
+        .await
         .unwrap()
         .unwrap();
     assert!(
@@ -335,8 +351,8 @@ async fn every_altered_field_is_refused_and_nothing_is_stored() {
     for altered in [truncated, extended, b"<html>hello</html>".to_vec(), vec![]] {
         assert_eq!(app.upload(altered).await.status(), StatusCode::BAD_REQUEST);
     }
-    assert_eq!(app.stored_batches(), 0);
-    assert!(admin::list_alerts(app.data.path()).unwrap().is_empty());
+    assert_eq!(app.stored_batches().await, 0);
+    assert!(app.server.admin().list_alerts().await.unwrap().is_empty());
     // None of it blocks the genuine envelope.
     let receipt = app.upload_ok(&device, &envelope).await;
     assert_eq!(receipt.status, ReceiptStatus::Stored);
@@ -365,7 +381,7 @@ async fn a_well_signed_envelope_for_another_org_or_an_unknown_key_is_422() {
     };
     let response = app.upload(forged.seal(1)).await;
     assert_eq!(error_code(response).await, "bad_signature");
-    assert_eq!(app.stored_batches(), 0);
+    assert_eq!(app.stored_batches().await, 0);
     app.stop().await;
 }
 
@@ -374,7 +390,11 @@ async fn a_revoked_device_gets_403_and_an_unknown_one_401() {
     let app = TestApp::spawn().await;
     let device = app.enroll().await;
     app.upload_ok(&device, &device.seal(1)).await;
-    admin::revoke_device(app.data.path(), device.bundle.device_id).unwrap();
+    app.server
+        .admin()
+        .revoke_device(device.bundle.device_id)
+        .await
+        .unwrap();
     let response = app.upload(device.seal(2)).await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     assert_eq!(error_code(response).await, "device_revoked");
@@ -385,8 +405,8 @@ async fn a_revoked_device_gets_403_and_an_unknown_one_401() {
     let response = app.upload(stranger.seal(1)).await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(error_code(response).await, "unknown_device");
-    assert_eq!(app.stored_batches(), 1);
-    let listed = admin::list_devices(app.data.path()).unwrap();
+    assert_eq!(app.stored_batches().await, 1);
+    let listed = app.server.admin().list_devices().await.unwrap();
     assert!(listed[0].revoked());
     app.stop().await;
 }
@@ -440,7 +460,7 @@ async fn a_chunked_body_is_cut_off_with_413_once_past_1_mib() {
     request.extend_from_slice(b"1\r\nx\r\n"); // byte 1,048,577; no final chunk
     let response = raw_exchange(app.address, request).await;
     assert!(response.starts_with("HTTP/1.1 413"), "{response}");
-    assert_eq!(app.stored_batches(), 0);
+    assert_eq!(app.stored_batches().await, 0);
     app.stop().await;
 }
 
@@ -450,7 +470,7 @@ async fn a_hand_delivered_batch_then_uploaded_gets_a_duplicate_receipt() {
     let device = app.enroll().await;
     let (one, two) = (device.seal(1), device.seal(2));
     let file = encode_hand_file([one.as_slice(), two.as_slice(), b"garbage".as_slice()]);
-    let results = admin::import_batches(app.data.path(), &file).unwrap();
+    let results = app.server.admin().import_batches(&file).await.unwrap();
     assert_eq!(results.len(), 3);
     for (result, seq) in results[..2].iter().zip([1, 2]) {
         let signed = result.result.as_ref().unwrap();
@@ -462,7 +482,7 @@ async fn a_hand_delivered_batch_then_uploaded_gets_a_duplicate_receipt() {
     assert!(results[2].result.is_err() && results[2].seq.is_none());
     let receipt = app.upload_ok(&device, &one).await;
     assert_eq!(receipt.status, ReceiptStatus::Duplicate);
-    assert_eq!(app.stored_batches(), 2);
+    assert_eq!(app.stored_batches().await, 2);
     app.stop().await;
 }
 

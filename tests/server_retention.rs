@@ -8,14 +8,14 @@
 mod common;
 
 use chrono::{Datelike, Local, Months};
-use common::{TestDevice, TestServer, contact_at, options};
+use common::{TestDevice, TestServer, admin, contact_at, options};
 use std::path::Path;
 use std::process::{Command, Output};
 use tournee::domain::Contact;
 use tournee::domain::report::YearMonth;
 use tournee::server::console::{audit, audit::Action, sessions};
 use tournee::server::retention::{Plan, Policy};
-use tournee::server::{Config, admin, db};
+use tournee::server::{Config, db};
 
 fn tournee(data: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_tournee"))
@@ -106,7 +106,7 @@ async fn a_dry_run_says_what_would_go_and_the_purge_leaves_old_reports_byte_for_
     let data = server.data.path();
     let watched = [month(40), month(39), month(2), month(28)];
     let before = reports(data, &watched);
-    let kept = common::month_tally(&server, &month(2).to_string());
+    let kept = common::month_tally(&server, &month(2).to_string()).await;
     assert_eq!(
         (kept.unique_people, kept.new_people),
         (2, 1),
@@ -137,7 +137,7 @@ async fn a_dry_run_says_what_would_go_and_the_purge_leaves_old_reports_byte_for_
         "{text}"
     );
     assert!(text.contains("Rien n'a été modifié (--dry-run)."), "{text}");
-    assert_eq!(server.records(), 7, "a dry run changes nothing");
+    assert_eq!(server.records().await, 7, "a dry run changes nothing");
 
     let done = ok(data, &["--lang", "en", "admin", "purge"]);
     assert!(
@@ -148,7 +148,11 @@ async fn a_dry_run_says_what_would_go_and_the_purge_leaves_old_reports_byte_for_
         done.contains("Purge done and written to the audit log."),
         "{done}"
     );
-    assert_eq!(server.records(), 2, "only the kept month's contacts stay");
+    assert_eq!(
+        server.records().await,
+        2,
+        "only the kept month's contacts stay"
+    );
     assert_eq!(
         reports(data, &watched),
         before,
@@ -206,13 +210,16 @@ async fn a_dry_run_says_what_would_go_and_the_purge_leaves_old_reports_byte_for_
         )
         .unwrap();
     assert_eq!(left, 0, "no pseudonym of a purged month");
-    let again = admin::purge_plan(data, &policy(), tournee::server::now_ms()).unwrap();
+    let again = admin(data)
+        .purge_plan(&policy(), tournee::server::now_ms())
+        .await
+        .unwrap();
     assert!(!again.destroys_records(), "{again:?}");
-    let (counted, rows) = admin::rollup_check(data).unwrap();
+    let (counted, rows) = admin(data).rollup_check().await.unwrap();
     assert_eq!(counted, rows);
     // The quarters and fiscal years the purge cut into were rebuilt from
     // their months still kept.
-    assert_eq!(admin::span_check(data).unwrap(), 0);
+    assert_eq!(admin(data).span_check().await.unwrap(), 0);
 }
 
 #[tokio::test]
@@ -226,18 +233,21 @@ async fn after_a_purge_a_person_seen_since_still_returns_and_one_seen_only_befor
         .unwrap();
     server.sync(&mut phone.store, &options(None)).await.unwrap();
     let this_month = month(0).to_string();
-    let before = common::month_tally(&server, &this_month);
+    let before = common::month_tally(&server, &this_month).await;
     assert_eq!((before.unique_people, before.new_people), (1, 0));
-    admin::purge(&data, &policy(), tournee::server::now_ms()).unwrap();
+    admin(&data)
+        .purge(&policy(), tournee::server::now_ms())
+        .await
+        .unwrap();
     assert_eq!(
-        common::month_tally(&server, &this_month),
+        common::month_tally(&server, &this_month).await,
         before,
         "E still returns"
     );
     // B was seen only in a purged month: forgotten, so new if met again.
     phone.store.save_all(&[seen(0, Some("Bravo-72"))]).unwrap();
     server.sync(&mut phone.store, &options(None)).await.unwrap();
-    let now = common::month_tally(&server, &this_month);
+    let now = common::month_tally(&server, &this_month).await;
     assert_eq!(
         (now.unique_people, now.returning_people, now.new_people),
         (2, 1, 1)
@@ -249,10 +259,13 @@ async fn a_late_batch_with_a_contact_in_a_purged_month_is_quarantined_with_the_r
     let (server, mut phone) = history().await;
     let data = server.data.path().to_path_buf();
     let before = reports(&data, &[month(40)]);
-    admin::purge(&data, &policy(), tournee::server::now_ms()).unwrap();
+    admin(&data)
+        .purge(&policy(), tournee::server::now_ms())
+        .await
+        .unwrap();
     phone.store.save_all(&[seen(40, Some("Echo-75"))]).unwrap();
     server.sync(&mut phone.store, &options(None)).await.unwrap();
-    let held = admin::quarantined(&data).unwrap();
+    let held = admin(&data).quarantined().await.unwrap();
     assert_eq!(held.len(), 1);
     assert!(
         held[0]
@@ -286,8 +299,8 @@ async fn the_purge_destroys_old_quarantined_envelopes_audit_entries_alerts_sessi
     .unwrap();
     phone.store.save(&contact).unwrap();
     server.sync(&mut phone.store, &options(None)).await.unwrap();
-    assert_eq!(admin::quarantined(&data).unwrap().len(), 1);
-    admin::create_enroll_code(&data, "expired", 0).unwrap();
+    assert_eq!(admin(&data).quarantined().await.unwrap().len(), 1);
+    admin(&data).create_enroll_code("expired", 0).await.unwrap();
     let conn = db::open(&data).unwrap();
     let now = tournee::server::now_ms();
     let day = 86_400_000;
@@ -304,7 +317,7 @@ async fn the_purge_destroys_old_quarantined_envelopes_audit_entries_alerts_sessi
     sessions::start(&conn, "Marie", now).unwrap();
     drop(conn);
 
-    let plan: Plan = admin::purge_plan(&data, &policy(), now).unwrap();
+    let plan: Plan = admin(&data).purge_plan(&policy(), now).await.unwrap();
     assert_eq!(
         (
             plan.quarantined,
@@ -317,30 +330,36 @@ async fn the_purge_destroys_old_quarantined_envelopes_audit_entries_alerts_sessi
     );
     // Four years on, everything received today is past the policy.
     let later = now + 4 * 365 * day;
-    let plan = admin::purge(&data, &policy(), later).unwrap();
+    let plan = admin(&data).purge(&policy(), later).await.unwrap();
     assert_eq!(plan.quarantined, 1, "{plan:?}");
     assert!(
-        admin::quarantined(&data).unwrap().is_empty(),
+        admin(&data).quarantined().await.unwrap().is_empty(),
         "left quarantine"
     );
-    let device = admin::list_devices(&data).unwrap()[0].device_id;
-    let seq = (1..=3)
-        .find(|&s| {
-            admin::stored_batch(&data, device, s)
-                .unwrap()
-                .is_some_and(|b| b.purged_at_ms.is_some())
-        })
-        .expect("the held batch is marked destroyed");
-    let stored = admin::stored_batch(&data, device, seq).unwrap().unwrap();
+    let device = admin(&data).list_devices().await.unwrap()[0].device_id;
+    let mut seq = None;
+    for s in 1..=3 {
+        let stored = admin(&data).stored_batch(device, s).await.unwrap();
+        if stored.is_some_and(|b| b.purged_at_ms.is_some()) {
+            seq = Some(s);
+        }
+    }
+    let seq = seq.expect("the held batch is marked destroyed");
+    let stored = admin(&data)
+        .stored_batch(device, seq)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(stored.envelope, None);
     assert!(stored.receipt.is_some(), "what arrived can still be shown");
-    assert_eq!(admin::reapply(&data).unwrap().applied, 0);
+    assert_eq!(admin(&data).reapply().await.unwrap().applied, 0);
     let conn = db::open(&data).unwrap();
     for (table, left) in [
         ("sessions", 0),
         ("enroll_codes", 0),
         ("contacts", 0),
-        ("audit", 1),
+        // The purge's own entry, and the reapply's after it.
+        ("audit", 2),
     ] {
         let count: i64 = conn
             .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
@@ -348,11 +367,8 @@ async fn the_purge_destroys_old_quarantined_envelopes_audit_entries_alerts_sessi
         assert_eq!(count, left, "{table}");
     }
     let (entries, _) = audit::page(&conn, 0, 10).unwrap();
-    assert_eq!(
-        entries[0].action,
-        Some(Action::Purge),
-        "only the purge's own entry"
-    );
+    let actions: Vec<_> = entries.iter().map(|e| e.action).collect();
+    assert_eq!(actions, [Some(Action::Reapply), Some(Action::Purge)]);
 }
 
 #[tokio::test]
@@ -364,18 +380,19 @@ async fn a_shorter_policy_in_the_settings_purges_more_and_a_longer_one_brings_no
         [("TOURNEE__RETENTION__CONTACT_MONTHS".into(), "3".into())],
     )
     .unwrap();
-    let plan = admin::purge(
-        &data,
-        &Policy::from_config(&short),
-        tournee::server::now_ms(),
-    )
-    .unwrap();
+    let plan = admin(&data)
+        .purge(&Policy::from_config(&short), tournee::server::now_ms())
+        .await
+        .unwrap();
     assert_eq!(plan.kept_from, Some(month(3)));
     assert_eq!(plan.contacts, 5);
     // Month 2 is kept under 3 months; lengthen to 24: still from month(3).
-    let plan = admin::purge_plan(&data, &policy(), tournee::server::now_ms()).unwrap();
+    let plan = admin(&data)
+        .purge_plan(&policy(), tournee::server::now_ms())
+        .await
+        .unwrap();
     assert_eq!(plan.kept_from, Some(month(3)));
-    assert_eq!(server.records(), 2);
+    assert_eq!(server.records().await, 2);
 }
 
 #[cfg(unix)]
@@ -423,7 +440,7 @@ async fn serve_applies_the_policy_by_itself_at_start_and_audits_it() {
     assert_eq!(entry.actor, "tournee serve (daily purge)");
     assert!(entry.detail.contains("contacts 5"), "{}", entry.detail);
     assert!(status.success(), "{status:?}");
-    let listed = admin::list_devices(data.path()).unwrap();
+    let listed = admin(data.path()).list_devices().await.unwrap();
     assert_eq!(listed[0].records, 2);
 }
 
@@ -432,7 +449,7 @@ async fn a_contact_the_previous_release_stored_in_1900_is_named_and_purged() {
     let (server, _phone) = history().await;
     let data = server.data.path().to_path_buf();
     let conn = db::open(&data).unwrap();
-    let device = admin::list_devices(&data).unwrap()[0].device_id;
+    let device = admin(&data).list_devices().await.unwrap()[0].device_id;
     conn.execute(
         "INSERT INTO contacts (record_id, device_id, month, facts, occurred_at)
          VALUES (randomblob(16), ?1, '1900-01', '{}', -2208970800000)",
@@ -440,13 +457,16 @@ async fn a_contact_the_previous_release_stored_in_1900_is_named_and_purged() {
     )
     .unwrap();
     drop(conn);
-    let plan = admin::purge(&data, &policy(), tournee::server::now_ms()).unwrap();
+    let plan = admin(&data)
+        .purge(&policy(), tournee::server::now_ms())
+        .await
+        .unwrap();
     assert_eq!(
         plan.months.first().map(ToString::to_string).as_deref(),
         Some("1900-01")
     );
     assert_eq!(plan.contacts, 6);
-    assert_eq!(server.records(), 2);
+    assert_eq!(server.records().await, 2);
 }
 
 #[tokio::test]
@@ -474,9 +494,9 @@ async fn a_purge_inside_a_quarter_rebuilds_its_people_from_the_months_kept() {
     phone.store.save_all(&contacts).unwrap();
     server.sync(&mut phone.store, &options(None)).await.unwrap();
     let data = server.data.path();
-    assert_eq!(admin::span_check(data).unwrap(), 0);
+    assert_eq!(admin(data).span_check().await.unwrap(), 0);
     let fy = tournee::domain::report::Period::FiscalYear(2023);
-    assert_eq!(admin::tally(data, fy).unwrap().unique_people, 3);
+    assert_eq!(admin(data).tally(fy).await.unwrap().unique_people, 3);
 
     // Purged up to May 2023: June is kept, inside the April quarter.
     let policy = policy();
@@ -487,8 +507,8 @@ async fn a_purge_inside_a_quarter_rebuilds_its_people_from_the_months_kept() {
         .and_local_timezone(Local)
         .unwrap()
         .timestamp_millis();
-    admin::purge(data, &policy, now).unwrap();
-    assert_eq!(admin::span_check(data).unwrap(), 0);
+    admin(data).purge(&policy, now).await.unwrap();
+    assert_eq!(admin(data).span_check().await.unwrap(), 0);
     let conn = db::open(data).unwrap();
     let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
     // Only Q (June) is left of the quarter, Q and R of the fiscal year.
@@ -501,12 +521,12 @@ async fn a_purge_inside_a_quarter_rebuilds_its_people_from_the_months_kept() {
         2
     );
     // The fiscal year spans purged months with people: n.d., not 2.
-    assert!(admin::tally(data, fy).unwrap().people_unknown);
+    assert!(admin(data).tally(fy).await.unwrap().people_unknown);
     // July to September: R alone, new.
     let q = tournee::domain::report::Period::Quarter {
         year: 2023,
         quarter: 3,
     };
-    let t = admin::tally(data, q).unwrap();
+    let t = admin(data).tally(q).await.unwrap();
     assert_eq!((t.unique_people, t.new_people), (1, 1));
 }

@@ -15,7 +15,8 @@ use tournee::domain::crypto::sign::Signer;
 use tournee::domain::wire::enroll::{EnrollCode, Signed, verify_bundle};
 use tournee::domain::wire::envelope::HEADER_LEN;
 use tournee::domain::wire::{Header, Receipt, ReceiptStatus};
-use tournee::server::{Server, ServerKeys, admin, serve};
+use tournee::server::admin::Admin;
+use tournee::server::{Server, ServerKeys, serve};
 
 struct Running {
     server: Server,
@@ -50,7 +51,11 @@ impl Running {
     }
 
     async fn enroll(&self, data: &Path) -> TestDevice {
-        let text = admin::create_enroll_code(data, "Nuit 3", 24).unwrap();
+        let text = Admin::open(data)
+            .unwrap()
+            .create_enroll_code("Nuit 3", 24)
+            .await
+            .unwrap();
         let code = EnrollCode::parse(&text).unwrap();
         let (signer, _) = Signer::generate().unwrap();
         let response = self
@@ -106,9 +111,12 @@ fn rotate(data: &Path) -> String {
 
 /// The stored envelope opened with the server's key for its kid: it
 /// applied, and only its header (with the kid) is kept. Returns the kid.
-fn applied_with_stored_key(data: &Path, device: &TestDevice, seq: u64) -> [u8; 8] {
+async fn applied_with_stored_key(data: &Path, device: &TestDevice, seq: u64) -> [u8; 8] {
     let keys = ServerKeys::load_or_create(data).unwrap();
-    let stored = admin::stored_batch(data, device.bundle.device_id, seq)
+    let stored = Admin::open(data)
+        .unwrap()
+        .stored_batch(device.bundle.device_id, seq)
+        .await
         .unwrap()
         .unwrap();
     assert!(stored.applied_at_ms.is_some() && stored.quarantined_at_ms.is_none());
@@ -153,9 +161,19 @@ async fn after_a_rotation_batches_sealed_to_the_old_and_the_new_key_are_both_acc
     assert_eq!(new.status, ReceiptStatus::Stored);
     running.stop().await;
 
-    let kids = [&early, &late].map(|d| applied_with_stored_key(data.path(), d, 1));
+    let kids = [
+        applied_with_stored_key(data.path(), &early, 1).await,
+        applied_with_stored_key(data.path(), &late, 1).await,
+    ];
     assert_eq!(kids, [old_kid, late.sealing_key().0]);
-    assert!(admin::quarantined(data.path()).unwrap().is_empty());
+    assert!(
+        Admin::open(data.path())
+            .unwrap()
+            .quarantined()
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[tokio::test]

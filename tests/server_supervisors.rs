@@ -8,7 +8,8 @@ mod binary;
 use binary::{run, stderr, stdout, tournee};
 use std::path::Path;
 use std::process::Output;
-use tournee::server::{ServerError, admin, db};
+use tournee::server::admin::Admin;
+use tournee::server::{ServerError, db};
 
 const SECRET: &str = "tuque rouge en hiver";
 
@@ -22,8 +23,8 @@ fn create(data: &Path, name: &str, input: &str) -> Output {
     admin_cmd(data, "fr", &["create-supervisor", name], input)
 }
 
-#[test]
-fn create_supervisor_takes_the_first_line_of_stdin_as_the_password() {
+#[tokio::test]
+async fn create_supervisor_takes_the_first_line_of_stdin_as_the_password() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("srv");
     let out = create(
@@ -36,16 +37,52 @@ fn create_supervisor_takes_the_first_line_of_stdin_as_the_password() {
         stdout(&out),
         "Compte de supervision « Émilie Gagnon » créé.\n"
     );
-    assert!(admin::verify_supervisor(&data, "Émilie Gagnon", SECRET).unwrap());
-    assert!(admin::verify_supervisor(&data, "ÉMILIE GAGNON", SECRET).unwrap());
-    assert!(!admin::verify_supervisor(&data, "Émilie Gagnon", "second line").unwrap());
-    assert!(!admin::verify_supervisor(&data, "Personne", SECRET).unwrap());
+    assert!(
+        Admin::open(&data)
+            .unwrap()
+            .verify_supervisor("Émilie Gagnon", SECRET)
+            .await
+            .unwrap()
+    );
+    assert!(
+        Admin::open(&data)
+            .unwrap()
+            .verify_supervisor("ÉMILIE GAGNON", SECRET)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !Admin::open(&data)
+            .unwrap()
+            .verify_supervisor("Émilie Gagnon", "second line")
+            .await
+            .unwrap()
+    );
+    assert!(
+        !Admin::open(&data)
+            .unwrap()
+            .verify_supervisor("Personne", SECRET)
+            .await
+            .unwrap()
+    );
 
     // A Windows line ending is not part of the password; spaces are.
     let out = create(&data, "Marc", "  espaces autour  \r\n");
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(admin::verify_supervisor(&data, "Marc", "  espaces autour  ").unwrap());
-    assert!(!admin::verify_supervisor(&data, "Marc", "espaces autour").unwrap());
+    assert!(
+        Admin::open(&data)
+            .unwrap()
+            .verify_supervisor("Marc", "  espaces autour  ")
+            .await
+            .unwrap()
+    );
+    assert!(
+        !Admin::open(&data)
+            .unwrap()
+            .verify_supervisor("Marc", "espaces autour")
+            .await
+            .unwrap()
+    );
 }
 
 #[test]
@@ -77,8 +114,8 @@ fn a_password_under_12_characters_exits_2_says_the_minimum_and_writes_nothing() 
     assert!(!data.exists());
 }
 
-#[test]
-fn a_name_taken_in_other_capitals_exits_2_and_keeps_the_first_password() {
+#[tokio::test]
+async fn a_name_taken_in_other_capitals_exits_2_and_keeps_the_first_password() {
     let dir = tempfile::tempdir().unwrap();
     let out = create(dir.path(), "Marc", &format!("{SECRET}\n"));
     assert!(out.status.success(), "{}", stderr(&out));
@@ -89,12 +126,24 @@ fn a_name_taken_in_other_capitals_exits_2_and_keeps_the_first_password() {
         "{}",
         stderr(&out)
     );
-    assert!(admin::verify_supervisor(dir.path(), "marc", SECRET).unwrap());
-    assert!(!admin::verify_supervisor(dir.path(), "marc", "un autre mot de passe").unwrap());
+    assert!(
+        Admin::open(dir.path())
+            .unwrap()
+            .verify_supervisor("marc", SECRET)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !Admin::open(dir.path())
+            .unwrap()
+            .verify_supervisor("marc", "un autre mot de passe")
+            .await
+            .unwrap()
+    );
 }
 
-#[test]
-fn a_disabled_account_is_listed_as_such_and_no_longer_verifies() {
+#[tokio::test]
+async fn a_disabled_account_is_listed_as_such_and_no_longer_verifies() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
     let empty = admin_cmd(data, "fr", &["list-supervisors"], "");
@@ -105,8 +154,20 @@ fn a_disabled_account_is_listed_as_such_and_no_longer_verifies() {
     let out = admin_cmd(data, "fr", &["disable-supervisor", "marc"], "");
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("désactivé"), "{}", stdout(&out));
-    assert!(!admin::verify_supervisor(data, "Marc", SECRET).unwrap());
-    assert!(admin::verify_supervisor(data, "Émilie", SECRET).unwrap());
+    assert!(
+        !Admin::open(data)
+            .unwrap()
+            .verify_supervisor("Marc", SECRET)
+            .await
+            .unwrap()
+    );
+    assert!(
+        Admin::open(data)
+            .unwrap()
+            .verify_supervisor("Émilie", SECRET)
+            .await
+            .unwrap()
+    );
 
     let table = stdout(&admin_cmd(data, "en", &["list-supervisors"], ""));
     let lines: Vec<&str> = table.lines().collect();
@@ -172,8 +233,8 @@ fn only_a_salted_hash_is_stored_never_the_password() {
     }
 }
 
-#[test]
-fn a_hash_stored_with_too_few_iterations_is_reported_not_trusted() {
+#[tokio::test]
+async fn a_hash_stored_with_too_few_iterations_is_reported_not_trusted() {
     let dir = tempfile::tempdir().unwrap();
     assert!(
         create(dir.path(), "Marc", &format!("{SECRET}\n"))
@@ -184,7 +245,10 @@ fn a_hash_stored_with_too_few_iterations_is_reported_not_trusted() {
     conn.execute("UPDATE supervisors SET iterations = 1000", [])
         .unwrap();
     assert!(matches!(
-        admin::verify_supervisor(dir.path(), "Marc", SECRET),
+        Admin::open(dir.path())
+            .unwrap()
+            .verify_supervisor("Marc", SECRET)
+            .await,
         Err(ServerError::Damaged(_))
     ));
 }

@@ -42,7 +42,7 @@ async fn an_outing_its_contacts_and_its_incidents_are_synced_and_counted_exactly
     let server = TestServer::spawn().await;
     let home = tempfile::tempdir().unwrap();
     let phone = home.path().to_path_buf();
-    let (code, url) = (server.code(), server.url.clone());
+    let (code, url) = (server.code().await, server.url.clone());
     // Whole minutes, three hours back, so every moment is in the past.
     let base = Local::now() - Duration::hours(3);
     let base = base - Duration::seconds(i64::from(chrono::Timelike::second(&base)));
@@ -130,11 +130,11 @@ async fn an_outing_its_contacts_and_its_incidents_are_synced_and_counted_exactly
         "{listed}"
     );
 
-    let quarantined = tournee::server::admin::quarantined(server.data.path()).unwrap();
+    let quarantined = server.server.admin().quarantined().await.unwrap();
     assert!(quarantined.is_empty(), "{quarantined:?}");
     // 4 contacts, 2 voids, 2 incidents, 1 shift.
-    assert_eq!(server.records(), 9);
-    let work = month_tally(&server, &month).field_work;
+    assert_eq!(server.records().await, 9);
+    let work = month_tally(&server, &month).await.field_work;
     assert_eq!(work.outings, 1);
     assert_eq!(work.minutes, 150);
     assert_eq!(work.worker_minutes, 450, "a team of three");
@@ -180,7 +180,8 @@ async fn an_outing_its_contacts_and_its_incidents_are_synced_and_counted_exactly
         server.data.path(),
         "Marie Tremblay",
         "une phrase de passe solide",
-    );
+    )
+    .await;
     let mut web = Web::new(&server.url);
     web.sign_in("Marie Tremblay", "une phrase de passe solide")
         .await;

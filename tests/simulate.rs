@@ -53,7 +53,7 @@ async fn a_fleet_over_a_lossy_link_loses_and_doubles_nothing() {
         .sum::<u64>();
     assert!(lossy > 0, "the link really lost requests: {link}");
     // What the simulator says is what the server holds.
-    let devices = tournee::server::admin::list_devices(server.data.path()).unwrap();
+    let devices = server.server.admin().list_devices().await.unwrap();
     assert_eq!(devices.iter().map(|d| d.records).sum::<u64>(), generated);
 }
 

@@ -21,7 +21,7 @@ async fn logged_offline_then_synced_the_server_holds_each_batch_once_and_the_dev
     assert_eq!((report.sealed, report.delivered, report.purged), (1, 1, 0));
     assert_eq!(device.store.count_pending().unwrap(), 0);
     assert!(device.store.list(Listing::Pending).unwrap().is_empty());
-    assert_eq!(server.envelopes(), 1);
+    assert_eq!(server.envelopes().await, 1);
     // The worker's day is not over: the records stay, marked sent.
     let end = DayEnd::DEFAULT;
     let now = chrono::Local::now().fixed_offset();
@@ -57,7 +57,7 @@ async fn logged_offline_then_synced_the_server_holds_each_batch_once_and_the_dev
         .await
         .unwrap();
     assert_eq!((again.sealed, again.delivered), (0, 0));
-    assert_eq!(server.envelopes(), 1);
+    assert_eq!(server.envelopes().await, 1);
 }
 
 #[tokio::test]
@@ -73,7 +73,7 @@ async fn a_response_lost_after_the_server_committed_is_retried_and_stored_once()
         .await
         .unwrap_err();
     assert!(matches!(error, SyncError::Refused(502)), "{error:?}");
-    assert_eq!(server.envelopes(), 1, "the server committed");
+    assert_eq!(server.envelopes().await, 1, "the server committed");
     assert_eq!(
         device.store.count_pending().unwrap(),
         1,
@@ -90,7 +90,7 @@ async fn a_response_lost_after_the_server_committed_is_retried_and_stored_once()
         (0, 1),
         "the same sealed bytes were re-sent"
     );
-    assert_eq!(server.envelopes(), 1, "stored once");
+    assert_eq!(server.envelopes().await, 1, "stored once");
     assert_eq!(device.store.count_pending().unwrap(), 0);
 }
 
@@ -142,7 +142,7 @@ async fn portal_pages_and_truncated_altered_or_forged_receipts_change_nothing() 
         .unwrap();
     assert_eq!(report.delivered, 1);
     assert_eq!(device.store.count_pending().unwrap(), 0);
-    assert_eq!(server.envelopes(), 1);
+    assert_eq!(server.envelopes().await, 1);
     assert!(
         device
             .store
@@ -159,14 +159,19 @@ async fn a_revoked_device_is_refused_and_its_status_says_so() {
     let mut device = TestDevice::enroll(&server).await;
     let contact = device.log("pontiac", 2);
     let device_id = device.store.enrollment().unwrap().unwrap().device_id;
-    tournee::server::admin::revoke_device(server.data.path(), device_id).unwrap();
+    server
+        .server
+        .admin()
+        .revoke_device(device_id)
+        .await
+        .unwrap();
 
     let error = server
         .sync(&mut device.store, &options(None))
         .await
         .unwrap_err();
     assert!(matches!(error, SyncError::Revoked), "{error:?}");
-    assert_eq!(server.envelopes(), 0);
+    assert_eq!(server.envelopes().await, 0);
     assert_eq!(device.store.count_pending().unwrap(), 1);
     let status = device
         .store
@@ -190,10 +195,10 @@ async fn hand_delivered_batches_are_imported_then_a_network_sync_gets_duplicate_
         .unwrap();
     let (file, count) = device.store.export_batches().unwrap();
     assert_eq!(count, 1);
-    let results = tournee::server::admin::import_batches(server.data.path(), &file).unwrap();
+    let results = server.server.admin().import_batches(&file).await.unwrap();
     assert_eq!(results.len(), 1);
     assert!(results[0].result.is_ok(), "{:?}", results[0]);
-    assert_eq!(server.envelopes(), 1);
+    assert_eq!(server.envelopes().await, 1);
     assert_eq!(
         device.store.count_pending().unwrap(),
         2,
@@ -207,7 +212,7 @@ async fn hand_delivered_batches_are_imported_then_a_network_sync_gets_duplicate_
     assert_eq!(report.delivered, 1);
     assert_eq!(device.store.count_pending().unwrap(), 0);
     assert_eq!(
-        server.envelopes(),
+        server.envelopes().await,
         1,
         "the import and the sync stored it once"
     );
@@ -221,8 +226,10 @@ async fn a_device_enrolled_against_an_impostor_refuses_the_bundle() {
     let client = tournee::device::Client::new(&options(None)).unwrap();
     // The code names the real server's key; the impostor answers with its own.
     use tournee::domain::wire::enroll::EnrollCode;
-    let mut spliced = EnrollCode::parse(&impostor.code()).unwrap();
-    spliced.fingerprint_prefix = EnrollCode::parse(&real.code()).unwrap().fingerprint_prefix;
+    let mut spliced = EnrollCode::parse(&impostor.code().await).unwrap();
+    spliced.fingerprint_prefix = EnrollCode::parse(&real.code().await)
+        .unwrap()
+        .fingerprint_prefix;
     let error = tournee::device::enroll(
         &mut device.store,
         &client,
@@ -276,7 +283,7 @@ async fn many_records_are_sealed_into_batches_of_at_most_500_in_sequence() {
         .await
         .unwrap();
     assert_eq!(report.delivered, 3);
-    assert_eq!(server.envelopes(), 3);
+    assert_eq!(server.envelopes().await, 3);
     assert_eq!(device.store.count_pending().unwrap(), 0);
 }
 

@@ -21,6 +21,7 @@
 //! figures pay for the other's browser.
 
 mod common;
+use common::admin;
 
 use common::app_e2e::{PHONE, PIN, Tab, qr_video};
 use common::browser::Browser;
@@ -101,8 +102,8 @@ fn free_port() -> u16 {
 
 /// A zone and a material only this test uses, in the server's catalog
 /// before the phone enrolls (it gets the catalog at enrollment).
-fn add_test_entries(data: &Path) {
-    let mut catalog = tournee::server::admin::catalog(data).unwrap();
+async fn add_test_entries(data: &Path) {
+    let mut catalog = admin(data).catalog().await.unwrap();
     let entry = |id: &str, fr: &str, en: &str| CatalogEntry {
         id: CatalogId::parse(id).unwrap(),
         fr: fr.into(),
@@ -116,11 +117,13 @@ fn add_test_entries(data: &Path) {
         .materials
         .push(entry(MATERIAL, "Matériel d'essai", "Test supply"));
     catalog.version += 1;
-    tournee::server::admin::replace_catalog(data, &catalog).unwrap();
+    admin(data).replace_catalog(&catalog).await.unwrap();
 }
 
-fn contacts_on_server(data: &Path) -> u64 {
-    tournee::server::admin::list_devices(data)
+async fn contacts_on_server(data: &Path) -> u64 {
+    admin(data)
+        .list_devices()
+        .await
         .unwrap()
         .iter()
         .map(|d| d.records)
@@ -290,7 +293,7 @@ async fn the_web_app_logs_offline_and_syncs_by_itself_when_the_server_is_back() 
     let data = tempfile::tempdir().unwrap();
     let port = free_port();
     let serve = Serve::start(data.path(), port).await;
-    add_test_entries(data.path());
+    add_test_entries(data.path()).await;
     let origin = format!("http://127.0.0.1:{port}");
     let app_url = format!("{origin}/app/");
 
@@ -316,7 +319,10 @@ async fn the_web_app_logs_offline_and_syncs_by_itself_when_the_server_is_back() 
         serde_json::json!(origin),
         "the address is the page's"
     );
-    let code = tournee::server::admin::create_enroll_code(data.path(), "web", 1).unwrap();
+    let code = admin(data.path())
+        .create_enroll_code("web", 1)
+        .await
+        .unwrap();
     tab.fill("enroll-code", &code).await;
     tab.shot("02-enroll").await;
     tab.tap_id("enroll").await;
@@ -381,11 +387,11 @@ async fn the_web_app_logs_offline_and_syncs_by_itself_when_the_server_is_back() 
     // The server is back on the same port: the phone syncs by itself.
     let serve = Serve::start(data.path(), port).await;
     let started = Instant::now();
-    while contacts_on_server(data.path()) < 4 {
+    while contacts_on_server(data.path()).await < 4 {
         assert!(
             started.elapsed() < Duration::from_secs(90),
             "the phone did not sync by itself: the server holds {}",
-            contacts_on_server(data.path())
+            contacts_on_server(data.path()).await
         );
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
@@ -397,7 +403,11 @@ async fn the_web_app_logs_offline_and_syncs_by_itself_when_the_server_is_back() 
     let (listed, sent) = today(&tab).await;
     assert_eq!((listed, sent), (4, 4), "the four listed as sent");
     tab.shot("07-today-sent").await;
-    assert_eq!(contacts_on_server(data.path()), 4, "exactly the four, once");
+    assert_eq!(
+        contacts_on_server(data.path()).await,
+        4,
+        "exactly the four, once"
+    );
 
     // A second tab of the same browser: the phone is open in the first, so
     // it says so (a Web Lock) instead of opening the same store twice.
@@ -469,9 +479,12 @@ async fn the_web_app_enrolls_by_camera_and_times_its_saves() {
     let data = tempfile::tempdir().unwrap();
     let port = free_port();
     let serve = Serve::start(data.path(), port).await;
-    add_test_entries(data.path());
+    add_test_entries(data.path()).await;
     let origin = format!("http://127.0.0.1:{port}");
-    let code = tournee::server::admin::create_enroll_code(data.path(), "camera", 1).unwrap();
+    let code = admin(data.path())
+        .create_enroll_code("camera", 1)
+        .await
+        .unwrap();
     let film = tempfile::tempdir().unwrap();
     let video = film.path().join("qr.y4m");
     std::fs::write(&video, qr_video(&EnrollLink::to_text(&origin, &code))).unwrap();
@@ -522,15 +535,15 @@ async fn the_web_app_enrolls_by_camera_and_times_its_saves() {
         saves.push(log_contact(&tab, None).await);
     }
     let started = Instant::now();
-    while contacts_on_server(data.path()) < TIMED_SAVES as u64 {
+    while contacts_on_server(data.path()).await < TIMED_SAVES as u64 {
         assert!(
             started.elapsed() < Duration::from_secs(90),
             "the phone did not send its contacts: the server holds {}",
-            contacts_on_server(data.path())
+            contacts_on_server(data.path()).await
         );
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
-    assert_eq!(contacts_on_server(data.path()), TIMED_SAVES as u64);
+    assert_eq!(contacts_on_server(data.path()).await, TIMED_SAVES as u64);
     let _ = writeln!(
         std::io::stderr(),
         "web app figures: Save tap to notice p50 {:.0} ms, p99 {:.0} ms, worst {:.0} ms ({TIMED_SAVES} saves, syncing as they go)",

@@ -12,7 +12,7 @@ use super::{Failure, Outcome};
 use crate::domain::escape::printable;
 use crate::domain::i18n::{Lang, Msg, tr};
 use crate::domain::wire::ReceiptStatus;
-use crate::server::admin::{self, ImportedBatch};
+use crate::server::admin::{Admin, ImportedBatch};
 use crate::server::queries::{AlertRow, DeviceRow};
 use crate::server::{IngestError, ServerError};
 use chrono::{Local, TimeZone};
@@ -99,6 +99,16 @@ pub(super) fn local_time(ms: i64) -> String {
     )
 }
 
+/// Runs one command's calls to the storage door, which are async, on a
+/// runtime of its own.
+pub(super) fn block_on<F: std::future::Future>(work: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime starts")
+        .block_on(work)
+}
+
 pub(super) fn rfc3339(ms: i64) -> Option<String> {
     Local
         .timestamp_millis_opt(ms)
@@ -110,10 +120,11 @@ pub fn run(args: AdminArgs, lang: Lang) -> Outcome {
     let config = settings(args.config.as_deref(), lang)?;
     let dir = data_dir(args.data, &config);
     let fail = |e: ServerError| Failure::server(e, lang);
+    let admin = Admin::open(&dir).map_err(fail)?;
     match args.command {
         AdminCommand::EnrollCode { label, ttl } => {
             let ttl = ttl.unwrap_or(config.enroll.code_ttl_hours);
-            let code = admin::create_enroll_code(&dir, &label, ttl).map_err(fail)?;
+            let code = block_on(admin.create_enroll_code(&label, ttl)).map_err(fail)?;
             let label = label.trim();
             let shown = if label.is_empty() {
                 Msg::NoLabel.text(lang)
@@ -140,11 +151,11 @@ pub fn run(args: AdminArgs, lang: Lang) -> Outcome {
                     &[("value", &device_id)],
                 )])
             })?;
-            admin::revoke_device(&dir, id).map_err(fail)?;
+            block_on(admin.revoke_device(id)).map_err(fail)?;
             println!("{}", tr(lang, Msg::DeviceRevoked, &[("value", &id)]));
         }
         AdminCommand::ListDevices { json } => {
-            let devices = admin::list_devices(&dir).map_err(fail)?;
+            let devices = block_on(admin.list_devices()).map_err(fail)?;
             if json {
                 println!("{}", devices_json(&devices));
             } else {
@@ -152,7 +163,7 @@ pub fn run(args: AdminArgs, lang: Lang) -> Outcome {
             }
         }
         AdminCommand::ListAlerts { json } => {
-            let alerts = admin::list_alerts(&dir).map_err(fail)?;
+            let alerts = block_on(admin.list_alerts()).map_err(fail)?;
             if json {
                 println!("{}", alerts_json(&alerts));
             } else {
@@ -167,11 +178,11 @@ pub fn run(args: AdminArgs, lang: Lang) -> Outcome {
                     &[("path", &file.display()), ("value", &e)],
                 )])
             })?;
-            let results = admin::import_batches(&dir, &bytes).map_err(fail)?;
+            let results = block_on(admin.import_batches(&bytes)).map_err(fail)?;
             return report_import(&results, lang);
         }
         AdminCommand::Quarantine => {
-            let batches = admin::quarantined(&dir).map_err(fail)?;
+            let batches = block_on(admin.quarantined()).map_err(fail)?;
             if batches.is_empty() {
                 println!("{}", Msg::QuarantineEmpty.text(lang));
             }
@@ -186,7 +197,7 @@ pub fn run(args: AdminArgs, lang: Lang) -> Outcome {
             }
         }
         AdminCommand::Reapply => {
-            let report = admin::reapply(&dir).map_err(fail)?;
+            let report = block_on(admin.reapply()).map_err(fail)?;
             println!(
                 "{}",
                 tr(
@@ -196,16 +207,16 @@ pub fn run(args: AdminArgs, lang: Lang) -> Outcome {
                 )
             );
         }
-        AdminCommand::CreateSupervisor { name } => return supervisor::create(&dir, &name, lang),
+        AdminCommand::CreateSupervisor { name } => return supervisor::create(&admin, &name, lang),
         AdminCommand::DisableSupervisor { name } => {
-            return supervisor::disable(&dir, &name, lang);
+            return supervisor::disable(&admin, &name, lang);
         }
-        AdminCommand::ListSupervisors { json } => return supervisor::list(&dir, json, lang),
+        AdminCommand::ListSupervisors { json } => return supervisor::list(&admin, json, lang),
         AdminCommand::Purge { dry_run, json } => {
-            return super::purge::run(&dir, &config, dry_run, json, lang);
+            return super::purge::run(&admin, &config, dry_run, json, lang);
         }
         AdminCommand::RotateSealKey => {
-            let kid = hex::encode(admin::rotate_seal_key(&dir).map_err(fail)?);
+            let kid = hex::encode(block_on(admin.rotate_seal_key()).map_err(fail)?);
             println!("{}", tr(lang, Msg::SealKeyRotated, &[("value", &kid)]));
             println!("{kid}");
         }

@@ -123,7 +123,11 @@ pub(super) async fn enrolled_phone() -> Result<
         server.clone(),
         std::future::pending(),
     ));
-    let code = crate::server::admin::create_enroll_code(data.path(), "bench", 1).map_err(sys)?;
+    let code = server
+        .admin()
+        .create_enroll_code("bench", 1)
+        .await
+        .map_err(sys)?;
     let home = tempfile::tempdir().map_err(sys)?;
     let mut store = Store::create(
         home.path(),

@@ -4,13 +4,13 @@
 //! itself is one transaction and one audit entry. `serve` runs the same
 //! purge every day unless `[retention] daily_purge = false`.
 
-use super::admin::local_time;
+use super::admin::{block_on, local_time};
 use super::{Failure, Outcome};
 use crate::domain::i18n::{Lang, fill, messages};
+use crate::server::admin::Admin;
 use crate::server::retention::{Plan, Policy};
-use crate::server::{Config, admin, now_ms};
+use crate::server::{Config, now_ms};
 use serde_json::json;
-use std::path::Path;
 
 messages! {
     PurgeMsg;
@@ -42,14 +42,14 @@ impl PurgeMsg {
     }
 }
 
-pub fn run(dir: &Path, config: &Config, dry_run: bool, as_json: bool, lang: Lang) -> Outcome {
+pub fn run(admin: &Admin, config: &Config, dry_run: bool, as_json: bool, lang: Lang) -> Outcome {
     let policy = Policy::from_config(config);
     let now = now_ms();
     let fail = |e| Failure::server(e, lang);
     let plan = if dry_run {
-        admin::purge_plan(dir, &policy, now).map_err(fail)?
+        block_on(admin.purge_plan(&policy, now)).map_err(fail)?
     } else {
-        admin::purge(dir, &policy, now).map_err(fail)?
+        block_on(admin.purge(&policy, now)).map_err(fail)?
     };
     if as_json {
         println!("{}", plan_json(&plan, &policy, dry_run));

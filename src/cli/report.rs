@@ -2,11 +2,12 @@
 //! as JSON (stable field names), CSV or Markdown, with small-cell
 //! suppression for reports that leave the organization.
 
+use super::admin::block_on;
 use super::serve::{data_dir, settings};
 use super::{Failure, Outcome};
 use crate::domain::i18n::{Lang, Msg, tr};
 use crate::domain::report::{Period, YearMonth, to_csv, to_json, to_markdown};
-use crate::server::admin;
+use crate::server::admin::Admin;
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 
@@ -70,7 +71,8 @@ pub fn run(args: ReportArgs, lang: Lang) -> Outcome {
             &[("path", &dir.display())],
         )]));
     }
-    let tally = admin::tally(&dir, period).map_err(fail)?;
+    let admin = Admin::open(&dir).map_err(fail)?;
+    let tally = block_on(admin.tally(period)).map_err(fail)?;
     let suppress = args.suppress.then(|| config.reports.threshold());
     match args.format {
         Format::Json => {
@@ -84,7 +86,7 @@ pub fn run(args: ReportArgs, lang: Lang) -> Outcome {
             to_csv(&tally, suppress).map_err(|e| Failure::system(e.to_string()))?
         ),
         Format::Md => {
-            let catalog = admin::catalog(&dir).map_err(fail)?;
+            let catalog = block_on(admin.catalog()).map_err(fail)?;
             print!("{}", to_markdown(&tally, &catalog, lang, suppress));
         }
         Format::Spreadsheet => {
@@ -92,7 +94,8 @@ pub fn run(args: ReportArgs, lang: Lang) -> Outcome {
                 .map(|t| tr(lang, Msg::ReportSuppressed, &t.legend().words()))
                 .into_iter()
                 .collect();
-            let text = admin::spreadsheet(&dir, period, suppress, lang, &preamble).map_err(fail)?;
+            let text =
+                block_on(admin.spreadsheet(period, suppress, lang, &preamble)).map_err(fail)?;
             print!("{text}");
         }
     }

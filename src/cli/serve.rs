@@ -6,9 +6,10 @@
 //! `[retention] daily_purge = false`, the retention policy is applied at
 //! start and every day after.
 
+use super::admin::block_on;
 use super::{Failure, Outcome};
 use crate::domain::i18n::{Lang, Msg, tr};
-use crate::server::{self, Config, Server, admin};
+use crate::server::{self, Config, Server};
 use clap::Args;
 use std::future::Future;
 use std::net::SocketAddr;
@@ -79,7 +80,7 @@ pub fn run(args: ServeArgs, lang: Lang) -> Outcome {
     }
     init_tracing();
     let server = Server::open_with(&dir, &config).map_err(|e| Failure::server(e, lang))?;
-    let has_supervisor = admin::list_supervisors(&dir)
+    let has_supervisor = block_on(server.admin().list_supervisors())
         .map_err(|e| Failure::server(e, lang))?
         .iter()
         .any(|s| !s.disabled());

@@ -8,7 +8,7 @@ use super::lossy::LossyLink;
 use super::{Failure, Outcome};
 use crate::device::{Pin, Store, SyncOptions, enroll, sync};
 use crate::domain::{Catalog, ContactDraft, Lang, RecordId};
-use crate::server::admin;
+use crate::server::admin::Admin;
 use chrono::{Duration, Local, TimeZone};
 use clap::Args;
 use rand::rngs::SmallRng;
@@ -82,6 +82,7 @@ pub fn run(args: SimulateArgs, lang: Lang) -> Outcome {
 async fn simulate(args: SimulateArgs, _lang: Lang) -> Outcome {
     let sys = |e: String| Failure::system(e);
     let mut rng = SmallRng::seed_from_u64(args.seed);
+    let admin = Admin::open(&args.admin_data).map_err(|e| sys(e.to_string()))?;
     let codes: Vec<String> = match &args.codes {
         Some(file) => std::fs::read_to_string(file)
             .map_err(|e| Failure::input(vec![format!("--codes {}: {e}", file.display())]))?
@@ -89,10 +90,19 @@ async fn simulate(args: SimulateArgs, _lang: Lang) -> Outcome {
             .filter(|l| !l.trim().is_empty())
             .map(str::to_string)
             .collect(),
-        None => (0..args.devices)
-            .map(|i| admin::create_enroll_code(&args.admin_data, &format!("simulated {i}"), 24))
-            .collect::<Result<_, _>>()
-            .map_err(|e| sys(e.to_string()))?,
+        None => {
+            let mut codes = Vec::with_capacity(args.devices);
+            for i in 0..args.devices {
+                let label = format!("simulated {i}");
+                codes.push(
+                    admin
+                        .create_enroll_code(&label, 24)
+                        .await
+                        .map_err(|e| sys(e.to_string()))?,
+                );
+            }
+            codes
+        }
     };
     if codes.len() < args.devices {
         return Err(Failure::input(vec![format!(
@@ -193,7 +203,10 @@ async fn simulate(args: SimulateArgs, _lang: Lang) -> Outcome {
     // counted once its apply step has been through them.
     let waited = std::time::Instant::now();
     loop {
-        let pending = admin::pending_batches(&args.admin_data).map_err(|e| sys(e.to_string()))?;
+        let pending = admin
+            .pending_batches()
+            .await
+            .map_err(|e| sys(e.to_string()))?;
         if pending == 0 {
             break;
         }
@@ -205,15 +218,17 @@ async fn simulate(args: SimulateArgs, _lang: Lang) -> Outcome {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     let devices: Vec<_> = phones.iter().map(|p| p.device_id).collect();
-    let stored_ids =
-        admin::contact_ids(&args.admin_data, &devices).map_err(|e| sys(e.to_string()))?;
+    let stored_ids = admin
+        .contact_ids(&devices)
+        .await
+        .map_err(|e| sys(e.to_string()))?;
     let stored = stored_ids.len() as u64;
     let found = stored_ids
         .iter()
         .filter(|id| generated.contains(id))
         .count() as u64;
     let lost = generated.len() as u64 - found;
-    let (counted, rows) = admin::rollup_check(&args.admin_data).map_err(|e| sys(e.to_string()))?;
+    let (counted, rows) = admin.rollup_check().await.map_err(|e| sys(e.to_string()))?;
     // Rows that match nothing generated, and contacts the rollups count twice.
     let duplicated = (stored - found) + counted.saturating_sub(rows);
     let counts = &link.counts;

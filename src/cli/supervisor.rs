@@ -5,16 +5,15 @@
 //! name and the password are checked before the data directory is opened,
 //! so bad input writes nothing.
 
-use super::admin::{local_time, rfc3339};
+use super::admin::{block_on, local_time, rfc3339};
 use super::{Failure, Outcome};
 use crate::domain::i18n::{Lang, Msg, tr};
-use crate::server::admin;
+use crate::server::admin::Admin;
 use crate::server::supervisors::{
     MIN_PASSWORD_CHARS, Password, SupervisorError, SupervisorName, SupervisorRow,
 };
 use serde_json::json;
 use std::io::{BufRead, IsTerminal};
-use std::path::Path;
 use zeroize::Zeroizing;
 
 fn failure(error: SupervisorError, lang: Lang) -> Failure {
@@ -65,10 +64,10 @@ fn new_password(lang: Lang) -> Result<Password, Failure> {
     Ok(password)
 }
 
-pub fn create(dir: &Path, name: &str, lang: Lang) -> Outcome {
+pub fn create(admin: &Admin, name: &str, lang: Lang) -> Outcome {
     let name = SupervisorName::parse(name).map_err(|e| failure(e, lang))?;
     let password = new_password(lang)?;
-    admin::create_supervisor(dir, &name, &password).map_err(|e| failure(e, lang))?;
+    block_on(admin.create_supervisor(&name, &password)).map_err(|e| failure(e, lang))?;
     println!(
         "{}",
         tr(lang, Msg::SupervisorCreated, &[("value", &name.as_str())])
@@ -76,9 +75,9 @@ pub fn create(dir: &Path, name: &str, lang: Lang) -> Outcome {
     Ok(())
 }
 
-pub fn disable(dir: &Path, name: &str, lang: Lang) -> Outcome {
+pub fn disable(admin: &Admin, name: &str, lang: Lang) -> Outcome {
     let name = SupervisorName::parse(name).map_err(|e| failure(e, lang))?;
-    admin::disable_supervisor(dir, &name).map_err(|e| failure(e, lang))?;
+    block_on(admin.disable_supervisor(&name)).map_err(|e| failure(e, lang))?;
     println!(
         "{}",
         tr(lang, Msg::SupervisorDisabled, &[("value", &name.as_str())])
@@ -86,8 +85,8 @@ pub fn disable(dir: &Path, name: &str, lang: Lang) -> Outcome {
     Ok(())
 }
 
-pub fn list(dir: &Path, json: bool, lang: Lang) -> Outcome {
-    let rows = admin::list_supervisors(dir).map_err(|e| Failure::server(e, lang))?;
+pub fn list(admin: &Admin, json: bool, lang: Lang) -> Outcome {
+    let rows = block_on(admin.list_supervisors()).map_err(|e| Failure::server(e, lang))?;
     if json {
         println!("{}", rows_json(&rows));
     } else {

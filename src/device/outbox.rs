@@ -132,11 +132,17 @@ impl Store {
             params![DELIVERED, seq as i64],
         )?;
         tx.commit()?;
-        // The WAL still holds the pages the envelope filled until they are
-        // overwritten; writing them back and truncating it leaves no copy.
-        // A reader on another connection may hold some back: they go at
-        // the next delivery's checkpoint. (In a browser there is no WAL:
-        // the rollback journal is truncated at each commit.)
+        Ok(())
+    }
+
+    /// Leaves no copy of dropped envelopes in the WAL, which holds the
+    /// pages they filled until they are overwritten: writes them back and
+    /// truncates it. Called once after the last receipt of a sync, not per
+    /// receipt (each checkpoint is a page copy and an fsync). A reader on
+    /// another connection may hold some back: they go at the next sync's.
+    /// (In a browser there is no WAL: the rollback journal is truncated
+    /// at each commit.)
+    pub fn scrub_wal(&self) -> Result<(), StoreError> {
         #[cfg(not(target_arch = "wasm32"))]
         self.conn
             .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;

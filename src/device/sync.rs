@@ -10,6 +10,7 @@
 
 use super::error::StoreError;
 pub use super::http::Client;
+use super::outbox::Unsent;
 use super::store::Store;
 use super::sync_error::SyncError;
 use super::workday::DayEnd;
@@ -236,22 +237,13 @@ async fn run(
         ..Default::default()
     };
 
-    for batch in batches {
-        let mut attempt = 0;
-        let body = loop {
-            match client.upload(&server, &batch.envelope).await {
-                Ok(body) => break body,
-                Err(error) if error.is_transient() && attempt + 1 < options.attempts => {
-                    super::platform::sleep(backoff(options, attempt)).await;
-                    attempt += 1;
-                }
-                Err(error) => return Err(error),
-            }
-        };
-        check_receipt(&body, &batch.envelope, &server_key)?;
-        store.with(|store| store.mark_delivered(batch.seq, &body, now_ms()))?;
-        report.delivered += 1;
+    let delivered = deliver(store, client, options, &server, &server_key, batches).await;
+    report.delivered = delivered.count;
+    if delivered.count > 0 {
+        // Also when a later batch failed: what was receipted leaves no copy.
+        store.with(|store| store.scrub_wal())?;
     }
+    delivered.outcome?;
     report.purged = store.with(|store| {
         store.purge_delivered(
             chrono::Local::now().fixed_offset(),
@@ -277,6 +269,57 @@ async fn run(
         Ok(())
     })?;
     Ok(report)
+}
+
+/// How far [`deliver`] went: receipts kept, and why it stopped early.
+struct Delivered {
+    count: usize,
+    outcome: Result<(), SyncError>,
+}
+
+/// Uploads `batches` in order, keeping each receipt as it comes; stops at
+/// the first failure (the rest wait for the next sync, in order).
+async fn deliver(
+    store: &mut impl StoreAccess,
+    client: &Client,
+    options: &SyncOptions,
+    server: &str,
+    server_key: &[u8],
+    batches: Vec<Unsent>,
+) -> Delivered {
+    let now_ms = || chrono::Utc::now().timestamp_millis();
+    let mut count = 0;
+    for batch in batches {
+        let mut attempt = 0;
+        let body = loop {
+            match client.upload(server, &batch.envelope).await {
+                Ok(body) => break body,
+                Err(error) if error.is_transient() && attempt + 1 < options.attempts => {
+                    super::platform::sleep(backoff(options, attempt)).await;
+                    attempt += 1;
+                }
+                Err(error) => {
+                    return Delivered {
+                        count,
+                        outcome: Err(error),
+                    };
+                }
+            }
+        };
+        let kept = check_receipt(&body, &batch.envelope, server_key)
+            .and_then(|_| store.with(|store| store.mark_delivered(batch.seq, &body, now_ms())));
+        if let Err(error) = kept {
+            return Delivered {
+                count,
+                outcome: Err(error),
+            };
+        }
+        count += 1;
+    }
+    Delivered {
+        count,
+        outcome: Ok(()),
+    }
 }
 
 #[cfg(test)]

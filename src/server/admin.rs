@@ -1,59 +1,32 @@
-//! The supervisor's operations on a data directory, without a network: the
-//! `tournee admin` commands and the tests call these. They may run while
-//! the server is up; SQLite's WAL and busy timeout let both write in turn,
-//! and the server reads revocations and codes from the database on every
-//! request, so a change here takes effect at once.
+//! The host's administration: the `tournee admin` commands (and the
+//! tests' checks of what is stored), through the storage door like the
+//! dashboard, for one organization. [`Admin::open`] opens a data directory
+//! for a command run beside the server or without it (SQLite's WAL and
+//! busy timeout let both write in turn, and the server reads revocations
+//! and codes on every request, so a change takes effect at once);
+//! [`Server::admin`](super::Server::admin) administers a running server
+//! from within.
 
-use super::apply::{self, ApplyReport};
-use super::enroll;
+use super::apply::ApplyReport;
+use super::console::quarantine::Held;
 use super::error::ServerError;
-use super::ingest::{self, IngestError, SignedReceipt};
-use super::pseudonym::PseudonymKey;
-use super::queries::{self, AlertRow, DeviceRow, StoredBatch};
-use super::retention::{self, Plan, Policy};
+use super::ingest::{IngestError, SignedReceipt};
+use super::now_ms;
+use super::queries::{AlertRow, DeviceRow, StoredBatch};
+use super::retention::{Asker, Plan, Policy};
+use super::store::sqlite::SqliteStorage;
+use super::store::{OrgId, Storage};
 use super::supervisors::{self, Password, SupervisorError, SupervisorName, SupervisorRow};
-use super::tally;
-use super::{db, key_changes, now_ms, open_parts};
-use crate::domain::report::{Tally, YearMonth};
+use crate::domain::report::{Period, Tally, Threshold, YearMonth};
 use crate::domain::wire::Envelope;
 use crate::domain::wire::enroll::decode_hand_file;
+use crate::domain::{Catalog, RecordId};
 use std::path::Path;
+use std::sync::Arc;
 use uuid::Uuid;
 
-/// Creates a one-time enrollment code valid `ttl_hours` ([`enroll::DEFAULT_TTL_HOURS`]
-/// in the CLI; 0 makes a code that is already expired) and returns its text,
-/// `ABCDEF-GHIJKL-…`, to show the person enrolling a phone.
-pub fn create_enroll_code(
-    data_dir: &Path,
-    label: &str,
-    ttl_hours: u32,
-) -> Result<String, ServerError> {
-    let (keys, conn) = open_parts(data_dir)?;
-    let code = enroll::create_code(&conn, &keys, label, ttl_hours, now_ms())?;
-    Ok(code.to_text())
-}
-
-/// Revokes a device: its next upload is refused with 403. Revoking twice
-/// keeps the first time.
-pub fn revoke_device(data_dir: &Path, device_id: Uuid) -> Result<(), ServerError> {
-    let conn = db::open(data_dir)?;
-    if queries::revoke_device(&conn, device_id, now_ms())? {
-        tracing::info!(device = %device_id, "device revoked");
-        Ok(())
-    } else {
-        Err(ServerError::UnknownDevice(device_id))
-    }
-}
-
-/// Every enrolled device, oldest first, with its count of stored batches.
-pub fn list_devices(data_dir: &Path) -> Result<Vec<DeviceRow>, ServerError> {
-    Ok(queries::devices(&db::open(data_dir)?)?)
-}
-
-/// Every alert (equivocations), oldest first.
-pub fn list_alerts(data_dir: &Path) -> Result<Vec<AlertRow>, ServerError> {
-    Ok(queries::alerts(&db::open(data_dir)?)?)
-}
+/// Who the audit log names for what these commands change.
+pub const ACTOR: &str = "tournee admin";
 
 /// What became of one envelope of a hand-delivery file.
 #[derive(Debug)]
@@ -64,230 +37,235 @@ pub struct ImportedBatch {
     pub result: Result<SignedReceipt, IngestError>,
 }
 
-/// Imports a hand-delivery file: each envelope goes through the same
-/// checks and dedup as an HTTP upload, in its own transaction, so one bad
-/// envelope does not keep the others out. A file that is not a hand-delivery
-/// file at all imports nothing.
-pub fn import_batches(data_dir: &Path, file: &[u8]) -> Result<Vec<ImportedBatch>, ServerError> {
-    let envelopes = decode_hand_file(file).map_err(ServerError::HandFile)?;
-    let (keys, mut conn) = open_parts(data_dir)?;
-    let imported = envelopes
-        .into_iter()
-        .map(|bytes| {
-            let header = Envelope::decode(bytes).ok().map(|e| e.header);
-            ImportedBatch {
-                seq: header.as_ref().map(|h| h.seq),
-                batch_id: header.as_ref().map(|h| h.batch_id),
-                result: ingest::ingest(&mut conn, &keys, bytes, now_ms()),
+/// One organization's administration, through the storage door.
+#[derive(Clone)]
+pub struct Admin {
+    storage: Arc<dyn Storage>,
+    org: OrgId,
+}
+
+impl Admin {
+    /// Opens the organization of a data directory (keys and database made
+    /// on first use).
+    pub fn open(data_dir: &Path) -> Result<Admin, ServerError> {
+        let storage = SqliteStorage::open(data_dir)?;
+        let org = storage.org();
+        Ok(Admin::new(Arc::new(storage), org))
+    }
+
+    pub fn new(storage: Arc<dyn Storage>, org: OrgId) -> Admin {
+        Admin { storage, org }
+    }
+
+    pub fn org(&self) -> OrgId {
+        self.org
+    }
+
+    /// Creates a one-time enrollment code valid `ttl_hours` ([`super::enroll::DEFAULT_TTL_HOURS`]
+    /// in the CLI; 0 makes a code that is already expired) and returns its
+    /// text, `ABCDEF-GHIJKL-…`, to show the person enrolling a phone.
+    pub async fn create_enroll_code(
+        &self,
+        label: &str,
+        ttl_hours: u32,
+    ) -> Result<String, ServerError> {
+        let code = self
+            .storage
+            .create_enroll_code(self.org, ACTOR.into(), label.into(), ttl_hours, now_ms())
+            .await?;
+        Ok(code.text)
+    }
+
+    /// Revokes a device: its next upload is refused with 403. Revoking
+    /// twice keeps the first time.
+    pub async fn revoke_device(&self, device_id: Uuid) -> Result<(), ServerError> {
+        match self
+            .storage
+            .revoke_phone(self.org, device_id, ACTOR.into(), now_ms())
+            .await?
+        {
+            Some(_) => {
+                tracing::info!(device = %device_id, "device revoked");
+                Ok(())
             }
-        })
-        .collect();
-    apply::apply_pending(&mut conn, &keys, &PseudonymKey::load_or_create(data_dir)?)?;
-    Ok(imported)
-}
-
-/// Applies stored batches not yet applied (normally done at once by the
-/// server; this catches up after a crash or an import).
-pub fn apply_pending(data_dir: &Path) -> Result<ApplyReport, ServerError> {
-    let (keys, mut conn) = open_parts(data_dir)?;
-    apply::apply_pending(&mut conn, &keys, &PseudonymKey::load_or_create(data_dir)?)
-}
-
-/// Retries every quarantined batch (after the catalog or the server was fixed).
-pub fn reapply(data_dir: &Path) -> Result<ApplyReport, ServerError> {
-    let (keys, mut conn) = open_parts(data_dir)?;
-    apply::reapply(&mut conn, &keys, &PseudonymKey::load_or_create(data_dir)?)
-}
-
-/// A batch that failed to apply, and why.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Quarantined {
-    pub device_id: Uuid,
-    pub seq: u64,
-    pub received_at_ms: i64,
-    pub reason: String,
-}
-
-pub fn quarantined(data_dir: &Path) -> Result<Vec<Quarantined>, ServerError> {
-    let conn = db::open(data_dir)?;
-    let mut statement = conn.prepare(
-        "SELECT device_id, seq, received_at, quarantine_reason FROM envelopes
-         WHERE quarantined_at IS NOT NULL ORDER BY received_at",
-    )?;
-    let rows = statement.query_map([], |row| {
-        Ok(Quarantined {
-            device_id: Uuid::from_slice(&row.get::<_, Vec<u8>>(0)?).unwrap_or_default(),
-            seq: row.get::<_, i64>(1)? as u64,
-            received_at_ms: row.get(2)?,
-            reason: row.get::<_, Option<String>>(3)?.unwrap_or_default(),
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
-/// Replaces the organization's catalog (validated first). Phones get it at
-/// their next sync when its version is higher than theirs.
-pub fn replace_catalog(
-    data_dir: &Path,
-    catalog: &crate::domain::Catalog,
-) -> Result<(), ServerError> {
-    catalog
-        .validate()
-        .map_err(|e| ServerError::Damaged(format!("catalog: {e}")))?;
-    let conn = db::open(data_dir)?;
-    conn.execute(
-        "UPDATE settings SET value = ?1 WHERE name = ?2",
-        (
-            serde_json::to_string(catalog).expect("catalog serializes"),
-            db::CATALOG,
-        ),
-    )?;
-    Ok(())
-}
-
-/// Record ids of the contacts applied from these devices (for checking a
-/// simulation against what it generated).
-pub fn contact_ids(
-    data_dir: &Path,
-    devices: &[Uuid],
-) -> Result<Vec<crate::domain::RecordId>, ServerError> {
-    let conn = db::open(data_dir)?;
-    let mut statement = conn.prepare("SELECT record_id FROM contacts WHERE device_id = ?1")?;
-    let mut ids = Vec::new();
-    for device in devices {
-        let rows = statement.query_map([device.as_bytes().as_slice()], |row| {
-            row.get::<_, [u8; 16]>(0)
-        })?;
-        for bytes in rows {
-            ids.push(crate::domain::RecordId::from_bytes(bytes?));
+            None => Err(ServerError::UnknownDevice(device_id)),
         }
     }
-    Ok(ids)
-}
 
-/// Contacts counted by the rollups and live contact rows, over the months
-/// still kept contact by contact: equal unless something was counted twice
-/// or missed.
-pub fn rollup_check(data_dir: &Path) -> Result<(u64, u64), ServerError> {
-    let conn = db::open(data_dir)?;
-    let from = retention::kept_from(&conn)?.map_or_else(String::new, |m| m.to_string());
-    let counted: i64 = conn.query_row(
-        "SELECT coalesce(sum(contacts), 0) FROM rollups WHERE dim = 'all' AND month >= ?1",
-        [&from],
-        |r| r.get(0),
-    )?;
-    let rows: i64 = conn.query_row("SELECT count(*) FROM contacts WHERE voided = 0", [], |r| {
-        r.get(0)
-    })?;
-    Ok((counted as u64, rows as u64))
-}
+    /// Every enrolled device, oldest first, with its count of stored batches.
+    pub async fn list_devices(&self) -> Result<Vec<DeviceRow>, ServerError> {
+        self.storage.devices(self.org).await
+    }
 
-/// Batches stored and not yet through the apply step (a running server
-/// applies them off the request, within moments).
-pub fn pending_batches(data_dir: &Path) -> Result<u64, ServerError> {
-    let conn = db::open(data_dir)?;
-    let n: i64 = conn.query_row(
-        "SELECT count(*) FROM envelopes
-         WHERE applied_at IS NULL AND quarantined_at IS NULL AND bytes IS NOT NULL",
-        [],
-        |r| r.get(0),
-    )?;
-    Ok(n as u64)
-}
+    /// Every alert (equivocations), oldest first.
+    pub async fn list_alerts(&self) -> Result<Vec<AlertRow>, ServerError> {
+        self.storage.alerts(self.org).await
+    }
 
-/// Who was seen by quarter and fiscal year against who was seen each
-/// month: the rows that disagree (0 when every span is its months' sum).
-pub fn span_check(data_dir: &Path) -> Result<u64, ServerError> {
-    super::ledger::span_mismatches(&db::open(data_dir)?)
-}
+    /// Imports a hand-delivery file: each envelope goes through the same
+    /// checks and dedup as an HTTP upload, in its own transaction, so one
+    /// bad envelope does not keep the others out; returns once every batch
+    /// stored has been applied. A file that is not a hand-delivery file at
+    /// all imports nothing.
+    pub async fn import_batches(&self, file: &[u8]) -> Result<Vec<ImportedBatch>, ServerError> {
+        let envelopes = decode_hand_file(file).map_err(ServerError::HandFile)?;
+        let mut imported = Vec::with_capacity(envelopes.len());
+        for bytes in envelopes {
+            let header = Envelope::decode(bytes).ok().map(|e| e.header);
+            let result = self.storage.ingest(bytes.to_vec(), now_ms()).await;
+            imported.push(ImportedBatch {
+                seq: header.as_ref().map(|h| h.seq),
+                batch_id: header.as_ref().map(|h| h.batch_id),
+                result,
+            });
+        }
+        self.storage.settled(self.org).await?;
+        Ok(imported)
+    }
 
-/// The organization's current catalog.
-pub fn catalog(data_dir: &Path) -> Result<crate::domain::Catalog, ServerError> {
-    db::catalog(&db::open(data_dir)?)
-}
+    /// Applies stored batches not yet applied (normally done at once by
+    /// the server; this catches up after a crash or an import).
+    pub async fn apply_pending(&self) -> Result<ApplyReport, ServerError> {
+        self.storage.apply_pending(self.org).await
+    }
 
-/// The month's exact figures (see [`crate::server::tally`]).
-pub fn month_tally(data_dir: &Path, month: YearMonth) -> Result<Tally, ServerError> {
-    tally(data_dir, crate::domain::report::Period::Month(month))
-}
+    /// Retries every quarantined batch (after the catalog or the server was fixed).
+    pub async fn reapply(&self) -> Result<ApplyReport, ServerError> {
+        self.storage.reapply(self.org, ACTOR.into(), now_ms()).await
+    }
 
-/// The spreadsheet CSV of `period` (`tournee report --format
-/// spreadsheet`): the report's tables in `lang`, `preamble` lines above.
-pub fn spreadsheet(
-    data_dir: &Path,
-    period: crate::domain::report::Period,
-    suppress: Option<crate::domain::report::Threshold>,
-    lang: crate::domain::i18n::Lang,
-    preamble: &[String],
-) -> Result<String, ServerError> {
-    let conn = db::open(data_dir)?;
-    let figures = super::console::report::figures(&conn, period)?;
-    let published = figures.published(suppress);
-    let sheet = figures.sheet(&published, lang);
-    Ok(crate::domain::report::spreadsheet::to_spreadsheet(
-        &sheet, lang, preamble,
-    ))
-}
+    /// Batches that failed to apply, and why, oldest received first.
+    pub async fn quarantined(&self) -> Result<Vec<Held>, ServerError> {
+        self.storage.quarantined(self.org).await
+    }
 
-/// The period's exact figures, with its comparisons.
-pub fn tally(data_dir: &Path, period: crate::domain::report::Period) -> Result<Tally, ServerError> {
-    let conn = db::open(data_dir)?;
-    let catalog = db::catalog(&conn)?;
-    tally::tally(&conn, &catalog, period)
-}
+    /// Replaces the organization's catalog (validated first). Phones get it
+    /// at their next sync when its version is higher than theirs.
+    pub async fn replace_catalog(&self, catalog: &Catalog) -> Result<(), ServerError> {
+        catalog
+            .validate()
+            .map_err(|e| ServerError::Damaged(format!("catalog: {e}")))?;
+        self.storage
+            .replace_catalog(self.org, catalog.clone())
+            .await
+    }
 
-/// What is kept of one envelope: the envelope itself until it applies,
-/// then its header, digest, signature and receipt.
-pub fn stored_batch(
-    data_dir: &Path,
-    device_id: Uuid,
-    seq: u64,
-) -> Result<Option<StoredBatch>, ServerError> {
-    Ok(queries::stored_batch(&db::open(data_dir)?, device_id, seq)?)
-}
+    /// The organization's current catalog.
+    pub async fn catalog(&self) -> Result<Catalog, ServerError> {
+        self.storage.catalog(self.org).await
+    }
 
-/// What the retention policy would destroy now (`admin purge --dry-run`).
-pub fn purge_plan(data_dir: &Path, policy: &Policy, now_ms: i64) -> Result<Plan, ServerError> {
-    retention::plan(&db::open(data_dir)?, policy, now_ms)
-}
+    /// Record ids of the contacts applied from these devices (for checking
+    /// a simulation against what it generated).
+    pub async fn contact_ids(&self, devices: &[Uuid]) -> Result<Vec<RecordId>, ServerError> {
+        self.storage.contact_ids(self.org, devices.to_vec()).await
+    }
 
-/// Destroys what the retention policy no longer allows (audited).
-pub fn purge(data_dir: &Path, policy: &Policy, now_ms: i64) -> Result<Plan, ServerError> {
-    retention::purge(
-        &mut db::open(data_dir)?,
-        policy,
-        now_ms,
-        retention::Asker::Admin,
-    )
-}
+    /// Contacts counted by the rollups and live contact rows, over the
+    /// months still kept contact by contact: equal unless something was
+    /// counted twice or missed.
+    pub async fn rollup_check(&self) -> Result<(u64, u64), ServerError> {
+        self.storage.rollup_check(self.org).await
+    }
 
-/// Creates a supervisor account (see [`supervisors`]). The name and the
-/// password are parsed by the caller, so nothing is written for bad input.
-pub fn create_supervisor(
-    data_dir: &Path,
-    name: &SupervisorName,
-    password: &Password,
-) -> Result<(), SupervisorError> {
-    supervisors::create(&db::open(data_dir)?, name, password, now_ms())
-}
+    /// Batches stored and not yet through the apply step, by this process
+    /// or another (a running server applies them within moments).
+    pub async fn pending_batches(&self) -> Result<u64, ServerError> {
+        self.storage.pending_batches(self.org).await
+    }
 
-/// Disables a supervisor account; it can no longer sign in.
-pub fn disable_supervisor(data_dir: &Path, name: &SupervisorName) -> Result<(), SupervisorError> {
-    supervisors::disable(&db::open(data_dir)?, name, now_ms())
-}
+    /// Who was seen by quarter and fiscal year against who was seen each
+    /// month: the rows that disagree (0 when every span is its months' sum).
+    pub async fn span_check(&self) -> Result<u64, ServerError> {
+        self.storage.span_check(self.org).await
+    }
 
-/// Every supervisor account, oldest first.
-pub fn list_supervisors(data_dir: &Path) -> Result<Vec<SupervisorRow>, ServerError> {
-    supervisors::list(&db::open(data_dir)?)
-}
+    /// The month's exact figures (see [`crate::server::tally`]).
+    pub async fn month_tally(&self, month: YearMonth) -> Result<Tally, ServerError> {
+        self.tally(Period::Month(month)).await
+    }
 
-/// True only for an active account and its password; see [`supervisors::verify`].
-pub fn verify_supervisor(data_dir: &Path, name: &str, password: &str) -> Result<bool, ServerError> {
-    supervisors::verify(&db::open(data_dir)?, name, password)
-}
+    /// The period's exact figures, with its comparisons.
+    pub async fn tally(&self, period: Period) -> Result<Tally, ServerError> {
+        self.storage.tally(self.org, period).await
+    }
 
-/// Adds a sealing epoch and makes it current; returns its kid. A running
-/// server keeps its keys in memory and hands out the new key once restarted.
-pub fn rotate_seal_key(data_dir: &Path) -> Result<[u8; 8], ServerError> {
-    key_changes::rotate_sealing_key(data_dir)
+    /// The spreadsheet CSV of `period` (`tournee report --format
+    /// spreadsheet`): the report's tables in `lang`, `preamble` lines above.
+    pub async fn spreadsheet(
+        &self,
+        period: Period,
+        suppress: Option<Threshold>,
+        lang: crate::domain::i18n::Lang,
+        preamble: &[String],
+    ) -> Result<String, ServerError> {
+        let figures = self.storage.report_figures(self.org, period).await?;
+        let published = figures.published(suppress);
+        let sheet = figures.sheet(&published, lang);
+        Ok(crate::domain::report::spreadsheet::to_spreadsheet(
+            &sheet, lang, preamble,
+        ))
+    }
+
+    /// What is kept of one envelope: the envelope itself until it applies,
+    /// then its header, digest, signature and receipt.
+    pub async fn stored_batch(
+        &self,
+        device_id: Uuid,
+        seq: u64,
+    ) -> Result<Option<StoredBatch>, ServerError> {
+        self.storage.stored_batch(self.org, device_id, seq).await
+    }
+
+    /// What the retention policy would destroy now (`admin purge --dry-run`).
+    pub async fn purge_plan(&self, policy: &Policy, now_ms: i64) -> Result<Plan, ServerError> {
+        self.storage.purge_plan(self.org, *policy, now_ms).await
+    }
+
+    /// Destroys what the retention policy no longer allows (audited).
+    pub async fn purge(&self, policy: &Policy, now_ms: i64) -> Result<Plan, ServerError> {
+        self.storage
+            .purge(self.org, *policy, now_ms, Asker::Admin)
+            .await
+    }
+
+    /// Creates a supervisor account (see [`supervisors`]). The name and the
+    /// password are parsed by the caller, so nothing is written for bad input.
+    pub async fn create_supervisor(
+        &self,
+        name: &SupervisorName,
+        password: &Password,
+    ) -> Result<(), SupervisorError> {
+        self.storage
+            .create_supervisor(self.org, name.clone(), password.clone(), now_ms())
+            .await
+    }
+
+    /// Disables a supervisor account; it can no longer sign in.
+    pub async fn disable_supervisor(&self, name: &SupervisorName) -> Result<(), SupervisorError> {
+        self.storage
+            .disable_supervisor(self.org, name.clone(), now_ms())
+            .await
+    }
+
+    /// Every supervisor account, oldest first.
+    pub async fn list_supervisors(&self) -> Result<Vec<SupervisorRow>, ServerError> {
+        self.storage.supervisors(self.org).await
+    }
+
+    /// True only for an active account and its password; see [`supervisors::check`].
+    pub async fn verify_supervisor(&self, name: &str, password: &str) -> Result<bool, ServerError> {
+        let secret = self
+            .storage
+            .supervisor_secret(self.org, name.to_string())
+            .await?;
+        supervisors::check(&secret, password)
+    }
+
+    /// Adds a sealing epoch and makes it current; returns its kid. A
+    /// running server keeps its keys in memory and hands out the new key
+    /// once restarted.
+    pub async fn rotate_seal_key(&self) -> Result<[u8; 8], ServerError> {
+        self.storage.rotate_sealing_key(self.org).await
+    }
 }

@@ -377,6 +377,18 @@ fn seed(conn: &Connection) -> Result<(), ServerError> {
     Ok(())
 }
 
+/// Replaces the catalog (validated by the caller).
+pub fn put_catalog(conn: &Connection, catalog: &Catalog) -> Result<(), ServerError> {
+    conn.execute(
+        "UPDATE settings SET value = ?1 WHERE name = ?2",
+        (
+            serde_json::to_string(catalog).expect("catalog serializes"),
+            CATALOG,
+        ),
+    )?;
+    Ok(())
+}
+
 pub fn catalog(conn: &Connection) -> Result<Catalog, ServerError> {
     let json: Option<String> = conn
         .query_row(

@@ -42,7 +42,6 @@ pub use http::serve;
 pub use ingest::{IngestError, SignedReceipt};
 pub use keys::ServerKeys;
 
-use db::Db;
 use limiter::FailureLimiter;
 use pseudonym::PseudonymKey;
 use rusqlite::Connection;
@@ -110,23 +109,14 @@ impl Server {
         if let Some(name) = &config.org.name {
             key_changes::set_org_name(data_dir, name)?;
         }
-        let (keys, mut conn) = open_parts(data_dir)?;
-        let pseudonyms = PseudonymKey::load_or_create(data_dir)?;
         // Batches stored but not applied when the last run stopped.
-        apply::apply_pending(&mut conn, &keys, &pseudonyms)?;
+        let storage = store::sqlite::SqliteStorage::open_applying(data_dir)?;
         let limiter =
             FailureLimiter::new(config.enroll.max_failures as usize, config.failure_window());
-        let (keys, pseudonyms) = (Arc::new(keys), Arc::new(pseudonyms));
-        let db = Db::new(conn);
-        let parts = Arc::new(Parts {
-            keys: Arc::clone(&keys),
-            pseudonyms,
-        });
-        let org = store::OrgId(keys.org_id);
         Ok(Server {
             inner: Arc::new(Inner {
-                keys,
-                storage: Arc::new(store::sqlite::SqliteStorage::new(org, db, parts)),
+                keys: Arc::clone(&storage.parts().keys),
+                storage: Arc::new(storage),
                 limiter,
                 request_timeout: config.request_timeout(),
                 retention: retention::Policy::from_config(config),
@@ -210,6 +200,11 @@ impl Server {
     /// The door to what the server stores, for the dashboard.
     pub fn storage(&self) -> &dyn store::Storage {
         self.inner.storage.as_ref()
+    }
+
+    /// The administration of this server's organization, through its door.
+    pub fn admin(&self) -> admin::Admin {
+        admin::Admin::new(Arc::clone(&self.inner.storage), self.org())
     }
 
     /// The organization this server holds.

@@ -2,6 +2,7 @@
 //! in [`super::db`]. Callers choose the transaction; these functions take
 //! a `&Connection` (a `Transaction` derefs to one).
 
+use crate::domain::RecordId;
 use crate::domain::crypto::sign::SIGNATURE_LEN;
 use crate::domain::wire::envelope::HEADER_LEN;
 use rusqlite::{Connection, OptionalExtension, Row, params};
@@ -344,4 +345,44 @@ pub fn use_code(
         params![secret_sha256, device_id.as_bytes(), now_ms],
     )?;
     Ok(changed == 1)
+}
+
+/// Record ids of the contacts applied from these devices.
+pub fn contact_ids(conn: &Connection, devices: &[Uuid]) -> rusqlite::Result<Vec<RecordId>> {
+    let mut statement = conn.prepare("SELECT record_id FROM contacts WHERE device_id = ?1")?;
+    let mut ids = Vec::new();
+    for device in devices {
+        let rows = statement.query_map([device.as_bytes().as_slice()], |row| {
+            row.get::<_, [u8; 16]>(0)
+        })?;
+        for bytes in rows {
+            ids.push(RecordId::from_bytes(bytes?));
+        }
+    }
+    Ok(ids)
+}
+
+/// Contacts counted by the rollups from month `from` on, and live contact
+/// rows.
+pub fn rollup_check(conn: &Connection, from: &str) -> rusqlite::Result<(u64, u64)> {
+    let counted: i64 = conn.query_row(
+        "SELECT coalesce(sum(contacts), 0) FROM rollups WHERE dim = 'all' AND month >= ?1",
+        [from],
+        |r| r.get(0),
+    )?;
+    let rows: i64 = conn.query_row("SELECT count(*) FROM contacts WHERE voided = 0", [], |r| {
+        r.get(0)
+    })?;
+    Ok((counted as u64, rows as u64))
+}
+
+/// Batches stored and not yet through the apply step.
+pub fn pending_batches(conn: &Connection) -> rusqlite::Result<u64> {
+    let n: i64 = conn.query_row(
+        "SELECT count(*) FROM envelopes
+         WHERE applied_at IS NULL AND quarantined_at IS NULL AND bytes IS NOT NULL",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(n as u64)
 }

@@ -115,7 +115,9 @@ fn fold(name: &str) -> String {
     name.nfkc().collect::<String>().to_lowercase()
 }
 
-/// A password being set: 12 to 1024 characters, wiped from memory when dropped.
+/// A password being set: 12 to 1024 characters, wiped from memory when
+/// dropped (a copy too).
+#[derive(Clone)]
 pub struct Password(Zeroizing<String>);
 
 impl std::fmt::Debug for Password {

@@ -81,7 +81,7 @@ impl E2e {
         let film = tempfile::tempdir().unwrap();
         let video = film.path().join("qr.y4m");
         if camera {
-            let text = EnrollLink::to_text(&server.url, &server.code());
+            let text = EnrollLink::to_text(&server.url, &server.code().await);
             std::fs::write(&video, qr_video(&text)).unwrap();
         }
 
@@ -138,7 +138,7 @@ impl E2e {
     /// Enrolls with the test server's code; the way on is in view after.
     pub async fn enroll(&self) {
         self.fill("server-address", &self.server.url).await;
-        let code = self.server.code();
+        let code = self.server.code().await;
         self.fill("enroll-code", &code).await;
         self.tap_enroll().await;
     }

@@ -104,13 +104,20 @@ impl TestServer {
         }
     }
 
-    pub fn code(&self) -> String {
-        tournee::server::admin::create_enroll_code(self.data.path(), "test", 24).unwrap()
+    pub async fn code(&self) -> String {
+        self.server
+            .admin()
+            .create_enroll_code("test", 24)
+            .await
+            .unwrap()
     }
 
     /// How many envelopes the server holds for all devices.
-    pub fn envelopes(&self) -> u64 {
-        tournee::server::admin::list_devices(self.data.path())
+    pub async fn envelopes(&self) -> u64 {
+        self.server
+            .admin()
+            .list_devices()
+            .await
             .unwrap()
             .iter()
             .map(|d| d.batches)
@@ -118,8 +125,11 @@ impl TestServer {
     }
 
     /// How many records (contacts and voids) the server applied.
-    pub fn records(&self) -> u64 {
-        tournee::server::admin::list_devices(self.data.path())
+    pub async fn records(&self) -> u64 {
+        self.server
+            .admin()
+            .list_devices()
+            .await
             .unwrap()
             .iter()
             .map(|d| d.records)
@@ -158,7 +168,7 @@ impl TestDevice {
             &mut device.store,
             &client,
             &server.url,
-            &server.code(),
+            &server.code().await,
             "test phone",
         )
         .await
@@ -346,10 +356,17 @@ pub fn contact_at(
 }
 
 /// The server's tally of a month written `YYYY-MM`.
-pub fn month_tally(server: &TestServer, text: &str) -> tournee::domain::report::Tally {
-    tournee::server::admin::month_tally(
-        server.data.path(),
-        tournee::domain::report::YearMonth::parse(text).unwrap(),
-    )
-    .unwrap()
+pub async fn month_tally(server: &TestServer, text: &str) -> tournee::domain::report::Tally {
+    server
+        .server
+        .admin()
+        .month_tally(tournee::domain::report::YearMonth::parse(text).unwrap())
+        .await
+        .unwrap()
+}
+
+/// The administration of the organization in a data directory, as
+/// `tournee admin` opens it (beside a running server or without one).
+pub fn admin(data: &std::path::Path) -> tournee::server::admin::Admin {
+    tournee::server::admin::Admin::open(data).expect("the data directory opens")
 }

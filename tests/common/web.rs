@@ -137,10 +137,14 @@ pub fn csrf_in(html: &str) -> String {
 }
 
 /// A supervisor account in `data`, for signing in.
-pub fn supervisor(data: &std::path::Path, name: &str, password: &str) {
+pub async fn supervisor(data: &std::path::Path, name: &str, password: &str) {
     let name = tournee::server::supervisors::SupervisorName::parse(name).unwrap();
     let password = tournee::server::supervisors::Password::parse(password).unwrap();
-    tournee::server::admin::create_supervisor(data, &name, &password).unwrap();
+    tournee::server::admin::Admin::open(data)
+        .unwrap()
+        .create_supervisor(&name, &password)
+        .await
+        .unwrap();
 }
 
 /// A page's path with ids folded, so one contact's detail stands for all

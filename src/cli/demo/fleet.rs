@@ -6,7 +6,7 @@
 use crate::device::{Client, Pin, Store, SyncOptions, enroll, sync};
 use crate::domain::naloxone::NALOXONE_KITS;
 use crate::domain::{Catalog, ContactDraft, IncidentDraft, OpenShift, OverdoseDraft, ShiftEnd};
-use crate::server::admin;
+use crate::server::admin::Admin;
 use chrono::{DateTime, Datelike, Duration, FixedOffset, Local, NaiveDate, TimeZone};
 use rand::rngs::SmallRng;
 use rand::seq::IndexedRandom;
@@ -374,11 +374,10 @@ fn failed(what: &str, error: impl std::fmt::Display) -> String {
     format!("{what}: {error}")
 }
 
-/// Enrolls the fleet on the server at `url` (its data directory `data`
-/// makes the codes) and plays three months of nights into it.
-pub async fn play(url: &str, data: &Path, phones_dir: &Path, seed: u64) -> Result<Story, String> {
+/// Enrolls the fleet on the server at `url` (`admin` makes the codes) and plays three months of nights into it.
+pub async fn play(url: &str, admin: &Admin, phones_dir: &Path, seed: u64) -> Result<Story, String> {
     let mut rng = SmallRng::seed_from_u64(seed);
-    let catalog = admin::catalog(data).map_err(|e| failed("catalog", e))?;
+    let catalog = admin.catalog().await.map_err(|e| failed("catalog", e))?;
     let pin = Pin::parse("demo-fleet-pin").expect("a valid PIN");
     let client = Client::new(&SyncOptions::default()).map_err(|e| failed("client", e))?;
     let options = SyncOptions {
@@ -400,8 +399,10 @@ pub async fn play(url: &str, data: &Path, phones_dir: &Path, seed: u64) -> Resul
     for (index, team) in TEAMS.iter().enumerate() {
         let home = phones_dir.join(format!("phone-{}", index + 1));
         let mut store = Store::create(&home, &pin, &catalog).map_err(|e| failed(team.label, e))?;
-        let code =
-            admin::create_enroll_code(data, team.label, 1).map_err(|e| failed(team.label, e))?;
+        let code = admin
+            .create_enroll_code(team.label, 1)
+            .await
+            .map_err(|e| failed(team.label, e))?;
         enroll(&mut store, &client, url, &code, team.label)
             .await
             .map_err(|e| failed(team.label, e))?;
@@ -510,7 +511,10 @@ pub async fn play(url: &str, data: &Path, phones_dir: &Path, seed: u64) -> Resul
                 .seal_pending(chrono::Utc::now().timestamp_millis())
                 .map_err(|e| failed(team.label, e))?;
             let (file, count) = store.export_batches().map_err(|e| failed(team.label, e))?;
-            admin::import_batches(data, &file).map_err(|e| failed(team.label, e))?;
+            admin
+                .import_batches(&file)
+                .await
+                .map_err(|e| failed(team.label, e))?;
             story.hand_delivered_batches = count;
         }
         // Back in range: everything still waiting goes now.

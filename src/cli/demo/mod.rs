@@ -13,7 +13,7 @@ use crate::app::{Phone, liveview};
 use crate::device::{Client, Pin, Store, SyncOptions, enroll};
 use crate::domain::i18n::Lang;
 use crate::server::supervisors::{Password, SupervisorName};
-use crate::server::{Config, Server, admin};
+use crate::server::{Config, Server};
 use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::{self, Next};
@@ -104,13 +104,15 @@ async fn demo(args: DemoArgs, root: PathBuf) -> Outcome {
     let mut config = Config::default();
     config.org.name = Some(ORG_NAME.into());
     let server = Server::open_with(&data, &config).map_err(|e| sys(e.to_string()))?;
+    let admin = server.admin();
     let password = random_password().map_err(|e| sys(e.to_string()))?;
-    admin::create_supervisor(
-        &data,
-        &SupervisorName::parse(SUPERVISOR).expect("a valid name"),
-        &Password::parse(&password).expect("a long enough password"),
-    )
-    .map_err(|e| sys(e.to_string()))?;
+    admin
+        .create_supervisor(
+            &SupervisorName::parse(SUPERVISOR).expect("a valid name"),
+            &Password::parse(&password).expect("a long enough password"),
+        )
+        .await
+        .map_err(|e| sys(e.to_string()))?;
 
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
@@ -146,14 +148,16 @@ async fn demo(args: DemoArgs, root: PathBuf) -> Outcome {
         let _ = stop_rx.await;
     }));
 
-    let story = fleet::play(&url, &data, &root.join("phones"), args.seed)
+    let story = fleet::play(&url, &admin, &root.join("phones"), args.seed)
         .await
         .map_err(sys)?;
 
-    let catalog = admin::catalog(&data).map_err(|e| sys(e.to_string()))?;
+    let catalog = admin.catalog().await.map_err(|e| sys(e.to_string()))?;
     let pin = Pin::choose(APP_PIN).expect("a PIN that meets the rule");
     let mut store = Store::create(&app_home, &pin, &catalog).map_err(|e| sys(e.to_string()))?;
-    let code = admin::create_enroll_code(&data, "Application (démo)", 1)
+    let code = admin
+        .create_enroll_code("Application (démo)", 1)
+        .await
         .map_err(|e| sys(e.to_string()))?;
     let client = Client::new(&SyncOptions::default()).map_err(|e| sys(e.to_string()))?;
     enroll(&mut store, &client, &url, &code, "Application (démo)")
@@ -186,7 +190,9 @@ async fn demo(args: DemoArgs, root: PathBuf) -> Outcome {
     println!("    Connexion / Sign-in:          {SUPERVISOR} / {password}");
     if web_app {
         // A code for the browser that opens the offline app: its own phone.
-        let code = admin::create_enroll_code(&data, "Téléphone web (démo)", 1)
+        let code = admin
+            .create_enroll_code("Téléphone web (démo)", 1)
+            .await
             .map_err(|e| sys(e.to_string()))?;
         println!("  Application hors ligne / Offline app:   {url}/app/");
         println!("    Code d'inscription / Enrollment code: {code}");

@@ -415,13 +415,7 @@ pub fn change(
         Ok(done) => done,
         Err(refusal) => return Ok(Err(refusal)),
     };
-    tx.execute(
-        "UPDATE settings SET value = ?1 WHERE name = ?2",
-        (
-            serde_json::to_string(&next).expect("catalog serializes"),
-            db::CATALOG,
-        ),
-    )?;
+    db::put_catalog(&tx, &next)?;
     let part = change.section().map_or("bundles", Section::key);
     let target = format!("{part}/{id}");
     audit::record(&tx, actor, Action::CatalogChange, &target, &what, now_ms)?;

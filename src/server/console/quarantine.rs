@@ -6,10 +6,12 @@ use crate::server::Parts;
 use crate::server::apply::{self, ApplyReport};
 use crate::server::error::ServerError;
 use rusqlite::Connection;
+use uuid::Uuid;
 
 /// A quarantined batch as supervisors see it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Held {
+    pub device_id: Uuid,
     pub phone: String,
     pub seq: u64,
     pub received_at_ms: i64,
@@ -19,7 +21,8 @@ pub struct Held {
 /// Every quarantined batch, oldest received first.
 pub fn held(conn: &Connection) -> Result<Vec<Held>, ServerError> {
     let mut statement = conn.prepare(
-        "SELECT coalesce(d.label, ''), e.seq, e.received_at, coalesce(e.quarantine_reason, '')
+        "SELECT coalesce(d.label, ''), e.seq, e.received_at, coalesce(e.quarantine_reason, ''),
+                e.device_id
          FROM envelopes e LEFT JOIN devices d ON d.device_id = e.device_id
          WHERE e.quarantined_at IS NOT NULL ORDER BY e.received_at, e.seq",
     )?;
@@ -30,6 +33,7 @@ pub fn held(conn: &Connection) -> Result<Vec<Held>, ServerError> {
                 seq: r.get::<_, i64>(1)? as u64,
                 received_at_ms: r.get(2)?,
                 reason: r.get(3)?,
+                device_id: Uuid::from_slice(&r.get::<_, Vec<u8>>(4)?).unwrap_or_default(),
             })
         })?
         .collect::<Result<_, _>>()?;

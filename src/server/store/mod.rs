@@ -25,11 +25,12 @@ use super::console::quarantine::Held;
 use super::console::report::{CsvStyle, Figures};
 use super::console::sessions::{Lifetimes, NewSession, SessionRow};
 use super::error::ServerError;
+use super::queries::{AlertRow, DeviceRow, StoredBatch};
 use super::retention::{Asker, Plan, Policy};
-use super::supervisors::StoredSecret;
+use super::supervisors::{Password, StoredSecret, SupervisorError, SupervisorName, SupervisorRow};
 use super::{EnrollError, IngestError, SignedReceipt};
 use crate::domain::report::template::Template;
-use crate::domain::report::{Period, Threshold, YearMonth};
+use crate::domain::report::{Period, Tally, Threshold, YearMonth};
 use crate::domain::{Catalog, RecordId};
 use std::fmt;
 use uuid::Uuid;
@@ -239,4 +240,62 @@ pub trait Storage: Send + Sync {
         request: CsvRequest,
         now_ms: i64,
     ) -> Result<String, ServerError>;
+    /// A period's exact figures, with its comparisons (`tournee report`).
+    async fn tally(&self, org: OrgId, period: Period) -> Result<Tally, ServerError>;
+
+    // The host's administration (`tournee admin`).
+    /// Every enrolled phone, oldest first, with its count of stored batches.
+    async fn devices(&self, org: OrgId) -> Result<Vec<DeviceRow>, ServerError>;
+    /// Every alert (equivocations), oldest first.
+    async fn alerts(&self, org: OrgId) -> Result<Vec<AlertRow>, ServerError>;
+    /// Replaces the catalog with one validated by the caller.
+    async fn replace_catalog(&self, org: OrgId, catalog: Catalog) -> Result<(), ServerError>;
+    /// What is kept of one envelope.
+    async fn stored_batch(
+        &self,
+        org: OrgId,
+        device: Uuid,
+        seq: u64,
+    ) -> Result<Option<StoredBatch>, ServerError>;
+    /// What the retention policy would destroy at `now_ms`.
+    async fn purge_plan(
+        &self,
+        org: OrgId,
+        policy: Policy,
+        now_ms: i64,
+    ) -> Result<Plan, ServerError>;
+    async fn create_supervisor(
+        &self,
+        org: OrgId,
+        name: SupervisorName,
+        password: Password,
+        now_ms: i64,
+    ) -> Result<(), SupervisorError>;
+    async fn disable_supervisor(
+        &self,
+        org: OrgId,
+        name: SupervisorName,
+        now_ms: i64,
+    ) -> Result<(), SupervisorError>;
+    /// Every supervisor account, oldest first.
+    async fn supervisors(&self, org: OrgId) -> Result<Vec<SupervisorRow>, ServerError>;
+    /// Adds a sealing epoch and makes it current; its kid.
+    async fn rotate_sealing_key(&self, org: OrgId) -> Result<[u8; 8], ServerError>;
+
+    // Checks of what is stored, for tests and `tournee simulate`.
+    /// Record ids of the contacts applied from these phones.
+    async fn contact_ids(
+        &self,
+        org: OrgId,
+        devices: Vec<Uuid>,
+    ) -> Result<Vec<RecordId>, ServerError>;
+    /// Contacts counted by the rollups and live contact rows over the
+    /// months still kept contact by contact: equal unless something was
+    /// counted twice or missed.
+    async fn rollup_check(&self, org: OrgId) -> Result<(u64, u64), ServerError>;
+    /// Batches stored and not yet through apply (by any process).
+    async fn pending_batches(&self, org: OrgId) -> Result<u64, ServerError>;
+    /// Rows of who was seen by quarter or fiscal year that are not the
+    /// sum of their months (0 when all agree).
+    async fn span_check(&self, org: OrgId) -> Result<u64, ServerError>;
 }

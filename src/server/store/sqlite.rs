@@ -6,6 +6,7 @@
 
 use super::applier::Applier;
 use super::{CsvRequest, OrgId, Storage};
+use crate::domain::report::Tally;
 use crate::domain::report::{Period, YearMonth};
 use crate::domain::{Catalog, RecordId};
 use crate::server::apply::ApplyReport;
@@ -21,29 +22,79 @@ use crate::server::console::report::{self, Export, Figures};
 use crate::server::console::sessions::{self, Lifetimes, NewSession, SessionRow};
 use crate::server::db::{self, Db};
 use crate::server::error::ServerError;
+use crate::server::pseudonym::PseudonymKey;
+use crate::server::queries::{self, AlertRow, DeviceRow, StoredBatch};
 use crate::server::retention::{self, Asker, Plan, Policy};
 use crate::server::supervisors::{self, StoredSecret};
+use crate::server::supervisors::{Password, SupervisorError, SupervisorName, SupervisorRow};
 use crate::server::{EnrollError, IngestError, Parts, SignedReceipt, apply, enroll, ingest};
+use crate::server::{key_changes, ledger, open_parts, tally};
 use rusqlite::Connection;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use uuid::Uuid;
 
 pub struct SqliteStorage {
     org: OrgId,
+    data_dir: PathBuf,
     db: Db,
     parts: Arc<Parts>,
     applier: Applier,
 }
 
 impl SqliteStorage {
-    pub fn new(org: OrgId, db: Db, parts: Arc<Parts>) -> SqliteStorage {
+    /// Opens `data_dir` (keys and database made on first use), leaving
+    /// batches not yet applied for the applier.
+    pub fn open(data_dir: &Path) -> Result<SqliteStorage, ServerError> {
+        SqliteStorage::open_then(data_dir, |_, _, _| Ok(()))
+    }
+
+    /// [`open`](Self::open), then applies the batches a previous run left
+    /// waiting, before anything else can reach the file (a server's start).
+    pub fn open_applying(data_dir: &Path) -> Result<SqliteStorage, ServerError> {
+        SqliteStorage::open_then(data_dir, |conn, keys, pseudonyms| {
+            apply::apply_pending(conn, keys, pseudonyms).map(drop)
+        })
+    }
+
+    fn open_then(
+        data_dir: &Path,
+        first: impl FnOnce(
+            &mut Connection,
+            &crate::server::ServerKeys,
+            &PseudonymKey,
+        ) -> Result<(), ServerError>,
+    ) -> Result<SqliteStorage, ServerError> {
+        let (keys, mut conn) = open_parts(data_dir)?;
+        let pseudonyms = PseudonymKey::load_or_create(data_dir)?;
+        first(&mut conn, &keys, &pseudonyms)?;
+        let org = OrgId(keys.org_id);
+        let parts = Arc::new(Parts {
+            keys: Arc::new(keys),
+            pseudonyms: Arc::new(pseudonyms),
+        });
+        Ok(SqliteStorage::new(org, data_dir, Db::new(conn), parts))
+    }
+
+    pub fn new(org: OrgId, data_dir: &Path, db: Db, parts: Arc<Parts>) -> SqliteStorage {
         let applier = Applier::new(db.clone(), Arc::clone(&parts));
         SqliteStorage {
             org,
+            data_dir: data_dir.to_path_buf(),
             db,
             parts,
             applier,
         }
+    }
+
+    /// The organization this file holds.
+    pub fn org(&self) -> OrgId {
+        self.org
+    }
+
+    /// The keys this file's organization signs and seals with.
+    pub fn parts(&self) -> &Arc<Parts> {
+        &self.parts
     }
 
     /// Runs `work` on the connection, for this file's organization only.
@@ -378,5 +429,123 @@ impl Storage for SqliteStorage {
             report::export_csv(conn, &actor, &export, now_ms)
         })
         .await
+    }
+
+    async fn tally(&self, org: OrgId, period: Period) -> Result<Tally, ServerError> {
+        self.run(org, move |conn, _| {
+            let catalog = db::catalog(conn)?;
+            tally::tally(conn, &catalog, period)
+        })
+        .await
+    }
+
+    async fn devices(&self, org: OrgId) -> Result<Vec<DeviceRow>, ServerError> {
+        self.run(org, |conn, _| Ok(queries::devices(conn)?)).await
+    }
+
+    async fn alerts(&self, org: OrgId) -> Result<Vec<AlertRow>, ServerError> {
+        self.run(org, |conn, _| Ok(queries::alerts(conn)?)).await
+    }
+
+    async fn replace_catalog(&self, org: OrgId, catalog: Catalog) -> Result<(), ServerError> {
+        self.run(org, move |conn, _| db::put_catalog(conn, &catalog))
+            .await
+    }
+
+    async fn stored_batch(
+        &self,
+        org: OrgId,
+        device: Uuid,
+        seq: u64,
+    ) -> Result<Option<StoredBatch>, ServerError> {
+        self.run(org, move |conn, _| {
+            Ok(queries::stored_batch(conn, device, seq)?)
+        })
+        .await
+    }
+
+    async fn purge_plan(
+        &self,
+        org: OrgId,
+        policy: Policy,
+        now_ms: i64,
+    ) -> Result<Plan, ServerError> {
+        self.run(org, move |conn, _| retention::plan(conn, &policy, now_ms))
+            .await
+    }
+
+    async fn create_supervisor(
+        &self,
+        org: OrgId,
+        name: SupervisorName,
+        password: Password,
+        now_ms: i64,
+    ) -> Result<(), SupervisorError> {
+        self.run(org, move |conn, _| {
+            Ok(supervisors::create(conn, &name, &password, now_ms))
+        })
+        .await?
+    }
+
+    async fn disable_supervisor(
+        &self,
+        org: OrgId,
+        name: SupervisorName,
+        now_ms: i64,
+    ) -> Result<(), SupervisorError> {
+        self.run(org, move |conn, _| {
+            Ok(supervisors::disable(conn, &name, now_ms))
+        })
+        .await?
+    }
+
+    async fn supervisors(&self, org: OrgId) -> Result<Vec<SupervisorRow>, ServerError> {
+        self.run(org, |conn, _| supervisors::list(conn)).await
+    }
+
+    async fn rotate_sealing_key(&self, org: OrgId) -> Result<[u8; 8], ServerError> {
+        if org != self.org {
+            return Err(ServerError::UnknownOrg(org.0));
+        }
+        // The keys live in files beside the database; this process's
+        // copy in memory keeps the old epoch current until it restarts.
+        let data_dir = self.data_dir.clone();
+        tokio::task::spawn_blocking(move || key_changes::rotate_sealing_key(&data_dir))
+            .await
+            .map_err(|e| ServerError::Damaged(format!("key rotation stopped: {e}")))?
+    }
+
+    async fn contact_ids(
+        &self,
+        org: OrgId,
+        devices: Vec<Uuid>,
+    ) -> Result<Vec<RecordId>, ServerError> {
+        self.run(org, move |conn, _| {
+            Ok(queries::contact_ids(conn, &devices)?)
+        })
+        .await
+    }
+
+    async fn rollup_check(&self, org: OrgId) -> Result<(u64, u64), ServerError> {
+        self.run(org, |conn, _| {
+            let from = retention::kept_from(conn)?.map_or_else(String::new, |m| m.to_string());
+            Ok(queries::rollup_check(conn, &from)?)
+        })
+        .await
+    }
+
+    async fn pending_batches(&self, org: OrgId) -> Result<u64, ServerError> {
+        // Not `run`: it must not wait for this process's applier, since
+        // what it counts is what any process has left to apply.
+        if org != self.org {
+            return Err(ServerError::UnknownOrg(org.0));
+        }
+        self.db
+            .call(|conn| Ok(queries::pending_batches(conn)?))
+            .await
+    }
+
+    async fn span_check(&self, org: OrgId) -> Result<u64, ServerError> {
+        self.run(org, |conn, _| ledger::span_mismatches(conn)).await
     }
 }
