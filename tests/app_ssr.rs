@@ -607,8 +607,8 @@ fn a_view_opened_after_the_inactivity_delay_starts_locked() {
     assert!(!session.is_unlocked());
 }
 
-#[tokio::test]
-async fn unlocking_runs_off_the_ui_thread_and_says_so_meanwhile() {
+#[test]
+fn unlocking_runs_off_the_ui_thread_and_says_so_meanwhile() {
     let (_home, session) = unlocked();
     wait(session.lock());
     let runtime = tokio::runtime::Runtime::new().unwrap();
@@ -646,8 +646,8 @@ async fn unlocking_runs_off_the_ui_thread_and_says_so_meanwhile() {
     assert!(!session.is_unlocked());
 }
 
-#[tokio::test]
-async fn creating_the_pin_runs_off_the_ui_thread_then_offers_enrollment() {
+#[test]
+fn creating_the_pin_runs_off_the_ui_thread_then_offers_enrollment() {
     let home = tempfile::tempdir().unwrap();
     let session = Session::new(home.path());
     let runtime = tokio::runtime::Runtime::new().unwrap();

@@ -120,11 +120,13 @@ pub fn run(args: AdminArgs, lang: Lang) -> Outcome {
     let config = settings(args.config.as_deref(), lang)?;
     let dir = data_dir(args.data, &config);
     let fail = |e: ServerError| Failure::server(e, lang);
-    let admin = Admin::open(&dir).map_err(fail)?;
+    // Opened once the command's own input is checked: bad input writes
+    // nothing, not even a new data directory.
+    let open = || Admin::open(&dir).map_err(fail);
     match args.command {
         AdminCommand::EnrollCode { label, ttl } => {
             let ttl = ttl.unwrap_or(config.enroll.code_ttl_hours);
-            let code = block_on(admin.create_enroll_code(&label, ttl)).map_err(fail)?;
+            let code = block_on(open()?.create_enroll_code(&label, ttl)).map_err(fail)?;
             let label = label.trim();
             let shown = if label.is_empty() {
                 Msg::NoLabel.text(lang)
@@ -151,11 +153,11 @@ pub fn run(args: AdminArgs, lang: Lang) -> Outcome {
                     &[("value", &device_id)],
                 )])
             })?;
-            block_on(admin.revoke_device(id)).map_err(fail)?;
+            block_on(open()?.revoke_device(id)).map_err(fail)?;
             println!("{}", tr(lang, Msg::DeviceRevoked, &[("value", &id)]));
         }
         AdminCommand::ListDevices { json } => {
-            let devices = block_on(admin.list_devices()).map_err(fail)?;
+            let devices = block_on(open()?.list_devices()).map_err(fail)?;
             if json {
                 println!("{}", devices_json(&devices));
             } else {
@@ -163,7 +165,7 @@ pub fn run(args: AdminArgs, lang: Lang) -> Outcome {
             }
         }
         AdminCommand::ListAlerts { json } => {
-            let alerts = block_on(admin.list_alerts()).map_err(fail)?;
+            let alerts = block_on(open()?.list_alerts()).map_err(fail)?;
             if json {
                 println!("{}", alerts_json(&alerts));
             } else {
@@ -178,11 +180,11 @@ pub fn run(args: AdminArgs, lang: Lang) -> Outcome {
                     &[("path", &file.display()), ("value", &e)],
                 )])
             })?;
-            let results = block_on(admin.import_batches(&bytes)).map_err(fail)?;
+            let results = block_on(open()?.import_batches(&bytes)).map_err(fail)?;
             return report_import(&results, lang);
         }
         AdminCommand::Quarantine => {
-            let batches = block_on(admin.quarantined()).map_err(fail)?;
+            let batches = block_on(open()?.quarantined()).map_err(fail)?;
             if batches.is_empty() {
                 println!("{}", Msg::QuarantineEmpty.text(lang));
             }
@@ -197,7 +199,7 @@ pub fn run(args: AdminArgs, lang: Lang) -> Outcome {
             }
         }
         AdminCommand::Reapply => {
-            let report = block_on(admin.reapply()).map_err(fail)?;
+            let report = block_on(open()?.reapply()).map_err(fail)?;
             println!(
                 "{}",
                 tr(
@@ -207,16 +209,16 @@ pub fn run(args: AdminArgs, lang: Lang) -> Outcome {
                 )
             );
         }
-        AdminCommand::CreateSupervisor { name } => return supervisor::create(&admin, &name, lang),
+        AdminCommand::CreateSupervisor { name } => return supervisor::create(&dir, &name, lang),
         AdminCommand::DisableSupervisor { name } => {
-            return supervisor::disable(&admin, &name, lang);
+            return supervisor::disable(&dir, &name, lang);
         }
-        AdminCommand::ListSupervisors { json } => return supervisor::list(&admin, json, lang),
+        AdminCommand::ListSupervisors { json } => return supervisor::list(&open()?, json, lang),
         AdminCommand::Purge { dry_run, json } => {
-            return super::purge::run(&admin, &config, dry_run, json, lang);
+            return super::purge::run(&open()?, &config, dry_run, json, lang);
         }
         AdminCommand::RotateSealKey => {
-            let kid = hex::encode(block_on(admin.rotate_seal_key()).map_err(fail)?);
+            let kid = hex::encode(block_on(open()?.rotate_seal_key()).map_err(fail)?);
             println!("{}", tr(lang, Msg::SealKeyRotated, &[("value", &kid)]));
             println!("{kid}");
         }

@@ -14,6 +14,7 @@ use crate::server::supervisors::{
 };
 use serde_json::json;
 use std::io::{BufRead, IsTerminal};
+use std::path::Path;
 use zeroize::Zeroizing;
 
 fn failure(error: SupervisorError, lang: Lang) -> Failure {
@@ -64,9 +65,10 @@ fn new_password(lang: Lang) -> Result<Password, Failure> {
     Ok(password)
 }
 
-pub fn create(admin: &Admin, name: &str, lang: Lang) -> Outcome {
+pub fn create(dir: &Path, name: &str, lang: Lang) -> Outcome {
     let name = SupervisorName::parse(name).map_err(|e| failure(e, lang))?;
     let password = new_password(lang)?;
+    let admin = Admin::open(dir).map_err(|e| Failure::server(e, lang))?;
     block_on(admin.create_supervisor(&name, &password)).map_err(|e| failure(e, lang))?;
     println!(
         "{}",
@@ -75,8 +77,9 @@ pub fn create(admin: &Admin, name: &str, lang: Lang) -> Outcome {
     Ok(())
 }
 
-pub fn disable(admin: &Admin, name: &str, lang: Lang) -> Outcome {
+pub fn disable(dir: &Path, name: &str, lang: Lang) -> Outcome {
     let name = SupervisorName::parse(name).map_err(|e| failure(e, lang))?;
+    let admin = Admin::open(dir).map_err(|e| Failure::server(e, lang))?;
     block_on(admin.disable_supervisor(&name)).map_err(|e| failure(e, lang))?;
     println!(
         "{}",

@@ -319,6 +319,16 @@ messages! {
         "No device {value} is enrolled on this server. See `tournee admin list-devices`.";
     ServerUnknownOrg => "L'organisme {value} n'est pas hébergé sur ce serveur.",
         "Organization {value} is not hosted on this server.";
+    ServerBadSlug => "Identifiant d'organisme « {value} » : de 2 à {max} lettres minuscules sans accent, chiffres ou traits d'union, commençant par une lettre (par exemple rue-action).",
+        "Organization slug \"{value}\": 2 to {max} unaccented lowercase letters, digits or hyphens, starting with a letter (for example rue-action).";
+    ServerOrgName => "Nom de l'organisme : de 1 à {max} caractères, sans caractères de contrôle.",
+        "Organization name: 1 to {max} characters, no control characters.";
+    ServerSlugTaken => "Un organisme s'appelle déjà « {value} » sur ce serveur. Rien n'a été créé.",
+        "An organization named \"{value}\" is already hosted here. Nothing was created.";
+    ServerUnknownSlug => "Aucun organisme « {value} » n'est hébergé sur ce serveur. Voyez « tournee admin list-orgs ».",
+        "No organization \"{value}\" is hosted on this server. See `tournee admin list-orgs`.";
+    ServerDatabaseUnreachable => "La base de données du serveur ne répond pas ({value}). Rien n'a été enregistré; vérifiez l'adresse et que PostgreSQL tourne.",
+        "The server's database does not answer ({value}). Nothing was saved; check the address and that PostgreSQL is running.";
     ServerBadDeviceId => "« {value} » n'est pas un identifiant d'appareil (format 0190a3c4-…).",
         "\"{value}\" is not a device id (format 0190a3c4-…).";
     ServerBadTtl => "Durée de validité : de 0 à {max} heures.", "Validity: 0 to {max} hours.";

@@ -27,6 +27,18 @@ pub enum ServerError {
     Random,
     #[error("storage error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    #[error("database error: {0}")]
+    Postgres(#[from] tokio_postgres::Error),
+    #[error("the database does not answer: {0}")]
+    Unreachable(String),
+    #[error("an organization's slug has 2 to {max} lowercase letters, digits or hyphens")]
+    BadSlug { slug: String, max: usize },
+    #[error("an organization's name has 1 to {max} characters")]
+    OrgName { max: usize },
+    #[error("organization {0} already exists")]
+    SlugTaken(String),
+    #[error("no organization {0} is hosted here")]
+    UnknownSlug(String),
     #[error("file error: {0}")]
     Io(#[from] std::io::Error),
     #[error("report template {0}")]
@@ -44,6 +56,10 @@ impl ServerError {
                 | ServerError::Label { .. }
                 | ServerError::HandFile(_)
                 | ServerError::Template(_)
+                | ServerError::BadSlug { .. }
+                | ServerError::OrgName { .. }
+                | ServerError::SlugTaken(_)
+                | ServerError::UnknownSlug(_)
         )
     }
 
@@ -59,6 +75,16 @@ impl ServerError {
             ServerError::HandFile(why) => tr(lang, Msg::ServerBadHandFile, &[("value", why)]),
             ServerError::Random => tr(lang, Msg::ServerStorage, &[("value", &self)]),
             ServerError::Sqlite(e) => tr(lang, Msg::ServerStorage, &[("value", e)]),
+            ServerError::Postgres(e) => tr(lang, Msg::ServerStorage, &[("value", e)]),
+            ServerError::Unreachable(why) => {
+                tr(lang, Msg::ServerDatabaseUnreachable, &[("value", why)])
+            }
+            ServerError::BadSlug { slug, max } => {
+                tr(lang, Msg::ServerBadSlug, &[("value", slug), ("max", max)])
+            }
+            ServerError::OrgName { max } => tr(lang, Msg::ServerOrgName, &[("max", max)]),
+            ServerError::SlugTaken(slug) => tr(lang, Msg::ServerSlugTaken, &[("value", slug)]),
+            ServerError::UnknownSlug(slug) => tr(lang, Msg::ServerUnknownSlug, &[("value", slug)]),
             ServerError::Io(e) => tr(lang, Msg::ServerStorage, &[("value", e)]),
             ServerError::Template(e) => tr(lang, Msg::ServerBadTemplate, &[("value", e)]),
         }

@@ -90,6 +90,30 @@ impl ServerKeys {
         load(&dir)
     }
 
+    /// The keys as a host's database keeps them: the signing key's PKCS#8
+    /// and each sealing epoch's 32 secret bytes, the current one first.
+    pub fn from_parts(
+        org_id: Uuid,
+        org_name: String,
+        signing_pkcs8: &[u8],
+        sealing: &[[u8; 32]],
+    ) -> Result<ServerKeys, ServerError> {
+        let signer = Signer::from_pkcs8(signing_pkcs8)
+            .map_err(|_| ServerError::Keys(format!("signing key of {org_id}")))?;
+        if sealing.is_empty() {
+            return Err(ServerError::Keys(format!("no sealing key for {org_id}")));
+        }
+        Ok(ServerKeys {
+            org_id,
+            org_name,
+            signer,
+            sealing: sealing
+                .iter()
+                .map(|bytes| SealingKey::from_secret(StaticSecret::from(*bytes)))
+                .collect(),
+        })
+    }
+
     pub fn signer(&self) -> &Signer {
         &self.signer
     }

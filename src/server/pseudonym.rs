@@ -51,7 +51,7 @@ impl PseudonymKey {
         Ok(PseudonymKey(hmac::Key::new(hmac::HMAC_SHA256, &bytes)))
     }
 
-    #[cfg(test)]
+    /// The key as a host's database keeps it.
     pub fn from_bytes(bytes: &[u8; 32]) -> PseudonymKey {
         PseudonymKey(hmac::Key::new(hmac::HMAC_SHA256, bytes))
     }

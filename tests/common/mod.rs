@@ -19,6 +19,7 @@ pub mod app_e2e;
 pub mod browser;
 pub mod cli;
 pub mod old_store;
+pub mod pg;
 pub mod ssr;
 pub mod web;
 

@@ -11,6 +11,8 @@
 //! calls block, so they run on tokio's blocking pool).
 
 pub mod applier;
+pub mod postgres;
+pub mod slug;
 pub mod sqlite;
 
 use super::apply::ApplyReport;

@@ -1,0 +1,70 @@
+//! The host's backend: every organization a regional host serves, in one
+//! PostgreSQL database reached through a pool of connections
+//! (tokio-postgres with deadpool). [`PgHost::connect`] migrates the
+//! schema ([`schema`]) before anything else reads it; [`orgs`] creates
+//! the organizations and keeps each one's keys, never shared and never
+//! derived from another's.
+//!
+//! This is the first part of the host: organizations and their keys. The
+//! calls of the storage door (phones, batches, the ledger, the dashboard)
+//! follow, each scoped by the organization's id like every row here.
+
+pub mod orgs;
+pub mod schema;
+
+use crate::server::error::ServerError;
+use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};
+use tokio_postgres::NoTls;
+
+/// Connections kept open to the database: enough for a host's requests
+/// and its apply task on a small machine.
+const POOL_SIZE: usize = 16;
+
+#[derive(Clone)]
+pub struct PgHost {
+    pool: Pool,
+}
+
+impl std::fmt::Debug for PgHost {
+    // The address may hold a password: never printed.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgHost").finish_non_exhaustive()
+    }
+}
+
+impl PgHost {
+    /// Connects to `url` (`postgres://user:password@host:port/database`)
+    /// and brings its schema to this release's.
+    ///
+    /// The connection is not encrypted (no TLS): the database belongs on
+    /// the host's own machine or private network, never across the
+    /// internet.
+    pub async fn connect(url: &str) -> Result<PgHost, ServerError> {
+        let config: tokio_postgres::Config = url.parse().map_err(|e: tokio_postgres::Error| {
+            ServerError::Unreachable(format!("address: {e}"))
+        })?;
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(POOL_SIZE)
+            .build()
+            .map_err(|e| ServerError::Unreachable(e.to_string()))?;
+        let host = PgHost { pool };
+        let mut client = host.client().await?;
+        schema::migrate(&mut client).await?;
+        Ok(host)
+    }
+
+    /// One connection from the pool, returned to it when dropped.
+    pub(crate) async fn client(&self) -> Result<Object, ServerError> {
+        self.pool
+            .get()
+            .await
+            .map_err(|e| ServerError::Unreachable(e.to_string()))
+    }
+}
