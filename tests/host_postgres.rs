@@ -1,16 +1,22 @@
 //! The regional host's PostgreSQL backend, on a real PostgreSQL (see
 //! `common::pg`): its schema migrates once even when two servers start
 //! together, a newer schema is refused, and each organization gets keys
-//! of its own that no other organization's phones or batches can use.
+//! of its own that no other organization's phones or batches can use;
+//! ingest judges each envelope for the organization it names.
 
 mod common;
 
+use common::contact_at;
 use common::pg::test_db;
-use tournee::domain::PersonCode;
-use tournee::server::ServerError;
+use tournee::domain::crypto::sign::Signer;
+use tournee::domain::wire::envelope::{SealTo, seal};
+use tournee::domain::wire::{Receipt, ReceiptStatus, batch};
+use tournee::domain::{PersonCode, Record};
 use tournee::server::store::OrgId;
 use tournee::server::store::postgres::{PgHost, schema};
 use tournee::server::store::slug::Slug;
+use tournee::server::{IngestError, ServerError};
+use uuid::Uuid;
 
 fn slug(text: &str) -> Slug {
     Slug::parse(text).unwrap()
@@ -167,4 +173,164 @@ async fn an_unreachable_database_is_named_plainly() {
         !text.contains("secret"),
         "the password is never shown: {text}"
     );
+}
+
+/// A phone enrolled with `org` on the host: its id and signing key.
+async fn phone(host: &PgHost, org: OrgId, label: &str) -> (Uuid, Signer) {
+    let (signer, _) = Signer::generate().unwrap();
+    let id = Uuid::now_v7();
+    host.insert_device(org, id, &signer.public_key(), label, "0.1.0", 1)
+        .await
+        .unwrap();
+    (id, signer)
+}
+
+/// Batch `seq` of one contact with `syringes`, sealed to `org`'s current
+/// key (or claiming `claimed` as its organization).
+async fn envelope(
+    host: &PgHost,
+    org: OrgId,
+    claimed: OrgId,
+    (device_id, signer): &(Uuid, Signer),
+    seq: u64,
+    syringes: u32,
+) -> Vec<u8> {
+    let (keys, _) = host.keys(org).await.unwrap();
+    let sealing = keys.current_sealing();
+    let to = SealTo {
+        org_id: claimed.0,
+        device_id: *device_id,
+        kid: sealing.kid,
+        recipient: &sealing.public,
+        signer,
+    };
+    let contact = contact_at(
+        "2026-11-20T22:00:00-05:00",
+        "gatineau",
+        "known",
+        1,
+        Some("Foxtrot-76"),
+        &[("seringues", syringes)],
+    );
+    seal(
+        &to,
+        seq,
+        Uuid::now_v7(),
+        0,
+        &batch::encode(&[Record::Contact(contact)]),
+    )
+    .unwrap()
+}
+
+#[tokio::test]
+async fn ingest_stores_each_batch_for_the_organization_it_names_and_no_other() {
+    let Some(db) = test_db().await else { return };
+    let host = PgHost::connect(&db.url).await.unwrap();
+    let cactus = host
+        .create_org(&slug("cactus"), "Cactus", 1)
+        .await
+        .unwrap()
+        .id;
+    let rue = host
+        .create_org(&slug("rue-action"), "Rue Action", 1)
+        .await
+        .unwrap()
+        .id;
+    let night = phone(&host, cactus, "Nuit 1").await;
+    let cactus_key = host.keys(cactus).await.unwrap().0.signing_public_key();
+    let rue_key = host.keys(rue).await.unwrap().0.signing_public_key();
+
+    let first = envelope(&host, cactus, cactus, &night, 1, 10).await;
+    let stored = host.ingest(&first, 1_000).await.unwrap();
+    assert_eq!(stored.receipt.status, ReceiptStatus::Stored);
+    let receipt = Receipt::verify(&stored.bytes, &cactus_key).unwrap();
+    assert!(receipt.covers(&first));
+    assert!(
+        Receipt::verify(&stored.bytes, &rue_key).is_err(),
+        "signed by its own organization's key only"
+    );
+    // The same bytes again: the first receipt's facts, nothing stored twice.
+    let again = host.ingest(&first, 9_000).await.unwrap();
+    assert_eq!(again.receipt.status, ReceiptStatus::Duplicate);
+    assert_eq!(again.receipt.received_at_ms, 1_000);
+    let devices = host.devices(cactus).await.unwrap();
+    assert_eq!(devices.len(), 1);
+    assert_eq!(
+        (devices[0].batches, devices[0].last_seen_at_ms),
+        (1, Some(9_000))
+    );
+    assert!(host.devices(rue).await.unwrap().is_empty());
+
+    // A batch that names the other organization finds no phone there.
+    let astray = envelope(&host, cactus, rue, &night, 2, 1).await;
+    assert!(matches!(
+        host.ingest(&astray, 2_000).await,
+        Err(IngestError::UnknownDevice)
+    ));
+    // A phone of the other organization cannot seal to this one's key.
+    let rue_phone = phone(&host, rue, "Rue 1").await;
+    let wrong_key = envelope(&host, cactus, rue, &rue_phone, 1, 1).await;
+    assert!(matches!(
+        host.ingest(&wrong_key, 2_000).await,
+        Err(IngestError::UnknownKey)
+    ));
+
+    // Different bytes under a stored number: one alert, its repeats counted,
+    // for this organization only.
+    let forged = envelope(&host, cactus, cactus, &night, 1, 99).await;
+    for _ in 0..2 {
+        assert!(matches!(
+            host.ingest(&forged, 3_000).await,
+            Err(IngestError::Equivocation)
+        ));
+    }
+    let alerts = host.alerts(cactus).await.unwrap();
+    assert_eq!(alerts.len(), 1);
+    assert_eq!((alerts[0].seq, alerts[0].repeats), (1, 2));
+    assert!(host.alerts(rue).await.unwrap().is_empty());
+
+    // A revoked phone is refused; the other organization cannot revoke it.
+    assert!(!host.revoke_device(rue, night.0, 4_000).await.unwrap());
+    assert!(host.revoke_device(cactus, night.0, 4_000).await.unwrap());
+    let late = envelope(&host, cactus, cactus, &night, 2, 1).await;
+    assert!(matches!(
+        host.ingest(&late, 5_000).await,
+        Err(IngestError::Revoked)
+    ));
+    db.drop().await;
+}
+
+#[tokio::test]
+async fn one_envelope_uploaded_four_times_at_once_is_stored_once() {
+    let Some(db) = test_db().await else { return };
+    let host = PgHost::connect(&db.url).await.unwrap();
+    let cactus = host
+        .create_org(&slug("cactus"), "Cactus", 1)
+        .await
+        .unwrap()
+        .id;
+    let night = phone(&host, cactus, "Nuit 1").await;
+    let bytes = envelope(&host, cactus, cactus, &night, 1, 3).await;
+    let uploads = (0..4).map(|i| {
+        let (host, bytes) = (host.clone(), bytes.clone());
+        tokio::spawn(async move { host.ingest(&bytes, 1_000 + i).await.unwrap() })
+    });
+    let mut statuses = Vec::new();
+    let mut received = Vec::new();
+    for upload in uploads {
+        let signed = upload.await.unwrap();
+        statuses.push(signed.receipt.status);
+        received.push(signed.receipt.received_at_ms);
+    }
+    assert_eq!(
+        statuses
+            .iter()
+            .filter(|s| **s == ReceiptStatus::Stored)
+            .count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(received.windows(2).all(|w| w[0] == w[1]), "{received:?}");
+    assert_eq!(host.devices(cactus).await.unwrap()[0].batches, 1);
+    db.drop().await;
 }

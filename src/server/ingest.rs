@@ -18,7 +18,7 @@
 
 use super::error::ServerError;
 use super::keys::ServerKeys;
-use super::queries::{self, AlertRow, StoredEnvelope};
+use super::queries::{self, AlertRow, DeviceKey, StoredEnvelope};
 use crate::domain::i18n::{Lang, Msg, tr};
 use crate::domain::wire::receipt::envelope_digest;
 use crate::domain::wire::{Envelope, Header, Receipt, ReceiptStatus, WireError};
@@ -87,66 +87,131 @@ pub fn ingest(
     bytes: &[u8],
     now_ms: i64,
 ) -> Result<SignedReceipt, IngestError> {
-    let envelope = Envelope::decode(bytes).map_err(|e| match e {
-        WireError::TooLarge(_) => IngestError::TooLarge,
-        other => IngestError::Malformed(other),
-    })?;
+    let envelope = decode(bytes)?;
     let header = &envelope.header;
     // IMMEDIATE takes the write lock now, so an admin command writing at
     // the same moment makes us wait instead of failing halfway.
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let device = queries::device_key(&tx, header.device_id)?.ok_or(IngestError::UnknownDevice)?;
+    let device = queries::device_key(&tx, header.device_id)?;
+    check_sender(&envelope, device.as_ref(), keys)?;
+    // From here the device has proved itself: whatever the outcome, it was seen.
+    queries::touch_device(&tx, header.device_id, now_ms)?;
+    let existing = queries::stored_envelope(&tx, header.device_id, header.seq)?;
+    let (stored, status) = match judge(header, bytes, existing, now_ms) {
+        Judged::Equivocation(alert) => {
+            queries::insert_alert(&tx, &alert)?;
+            tx.commit()?;
+            return Err(IngestError::Equivocation);
+        }
+        Judged::Duplicate(stored) => (stored, ReceiptStatus::Duplicate),
+        Judged::New(stored) => (stored, ReceiptStatus::Stored),
+    };
+    let signed = signed_receipt(keys, header, &stored, status);
+    if status == ReceiptStatus::Stored {
+        // Kept with the envelope: it outlives the ciphertext, for the audit.
+        queries::insert_envelope(
+            &tx,
+            header.device_id,
+            header.seq,
+            &stored,
+            bytes,
+            &signed.bytes,
+        )?;
+    }
+    tx.commit()?;
+    received(header, status);
+    Ok(signed)
+}
+
+/// The envelope's header and parts, or why it is refused before anything
+/// is looked up (every backend starts here).
+pub fn decode(bytes: &[u8]) -> Result<Envelope<'_>, IngestError> {
+    Envelope::decode(bytes).map_err(|e| match e {
+        WireError::TooLarge(_) => IngestError::TooLarge,
+        other => IngestError::Malformed(other),
+    })
+}
+
+/// The checks on who sent it, in the protocol's order: an enrolled
+/// device (`device`, as the backend found it for the header's device
+/// id), not revoked, whose signature verifies, for `keys`' organization,
+/// sealed to one of its epochs.
+pub fn check_sender(
+    envelope: &Envelope<'_>,
+    device: Option<&DeviceKey>,
+    keys: &ServerKeys,
+) -> Result<(), IngestError> {
+    let device = device.ok_or(IngestError::UnknownDevice)?;
     if device.revoked {
         return Err(IngestError::Revoked);
     }
     envelope
         .verify(&device.public_key)
         .map_err(|_| IngestError::BadSignature)?;
-    if header.org_id != keys.org_id {
+    if envelope.header.org_id != keys.org_id {
         return Err(IngestError::WrongOrganization);
     }
-    if keys.sealing_key(&header.kid).is_none() {
+    if keys.sealing_key(&envelope.header.kid).is_none() {
         return Err(IngestError::UnknownKey);
     }
-    // From here the device has proved itself: whatever the outcome, it was seen.
-    queries::touch_device(&tx, header.device_id, now_ms)?;
-    // Dedup compares digests: an applied envelope's bytes are gone.
+    Ok(())
+}
+
+/// What an envelope from a proven sender is, against what is stored for
+/// its (device, seq).
+#[derive(Debug)]
+pub enum Judged {
+    /// Stored now: received at `now_ms`.
+    New(StoredEnvelope),
+    /// The same bytes again: the first receipt's facts.
+    Duplicate(StoredEnvelope),
+    /// Different bytes under a stored number: the alert to record (and
+    /// commit) before refusing it.
+    Equivocation(AlertRow),
+}
+
+/// Dedup compares digests: an applied envelope's bytes are gone.
+pub fn judge(
+    header: &Header,
+    bytes: &[u8],
+    existing: Option<StoredEnvelope>,
+    now_ms: i64,
+) -> Judged {
     let sha256 = envelope_digest(bytes);
-    let (stored, status) = match queries::stored_envelope(&tx, header.device_id, header.seq)? {
-        Some(stored) if stored.sha256 == sha256 => (stored, ReceiptStatus::Duplicate),
-        Some(stored) => {
-            record_equivocation(&tx, header, &stored, sha256, now_ms)?;
-            tx.commit()?;
-            return Err(IngestError::Equivocation);
-        }
-        None => (
-            StoredEnvelope {
-                batch_id: header.batch_id,
-                sha256,
-                received_at_ms: now_ms,
-            },
-            ReceiptStatus::Stored,
-        ),
-    };
-    // A duplicate's receipt keeps the first received-at: the envelope has
-    // been safe since then, and the same bytes always earn the same facts.
-    let receipt = receipt(header.device_id, header.seq, &stored, status);
-    let signed = receipt.sign(keys.signer());
-    if status == ReceiptStatus::Stored {
-        // Kept with the envelope: it outlives the ciphertext, for the audit.
-        queries::insert_envelope(&tx, header.device_id, header.seq, &stored, bytes, &signed)?;
+    match existing {
+        // A duplicate's receipt keeps the first received-at: the envelope
+        // has been safe since then, and the same bytes always earn the
+        // same facts.
+        Some(stored) if stored.sha256 == sha256 => Judged::Duplicate(stored),
+        Some(stored) => Judged::Equivocation(equivocation(header, &stored, sha256, now_ms)),
+        None => Judged::New(StoredEnvelope {
+            batch_id: header.batch_id,
+            sha256,
+            received_at_ms: now_ms,
+        }),
     }
-    tx.commit()?;
+}
+
+/// The receipt for `stored`, signed with the organization's key.
+pub fn signed_receipt(
+    keys: &ServerKeys,
+    header: &Header,
+    stored: &StoredEnvelope,
+    status: ReceiptStatus,
+) -> SignedReceipt {
+    let receipt = receipt(header.device_id, header.seq, stored, status);
+    let bytes = receipt.sign(keys.signer());
+    SignedReceipt { receipt, bytes }
+}
+
+/// Logs an envelope received (ids and status only, never contents).
+pub fn received(header: &Header, status: ReceiptStatus) {
     tracing::info!(
         device = %header.device_id,
         seq = header.seq,
         status = ?status,
         "envelope received"
     );
-    Ok(SignedReceipt {
-        receipt,
-        bytes: signed,
-    })
 }
 
 fn receipt(device_id: Uuid, seq: u64, stored: &StoredEnvelope, status: ReceiptStatus) -> Receipt {
@@ -183,13 +248,12 @@ pub fn backfill_receipts(conn: &mut Connection, keys: &ServerKeys) -> Result<usi
 /// in two hands or a broken device: supervisors must see it, once per
 /// (device, seq) however often it is offered. Only digests are kept and
 /// logged, never contents.
-fn record_equivocation(
-    conn: &Connection,
+fn equivocation(
     offered: &Header,
     stored: &StoredEnvelope,
     offered_sha256: [u8; 32],
     now_ms: i64,
-) -> Result<(), IngestError> {
+) -> AlertRow {
     tracing::warn!(
         device = %offered.device_id,
         seq = offered.seq,
@@ -197,19 +261,15 @@ fn record_equivocation(
         offered = %hex::encode(&offered_sha256[..8]),
         "equivocation: a different envelope for a stored sequence number"
     );
-    queries::insert_alert(
-        conn,
-        &AlertRow {
-            kind: queries::EQUIVOCATION.to_string(),
-            device_id: offered.device_id,
-            seq: offered.seq,
-            stored_sha256: stored.sha256,
-            offered_sha256,
-            offered_batch_id: offered.batch_id,
-            created_at_ms: now_ms,
-            repeats: 1,
-            last_at_ms: now_ms,
-        },
-    )?;
-    Ok(())
+    AlertRow {
+        kind: queries::EQUIVOCATION.to_string(),
+        device_id: offered.device_id,
+        seq: offered.seq,
+        stored_sha256: stored.sha256,
+        offered_sha256,
+        offered_batch_id: offered.batch_id,
+        created_at_ms: now_ms,
+        repeats: 1,
+        last_at_ms: now_ms,
+    }
 }

@@ -5,10 +5,15 @@
 //! the organizations and keeps each one's keys, never shared and never
 //! derived from another's.
 //!
-//! This is the first part of the host: organizations and their keys. The
-//! calls of the storage door (phones, batches, the ledger, the dashboard)
-//! follow, each scoped by the organization's id like every row here.
+//! What is built so far: organizations and their keys ([`orgs`]), their
+//! phones and alerts ([`devices`]) and ingest ([`ingest`]). The other
+//! calls of the storage door (enrollment, apply and the ledger, the
+//! dashboard's pages, retention) follow, each scoped by the
+//! organization's id like every row here; until they do, `serve` and
+//! `admin` stay on the embedded backend.
 
+pub mod devices;
+pub mod ingest;
 pub mod orgs;
 pub mod schema;
 

@@ -15,7 +15,7 @@ use crate::server::error::ServerError;
 use tokio_postgres::Client;
 
 /// Any 64-bit number held while migrating; this one spells "tournee".
-const MIGRATION_LOCK: i64 = 0x746f_7572_6e65_65;
+const MIGRATION_LOCK: i64 = 0x0074_6f75_726e_6565;
 
 /// The schema version this program writes.
 pub const VERSION: i64 = MIGRATIONS.len() as i64;
