@@ -9,13 +9,14 @@ mod common;
 use common::contact_at;
 use common::pg::test_db;
 use tournee::domain::crypto::sign::Signer;
+use tournee::domain::wire::enroll::{EnrollCode, EnrollRequest, Signed, verify_bundle};
 use tournee::domain::wire::envelope::{SealTo, seal};
 use tournee::domain::wire::{Receipt, ReceiptStatus, batch};
 use tournee::domain::{PersonCode, Record};
 use tournee::server::store::OrgId;
 use tournee::server::store::postgres::{PgHost, schema};
 use tournee::server::store::slug::Slug;
-use tournee::server::{IngestError, ServerError};
+use tournee::server::{EnrollError, IngestError, ServerError};
 use uuid::Uuid;
 
 fn slug(text: &str) -> Slug {
@@ -332,5 +333,99 @@ async fn one_envelope_uploaded_four_times_at_once_is_stored_once() {
     );
     assert!(received.windows(2).all(|w| w[0] == w[1]), "{received:?}");
     assert_eq!(host.devices(cactus).await.unwrap()[0].batches, 1);
+    db.drop().await;
+}
+
+/// What a phone sends to redeem `code`, with its own signing key.
+fn enroll_body(code: &EnrollCode, signer: &Signer, label: &str) -> Vec<u8> {
+    serde_json::to_vec(&EnrollRequest {
+        secret: hex::encode(code.secret),
+        device_public_key: hex::encode(signer.public_key()),
+        label: label.into(),
+        app_version: "0.1.0".into(),
+    })
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_code_enrolls_its_phone_with_its_own_organization_once() {
+    let Some(db) = test_db().await else { return };
+    let host = PgHost::connect(&db.url).await.unwrap();
+    let cactus = host
+        .create_org(&slug("cactus"), "Cactus", 1)
+        .await
+        .unwrap()
+        .id;
+    let rue = host
+        .create_org(&slug("rue-action"), "Rue Action", 1)
+        .await
+        .unwrap()
+        .id;
+    let mut catalog = host.catalog(rue).await.unwrap();
+    catalog.version += 1;
+    host.replace_catalog(rue, &catalog).await.unwrap();
+
+    let (signer, _) = Signer::generate().unwrap();
+    let code = host
+        .create_enroll_code(rue, "Rue 1", 24, 1_000)
+        .await
+        .unwrap();
+    let signed = host
+        .redeem_enrollment(&enroll_body(&code, &signer, "Rue 1"), 2_000)
+        .await
+        .unwrap();
+    let signed: Signed = serde_json::from_value(signed).unwrap();
+    // The phone checks the bundle against the code's fingerprint: it is the
+    // code's organization that answered.
+    let bundle = verify_bundle(&signed, &code).unwrap();
+    let (rue_keys, _) = host.keys(rue).await.unwrap();
+    assert_eq!(bundle.org_id, rue.0);
+    assert_eq!(bundle.org_name, "Rue Action");
+    assert_eq!(
+        bundle.server_signing_key,
+        hex::encode(rue_keys.signing_public_key())
+    );
+    assert_eq!(
+        bundle.sealing_keys[0].kid,
+        hex::encode(rue_keys.current_sealing().kid)
+    );
+    assert_eq!(bundle.catalog.version, catalog.version);
+    assert_eq!(
+        host.catalog(cactus).await.unwrap().version,
+        catalog.version - 1,
+        "the other organization's catalog is its own"
+    );
+    let devices = host.devices(rue).await.unwrap();
+    assert_eq!(devices.len(), 1);
+    assert_eq!(devices[0].device_id, bundle.device_id);
+    assert_eq!(devices[0].label, "Rue 1");
+    assert!(host.devices(cactus).await.unwrap().is_empty());
+
+    // Used, expired and unknown codes get one refusal, and make no phone.
+    let (other, _) = Signer::generate().unwrap();
+    let expired = host.create_enroll_code(cactus, "", 0, 3_000).await.unwrap();
+    let unknown = EnrollCode::parse(&code.to_text()).map(|mut c| {
+        c.secret[0] ^= 1;
+        c
+    });
+    for refused in [Some(code), Some(expired), unknown] {
+        let body = enroll_body(&refused.unwrap(), &other, "");
+        assert!(matches!(
+            host.redeem_enrollment(&body, 4_000).await,
+            Err(EnrollError::Refused)
+        ));
+    }
+    assert!(host.devices(cactus).await.unwrap().is_empty());
+    assert!(matches!(
+        host.create_enroll_code(cactus, "", 24 * 365, 1).await,
+        Err(ServerError::Ttl { .. })
+    ));
+
+    // The phone's first batch, sealed as its bundle says, is stored for Rue Action.
+    let phone = (bundle.device_id, signer);
+    let bytes = envelope(&host, rue, rue, &phone, 1, 4).await;
+    let receipt = host.ingest(&bytes, 5_000).await.unwrap();
+    assert_eq!(receipt.receipt.status, ReceiptStatus::Stored);
+    assert_eq!(host.devices(rue).await.unwrap()[0].batches, 1);
     db.drop().await;
 }

@@ -64,6 +64,26 @@ pub fn create_code(
     ttl_hours: u32,
     now_ms: i64,
 ) -> Result<EnrollCode, ServerError> {
+    let (code, row) = new_code(keys, label, ttl_hours, now_ms)?;
+    queries::insert_code(conn, &row.secret_sha256, &row.label, now_ms, row.expires_ms)?;
+    Ok(code)
+}
+
+/// What a backend stores of a new code: never its secret.
+pub struct CodeRow {
+    pub secret_sha256: [u8; 32],
+    pub label: String,
+    pub expires_ms: i64,
+}
+
+/// A new one-time code for `keys`' organization, checked, and the row
+/// that stands for it (every backend starts here).
+pub fn new_code(
+    keys: &ServerKeys,
+    label: &str,
+    ttl_hours: u32,
+    now_ms: i64,
+) -> Result<(EnrollCode, CodeRow), ServerError> {
     if ttl_hours > MAX_TTL_HOURS {
         return Err(ServerError::Ttl { max: MAX_TTL_HOURS });
     }
@@ -78,27 +98,37 @@ pub fn create_code(
         [..FINGERPRINT_PREFIX_LEN]
         .try_into()
         .expect("the prefix is shorter than a digest");
-    let expires = now_ms + i64::from(ttl_hours) * HOUR_MS;
-    queries::insert_code(conn, &sha256(&secret), &label, now_ms, expires)?;
-    Ok(EnrollCode {
+    let row = CodeRow {
+        secret_sha256: sha256(&secret),
+        label,
+        expires_ms: now_ms + i64::from(ttl_hours) * HOUR_MS,
+    };
+    let code = EnrollCode {
         secret,
         fingerprint_prefix,
-    })
+    };
+    Ok((code, row))
+}
+
+/// The digest a code's secret is stored and looked up by.
+pub fn secret_sha256(secret: &[u8; SECRET_LEN]) -> [u8; 32] {
+    sha256(secret)
 }
 
 /// What a request carries once checked.
-struct Checked {
-    secret: [u8; SECRET_LEN],
-    public_key: [u8; 32],
-    label: String,
-    app_version: String,
+pub struct Checked {
+    pub secret: [u8; SECRET_LEN],
+    pub public_key: [u8; 32],
+    pub label: String,
+    pub app_version: String,
 }
 
 fn hex_array<const N: usize>(text: &str) -> Option<[u8; N]> {
     hex::decode(text).ok()?.try_into().ok()
 }
 
-fn check(body: &[u8]) -> Result<Checked, EnrollError> {
+/// A `POST /api/v1/enroll` body checked, before any code is looked up.
+pub fn check(body: &[u8]) -> Result<Checked, EnrollError> {
     let request: EnrollRequest = serde_json::from_slice(body)
         .map_err(|_| EnrollError::Malformed("not the JSON expected"))?;
     let app_version = request.app_version.trim();
@@ -141,6 +171,17 @@ pub fn redeem(
     }
     tx.commit()?;
     tracing::info!(device = %device_id, "device enrolled");
+    Ok(signed_bundle(keys, device_id, catalog, now_ms))
+}
+
+/// The bundle a newly enrolled device gets, signed with its
+/// organization's key.
+pub fn signed_bundle(
+    keys: &ServerKeys,
+    device_id: Uuid,
+    catalog: crate::domain::Catalog,
+    now_ms: i64,
+) -> serde_json::Value {
     let current = keys.current_sealing();
     let bundle = Bundle {
         org_id: keys.org_id,
@@ -160,12 +201,7 @@ pub fn redeem(
             .unwrap_or_else(Utc::now)
             .to_rfc3339_opts(SecondsFormat::Secs, true),
     };
-    Ok(sign_json(
-        keys.signer(),
-        Purpose::Enrollment,
-        "bundle",
-        &bundle,
-    ))
+    sign_json(keys.signer(), Purpose::Enrollment, "bundle", &bundle)
 }
 
 #[cfg(test)]

@@ -6,13 +6,14 @@
 //! derived from another's.
 //!
 //! What is built so far: organizations and their keys ([`orgs`]), their
-//! phones and alerts ([`devices`]) and ingest ([`ingest`]). The other
-//! calls of the storage door (enrollment, apply and the ledger, the
-//! dashboard's pages, retention) follow, each scoped by the
-//! organization's id like every row here; until they do, `serve` and
-//! `admin` stay on the embedded backend.
+//! phones and alerts ([`devices`]), enrollment codes and the catalog
+//! ([`enroll`]) and ingest ([`ingest`]). The other calls of the storage
+//! door (apply and the ledger, the dashboard's pages, retention) follow,
+//! each scoped by the organization's id like every row here; until they
+//! do, `serve` and `admin` stay on the embedded backend.
 
 pub mod devices;
+pub mod enroll;
 pub mod ingest;
 pub mod orgs;
 pub mod schema;
