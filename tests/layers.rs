@@ -1,7 +1,8 @@
 //! The app is a client of the engine: nothing under `src/app` holds a
 //! store, speaks SQL or HTTP, or starts threads of its own. The dashboard
 //! is a client of the server's storage door: nothing under
-//! `src/dashboard` holds a connection or speaks SQL. Read from the source
+//! `src/dashboard` holds a connection or speaks SQL, and neither do the
+//! `admin` commands. Read from the source
 //! itself, so a shortcut added later fails here, not in review.
 
 use std::path::Path;
@@ -76,5 +77,39 @@ fn the_dashboard_reaches_the_servers_data_only_through_its_storage_door() {
             "DELETE ",
         ],
     );
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
+#[test]
+fn the_admin_commands_reach_the_servers_data_only_through_its_storage_door() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut found = Vec::new();
+    for file in [
+        "server/admin.rs",
+        "cli/admin.rs",
+        "cli/purge.rs",
+        "cli/supervisor.rs",
+        "cli/report.rs",
+        "cli/simulate.rs",
+        "cli/serve.rs",
+    ] {
+        let text = std::fs::read_to_string(root.join(file)).expect(file);
+        for (n, line) in text.lines().enumerate() {
+            for word in [
+                "rusqlite",
+                "Connection::",
+                "db::open",
+                "open_parts",
+                "SELECT ",
+                "INSERT ",
+                "UPDATE ",
+                "DELETE ",
+            ] {
+                if line.contains(word) {
+                    found.push(format!("{file}:{}: {word}: {}", n + 1, line.trim()));
+                }
+            }
+        }
+    }
     assert!(found.is_empty(), "{}", found.join("\n"));
 }
