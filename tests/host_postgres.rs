@@ -131,21 +131,17 @@ async fn each_organization_has_keys_of_its_own() {
 async fn a_rotation_takes_effect_at_once_for_that_organization_only() {
     let Some(db) = test_db().await else { return };
     let host = PgHost::connect(&db.url).await.unwrap();
-    let cactus = host.create_org(&slug("cactus"), "Cactus", 1).await.unwrap();
-    let rue = host
-        .create_org(&slug("rue-action"), "Rue Action", 1)
-        .await
-        .unwrap();
-    let old = host.keys(cactus.id).await.unwrap().0.current_sealing().kid;
-    let rue_before = host.keys(rue.id).await.unwrap().0.current_sealing().kid;
+    let (cactus, rue) = two_orgs(&host).await;
+    let old = host.keys(cactus).await.unwrap().0.current_sealing().kid;
+    let rue_before = host.keys(rue).await.unwrap().0.current_sealing().kid;
 
-    let new = host.rotate_sealing_key(cactus.id, 5).await.unwrap();
+    let new = host.rotate_sealing_key(cactus, 5).await.unwrap();
     assert_ne!(new, old);
-    let (keys, _) = host.keys(cactus.id).await.unwrap();
+    let (keys, _) = host.keys(cactus).await.unwrap();
     assert_eq!(keys.current_sealing().kid, new, "no restart needed");
     assert!(keys.sealing_key(&old).is_some(), "late batches still open");
     assert_eq!(
-        host.keys(rue.id).await.unwrap().0.current_sealing().kid,
+        host.keys(rue).await.unwrap().0.current_sealing().kid,
         rue_before
     );
     let stranger = OrgId(uuid::Uuid::now_v7());
@@ -174,6 +170,16 @@ async fn an_unreachable_database_is_named_plainly() {
         !text.contains("secret"),
         "the password is never shown: {text}"
     );
+}
+
+/// Cactus and Rue Action, hosted together.
+async fn two_orgs(host: &PgHost) -> (OrgId, OrgId) {
+    let cactus = host.create_org(&slug("cactus"), "Cactus", 1).await.unwrap();
+    let rue = host
+        .create_org(&slug("rue-action"), "Rue Action", 1)
+        .await
+        .unwrap();
+    (cactus.id, rue.id)
 }
 
 /// A phone enrolled with `org` on the host: its id and signing key.
@@ -227,16 +233,7 @@ async fn envelope(
 async fn ingest_stores_each_batch_for_the_organization_it_names_and_no_other() {
     let Some(db) = test_db().await else { return };
     let host = PgHost::connect(&db.url).await.unwrap();
-    let cactus = host
-        .create_org(&slug("cactus"), "Cactus", 1)
-        .await
-        .unwrap()
-        .id;
-    let rue = host
-        .create_org(&slug("rue-action"), "Rue Action", 1)
-        .await
-        .unwrap()
-        .id;
+    let (cactus, rue) = two_orgs(&host).await;
     let night = phone(&host, cactus, "Nuit 1").await;
     let cactus_key = host.keys(cactus).await.unwrap().0.signing_public_key();
     let rue_key = host.keys(rue).await.unwrap().0.signing_public_key();
@@ -305,11 +302,7 @@ async fn ingest_stores_each_batch_for_the_organization_it_names_and_no_other() {
 async fn one_envelope_uploaded_four_times_at_once_is_stored_once() {
     let Some(db) = test_db().await else { return };
     let host = PgHost::connect(&db.url).await.unwrap();
-    let cactus = host
-        .create_org(&slug("cactus"), "Cactus", 1)
-        .await
-        .unwrap()
-        .id;
+    let (cactus, _) = two_orgs(&host).await;
     let night = phone(&host, cactus, "Nuit 1").await;
     let bytes = envelope(&host, cactus, cactus, &night, 1, 3).await;
     let uploads = (0..4).map(|i| {
@@ -351,16 +344,7 @@ fn enroll_body(code: &EnrollCode, signer: &Signer, label: &str) -> Vec<u8> {
 async fn a_code_enrolls_its_phone_with_its_own_organization_once() {
     let Some(db) = test_db().await else { return };
     let host = PgHost::connect(&db.url).await.unwrap();
-    let cactus = host
-        .create_org(&slug("cactus"), "Cactus", 1)
-        .await
-        .unwrap()
-        .id;
-    let rue = host
-        .create_org(&slug("rue-action"), "Rue Action", 1)
-        .await
-        .unwrap()
-        .id;
+    let (cactus, rue) = two_orgs(&host).await;
     let mut catalog = host.catalog(rue).await.unwrap();
     catalog.version += 1;
     host.replace_catalog(rue, &catalog).await.unwrap();
