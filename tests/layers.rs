@@ -2,8 +2,8 @@
 //! store, speaks SQL or HTTP, or starts threads of its own. The dashboard
 //! is a client of the server's storage door: nothing under
 //! `src/dashboard` holds a connection or speaks SQL, and neither do the
-//! `admin` commands. Read from the source
-//! itself, so a shortcut added later fails here, not in review.
+//! `admin` commands. Read from the source itself, so a shortcut added
+//! later fails here, not in review.
 
 use std::path::Path;
 

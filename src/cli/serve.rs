@@ -6,7 +6,6 @@
 //! `[retention] daily_purge = false`, the retention policy is applied at
 //! start and every day after.
 
-use super::admin::block_on;
 use super::{Failure, Outcome};
 use crate::domain::i18n::{Lang, Msg, tr};
 use crate::server::{self, Config, Server};
@@ -80,14 +79,15 @@ pub fn run(args: ServeArgs, lang: Lang) -> Outcome {
     }
     init_tracing();
     let server = Server::open_with(&dir, &config).map_err(|e| Failure::server(e, lang))?;
-    let has_supervisor = block_on(server.admin().list_supervisors())
-        .map_err(|e| Failure::server(e, lang))?
-        .iter()
-        .any(|s| !s.disabled());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| Failure::system(tr(lang, Msg::ServerStorage, &[("value", &e)])))?;
+    let has_supervisor = runtime
+        .block_on(server.admin().list_supervisors())
+        .map_err(|e| Failure::server(e, lang))?
+        .iter()
+        .any(|s| !s.disabled());
     runtime.block_on(async {
         let cannot_listen = |e: std::io::Error| {
             Failure::system(tr(

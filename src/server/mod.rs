@@ -5,10 +5,11 @@
 //! Everything lives under one data directory: the keys ([`keys`]) and one
 //! SQLite file ([`db`], [`queries`]), reached through one door,
 //! [`store::Storage`]: typed async calls, each for one organization. The
-//! logic is in [`ingest`] and [`enroll`] (their judgement apart from their
-//! SQL, which the regional host's PostgreSQL backend, [`store::postgres`],
-//! shares); [`http`] is a thin axum layer over [`Server`], and [`admin`]
-//! gives the supervisor's commands the same door without a network. Applying batches (opening, validating,
+//! logic is in [`ingest`] and [`enroll`] (their judgement apart from
+//! their SQL, which the regional host's PostgreSQL backend,
+//! [`store::postgres`], shares); [`http`] is a thin axum layer over
+//! [`Server`], and [`admin`] gives the supervisor's commands the same
+//! door without a network. Applying batches (opening, validating,
 //! tallying, [`apply`]) follows ingest off the request and reads the
 //! envelopes stored here. Settings come from [`config`] (defaults,
 //! file, environment); [`supervisors`] holds the dashboard's accounts and

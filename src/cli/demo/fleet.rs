@@ -374,7 +374,8 @@ fn failed(what: &str, error: impl std::fmt::Display) -> String {
     format!("{what}: {error}")
 }
 
-/// Enrolls the fleet on the server at `url` (`admin` makes the codes) and plays three months of nights into it.
+/// Enrolls the fleet on the server at `url` (`admin` makes the codes)
+/// and plays three months of nights into it.
 pub async fn play(url: &str, admin: &Admin, phones_dir: &Path, seed: u64) -> Result<Story, String> {
     let mut rng = SmallRng::seed_from_u64(seed);
     let catalog = admin.catalog().await.map_err(|e| failed("catalog", e))?;

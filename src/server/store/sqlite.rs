@@ -46,45 +46,35 @@ impl SqliteStorage {
     /// Opens `data_dir` (keys and database made on first use), leaving
     /// batches not yet applied for the applier.
     pub fn open(data_dir: &Path) -> Result<SqliteStorage, ServerError> {
-        SqliteStorage::open_then(data_dir, |_, _, _| Ok(()))
+        SqliteStorage::open_with(data_dir, false)
     }
 
     /// [`open`](Self::open), then applies the batches a previous run left
     /// waiting, before anything else can reach the file (a server's start).
     pub fn open_applying(data_dir: &Path) -> Result<SqliteStorage, ServerError> {
-        SqliteStorage::open_then(data_dir, |conn, keys, pseudonyms| {
-            apply::apply_pending(conn, keys, pseudonyms).map(drop)
-        })
+        SqliteStorage::open_with(data_dir, true)
     }
 
-    fn open_then(
-        data_dir: &Path,
-        first: impl FnOnce(
-            &mut Connection,
-            &crate::server::ServerKeys,
-            &PseudonymKey,
-        ) -> Result<(), ServerError>,
-    ) -> Result<SqliteStorage, ServerError> {
+    fn open_with(data_dir: &Path, apply_first: bool) -> Result<SqliteStorage, ServerError> {
         let (keys, mut conn) = open_parts(data_dir)?;
         let pseudonyms = PseudonymKey::load_or_create(data_dir)?;
-        first(&mut conn, &keys, &pseudonyms)?;
+        if apply_first {
+            apply::apply_pending(&mut conn, &keys, &pseudonyms)?;
+        }
         let org = OrgId(keys.org_id);
         let parts = Arc::new(Parts {
             keys: Arc::new(keys),
             pseudonyms: Arc::new(pseudonyms),
         });
-        Ok(SqliteStorage::new(org, data_dir, Db::new(conn), parts))
-    }
-
-    pub fn new(org: OrgId, data_dir: &Path, db: Db, parts: Arc<Parts>) -> SqliteStorage {
+        let db = Db::new(conn);
         let applier = Applier::new(db.clone(), Arc::clone(&parts));
-        SqliteStorage {
+        Ok(SqliteStorage {
             org,
             data_dir: data_dir.to_path_buf(),
             db,
             parts,
             applier,
-        }
+        })
     }
 
     /// The organization this file holds.
