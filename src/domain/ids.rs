@@ -42,6 +42,10 @@ impl RecordId {
     pub fn as_bytes(&self) -> &[u8; 16] {
         self.0.as_bytes()
     }
+
+    pub fn uuid(&self) -> Uuid {
+        self.0
+    }
 }
 
 impl Default for RecordId {

@@ -36,6 +36,27 @@ pub fn tally(conn: &Connection, catalog: &Catalog, period: Period) -> Result<Tal
 /// full figures, for the report's comparison columns).
 pub fn figures(conn: &Connection, catalog: &Catalog, period: Period) -> Result<Tally, ServerError> {
     let (from, to) = period.span();
+    let read = Read {
+        rows: rows(conn, period)?,
+        contacts_during: contacts_during_outings(conn, from, to)?,
+        people: people(conn, period)?,
+    };
+    Ok(shape(catalog, period, read))
+}
+
+/// What a backend reads for a period's figures.
+pub struct Read {
+    pub rows: Rows,
+    /// Contacts logged during the period's outings.
+    pub contacts_during: u64,
+    /// Distinct and new people, `None` when they cannot be counted.
+    pub people: Option<(u64, u64)>,
+}
+
+/// The period's figures from what was read: every active catalog id
+/// present, the rows sorted into their places.
+pub fn shape(catalog: &Catalog, period: Period, read: Read) -> Tally {
+    let (from, to) = period.span();
     let mut tally = Tally {
         period: period.to_string(),
         from: from.to_string(),
@@ -76,7 +97,7 @@ pub fn figures(conn: &Connection, catalog: &Catalog, period: Period) -> Result<T
         zeros(map, catalog, section, 0);
     }
 
-    for ((dim, id), (contacts, people, quantity)) in rows(conn, period)? {
+    for ((dim, id), (contacts, people, quantity)) in read.rows {
         let breakdown = Breakdown {
             contacts,
             people_reached: people,
@@ -152,8 +173,8 @@ pub fn figures(conn: &Connection, catalog: &Catalog, period: Period) -> Result<T
         map.retain(|id, n| *n > 0 || catalog.entry(section, id).is_some_and(|e| e.active));
     }
 
-    tally.field_work.contacts_during = contacts_during_outings(conn, from, to)?;
-    match people(conn, period)? {
+    tally.field_work.contacts_during = read.contacts_during;
+    match read.people {
         Some((unique, new)) => {
             tally.unique_people = unique;
             tally.new_people = new;
@@ -161,12 +182,12 @@ pub fn figures(conn: &Connection, catalog: &Catalog, period: Period) -> Result<T
         }
         None => tally.people_unknown = true,
     }
-    Ok(tally)
+    tally
 }
 
 /// Every (dimension, key) of the period, summed over its whole months'
 /// rows and its loose days' rows.
-type Rows = BTreeMap<(String, String), (u64, u64, u64)>;
+pub type Rows = BTreeMap<(String, String), (u64, u64, u64)>;
 
 fn rows(conn: &Connection, period: Period) -> Result<Rows, ServerError> {
     let mut sums = Rows::new();
@@ -257,7 +278,7 @@ fn frozen(conn: &Connection, month: &str) -> Result<Option<(u64, u64)>, ServerEr
 pub(super) fn live_people(conn: &Connection, period: Period) -> Result<(u64, u64), ServerError> {
     let (from, _) = period.span();
     let first_month = YearMonth::of(from);
-    let (here, mut values) = here(period);
+    let (here, mut values) = here(period, SQLITE);
     let n = values.len();
     let sql = format!(
         "WITH here (pseudonym) AS ({here})
@@ -290,7 +311,7 @@ pub(super) fn live_people(conn: &Connection, period: Period) -> Result<(u64, u64
 /// quarters and months (a fiscal year is one index range), its loose days
 /// day by day. The text depends only on the period's shape, so few are
 /// cached.
-fn here(period: Period) -> (String, Vec<String>) {
+pub fn here(period: Period, sql: Dialect) -> (String, Vec<String>) {
     let mut sources = Vec::new();
     for part in period.parts() {
         match part {
@@ -308,28 +329,49 @@ fn here(period: Period) -> (String, Vec<String>) {
     // One row per pseudonym and span: a single span needs no DISTINCT.
     let alone = sources.len() == 1;
     let (mut selects, mut values) = (Vec::new(), Vec::new());
+    let scope = sql.scope;
     for (table, column, first, last) in sources {
-        let n = values.len();
+        let n = sql.first + values.len();
         selects.push(if first == last {
             values.push(first);
-            format!("SELECT pseudonym FROM {table} WHERE {column} = ?{}", n + 1)
+            format!(
+                "SELECT pseudonym FROM {table} WHERE {scope}{column} = {}{n}",
+                sql.mark
+            )
         } else {
             values.extend([first, last]);
             let distinct = if alone { "DISTINCT " } else { "" };
             format!(
-                "SELECT {distinct}pseudonym FROM {table} WHERE {column} BETWEEN ?{} AND ?{}",
-                n + 1,
-                n + 2
+                "SELECT {distinct}pseudonym FROM {table} WHERE {scope}{column} BETWEEN {}{n} AND {}{}",
+                sql.mark,
+                sql.mark,
+                n + 1
             )
         });
     }
     (selects.join(" UNION "), values)
 }
 
+/// How a backend writes a statement's parameters: their mark (`?` or
+/// `$`), the number of the first, and what limits every table read
+/// (`org_id = $1 AND ` on a host).
+#[derive(Clone, Copy)]
+pub struct Dialect {
+    pub mark: char,
+    pub first: usize,
+    pub scope: &'static str,
+}
+
+const SQLITE: Dialect = Dialect {
+    mark: '?',
+    first: 1,
+    scope: "",
+};
+
 /// Distinct pseudonyms in the period, without telling new from returning
 /// (what a comparison column needs).
 fn live_unique(conn: &Connection, period: Period) -> Result<u64, ServerError> {
-    let (here, values) = here(period);
+    let (here, values) = here(period, SQLITE);
     let count: i64 = conn
         .prepare_cached(&format!("SELECT count(*) FROM ({here})"))?
         .query_row(params_from_iter(values), |r| r.get(0))?;
@@ -341,24 +383,33 @@ fn live_unique(conn: &Connection, period: Period) -> Result<u64, ServerError> {
 /// says "n.d." rather than 0).
 fn comparison(conn: &Connection, period: Period) -> Result<Comparison, ServerError> {
     let (_, to) = period.span();
-    let mut comparison = Comparison {
+    let comparison = Comparison {
         period: period.to_string(),
         ..Comparison::default()
     };
     if first_day(conn)?.is_none_or(|first| first > to.to_string()) {
         return Ok(comparison);
     }
-    let (contacts, people) = rows(conn, period)?
+    Ok(compared(
+        comparison,
+        &rows(conn, period)?,
+        people_of(conn, period)?,
+    ))
+}
+
+/// A comparison period's headline figures from its rows and distinct
+/// people (`None`: they cannot be counted).
+pub fn compared(mut comparison: Comparison, rows: &Rows, unique: Option<u64>) -> Comparison {
+    let (contacts, people) = rows
         .get(&("all".to_string(), String::new()))
         .map_or((0, 0), |&(contacts, people, _)| (contacts, people));
-    let unique = people_of(conn, period)?;
     comparison.people_unknown = unique.is_none();
     comparison.figures = Some(Summary {
         contacts,
         people_reached: people,
         unique_people: unique.unwrap_or(0),
     });
-    Ok(comparison)
+    comparison
 }
 
 /// The period's distinct people, as [`people`] decides where they come

@@ -24,6 +24,8 @@ use super::error::ServerError;
 use super::keys::ServerKeys;
 use super::ledger::{Ledger, SqliteLedger};
 use super::pseudonym::PseudonymKey;
+use crate::domain::Catalog;
+use crate::domain::report::YearMonth;
 use crate::domain::wire::{Envelope, batch};
 use prepare::{Prepared, Window, prepare};
 use rusqlite::{Connection, params};
@@ -86,14 +88,18 @@ pub fn apply_records(
 /// it allows contacts ahead of its own clock).
 const MAX_SEALED_AFTER_RECEIVED_MS: i64 = crate::domain::time::MAX_FUTURE.num_milliseconds();
 
+/// What an organization's batches are checked against when they apply.
+pub struct Context<'a> {
+    pub keys: &'a ServerKeys,
+    pub pseudonyms: &'a PseudonymKey,
+    pub catalog: &'a Catalog,
+    /// The first month still kept contact by contact (the retention
+    /// policy's): older records are refused.
+    pub kept_from: Option<YearMonth>,
+}
+
 /// Opens and checks one envelope; the error is the quarantine reason.
-fn open(
-    bytes: &[u8],
-    received_at_ms: i64,
-    keys: &ServerKeys,
-    conn: &Connection,
-    pseudonyms: &PseudonymKey,
-) -> Result<Vec<Prepared>, String> {
+pub fn open(bytes: &[u8], received_at_ms: i64, context: &Context) -> Result<Vec<Prepared>, String> {
     let envelope = Envelope::decode(bytes).map_err(|e| format!("envelope: {e}"))?;
     let sealed_at_ms = envelope.header.sealed_at_ms;
     if sealed_at_ms > received_at_ms.saturating_add(MAX_SEALED_AFTER_RECEIVED_MS) {
@@ -104,21 +110,21 @@ fn open(
             time_text(received_at_ms)
         ));
     }
-    let key = keys
+    let key = context
+        .keys
         .sealing_key(&envelope.header.kid)
         .ok_or_else(|| format!("no sealing key {}", hex::encode(envelope.header.kid)))?;
     let plaintext = envelope
         .open(key.secret())
         .map_err(|e| format!("envelope: {e}"))?;
     let records = batch::decode(&plaintext).map_err(|e| format!("batch: {e}"))?;
-    let catalog = super::db::catalog(conn).map_err(|e| e.to_string())?;
     let window = Window {
         sealed_at: chrono::DateTime::from_timestamp_millis(sealed_at_ms)
             .ok_or_else(|| format!("sealed-at {sealed_at_ms} ms is not a date"))?
             .fixed_offset(),
-        kept_from: super::retention::kept_from(conn).map_err(|e| e.to_string())?,
+        kept_from: context.kept_from,
     };
-    prepare(records, &catalog, window, pseudonyms)
+    prepare(records, context.catalog, window, context.pseudonyms)
 }
 
 fn time_text(ms: i64) -> String {
@@ -151,7 +157,16 @@ pub fn apply_pending(
             |r| r.get(0),
         )?;
         let now = chrono::Utc::now().timestamp_millis();
-        let outcome = match open(&bytes, received_at_ms, keys, conn, pseudonyms) {
+        let opened = stored_context(conn).and_then(|(catalog, kept_from)| {
+            let context = Context {
+                keys,
+                pseudonyms,
+                catalog: &catalog,
+                kept_from,
+            };
+            open(&bytes, received_at_ms, &context)
+        });
+        let outcome = match opened {
             Ok(records) => {
                 let tx = conn.transaction()?;
                 match apply_records(&mut SqliteLedger::new(&tx), device, records) {
@@ -188,6 +203,14 @@ pub fn apply_pending(
         super::db::checkpoint(conn)?;
     }
     Ok(report)
+}
+
+/// The catalog and the first month kept, as the data directory's database
+/// holds them; a damaged one quarantines the batch, as its own fault would.
+fn stored_context(conn: &Connection) -> Result<(Catalog, Option<YearMonth>), String> {
+    let catalog = super::db::catalog(conn).map_err(|e| e.to_string())?;
+    let kept_from = super::retention::kept_from(conn).map_err(|e| e.to_string())?;
+    Ok((catalog, kept_from))
 }
 
 /// Puts quarantined batches back in line and applies them again (those

@@ -13,8 +13,12 @@
 //!
 //! [`settled`]: Applier::settled
 
+use crate::server::Parts;
+use crate::server::apply::{self, ApplyReport};
 use crate::server::db::Db;
-use crate::server::{Parts, apply};
+use crate::server::error::ServerError;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::SeqCst};
 use tokio::sync::watch;
@@ -24,9 +28,15 @@ pub struct Applier {
     inner: Arc<Inner>,
 }
 
+/// One run of the apply step over every batch waiting, as a backend does it.
+pub type Run = Box<
+    dyn Fn() -> Pin<Box<dyn Future<Output = Result<ApplyReport, ServerError>> + Send>>
+        + Send
+        + Sync,
+>;
+
 struct Inner {
-    db: Db,
-    parts: Arc<Parts>,
+    run: Run,
     /// Batches stored by this process so far.
     stored: AtomicU64,
     /// How many of them the apply step has been through.
@@ -36,11 +46,22 @@ struct Inner {
 }
 
 impl Applier {
-    pub fn new(db: Db, parts: Arc<Parts>) -> Applier {
+    /// The embedded backend's: one data directory's batches, on its
+    /// connection.
+    pub fn sqlite(db: Db, parts: Arc<Parts>) -> Applier {
+        Applier::new(Box::new(move || {
+            let (db, parts) = (db.clone(), Arc::clone(&parts));
+            Box::pin(async move {
+                db.call(move |conn| apply::apply_pending(conn, &parts.keys, &parts.pseudonyms))
+                    .await
+            })
+        }))
+    }
+
+    pub fn new(run: Run) -> Applier {
         Applier {
             inner: Arc::new(Inner {
-                db,
-                parts,
+                run,
                 stored: AtomicU64::new(0),
                 done: watch::Sender::new(0),
                 running: AtomicBool::new(false),
@@ -74,11 +95,7 @@ impl Applier {
         };
         loop {
             let target = inner.stored.load(SeqCst);
-            let parts = Arc::clone(&inner.parts);
-            let applied = inner
-                .db
-                .call(move |conn| apply::apply_pending(conn, &parts.keys, &parts.pseudonyms))
-                .await;
+            let applied = (inner.run)().await;
             if let Err(error) = applied {
                 tracing::error!(error = %error, "applying batches failed; they stay pending");
             }

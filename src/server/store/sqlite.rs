@@ -67,7 +67,7 @@ impl SqliteStorage {
             pseudonyms: Arc::new(pseudonyms),
         });
         let db = Db::new(conn);
-        let applier = Applier::new(db.clone(), Arc::clone(&parts));
+        let applier = Applier::sqlite(db.clone(), Arc::clone(&parts));
         Ok(SqliteStorage {
             org,
             data_dir: data_dir.to_path_buf(),

@@ -7,16 +7,21 @@
 //!
 //! What is built so far: organizations and their keys ([`orgs`]), their
 //! phones and alerts ([`devices`]), enrollment codes and the catalog
-//! ([`enroll`]) and ingest ([`ingest`]). The other calls of the storage
-//! door (apply and the ledger, the dashboard's pages, retention) follow,
-//! each scoped by the organization's id like every row here; until they
-//! do, `serve` and `admin` stay on the embedded backend.
+//! ([`enroll`]), ingest ([`ingest`]), apply with the ledger in memory
+//! ([`apply`]) and the tally ([`tally`]); [`storage::PgStorage`] runs
+//! apply off the request, as the embedded backend does. The other calls
+//! of the storage door (the dashboard's pages, retention) follow, each
+//! scoped by the organization's id like every row here; until they do,
+//! `serve` and `admin` stay on the embedded backend.
 
+pub mod apply;
 pub mod devices;
 pub mod enroll;
 pub mod ingest;
 pub mod orgs;
 pub mod schema;
+pub mod storage;
+pub mod tally;
 
 use crate::server::error::ServerError;
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};

@@ -11,14 +11,15 @@
 //! (`person_days`, `person_months`, `person_quarters`, `person_years`), so
 //! that a long period's distinct people are counted from few rows.
 
+pub mod counts;
+pub mod memory;
+
 use super::apply::prepare::{ContactFacts, EventFacts};
 use super::error::ServerError;
 use crate::domain::RecordId;
-use crate::domain::report::YearMonth;
 use crate::domain::report::span::Span;
-use crate::domain::report::tally::NO_GENDER;
+use counts::Counts;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
-use std::collections::BTreeMap;
 use uuid::Uuid;
 
 pub trait Ledger {
@@ -68,48 +69,14 @@ pub trait Ledger {
 /// upserts a contact for its month and as many for its day.
 pub struct SqliteLedger<'a, 'c> {
     pub tx: &'a Transaction<'c>,
-    /// Whether counts go to the monthly rows as well as the daily ones.
-    months: bool,
-    changes: Changes,
+    counts: Counts,
 }
 
 impl<'a, 'c> SqliteLedger<'a, 'c> {
     pub fn new(tx: &'a Transaction<'c>) -> Self {
         SqliteLedger {
             tx,
-            months: true,
-            changes: Changes::default(),
-        }
-    }
-}
-
-/// Counts not yet written: per (grain, month or day, dimension, key) the
-/// contacts, people and quantity to add; per (span, when, pseudonym) the
-/// contacts to add.
-#[derive(Default)]
-struct Changes {
-    rollups: BTreeMap<(Grain, String, &'static str, String), [i64; 3]>,
-    people: BTreeMap<(Seen, String, Vec<u8>), i64>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Grain {
-    Month,
-    Day,
-}
-
-/// What who was seen is kept by: a day, or a span of whole months.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Seen {
-    Day,
-    In(Span),
-}
-
-impl Seen {
-    fn table(self) -> (&'static str, &'static str) {
-        match self {
-            Seen::Day => ("person_days", "day"),
-            Seen::In(span) => person_table(span),
+            counts: Counts::new(true),
         }
     }
 }
@@ -148,59 +115,11 @@ impl SqliteLedger<'_, '_> {
         .transpose()
     }
 
-    fn bump(
-        &mut self,
-        at: &Day,
-        dim: &'static str,
-        key: &str,
-        contacts: i64,
-        people: i64,
-        quantity: i64,
-    ) -> Result<(), ServerError> {
-        let mut grains = vec![(Grain::Day, &at.day)];
-        if at.months {
-            grains.push((Grain::Month, &at.month));
-        }
-        for (grain, when) in grains {
-            let sum = self
-                .changes
-                .rollups
-                .entry((grain, when.clone(), dim, key.to_string()))
-                .or_default();
-            sum[0] += contacts;
-            sum[1] += people;
-            sum[2] += quantity;
-        }
-        self.flush_if_large()
-    }
-
-    /// Counts `pseudonym` as seen (`sign` = 1) or not (-1) on the day and
-    /// in the month, quarter and fiscal year.
-    fn seen(&mut self, at: &Day, pseudonym: &str, sign: i64) -> Result<(), ServerError> {
-        let bytes = hex::decode(pseudonym).map_err(|_| ServerError::Damaged("pseudonym".into()))?;
-        let mut spans = vec![(Seen::Day, &at.day)];
-        if at.months {
-            spans.extend([
-                (Seen::In(Span::Month), &at.month),
-                (Seen::In(Span::Quarter), &at.quarter),
-                (Seen::In(Span::FiscalYear), &at.fiscal_year),
-            ]);
-        }
-        for (span, when) in spans {
-            *self
-                .changes
-                .people
-                .entry((span, when.clone(), bytes.clone()))
-                .or_default() += sign;
-        }
-        self.flush_if_large()
-    }
-
     /// Bounds the memory of a long run (migration 10's backfill, the
     /// bench's fill): changes are sums, so writing part of them early
     /// changes nothing.
     fn flush_if_large(&mut self) -> Result<(), ServerError> {
-        if self.changes.rollups.len() + self.changes.people.len() > 200_000 {
+        if self.counts.len() > 200_000 {
             self.write_changes()?;
         }
         Ok(())
@@ -211,15 +130,9 @@ impl SqliteLedger<'_, '_> {
     /// out (a contact and its void in one batch) are not touched. What
     /// [`Ledger::flush`] does.
     fn write_changes(&mut self) -> Result<(), ServerError> {
-        let changes = std::mem::take(&mut self.changes);
-        for ((grain, when, dim, key), [contacts, people, quantity]) in changes.rollups {
-            if contacts == 0 && people == 0 && quantity == 0 {
-                continue;
-            }
-            let (table, column) = match grain {
-                Grain::Month => ("rollups", "month"),
-                Grain::Day => ("day_rollups", "day"),
-            };
+        let counts = self.counts.take();
+        for row in counts.rollups() {
+            let (table, column) = row.grain.table();
             self.tx
                 .prepare_cached(&format!(
                     "INSERT INTO {table} ({column}, dim, key, contacts, people, quantity)
@@ -229,25 +142,29 @@ impl SqliteLedger<'_, '_> {
                        people = people + excluded.people,
                        quantity = quantity + excluded.quantity"
                 ))?
-                .execute(params![when, dim, key, contacts, people, quantity])?;
+                .execute(params![
+                    row.when,
+                    row.dim,
+                    row.key,
+                    row.contacts,
+                    row.people,
+                    row.quantity
+                ])?;
         }
-        for ((span, when, pseudonym), sign) in changes.people {
-            if sign == 0 {
-                continue;
-            }
-            let (table, column) = span.table();
+        for row in counts.seen_rows() {
+            let (table, column) = row.seen.table();
             self.tx
                 .prepare_cached(&format!(
                     "INSERT INTO {table} (pseudonym, {column}, contacts) VALUES (?1, ?2, ?3)
                      ON CONFLICT (pseudonym, {column}) DO UPDATE SET contacts = contacts + excluded.contacts"
                 ))?
-                .execute(params![pseudonym, when, sign])?;
-            if sign < 0 {
+                .execute(params![row.pseudonym, row.when, row.contacts])?;
+            if row.contacts < 0 {
                 self.tx
                     .prepare_cached(&format!(
                         "DELETE FROM {table} WHERE pseudonym = ?1 AND {column} = ?2 AND contacts <= 0"
                     ))?
-                    .execute(params![pseudonym, when])?;
+                    .execute(params![row.pseudonym, row.when])?;
             }
         }
         Ok(())
@@ -258,8 +175,7 @@ impl SqliteLedger<'_, '_> {
     pub fn backfill_days(&self) -> Result<(), ServerError> {
         let mut ledger = SqliteLedger {
             tx: self.tx,
-            months: false,
-            changes: Changes::default(),
+            counts: Counts::new(false),
         };
         for (sql, is_event) in [
             ("SELECT facts FROM contacts WHERE voided = 0", false),
@@ -344,31 +260,6 @@ pub fn span_mismatches(conn: &Connection) -> Result<u64, ServerError> {
     Ok(wrong)
 }
 
-/// Where a record counts: its local day, month, quarter and fiscal year
-/// (the last two named by their first month).
-struct Day {
-    month: String,
-    quarter: String,
-    fiscal_year: String,
-    day: String,
-    /// Whether the month's rows are written too (not when the day rows of
-    /// records already counted by month are filled in).
-    months: bool,
-}
-
-impl SqliteLedger<'_, '_> {
-    fn at(&self, occurred_at: chrono::DateTime<chrono::FixedOffset>) -> Day {
-        let month = YearMonth::of(occurred_at.date_naive());
-        Day {
-            month: month.to_string(),
-            quarter: Span::Quarter.start(month).to_string(),
-            fiscal_year: Span::FiscalYear.start(month).to_string(),
-            day: occurred_at.date_naive().to_string(),
-            months: self.months,
-        }
-    }
-}
-
 impl Ledger for SqliteLedger<'_, '_> {
     fn contact(&mut self, id: RecordId) -> Result<Option<(ContactFacts, bool)>, ServerError> {
         self.facts(
@@ -428,70 +319,6 @@ impl Ledger for SqliteLedger<'_, '_> {
         Ok(())
     }
 
-    fn count(&mut self, facts: &ContactFacts, sign: i64) -> Result<(), ServerError> {
-        let month = self.at(facts.occurred_at);
-        let people = sign * facts.people as i64;
-        self.bump(
-            &month,
-            "all",
-            "",
-            sign,
-            people,
-            sign * facts.returned_syringes as i64,
-        )?;
-        let code = if facts.pseudonym.is_some() {
-            "with"
-        } else {
-            "without"
-        };
-        self.bump(&month, "code", code, sign, people, 0)?;
-        self.bump(&month, "zone", &facts.zone, sign, people, 0)?;
-        self.bump(&month, "age_band", &facts.age_band, sign, people, 0)?;
-        self.bump(
-            &month,
-            "gender",
-            facts.gender.as_deref().unwrap_or(NO_GENDER),
-            sign,
-            people,
-            0,
-        )?;
-        for (id, quantity) in &facts.materials {
-            self.bump(&month, "material", id, 0, 0, sign * *quantity as i64)?;
-        }
-        for id in &facts.referrals {
-            self.bump(&month, "referral", id, sign, 0, 0)?;
-        }
-        if let Some(mode) = &facts.mode {
-            self.bump(&month, "mode", mode, sign, people, 0)?;
-        }
-        if let Some(place) = &facts.location_type {
-            self.bump(&month, "location", place, sign, people, 0)?;
-        }
-        for (id, quantity) in &facts.materials_for_others {
-            self.bump(&month, "material_others", id, 0, 0, sign * *quantity as i64)?;
-        }
-        if let Some(kits) = &facts.naloxone {
-            let n = sign * kits.kits as i64;
-            self.bump(&month, "kit_form", kits.form.key(), sign, 0, n)?;
-            self.bump(&month, "kit_supply", kits.supply.key(), sign, 0, n)?;
-            self.bump(
-                &month,
-                "kit_trained",
-                "",
-                sign,
-                0,
-                sign * kits.trained as i64,
-            )?;
-        }
-        for id in &facts.interventions {
-            self.bump(&month, "intervention", id, sign, 0, 0)?;
-        }
-        if let Some(pseudonym) = &facts.pseudonym {
-            self.seen(&month, pseudonym, sign)?;
-        }
-        Ok(())
-    }
-
     fn event(&mut self, id: RecordId) -> Result<Option<(EventFacts, bool)>, ServerError> {
         self.facts("SELECT facts, voided FROM events WHERE record_id = ?1", id)
     }
@@ -530,62 +357,17 @@ impl Ledger for SqliteLedger<'_, '_> {
         Ok(())
     }
 
-    fn flush(&mut self) -> Result<(), ServerError> {
-        self.write_changes()
+    fn count(&mut self, facts: &ContactFacts, sign: i64) -> Result<(), ServerError> {
+        self.counts.count(facts, sign)?;
+        self.flush_if_large()
     }
 
     fn count_event(&mut self, facts: &EventFacts, sign: i64) -> Result<(), ServerError> {
-        match facts {
-            EventFacts::Overdose(o) => {
-                let month = self.at(o.occurred_at);
-                let doses = i64::from(o.nasal_doses) + i64::from(o.injected_doses);
-                self.bump(&month, "overdose", "", sign, 0, sign * doses)?;
-                self.bump(&month, "od_outcome", o.outcome.key(), sign, 0, 0)?;
-                self.bump(&month, "od_911", o.call_911.key(), sign, 0, 0)?;
-                self.bump(&month, "od_zone", &o.zone, sign, 0, 0)?;
-                if let Some(place) = &o.location_type {
-                    self.bump(&month, "od_location", place, sign, 0, 0)?;
-                }
-                for (route, given) in [("nasal", o.nasal_doses), ("injected", o.injected_doses)] {
-                    if given > 0 {
-                        self.bump(&month, "od_route", route, sign, 0, sign * i64::from(given))?;
-                    }
-                }
-                for responder in &o.responders {
-                    self.bump(&month, "od_responder", responder, sign, 0, 0)?;
-                }
-                for substance in &o.substances {
-                    self.bump(&month, "od_substance", substance, sign, 0, 0)?;
-                }
-                for (flag, set) in [
-                    ("stayed", o.stayed),
-                    ("ambulance", o.ambulance),
-                    ("debrief", o.debrief_wanted),
-                ] {
-                    if set {
-                        self.bump(&month, "od_flag", flag, sign, 0, 0)?;
-                    }
-                }
-            }
-            // An outing: `people` is its team, `quantity` its minutes.
-            EventFacts::Shift(s) => {
-                let month = self.at(s.started_at);
-                let (team, minutes) = (i64::from(s.team_size), s.minutes());
-                self.bump(&month, "shift", "", sign, sign * team, sign * minutes)?;
-                self.bump(&month, "shift_staff", "", 0, 0, sign * minutes * team)?;
-                self.bump(&month, "shift_end", s.ended_by.key(), sign, 0, 0)?;
-                for zone in &s.zones {
-                    self.bump(&month, "shift_zone", zone, sign, 0, 0)?;
-                }
-            }
-            EventFacts::Incident(i) => {
-                let month = self.at(i.occurred_at);
-                self.bump(&month, "incident", &i.incident_type, sign, 0, 0)?;
-                if i.debrief_wanted {
-                    self.bump(&month, "incident_flag", "debrief", sign, 0, 0)?;
-                }
-            }
-        }
-        Ok(())
+        self.counts.count_event(facts, sign);
+        self.flush_if_large()
+    }
+
+    fn flush(&mut self) -> Result<(), ServerError> {
+        self.write_changes()
     }
 }
