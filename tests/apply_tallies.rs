@@ -433,10 +433,8 @@ async fn futures_join<F: std::future::Future>(futures: impl Iterator<Item = F>) 
 }
 
 fn report(server: &TestServer, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_tournee"))
-        .arg("report")
-        .arg("--data")
-        .arg(server.data.path())
+    server
+        .report_command()
         .args(args)
         .env_remove("TOURNEE_LANG")
         .output()

@@ -185,7 +185,7 @@ async fn modes_places_materials_for_others_and_naloxone_kits_are_synced_and_coun
     assert!(md.contains("| Campement | 2 |"), "{md}");
 
     supervisor(
-        server.data.path(),
+        &server.server,
         "Marie Tremblay",
         "une phrase de passe solide",
     )

@@ -43,7 +43,7 @@ async fn sign_in(browser: &Browser) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_passes_axe_and_starts_with_a_skip_link() {
     let server = TestServer::spawn().await;
-    supervisor(server.data.path(), "Marie", PASSWORD).await;
+    supervisor(&server.server, "Marie", PASSWORD).await;
     // Something to show: two phones' contacts, and an overdose response
     // (its list and its declaration).
     for zone in ["gatineau", "pontiac"] {
@@ -144,7 +144,7 @@ async fn every_page_passes_axe_and_starts_with_a_skip_link() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_enrollment_qr_code_on_screen_reads_as_this_servers_address_and_code() {
     let server = TestServer::spawn().await;
-    supervisor(server.data.path(), "Marie", PASSWORD).await;
+    supervisor(&server.server, "Marie", PASSWORD).await;
     let browser = Browser::start(1280, 900).await;
     let web = &browser.client;
     web.goto(&format!("{}/signin?next=/enroll", server.url))

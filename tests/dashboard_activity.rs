@@ -19,7 +19,7 @@ fn at(time: &str, zone: &str, materials: &[(&str, u32)]) -> Contact {
 }
 
 async fn signed_in(server: &TestServer) -> Web {
-    supervisor(server.data.path(), "Marie Tremblay", PASSWORD).await;
+    supervisor(&server.server, "Marie Tremblay", PASSWORD).await;
     let mut web = Web::new(&server.url);
     let answer = web.sign_in("Marie Tremblay", PASSWORD).await;
     assert_eq!(answer.status, 303, "{}", answer.body);
@@ -236,16 +236,14 @@ async fn revoking_a_phone_from_the_dashboard_makes_its_next_upload_get_403() {
     let id = devices[0].device_id;
     let silent = devices[1].device_id;
     // The other phone last synced a week ago.
-    let conn = tournee::server::db::open(server.data.path()).unwrap();
-    conn.execute(
-        "UPDATE devices SET last_seen_at = ?1, enrolled_at = ?1 WHERE device_id = ?2",
-        (
-            chrono::Utc::now().timestamp_millis() - 7 * 86_400_000,
-            silent.as_bytes().as_slice(),
-        ),
-    )
-    .unwrap();
-    drop(conn);
+    let week_ago = chrono::Utc::now().timestamp_millis() - 7 * 86_400_000;
+    let set = format!("UPDATE devices SET last_seen_at = {week_ago}, enrolled_at = {week_ago}");
+    server
+        .by_hand(
+            &format!("{set} WHERE device_id = X'{}'", silent.simple()),
+            &format!("{set} WHERE device_id = '{silent}'"),
+        )
+        .await;
     let mut web = signed_in(&server).await;
 
     let phones = web.get("/phones").await;

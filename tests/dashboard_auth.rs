@@ -100,7 +100,7 @@ async fn anonymous_requests_are_sent_to_sign_in_or_refused() {
 #[tokio::test]
 async fn sign_in_sign_out_and_the_audit_log_records_both() {
     let server = TestServer::spawn().await;
-    supervisor(server.data.path(), "Marie Tremblay", PASSWORD).await;
+    supervisor(&server.server, "Marie Tremblay", PASSWORD).await;
     let mut web = Web::new(&server.url);
 
     let refused = web
@@ -148,7 +148,7 @@ async fn sign_in_sign_out_and_the_audit_log_records_both() {
 #[tokio::test]
 async fn a_post_without_or_with_a_wrong_csrf_token_is_refused() {
     let server = TestServer::spawn().await;
-    supervisor(server.data.path(), "Luc", PASSWORD).await;
+    supervisor(&server.server, "Luc", PASSWORD).await;
     let mut web = Web::new(&server.url);
     web.sign_in("Luc", PASSWORD).await;
     let right = web.csrf("/audit").await;
@@ -181,7 +181,7 @@ async fn a_post_without_or_with_a_wrong_csrf_token_is_refused() {
 #[tokio::test]
 async fn sign_in_failures_are_limited_per_account() {
     let server = TestServer::spawn().await;
-    supervisor(server.data.path(), "Chantal", PASSWORD).await;
+    supervisor(&server.server, "Chantal", PASSWORD).await;
     let mut web = Web::new(&server.url);
     for attempt in 0..5 {
         let answer = web.sign_in("chantal", "mauvais mot de passe").await;
@@ -197,7 +197,7 @@ async fn sign_in_failures_are_limited_per_account() {
 #[tokio::test]
 async fn the_language_switch_takes_effect_at_once_and_stays_on_this_site() {
     let server = TestServer::spawn().await;
-    supervisor(server.data.path(), "Sam", PASSWORD).await;
+    supervisor(&server.server, "Sam", PASSWORD).await;
     let mut web = Web::new(&server.url);
     web.sign_in("Sam", PASSWORD).await;
     let switch = web.get("/lang/en?back=%2Faudit").await;
@@ -223,7 +223,7 @@ fn next_in(html: &str) -> String {
 #[tokio::test]
 async fn redirects_stay_on_this_site_whatever_control_character_is_encoded_in_them() {
     let server = TestServer::spawn().await;
-    supervisor(server.data.path(), "Nadia", PASSWORD).await;
+    supervisor(&server.server, "Nadia", PASSWORD).await;
     let mut web = Web::new(&server.url);
     for sneaky in [
         "%09", "%0A", "%0D", "%0B", "%00", "%0D%0A", "%2509", "%5C", "/",
@@ -285,7 +285,7 @@ async fn redirects_stay_on_this_site_whatever_control_character_is_encoded_in_th
 #[tokio::test]
 async fn a_sign_in_token_the_browser_chose_is_refused_and_replaced() {
     let server = TestServer::spawn().await;
-    supervisor(server.data.path(), "Omar", PASSWORD).await;
+    supervisor(&server.server, "Omar", PASSWORD).await;
     let chosen = [
         "a".repeat(43),
         // The shape of a real token, but not made by this server.
@@ -320,7 +320,7 @@ async fn a_sign_in_token_the_browser_chose_is_refused_and_replaced() {
 #[tokio::test]
 async fn a_sign_in_with_a_60000_character_name_is_refused_by_size_and_changes_nothing() {
     let server = TestServer::spawn().await;
-    supervisor(server.data.path(), "Pia", PASSWORD).await;
+    supervisor(&server.server, "Pia", PASSWORD).await;
     let mut web = Web::new(&server.url);
     let huge = "é".repeat(60_000);
     let csrf = common::web::csrf_in(&web.get("/signin").await.body);

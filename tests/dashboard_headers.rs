@@ -84,7 +84,7 @@ fn links(html: &str) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_a_signed_in_crawl_reaches_carries_the_security_headers() {
     let server = TestServer::spawn().await;
-    supervisor(server.data.path(), "Marie", PASSWORD).await;
+    supervisor(&server.server, "Marie", PASSWORD).await;
     for zone in ["gatineau", "pontiac"] {
         let mut phone = TestDevice::enroll(&server).await;
         phone.log(zone, 10);

@@ -88,7 +88,7 @@ fn unescape(html: &str) -> String {
 }
 
 async fn signed_in(server: &TestServer) -> Web {
-    supervisor(server.data.path(), "Marie Tremblay", PASSWORD).await;
+    supervisor(&server.server, "Marie Tremblay", PASSWORD).await;
     let mut web = Web::new(&server.url);
     let answer = web.sign_in("Marie Tremblay", PASSWORD).await;
     assert_eq!(answer.status, 303, "{}", answer.body);

@@ -267,7 +267,7 @@ async fn the_host_counts_what_the_embedded_backend_counts_for_each_organization(
     }
     for i in 0..12 {
         for envelopes in &sealed {
-            let receipt = host.ingest(&envelopes[i], NOW_MS).await.unwrap();
+            let receipt = host.ingest(envelopes[i].clone(), NOW_MS).await.unwrap();
             assert_eq!(receipt.receipt.status, ReceiptStatus::Stored);
         }
     }

@@ -196,7 +196,7 @@ async fn overdose_responses_are_logged_voided_synced_and_counted_exactly() {
 
     // The dashboard's report shows them, each figure where the JSON has it.
     supervisor(
-        server.data.path(),
+        &server.server,
         "Marie Tremblay",
         "une phrase de passe solide",
     )

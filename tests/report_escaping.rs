@@ -20,7 +20,7 @@ fn report(server: &TestServer, args: &[&str]) -> String {
 async fn a_label_holding_a_formula_or_markup_comes_out_inert_in_the_csv_and_the_markdown() {
     let server = TestServer::spawn().await;
     let mut phone = TestDevice::enroll(&server).await;
-    supervisor(server.data.path(), "Marie Tremblay", PASSWORD).await;
+    supervisor(&server.server, "Marie Tremblay", PASSWORD).await;
     let mut web = Web::new(&server.url);
     assert_eq!(web.sign_in("Marie Tremblay", PASSWORD).await.status, 303);
     let csrf = web.csrf("/catalog").await;

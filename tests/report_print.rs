@@ -22,7 +22,7 @@ async fn the_print_numbers_its_pages_names_its_period_and_ends_with_a_signature(
     let mut config = tournee::server::Config::default();
     config.org.contact = Some(CONTACT.into());
     let server = TestServer::spawn_with(tempfile::tempdir().unwrap(), &config).await;
-    supervisor(server.data.path(), "Marie", PASSWORD).await;
+    supervisor(&server.server, "Marie", PASSWORD).await;
     let mut phone = TestDevice::enroll(&server).await;
     let contacts: Vec<_> = (1..=20)
         .map(|day| {

@@ -121,7 +121,7 @@ async fn the_spreadsheet_csv_opens_in_calc_with_a_column_per_field_and_french_he
     }
     phone.store.save_all(&contacts).unwrap();
     server.sync(&mut phone.store, &options(None)).await.unwrap();
-    supervisor(server.data.path(), "Marie Tremblay", PASSWORD).await;
+    supervisor(&server.server, "Marie Tremblay", PASSWORD).await;
     let mut web = Web::new(&server.url);
     assert_eq!(web.sign_in("Marie Tremblay", PASSWORD).await.status, 303);
     // A label that a spreadsheet would run as a formula.
@@ -214,10 +214,10 @@ async fn the_spreadsheet_csv_opens_in_calc_with_a_column_per_field_and_french_he
         .unwrap();
     assert!(cli.starts_with('\u{feff}'));
     assert!(cli.contains("\nSeringues;120;15;n.d.\n"), "{cli}");
-    let english = std::process::Command::new(env!("CARGO_BIN_EXE_tournee"))
-        .args(["--lang", "en", "report", "--data"])
-        .arg(server.data.path())
+    let english = server
+        .report_command()
         .args(["--month", "2025-11", "--format", "spreadsheet"])
+        .env("TOURNEE_LANG", "en")
         .output()
         .unwrap();
     let english = String::from_utf8(english.stdout).unwrap();

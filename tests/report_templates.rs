@@ -103,7 +103,7 @@ async fn each_template_renders_downloads_and_prints_from_the_same_tallies() {
     }
     phone.store.save_all(&contacts).unwrap();
     server.sync(&mut phone.store, &options(None)).await.unwrap();
-    supervisor(server.data.path(), "Marie", PASSWORD).await;
+    supervisor(&server.server, "Marie", PASSWORD).await;
     let mut web = Web::new(&server.url);
     assert_eq!(web.sign_in("Marie", PASSWORD).await.status, 303);
 
@@ -246,7 +246,7 @@ async fn an_organization_adds_its_own_template_and_a_bad_one_is_named() {
     )
     .unwrap();
     let server = TestServer::spawn_in(data).await;
-    supervisor(server.data.path(), "Marie", PASSWORD).await;
+    supervisor(&server.server, "Marie", PASSWORD).await;
     let mut web = Web::new(&server.url);
     assert_eq!(web.sign_in("Marie", PASSWORD).await.status, 303);
     let page = web.get("/report?period=2025-11&template=centraide").await;

@@ -177,7 +177,7 @@ async fn an_outing_its_contacts_and_its_incidents_are_synced_and_counted_exactly
     );
 
     supervisor(
-        server.data.path(),
+        &server.server,
         "Marie Tremblay",
         "une phrase de passe solide",
     )

@@ -99,13 +99,18 @@ pub(super) fn local_time(ms: i64) -> String {
     )
 }
 
-/// Runs one command's calls to the storage door, which are async, on a
-/// runtime of its own.
+/// Runs a command's calls to the storage door, which are async, on the
+/// command's one runtime: a host's pool of connections, opened in one
+/// call, lives on it through the next.
 pub(super) fn block_on<F: std::future::Future>(work: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a tokio runtime starts")
+    static RUNTIME: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+    RUNTIME
+        .get_or_init(|| {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a tokio runtime starts")
+        })
         .block_on(work)
 }
 

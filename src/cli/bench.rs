@@ -25,6 +25,12 @@ pub struct BenchArgs {
     /// Smaller sizes, for a run under a minute.
     #[arg(long)]
     quick: bool,
+    /// Also measure the regional host on this PostgreSQL server
+    /// (`postgres://user@host:port/database`): the bench makes a database
+    /// of its own there and drops it at the end.
+    #[cfg(feature = "server")]
+    #[arg(long, value_name = "URL")]
+    postgres: Option<String>,
 }
 
 struct Latency {
@@ -158,6 +164,12 @@ pub fn run(args: BenchArgs, _lang: crate::domain::Lang) -> Outcome {
     let (sealing, wire) = super::bench_sync::sealing(&sample)?;
     #[cfg(feature = "server")]
     let server = super::bench_ingest::ServerFigures::measure(&sample, args.quick)?;
+    #[cfg(feature = "server")]
+    let host = args
+        .postgres
+        .as_deref()
+        .map(|url| super::bench_host::HostFigures::measure(url, &sample))
+        .transpose()?;
     if args.json {
         #[cfg_attr(not(feature = "server"), allow(unused_mut))]
         let mut value = json!({
@@ -196,6 +208,10 @@ pub fn run(args: BenchArgs, _lang: crate::domain::Lang) -> Outcome {
         });
         #[cfg(feature = "server")]
         server.add_json(&mut value);
+        #[cfg(feature = "server")]
+        if let Some(host) = &host {
+            host.add_json(&mut value);
+        }
         println!("{}", serde_json::to_string_pretty(&value).expect("json"));
     } else {
         println!(
@@ -251,6 +267,10 @@ pub fn run(args: BenchArgs, _lang: crate::domain::Lang) -> Outcome {
         );
         #[cfg(feature = "server")]
         server.print();
+        #[cfg(feature = "server")]
+        if let Some(host) = &host {
+            host.print();
+        }
         #[cfg(not(feature = "server"))]
         println!("(no server figures: this tournee was built without the \"server\" feature)");
     }

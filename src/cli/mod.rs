@@ -19,6 +19,8 @@ mod app;
 mod bench;
 mod bench_engine;
 #[cfg(feature = "server")]
+mod bench_host;
+#[cfg(feature = "server")]
 mod bench_ingest;
 #[cfg(feature = "server")]
 mod bench_report;

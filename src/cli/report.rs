@@ -1,4 +1,5 @@
-//! `tournee report`: a period's tallies from the server's data directory,
+//! `tournee report`: a period's tallies from the server's data directory
+//! (or from one organization of a regional host),
 //! as JSON (stable field names), CSV or Markdown, with small-cell
 //! suppression for reports that leave the organization.
 
@@ -30,6 +31,13 @@ pub struct ReportArgs {
     /// Settings file (TOML), as for `tournee serve`.
     #[arg(long)]
     config: Option<PathBuf>,
+    /// A regional host's database (`postgres://user:password@host/db`),
+    /// instead of a data directory: the report of its organization `--org`.
+    #[arg(long, requires = "org", value_name = "URL")]
+    database: Option<String>,
+    /// The organization on the regional host, by its short name (slug).
+    #[arg(long, requires = "database", value_name = "SLUG")]
+    org: Option<String>,
     /// The period, by each record's local date: 2026-11 (a month), 2026-Q3
     /// (a quarter), FY2026-2027 (the fiscal year, April to March),
     /// FY2026-2027-Q1 (a fiscal quarter), YTD (the fiscal year to date) or
@@ -62,16 +70,21 @@ pub fn run(args: ReportArgs, lang: Lang) -> Outcome {
         }
     };
     let config = settings(args.config.as_deref(), lang)?;
-    let dir = data_dir(args.data, &config);
     let fail = |e: crate::server::ServerError| Failure::server(e, lang);
-    if !crate::server::db::path_in(&dir).exists() {
-        return Err(Failure::input(vec![tr(
-            lang,
-            Msg::ReportNoData,
-            &[("path", &dir.display())],
-        )]));
-    }
-    let admin = Admin::open(&dir).map_err(fail)?;
+    let admin = match (&args.database, &args.org) {
+        (Some(url), Some(org)) => block_on(Admin::hosted(url, org)).map_err(fail)?,
+        _ => {
+            let dir = data_dir(args.data, &config);
+            if !crate::server::db::path_in(&dir).exists() {
+                return Err(Failure::input(vec![tr(
+                    lang,
+                    Msg::ReportNoData,
+                    &[("path", &dir.display())],
+                )]));
+            }
+            Admin::open(&dir).map_err(fail)?
+        }
+    };
     let tally = block_on(admin.tally(period)).map_err(fail)?;
     let suppress = args.suppress.then(|| config.reports.threshold());
     match args.format {

@@ -53,6 +53,14 @@ impl Admin {
         Ok(Admin::new(Arc::new(storage), org))
     }
 
+    /// Opens one organization of a regional host (`--database`, `--org`).
+    pub async fn hosted(url: &str, slug: &str) -> Result<Admin, ServerError> {
+        let slug = crate::server::store::slug::Slug::parse(slug)?;
+        let storage = crate::server::store::postgres::storage::PgStorage::open(url).await?;
+        let org = storage.host().org(&slug).await?.id;
+        Ok(Admin::new(Arc::new(storage), org))
+    }
+
     pub fn new(storage: Arc<dyn Storage>, org: OrgId) -> Admin {
         Admin { storage, org }
     }

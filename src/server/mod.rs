@@ -127,6 +127,29 @@ impl Server {
         })
     }
 
+    /// One organization of a regional host, behind the host's door: its
+    /// keys as they were when it was opened (the dashboard shows its name
+    /// and the host names its fingerprint), the built-in funders'
+    /// templates.
+    pub fn hosted(
+        storage: Arc<dyn store::Storage>,
+        keys: ServerKeys,
+        config: &Config,
+    ) -> Result<Server, ServerError> {
+        let limiter =
+            FailureLimiter::new(config.enroll.max_failures as usize, config.failure_window());
+        Ok(Server {
+            inner: Arc::new(Inner {
+                keys: Arc::new(keys),
+                storage,
+                limiter,
+                request_timeout: config.request_timeout(),
+                retention: retention::Policy::from_config(config),
+                templates: Arc::new(crate::domain::report::template::Template::all(&[])?),
+            }),
+        })
+    }
+
     /// How long one HTTP request may take, `[limits] request_timeout_secs`.
     pub fn request_timeout(&self) -> Duration {
         self.inner.request_timeout

@@ -156,7 +156,7 @@ fn local(now_ms: i64) -> Result<chrono::DateTime<Local>, ServerError> {
 }
 
 /// Milliseconds at the start of `month` in local time.
-fn month_start_ms(month: YearMonth) -> Result<i64, ServerError> {
+pub(crate) fn month_start_ms(month: YearMonth) -> Result<i64, ServerError> {
     chrono::NaiveDate::from_ymd_opt(month.year, month.month, 1)
         .and_then(|day| day.and_hms_opt(0, 0, 0))
         .and_then(|t| Local.from_local_datetime(&t).earliest())
@@ -167,7 +167,7 @@ fn month_start_ms(month: YearMonth) -> Result<i64, ServerError> {
 /// A month as stored, `YYYY-MM`, whatever the year: an older release
 /// stored contacts dated 1900, which reports cannot show but the purge
 /// must still name and destroy.
-fn stored_month(text: &str) -> Option<YearMonth> {
+pub(crate) fn stored_month(text: &str) -> Option<YearMonth> {
     let (year, month) = text.split_once('-')?;
     let month = month.parse().ok().filter(|m| (1..=12).contains(m))?;
     Some(YearMonth {
@@ -180,20 +180,48 @@ fn count(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> Result<
     Ok(conn.query_row(sql, params, |r| r.get::<_, i64>(0))? as u64)
 }
 
-/// What [`purge`] would destroy at `now_ms`, without changing anything.
-pub fn plan(conn: &Connection, policy: &Policy, now_ms: i64) -> Result<Plan, ServerError> {
+/// Where a purge at `now_ms` cuts.
+pub(crate) struct Cut {
+    /// The first month kept contact by contact.
+    pub kept_from: YearMonth,
+    /// Its first millisecond, local time: quarantined batches received
+    /// before go.
+    pub kept_from_ms: i64,
+    /// Audit entries and alerts before this go.
+    pub audit_before_ms: i64,
+}
+
+/// The cut of `policy` at `now_ms`, given the first month kept so far.
+pub(crate) fn cut(
+    kept_so_far: Option<YearMonth>,
+    policy: &Policy,
+    now_ms: i64,
+) -> Result<Cut, ServerError> {
     let now = local(now_ms)?;
     let current = YearMonth::of(now.date_naive());
     // A longer rule later does not bring back what a shorter one destroyed.
-    let kept_from = kept_from(conn)?
+    let kept_from = kept_so_far
         .into_iter()
         .chain([current.months_before(policy.contact_months)])
         .max()
         .expect("one month at least");
+    Ok(Cut {
+        kept_from,
+        kept_from_ms: month_start_ms(kept_from)?,
+        audit_before_ms: now
+            .checked_sub_months(Months::new(policy.audit_months))
+            .map_or(i64::MIN, |t| t.timestamp_millis()),
+    })
+}
+
+/// What [`purge`] would destroy at `now_ms`, without changing anything.
+pub fn plan(conn: &Connection, policy: &Policy, now_ms: i64) -> Result<Plan, ServerError> {
+    let Cut {
+        kept_from,
+        kept_from_ms,
+        audit_before_ms,
+    } = cut(kept_from(conn)?, policy, now_ms)?;
     let kept = kept_from.to_string();
-    let audit_before_ms = now
-        .checked_sub_months(Months::new(policy.audit_months))
-        .map_or(i64::MIN, |t| t.timestamp_millis());
     let mut months = conn.prepare(
         "SELECT month FROM contacts WHERE month < ?1 UNION SELECT month FROM person_months WHERE month < ?1
          UNION SELECT month FROM events WHERE month < ?1
@@ -238,7 +266,7 @@ pub fn plan(conn: &Connection, policy: &Policy, now_ms: i64) -> Result<Plan, Ser
             conn,
             "SELECT count(*) FROM envelopes
              WHERE quarantined_at IS NOT NULL AND bytes IS NOT NULL AND received_at < ?1",
-            [month_start_ms(kept_from)?],
+            [kept_from_ms],
         )?,
         audit_before_ms,
         audit_entries: count(
@@ -274,7 +302,7 @@ pub enum Asker {
 }
 
 impl Asker {
-    fn actor(self) -> &'static str {
+    pub(crate) fn actor(self) -> &'static str {
         match self {
             Asker::Admin => "tournee admin purge",
             Asker::Daily => "tournee serve (daily purge)",
@@ -308,6 +336,8 @@ pub fn purge(
         "DELETE FROM voids WHERE target IN (SELECT record_id FROM contacts WHERE month < ?1)",
         "DELETE FROM contacts WHERE month < ?1",
         "DELETE FROM voids WHERE target IN (SELECT record_id FROM events WHERE month < ?1)",
+        // What a supervisor did about an incident goes with it.
+        "DELETE FROM incident_followups WHERE record_id IN (SELECT record_id FROM events WHERE month < ?1)",
         "DELETE FROM events WHERE month < ?1",
         "DELETE FROM person_months WHERE month < ?1",
         // A quarter or fiscal year starting before is rebuilt below from

@@ -161,14 +161,17 @@ fn iterations(n: u32) -> NonZeroU32 {
     NonZeroU32::new(n).expect("the iteration count is a positive constant")
 }
 
-/// Stores a new account. The hash is computed before the database is
-/// touched, so a slow derivation never holds the write lock.
-pub fn create(
-    conn: &Connection,
-    name: &SupervisorName,
-    password: &Password,
-    now_ms: i64,
-) -> Result<(), SupervisorError> {
+/// What an account stores of its password, whatever the backend: a new
+/// random salt, the iteration count and the PBKDF2 hash.
+pub struct NewSecret {
+    pub salt: [u8; SALT_LEN],
+    pub iterations: u32,
+    pub hash: [u8; HASH_LEN],
+}
+
+/// Derives `password`'s stored form (the slow part of making an account),
+/// before any database is touched.
+pub fn new_secret(password: &Password) -> Result<NewSecret, ServerError> {
     let mut salt = [0u8; SALT_LEN];
     SystemRandom::new()
         .fill(&mut salt)
@@ -181,10 +184,33 @@ pub fn create(
         password.0.as_bytes(),
         &mut hash,
     );
+    Ok(NewSecret {
+        salt,
+        iterations: PBKDF2_ITERATIONS,
+        hash,
+    })
+}
+
+/// Stores a new account. The hash is computed before the database is
+/// touched, so a slow derivation never holds the write lock.
+pub fn create(
+    conn: &Connection,
+    name: &SupervisorName,
+    password: &Password,
+    now_ms: i64,
+) -> Result<(), SupervisorError> {
+    let secret = new_secret(password)?;
     let added = conn.execute(
         "INSERT INTO supervisors (name_key, name, salt, iterations, hash, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (name_key) DO NOTHING",
-        params![name.key, name.shown, salt, PBKDF2_ITERATIONS, hash, now_ms],
+        params![
+            name.key,
+            name.shown,
+            secret.salt,
+            secret.iterations,
+            secret.hash,
+            now_ms
+        ],
     )?;
     if added == 0 {
         let existing: String = conn.query_row(
@@ -241,10 +267,25 @@ const DUMMY_HASH: [u8; HASH_LEN] = [0; HASH_LEN];
 /// count, hash and state, or `None` for a name with no account.
 pub struct StoredSecret(Option<(Vec<u8>, u32, Vec<u8>, bool)>);
 
+impl StoredSecret {
+    /// An account's secret as a backend read it (salt, iterations, hash,
+    /// disabled), or `None` for a name with no account: [`check`] then
+    /// runs the dummy derivation.
+    pub fn new(stored: Option<(Vec<u8>, u32, Vec<u8>, bool)>) -> StoredSecret {
+        StoredSecret(stored)
+    }
+}
+
+/// The key a typed name's account is looked up by; none for a name no
+/// account can have (it then gets the dummy secret, like an unknown one).
+pub fn lookup_key(name: &str) -> Option<String> {
+    SupervisorName::parse(name).ok().map(|n| n.key)
+}
+
 /// Reads `name`'s stored secret: a quick lookup, so that the slow
 /// derivation in [`check`] can run without holding the database.
 pub fn stored_secret(conn: &Connection, name: &str) -> Result<StoredSecret, ServerError> {
-    let key = SupervisorName::parse(name).ok().map(|n| n.key);
+    let key = lookup_key(name);
     let stored = match &key {
         Some(key) => conn
             .query_row(

@@ -25,6 +25,9 @@ pub mod web;
 
 pub struct TestServer {
     pub data: tempfile::TempDir,
+    /// On a regional host (`TOURNEE_TEST_BACKEND=postgres`): its
+    /// database's address; the organization's slug is `test`.
+    pub database: Option<String>,
     pub url: String,
     /// The running server, for waiting on its apply step.
     pub server: tournee::server::Server,
@@ -34,10 +37,8 @@ pub struct TestServer {
 impl TestServer {
     /// `tournee report --data` on this server's directory: its standard output.
     pub fn report(&self, args: &[&str]) -> Vec<u8> {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_tournee"))
-            .arg("report")
-            .arg("--data")
-            .arg(self.data.path())
+        let out = self
+            .report_command()
             .args(args)
             .env_remove("TOURNEE_LANG")
             .output()
@@ -48,6 +49,17 @@ impl TestServer {
             String::from_utf8_lossy(&out.stderr)
         );
         out.stdout
+    }
+
+    /// `tournee report` on this server's data, wherever they are.
+    pub fn report_command(&self) -> std::process::Command {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_tournee"));
+        command.arg("report");
+        match &self.database {
+            Some(url) => command.args(["--database", url, "--org", "test"]),
+            None => command.arg("--data").arg(self.data.path()),
+        };
+        command
     }
 
     /// Waits until every batch this server has receipted has been through
@@ -84,7 +96,14 @@ impl TestServer {
         data: tempfile::TempDir,
         config: &tournee::server::Config,
     ) -> TestServer {
-        let server = tournee::server::Server::open(data.path()).unwrap();
+        let (server, database) = match std::env::var("TOURNEE_TEST_BACKEND").as_deref() {
+            Ok("postgres") => {
+                let (server, url) = hosted(config).await;
+                (server, Some(url))
+            }
+            Ok("sqlite") | Err(_) => (tournee::server::Server::open(data.path()).unwrap(), None),
+            Ok(other) => panic!("TOURNEE_TEST_BACKEND is sqlite or postgres, not {other}"),
+        };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = oneshot::channel::<()>();
@@ -99,6 +118,7 @@ impl TestServer {
         ));
         TestServer {
             data,
+            database,
             url,
             server,
             stop: Some(stop),
@@ -135,6 +155,50 @@ impl TestServer {
             .iter()
             .map(|d| d.records)
             .sum()
+    }
+}
+
+/// One organization on a regional host of its own, in a new database of
+/// the test cluster (`TOURNEE_TEST_BACKEND=postgres`: the suites that go
+/// through HTTP and the door run on the host's backend too). The
+/// database stays until the cluster goes, as CI's does.
+async fn hosted(config: &tournee::server::Config) -> (tournee::server::Server, String) {
+    use tournee::server::store::postgres::storage::PgStorage;
+    let db = pg::test_db()
+        .await
+        .expect("TOURNEE_TEST_BACKEND=postgres needs TOURNEE_TEST_POSTGRES");
+    let storage = PgStorage::open(&db.url).await.unwrap();
+    let slug = tournee::server::store::slug::Slug::parse("test").unwrap();
+    let org = storage
+        .host()
+        .create_org(&slug, tournee::server::keys::DEFAULT_ORG_NAME, 1)
+        .await
+        .unwrap();
+    let (keys, _) = storage.host().keys(org.id).await.unwrap();
+    let server =
+        tournee::server::Server::hosted(std::sync::Arc::new(storage), keys, config).unwrap();
+    (server, db.url)
+}
+
+impl TestServer {
+    /// Changes the database by hand, as a bug or an old release would:
+    /// `sqlite` on a data directory's file, `postgres` on a host's.
+    pub async fn by_hand(&self, sqlite: &str, postgres: &str) {
+        match &self.database {
+            Some(url) => {
+                let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+                    .await
+                    .unwrap();
+                let task = tokio::spawn(connection);
+                client.batch_execute(postgres).await.expect(postgres);
+                drop(client);
+                let _ = task.await;
+            }
+            None => {
+                let conn = tournee::server::db::open(self.data.path()).unwrap();
+                conn.execute_batch(sqlite).expect(sqlite);
+            }
+        }
     }
 }
 

@@ -136,12 +136,12 @@ pub fn csrf_in(html: &str) -> String {
     rest[start..start + end].to_string()
 }
 
-/// A supervisor account in `data`, for signing in.
-pub async fn supervisor(data: &std::path::Path, name: &str, password: &str) {
+/// A supervisor account on `server`'s organization, for signing in.
+pub async fn supervisor(server: &tournee::server::Server, name: &str, password: &str) {
     let name = tournee::server::supervisors::SupervisorName::parse(name).unwrap();
     let password = tournee::server::supervisors::Password::parse(password).unwrap();
-    tournee::server::admin::Admin::open(data)
-        .unwrap()
+    server
+        .admin()
         .create_supervisor(&name, &password)
         .await
         .unwrap();

@@ -19,6 +19,7 @@ pub mod markdown;
 pub mod overdose;
 pub mod period;
 pub mod published;
+pub mod regional;
 pub mod sheet;
 pub mod span;
 pub mod spreadsheet;

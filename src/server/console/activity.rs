@@ -31,7 +31,7 @@ pub struct Filter {
 impl Filter {
     /// Whether only a contact can match (a material, a referral or an
     /// intervention is asked for).
-    fn contacts_only(&self) -> bool {
+    pub(crate) fn contacts_only(&self) -> bool {
         self.material.is_some() || self.referral.is_some() || self.intervention.is_some()
     }
 }
@@ -164,14 +164,14 @@ fn where_clause(filter: &Filter, events: bool, values: &mut Vec<Value>) -> Strin
 const COLUMNS: &str = "c.record_id, c.device_id, coalesce(d.label, ''), c.occurred_at, c.facts, c.voided, c.void_reason";
 
 /// A row as read, before its facts are parsed.
-struct Raw {
-    record_id: RecordId,
-    device_id: Uuid,
-    phone: String,
-    occurred_at_ms: i64,
-    json: String,
-    voided: bool,
-    void_reason: Option<String>,
+pub(crate) struct Raw {
+    pub record_id: RecordId,
+    pub device_id: Uuid,
+    pub phone: String,
+    pub occurred_at_ms: i64,
+    pub json: String,
+    pub voided: bool,
+    pub void_reason: Option<String>,
 }
 
 fn raw_row(row: &rusqlite::Row) -> rusqlite::Result<Raw> {
@@ -186,7 +186,7 @@ fn raw_row(row: &rusqlite::Row) -> rusqlite::Result<Raw> {
     })
 }
 
-fn with_facts(raw: Raw) -> Result<ContactRow, ServerError> {
+pub(crate) fn with_facts(raw: Raw) -> Result<ContactRow, ServerError> {
     let facts = serde_json::from_str(&raw.json)
         .map_err(|e| ServerError::Damaged(format!("stored contact {}: {e}", raw.record_id)))?;
     Ok(ContactRow {
@@ -247,24 +247,36 @@ pub fn page(
     let rows = raw
         .into_iter()
         .map(|(record_id, phone, occurred_at_ms, kind, json, voided)| {
-            let damaged = |e: serde_json::Error| {
-                ServerError::Damaged(format!("stored record {record_id}: {e}"))
-            };
-            let stored = if kind == "contact" {
-                Stored::Contact(serde_json::from_str(&json).map_err(damaged)?)
-            } else {
-                Stored::Event(serde_json::from_str(&json).map_err(damaged)?)
-            };
-            Ok(ActivityRow {
-                record_id,
-                phone,
-                occurred_at_ms,
-                stored,
-                voided,
-            })
+            activity_row(record_id, phone, occurred_at_ms, &kind, &json, voided)
         })
         .collect::<Result<_, ServerError>>()?;
     Ok((rows, total as u64))
+}
+
+/// A listed record from its columns: `kind` is `contact` or the events
+/// table's kind.
+pub(crate) fn activity_row(
+    record_id: RecordId,
+    phone: String,
+    occurred_at_ms: i64,
+    kind: &str,
+    json: &str,
+    voided: bool,
+) -> Result<ActivityRow, ServerError> {
+    let damaged =
+        |e: serde_json::Error| ServerError::Damaged(format!("stored record {record_id}: {e}"));
+    let stored = if kind == "contact" {
+        Stored::Contact(serde_json::from_str(json).map_err(damaged)?)
+    } else {
+        Stored::Event(serde_json::from_str(json).map_err(damaged)?)
+    };
+    Ok(ActivityRow {
+        record_id,
+        phone,
+        occurred_at_ms,
+        stored,
+        voided,
+    })
 }
 
 /// One contact, if stored.

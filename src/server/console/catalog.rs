@@ -183,7 +183,8 @@ impl Change {
     }
 
     /// `catalog` with this change and the next version, the id changed
-    /// and what changed in words for the audit log; or why not.
+    /// and the audit entry's target and words; or why not. Every backend
+    /// stores exactly this, so they refuse and record alike.
     pub fn apply(&self, catalog: &Catalog) -> Result<Applied, Refusal> {
         let mut next = catalog.clone();
         let (id, what) = match self.section() {
@@ -200,8 +201,10 @@ impl Change {
             catalog.version,
             catalog.version + 1
         );
+        let part = self.section().map_or("bundles", Section::key);
         Ok(Applied {
             catalog: next,
+            target: format!("{part}/{id}"),
             id,
             what,
         })
@@ -347,11 +350,13 @@ impl Change {
 }
 
 /// What a change made: the catalog's next version, the id it touched
-/// (made from the label for a new item without one) and the audit words.
+/// (made from the label for a new item without one), the audit entry's
+/// target (`section/id`, `bundles/id` for a bundle) and its words.
 #[derive(Clone, Debug)]
 pub struct Applied {
     pub catalog: Catalog,
     pub id: String,
+    pub target: String,
     pub what: String,
 }
 
@@ -409,15 +414,14 @@ pub fn change(
     let current = db::catalog(&tx)?;
     let Applied {
         catalog: next,
-        id,
+        target,
         what,
+        ..
     } = match change.apply(&current) {
         Ok(done) => done,
         Err(refusal) => return Ok(Err(refusal)),
     };
     db::put_catalog(&tx, &next)?;
-    let part = change.section().map_or("bundles", Section::key);
-    let target = format!("{part}/{id}");
     audit::record(&tx, actor, Action::CatalogChange, &target, &what, now_ms)?;
     tx.commit()?;
     Ok(Ok(next.version))

@@ -2,6 +2,7 @@
 //! (the label, never the code) are written together.
 
 use super::audit::{self, Action};
+use crate::domain::wire::enroll::EnrollCode;
 use crate::server::enroll;
 use crate::server::error::ServerError;
 use crate::server::keys::ServerKeys;
@@ -11,6 +12,23 @@ use rusqlite::{Connection, TransactionBehavior};
 pub struct NewCode {
     pub text: String,
     pub expires_ms: i64,
+}
+
+impl NewCode {
+    /// What the dashboard shows of `code`, made at `now_ms` to last
+    /// `ttl_hours` (every backend answers this).
+    pub fn of(code: &EnrollCode, ttl_hours: u32, now_ms: i64) -> NewCode {
+        NewCode {
+            text: code.to_text(),
+            expires_ms: now_ms + i64::from(ttl_hours) * 3_600_000,
+        }
+    }
+}
+
+/// A new code's audit target and detail: its label and how long it
+/// lasts, never the code.
+pub fn audit_entry(label: &str, ttl_hours: u32) -> (&str, String) {
+    (label.trim(), format!("{ttl_hours} h"))
 }
 
 pub fn create(
@@ -23,20 +41,10 @@ pub fn create(
 ) -> Result<NewCode, ServerError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let code = enroll::create_code(&tx, keys, label, ttl_hours, now_ms)?;
-    let detail = format!("{ttl_hours} h");
-    audit::record(
-        &tx,
-        actor,
-        Action::EnrollCode,
-        label.trim(),
-        &detail,
-        now_ms,
-    )?;
+    let (target, detail) = audit_entry(label, ttl_hours);
+    audit::record(&tx, actor, Action::EnrollCode, target, &detail, now_ms)?;
     tx.commit()?;
-    Ok(NewCode {
-        text: code.to_text(),
-        expires_ms: now_ms + i64::from(ttl_hours) * 3_600_000,
-    })
+    Ok(NewCode::of(&code, ttl_hours, now_ms))
 }
 
 #[cfg(test)]

@@ -88,36 +88,49 @@ pub fn month(conn: &Connection, month: YearMonth) -> Result<Vec<IncidentRow>, Se
         .collect::<Result<Vec<_>, _>>()?;
     raw.into_iter()
         .map(|(record_id, phone, json, voided, action, supervisor, at)| {
-            let facts = match serde_json::from_str::<EventFacts>(&json) {
-                Ok(EventFacts::Incident(facts)) => facts,
-                Ok(_) => {
-                    return Err(ServerError::Damaged(format!(
-                        "stored record {record_id} is filed as an incident but is not one"
-                    )));
-                }
-                Err(e) => {
-                    return Err(ServerError::Damaged(format!(
-                        "stored record {record_id}: {e}"
-                    )));
-                }
-            };
-            let followed = match (action, supervisor, at) {
-                (Some(action), Some(supervisor), Some(at_ms)) => Some(Followed {
-                    action: FollowUp::parse(&action),
-                    supervisor,
-                    at_ms,
-                }),
-                _ => None,
-            };
-            Ok(IncidentRow {
-                record_id,
-                phone,
-                facts,
-                voided,
-                followed,
-            })
+            incident_row(record_id, phone, &json, voided, action, supervisor, at)
         })
         .collect()
+}
+
+/// An incident from its columns and its follow-up's, if any.
+pub(crate) fn incident_row(
+    record_id: RecordId,
+    phone: String,
+    json: &str,
+    voided: bool,
+    action: Option<String>,
+    supervisor: Option<String>,
+    at: Option<i64>,
+) -> Result<IncidentRow, ServerError> {
+    let facts = match serde_json::from_str::<EventFacts>(json) {
+        Ok(EventFacts::Incident(facts)) => facts,
+        Ok(_) => {
+            return Err(ServerError::Damaged(format!(
+                "stored record {record_id} is filed as an incident but is not one"
+            )));
+        }
+        Err(e) => {
+            return Err(ServerError::Damaged(format!(
+                "stored record {record_id}: {e}"
+            )));
+        }
+    };
+    let followed = match (action, supervisor, at) {
+        (Some(action), Some(supervisor), Some(at_ms)) => Some(Followed {
+            action: FollowUp::parse(&action),
+            supervisor,
+            at_ms,
+        }),
+        _ => None,
+    };
+    Ok(IncidentRow {
+        record_id,
+        phone,
+        facts,
+        voided,
+        followed,
+    })
 }
 
 /// Records what was done about incident `id`, replacing an earlier

@@ -19,7 +19,7 @@ pub struct OverdoseRow {
 const COLUMNS: &str = "e.record_id, coalesce(d.label, ''), e.facts, e.voided
      FROM events e LEFT JOIN devices d ON d.device_id = e.device_id";
 
-type Raw = (RecordId, String, String, bool);
+pub(crate) type Raw = (RecordId, String, String, bool);
 
 fn row(row: &Row) -> rusqlite::Result<Raw> {
     Ok((
@@ -30,7 +30,7 @@ fn row(row: &Row) -> rusqlite::Result<Raw> {
     ))
 }
 
-fn read((record_id, phone, json, voided): Raw) -> Result<OverdoseRow, ServerError> {
+pub(crate) fn read((record_id, phone, json, voided): Raw) -> Result<OverdoseRow, ServerError> {
     match serde_json::from_str::<EventFacts>(&json) {
         Ok(EventFacts::Overdose(facts)) => Ok(OverdoseRow {
             record_id,

@@ -45,17 +45,23 @@ pub fn phones(conn: &Connection) -> Result<Vec<Phone>, ServerError> {
                 Ok((r.get(0)?, r.get(1)?))
             })?
             .collect::<Result<_, _>>()?;
-        let quarantined = rows.iter().filter(|(_, q)| *q).count() as u64;
-        // Stored bit for bit as i64: back to u64, then in u64 order.
-        let mut numbers: Vec<u64> = rows.iter().map(|(s, _)| *s as u64).collect();
-        numbers.sort_unstable();
-        phones.push(Phone {
-            gaps: gaps(&numbers),
-            quarantined,
-            device,
-        });
+        phones.push(phone(device, &rows));
     }
     Ok(phones)
+}
+
+/// A phone from its device row and its envelopes' sequence numbers as
+/// stored, each with whether it is quarantined (every backend ends here).
+pub fn phone(device: DeviceRow, envelopes: &[(i64, bool)]) -> Phone {
+    let quarantined = envelopes.iter().filter(|(_, q)| *q).count() as u64;
+    // Stored bit for bit as i64: back to u64, then in u64 order.
+    let mut numbers: Vec<u64> = envelopes.iter().map(|(s, _)| *s as u64).collect();
+    numbers.sort_unstable();
+    Phone {
+        gaps: gaps(&numbers),
+        quarantined,
+        device,
+    }
 }
 
 /// One phone's label, if enrolled.

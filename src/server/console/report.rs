@@ -111,53 +111,59 @@ pub fn export_csv(
     export: &Export<'_>,
     now_ms: i64,
 ) -> Result<String, ServerError> {
+    let csv = render(export, &figures(conn, export.period)?)?;
+    audit::record(
+        conn,
+        actor,
+        Action::Export,
+        &export.period.to_string(),
+        &detail(export),
+        now_ms,
+    )?;
+    Ok(csv)
+}
+
+/// The CSV of a download, from the period's figures.
+pub fn render(export: &Export<'_>, figures: &Figures) -> Result<String, ServerError> {
     let Export {
-        period,
         suppress,
         style,
         template,
         preamble,
+        ..
     } = *export;
-    let csv = match (style, template) {
+    Ok(match (style, template) {
         (CsvStyle::Plain | CsvStyle::Spreadsheet(_), Some(template)) => {
             let lang = match style {
                 CsvStyle::Spreadsheet(lang) => lang,
                 CsvStyle::Plain => Lang::Fr,
             };
-            let figures = figures(conn, period)?;
             let [a, b, c] = figures.published(suppress);
             to_spreadsheet(&template.sheet(lang, [&a, &b, &c]), lang, preamble)
         }
         (CsvStyle::Plain, None) => {
-            let catalog = db::catalog(conn)?;
-            let tally = tally::tally(conn, &catalog, period)?;
-            to_csv(&tally, suppress).map_err(|e| ServerError::Damaged(e.to_string()))?
+            to_csv(&figures.this, suppress).map_err(|e| ServerError::Damaged(e.to_string()))?
         }
         (CsvStyle::Spreadsheet(lang), None) => {
-            let figures = figures(conn, period)?;
             let published = figures.published(suppress);
             to_spreadsheet(&figures.sheet(&published, lang), lang, preamble)
         }
-    };
-    let kind = match (style, template) {
+    })
+}
+
+/// What the audit log says of a download: its form and whether it was
+/// the external (suppressed) version.
+pub fn detail(export: &Export<'_>) -> String {
+    let kind = match (export.style, export.template) {
         (_, Some(t)) => format!("template {}", t.id),
         (CsvStyle::Plain, None) => "csv".to_string(),
         (CsvStyle::Spreadsheet(_), None) => "spreadsheet csv".to_string(),
     };
-    let detail = match suppress {
-        None => kind.to_string(),
+    match export.suppress {
+        None => kind,
         Some(Threshold::Five) => format!("{kind}, external"),
         Some(t) => format!("{kind}, external, under {}", t.value()),
-    };
-    audit::record(
-        conn,
-        actor,
-        Action::Export,
-        &period.to_string(),
-        &detail,
-        now_ms,
-    )?;
-    Ok(csv)
+    }
 }
 
 #[cfg(test)]

@@ -95,24 +95,71 @@ impl PreTokens {
     }
 }
 
-fn token_hash(token: &str) -> Vec<u8> {
+/// What a session is stored and looked up by: its token's SHA-256, never
+/// the token.
+pub fn token_hash(token: &str) -> Vec<u8> {
     digest(&SHA256, token.as_bytes()).as_ref().to_vec()
 }
 
-/// Starts a session for `name`, an account that was just verified.
-pub fn start(conn: &Connection, name: &str, now_ms: i64) -> Result<NewSession, ServerError> {
+/// A new session's tokens for `name`, an account that was just verified,
+/// and the account key it is stored under (every backend starts here).
+pub fn new_session(name: &str) -> Result<(String, NewSession), ServerError> {
     let name = SupervisorName::parse(name)
         .map_err(|_| ServerError::Damaged("session for a malformed name".into()))?;
-    let key = name.key();
     let session = NewSession {
         token: random_token()?,
         csrf: random_token()?,
     };
+    Ok((name.key().to_string(), session))
+}
+
+/// Starts a session for `name`, an account that was just verified.
+pub fn start(conn: &Connection, name: &str, now_ms: i64) -> Result<NewSession, ServerError> {
+    let (key, session) = new_session(name)?;
     conn.execute(
         "INSERT INTO sessions (token_sha256, name_key, csrf, created_at, seen_at) VALUES (?1, ?2, ?3, ?4, ?4)",
         (token_hash(&session.token), key, &session.csrf, now_ms),
     )?;
     Ok(session)
+}
+
+/// What becomes of a stored session when a request shows its token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// Past a limit or its account disabled: deleted, and refused.
+    End,
+    /// Live, used recently enough that its seen-at stays as it is.
+    Live,
+    /// Live, and its seen-at is rewritten to now.
+    Touch,
+}
+
+impl Verdict {
+    /// The rule every backend follows for a session made at `created_ms`
+    /// and last seen at `seen_ms`.
+    pub fn of(
+        created_ms: i64,
+        seen_ms: i64,
+        disabled: bool,
+        now_ms: i64,
+        life: Lifetimes,
+    ) -> Verdict {
+        if disabled || now_ms - seen_ms > life.idle_ms || now_ms - created_ms > life.max_ms {
+            Verdict::End
+        } else if now_ms - seen_ms > TOUCH_EVERY_MS {
+            Verdict::Touch
+        } else {
+            Verdict::Live
+        }
+    }
+}
+
+impl Lifetimes {
+    /// The sweep's bounds at `now_ms`: sessions last seen before the
+    /// first or made before the second are past a limit.
+    pub fn sweep_before(&self, now_ms: i64) -> (i64, i64) {
+        (now_ms - self.idle_ms, now_ms - self.max_ms)
+    }
 }
 
 /// The live session for `token`, or `None` when unknown, expired or its
@@ -136,15 +183,18 @@ pub fn find(
     let Some((csrf, name, created, seen, disabled)) = row else {
         return Ok(None);
     };
-    if disabled || now_ms - seen > life.idle_ms || now_ms - created > life.max_ms {
-        conn.execute("DELETE FROM sessions WHERE token_sha256 = ?1", [&hash])?;
-        return Ok(None);
-    }
-    if now_ms - seen > TOUCH_EVERY_MS {
-        conn.execute(
-            "UPDATE sessions SET seen_at = ?2 WHERE token_sha256 = ?1",
-            (&hash, now_ms),
-        )?;
+    match Verdict::of(created, seen, disabled, now_ms, life) {
+        Verdict::End => {
+            conn.execute("DELETE FROM sessions WHERE token_sha256 = ?1", [&hash])?;
+            return Ok(None);
+        }
+        Verdict::Touch => {
+            conn.execute(
+                "UPDATE sessions SET seen_at = ?2 WHERE token_sha256 = ?1",
+                (&hash, now_ms),
+            )?;
+        }
+        Verdict::Live => {}
     }
     Ok(Some(SessionRow { name, csrf }))
 }
@@ -162,7 +212,7 @@ pub fn end(conn: &Connection, token: &str) -> Result<(), ServerError> {
 pub fn sweep(conn: &Connection, now_ms: i64, life: Lifetimes) -> Result<usize, ServerError> {
     Ok(conn.execute(
         "DELETE FROM sessions WHERE seen_at < ?1 OR created_at < ?2",
-        (now_ms - life.idle_ms, now_ms - life.max_ms),
+        life.sweep_before(now_ms),
     )?)
 }
 

@@ -82,7 +82,7 @@ impl<'a, 'c> SqliteLedger<'a, 'c> {
 }
 
 /// The table that keeps who was seen in each span, and its span column.
-pub(super) fn person_table(span: Span) -> (&'static str, &'static str) {
+pub(crate) fn person_table(span: Span) -> (&'static str, &'static str) {
     match span {
         Span::Month => ("person_months", "month"),
         Span::Quarter => ("person_quarters", "quarter"),

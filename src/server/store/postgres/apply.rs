@@ -158,7 +158,7 @@ impl PgHost {
 
 /// The advisory lock of an organization's applies: a number from its id
 /// (two organizations sharing one would only wait for each other).
-fn apply_lock(org: OrgId) -> i64 {
+pub(super) fn apply_lock(org: OrgId) -> i64 {
     let bytes = org.0.as_bytes();
     let mut high = [0u8; 8];
     high.copy_from_slice(&bytes[..8]);

@@ -9,8 +9,41 @@ use crate::domain::Catalog;
 use crate::domain::wire::enroll::EnrollCode;
 use crate::server::enroll::{self, EnrollError};
 use crate::server::error::ServerError;
+use crate::server::keys::ServerKeys;
 use crate::server::store::OrgId;
+use tokio_postgres::GenericClient;
 use uuid::Uuid;
+
+/// Makes a code with `keys` (those of `org`) and stores it through `db`,
+/// a connection or the caller's transaction.
+pub(super) async fn insert_code(
+    db: &impl GenericClient,
+    org: OrgId,
+    keys: &ServerKeys,
+    label: &str,
+    ttl_hours: u32,
+    now_ms: i64,
+) -> Result<EnrollCode, ServerError> {
+    let (code, row) = enroll::new_code(keys, label, ttl_hours, now_ms)?;
+    db.execute(
+        "INSERT INTO enroll_codes (secret_sha256, org_id, label, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5)",
+        &[
+            &row.secret_sha256.as_slice(),
+            &org.0,
+            &row.label,
+            &now_ms,
+            &row.expires_ms,
+        ],
+    )
+    .await?;
+    Ok(code)
+}
+
+/// A catalog as `organizations.catalog` holds it.
+pub(super) fn parse_catalog(json: &str) -> Result<Catalog, ServerError> {
+    serde_json::from_str(json).map_err(|e| ServerError::Damaged(format!("catalog: {e}")))
+}
 
 impl PgHost {
     /// A one-time code for a phone to join `org`, valid `ttl_hours`.
@@ -22,22 +55,8 @@ impl PgHost {
         now_ms: i64,
     ) -> Result<EnrollCode, ServerError> {
         let (keys, _) = self.keys(org).await?;
-        let (code, row) = enroll::new_code(&keys, label, ttl_hours, now_ms)?;
         let client = self.client().await?;
-        client
-            .execute(
-                "INSERT INTO enroll_codes (secret_sha256, org_id, label, created_at, expires_at)
-                 VALUES ($1, $2, $3, $4, $5)",
-                &[
-                    &row.secret_sha256.as_slice(),
-                    &org.0,
-                    &row.label,
-                    &now_ms,
-                    &row.expires_ms,
-                ],
-            )
-            .await?;
-        Ok(code)
+        insert_code(&**client, org, &keys, label, ttl_hours, now_ms).await
     }
 
     /// Redeems a code from a `POST /api/v1/enroll` body: creates the
@@ -105,7 +124,7 @@ impl PgHost {
             .await?
             .ok_or(ServerError::UnknownOrg(org.0))?
             .get(0);
-        serde_json::from_str(&json).map_err(|e| ServerError::Damaged(format!("catalog: {e}")))
+        parse_catalog(&json)
     }
 
     /// Replaces `org`'s catalog with one validated by the caller.

@@ -14,11 +14,16 @@
 //! scoped by the organization's id like every row here; until they do,
 //! `serve` and `admin` stay on the embedded backend.
 
+pub mod accounts;
 pub mod apply;
+pub mod audit;
 pub mod devices;
 pub mod enroll;
 pub mod ingest;
 pub mod orgs;
+pub mod records;
+pub mod reports;
+pub mod retention;
 pub mod schema;
 pub mod storage;
 pub mod tally;
@@ -51,9 +56,11 @@ impl PgHost {
     /// the host's own machine or private network, never across the
     /// internet.
     pub async fn connect(url: &str) -> Result<PgHost, ServerError> {
-        let config: tokio_postgres::Config = url.parse().map_err(|e: tokio_postgres::Error| {
-            ServerError::Unreachable(format!("address: {e}"))
-        })?;
+        PgHost::connect_with(parse_url(url)?).await
+    }
+
+    /// [`connect`](Self::connect) with a configuration already parsed.
+    pub async fn connect_with(config: tokio_postgres::Config) -> Result<PgHost, ServerError> {
         let manager = Manager::from_config(
             config,
             NoTls,
@@ -78,4 +85,11 @@ impl PgHost {
             .await
             .map_err(|e| ServerError::Unreachable(e.to_string()))
     }
+}
+
+/// A database's address, parsed; a bad one is named without repeating it
+/// (it may hold a password).
+pub fn parse_url(url: &str) -> Result<tokio_postgres::Config, ServerError> {
+    url.parse()
+        .map_err(|e: tokio_postgres::Error| ServerError::Unreachable(format!("address: {e}")))
 }

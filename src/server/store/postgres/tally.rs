@@ -131,7 +131,7 @@ async fn frozen(
 
 /// Distinct pseudonyms in the period, and those never seen before its
 /// first day.
-async fn live_people(
+pub(super) async fn live_people(
     db: &impl GenericClient,
     org: OrgId,
     period: Period,
