@@ -120,8 +120,11 @@ impl Side<'_> {
         })
         .unwrap();
         let signed = match self {
-            Lite(s, _) => s.redeem_enrollment(body, NOW_MS).await.unwrap(),
-            Host(s, _) => s.redeem_enrollment(&body, NOW_MS).await.unwrap(),
+            Lite(s, org) => s.redeem_enrollment(org, body, NOW_MS).await.unwrap(),
+            Host(s, org) => s
+                .redeem_enrollment(Some(org), &body, NOW_MS)
+                .await
+                .unwrap(),
         };
         let signed: Signed = serde_json::from_value(signed).unwrap();
         let bundle = verify_bundle(&signed, &code).unwrap();

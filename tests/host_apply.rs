@@ -206,7 +206,7 @@ async fn alone_on_sqlite(batches: &[Vec<Record>]) -> Vec<Tally> {
     let code = EnrollCode::parse(&code.text).unwrap();
     let (signer, _) = Signer::generate().unwrap();
     storage
-        .redeem_enrollment(enroll_body(&code, &signer), NOW_MS)
+        .redeem_enrollment(org, enroll_body(&code, &signer), NOW_MS)
         .await
         .unwrap();
     let device = storage.devices(org).await.unwrap()[0].device_id;
@@ -237,7 +237,7 @@ async fn host_phone(host: &PgStorage, org: OrgId) -> (Uuid, Signer) {
         .unwrap();
     let (signer, _) = Signer::generate().unwrap();
     host.host()
-        .redeem_enrollment(&enroll_body(&code, &signer), NOW_MS)
+        .redeem_enrollment(Some(org), &enroll_body(&code, &signer), NOW_MS)
         .await
         .unwrap();
     let device = host.host().devices(org).await.unwrap()[0].device_id;

@@ -355,7 +355,7 @@ async fn a_code_enrolls_its_phone_with_its_own_organization_once() {
         .await
         .unwrap();
     let signed = host
-        .redeem_enrollment(&enroll_body(&code, &signer, "Rue 1"), 2_000)
+        .redeem_enrollment(None, &enroll_body(&code, &signer, "Rue 1"), 2_000)
         .await
         .unwrap();
     let signed: Signed = serde_json::from_value(signed).unwrap();
@@ -395,7 +395,7 @@ async fn a_code_enrolls_its_phone_with_its_own_organization_once() {
     for refused in [Some(code), Some(expired), unknown] {
         let body = enroll_body(&refused.unwrap(), &other, "");
         assert!(matches!(
-            host.redeem_enrollment(&body, 4_000).await,
+            host.redeem_enrollment(None, &body, 4_000).await,
             Err(EnrollError::Refused)
         ));
     }

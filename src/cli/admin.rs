@@ -29,6 +29,14 @@ pub struct AdminArgs {
     /// The server's data directory [default: [server] data, else the platform data directory].
     #[arg(long, global = true, env = "TOURNEE_SERVER_DATA")]
     data: Option<PathBuf>,
+    /// A regional host's database (`postgres://user:password@host/db`)
+    /// instead of a data directory; every command but `create-org` and
+    /// `list-orgs` then needs `--org`.
+    #[arg(long, global = true, env = "TOURNEE_DATABASE", value_name = "URL")]
+    database: Option<String>,
+    /// The organization on the regional host, by its short name (slug).
+    #[arg(long, global = true, value_name = "SLUG")]
+    org: Option<String>,
     #[command(subcommand)]
     command: AdminCommand,
 }
@@ -82,6 +90,24 @@ enum AdminCommand {
     },
     /// New sealing key for new enrollments (printed alone on the last line); old keys stay to open late batches.
     RotateSealKey,
+    /// On a regional host: create an organization, with keys of its own.
+    CreateOrg {
+        /// Its short name: 2 to 40 lowercase letters, digits or hyphens (rue-action).
+        slug: String,
+        /// Its name as its phones and reports show it.
+        #[arg(long)]
+        name: String,
+    },
+    /// On a regional host: every organization, with the names it is served at.
+    ListOrgs {
+        #[arg(long)]
+        json: bool,
+    },
+    /// On a regional host: serve the organization `--org` at this host name too.
+    AddName {
+        /// A host name, e.g. tournee.rue-action.org.
+        name: String,
+    },
     /// Destroy what the retention policy ([retention]) no longer allows; audited. `serve` does it daily.
     Purge {
         /// Say what would be destroyed, kind by kind, and change nothing.
@@ -127,7 +153,15 @@ pub fn run(args: AdminArgs, lang: Lang) -> Outcome {
     let fail = |e: ServerError| Failure::server(e, lang);
     // Opened once the command's own input is checked: bad input writes
     // nothing, not even a new data directory.
-    let open = || Admin::open(&dir).map_err(fail);
+    let hosted = args.database.as_deref();
+    let org = args.org.as_deref();
+    let open = || match (hosted, org) {
+        (Some(url), Some(org)) => block_on(Admin::hosted(url, org)).map_err(fail),
+        (Some(_), None) => Err(Failure::input(vec![
+            Msg::HostNeedsOrg.text(lang).to_string(),
+        ])),
+        (None, _) => Admin::open(&dir).map_err(fail),
+    };
     match args.command {
         AdminCommand::EnrollCode { label, ttl } => {
             let ttl = ttl.unwrap_or(config.enroll.code_ttl_hours);
@@ -214,9 +248,16 @@ pub fn run(args: AdminArgs, lang: Lang) -> Outcome {
                 )
             );
         }
-        AdminCommand::CreateSupervisor { name } => return supervisor::create(&dir, &name, lang),
+        AdminCommand::CreateSupervisor { name } => return supervisor::create(open, &name, lang),
         AdminCommand::DisableSupervisor { name } => {
-            return supervisor::disable(&dir, &name, lang);
+            return supervisor::disable(open, &name, lang);
+        }
+        AdminCommand::CreateOrg { slug, name } => {
+            return super::host_admin::create_org(hosted, &slug, &name, lang);
+        }
+        AdminCommand::ListOrgs { json } => return super::host_admin::list_orgs(hosted, json, lang),
+        AdminCommand::AddName { name } => {
+            return super::host_admin::add_name(hosted, org, &name, lang);
         }
         AdminCommand::ListSupervisors { json } => return supervisor::list(&open()?, json, lang),
         AdminCommand::Purge { dry_run, json } => {

@@ -30,6 +30,8 @@ mod demo;
 mod device;
 mod device_overdose;
 mod device_shift;
+#[cfg(feature = "server")]
+mod host_admin;
 mod listing;
 #[cfg(feature = "server")]
 pub mod lossy;
@@ -40,6 +42,8 @@ pub mod purge;
 mod report;
 #[cfg(feature = "server")]
 mod serve;
+#[cfg(feature = "server")]
+mod serve_host;
 #[cfg(feature = "server")]
 mod simulate;
 #[cfg(feature = "server")]

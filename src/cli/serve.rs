@@ -28,6 +28,19 @@ pub struct ServeArgs {
     /// Print the settings in force (defaults, file, environment, flags) as TOML and exit.
     #[arg(long)]
     print_config: bool,
+    /// Serve every organization of a regional host's database
+    /// (`postgres://user:password@host/db`) instead of a data directory.
+    #[arg(
+        long,
+        env = "TOURNEE_DATABASE",
+        value_name = "URL",
+        conflicts_with = "data"
+    )]
+    database: Option<String>,
+    /// On a regional host, `SLUG.DOMAIN` serves the organization SLUG
+    /// (besides the host names given to each with `admin add-name`).
+    #[arg(long, env = "TOURNEE_HOST_DOMAIN", requires = "database")]
+    domain: Option<String>,
 }
 
 /// Defaults, then `file`, then the `TOURNEE__…` environment. A bad file or
@@ -55,7 +68,7 @@ fn shell_word(path: &Path) -> String {
     }
 }
 
-fn init_tracing() {
+pub(super) fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     // A second init (tests calling `run` twice) keeps the first subscriber.
@@ -78,6 +91,9 @@ pub fn run(args: ServeArgs, lang: Lang) -> Outcome {
         return Ok(());
     }
     init_tracing();
+    if let Some(url) = &args.database {
+        return super::serve_host::run(url, args.domain.as_deref(), &config, lang);
+    }
     let server = Server::open_with(&dir, &config).map_err(|e| Failure::server(e, lang))?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -152,7 +168,7 @@ pub fn run(args: ServeArgs, lang: Lang) -> Outcome {
 /// installed here, before the address is printed, so a script that reads
 /// the address and then interrupts the server always gets a clean stop.
 #[cfg(unix)]
-fn shutdown_signal() -> std::io::Result<impl Future<Output = ()> + Send + 'static> {
+pub(super) fn shutdown_signal() -> std::io::Result<impl Future<Output = ()> + Send + 'static> {
     use tokio::signal::unix::{SignalKind, signal};
     let mut interrupt = signal(SignalKind::interrupt())?;
     let mut terminate = signal(SignalKind::terminate())?;
@@ -165,7 +181,7 @@ fn shutdown_signal() -> std::io::Result<impl Future<Output = ()> + Send + 'stati
 }
 
 #[cfg(not(unix))]
-fn shutdown_signal() -> std::io::Result<impl Future<Output = ()> + Send + 'static> {
+pub(super) fn shutdown_signal() -> std::io::Result<impl Future<Output = ()> + Send + 'static> {
     Ok(async {
         // A handler that cannot be installed must not stop the server at once.
         if tokio::signal::ctrl_c().await.is_err() {

@@ -14,7 +14,6 @@ use crate::server::supervisors::{
 };
 use serde_json::json;
 use std::io::{BufRead, IsTerminal};
-use std::path::Path;
 use zeroize::Zeroizing;
 
 fn failure(error: SupervisorError, lang: Lang) -> Failure {
@@ -65,10 +64,12 @@ fn new_password(lang: Lang) -> Result<Password, Failure> {
     Ok(password)
 }
 
-pub fn create(dir: &Path, name: &str, lang: Lang) -> Outcome {
+/// Creates an account on the organization `open` opens, once the name
+/// and the password are checked (bad input opens nothing).
+pub fn create(open: impl FnOnce() -> Result<Admin, Failure>, name: &str, lang: Lang) -> Outcome {
     let name = SupervisorName::parse(name).map_err(|e| failure(e, lang))?;
     let password = new_password(lang)?;
-    let admin = Admin::open(dir).map_err(|e| Failure::server(e, lang))?;
+    let admin = open()?;
     block_on(admin.create_supervisor(&name, &password)).map_err(|e| failure(e, lang))?;
     println!(
         "{}",
@@ -77,9 +78,9 @@ pub fn create(dir: &Path, name: &str, lang: Lang) -> Outcome {
     Ok(())
 }
 
-pub fn disable(dir: &Path, name: &str, lang: Lang) -> Outcome {
+pub fn disable(open: impl FnOnce() -> Result<Admin, Failure>, name: &str, lang: Lang) -> Outcome {
     let name = SupervisorName::parse(name).map_err(|e| failure(e, lang))?;
-    let admin = Admin::open(dir).map_err(|e| Failure::server(e, lang))?;
+    let admin = open()?;
     block_on(admin.disable_supervisor(&name)).map_err(|e| failure(e, lang))?;
     println!(
         "{}",

@@ -12,6 +12,7 @@ pub mod auth;
 pub mod catalog;
 pub mod enroll;
 pub mod headers;
+pub mod host;
 pub mod incidents;
 pub mod overdoses;
 pub mod page;

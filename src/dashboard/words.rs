@@ -64,6 +64,7 @@ messages! {
     // Problems
     FormExpired => "Ce formulaire a expiré ou ne vient pas de cette page. Rechargez la page et recommencez.", "This form expired or did not come from this page. Reload the page and try again.";
     NotFound => "Cette page n'existe pas.", "This page does not exist.";
+    NoOrganizationHere => "Aucun organisme n'est servi à cette adresse. Vérifiez l'adresse auprès de votre organisme.", "No organization is served at this address. Check the address with your organization.";
     ServerTrouble => "Le serveur n'a pas pu répondre. Réessayez; si cela continue, consultez les journaux du serveur.", "The server could not answer. Try again; if it goes on, check the server logs.";
     BadForm => "Formulaire invalide : {value}", "Invalid form: {value}";
     SignInRequired => "Connexion requise.", "Sign-in required.";

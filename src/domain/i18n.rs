@@ -327,6 +327,10 @@ messages! {
         "An organization named \"{value}\" is already hosted here. Nothing was created.";
     ServerUnknownSlug => "Aucun organisme « {value} » n'est hébergé sur ce serveur. Voyez « tournee admin list-orgs ».",
         "No organization \"{value}\" is hosted on this server. See `tournee admin list-orgs`.";
+    ServerBadHostName => "Nom d'hôte « {value} » : des mots de lettres minuscules sans accent, de chiffres ou de traits d'union, séparés par des points (par exemple tournee.cactus.org), et non une adresse IP.",
+        "Host name \"{value}\": words of unaccented lowercase letters, digits or hyphens separated by dots (for example tournee.cactus.org), not an IP address.";
+    ServerHostNameTaken => "Le nom d'hôte « {value} » désigne déjà un organisme de ce serveur. Rien n'a été changé.",
+        "The host name \"{value}\" already names an organization on this server. Nothing was changed.";
     ServerDatabaseUnreachable => "La base de données du serveur ne répond pas ({value}). Rien n'a été enregistré; vérifiez l'adresse et que PostgreSQL tourne.",
         "The server's database does not answer ({value}). Nothing was saved; check the address and that PostgreSQL is running.";
     ServerBadDeviceId => "« {value} » n'est pas un identifiant d'appareil (format 0190a3c4-…).",
@@ -348,6 +352,13 @@ messages! {
         "batch sealed with a key this server does not have";
     IngestEquivocation => "un autre lot porte déjà ce numéro pour cet appareil (alerte enregistrée)",
         "another batch already has this number for this device (alert recorded)";
+    HostNeedsOrg => "Sur un serveur régional (--database), nommez l'organisme avec --org IDENTIFIANT (voyez « tournee admin --database … list-orgs »).", "On a regional host (--database), name the organization with --org SLUG (see `tournee admin --database … list-orgs`).";
+    HostNeedsDatabase => "Cette commande concerne un serveur régional : donnez l'adresse de sa base de données avec --database postgres://….", "This command is for a regional host: give its database's address with --database postgres://….";
+    HostOrgCreated => "Organisme {value} créé ({slug}), avec ses propres clés. Empreinte de sa clé de signature : {key}", "Organization {value} created ({slug}), with keys of its own. Its signing key's fingerprint: {key}";
+    HostNameAdded => "{value} sert maintenant l'organisme {slug}.", "{value} now serves the organization {slug}.";
+    HostNoOrganization => "Ce serveur n'héberge encore aucun organisme : créez-en un avec « tournee admin --database … create-org IDENTIFIANT --name \"Nom\" ».", "This server hosts no organization yet: create one with `tournee admin --database … create-org SLUG --name \"Name\"`.";
+    HostServes => "Organisme {value} ({slug}) : {names}", "Organization {value} ({slug}): {names}";
+    HostNoName => "aucun nom d'hôte (ajoutez-en un avec « tournee admin --database … --org IDENTIFIANT add-name NOM »)", "no host name (add one with `tournee admin --database … --org SLUG add-name NAME`)";
     ServeListening => "Serveur Tournée à l'écoute sur http://{value}", "Tournée server listening on http://{value}";
     ServeWebApp => "Application hors ligne des téléphones : http://{value}/app/ (les téléphones ont besoin de HTTPS devant ce serveur)", "Phones' offline app: http://{value}/app/ (phones need HTTPS in front of this server)";
     ServeNoWebApp => "Attention : ce serveur n'a pas l'application hors ligne ({value}) ; /app/ explique comment l'ajouter.", "Warning: this server has no offline app ({value}); /app/ says how to add it.";

@@ -39,6 +39,10 @@ pub enum ServerError {
     SlugTaken(String),
     #[error("no organization {0} is hosted here")]
     UnknownSlug(String),
+    #[error("{value} is not a host name")]
+    BadHostName { value: String },
+    #[error("the host name {0} already names an organization")]
+    HostNameTaken(String),
     #[error("file error: {0}")]
     Io(#[from] std::io::Error),
     #[error("report template {0}")]
@@ -57,6 +61,8 @@ impl ServerError {
                 | ServerError::HandFile(_)
                 | ServerError::Template(_)
                 | ServerError::BadSlug { .. }
+                | ServerError::BadHostName { .. }
+                | ServerError::HostNameTaken(_)
                 | ServerError::OrgName { .. }
                 | ServerError::SlugTaken(_)
                 | ServerError::UnknownSlug(_)
@@ -85,6 +91,12 @@ impl ServerError {
             ServerError::OrgName { max } => tr(lang, Msg::ServerOrgName, &[("max", max)]),
             ServerError::SlugTaken(slug) => tr(lang, Msg::ServerSlugTaken, &[("value", slug)]),
             ServerError::UnknownSlug(slug) => tr(lang, Msg::ServerUnknownSlug, &[("value", slug)]),
+            ServerError::BadHostName { value } => {
+                tr(lang, Msg::ServerBadHostName, &[("value", value)])
+            }
+            ServerError::HostNameTaken(name) => {
+                tr(lang, Msg::ServerHostNameTaken, &[("value", name)])
+            }
             ServerError::Io(e) => tr(lang, Msg::ServerStorage, &[("value", e)]),
             ServerError::Template(e) => tr(lang, Msg::ServerBadTemplate, &[("value", e)]),
         }

@@ -65,6 +65,9 @@ struct Inner {
     request_timeout: Duration,
     retention: retention::Policy,
     templates: Arc<Vec<crate::domain::report::template::Template>>,
+    /// One organization among others on a regional host, whose door
+    /// would take any of theirs: this one's address takes only its own.
+    hosted: bool,
 }
 
 /// The keys a storage call may need besides the database.
@@ -123,6 +126,7 @@ impl Server {
                 request_timeout: config.request_timeout(),
                 retention: retention::Policy::from_config(config),
                 templates: Arc::new(console::report::templates(data_dir)?),
+                hosted: false,
             }),
         })
     }
@@ -146,6 +150,7 @@ impl Server {
                 request_timeout: config.request_timeout(),
                 retention: retention::Policy::from_config(config),
                 templates: Arc::new(crate::domain::report::template::Template::all(&[])?),
+                hosted: true,
             }),
         })
     }
@@ -170,6 +175,9 @@ impl Server {
     where
         B: AsRef<[u8]> + Send + 'static,
     {
+        if self.inner.hosted && ingest::decode(envelope.as_ref())?.header.org_id != self.org().0 {
+            return Err(IngestError::WrongOrganization);
+        }
         self.storage()
             .ingest(envelope.as_ref().to_vec(), now_ms())
             .await
@@ -214,7 +222,7 @@ impl Server {
         }
         let answer = self
             .storage()
-            .redeem_enrollment(body.as_ref().to_vec(), now_ms())
+            .redeem_enrollment(self.org(), body.as_ref().to_vec(), now_ms())
             .await;
         if matches!(answer, Err(EnrollError::Refused)) {
             limiter.record_failure(&client, Instant::now());

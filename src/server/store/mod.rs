@@ -71,9 +71,11 @@ pub trait Storage: Send + Sync {
     async fn settled(&self, org: OrgId) -> Result<(), ServerError>;
     /// Applies the organization's stored batches not applied yet.
     async fn apply_pending(&self, org: OrgId) -> Result<ApplyReport, ServerError>;
-    /// Redeems an enrollment request, for the organization of its code.
+    /// Redeems an enrollment request at `org`'s address: a code of
+    /// another organization is refused as an unknown one would be.
     async fn redeem_enrollment(
         &self,
+        org: OrgId,
         body: Vec<u8>,
         now_ms: i64,
     ) -> Result<serde_json::Value, EnrollError>;

@@ -1,5 +1,7 @@
-//! An organization's slug on a host: the short name an administrator
-//! types after `--org` (`rue-action`), checked once here.
+//! How an organization is named on a host: its slug, the short name an
+//! administrator types after `--org` (`rue-action`), and the host names
+//! its phones and supervisors reach it at (`tournee.rue-action.org`),
+//! each checked once here.
 
 use crate::server::error::ServerError;
 use std::fmt;
@@ -37,6 +39,63 @@ impl Slug {
 }
 
 impl fmt::Display for Slug {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The longest host name DNS allows.
+pub const MAX_HOST_NAME: usize = 253;
+
+/// A host name one organization is served at: dot-separated labels of
+/// `a-z`, `0-9` and `-` (1 to 63 each, no hyphen at either end), at most
+/// [`MAX_HOST_NAME`] characters, lower-cased; an IP address is not one
+/// (it would name the machine, not an organization).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct HostName(String);
+
+impl HostName {
+    pub fn parse(text: &str) -> Result<HostName, ServerError> {
+        let name = text.trim().trim_end_matches('.').to_ascii_lowercase();
+        let label_ok = |label: &str| {
+            (1..=63).contains(&label.len())
+                && label
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+        };
+        let numeric = name
+            .split('.')
+            .all(|l| l.chars().all(|c| c.is_ascii_digit()));
+        if name.is_empty()
+            || name.len() > MAX_HOST_NAME
+            || !name.split('.').all(label_ok)
+            || numeric
+        {
+            return Err(ServerError::BadHostName {
+                value: crate::domain::escape::printable(text.trim()).into_owned(),
+            });
+        }
+        Ok(HostName(name))
+    }
+
+    /// The name a request asked for, from its `Host` header (the port
+    /// left out), if it is one.
+    pub fn of_header(host: &str) -> Option<HostName> {
+        let name = match host.rsplit_once(':') {
+            Some((name, port)) if port.chars().all(|c| c.is_ascii_digit()) => name,
+            _ => host,
+        };
+        HostName::parse(name).ok()
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for HostName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
@@ -80,6 +139,40 @@ mod tests {
                 "{bad:?}"
             );
         }
+    }
+
+    #[test]
+    fn host_names_are_dns_names_lower_cased_and_never_an_address() {
+        for (typed, kept) in [
+            ("tournee.cactus.org", "tournee.cactus.org"),
+            ("  Tournee.Cactus.ORG. ", "tournee.cactus.org"),
+            ("cactus.localhost", "cactus.localhost"),
+            ("a", "a"),
+        ] {
+            assert_eq!(HostName::parse(typed).unwrap().as_str(), kept);
+        }
+        for bad in [
+            "",
+            "127.0.0.1",
+            "cactus..org",
+            "-cactus.org",
+            "cactus-.org",
+            "cac tus.org",
+            "cactus.org/x",
+            "café.org",
+            &format!("{}.org", "a".repeat(64)),
+        ] {
+            assert!(
+                matches!(HostName::parse(bad), Err(ServerError::BadHostName { .. })),
+                "{bad:?}"
+            );
+        }
+        assert_eq!(
+            HostName::of_header("Cactus.Example:8443").unwrap().as_str(),
+            "cactus.example"
+        );
+        assert!(HostName::of_header("127.0.0.1:8080").is_none());
+        assert!(HostName::of_header("[::1]:8080").is_none());
     }
 
     #[test]

@@ -137,9 +137,13 @@ impl Storage for SqliteStorage {
 
     async fn redeem_enrollment(
         &self,
+        org: OrgId,
         body: Vec<u8>,
         now_ms: i64,
     ) -> Result<serde_json::Value, EnrollError> {
+        if org != self.org {
+            return Err(ServerError::UnknownOrg(org.0).into());
+        }
         let parts = Arc::clone(&self.parts);
         self.db
             .call(move |conn| enroll::redeem(conn, &parts.keys, &body, now_ms))

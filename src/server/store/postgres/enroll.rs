@@ -62,9 +62,12 @@ impl PgHost {
     /// Redeems a code from a `POST /api/v1/enroll` body: creates the
     /// device in the code's organization and marks the code used (one
     /// transaction), then answers that organization's signed bundle.
-    /// Unknown, used and expired codes get the same refusal.
+    /// Unknown, used and expired codes get the same refusal, and so does
+    /// a code of another organization than `only` (the one whose address
+    /// the phone reached), when given.
     pub async fn redeem_enrollment(
         &self,
+        only: Option<OrgId>,
         body: &[u8],
         now_ms: i64,
     ) -> Result<serde_json::Value, EnrollError> {
@@ -79,8 +82,9 @@ impl PgHost {
             .query_opt(
                 "SELECT org_id FROM enroll_codes
                  WHERE secret_sha256 = $1 AND used_at IS NULL AND expires_at > $2
+                   AND ($3::uuid IS NULL OR org_id = $3)
                  FOR UPDATE",
-                &[&digest.as_slice(), &now_ms],
+                &[&digest.as_slice(), &now_ms, &only.map(|o| o.0)],
             )
             .await
             .map_err(ServerError::from)?

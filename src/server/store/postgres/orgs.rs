@@ -14,7 +14,7 @@ use crate::server::error::ServerError;
 use crate::server::keys::ServerKeys;
 use crate::server::pseudonym::PseudonymKey;
 use crate::server::store::OrgId;
-use crate::server::store::slug::{Slug, org_name};
+use crate::server::store::slug::{HostName, Slug, org_name};
 use ring::rand::{SecureRandom, SystemRandom};
 use tokio_postgres::Row;
 use uuid::Uuid;
@@ -204,5 +204,52 @@ impl PgHost {
         .await?;
         tx.commit().await?;
         Ok(kid)
+    }
+
+    /// Serves `org` at `name` too; a name already serving an organization
+    /// is refused, never moved.
+    pub async fn add_name(&self, org: OrgId, name: &HostName) -> Result<(), ServerError> {
+        let client = self.client().await?;
+        let added = client
+            .execute(
+                "INSERT INTO org_names (name, org_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                &[&name.as_str(), &org.0],
+            )
+            .await?;
+        if added == 0 {
+            return Err(ServerError::HostNameTaken(name.to_string()));
+        }
+        Ok(())
+    }
+
+    /// The organization served at `name`, if any.
+    pub async fn org_named(&self, name: &HostName) -> Result<Option<OrgRow>, ServerError> {
+        let client = self.client().await?;
+        client
+            .query_opt(
+                "SELECT o.org_id, o.slug, o.name, o.created_at
+                 FROM org_names n JOIN organizations o USING (org_id) WHERE n.name = $1",
+                &[&name.as_str()],
+            )
+            .await?
+            .map(|row| org_row(&row))
+            .transpose()
+    }
+
+    /// The host names `org` is served at, in order.
+    pub async fn names(&self, org: OrgId) -> Result<Vec<HostName>, ServerError> {
+        let client = self.client().await?;
+        client
+            .query(
+                "SELECT name FROM org_names WHERE org_id = $1 ORDER BY name",
+                &[&org.0],
+            )
+            .await?
+            .iter()
+            .map(|row| {
+                let name: &str = row.get(0);
+                HostName::parse(name).map_err(|_| ServerError::Damaged(format!("host name {name}")))
+            })
+            .collect()
     }
 }

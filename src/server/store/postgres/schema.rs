@@ -237,6 +237,12 @@ const MIGRATIONS: &[&str] = &[
         detail text NOT NULL
     );
     CREATE INDEX audit_by_time ON audit (org_id, at);",
+    // 2: the host names each organization is served at.
+    "CREATE TABLE org_names (
+        name text PRIMARY KEY,
+        org_id uuid NOT NULL REFERENCES organizations
+    );
+    CREATE INDEX org_names_by_org ON org_names (org_id);",
 ];
 
 /// Brings the database to [`VERSION`], every step in one transaction: a

@@ -63,6 +63,12 @@ impl PgStorage {
         })
     }
 
+    /// Waits until every batch stored so far, of any organization, has
+    /// been through apply (before the host stops).
+    pub async fn drain(&self) {
+        self.applier.settled().await;
+    }
+
     /// The host's calls that need no apply step (organizations, keys,
     /// phones, enrollment).
     pub fn host(&self) -> &PgHost {
@@ -119,10 +125,12 @@ impl Storage for PgStorage {
 
     async fn redeem_enrollment(
         &self,
+        org: OrgId,
         body: Vec<u8>,
         now_ms: i64,
     ) -> Result<serde_json::Value, EnrollError> {
-        self.host.redeem_enrollment(&body, now_ms).await
+        self.known(org).await?;
+        self.host.redeem_enrollment(Some(org), &body, now_ms).await
     }
 
     async fn signed_catalog(&self, org: OrgId) -> Result<serde_json::Value, ServerError> {
