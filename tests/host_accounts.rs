@@ -121,10 +121,7 @@ impl Side<'_> {
         .unwrap();
         let signed = match self {
             Lite(s, org) => s.redeem_enrollment(org, body, NOW_MS).await.unwrap(),
-            Host(s, org) => s
-                .redeem_enrollment(Some(org), &body, NOW_MS)
-                .await
-                .unwrap(),
+            Host(s, org) => s.redeem_enrollment(Some(org), &body, NOW_MS).await.unwrap(),
         };
         let signed: Signed = serde_json::from_value(signed).unwrap();
         let bundle = verify_bundle(&signed, &code).unwrap();

@@ -103,6 +103,15 @@ enum AdminCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Move an organization's data directory (keys included) into a regional host as `--org`; its phones keep syncing once its old host name serves it there (`add-name`).
+    Migrate {
+        /// The organization's data directory.
+        #[arg(long)]
+        from: PathBuf,
+        /// The regional host's database (`postgres://…`).
+        #[arg(long, value_name = "URL")]
+        to: String,
+    },
     /// On a regional host: serve the organization `--org` at this host name too.
     AddName {
         /// A host name, e.g. tournee.rue-action.org.
@@ -256,6 +265,9 @@ pub fn run(args: AdminArgs, lang: Lang) -> Outcome {
             return super::host_admin::create_org(hosted, &slug, &name, lang);
         }
         AdminCommand::ListOrgs { json } => return super::host_admin::list_orgs(hosted, json, lang),
+        AdminCommand::Migrate { from, to } => {
+            return super::host_admin::migrate(&from, &to, org, lang);
+        }
         AdminCommand::AddName { name } => {
             return super::host_admin::add_name(hosted, org, &name, lang);
         }

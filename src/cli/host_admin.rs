@@ -91,6 +91,25 @@ pub fn list_orgs(url: Option<&str>, json: bool, lang: Lang) -> Outcome {
     Ok(())
 }
 
+pub fn migrate(from: &std::path::Path, to: &str, org: Option<&str>, lang: Lang) -> Outcome {
+    let fail = |e: ServerError| Failure::server(e, lang);
+    let slug = org.ok_or_else(|| Failure::input(vec![Msg::HostNeedsOrg.text(lang).into()]))?;
+    let slug = Slug::parse(slug).map_err(fail)?;
+    let moved = block_on(crate::server::migrate::migrate(from, to, &slug)).map_err(fail)?;
+    for (table, rows) in &moved {
+        println!("{table}: {rows}");
+    }
+    println!(
+        "{}",
+        tr(
+            lang,
+            Msg::HostMigrated,
+            &[("value", &from.display()), ("slug", &slug)]
+        )
+    );
+    Ok(())
+}
+
 pub fn add_name(url: Option<&str>, org: Option<&str>, name: &str, lang: Lang) -> Outcome {
     let fail = |e: ServerError| Failure::server(e, lang);
     let name = HostName::parse(name).map_err(fail)?;

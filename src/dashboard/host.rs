@@ -7,6 +7,10 @@
 //! sessions, its pages, its downloads, its phones and codes. A name that
 //! serves no organization gets a plain 404 that names none.
 //!
+//! `region.<domain>` is the regional site instead ([`super::regional`]):
+//! regional accounts' sign-in and their sums, nothing of any single
+//! organization. A host without a domain has no regional site.
+//!
 //! Organizations created while the host runs are served from their first
 //! request; keys are read from the database on each use, so a rotation
 //! needs no restart either.
@@ -27,6 +31,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use tower::ServiceExt;
 
+/// `region.<domain>` is the regional site.
+pub const REGION_LABEL: &str = "region";
+
 pub struct Host {
     storage: Arc<PgStorage>,
     config: Config,
@@ -36,13 +43,22 @@ pub struct Host {
     sites: RwLock<HashMap<OrgId, Router>>,
     /// Names seen to serve an organization (a name is never moved).
     names: RwLock<HashMap<HostName, OrgId>>,
+    /// The regional site ([`super::regional`]), at `region.<domain>`
+    /// only; served before any organization, so no slug `region` can
+    /// take its name.
+    region: Option<(HostName, Router)>,
 }
 
 impl Host {
     pub fn new(storage: Arc<PgStorage>, config: &Config, domain: Option<HostName>) -> Arc<Host> {
+        let region = domain.as_ref().and_then(|d| {
+            let name = HostName::parse(&format!("{REGION_LABEL}.{}", d.as_str())).ok()?;
+            Some((name, super::regional::site(storage.host().clone(), config)))
+        });
         Arc::new(Host {
             storage,
             config: config.clone(),
+            region,
             domain,
             sites: RwLock::new(HashMap::new()),
             names: RwLock::new(HashMap::new()),
@@ -147,6 +163,14 @@ async fn dispatch(State(host): State<Arc<Host>>, request: Request) -> Response {
     let Some(name) = named else {
         return nobody_here(lang);
     };
+    if let Some((regional, site)) = &host.region
+        && *regional == name
+    {
+        return match site.clone().oneshot(request).await {
+            Ok(answer) => answer,
+            Err(never) => match never {},
+        };
+    }
     let site = match host.org_at(&name).await {
         Ok(Some(org)) => host.site(org).await,
         Ok(None) => return nobody_here(lang),

@@ -18,6 +18,7 @@ pub mod overdoses;
 pub mod page;
 pub mod phones;
 pub mod quarantine;
+pub mod regional;
 pub mod report;
 mod report_tables;
 pub mod signin;

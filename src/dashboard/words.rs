@@ -310,6 +310,26 @@ messages! {
     CatalogLastActive => "Refusé : les zones et les tranches d'âge gardent chacune au moins un élément actif.", "Refused: zones and age bands each keep at least one active item.";
     CatalogUnchanged => "Rien à changer : « {value} » est déjà ainsi.", "Nothing to change: \"{value}\" is already so.";
     CatalogBadAction => "Action inconnue : {value}.", "Unknown action: {value}.";
+    // The regional site and its accounts
+    RegionSite => "Portrait régional", "Regional report";
+    RegionSignInTitle => "Connexion au portrait régional", "Regional report sign-in";
+    RegionAccount => "Compte régional : {name}", "Regional account: {name}";
+    RegionMembers => "Organismes additionnés : {names}", "Organizations summed: {names}";
+    RegionPeopleSummed => "Les personnes distinctes, nouvelles et de retour sont additionnées organisme par organisme : chaque organisme reconnaît ses personnes à sa façon, donc une personne rencontrée par deux organismes compte deux fois.", "Distinct, new and returning people are added up organization by organization: each organization recognizes its people its own way, so one person met by two organizations counts twice.";
+    RegionPeopleLabel => "{label}, somme des organismes", "{label}, sum over the organizations";
+    RegionLegend => "Confidentialité : les chiffres des organismes sont additionnés, puis masqués. « {small} » remplace un nombre de 1 à {largest}; « {hidden} » masque un chiffre qui peut être n'importe quel nombre, 0 compris, pour qu'aucun chiffre d'un organisme ne puisse être retrouvé; un 0 écrit est un vrai zéro.", "Confidentiality: the organizations' figures are added up, then hidden. \"{small}\" stands for a number from 1 to {largest}; \"{hidden}\" hides a figure that may be any number, 0 included, so that no organization's figure can be worked out; a 0 written is a true zero.";
+    RegionWithheld => "Une répartition entièrement en « {hidden} » est masquée au complet : un organisme n'a pas assez de contacts pour la publier sans risque.", "A breakdown all in \"{hidden}\" is withheld whole: an organization has too few contacts to publish it safely.";
+    RegionIsExternal => "Seuls des totaux régionaux, masqués, sont montrés ici : aucune fiche, aucun téléphone, aucun chiffre d'un seul organisme.", "Only regional totals, suppressed, are shown here: no record, no phone, no figure of a single organization.";
+    RegionNoMember => "Ce compte régional n'a aucun organisme membre : demandez à l'administrateur de l'hôte.", "This regional account has no member organization: ask the host's administrator.";
+    RegionCreated => "Compte régional créé : {value} (organismes : {orgs}).", "Regional account created: {value} (organizations: {orgs}).";
+    RegionDisabled => "Compte régional désactivé : {value}. Il ne peut plus se connecter.", "Regional account disabled: {value}. It can no longer sign in.";
+    RegionExists => "Un compte régional nommé {value} existe déjà.", "A regional account named {value} already exists.";
+    RegionUnknown => "Aucun compte régional ne s'appelle {value}.", "No regional account is named {value}.";
+    RegionUnknownOrg => "Aucun organisme de l'hôte n'a le nom court « {value} » (voir list-orgs).", "No organization of the host has the short name \"{value}\" (see list-orgs).";
+    RegionNeedsOrgs => "Donnez au moins un organisme : --orgs nom-court,autre-nom.", "Give at least one organization: --orgs short-name,other-name.";
+    RegionBadName => "Nom du compte régional : de 1 à {max} caractères, sans caractère de contrôle.", "Regional account name: 1 to {max} characters, no control characters.";
+    RegionNone => "Aucun compte régional.", "No regional account.";
+    RegionColOrgs => "Organismes", "Organizations";
 }
 
 impl Word {

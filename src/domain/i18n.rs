@@ -327,6 +327,7 @@ messages! {
         "An organization named \"{value}\" is already hosted here. Nothing was created.";
     ServerUnknownSlug => "Aucun organisme « {value} » n'est hébergé sur ce serveur. Voyez « tournee admin list-orgs ».",
         "No organization \"{value}\" is hosted on this server. See `tournee admin list-orgs`.";
+    ServerOrgHosted => "L'organisme {value} est déjà hébergé sur ce serveur : rien n'a été déplacé.", "Organization {value} is already hosted on this server: nothing was moved.";
     ServerBadHostName => "Nom d'hôte « {value} » : des mots de lettres minuscules sans accent, de chiffres ou de traits d'union, séparés par des points (par exemple tournee.cactus.org), et non une adresse IP.",
         "Host name \"{value}\": words of unaccented lowercase letters, digits or hyphens separated by dots (for example tournee.cactus.org), not an IP address.";
     ServerHostNameTaken => "Le nom d'hôte « {value} » désigne déjà un organisme de ce serveur. Rien n'a été changé.",
@@ -355,6 +356,7 @@ messages! {
     HostNeedsOrg => "Sur un serveur régional (--database), nommez l'organisme avec --org IDENTIFIANT (voyez « tournee admin --database … list-orgs »).", "On a regional host (--database), name the organization with --org SLUG (see `tournee admin --database … list-orgs`).";
     HostNeedsDatabase => "Cette commande concerne un serveur régional : donnez l'adresse de sa base de données avec --database postgres://….", "This command is for a regional host: give its database's address with --database postgres://….";
     HostOrgCreated => "Organisme {value} créé ({slug}), avec ses propres clés. Empreinte de sa clé de signature : {key}", "Organization {value} created ({slug}), with keys of its own. Its signing key's fingerprint: {key}";
+    HostMigrated => "{value} est maintenant hébergé comme {slug}, avec ses clés : ses téléphones continuent de synchroniser dès que son ancien nom d'hôte mène au serveur régional (« tournee admin --database … --org {slug} add-name NOM »). Le dossier n'a pas été modifié; arrêtez le serveur qui le servait.", "{value} is now hosted as {slug}, with its keys: its phones keep syncing once its old host name leads to the regional host (`tournee admin --database … --org {slug} add-name NAME`). The directory was left as it was; stop the server that served it.";
     HostNameAdded => "{value} sert maintenant l'organisme {slug}.", "{value} now serves the organization {slug}.";
     HostNoOrganization => "Ce serveur n'héberge encore aucun organisme : créez-en un avec « tournee admin --database … create-org IDENTIFIANT --name \"Nom\" ».", "This server hosts no organization yet: create one with `tournee admin --database … create-org SLUG --name \"Name\"`.";
     HostServes => "Organisme {value} ({slug}) : {names}", "Organization {value} ({slug}): {names}";

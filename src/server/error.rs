@@ -39,6 +39,10 @@ pub enum ServerError {
     SlugTaken(String),
     #[error("no organization {0} is hosted here")]
     UnknownSlug(String),
+    #[error("no server data in {0}")]
+    NoDataDir(String),
+    #[error("organization {0} is already hosted here")]
+    OrgHosted(String),
     #[error("{value} is not a host name")]
     BadHostName { value: String },
     #[error("the host name {0} already names an organization")]
@@ -62,6 +66,8 @@ impl ServerError {
                 | ServerError::Template(_)
                 | ServerError::BadSlug { .. }
                 | ServerError::BadHostName { .. }
+                | ServerError::NoDataDir(_)
+                | ServerError::OrgHosted(_)
                 | ServerError::HostNameTaken(_)
                 | ServerError::OrgName { .. }
                 | ServerError::SlugTaken(_)
@@ -91,6 +97,8 @@ impl ServerError {
             ServerError::OrgName { max } => tr(lang, Msg::ServerOrgName, &[("max", max)]),
             ServerError::SlugTaken(slug) => tr(lang, Msg::ServerSlugTaken, &[("value", slug)]),
             ServerError::UnknownSlug(slug) => tr(lang, Msg::ServerUnknownSlug, &[("value", slug)]),
+            ServerError::NoDataDir(path) => tr(lang, Msg::ReportNoData, &[("path", path)]),
+            ServerError::OrgHosted(id) => tr(lang, Msg::ServerOrgHosted, &[("value", id)]),
             ServerError::BadHostName { value } => {
                 tr(lang, Msg::ServerBadHostName, &[("value", value)])
             }

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use uuid::Uuid;
 use x25519_dalek::{PublicKey, StaticSecret};
+use zeroize::Zeroizing;
 
 pub const DEFAULT_ORG_NAME: &str = "Organisme de démonstration";
 pub(super) const KEYS_DIR: &str = "keys";
@@ -198,6 +199,44 @@ fn load(dir: &Path) -> Result<ServerKeys, ServerError> {
         signer,
         sealing,
     })
+}
+
+/// A data directory's keys as bytes, to move them into a regional host's
+/// database (`tournee admin migrate`): nothing is made, a missing or
+/// damaged file is an error, and every secret is zeroed when dropped.
+pub struct KeyMaterial {
+    pub org_id: Uuid,
+    pub org_name: String,
+    pub signing_pkcs8: Zeroizing<Vec<u8>>,
+    /// Every sealing epoch's secret, the current one first.
+    pub sealing: Vec<Zeroizing<[u8; 32]>>,
+    pub pseudonym: Zeroizing<[u8; 32]>,
+}
+
+impl KeyMaterial {
+    pub fn read(data_dir: &Path) -> Result<KeyMaterial, ServerError> {
+        let dir = data_dir.join(KEYS_DIR);
+        // The same checks as a start (kids against their files, the
+        // current epoch named), then the bytes themselves.
+        let keys = load(&dir)?;
+        let mut sealing = Vec::new();
+        for key in &keys.sealing {
+            sealing.push(Zeroizing::new(key.secret.to_bytes()));
+        }
+        let file = super::pseudonym::FILE;
+        let bytes = Zeroizing::new(std::fs::read(dir.join(file))?);
+        let pseudonym: [u8; 32] = bytes
+            .as_slice()
+            .try_into()
+            .map_err(|_| ServerError::Keys(format!("{file} in {}", dir.display())))?;
+        Ok(KeyMaterial {
+            org_id: keys.org_id,
+            org_name: keys.org_name.clone(),
+            signing_pkcs8: Zeroizing::new(std::fs::read(dir.join(SIGNING_FILE))?),
+            sealing,
+            pseudonym: Zeroizing::new(pseudonym),
+        })
+    }
 }
 
 pub(super) fn seal_file_name(kid: &[u8; 8]) -> String {

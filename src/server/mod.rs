@@ -30,6 +30,7 @@ pub mod key_changes;
 pub mod keys;
 pub mod ledger;
 pub mod limiter;
+pub mod migrate;
 pub mod pseudonym;
 pub mod queries;
 pub mod retention;

@@ -14,7 +14,7 @@ use ring::rand::{SecureRandom, SystemRandom};
 use std::path::Path;
 use zeroize::Zeroizing;
 
-const FILE: &str = "pseudonym.key";
+pub(super) const FILE: &str = "pseudonym.key";
 const LABEL: &[u8] = b"tournee-person-v1";
 
 pub type Pseudonym = [u8; 16];

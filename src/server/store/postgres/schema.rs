@@ -243,6 +243,30 @@ const MIGRATIONS: &[&str] = &[
         org_id uuid NOT NULL REFERENCES organizations
     );
     CREATE INDEX org_names_by_org ON org_names (org_id);",
+    // 3: regional accounts, which see only the sums of their member
+    // organizations' suppressed figures (`postgres::regional`), and their
+    // sessions, apart from every organization's.
+    "CREATE TABLE regional_accounts (
+        name_key text PRIMARY KEY,
+        name text NOT NULL,
+        salt bytea NOT NULL,
+        iterations bigint NOT NULL,
+        hash bytea NOT NULL,
+        created_at bigint NOT NULL,
+        disabled_at bigint
+    );
+    CREATE TABLE regional_members (
+        name_key text NOT NULL REFERENCES regional_accounts,
+        org_id uuid NOT NULL REFERENCES organizations,
+        PRIMARY KEY (name_key, org_id)
+    );
+    CREATE TABLE regional_sessions (
+        token_sha256 bytea PRIMARY KEY,
+        name_key text NOT NULL REFERENCES regional_accounts,
+        csrf text NOT NULL,
+        created_at bigint NOT NULL,
+        seen_at bigint NOT NULL
+    );",
 ];
 
 /// Brings the database to [`VERSION`], every step in one transaction: a
