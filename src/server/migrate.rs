@@ -40,10 +40,13 @@ pub enum Cell {
     Small(Option<i32>),
 }
 
+/// A table's columns, each with how it is written on the host.
+pub type Columns = &'static [(&'static str, Kind)];
+
 /// One table's rows, in the columns named.
 pub struct Table {
     pub name: &'static str,
-    pub columns: &'static [(&'static str, Kind)],
+    pub columns: Columns,
     pub rows: Vec<Vec<Cell>>,
 }
 
@@ -51,7 +54,7 @@ use Kind::{Bytes as B, Id as U, Int as I, Small as S, Text as T};
 
 /// Every table moved, parents first, with the order its rows keep (the
 /// audit log and the alerts keep their order through new ids).
-pub const TABLES: &[(&str, &[(&str, Kind)], &str)] = &[
+pub const TABLES: &[(&str, Columns, &str)] = &[
     (
         "devices",
         &[
