@@ -112,6 +112,21 @@ enum AdminCommand {
         #[arg(long, value_name = "URL")]
         to: String,
     },
+    /// On a regional host: a regional account over these organizations, which sees only their summed, suppressed figures at region.<domain>; the password as for create-supervisor.
+    CreateRegion {
+        /// 1 to 64 characters; capitals do not make a different account.
+        name: String,
+        /// The member organizations' short names, comma-separated (cactus,rue-action).
+        #[arg(long, value_delimiter = ',', required = true, value_name = "SLUGS")]
+        orgs: Vec<String>,
+    },
+    /// On a regional host: disable a regional account (it can no longer sign in).
+    DisableRegion { name: String },
+    /// On a regional host: regional accounts, their organizations and state.
+    ListRegions {
+        #[arg(long)]
+        json: bool,
+    },
     /// On a regional host: serve the organization `--org` at this host name too.
     AddName {
         /// A host name, e.g. tournee.rue-action.org.
@@ -268,6 +283,11 @@ pub fn run(args: AdminArgs, lang: Lang) -> Outcome {
         AdminCommand::Migrate { from, to } => {
             return super::host_admin::migrate(&from, &to, org, lang);
         }
+        AdminCommand::CreateRegion { name, orgs } => {
+            return super::regional::create(hosted, &name, &orgs, lang);
+        }
+        AdminCommand::DisableRegion { name } => return super::regional::disable(hosted, &name, lang),
+        AdminCommand::ListRegions { json } => return super::regional::list(hosted, json, lang),
         AdminCommand::AddName { name } => {
             return super::host_admin::add_name(hosted, org, &name, lang);
         }

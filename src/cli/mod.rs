@@ -39,6 +39,8 @@ mod pin;
 #[cfg(feature = "server")]
 pub mod purge;
 #[cfg(feature = "server")]
+mod regional;
+#[cfg(feature = "server")]
 mod report;
 #[cfg(feature = "server")]
 mod serve;

@@ -9,8 +9,12 @@
 //! (external version), a group of contacts follows the rule of the
 //! overdose responses: it is published whole or withheld whole, every
 //! part `x`, when any part or the "not said" rest is from 1 to 4 or the
-//! month has 1 to 4 contacts. Kits, materials and people trained are
-//! quantities, like the other materials: `<5` only.
+//! month has 1 to 4 contacts. Materials for others and people trained
+//! are quantities, like the other materials: `<5` only. The kits are
+//! quantities bound together (the kits described are the sum of the kits
+//! by form, and the sum of the kits by supply), so a small one could be
+//! worked out from the others: they are published whole or withheld
+//! whole, every one of them `x`, when any is from 1 to 4.
 
 use super::figures::{Figures, Group, Head, Keys, Unit, cells};
 use super::published::{Cell, Threshold};
@@ -81,11 +85,23 @@ impl DetailsTally {
                 }
             })
         };
-        let head = |name, label, n| Head {
+        // Any small kit figure withholds them all (see the module's docs).
+        let kits_withheld = std::iter::once(&self.kits_detailed)
+            .chain(self.kits_by_form.values())
+            .chain(self.kits_by_supply.values())
+            .any(|&n| small(n));
+        let kit = |n: u64| {
+            if kits_withheld {
+                Cell::Hidden
+            } else {
+                quantity(n)
+            }
+        };
+        let head = |name, label, cell| Head {
             name,
             label,
             unit: Unit::Count,
-            cell: quantity(n),
+            cell,
         };
         let group = |name, title, measure, keys, cells| Group {
             name,
@@ -100,11 +116,15 @@ impl DetailsTally {
             name: "details",
             title: Msg::ReportDetails,
             heads: vec![
-                head("kits_detailed", Msg::ReportKitsDetailed, self.kits_detailed),
+                head(
+                    "kits_detailed",
+                    Msg::ReportKitsDetailed,
+                    kit(self.kits_detailed),
+                ),
                 head(
                     "people_trained",
                     Msg::ReportPeopleTrained,
-                    self.people_trained,
+                    quantity(self.people_trained),
                 ),
             ],
             groups: vec![
@@ -134,14 +154,14 @@ impl DetailsTally {
                     Msg::FieldKitForm,
                     kits,
                     Keys::Fixed(FORMS.as_slice(), form_label),
-                    cells(&self.kits_by_form, quantity),
+                    cells(&self.kits_by_form, kit),
                 ),
                 group(
                     "kits_by_supply",
                     Msg::FieldKitSupply,
                     kits,
                     Keys::Fixed(SUPPLIES.as_slice(), supply_label),
-                    cells(&self.kits_by_supply, quantity),
+                    cells(&self.kits_by_supply, kit),
                 ),
             ],
         }
@@ -192,14 +212,34 @@ mod tests {
     }
 
     #[test]
-    fn kits_are_quantities_with_primary_suppression_and_choices_in_form_order() {
+    fn a_small_kit_figure_withholds_every_kit_figure_and_choices_keep_form_order() {
+        // 12 kits described, 9 nasal: a `<5` for the 3 injectable ones
+        // would say 3. Every kit figure goes, the zeros too.
         let external = tally().published(40, Some(Threshold::Five));
+        for (group, key) in [
+            ("kits_by_form", "injectable"),
+            ("kits_by_form", "nasal"),
+            ("kits_by_supply", "first"),
+        ] {
+            assert_eq!(
+                external.cell(group, key),
+                Some(Cell::Hidden),
+                "{group} {key}"
+            );
+        }
+        assert_eq!(external.head("kits_detailed"), Some(Cell::Hidden));
+        let mut large = tally();
+        large.kits_detailed = 16;
+        large.kits_by_form.insert("injectable".into(), 7);
+        large.kits_by_supply.insert("first".into(), 16);
+        let shown = large.published(40, Some(Threshold::Five));
         assert_eq!(
-            external.cell("kits_by_form", "injectable"),
-            Some(Cell::Small(Threshold::Five))
+            shown.cell("kits_by_form", "injectable"),
+            Some(Cell::Count(7))
         );
-        assert_eq!(external.cell("kits_by_form", "nasal"), Some(Cell::Count(9)));
-        assert_eq!(external.head("kits_detailed"), Some(Cell::Count(12)));
+        assert_eq!(shown.head("kits_detailed"), Some(Cell::Count(16)));
+        assert_eq!(shown.cell("kits_by_supply", "first"), Some(Cell::Count(16)));
+        let external = tally().published(40, Some(Threshold::Five));
         let catalog = crate::domain::Catalog::default_quebec();
         let supply = &external.groups[4];
         let rows = supply.rows(&catalog, Lang::Fr);
