@@ -20,6 +20,7 @@ pub mod browser;
 pub mod cli;
 pub mod old_store;
 pub mod pg;
+pub mod proxy;
 pub mod ssr;
 pub mod web;
 
