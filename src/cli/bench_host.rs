@@ -62,7 +62,7 @@ impl HostFigures {
         value["host_postgres"] = json!({
             "contacts": self.contacts,
             "ingest_contacts_per_sec": self.contacts_per_sec,
-            "raw_postgres_insert_per_sec": self.raw_insert_per_sec,
+            "raw_postgres_bulk_insert_per_sec": self.raw_insert_per_sec,
             "ratio": self.contacts_per_sec / self.raw_insert_per_sec,
             "month_contacts": self.month_contacts,
             "tally_ms": self.tally_ms,
@@ -71,7 +71,7 @@ impl HostFigures {
 
     pub fn print(&self) {
         println!(
-            "host ingest on PostgreSQL, {} contacts {:>8.0}/s  {:>8.0}/s raw PostgreSQL insert  {:.3}  (sealed, stored, receipts verified, applied; no HTTP)",
+            "host ingest on PostgreSQL, {} contacts {:>8.0}/s  {:>8.0}/s raw PostgreSQL bulk insert  {:.3}  (sealed, stored, receipts verified, applied; no HTTP)",
             self.contacts,
             self.contacts_per_sec,
             self.raw_insert_per_sec,
@@ -158,32 +158,32 @@ async fn measure_in(config: Config, sample: &[Contact]) -> Result<HostFigures, F
     })
 }
 
-/// Rows per second for a plain insert of the same contacts, one
-/// statement a row in one transaction, as the SQLite reference does.
+/// Rows per second for a plain bulk insert of the same contacts: one
+/// statement of arrays in one transaction, the fastest way short of COPY
+/// (a statement per row measured about 10,600 rows/s here, a round trip
+/// each: the same rate as ingest, so no reference).
 async fn raw_insert(config: &Config, contacts: &[Contact]) -> Result<f64, Failure> {
     let mut client = connect(config).await?;
     client
         .batch_execute("CREATE TABLE raw (id bytea PRIMARY KEY, facts text NOT NULL)")
         .await
         .map_err(sys)?;
-    let rows: Vec<(Vec<u8>, String)> = contacts
+    let ids: Vec<Vec<u8>> = contacts
         .iter()
-        .map(|c| {
-            (
-                c.record_id.as_bytes().to_vec(),
-                serde_json::to_string(c).expect("json"),
-            )
-        })
+        .map(|c| c.record_id.as_bytes().to_vec())
+        .collect();
+    let facts: Vec<String> = contacts
+        .iter()
+        .map(|c| serde_json::to_string(c).expect("json"))
         .collect();
     let start = Instant::now();
     let tx = client.transaction().await.map_err(sys)?;
-    let insert = tx
-        .prepare("INSERT INTO raw (id, facts) VALUES ($1, $2)")
-        .await
-        .map_err(sys)?;
-    for (id, facts) in &rows {
-        tx.execute(&insert, &[id, facts]).await.map_err(sys)?;
-    }
+    tx.execute(
+        "INSERT INTO raw (id, facts) SELECT * FROM unnest($1::bytea[], $2::text[])",
+        &[&ids, &facts],
+    )
+    .await
+    .map_err(sys)?;
     tx.commit().await.map_err(sys)?;
-    Ok(rows.len() as f64 / start.elapsed().as_secs_f64())
+    Ok(contacts.len() as f64 / start.elapsed().as_secs_f64())
 }
