@@ -9,11 +9,8 @@
 
 mod common;
 
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
 use common::pg::test_db;
+use common::proxy::proxy;
 use common::web::{Answer, Web};
 use common::{TestDevice, contact_at, options};
 use std::io::Write;
@@ -55,58 +52,6 @@ fn admin_ok(args: &[&str], stdin: &str) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8(out.stdout).unwrap()
-}
-
-/// A reverse proxy on loopback that names the host `name`, as the TLS
-/// proxy in front of a host does (as in `host_serve.rs`).
-async fn proxy(upstream: &str, name: &str) -> String {
-    #[derive(Clone)]
-    struct To {
-        upstream: String,
-        name: String,
-        http: reqwest::Client,
-    }
-    async fn forward(
-        State(to): State<To>,
-        method: Method,
-        uri: Uri,
-        headers: HeaderMap,
-        body: Bytes,
-    ) -> Response {
-        let path = uri.path_and_query().map_or("/", |p| p.as_str());
-        let mut request = to
-            .http
-            .request(method, format!("{}{path}", to.upstream))
-            .header("host", &to.name)
-            .body(body);
-        for (key, value) in &headers {
-            if key != "host" && key != "content-length" {
-                request = request.header(key, value);
-            }
-        }
-        let answer = request.send().await.unwrap();
-        let status = StatusCode::from_u16(answer.status().as_u16()).unwrap();
-        let mut out = HeaderMap::new();
-        for (key, value) in answer.headers() {
-            if key != "content-length" && key != "transfer-encoding" {
-                out.append(key, value.clone());
-            }
-        }
-        (status, out, answer.bytes().await.unwrap()).into_response()
-    }
-    let to = To {
-        upstream: upstream.to_string(),
-        name: name.to_string(),
-        http: reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap(),
-    };
-    let app = axum::Router::new().fallback(forward).with_state(to);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    url
 }
 
 fn contact(day: u32, code: &str, seringues: u32) -> Contact {
@@ -201,12 +146,26 @@ async fn a_regional_account_sees_only_its_organizations_sums_suppressed() {
 
     // The regional account, over alpha and beta.
     let bad = admin_cli(
-        &["--database", &db.url, "create-region", "Santé publique", "--orgs", "alpha,nulle-part"],
+        &[
+            "--database",
+            &db.url,
+            "create-region",
+            "Santé publique",
+            "--orgs",
+            "alpha,nulle-part",
+        ],
         &format!("{PASSWORD}\n"),
     );
     assert_eq!(bad.status.code(), Some(2), "an unknown organization");
     let made = admin_ok(
-        &["--database", &db.url, "create-region", "Santé publique", "--orgs", "alpha,beta"],
+        &[
+            "--database",
+            &db.url,
+            "create-region",
+            "Santé publique",
+            "--orgs",
+            "alpha,beta",
+        ],
         &format!("{PASSWORD}\n"),
     );
     assert!(made.contains("Santé publique"), "{made}");
@@ -223,10 +182,19 @@ async fn a_regional_account_sees_only_its_organizations_sums_suppressed() {
     assert_eq!(region.get("/report.csv?period=2026-10").await.status, 401);
     // The sign-in form's token is required, and the password checked.
     let forged = region
-        .post("/signin", &[("name", "Santé publique"), ("password", PASSWORD)])
+        .post(
+            "/signin",
+            &[("name", "Santé publique"), ("password", PASSWORD)],
+        )
         .await;
     assert_eq!(forged.status, 403);
-    assert_eq!(region.sign_in("Santé publique", "pas le bon mot de passe").await.status, 401);
+    assert_eq!(
+        region
+            .sign_in("Santé publique", "pas le bon mot de passe")
+            .await
+            .status,
+        401
+    );
     let signed = region.sign_in("santé PUBLIQUE", PASSWORD).await;
     assert_eq!(signed.status, 303, "{}", signed.body);
     secured(&signed, "sign-in");
@@ -244,19 +212,32 @@ async fn a_regional_account_sees_only_its_organizations_sums_suppressed() {
     assert_eq!(plain.status, 200, "{}", plain.body);
     secured(&plain, "csv");
     assert_eq!(plain.body, csv::render(&expected).unwrap());
-    assert!(plain.body.contains("2026-10,totals,,contacts,13,"), "{}", plain.body);
+    assert!(
+        plain.body.contains("2026-10,totals,,contacts,13,"),
+        "{}",
+        plain.body
+    );
 
     let page = region.get("/report?period=2026-10").await;
     assert_eq!(page.status, 200, "{}", page.body);
     secured(&page, "page");
-    assert!(page.body.contains("data-figure=\"contacts\">13<"), "{}", page.body);
+    assert!(
+        page.body.contains("data-figure=\"contacts\">13<"),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("Alpha Rue") && page.body.contains("Beta Quartier"));
-    assert!(page.body.contains("compte deux fois"), "people summed per organization");
+    assert!(
+        page.body.contains("compte deux fois"),
+        "people summed per organization"
+    );
     assert!(page.body.contains("0 compris"), "the region's own legend");
     let print = region.get("/report/print?period=2026-10").await;
     assert_eq!(print.status, 200);
     secured(&print, "print");
-    let sheet = region.get("/report.csv?period=2026-10&style=spreadsheet").await;
+    let sheet = region
+        .get("/report.csv?period=2026-10&style=spreadsheet")
+        .await;
     assert_eq!(sheet.status, 200);
 
     // Nothing of gamma, no record, phone or pseudonym, anywhere.
@@ -266,7 +247,10 @@ async fn a_regional_account_sees_only_its_organizations_sums_suppressed() {
             .unwrap();
         tokio::spawn(connection);
         client
-            .query("SELECT DISTINCT encode(pseudonym, 'hex') FROM person_months", &[])
+            .query(
+                "SELECT DISTINCT encode(pseudonym, 'hex') FROM person_months",
+                &[],
+            )
             .await
             .unwrap()
             .iter()
@@ -289,7 +273,10 @@ async fn a_regional_account_sees_only_its_organizations_sums_suppressed() {
             assert!(!body.contains(label), "{what}: a phone label");
         }
         for p in &pseudonyms {
-            assert!(!body.to_lowercase().contains(&p[..16]), "{what}: a pseudonym");
+            assert!(
+                !body.to_lowercase().contains(&p[..16]),
+                "{what}: a pseudonym"
+            );
         }
         assert!(!body.contains("Tremblay-87"), "{what}: a person code");
     }
@@ -314,7 +301,13 @@ async fn a_regional_account_sees_only_its_organizations_sums_suppressed() {
     assert_eq!(astray.get("/activity").await.status, 303);
     assert_eq!(astray.get("/report.csv?period=2026-10").await.status, 401);
     // The regional account cannot sign in at an organization either.
-    assert_eq!(Web::new(&urls[0]).sign_in("Santé publique", PASSWORD).await.status, 401);
+    assert_eq!(
+        Web::new(&urls[0])
+            .sign_in("Santé publique", PASSWORD)
+            .await
+            .status,
+        401
+    );
 
     // Sign-out needs the session's token; then the session is over.
     let refused = region.post("/signout", &[("csrf", "faux")]).await;
@@ -325,7 +318,10 @@ async fn a_regional_account_sees_only_its_organizations_sums_suppressed() {
     assert_eq!(region.get("/report?period=2026-10").await.status, 303);
 
     // A disabled account signs in no more.
-    admin_ok(&["--database", &db.url, "disable-region", "Santé publique"], "");
+    admin_ok(
+        &["--database", &db.url, "disable-region", "Santé publique"],
+        "",
+    );
     let mut late = Web::new(&region_url);
     assert_eq!(late.sign_in("Santé publique", PASSWORD).await.status, 401);
     db.drop().await;

@@ -286,7 +286,9 @@ pub fn run(args: AdminArgs, lang: Lang) -> Outcome {
         AdminCommand::CreateRegion { name, orgs } => {
             return super::regional::create(hosted, &name, &orgs, lang);
         }
-        AdminCommand::DisableRegion { name } => return super::regional::disable(hosted, &name, lang),
+        AdminCommand::DisableRegion { name } => {
+            return super::regional::disable(hosted, &name, lang);
+        }
         AdminCommand::ListRegions { json } => return super::regional::list(hosted, json, lang),
         AdminCommand::AddName { name } => {
             return super::host_admin::add_name(hosted, org, &name, lang);

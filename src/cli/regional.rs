@@ -14,9 +14,7 @@ use crate::server::ServerError;
 use crate::server::store::postgres::PgHost;
 use crate::server::store::postgres::regional::{RegionRefusal, RegionRow};
 use crate::server::store::slug::Slug;
-use crate::server::supervisors::{
-    MIN_PASSWORD_CHARS, Password, SupervisorError, SupervisorName,
-};
+use crate::server::supervisors::{MIN_PASSWORD_CHARS, Password, SupervisorError, SupervisorName};
 use serde_json::json;
 use std::io::{BufRead, IsTerminal};
 use zeroize::Zeroizing;

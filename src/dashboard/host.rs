@@ -32,7 +32,7 @@ use std::sync::{Arc, RwLock};
 use tower::ServiceExt;
 
 /// `region.<domain>` is the regional site.
-pub const REGION_LABEL: &str = "region";
+pub const REGION_LABEL: &str = crate::server::store::slug::RESERVED;
 
 pub struct Host {
     storage: Arc<PgStorage>,

@@ -319,8 +319,8 @@ messages! {
         "No device {value} is enrolled on this server. See `tournee admin list-devices`.";
     ServerUnknownOrg => "L'organisme {value} n'est pas hébergé sur ce serveur.",
         "Organization {value} is not hosted on this server.";
-    ServerBadSlug => "Identifiant d'organisme « {value} » : de 2 à {max} lettres minuscules sans accent, chiffres ou traits d'union, commençant par une lettre (par exemple rue-action).",
-        "Organization slug \"{value}\": 2 to {max} unaccented lowercase letters, digits or hyphens, starting with a letter (for example rue-action).";
+    ServerBadSlug => "Identifiant d'organisme « {value} » : de 2 à {max} lettres minuscules sans accent, chiffres ou traits d'union, commençant par une lettre (par exemple rue-action); « region » est réservé.",
+        "Organization slug \"{value}\": 2 to {max} unaccented lowercase letters, digits or hyphens, starting with a letter (for example rue-action); \"region\" is reserved.";
     ServerOrgName => "Nom de l'organisme : de 1 à {max} caractères, sans caractères de contrôle.",
         "Organization name: 1 to {max} characters, no control characters.";
     ServerSlugTaken => "Un organisme s'appelle déjà « {value} » sur ce serveur. Rien n'a été créé.",

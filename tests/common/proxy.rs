@@ -58,4 +58,3 @@ pub async fn proxy(upstream: &str, name: &str) -> String {
     tokio::spawn(async move { axum::serve(listener, app).await });
     url
 }
-

@@ -107,7 +107,12 @@ impl Published {
 
 /// The lines that head the region's report, on the page, the print and
 /// above the spreadsheet CSV's tables.
-fn heading(reader: &Reader, published: &Published, period: Period, threshold: Threshold) -> Vec<String> {
+fn heading(
+    reader: &Reader,
+    published: &Published,
+    period: Period,
+    threshold: Threshold,
+) -> Vec<String> {
     let lang = reader.lang;
     let (from, to) = period.span();
     let span = format!("{} – {}", day_name(from, lang), day_name(to, lang));

@@ -7,11 +7,14 @@ use crate::server::error::ServerError;
 use std::fmt;
 
 pub const MAX_SLUG: usize = 40;
+/// The one slug no organization can have (see [`Slug`]).
+pub const RESERVED: &str = "region";
 pub const MAX_ORG_NAME: usize = 120;
 
 /// 2 to [`MAX_SLUG`] characters of `a-z`, `0-9` and `-`, starting with a
 /// letter and not ending with a hyphen: safe in a URL, a file name and a
-/// terminal, and one spelling per organization.
+/// terminal, and one spelling per organization. `region` is not one: under
+/// a host's domain, `region.<domain>` is the regional accounts' site.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Slug(String);
 
@@ -27,6 +30,7 @@ impl Slug {
             || !slug.chars().all(allowed)
             || !slug.starts_with(|c: char| c.is_ascii_lowercase())
             || slug.ends_with('-')
+            || slug == RESERVED
         {
             return Err(bad());
         }
@@ -132,6 +136,7 @@ mod tests {
             "rue-",
             "équipe",
             "rue_action",
+            "region",
             &"a".repeat(MAX_SLUG + 1),
         ] {
             assert!(
