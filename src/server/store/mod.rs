@@ -2,10 +2,10 @@
 //! one organization ([`OrgId`]). The dashboard goes through [`Storage`]
 //! and never sees a connection or a line of SQL; a backend keeps them.
 //! [`sqlite::SqliteStorage`] is the embedded one, a single organization's
-//! data directory; a host serving many organizations puts another backend
-//! behind the same calls, and a call for an organization a backend does
-//! not hold is refused ([`ServerError::UnknownOrg`]), never answered with
-//! another's data.
+//! data directory; [`postgres::storage::PgStorage`] is a regional host's,
+//! many organizations in one PostgreSQL database, behind the same calls.
+//! A call for an organization a backend does not hold is refused
+//! ([`ServerError::UnknownOrg`]), never answered with another's data.
 //!
 //! Arguments are owned, since a call may run on another thread (SQLite's
 //! calls block, so they run on tokio's blocking pool).

@@ -5,14 +5,16 @@
 //! the organizations and keeps each one's keys, never shared and never
 //! derived from another's.
 //!
-//! What is built so far: organizations and their keys ([`orgs`]), their
-//! phones and alerts ([`devices`]), enrollment codes and the catalog
-//! ([`enroll`]), ingest ([`ingest`]), apply with the ledger in memory
-//! ([`apply`]) and the tally ([`tally`]); [`storage::PgStorage`] runs
-//! apply off the request, as the embedded backend does. The other calls
-//! of the storage door (the dashboard's pages, retention) follow, each
-//! scoped by the organization's id like every row here; until they do,
-//! `serve` and `admin` stay on the embedded backend.
+//! Each file holds one part of what [`storage::PgStorage`] answers for
+//! the storage door, every statement under its organization's id:
+//! organizations, their keys and host names ([`orgs`]), phones and alerts
+//! ([`devices`]), codes and the catalog ([`enroll`]), ingest ([`ingest`]),
+//! apply with the ledger in memory ([`apply`]), the tally ([`tally`]),
+//! the dashboard's records ([`records`]), reports, quarantine and checks
+//! ([`reports`]), retention ([`retention`]), supervisors, sessions,
+//! catalog changes and the phones page ([`accounts`]), the audit log
+//! ([`audit`]), the regional accounts ([`regional`]) and an organization
+//! moved in from a data directory ([`import`]).
 
 pub mod accounts;
 pub mod apply;
