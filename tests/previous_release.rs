@@ -6,7 +6,7 @@
 //! 482193). This release must open both as they are, count what was
 //! synced, send what waited (schema 1, as then), and take the new records
 //! (an overdose response and a contact of version 2, schema 2) from the same
-//! phone. The keys in the
+//! phone, on its data directory and moved onto a regional host. The keys in the
 //! saved server folder belong to that throwaway test organization only.
 
 mod common;
@@ -159,4 +159,68 @@ async fn the_previous_releases_server_and_phone_open_count_and_sync() {
         november.details.by_mode["en-personne"], 0,
         "version 1 said no mode"
     );
+}
+
+/// The previous release's data directory moved onto a regional host
+/// (`tournee admin migrate`): its figures come across as they are, and the
+/// saved phone's waiting batches (schema 1, as then) are applied there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_previous_releases_data_directory_moves_onto_a_host_and_its_phone_syncs_there() {
+    let Some(db) = common::pg::test_db().await else {
+        return;
+    };
+    let data = copy_of("server");
+    let moved = std::process::Command::new(env!("CARGO_BIN_EXE_tournee"))
+        .args(["admin", "migrate", "--from"])
+        .arg(data.path())
+        .args(["--to", &db.url, "--org", "ancien"])
+        .output()
+        .unwrap();
+    assert!(
+        moved.status.success(),
+        "{}",
+        String::from_utf8_lossy(&moved.stderr)
+    );
+    let admin = tournee::server::admin::Admin::hosted(&db.url, "ancien")
+        .await
+        .unwrap();
+    let month = tournee::domain::report::YearMonth::parse("2026-11").unwrap();
+    let november = admin.month_tally(month).await.unwrap();
+    assert_eq!((november.contacts, november.unique_people), (2, 1));
+    assert_eq!(november.materials["seringues"], 10);
+    assert_eq!(admin.span_check().await.unwrap(), 0);
+
+    let storage = std::sync::Arc::new(
+        tournee::server::store::postgres::storage::PgStorage::open(&db.url)
+            .await
+            .unwrap(),
+    );
+    storage
+        .host()
+        .add_name(
+            admin.org(),
+            &tournee::server::store::slug::HostName::parse("tournee.ancien.test").unwrap(),
+        )
+        .await
+        .unwrap();
+    let host = tournee::dashboard::host::Host::new(storage, &Default::default(), None);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let upstream = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(tournee::server::http::serve_router(
+        listener,
+        host.router(),
+        std::future::pending(),
+    ));
+    let url = common::proxy::proxy(&upstream, "tournee.ancien.test").await;
+    let phone = copy_of("phone");
+    let home = phone.path().to_path_buf();
+    let synced = tokio::task::spawn_blocking(move || device(&home, &["sync", "--server", &url]))
+        .await
+        .unwrap();
+    assert!(synced.starts_with("Synchronisé."), "{synced}");
+    let november = admin.month_tally(month).await.unwrap();
+    assert_eq!(november.contacts, 4, "the two that waited arrived");
+    assert_eq!(november.materials["stericups"], 4);
+    assert_eq!(november.returned_syringes, 12);
+    db.drop().await;
 }
