@@ -150,8 +150,11 @@ impl Side<'_> {
         };
         let bytes = seal(&to, seq, Uuid::now_v7(), NOW_MS, plaintext).unwrap();
         let receipt = match self {
-            Lite(s, _) => s.ingest(bytes, NOW_MS + seq as i64).await.unwrap(),
-            Host(s, _) => s.ingest(&bytes, NOW_MS + seq as i64).await.unwrap(),
+            Lite(s, org) => s.ingest(org, bytes, NOW_MS + seq as i64).await.unwrap(),
+            Host(s, org) => s
+                .ingest(Some(org), &bytes, NOW_MS + seq as i64)
+                .await
+                .unwrap(),
         };
         assert_eq!(
             receipt.receipt.status,

@@ -212,7 +212,7 @@ async fn alone_on_sqlite(batches: &[Vec<Record>]) -> Vec<Tally> {
     let device = storage.devices(org).await.unwrap()[0].device_id;
     let keys = storage.parts().keys.clone();
     for envelope in seal_all(&keys, org, &(device, signer), batches) {
-        let receipt = storage.ingest(envelope, NOW_MS).await.unwrap();
+        let receipt = storage.ingest(org, envelope, NOW_MS).await.unwrap();
         assert_eq!(receipt.receipt.status, ReceiptStatus::Stored);
     }
     let held = storage.quarantined(org).await.unwrap();
@@ -266,8 +266,11 @@ async fn the_host_counts_what_the_embedded_backend_counts_for_each_organization(
         sealed.push(seal_all(&keys, *org, &phone, batches));
     }
     for i in 0..12 {
-        for envelopes in &sealed {
-            let receipt = host.ingest(envelopes[i].clone(), NOW_MS).await.unwrap();
+        for ((org, _), envelopes) in orgs.iter().zip(&sealed) {
+            let receipt = host
+                .ingest(*org, envelopes[i].clone(), NOW_MS)
+                .await
+                .unwrap();
             assert_eq!(receipt.receipt.status, ReceiptStatus::Stored);
         }
     }

@@ -239,7 +239,7 @@ async fn ingest_stores_each_batch_for_the_organization_it_names_and_no_other() {
     let rue_key = host.keys(rue).await.unwrap().0.signing_public_key();
 
     let first = envelope(&host, cactus, cactus, &night, 1, 10).await;
-    let stored = host.ingest(&first, 1_000).await.unwrap();
+    let stored = host.ingest(None, &first, 1_000).await.unwrap();
     assert_eq!(stored.receipt.status, ReceiptStatus::Stored);
     let receipt = Receipt::verify(&stored.bytes, &cactus_key).unwrap();
     assert!(receipt.covers(&first));
@@ -248,7 +248,7 @@ async fn ingest_stores_each_batch_for_the_organization_it_names_and_no_other() {
         "signed by its own organization's key only"
     );
     // The same bytes again: the first receipt's facts, nothing stored twice.
-    let again = host.ingest(&first, 9_000).await.unwrap();
+    let again = host.ingest(None, &first, 9_000).await.unwrap();
     assert_eq!(again.receipt.status, ReceiptStatus::Duplicate);
     assert_eq!(again.receipt.received_at_ms, 1_000);
     let devices = host.devices(cactus).await.unwrap();
@@ -262,14 +262,14 @@ async fn ingest_stores_each_batch_for_the_organization_it_names_and_no_other() {
     // A batch that names the other organization finds no phone there.
     let astray = envelope(&host, cactus, rue, &night, 2, 1).await;
     assert!(matches!(
-        host.ingest(&astray, 2_000).await,
+        host.ingest(None, &astray, 2_000).await,
         Err(IngestError::UnknownDevice)
     ));
     // A phone of the other organization cannot seal to this one's key.
     let rue_phone = phone(&host, rue, "Rue 1").await;
     let wrong_key = envelope(&host, cactus, rue, &rue_phone, 1, 1).await;
     assert!(matches!(
-        host.ingest(&wrong_key, 2_000).await,
+        host.ingest(None, &wrong_key, 2_000).await,
         Err(IngestError::UnknownKey)
     ));
 
@@ -278,7 +278,7 @@ async fn ingest_stores_each_batch_for_the_organization_it_names_and_no_other() {
     let forged = envelope(&host, cactus, cactus, &night, 1, 99).await;
     for _ in 0..2 {
         assert!(matches!(
-            host.ingest(&forged, 3_000).await,
+            host.ingest(None, &forged, 3_000).await,
             Err(IngestError::Equivocation)
         ));
     }
@@ -292,7 +292,7 @@ async fn ingest_stores_each_batch_for_the_organization_it_names_and_no_other() {
     assert!(host.revoke_device(cactus, night.0, 4_000).await.unwrap());
     let late = envelope(&host, cactus, cactus, &night, 2, 1).await;
     assert!(matches!(
-        host.ingest(&late, 5_000).await,
+        host.ingest(None, &late, 5_000).await,
         Err(IngestError::Revoked)
     ));
     db.drop().await;
@@ -307,7 +307,7 @@ async fn one_envelope_uploaded_four_times_at_once_is_stored_once() {
     let bytes = envelope(&host, cactus, cactus, &night, 1, 3).await;
     let uploads = (0..4).map(|i| {
         let (host, bytes) = (host.clone(), bytes.clone());
-        tokio::spawn(async move { host.ingest(&bytes, 1_000 + i).await.unwrap() })
+        tokio::spawn(async move { host.ingest(None, &bytes, 1_000 + i).await.unwrap() })
     });
     let mut statuses = Vec::new();
     let mut received = Vec::new();
@@ -408,7 +408,7 @@ async fn a_code_enrolls_its_phone_with_its_own_organization_once() {
     // The phone's first batch, sealed as its bundle says, is stored for Rue Action.
     let phone = (bundle.device_id, signer);
     let bytes = envelope(&host, rue, rue, &phone, 1, 4).await;
-    let receipt = host.ingest(&bytes, 5_000).await.unwrap();
+    let receipt = host.ingest(None, &bytes, 5_000).await.unwrap();
     assert_eq!(receipt.receipt.status, ReceiptStatus::Stored);
     assert_eq!(host.devices(rue).await.unwrap()[0].batches, 1);
     db.drop().await;

@@ -128,7 +128,10 @@ async fn measure_in(config: Config, sample: &[Contact]) -> Result<HostFigures, F
             &batch::encode(&records),
         )
         .map_err(sys)?;
-        let signed = host.ingest(envelope.clone(), now_ms).await.map_err(sys)?;
+        let signed = host
+            .ingest(org.id, envelope.clone(), now_ms)
+            .await
+            .map_err(sys)?;
         let receipt = Receipt::verify(&signed.bytes, &signing_key).map_err(sys)?;
         if !receipt.covers(&envelope) {
             return Err(sys("a receipt does not cover its batch"));

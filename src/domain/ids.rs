@@ -46,6 +46,11 @@ impl RecordId {
     pub fn uuid(&self) -> Uuid {
         self.0
     }
+
+    /// An id as a database that has a uuid type stores it.
+    pub fn from_uuid(uuid: Uuid) -> Self {
+        RecordId(uuid)
+    }
 }
 
 impl Default for RecordId {

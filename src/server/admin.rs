@@ -120,7 +120,10 @@ impl Admin {
         let mut imported = Vec::with_capacity(envelopes.len());
         for bytes in envelopes {
             let header = Envelope::decode(bytes).ok().map(|e| e.header);
-            let result = self.storage.ingest(bytes.to_vec(), now_ms()).await;
+            let result = self
+                .storage
+                .ingest(self.org, bytes.to_vec(), now_ms())
+                .await;
             imported.push(ImportedBatch {
                 seq: header.as_ref().map(|h| h.seq),
                 batch_id: header.as_ref().map(|h| h.batch_id),

@@ -66,9 +66,6 @@ struct Inner {
     request_timeout: Duration,
     retention: retention::Policy,
     templates: Arc<Vec<crate::domain::report::template::Template>>,
-    /// One organization among others on a regional host, whose door
-    /// would take any of theirs: this one's address takes only its own.
-    hosted: bool,
 }
 
 /// The keys a storage call may need besides the database.
@@ -127,7 +124,6 @@ impl Server {
                 request_timeout: config.request_timeout(),
                 retention: retention::Policy::from_config(config),
                 templates: Arc::new(console::report::templates(data_dir)?),
-                hosted: false,
             }),
         })
     }
@@ -151,7 +147,6 @@ impl Server {
                 request_timeout: config.request_timeout(),
                 retention: retention::Policy::from_config(config),
                 templates: Arc::new(crate::domain::report::template::Template::all(&[])?),
-                hosted: true,
             }),
         })
     }
@@ -176,11 +171,8 @@ impl Server {
     where
         B: AsRef<[u8]> + Send + 'static,
     {
-        if self.inner.hosted && ingest::decode(envelope.as_ref())?.header.org_id != self.org().0 {
-            return Err(IngestError::WrongOrganization);
-        }
         self.storage()
-            .ingest(envelope.as_ref().to_vec(), now_ms())
+            .ingest(self.org(), envelope.as_ref().to_vec(), now_ms())
             .await
     }
 

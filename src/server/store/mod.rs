@@ -63,8 +63,14 @@ pub struct CsvRequest {
 #[async_trait::async_trait]
 pub trait Storage: Send + Sync {
     // The phones' side (the device API).
-    /// Judges and stores one envelope, for the organization it names.
-    async fn ingest(&self, envelope: Vec<u8>, now_ms: i64) -> Result<SignedReceipt, IngestError>;
+    /// Judges and stores one envelope that reached `org`'s address: one
+    /// naming another organization is refused (`WrongOrganization`).
+    async fn ingest(
+        &self,
+        org: OrgId,
+        envelope: Vec<u8>,
+        now_ms: i64,
+    ) -> Result<SignedReceipt, IngestError>;
     /// Waits until every batch stored so far has been through the apply
     /// step, which runs off the request (every other call waits for it
     /// too, so what was receipted is what is read).

@@ -106,7 +106,17 @@ impl SqliteStorage {
 
 #[async_trait::async_trait]
 impl Storage for SqliteStorage {
-    async fn ingest(&self, envelope: Vec<u8>, now_ms: i64) -> Result<SignedReceipt, IngestError> {
+    async fn ingest(
+        &self,
+        org: OrgId,
+        envelope: Vec<u8>,
+        now_ms: i64,
+    ) -> Result<SignedReceipt, IngestError> {
+        // The file's own organization is the only one it takes (ingest
+        // checks the envelope's against it).
+        if org != self.org {
+            return Err(ServerError::UnknownOrg(org.0).into());
+        }
         let parts = Arc::clone(&self.parts);
         let receipt = self
             .db

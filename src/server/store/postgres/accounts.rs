@@ -50,6 +50,26 @@ fn unknown_org(org: OrgId) -> impl FnOnce(ServerError) -> ServerError {
     }
 }
 
+/// What a password is checked against, from a row of `salt, iterations,
+/// hash, disabled` (the dummy secret when there is none); `what` names
+/// a damaged iteration count.
+pub(super) fn secret_of(
+    row: Option<&tokio_postgres::Row>,
+    what: &str,
+) -> Result<StoredSecret, ServerError> {
+    let Some(row) = row else {
+        return Ok(StoredSecret::new(None));
+    };
+    let iterations =
+        u32::try_from(row.get::<_, i64>(1)).map_err(|_| ServerError::Damaged(what.into()))?;
+    Ok(StoredSecret::new(Some((
+        row.get(0),
+        iterations,
+        row.get(2),
+        row.get(3),
+    ))))
+}
+
 impl PgHost {
     /// Every phone of `org`, oldest enrollment first, with its gaps and
     /// quarantined batches.
@@ -227,17 +247,7 @@ impl PgHost {
                 &[&org.0, &key],
             )
             .await?;
-        let Some(row) = row else {
-            return Ok(StoredSecret::new(None));
-        };
-        let iterations = u32::try_from(row.get::<_, i64>(1))
-            .map_err(|_| ServerError::Damaged("a supervisor's iteration count".into()))?;
-        Ok(StoredSecret::new(Some((
-            row.get(0),
-            iterations,
-            row.get(2),
-            row.get(3),
-        ))))
+        secret_of(row.as_ref(), "a supervisor's iteration count")
     }
 
     /// Stores a new account of `org`. The hash is derived before a

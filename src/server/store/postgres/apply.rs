@@ -197,7 +197,7 @@ async fn count(
         )
         .await?
     {
-        if let Err(e) = known.contact(record(row.get(0)), row.get(1), row.get(2)) {
+        if let Err(e) = known.contact(RecordId::from_uuid(row.get(0)), row.get(1), row.get(2)) {
             return Ok(Err(damaged(e)));
         }
     }
@@ -209,7 +209,7 @@ async fn count(
         )
         .await?
     {
-        if let Err(e) = known.event(record(row.get(0)), row.get(1), row.get(2)) {
+        if let Err(e) = known.event(RecordId::from_uuid(row.get(0)), row.get(1), row.get(2)) {
             return Ok(Err(damaged(e)));
         }
     }
@@ -221,17 +221,16 @@ async fn count(
         )
         .await?
     {
-        known.void(record(row.get(0)), record(row.get(1)));
+        known.void(
+            RecordId::from_uuid(row.get(0)),
+            RecordId::from_uuid(row.get(1)),
+        );
     }
     let mut ledger = MemoryLedger::new(known);
     Ok(match apply::apply_records(&mut ledger, device, records) {
         Ok(()) => Ok(ledger.writes),
         Err(e) => Err(e.to_string()),
     })
-}
-
-fn record(id: Uuid) -> RecordId {
-    RecordId::from_bytes(*id.as_bytes())
 }
 
 /// Writes one batch's changes: new records, voids, then the summed counts.

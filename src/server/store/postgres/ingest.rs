@@ -19,11 +19,21 @@ use uuid::Uuid;
 const SIGNATURE_LEN: usize = crate::domain::crypto::sign::SIGNATURE_LEN;
 
 impl PgHost {
-    /// Judges and stores one envelope, for the organization it names.
-    pub async fn ingest(&self, bytes: &[u8], now_ms: i64) -> Result<SignedReceipt, IngestError> {
+    /// Judges and stores one envelope, for the organization it names;
+    /// with `only`, the one whose address it reached, any other's is
+    /// refused.
+    pub async fn ingest(
+        &self,
+        only: Option<OrgId>,
+        bytes: &[u8],
+        now_ms: i64,
+    ) -> Result<SignedReceipt, IngestError> {
         let envelope = ingest::decode(bytes)?;
         let header = &envelope.header;
         let org = OrgId(header.org_id);
+        if only.is_some_and(|only| only != org) {
+            return Err(IngestError::WrongOrganization);
+        }
         let mut client = self.client().await?;
         let tx = client.transaction().await.map_err(ServerError::from)?;
         let device = tx

@@ -93,10 +93,6 @@ fn params(values: &Values) -> Vec<&(dyn ToSql + Sync)> {
         .collect()
 }
 
-fn record(id: Uuid) -> RecordId {
-    RecordId::from_bytes(*id.as_bytes())
-}
-
 /// A contact row's columns, joined to its phone's label.
 const COLUMNS: &str = "c.record_id, c.device_id, coalesce(d.label, ''), c.occurred_at, c.facts,
      c.voided <> 0, c.void_reason
@@ -104,7 +100,7 @@ const COLUMNS: &str = "c.record_id, c.device_id, coalesce(d.label, ''), c.occurr
 
 fn contact_row(row: &Row) -> Result<ContactRow, ServerError> {
     activity::with_facts(activity::Raw {
-        record_id: record(row.get(0)),
+        record_id: RecordId::from_uuid(row.get(0)),
         device_id: row.get(1),
         phone: row.get(2),
         occurred_at_ms: row.get(3),
@@ -160,7 +156,7 @@ impl PgHost {
             .iter()
             .map(|row| {
                 activity::activity_row(
-                    record(row.get(0)),
+                    RecordId::from_uuid(row.get(0)),
                     row.get(1),
                     row.get(2),
                     row.get(3),
@@ -325,7 +321,7 @@ impl PgHost {
             .iter()
             .map(|row| {
                 incidents::incident_row(
-                    record(row.get(0)),
+                    RecordId::from_uuid(row.get(0)),
                     row.get(1),
                     row.get(2),
                     row.get(3),
@@ -382,5 +378,10 @@ impl PgHost {
 }
 
 fn overdose_row(row: &Row) -> Result<OverdoseRow, ServerError> {
-    overdoses::read((record(row.get(0)), row.get(1), row.get(2), row.get(3)))
+    overdoses::read((
+        RecordId::from_uuid(row.get(0)),
+        row.get(1),
+        row.get(2),
+        row.get(3),
+    ))
 }

@@ -193,17 +193,7 @@ impl PgHost {
                 &[&key],
             )
             .await?;
-        let Some(row) = row else {
-            return Ok(StoredSecret::new(None));
-        };
-        let iterations = u32::try_from(row.get::<_, i64>(1))
-            .map_err(|_| ServerError::Damaged("a regional account's iteration count".into()))?;
-        Ok(StoredSecret::new(Some((
-            row.get(0),
-            iterations,
-            row.get(2),
-            row.get(3),
-        ))))
+        super::accounts::secret_of(row.as_ref(), "a regional account's iteration count")
     }
 
     /// Starts a session for `name`, an account just verified, first

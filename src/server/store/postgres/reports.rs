@@ -161,7 +161,7 @@ impl PgHost {
             )
             .await?
             .iter()
-            .map(|row| RecordId::from_bytes(*row.get::<_, Uuid>(0).as_bytes()))
+            .map(|row| RecordId::from_uuid(row.get(0)))
             .collect())
     }
 

@@ -105,8 +105,13 @@ impl PgStorage {
 
 #[async_trait::async_trait]
 impl Storage for PgStorage {
-    async fn ingest(&self, envelope: Vec<u8>, now_ms: i64) -> Result<SignedReceipt, IngestError> {
-        let receipt = self.host.ingest(&envelope, now_ms).await?;
+    async fn ingest(
+        &self,
+        org: OrgId,
+        envelope: Vec<u8>,
+        now_ms: i64,
+    ) -> Result<SignedReceipt, IngestError> {
+        let receipt = self.host.ingest(Some(org), &envelope, now_ms).await?;
         // Committed: applying it is a separate step whose failure
         // quarantines the batch, never the receipt.
         if receipt.receipt.status == ReceiptStatus::Stored {
