@@ -28,9 +28,25 @@ impl Store {
     /// Seals every pending record into batches of at most [`MAX_RECORDS`]
     /// records and [`MAX_PLAINTEXT`] bytes. Returns how many were made.
     pub fn seal_pending(&mut self, now_ms: i64) -> Result<usize, StoreError> {
+        let mut made = 0;
+        while self.seal_next(now_ms)?.is_some() {
+            made += 1;
+        }
+        Ok(made)
+    }
+
+    /// Seals the oldest pending records into one batch (as many as fit,
+    /// in the order saved) and returns it, or `None` when nothing is
+    /// pending or the phone is not enrolled. A sync seals one, sends it
+    /// and seals the next while the server counts the first.
+    pub fn seal_next(&mut self, now_ms: i64) -> Result<Option<Unsent>, StoreError> {
         let Some(enrollment) = self.enrollment()? else {
-            return Ok(0);
+            return Ok(None);
         };
+        let pending = self.pending_records(MAX_RECORDS)?;
+        if pending.is_empty() {
+            return Ok(None);
+        }
         let signer = self.identity()?;
         let (kid, recipient) = enrollment.sealing_key()?;
         let to = SealTo {
@@ -40,44 +56,50 @@ impl Store {
             recipient: &recipient,
             signer: &signer,
         };
-        let mut pending = self.pending_records()?;
-        let mut made = 0;
-        while !pending.is_empty() {
-            let mut take = pending.len().min(MAX_RECORDS);
-            let mut plaintext = batch::encode(&pending[..take]);
-            while plaintext.len() > MAX_PLAINTEXT && take > 1 {
-                take = take * 3 / 4;
-                plaintext = batch::encode(&pending[..take]);
-            }
-            let chunk: Vec<Record> = pending.drain(..take).collect();
-            let tx = self.conn.transaction()?;
-            let seq: i64 =
-                tx.query_row("SELECT coalesce(max(seq), 0) + 1 FROM batches", [], |r| {
-                    r.get(0)
-                })?;
-            let batch_id = Uuid::now_v7();
-            let envelope = seal(&to, seq as u64, batch_id, now_ms, &plaintext)
-                .map_err(|e| StoreError::Damaged(format!("sealing a batch: {e}")))?;
-            tx.execute(
-                "INSERT INTO batches (seq, batch_id, envelope, records, sealed_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![seq, batch_id.as_bytes().as_slice(), envelope, chunk.len() as i64, now_ms],
-            )?;
-            for record in &chunk {
-                tx.execute(
-                    "UPDATE records SET state = ?1, batch_seq = ?2 WHERE record_id = ?3 AND state = ?4",
-                    params![BATCHED, seq, record.record_id().as_bytes().as_slice(), PENDING],
-                )?;
-            }
-            tx.commit()?;
-            made += 1;
+        let mut take = pending.len();
+        let mut plaintext = batch::encode(&pending[..take]);
+        while plaintext.len() > MAX_PLAINTEXT && take > 1 {
+            take = take * 3 / 4;
+            plaintext = batch::encode(&pending[..take]);
         }
-        Ok(made)
+        let tx = self.conn.transaction()?;
+        let seq: i64 = tx.query_row("SELECT coalesce(max(seq), 0) + 1 FROM batches", [], |r| {
+            r.get(0)
+        })?;
+        let batch_id = Uuid::now_v7();
+        let envelope = seal(&to, seq as u64, batch_id, now_ms, &plaintext)
+            .map_err(|e| StoreError::Damaged(format!("sealing a batch: {e}")))?;
+        tx.execute(
+            "INSERT INTO batches (seq, batch_id, envelope, records, sealed_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![seq, batch_id.as_bytes().as_slice(), envelope, take as i64, now_ms],
+        )?;
+        {
+            let mut mark = tx.prepare_cached(
+                "UPDATE records SET state = ?1, batch_seq = ?2 WHERE record_id = ?3 AND state = ?4",
+            )?;
+            for record in &pending[..take] {
+                mark.execute(params![
+                    BATCHED,
+                    seq,
+                    record.record_id().as_bytes().as_slice(),
+                    PENDING
+                ])?;
+            }
+        }
+        tx.commit()?;
+        Ok(Some(Unsent {
+            seq: seq as u64,
+            envelope,
+        }))
     }
 
-    fn pending_records(&self) -> Result<Vec<Record>, StoreError> {
-        let mut statement =
-            self.conn.prepare("SELECT record_id, sealed FROM records WHERE state = ?1 AND sealed IS NOT NULL ORDER BY id")?;
-        let mut rows = statement.query([PENDING])?;
+    /// The oldest pending records, at most `limit`.
+    fn pending_records(&self, limit: usize) -> Result<Vec<Record>, StoreError> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT record_id, sealed FROM records WHERE state = ?1 AND sealed IS NOT NULL
+             ORDER BY id LIMIT ?2",
+        )?;
+        let mut rows = statement.query(params![PENDING, limit as i64])?;
         let mut records = Vec::new();
         while let Some(row) = rows.next()? {
             let id: Vec<u8> = row.get(0)?;
@@ -180,11 +202,13 @@ impl Store {
             }
             over
         };
-        for id in &over {
-            tx.execute(
+        {
+            let mut erase = tx.prepare_cached(
                 "UPDATE records SET sealed = NULL WHERE record_id = ?1 AND state = ?2",
-                params![id, DELIVERED],
             )?;
+            for id in &over {
+                erase.execute(params![id, DELIVERED])?;
+            }
         }
         tx.commit()?;
         Ok(over.len())

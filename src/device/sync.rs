@@ -140,8 +140,9 @@ impl StoreAccess for Store {
     }
 }
 
-/// Seals what is pending, sends every unsent batch, verifies receipts,
-/// purges, and refreshes the catalog. Remembers the outcome for `status`.
+/// Sends the batches sealed before, then seals what is pending a batch at
+/// a time, sending each; verifies receipts, purges, and refreshes the
+/// catalog. Remembers the outcome for `status`.
 ///
 /// A `server` in the options that is not an address is bad input, refused
 /// before anything is sealed or sent, and not remembered as a sync problem.
@@ -212,15 +213,11 @@ async fn run(
     server: Option<ServerAddress>,
 ) -> Result<SyncReport, SyncError> {
     let now_ms = || chrono::Utc::now().timestamp_millis();
-    let (mut enrollment, sealed, batches) = store.with(|store| {
+    let (mut enrollment, batches) = store.with(|store| {
         let enrollment = store.enrollment()?;
         // A shift left open past its day goes out with the night's records.
         store.end_shift_if_day_over(chrono::Local::now().fixed_offset(), options.day_end)?;
-        let sealed = match enrollment {
-            Some(_) => store.seal_pending(now_ms())?,
-            None => 0,
-        };
-        Ok((enrollment, sealed, store.unsent_batches()?))
+        Ok((enrollment, store.unsent_batches()?))
     })?;
     let Some(enrollment_now) = enrollment.as_mut() else {
         return Err(SyncError::NotEnrolled);
@@ -232,12 +229,25 @@ async fn run(
         |s| s.as_str().to_string(),
     );
     let server_key = enrollment_now.signing_key()?;
-    let mut report = SyncReport {
-        sealed,
-        ..Default::default()
-    };
+    let mut report = SyncReport::default();
 
-    let delivered = deliver(store, client, options, &server, &server_key, batches).await;
+    // What earlier syncs sealed goes first, in order; then each batch is
+    // sealed just before it is sent, so the server counts one while the
+    // phone seals the next (sealing all first left the server idle until
+    // the last was sealed). A failure leaves the rest pending, sealed at
+    // the next sync.
+    let mut delivered = deliver(store, client, options, &server, &server_key, batches).await;
+    while delivered.outcome.is_ok() {
+        let Some(batch) = store.with(|store| store.seal_next(now_ms()))? else {
+            break;
+        };
+        report.sealed += 1;
+        let next = deliver(store, client, options, &server, &server_key, vec![batch]).await;
+        delivered = Delivered {
+            count: delivered.count + next.count,
+            outcome: next.outcome,
+        };
+    }
     report.delivered = delivered.count;
     if delivered.count > 0 {
         // Also when a later batch failed: what was receipted leaves no copy.
