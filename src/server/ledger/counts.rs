@@ -10,6 +10,7 @@ use crate::domain::report::span::Span;
 use crate::domain::report::tally::NO_GENDER;
 use crate::server::apply::prepare::{ContactFacts, EventFacts};
 use crate::server::error::ServerError;
+use std::borrow::Borrow;
 use std::collections::BTreeMap;
 
 /// Counts not yet written: per (grain, month or day, dimension, key) the
@@ -20,8 +21,24 @@ pub struct Counts {
     /// (not when the day rows of records already counted by month are
     /// filled in).
     months: bool,
-    rollups: BTreeMap<(Grain, String, &'static str, String), [i64; 3]>,
-    people: BTreeMap<(Seen, String, Vec<u8>), i64>,
+    /// Nested, not keyed by tuples, so that a row already there is found
+    /// by borrowed strings: a contact bumps about 22 rows, and making
+    /// owned keys for every lookup was a tenth of apply's time.
+    rollups: BTreeMap<Grain, BTreeMap<String, BTreeMap<&'static str, BTreeMap<String, [i64; 3]>>>>,
+    people: BTreeMap<Seen, BTreeMap<String, BTreeMap<Vec<u8>, i64>>>,
+}
+
+/// The value at `key`, made (its key allocated) only when missing.
+fn slot<'m, Q, V>(map: &'m mut BTreeMap<Q::Owned, V>, key: &Q) -> &'m mut V
+where
+    Q: ToOwned + Ord + ?Sized,
+    Q::Owned: Ord + Borrow<Q>,
+    V: Default,
+{
+    if !map.contains_key(key) {
+        map.insert(key.to_owned(), V::default());
+    }
+    map.get_mut(key).expect("present or just made")
 }
 
 /// The rollup rows of a month, or of a day.
@@ -111,7 +128,20 @@ impl Counts {
 
     /// Rows changed so far.
     pub fn len(&self) -> usize {
-        self.rollups.len() + self.people.len()
+        let rollups: usize = self
+            .rollups
+            .values()
+            .flat_map(BTreeMap::values)
+            .flat_map(BTreeMap::values)
+            .map(BTreeMap::len)
+            .sum();
+        let people: usize = self
+            .people
+            .values()
+            .flat_map(BTreeMap::values)
+            .map(BTreeMap::len)
+            .sum();
+        rollups + people
     }
 
     pub fn is_empty(&self) -> bool {
@@ -126,32 +156,39 @@ impl Counts {
     /// The rollup rows to change, in key order; those whose changes cancel
     /// out (a contact and its void in one batch) are left out.
     pub fn rollups(&self) -> impl Iterator<Item = RollupChange<'_>> {
-        self.rollups
-            .iter()
-            .filter(|(_, sums)| **sums != [0; 3])
-            .map(
-                |((grain, when, dim, key), [contacts, people, quantity])| RollupChange {
-                    grain: *grain,
-                    when,
-                    dim,
-                    key,
-                    contacts: *contacts,
-                    people: *people,
-                    quantity: *quantity,
-                },
-            )
+        self.rollups.iter().flat_map(|(grain, whens)| {
+            whens.iter().flat_map(move |(when, dims)| {
+                dims.iter().flat_map(move |(dim, keys)| {
+                    keys.iter().filter(|(_, sums)| **sums != [0; 3]).map(
+                        move |(key, [contacts, people, quantity])| RollupChange {
+                            grain: *grain,
+                            when,
+                            dim,
+                            key,
+                            contacts: *contacts,
+                            people: *people,
+                            quantity: *quantity,
+                        },
+                    )
+                })
+            })
+        })
     }
 
     /// The rows of who was seen to change, in key order, none that cancel out.
     pub fn seen_rows(&self) -> impl Iterator<Item = SeenChange<'_>> {
-        self.people.iter().filter(|(_, sign)| **sign != 0).map(
-            |((seen, when, pseudonym), contacts)| SeenChange {
-                seen: *seen,
-                when,
-                pseudonym,
-                contacts: *contacts,
-            },
-        )
+        self.people.iter().flat_map(|(seen, whens)| {
+            whens.iter().flat_map(move |(when, rows)| {
+                rows.iter()
+                    .filter(|(_, sign)| **sign != 0)
+                    .map(move |(pseudonym, contacts)| SeenChange {
+                        seen: *seen,
+                        when,
+                        pseudonym,
+                        contacts: *contacts,
+                    })
+            })
+        })
     }
 
     fn bump(
@@ -163,15 +200,10 @@ impl Counts {
         people: i64,
         quantity: i64,
     ) {
-        let mut grains = vec![(Grain::Day, &at.day)];
-        if at.months {
-            grains.push((Grain::Month, &at.month));
-        }
-        for (grain, when) in grains {
-            let sum = self
-                .rollups
-                .entry((grain, when.clone(), dim, key.to_string()))
-                .or_default();
+        let grains = [(Grain::Day, &at.day), (Grain::Month, &at.month)];
+        for (grain, when) in &grains[..if at.months { 2 } else { 1 }] {
+            let dims = slot(self.rollups.entry(*grain).or_default(), when.as_str());
+            let sum = slot(dims.entry(dim).or_default(), key);
             sum[0] += contacts;
             sum[1] += people;
             sum[2] += quantity;
@@ -191,10 +223,8 @@ impl Counts {
             ]);
         }
         for (span, when) in spans {
-            *self
-                .people
-                .entry((span, when.clone(), bytes.clone()))
-                .or_default() += sign;
+            let rows = slot(self.people.entry(span).or_default(), when.as_str());
+            *slot(rows, bytes.as_slice()) += sign;
         }
         Ok(())
     }
