@@ -288,6 +288,50 @@ async fn many_records_are_sealed_into_batches_of_at_most_500_in_sequence() {
 }
 
 #[tokio::test]
+async fn a_sync_cut_off_midway_keeps_what_was_receipted_and_the_next_sends_the_rest_in_order() {
+    let server = TestServer::spawn().await;
+    let relay = Relay::spawn(&server.url).await;
+    let mut device = TestDevice::enroll(&server).await;
+    let first = device.log("gatineau", 1);
+    let many: Vec<_> = (0..1199)
+        .map(|_| first.repeated_at(first.occurred_at))
+        .collect();
+    device.store.save_all(&many).unwrap();
+
+    // The first receipt comes back; the second batch reaches the server
+    // but its answer is lost.
+    relay.set(Mischief::DropResponsesAfter(1));
+    let error = server
+        .sync(&mut device.store, &options(Some(&relay.url)))
+        .await
+        .unwrap_err();
+    assert!(matches!(error, SyncError::Refused(502)), "{error:?}");
+    assert_eq!(server.envelopes().await, 2, "the server committed two");
+    let unsent = device.store.unsent_batches().unwrap();
+    assert_eq!(
+        unsent.iter().map(|b| b.seq).collect::<Vec<_>>(),
+        vec![2],
+        "the batch without a receipt is kept as sealed; the rest waits unsealed"
+    );
+    assert_eq!(device.store.count_pending().unwrap(), 700);
+
+    relay.set(Mischief::None);
+    let report = server
+        .sync(&mut device.store, &options(Some(&relay.url)))
+        .await
+        .unwrap();
+    assert_eq!(
+        (report.sealed, report.delivered),
+        (1, 2),
+        "batch 2 re-sent as it was, then the last sealed and sent"
+    );
+    assert_eq!(server.envelopes().await, 3, "each batch stored once");
+    assert_eq!(device.store.count_pending().unwrap(), 0);
+    assert!(device.store.unsent_batches().unwrap().is_empty());
+    assert_eq!(server.records().await, 1200, "every contact applied once");
+}
+
+#[tokio::test]
 async fn once_a_receipt_covers_a_batch_no_file_of_the_phone_holds_its_envelope() {
     let server = TestServer::spawn().await;
     let mut device = TestDevice::enroll(&server).await;

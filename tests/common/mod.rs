@@ -300,6 +300,9 @@ pub enum Mischief {
     None,
     /// Forward the upload, let the server commit, then answer 502.
     DropResponse,
+    /// Pass this many uploads (counted from when it is set), then act as
+    /// `DropResponse`.
+    DropResponsesAfter(usize),
     /// Never reach the server; answer 200 with a Wi-Fi sign-in page.
     CaptivePortal,
     /// Forward, then cut the receipt short.
@@ -313,21 +316,25 @@ pub enum Mischief {
 pub struct Relay {
     pub url: String,
     pub mischief: Arc<Mutex<Mischief>>,
+    uploads: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 #[derive(Clone)]
 struct RelayState {
     upstream: String,
     mischief: Arc<Mutex<Mischief>>,
+    uploads: Arc<std::sync::atomic::AtomicUsize>,
     http: reqwest::Client,
 }
 
 impl Relay {
     pub async fn spawn(upstream: &str) -> Relay {
         let mischief = Arc::new(Mutex::new(Mischief::None));
+        let uploads = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let state = RelayState {
             upstream: upstream.to_string(),
             mischief: mischief.clone(),
+            uploads: uploads.clone(),
             http: reqwest::Client::new(),
         };
         let app = axum::Router::new().fallback(relay).with_state(state);
@@ -337,11 +344,13 @@ impl Relay {
         Relay {
             url: format!("http://{addr}"),
             mischief,
+            uploads,
         }
     }
 
     pub fn set(&self, mischief: Mischief) {
         *self.mischief.lock().unwrap() = mischief;
+        self.uploads.store(0, std::sync::atomic::Ordering::SeqCst);
     }
 }
 
@@ -374,6 +383,13 @@ async fn relay(State(state): State<RelayState>, method: Method, uri: Uri, body: 
     let status = StatusCode::from_u16(forwarded.status().as_u16()).unwrap();
     let mut bytes = forwarded.bytes().await.unwrap().to_vec();
     if upload && status == StatusCode::OK {
+        let before = state
+            .uploads
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let mischief = match mischief {
+            Mischief::DropResponsesAfter(n) if before >= n => Mischief::DropResponse,
+            other => other,
+        };
         match mischief {
             Mischief::DropResponse => return StatusCode::BAD_GATEWAY.into_response(),
             Mischief::Truncate => bytes.truncate(bytes.len() / 2),
