@@ -24,9 +24,13 @@ pub struct Counts {
     /// Nested, not keyed by tuples, so that a row already there is found
     /// by borrowed strings: a contact bumps about 22 rows, and making
     /// owned keys for every lookup was a tenth of apply's time.
-    rollups: BTreeMap<Grain, BTreeMap<String, BTreeMap<&'static str, BTreeMap<String, [i64; 3]>>>>,
+    rollups: BTreeMap<Grain, BTreeMap<String, Dims>>,
     people: BTreeMap<Seen, BTreeMap<String, BTreeMap<Vec<u8>, i64>>>,
 }
+
+/// One day's or month's sums: by dimension, then key, the contacts,
+/// people and quantity to add.
+type Dims = BTreeMap<&'static str, BTreeMap<String, [i64; 3]>>;
 
 /// The value at `key`, made (its key allocated) only when missing.
 fn slot<'m, Q, V>(map: &'m mut BTreeMap<Q::Owned, V>, key: &Q) -> &'m mut V
