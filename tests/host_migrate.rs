@@ -10,7 +10,6 @@ use common::pg::test_db;
 use common::proxy::proxy;
 use common::web::{Web, supervisor};
 use common::{TestDevice, TestServer, contact_at, options};
-use tournee::dashboard::host::Host;
 use tournee::domain::Contact;
 use tournee::domain::report::{Period, YearMonth};
 use tournee::server::admin::Admin;
@@ -151,14 +150,7 @@ async fn a_data_directory_moves_into_the_host_and_its_phone_syncs_on() {
     );
     drop(server);
     let storage = std::sync::Arc::new(PgStorage::open(&db.url).await.unwrap());
-    let host = Host::new(storage, &Default::default(), None);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let upstream = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(tournee::server::http::serve_router(
-        listener,
-        host.router(),
-        std::future::pending(),
-    ));
+    let upstream = common::pg::serve_host(storage, None).await;
     let address = proxy(&upstream, "tournee.cactus.test").await;
 
     // The phone's next sync succeeds there, its receipts verified against

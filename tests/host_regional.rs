@@ -14,13 +14,12 @@ use common::proxy::proxy;
 use common::web::{Answer, Web};
 use common::{TestDevice, contact_at, options};
 use std::io::Write;
-use tournee::dashboard::host::Host;
 use tournee::domain::Contact;
 use tournee::domain::report::regional::publish_region;
 use tournee::domain::report::{Cell, Period, Threshold, YearMonth, csv};
 use tournee::server::store::postgres::PgHost;
 use tournee::server::store::postgres::storage::PgStorage;
-use tournee::server::store::slug::{HostName, Slug};
+use tournee::server::store::slug::Slug;
 
 const PASSWORD: &str = "une phrase de passe régionale";
 
@@ -92,18 +91,7 @@ async fn a_regional_account_sees_only_its_organizations_sums_suppressed() {
         );
     }
     let storage = std::sync::Arc::new(PgStorage::open(&db.url).await.unwrap());
-    let host = Host::new(
-        storage,
-        &Default::default(),
-        Some(HostName::parse("host.test").unwrap()),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let upstream = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(tournee::server::http::serve_router(
-        listener,
-        host.router(),
-        std::future::pending(),
-    ));
+    let upstream = common::pg::serve_host(storage, Some("host.test")).await;
     let pg = PgHost::connect(&db.url).await.unwrap();
     let october = Period::Month(YearMonth::parse("2026-10").unwrap());
 

@@ -13,12 +13,10 @@ use common::pg::test_db;
 use common::proxy::proxy;
 use common::web::Web;
 use common::{TestDevice, contact_at, options};
-use tournee::dashboard::host::Host;
 use tournee::domain::Contact;
 use tournee::domain::report::YearMonth;
 use tournee::server::admin::Admin;
 use tournee::server::store::postgres::storage::PgStorage;
-use tournee::server::store::slug::HostName;
 
 const PASSWORD: &str = "une phrase de passe solide";
 
@@ -98,18 +96,7 @@ async fn two_organizations_on_one_host_each_see_only_their_own() {
     // The host, serving both: cactus by its own name, rue-action under the
     // host's domain.
     let storage = std::sync::Arc::new(PgStorage::open(&db.url).await.unwrap());
-    let host = Host::new(
-        storage,
-        &Default::default(),
-        Some(HostName::parse("region.test").unwrap()),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let upstream = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(tournee::server::http::serve_router(
-        listener,
-        host.router(),
-        std::future::pending(),
-    ));
+    let upstream = common::pg::serve_host(storage, Some("region.test")).await;
     let mut orgs = Vec::new();
     for (slug, name) in [
         ("cactus", "tournee.cactus.test"),

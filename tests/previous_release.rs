@@ -203,14 +203,7 @@ async fn the_previous_releases_data_directory_moves_onto_a_host_and_its_phone_sy
         )
         .await
         .unwrap();
-    let host = tournee::dashboard::host::Host::new(storage, &Default::default(), None);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let upstream = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(tournee::server::http::serve_router(
-        listener,
-        host.router(),
-        std::future::pending(),
-    ));
+    let upstream = common::pg::serve_host(storage, None).await;
     let url = common::proxy::proxy(&upstream, "tournee.ancien.test").await;
     let phone = copy_of("phone");
     let home = phone.path().to_path_buf();

@@ -60,3 +60,22 @@ async fn execute(url: &str, sql: &str) {
     drop(client);
     let _ = task.await;
 }
+
+/// Serves every organization of `storage` (a host, as `tournee serve
+/// --database` does) on 127.0.0.1:0, names under `domain` included; its
+/// address, to be reached through [`super::proxy::proxy`] under a name.
+pub async fn serve_host(
+    storage: std::sync::Arc<tournee::server::store::postgres::storage::PgStorage>,
+    domain: Option<&str>,
+) -> String {
+    let domain = domain.map(|d| tournee::server::store::slug::HostName::parse(d).unwrap());
+    let host = tournee::dashboard::host::Host::new(storage, &Default::default(), domain);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let upstream = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(tournee::server::http::serve_router(
+        listener,
+        host.router(),
+        std::future::pending(),
+    ));
+    upstream
+}
