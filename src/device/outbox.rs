@@ -3,6 +3,7 @@
 //! it; then marked delivered and, once the worker's day is over (and any
 //! retention delay has passed), purged.
 
+use super::counts::day_tag;
 use super::error::StoreError;
 use super::store::{BATCHED, DELIVERED, PENDING, Store, decode, moment};
 use super::workday::DayEnd;
@@ -12,10 +13,15 @@ use crate::domain::wire::enroll::encode_hand_file;
 use crate::domain::wire::envelope::{SealTo, seal};
 use chrono::{DateTime, FixedOffset};
 use rusqlite::{OptionalExtension, params};
+use std::collections::HashSet;
 use uuid::Uuid;
 
 // The protocol's bounds, which the server enforces: one place for both.
 use crate::domain::wire::batch::{MAX_PLAINTEXT, MAX_RECORDS};
+
+/// How many days before the worker's day under way the purge knows by
+/// their tag: a quarter's worth.
+const TAGGED_DAYS: u64 = 92;
 
 /// A sealed batch waiting for its receipt.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -183,35 +189,63 @@ impl Store {
         retention_ms: i64,
     ) -> Result<usize, StoreError> {
         let received_by = now.timestamp_millis() - retention_ms;
+        // Delivered records still readable whose receipt is old enough.
+        const RECEIPTED: &str = "state = ?1 AND sealed IS NOT NULL
+            AND batch_seq IN (SELECT seq FROM batches WHERE delivered_at IS NOT NULL AND delivered_at <= ?2)";
         let tx = self.conn.transaction()?;
-        let over: Vec<Vec<u8>> = {
-            let mut statement = tx.prepare(
-                "SELECT record_id, sealed FROM records
-                 WHERE state = ?1 AND sealed IS NOT NULL
-                   AND batch_seq IN (SELECT seq FROM batches WHERE delivered_at IS NOT NULL AND delivered_at <= ?2)",
-            )?;
-            let mut rows = statement.query(params![DELIVERED, received_by])?;
-            let mut over = Vec::new();
-            while let Some(row) = rows.next()? {
-                let id: Vec<u8> = row.get(0)?;
-                let sealed: Vec<u8> = row.get(1)?;
-                let record: Record = decode(&self.key.open(&id, &sealed)?)?;
-                if end.is_over(&moment(&record), &now) {
-                    over.push(id);
-                }
+        let tags: Vec<Vec<u8>> = tx
+            .prepare(&format!(
+                "SELECT DISTINCT day_tag FROM records WHERE {RECEIPTED}"
+            ))?
+            .query_map(params![DELIVERED, received_by], |row| row.get(0))?
+            .collect::<Result<_, _>>()?;
+        if tags.is_empty() {
+            return Ok(0);
+        }
+        // A record's tag names the date on its own clock, and its worker's
+        // day began on that date or the one before: every record dated
+        // before the day now under way is in a day that is over, and is
+        // erased by its tag without being opened. Only the last days are
+        // named: a phone offline longer opens its older records instead.
+        let today = end.day_of(&now);
+        let dated_before: HashSet<Vec<u8>> = (1..=TAGGED_DAYS)
+            .map(|back| day_tag(&self.key, today - chrono::Days::new(back)))
+            .collect();
+        let mut erased = 0;
+        for tag in tags {
+            if dated_before.contains(&tag) {
+                erased += tx.execute(
+                    &format!("UPDATE records SET sealed = NULL WHERE {RECEIPTED} AND day_tag = ?3"),
+                    params![DELIVERED, received_by, tag],
+                )?;
+                continue;
             }
-            over
-        };
-        {
+            let over: Vec<Vec<u8>> = {
+                let mut statement = tx.prepare(&format!(
+                    "SELECT record_id, sealed FROM records WHERE {RECEIPTED} AND day_tag = ?3"
+                ))?;
+                let mut rows = statement.query(params![DELIVERED, received_by, tag])?;
+                let mut over = Vec::new();
+                while let Some(row) = rows.next()? {
+                    let id: Vec<u8> = row.get(0)?;
+                    let sealed: Vec<u8> = row.get(1)?;
+                    let record: Record = decode(&self.key.open(&id, &sealed)?)?;
+                    if end.is_over(&moment(&record), &now) {
+                        over.push(id);
+                    }
+                }
+                over
+            };
             let mut erase = tx.prepare_cached(
                 "UPDATE records SET sealed = NULL WHERE record_id = ?1 AND state = ?2",
             )?;
             for id in &over {
                 erase.execute(params![id, DELIVERED])?;
             }
+            erased += over.len();
         }
         tx.commit()?;
-        Ok(over.len())
+        Ok(erased)
     }
 
     /// Every unsent envelope in one file, for hand delivery.
