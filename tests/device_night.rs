@@ -223,3 +223,66 @@ async fn keep_days_holds_delivered_records_past_the_end_of_their_day() {
         1
     );
 }
+
+/// The purge knows most records' day by its tag, without opening them
+/// (the days of the last quarter before the worker's day under way); it
+/// opens the others. So a record from long before is erased too, and one
+/// dated ahead of the phone's clock stays until its own day is over.
+#[tokio::test]
+async fn a_delivered_record_goes_however_old_its_day_and_one_dated_ahead_of_the_clock_stays() {
+    let server = TestServer::spawn().await;
+    let mut device = TestDevice::enroll(&server).await;
+    let end = DayEnd::DEFAULT;
+    let now = chrono::Local::now().fixed_offset();
+    let today = device.log("pontiac", 2);
+    let ahead = contact_at(
+        &(now + Duration::hours(20)).to_rfc3339(),
+        "gatineau",
+        "known",
+        1,
+        None,
+        &[("seringues", 1)],
+    );
+    device.store.save(&ahead).unwrap();
+    let report = server
+        .sync(&mut device.store, &options(None))
+        .await
+        .unwrap();
+    assert_eq!((report.delivered, report.purged), (1, 0));
+
+    // Neither day is over a minute from now.
+    let soon = now + Duration::minutes(1);
+    assert_eq!(device.store.purge_delivered(soon, end, 0).unwrap(), 0);
+    let mut days = vec![
+        end.day_of(&today.occurred_at),
+        end.day_of(&ahead.occurred_at),
+    ];
+    days.dedup();
+    let listed: usize = days
+        .iter()
+        .map(|day| {
+            device
+                .store
+                .list(Listing::WorkDay(*day, end))
+                .unwrap()
+                .len()
+        })
+        .sum();
+    assert_eq!(listed, 2);
+
+    // Once the later one's day is over, both go.
+    let both_over = end_of_day(&ahead, end);
+    assert_eq!(device.store.purge_delivered(both_over, end, 0).unwrap(), 2);
+    assert!(listed_day(&device, &today, end).is_empty());
+    assert!(listed_day(&device, &ahead, end).is_empty());
+
+    // Long after (past the days known by tag), a record is opened and judged.
+    let late = device.log("pontiac", 3);
+    server
+        .sync(&mut device.store, &options(None))
+        .await
+        .unwrap();
+    let year_later = end_of_day(&late, end) + Duration::days(365);
+    assert_eq!(device.store.purge_delivered(year_later, end, 0).unwrap(), 1);
+    assert!(listed_day(&device, &late, end).is_empty());
+}

@@ -6,13 +6,14 @@
 use super::counts::day_tag;
 use super::error::StoreError;
 use super::store::{BATCHED, DELIVERED, PENDING, Store, decode, moment};
+use super::vault::DataKey;
 use super::workday::DayEnd;
 use crate::domain::Record;
 use crate::domain::wire::batch;
 use crate::domain::wire::enroll::encode_hand_file;
 use crate::domain::wire::envelope::{SealTo, seal};
 use chrono::{DateTime, FixedOffset};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::HashSet;
 use uuid::Uuid;
 
@@ -49,8 +50,13 @@ impl Store {
         let Some(enrollment) = self.enrollment()? else {
             return Ok(None);
         };
-        let pending = self.pending_records(MAX_RECORDS)?;
-        if pending.is_empty() {
+        // Unchecked: the signing key is read in it too, through `self`;
+        // nothing else runs on the connection meanwhile (`&mut self`).
+        let tx = self.conn.unchecked_transaction()?;
+        let (ids, records): (Vec<i64>, Vec<Record>) = pending_records(&tx, &self.key, MAX_RECORDS)?
+            .into_iter()
+            .unzip();
+        if records.is_empty() {
             return Ok(None);
         }
         let signer = self.identity()?;
@@ -62,13 +68,12 @@ impl Store {
             recipient: &recipient,
             signer: &signer,
         };
-        let mut take = pending.len();
-        let mut plaintext = batch::encode(&pending[..take]);
+        let mut take = records.len();
+        let mut plaintext = batch::encode(&records[..take]);
         while plaintext.len() > MAX_PLAINTEXT && take > 1 {
             take = take * 3 / 4;
-            plaintext = batch::encode(&pending[..take]);
+            plaintext = batch::encode(&records[..take]);
         }
-        let tx = self.conn.transaction()?;
         let seq: i64 = tx.query_row("SELECT coalesce(max(seq), 0) + 1 FROM batches", [], |r| {
             r.get(0)
         })?;
@@ -79,40 +84,25 @@ impl Store {
             "INSERT INTO batches (seq, batch_id, envelope, records, sealed_at) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![seq, batch_id.as_bytes().as_slice(), envelope, take as i64, now_ms],
         )?;
-        {
-            let mut mark = tx.prepare_cached(
-                "UPDATE records SET state = ?1, batch_seq = ?2 WHERE record_id = ?3 AND state = ?4",
-            )?;
-            for record in &pending[..take] {
-                mark.execute(params![
-                    BATCHED,
-                    seq,
-                    record.record_id().as_bytes().as_slice(),
-                    PENDING
-                ])?;
-            }
+        // The batch holds the oldest pending records, read in this
+        // transaction: all of them up to the last one taken, marked in one
+        // statement (one per record cost a fifth of sealing).
+        let last = ids[take - 1];
+        let marked = tx.execute(
+            "UPDATE records SET state = ?1, batch_seq = ?2
+             WHERE state = ?3 AND sealed IS NOT NULL AND id <= ?4",
+            params![BATCHED, seq, PENDING, last],
+        )?;
+        if marked != take {
+            return Err(StoreError::Damaged(format!(
+                "sealing a batch: {marked} records marked for {take} sealed"
+            )));
         }
         tx.commit()?;
         Ok(Some(Unsent {
             seq: seq as u64,
             envelope,
         }))
-    }
-
-    /// The oldest pending records, at most `limit`.
-    fn pending_records(&self, limit: usize) -> Result<Vec<Record>, StoreError> {
-        let mut statement = self.conn.prepare_cached(
-            "SELECT record_id, sealed FROM records WHERE state = ?1 AND sealed IS NOT NULL
-             ORDER BY id LIMIT ?2",
-        )?;
-        let mut rows = statement.query(params![PENDING, limit as i64])?;
-        let mut records = Vec::new();
-        while let Some(row) = rows.next()? {
-            let id: Vec<u8> = row.get(0)?;
-            let sealed: Vec<u8> = row.get(1)?;
-            records.push(decode(&self.key.open(&id, &sealed)?)?);
-        }
-        Ok(records)
     }
 
     /// Batches without a receipt, in sequence order.
@@ -263,4 +253,24 @@ impl Store {
             .optional()?
             .flatten())
     }
+}
+
+/// The oldest pending records, at most `limit`, each with its row id.
+fn pending_records(
+    conn: &Connection,
+    key: &DataKey,
+    limit: usize,
+) -> Result<Vec<(i64, Record)>, StoreError> {
+    let mut statement = conn.prepare_cached(
+        "SELECT id, record_id, sealed FROM records WHERE state = ?1 AND sealed IS NOT NULL
+         ORDER BY id LIMIT ?2",
+    )?;
+    let mut rows = statement.query(params![PENDING, limit as i64])?;
+    let mut records = Vec::new();
+    while let Some(row) = rows.next()? {
+        let id: Vec<u8> = row.get(1)?;
+        let sealed: Vec<u8> = row.get(2)?;
+        records.push((row.get(0)?, decode(&key.open(&id, &sealed)?)?));
+    }
+    Ok(records)
 }
