@@ -6,6 +6,7 @@
 //! or pseudonym reaches any regional page or download; sessions of the
 //! regional site and of an organization's dashboard are no session on the
 //! other; sign-in refuses a wrong password, every post needs its token.
+//! Every read of the region's figures is in each member's audit log.
 
 mod common;
 
@@ -17,6 +18,7 @@ use std::io::Write;
 use tournee::domain::Contact;
 use tournee::domain::report::regional::publish_region;
 use tournee::domain::report::{Cell, Period, Threshold, YearMonth, csv};
+use tournee::server::console::audit::Action;
 use tournee::server::store::postgres::PgHost;
 use tournee::server::store::postgres::storage::PgStorage;
 use tournee::server::store::slug::Slug;
@@ -280,6 +282,31 @@ async fn a_regional_account_sees_only_its_organizations_sums_suppressed() {
         .unwrap();
     let mut marie = Web::new(&urls[0]);
     assert_eq!(marie.sign_in("Marie", PASSWORD).await.status, 303);
+
+    // Each read is in each member's own audit log, and in no other's.
+    for (slug, reads) in [("alpha", 4), ("beta", 4), ("gamma", 0)] {
+        let org = pg.org(&Slug::parse(slug).unwrap()).await.unwrap();
+        let (entries, _) = pg.audit_page(org.id, 0, 50).await.unwrap();
+        let read: Vec<_> = entries
+            .iter()
+            .filter(|e| e.action == Some(Action::RegionalRead))
+            .map(|e| (e.actor.as_str(), e.target.as_str(), e.detail.as_str()))
+            .collect();
+        let expected = [
+            ("Santé publique", "2026-10", "spreadsheet csv"),
+            ("Santé publique", "2026-10", "print"),
+            ("Santé publique", "2026-10", "page"),
+            ("Santé publique", "2026-10", "csv"),
+        ];
+        assert_eq!(read, expected[..reads], "{slug}");
+    }
+    let audit = marie.get("/audit").await;
+    assert_eq!(audit.status, 200);
+    assert!(
+        audit.body.contains("Lecture par la région") && audit.body.contains("Santé publique"),
+        "{}",
+        audit.body
+    );
     let mut stolen = Web::new(&region_url);
     stolen.cookies = marie.cookies.clone();
     assert_eq!(stolen.get("/report?period=2026-10").await.status, 303);

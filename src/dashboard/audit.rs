@@ -32,6 +32,7 @@ pub fn action_word(action: Option<Action>) -> Word {
         Some(Action::Reapply) => Word::ActReapply,
         Some(Action::Purge) => Word::ActPurge,
         Some(Action::FollowUp) => Word::ActFollowUp,
+        Some(Action::RegionalRead) => Word::ActRegionalRead,
         None => Word::ActUnknown,
     }
 }

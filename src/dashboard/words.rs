@@ -87,6 +87,7 @@ messages! {
     ActExport => "Exportation", "Export";
     ActReapply => "Lots réappliqués", "Batches re-applied";
     ActPurge => "Purge selon la politique de conservation", "Purge under the retention policy";
+    ActRegionalRead => "Lecture par la région", "Read by the region";
     ActUnknown => "Autre", "Other";
     // Paging
     PagePrevious => "Page précédente", "Previous page";

@@ -15,7 +15,7 @@ use crate::domain::report::sheet::{Sheet, sheet};
 use crate::domain::report::spreadsheet::to_spreadsheet;
 use crate::domain::report::{Period, PublishedTally, Tally, Threshold, YearMonth, csv};
 use crate::server::ServerError;
-use crate::server::store::postgres::regional::RegionFigures;
+use crate::server::store::postgres::regional::{RegionFigures, RegionRead};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -57,10 +57,16 @@ async fn published(
     region: &Region,
     reader: &Reader,
     period: Period,
+    how: &str,
 ) -> Result<Option<Published>, ServerError> {
+    let read = RegionRead {
+        account: &reader.session.name,
+        how,
+        now_ms: crate::server::now_ms(),
+    };
     let figures = region
         .host()
-        .region_figures(&reader.session.key, period)
+        .region_figures(&reader.session.key, &read, period)
         .await?;
     if figures.members.is_empty() {
         return Ok(None);
@@ -178,7 +184,8 @@ async fn show(region: Region, reader: Reader, query: RegionQuery, printable: boo
         Ok(period) => period,
         Err(text) => return bad_period(lang, &text),
     };
-    let published = match published(&region, &reader, period).await {
+    let how = if printable { "print" } else { "page" };
+    let published = match published(&region, &reader, period, how).await {
         Ok(Some(published)) => published,
         Ok(None) => return no_member(lang),
         Err(error) => return page::trouble(lang, &error),
@@ -244,12 +251,17 @@ pub async fn csv(
         Ok(period) => period,
         Err(text) => return bad_period(lang, &text),
     };
-    let published = match published(&region, &reader, period).await {
+    let spreadsheet = query.style.as_deref() == Some("spreadsheet");
+    let how = if spreadsheet {
+        "spreadsheet csv"
+    } else {
+        "csv"
+    };
+    let published = match published(&region, &reader, period, how).await {
         Ok(Some(published)) => published,
         Ok(None) => return no_member(lang),
         Err(error) => return page::trouble(lang, &error),
     };
-    let spreadsheet = query.style.as_deref() == Some("spreadsheet");
     let text = if spreadsheet {
         let lines = heading(&reader, &published, period, region.threshold());
         Ok(to_spreadsheet(&published.sheet(lang), lang, &lines))

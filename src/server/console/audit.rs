@@ -26,10 +26,14 @@ pub enum Action {
     Purge,
     /// A supervisor recorded what was done about a safety incident.
     FollowUp,
+    /// A regional account read the sums the organization is part of (on
+    /// a host): written to each member's log, so an organization sees who
+    /// read its figures, for which period and how.
+    RegionalRead,
 }
 
 impl Action {
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 12] = [
         Action::SignIn,
         Action::SignInRefused,
         Action::SignOut,
@@ -41,6 +45,7 @@ impl Action {
         Action::Reapply,
         Action::Purge,
         Action::FollowUp,
+        Action::RegionalRead,
     ];
 
     pub fn code(self) -> &'static str {
@@ -56,6 +61,7 @@ impl Action {
             Action::Reapply => "reapply",
             Action::Purge => "purge",
             Action::FollowUp => "follow_up",
+            Action::RegionalRead => "regional_read",
         }
     }
 

@@ -4,7 +4,8 @@
 //! the one thing they may read: their members' tallies
 //! ([`PgHost::region_tallies`]), which the regional site sums and
 //! suppresses (`domain::report::regional`) before anyone sees them. No
-//! statement here reads a record, a pseudonym or a phone.
+//! statement here reads a record, a pseudonym or a phone. Each read of
+//! the figures is written to every member's own audit log.
 //!
 //! Names, passwords, secrets and session tokens follow the supervisors'
 //! rules and code ([`supervisors`], [`sessions`]), in tables of their own
@@ -12,9 +13,11 @@
 //! nor the reverse.
 
 use super::PgHost;
+use super::audit;
 use super::orgs::OrgRow;
 use crate::domain::catalog::{Catalog, Section};
 use crate::domain::report::{Period, Tally};
+use crate::server::console::audit::Action;
 use crate::server::console::sessions::{self, Lifetimes, NewSession, Verdict};
 use crate::server::error::ServerError;
 use crate::server::store::slug::Slug;
@@ -326,10 +329,12 @@ impl PgHost {
     }
 
     /// Everything the region's report is made from, for the account keyed
-    /// `account`.
+    /// `account`; the read is written to each member's audit log (`read`
+    /// says who and how) before the figures are handed out.
     pub async fn region_figures(
         &self,
         account: &str,
+        read: &RegionRead<'_>,
         period: Period,
     ) -> Result<RegionFigures, ServerError> {
         let members = self.region_members(account).await?;
@@ -354,9 +359,32 @@ impl PgHost {
         if let Some(merged) = merge(catalogs) {
             figures.catalog = merged;
         }
+        let client = self.client().await?;
+        let target = period.to_string();
+        for org in &members {
+            audit::record(
+                &**client,
+                org.id,
+                read.account,
+                Action::RegionalRead,
+                &target,
+                read.how,
+                read.now_ms,
+            )
+            .await?;
+        }
         figures.members = members;
         Ok(figures)
     }
+}
+
+/// A regional account's read, as its members' audit logs keep it: the
+/// account's name, how it read (`page`, `print`, `csv`, `spreadsheet
+/// csv`), and when.
+pub struct RegionRead<'a> {
+    pub account: &'a str,
+    pub how: &'a str,
+    pub now_ms: i64,
 }
 
 /// The first catalog with every item only a later one has appended, so
