@@ -5,6 +5,7 @@
 //! checked against what was read before it commits.
 
 use super::PgHost;
+use super::orgs::{PSEUDONYM, SIGNING, sealing_role};
 use crate::server::error::ServerError;
 use crate::server::migrate::{Cell, Export, Moved};
 use crate::server::store::slug::Slug;
@@ -58,17 +59,18 @@ impl PgHost {
                 ServerError::OrgHosted(org.to_string())
             });
         }
+        let key = self.host_key();
         tx.execute(
             "INSERT INTO organizations
-                 (org_id, slug, name, created_at, signing_pkcs8, pseudonym_key, catalog)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                 (org_id, slug, name, created_at, signing_pkcs8, pseudonym_key, catalog, keys_wrapped)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, true)",
             &[
                 &org,
                 &slug.as_str(),
                 &keys.org_name,
                 &now_ms,
-                &keys.signing_pkcs8.as_slice(),
-                &keys.pseudonym.as_slice(),
+                &key.wrap(org, SIGNING, &keys.signing_pkcs8)?,
+                &key.wrap(org, PSEUDONYM, keys.pseudonym.as_slice())?,
                 &catalog,
             ],
         )
@@ -82,7 +84,7 @@ impl PgHost {
                 &[
                     &org,
                     &kid.as_slice(),
-                    &secret.as_slice(),
+                    &key.wrap(org, &sealing_role(&kid), secret.as_slice())?,
                     &now_ms,
                     &(i == 0),
                 ],

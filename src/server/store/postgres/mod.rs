@@ -3,7 +3,7 @@
 //! (tokio-postgres with deadpool). [`PgHost::connect`] migrates the
 //! schema ([`schema`]) before anything else reads it; [`orgs`] creates
 //! the organizations and keeps each one's keys, never shared and never
-//! derived from another's.
+//! derived from another's, wrapped with the host's key ([`host_key`]).
 //!
 //! Each file holds one part of what [`storage::PgStorage`] answers for
 //! the storage door, every statement under its organization's id:
@@ -21,6 +21,7 @@ pub mod apply;
 pub mod audit;
 pub mod devices;
 pub mod enroll;
+pub mod host_key;
 pub mod import;
 pub mod ingest;
 pub mod orgs;
@@ -34,6 +35,9 @@ pub mod tally;
 
 use crate::server::error::ServerError;
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};
+use host_key::HostKey;
+use std::path::Path;
+use std::sync::Arc;
 use tokio_postgres::NoTls;
 
 /// Connections kept open to the database: enough for a host's requests
@@ -43,6 +47,7 @@ const POOL_SIZE: usize = 16;
 #[derive(Clone)]
 pub struct PgHost {
     pool: Pool,
+    key: Arc<HostKey>,
 }
 
 impl std::fmt::Debug for PgHost {
@@ -63,8 +68,20 @@ impl PgHost {
         PgHost::connect_with(parse_url(url)?).await
     }
 
-    /// [`connect`](Self::connect) with a configuration already parsed.
+    /// [`connect`](Self::connect) with a configuration already parsed,
+    /// and the host key where [`host_key::location`] says.
     pub async fn connect_with(config: tokio_postgres::Config) -> Result<PgHost, ServerError> {
+        PgHost::connect_keyed(config, &host_key::location()?).await
+    }
+
+    /// Connects with the host key in `key_file` (made there if missing),
+    /// which must be the key this database's keys are wrapped with; wraps
+    /// any key a host before schema 5 left bare.
+    pub async fn connect_keyed(
+        config: tokio_postgres::Config,
+        key_file: &Path,
+    ) -> Result<PgHost, ServerError> {
+        let key = Arc::new(HostKey::load_or_create(key_file)?);
         let manager = Manager::from_config(
             config,
             NoTls,
@@ -76,10 +93,16 @@ impl PgHost {
             .max_size(POOL_SIZE)
             .build()
             .map_err(|e| ServerError::Unreachable(e.to_string()))?;
-        let host = PgHost { pool };
+        let host = PgHost { pool, key };
         let mut client = host.client().await?;
         schema::migrate(&mut client).await?;
+        host.adopt_key(&mut client).await?;
         Ok(host)
+    }
+
+    /// The host key, for the organizations' keys.
+    pub(crate) fn host_key(&self) -> &HostKey {
+        &self.key
     }
 
     /// One connection from the pool, returned to it when dropped.

@@ -3,8 +3,8 @@
 //! sealing epochs and its pseudonym key, all made from the system's
 //! randomness when the organization is created, so none can be derived
 //! from another organization's. The keys are rows of the host's database,
-//! read at each start of a call that needs them: a rotation takes effect
-//! without a restart.
+//! wrapped with the host's key ([`super::host_key`]), read at each start
+//! of a call that needs them: a rotation takes effect without a restart.
 
 use super::PgHost;
 use crate::domain::Catalog;
@@ -16,7 +16,7 @@ use crate::server::pseudonym::PseudonymKey;
 use crate::server::store::OrgId;
 use crate::server::store::slug::{HostName, Slug, org_name};
 use ring::rand::{SecureRandom, SystemRandom};
-use tokio_postgres::Row;
+use tokio_postgres::{Client, Row};
 use uuid::Uuid;
 use x25519_dalek::{PublicKey, StaticSecret};
 use zeroize::Zeroizing;
@@ -40,6 +40,15 @@ fn org_row(row: &Row) -> Result<OrgRow, ServerError> {
     })
 }
 
+/// The roles the host key wraps an organization's keys under.
+pub(super) const SIGNING: &str = "signing";
+pub(super) const PSEUDONYM: &str = "pseudonym";
+
+/// A sealing epoch's role: its kid is bound in.
+pub(super) fn sealing_role(kid: &[u8]) -> String {
+    format!("sealing {}", hex::encode(kid))
+}
+
 /// A new epoch's secret and its kid.
 fn new_sealing_secret() -> Result<(Zeroizing<[u8; 32]>, [u8; 8]), ServerError> {
     let secret = hpke::generate_static_secret().map_err(|_| ServerError::Random)?;
@@ -48,6 +57,67 @@ fn new_sealing_secret() -> Result<(Zeroizing<[u8; 32]>, [u8; 8]), ServerError> {
 }
 
 impl PgHost {
+    /// Makes the host key this database's: keeps its check on the first
+    /// connect, refuses another key after that, and wraps the keys of any
+    /// organization a host before schema 5 stored bare, in one
+    /// transaction.
+    pub(super) async fn adopt_key(&self, client: &mut Client) -> Result<(), ServerError> {
+        let key = self.host_key();
+        let tx = client.transaction().await?;
+        tx.execute(
+            "INSERT INTO host_key_check (sealed) VALUES ($1) ON CONFLICT DO NOTHING",
+            &[&key.check()?],
+        )
+        .await?;
+        let check: Vec<u8> = tx
+            .query_one("SELECT sealed FROM host_key_check", &[])
+            .await?
+            .get(0);
+        if !key.opens_check(&check) {
+            return Err(ServerError::Keys(format!(
+                "the host key {} is not the one this database's keys are wrapped with; \
+                 give the host's own key file (${})",
+                key.path().display(),
+                super::host_key::ENV
+            )));
+        }
+        let bare = tx
+            .query(
+                "SELECT org_id, signing_pkcs8, pseudonym_key FROM organizations
+                 WHERE NOT keys_wrapped FOR UPDATE",
+                &[],
+            )
+            .await?;
+        for org in &bare {
+            let id: Uuid = org.get(0);
+            let signing = key.wrap(id, SIGNING, org.get(1))?;
+            let pseudonym = key.wrap(id, PSEUDONYM, org.get(2))?;
+            tx.execute(
+                "UPDATE organizations SET signing_pkcs8 = $2, pseudonym_key = $3, keys_wrapped = true
+                 WHERE org_id = $1",
+                &[&id, &signing, &pseudonym],
+            )
+            .await?;
+            for epoch in tx
+                .query(
+                    "SELECT kid, secret FROM sealing_keys WHERE org_id = $1",
+                    &[&id],
+                )
+                .await?
+            {
+                let kid: Vec<u8> = epoch.get(0);
+                let secret = key.wrap(id, &sealing_role(&kid), epoch.get(1))?;
+                tx.execute(
+                    "UPDATE sealing_keys SET secret = $3 WHERE org_id = $1 AND kid = $2",
+                    &[&id, &kid, &secret],
+                )
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Creates an organization with keys of its own and the default
     /// Québec catalog. Nothing is written when the slug is taken.
     pub async fn create_org(
@@ -67,24 +137,20 @@ impl PgHost {
         let catalog =
             serde_json::to_string(&Catalog::default_quebec()).expect("catalog serializes");
         let id = Uuid::now_v7();
+        let key = self.host_key();
+        let signing = key.wrap(id, SIGNING, &pkcs8)?;
+        let pseudonym = key.wrap(id, PSEUDONYM, pseudonym.as_slice())?;
+        let sealing = key.wrap(id, &sealing_role(&kid), sealing.as_slice())?;
 
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
         let created = tx
             .execute(
                 "INSERT INTO organizations
-                     (org_id, slug, name, created_at, signing_pkcs8, pseudonym_key, catalog)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)
+                     (org_id, slug, name, created_at, signing_pkcs8, pseudonym_key, catalog, keys_wrapped)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, true)
                  ON CONFLICT (slug) DO NOTHING",
-                &[
-                    &id,
-                    &slug.as_str(),
-                    &name,
-                    &now_ms,
-                    &pkcs8.as_slice(),
-                    &pseudonym.as_slice(),
-                    &catalog,
-                ],
+                &[&id, &slug.as_str(), &name, &now_ms, &signing, &pseudonym, &catalog],
             )
             .await?;
         if created == 0 {
@@ -93,7 +159,7 @@ impl PgHost {
         tx.execute(
             "INSERT INTO sealing_keys (org_id, kid, secret, created_at, current)
              VALUES ($1, $2, $3, $4, true)",
-            &[&id, &kid.as_slice(), &sealing.as_slice(), &now_ms],
+            &[&id, &kid.as_slice(), &sealing, &now_ms],
         )
         .await?;
         tx.commit().await?;
@@ -142,8 +208,9 @@ impl PgHost {
             )
             .await?
             .ok_or(ServerError::UnknownOrg(org.0))?;
-        let pkcs8 = Zeroizing::new(row.get::<_, Vec<u8>>("signing_pkcs8"));
-        let pseudonym = Zeroizing::new(row.get::<_, Vec<u8>>("pseudonym_key"));
+        let key = self.host_key();
+        let pkcs8 = key.unwrap(org.0, SIGNING, row.get("signing_pkcs8"))?;
+        let pseudonym = key.unwrap(org.0, PSEUDONYM, row.get("pseudonym_key"))?;
         let pseudonym: &[u8; 32] = pseudonym
             .as_slice()
             .try_into()
@@ -157,7 +224,8 @@ impl PgHost {
             .await?;
         let mut sealing = Vec::with_capacity(epochs.len());
         for epoch in &epochs {
-            let secret = Zeroizing::new(epoch.get::<_, Vec<u8>>("secret"));
+            let kid: Vec<u8> = epoch.get("kid");
+            let secret = key.unwrap(org.0, &sealing_role(&kid), epoch.get("secret"))?;
             let bytes: [u8; 32] = secret
                 .as_slice()
                 .try_into()
@@ -165,7 +233,6 @@ impl PgHost {
             // A kid edited by hand must not make the host hand out a key
             // it cannot open.
             let public = PublicKey::from(&StaticSecret::from(bytes));
-            let kid: Vec<u8> = epoch.get("kid");
             if kid != crate::domain::wire::envelope::kid(public.as_bytes()) {
                 return Err(ServerError::Keys(format!("sealing key kid of {org}")));
             }
@@ -185,6 +252,9 @@ impl PgHost {
         now_ms: i64,
     ) -> Result<[u8; 8], ServerError> {
         let (secret, kid) = new_sealing_secret()?;
+        let secret = self
+            .host_key()
+            .wrap(org.0, &sealing_role(&kid), secret.as_slice())?;
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
         let known = tx
@@ -199,7 +269,7 @@ impl PgHost {
         tx.execute(
             "INSERT INTO sealing_keys (org_id, kid, secret, created_at, current)
              VALUES ($1, $2, $3, $4, true)",
-            &[&org.0, &kid.as_slice(), &secret.as_slice(), &now_ms],
+            &[&org.0, &kid.as_slice(), &secret, &now_ms],
         )
         .await?;
         tx.commit().await?;

@@ -281,6 +281,17 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE person_months DROP CONSTRAINT person_months_org_id_fkey;
     ALTER TABLE person_quarters DROP CONSTRAINT person_quarters_org_id_fkey;
     ALTER TABLE person_years DROP CONSTRAINT person_years_org_id_fkey;",
+    // 5: the organizations' secret keys are wrapped with the host's key,
+    // a file outside the database (`postgres::host_key`); rows written
+    // before hold them bare until the next connect wraps them
+    // (`keys_wrapped`). The check tells a host started with another key.
+    "ALTER TABLE organizations DROP CONSTRAINT organizations_pseudonym_key_check;
+    ALTER TABLE sealing_keys DROP CONSTRAINT sealing_keys_secret_check;
+    ALTER TABLE organizations ADD COLUMN keys_wrapped boolean NOT NULL DEFAULT false;
+    CREATE TABLE host_key_check (
+        only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+        sealed bytea NOT NULL
+    );",
 ];
 
 /// Brings the database to [`VERSION`], every step in one transaction: a
