@@ -77,8 +77,17 @@ async fn the_database_holds_no_bare_key_and_opens_only_with_its_host_key() {
         );
     }
 
-    // Another host key is refused, by name, and writes nothing.
+    // Another host key is refused, by name, and writes nothing; a missing
+    // one is not made anew for a database that has one.
+    let missing = dir.path().join("missing.key");
+    let refused = PgHost::connect_keyed(config.clone(), &missing)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(refused.contains("missing.key"), "{refused}");
+    assert!(!missing.exists());
     let other = dir.path().join("other.key");
+    std::fs::write(&other, [1u8; 32]).unwrap();
     let refused = PgHost::connect_keyed(config.clone(), &other)
         .await
         .unwrap_err()
@@ -87,6 +96,21 @@ async fn the_database_holds_no_bare_key_and_opens_only_with_its_host_key() {
         refused.contains(&other.display().to_string()) && refused.contains("TOURNEE_HOST_KEY"),
         "{refused}"
     );
+
+    // The same from the command line, in plain words.
+    let cli = std::process::Command::new(env!("CARGO_BIN_EXE_tournee"))
+        .args(["admin", "--database", &db.url, "list-orgs"])
+        .env("TOURNEE_HOST_KEY", &other)
+        .env_remove("TOURNEE_LANG")
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&cli.stderr);
+    assert!(!cli.status.success());
+    assert!(
+        said.contains("La clé de l'hôte ne convient pas") && said.contains("other.key"),
+        "{said}"
+    );
+    assert!(!said.contains("HostKey("), "no debug dump: {said}");
 
     // An organization a host before schema 5 stored with bare keys.
     let (signer, pkcs8) = Signer::generate().unwrap();

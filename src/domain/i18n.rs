@@ -313,6 +313,8 @@ messages! {
         "This database comes from a newer version of Tournée (schema {value}). Update the server; nothing was changed.";
     ServerKeysDamaged => "Les clés du serveur sont illisibles ({value}). Rien n'a été changé; restaurez le dossier keys depuis une sauvegarde.",
         "The server's keys cannot be read ({value}). Nothing was changed; restore the keys folder from a backup.";
+    ServerHostKey => "La clé de l'hôte ne convient pas ({value}). Rien n'a été changé; donnez à Tournée le fichier de clé de cet hôte (variable TOURNEE_HOST_KEY), depuis sa sauvegarde au besoin.",
+        "The host key does not fit ({value}). Nothing was changed; give Tournée this host's key file (variable TOURNEE_HOST_KEY), from its backup if need be.";
     ServerStorage => "Erreur de stockage du serveur : {value}. Rien n'a été enregistré.",
         "Server storage error: {value}. Nothing was saved.";
     ServerUnknownDevice => "Aucun appareil {value} n'est inscrit sur ce serveur. Voyez « tournee admin list-devices ».",

@@ -11,6 +11,9 @@ pub enum ServerError {
     Newer { found: i64, supported: i64 },
     #[error("the server's keys are damaged: {0}")]
     Keys(String),
+    /// The host key file does not fit the host's database, or is unreadable.
+    #[error("the host key does not fit: {0}")]
+    HostKey(String),
     #[error("the server's database is damaged: {0}")]
     Damaged(String),
     #[error("no device {0} is enrolled")]
@@ -79,6 +82,7 @@ impl ServerError {
         match self {
             ServerError::Newer { found, .. } => tr(lang, Msg::ServerNewer, &[("value", found)]),
             ServerError::Keys(why) => tr(lang, Msg::ServerKeysDamaged, &[("value", why)]),
+            ServerError::HostKey(why) => tr(lang, Msg::ServerHostKey, &[("value", why)]),
             ServerError::Damaged(why) => tr(lang, Msg::ServerStorage, &[("value", why)]),
             ServerError::UnknownDevice(id) => tr(lang, Msg::ServerUnknownDevice, &[("value", id)]),
             ServerError::UnknownOrg(id) => tr(lang, Msg::ServerUnknownOrg, &[("value", id)]),

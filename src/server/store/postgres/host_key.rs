@@ -5,8 +5,9 @@
 //! no batch, signs no receipt and reverses no pseudonym.
 //!
 //! The file is `$TOURNEE_HOST_KEY`, or `host.key` in the platform data
-//! directory's `tournee-host` folder; made, owner-only, the first time a
-//! host connects without one. The database keeps a check sealed with the
+//! directory's `tournee-host` folder; made, owner-only, when a database
+//! that has none yet is first reached (never for a database that has one:
+//! a wrong path is refused, not given a new key). The database keeps a check sealed with the
 //! key it was first given, so a host started with another key file is
 //! refused with a message naming the file, rather than writing keys no
 //! other host process could open. Lose the file and the organizations'
@@ -46,7 +47,9 @@ pub fn location() -> Result<PathBuf, ServerError> {
     }
     dirs::data_dir()
         .map(|dir| dir.join("tournee-host").join("host.key"))
-        .ok_or_else(|| ServerError::Keys(format!("no data directory for the host key: set {ENV}")))
+        .ok_or_else(|| {
+            ServerError::HostKey(format!("no data directory for the host key: set {ENV}"))
+        })
 }
 
 impl HostKey {
@@ -56,12 +59,23 @@ impl HostKey {
         if !path.exists() {
             create(path)?;
         }
+        HostKey::load(path)
+    }
+
+    /// The key in `path`, which must be there.
+    pub fn load(path: &Path) -> Result<HostKey, ServerError> {
+        if !path.exists() {
+            return Err(ServerError::HostKey(format!(
+                "there is no {}, and this database's keys are wrapped with a key made before",
+                path.display()
+            )));
+        }
         let bytes = Zeroizing::new(
             std::fs::read(path)
-                .map_err(|e| ServerError::Keys(format!("host key {}: {e}", path.display())))?,
+                .map_err(|e| ServerError::HostKey(format!("host key {}: {e}", path.display())))?,
         );
         if bytes.len() != LEN {
-            return Err(ServerError::Keys(format!(
+            return Err(ServerError::HostKey(format!(
                 "host key {}: {} bytes instead of {LEN}",
                 path.display(),
                 bytes.len()
@@ -105,7 +119,7 @@ impl HostKey {
         sealed: &[u8],
     ) -> Result<Zeroizing<Vec<u8>>, ServerError> {
         let refused = || {
-            ServerError::Keys(format!(
+            ServerError::HostKey(format!(
                 "the host key {} does not open the {what} key of organization {org}",
                 self.path.display()
             ))
@@ -165,7 +179,7 @@ fn create(path: &Path) -> Result<(), ServerError> {
     match linked {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-        Err(e) => Err(ServerError::Keys(format!(
+        Err(e) => Err(ServerError::HostKey(format!(
             "host key {}: {e}",
             path.display()
         ))),

@@ -74,14 +74,13 @@ impl PgHost {
         PgHost::connect_keyed(config, &host_key::location()?).await
     }
 
-    /// Connects with the host key in `key_file` (made there if missing),
-    /// which must be the key this database's keys are wrapped with; wraps
-    /// any key a host before schema 5 left bare.
+    /// Connects with the host key in `key_file` (made there if this
+    /// database has none yet), which must be the key this database's keys
+    /// are wrapped with; wraps any key a host before schema 5 left bare.
     pub async fn connect_keyed(
         config: tokio_postgres::Config,
         key_file: &Path,
     ) -> Result<PgHost, ServerError> {
-        let key = Arc::new(HostKey::load_or_create(key_file)?);
         let manager = Manager::from_config(
             config,
             NoTls,
@@ -93,9 +92,24 @@ impl PgHost {
             .max_size(POOL_SIZE)
             .build()
             .map_err(|e| ServerError::Unreachable(e.to_string()))?;
-        let host = PgHost { pool, key };
-        let mut client = host.client().await?;
+        let mut client = pool
+            .get()
+            .await
+            .map_err(|e| ServerError::Unreachable(e.to_string()))?;
         schema::migrate(&mut client).await?;
+        let keyed = client
+            .query_opt("SELECT 1 FROM host_key_check", &[])
+            .await?
+            .is_some();
+        let key = if keyed {
+            HostKey::load(key_file)?
+        } else {
+            HostKey::load_or_create(key_file)?
+        };
+        let host = PgHost {
+            pool,
+            key: Arc::new(key),
+        };
         host.adopt_key(&mut client).await?;
         Ok(host)
     }

@@ -74,9 +74,8 @@ impl PgHost {
             .await?
             .get(0);
         if !key.opens_check(&check) {
-            return Err(ServerError::Keys(format!(
-                "the host key {} is not the one this database's keys are wrapped with; \
-                 give the host's own key file (${})",
+            return Err(ServerError::HostKey(format!(
+                "{} is not the key this database's keys are wrapped with, ${}",
                 key.path().display(),
                 super::host_key::ENV
             )));
