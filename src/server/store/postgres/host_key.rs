@@ -6,11 +6,11 @@
 //!
 //! The file is `$TOURNEE_HOST_KEY`, or `host.key` in the platform data
 //! directory's `tournee-host` folder; made, owner-only, when a database
-//! that has none yet is first reached (never for a database that has one:
-//! a wrong path is refused, not given a new key). The database keeps a check sealed with the
-//! key it was first given, so a host started with another key file is
-//! refused with a message naming the file, rather than writing keys no
-//! other host process could open. Lose the file and the organizations'
+//! that has none yet is first reached (never for a database that has
+//! one: a wrong path is refused, not given a new key). The database keeps
+//! a check sealed with the key it was first given, so a host started with
+//! another key file is refused with a message naming the file, rather
+//! than writing keys no other host process could open. Lose the file and the organizations'
 //! keys are lost: it belongs in the host's backups, apart from the
 //! database's.
 

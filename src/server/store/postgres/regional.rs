@@ -359,11 +359,13 @@ impl PgHost {
         if let Some(merged) = merge(catalogs) {
             figures.catalog = merged;
         }
-        let client = self.client().await?;
+        // All the members' entries or none: a read is logged whole.
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
         let target = period.to_string();
         for org in &members {
             audit::record(
-                &**client,
+                &*tx,
                 org.id,
                 read.account,
                 Action::RegionalRead,
@@ -373,6 +375,7 @@ impl PgHost {
             )
             .await?;
         }
+        tx.commit().await?;
         figures.members = members;
         Ok(figures)
     }
